@@ -1,0 +1,157 @@
+//! Engagement rows.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde_json::json;
+
+use crate::db::audit;
+use crate::error::AppError;
+use crate::inventory::Engagement;
+
+/// An engagement with the counts shown on the engagements list.
+#[derive(Debug, Clone)]
+pub struct EngagementSummary {
+    pub engagement: Engagement,
+    pub workloads: i64,
+    pub applications: i64,
+}
+
+const COLUMNS: &str = "id, name, customer, consultant, region, currency, language, notes, created_at, updated_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<Engagement> {
+    Ok(Engagement {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        customer: r.get(2)?,
+        consultant: r.get(3)?,
+        region: r.get(4)?,
+        currency: r.get(5)?,
+        language: r.get(6)?,
+        notes: r.get(7)?,
+        created_at: r.get(8)?,
+        updated_at: r.get(9)?,
+    })
+}
+
+fn as_json(e: &Engagement) -> serde_json::Value {
+    json!(e)
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<EngagementSummary>, AppError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS},
+            (SELECT COUNT(*) FROM workloads w WHERE w.engagement_id = e.id),
+            (SELECT COUNT(*) FROM applications a WHERE a.engagement_id = e.id)
+         FROM engagements e ORDER BY updated_at DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(EngagementSummary { engagement: from_row(r)?, workloads: r.get(10)?, applications: r.get(11)? })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Engagement, AppError> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM engagements WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("engagement {id}")))
+}
+
+pub fn find_by_name(conn: &Connection, name: &str) -> Result<Option<Engagement>, AppError> {
+    Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM engagements WHERE name = ?1"), [name], from_row).optional()?)
+}
+
+fn name_taken(e: rusqlite::Error, name: &str) -> AppError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            AppError::Conflict(format!("name: an engagement called \"{name}\" already exists"))
+        }
+        e => e.into(),
+    }
+}
+
+pub fn create(conn: &Connection, e: &Engagement, actor: &str) -> Result<Engagement, AppError> {
+    e.validate().map_err(AppError::Invalid)?;
+    conn.execute(
+        "INSERT INTO engagements (name, customer, consultant, region, currency, language, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![e.name.trim(), e.customer, e.consultant, e.region, e.currency, e.language, e.notes],
+    )
+    .map_err(|err| name_taken(err, &e.name))?;
+    let created = get(conn, conn.last_insert_rowid())?;
+    audit(conn, Some(created.id), actor, "engagement", Some(created.id), "create", None, Some(&as_json(&created)))?;
+    Ok(created)
+}
+
+/// Finds the engagement by name, creating it with defaults when missing
+/// (what `sixr import --engagement NAME` needs).
+pub fn find_or_create(conn: &Connection, name: &str, actor: &str) -> Result<Engagement, AppError> {
+    match find_by_name(conn, name)? {
+        Some(e) => Ok(e),
+        None => create(conn, &Engagement { name: name.to_string(), ..Engagement::default_new() }, actor),
+    }
+}
+
+pub fn update(conn: &Connection, e: &Engagement, actor: &str) -> Result<Engagement, AppError> {
+    e.validate().map_err(AppError::Invalid)?;
+    let before = get(conn, e.id)?;
+    conn.execute(
+        "UPDATE engagements SET name = ?2, customer = ?3, consultant = ?4, region = ?5, currency = ?6,
+             language = ?7, notes = ?8, version = version + 1,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?1",
+        params![e.id, e.name.trim(), e.customer, e.consultant, e.region, e.currency, e.language, e.notes],
+    )
+    .map_err(|err| name_taken(err, &e.name))?;
+    let after = get(conn, e.id)?;
+    audit(conn, Some(e.id), actor, "engagement", Some(e.id), "update", Some(&as_json(&before)), Some(&as_json(&after)))?;
+    Ok(after)
+}
+
+pub fn delete(conn: &Connection, id: i64, actor: &str) -> Result<(), AppError> {
+    let before = get(conn, id)?;
+    conn.execute("DELETE FROM engagements WHERE id = ?1", [id])?;
+    // The engagement's own audit rows go with it (cascade); the deletion is
+    // recorded without an engagement so it stays visible.
+    audit(conn, None, actor, "engagement", Some(id), "delete", Some(&as_json(&before)), None)?;
+    Ok(())
+}
+
+/// The engagement's settings document (preference profile, sizing mode...).
+pub fn preferences(conn: &Connection, id: i64) -> Result<serde_json::Value, AppError> {
+    let raw: String = conn.query_row("SELECT preferences FROM engagements WHERE id = ?1", [id], |r| r.get(0))?;
+    serde_json::from_str(&raw).map_err(|e| AppError::Internal(format!("engagement {id} preferences: {e}")))
+}
+
+/// Replaces one top-level key of the settings document, leaving the others.
+pub fn set_preference(
+    conn: &Connection,
+    id: i64,
+    key: &str,
+    value: &serde_json::Value,
+    actor: &str,
+) -> Result<(), AppError> {
+    let mut prefs = preferences(conn, id)?;
+    let before = prefs.get(key).cloned();
+    if !prefs.is_object() {
+        prefs = json!({});
+    }
+    prefs[key] = value.clone();
+    conn.execute(
+        "UPDATE engagements SET preferences = ?2, version = version + 1,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
+        params![id, prefs.to_string()],
+    )?;
+    audit(conn, Some(id), actor, "preferences", Some(id), key, before.as_ref(), Some(value))?;
+    Ok(())
+}
+
+impl Engagement {
+    /// A new engagement with the defaults the form starts from.
+    pub fn default_new() -> Engagement {
+        Engagement {
+            region: "ap-northeast-2".into(),
+            currency: "USD".into(),
+            language: "en".into(),
+            ..Engagement::default()
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! SQLite storage: opening, migrations, a small connection pool, and one
+//! repository module per domain concept. SQL lives here and nowhere else.
+
+pub mod engagements;
+pub mod workloads;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use include_dir::{Dir, include_dir};
+use rusqlite::Connection;
+use rusqlite_migration::Migrations;
+
+use crate::error::AppError;
+
+static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
+
+/// How many idle connections are kept for reuse. SQLite in WAL mode serves
+/// many readers and one writer; a handful of connections is plenty.
+const POOL_SIZE: usize = 8;
+
+/// A handle to one SQLite database file, cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    path: Arc<PathBuf>,
+    idle: Arc<Mutex<Vec<Connection>>>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Db, AppError> {
+        let path = path.as_ref().to_path_buf();
+        let mut conn = connect(&path)?;
+        migrate(&mut conn)?;
+        Ok(Db { path: Arc::new(path), idle: Arc::new(Mutex::new(vec![conn])) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` with a connection on the blocking thread pool, so that SQLite
+    /// never blocks the async runtime.
+    pub async fn call<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.with_conn(f))
+            .await
+            .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?
+    }
+
+    /// Runs `f` with a connection on the current thread (CLI, tests, benches).
+    pub fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, AppError>) -> Result<T, AppError> {
+        let pooled = self.idle.lock().map_err(|_| AppError::Internal("pool poisoned".into()))?.pop();
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => connect(&self.path)?,
+        };
+        let result = f(&mut conn);
+        // A connection left inside a transaction (a panic or an early return
+        // mid-way) must not be reused.
+        if conn.is_autocommit() {
+            if let Ok(mut idle) = self.idle.lock() {
+                if idle.len() < POOL_SIZE {
+                    idle.push(conn);
+                }
+            }
+        }
+        result
+    }
+
+    /// True when the database answers a trivial query.
+    pub fn is_healthy(&self) -> bool {
+        self.with_conn(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).is_ok()
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection, AppError> {
+    let conn = Connection::open(path)?;
+    // WAL: readers never block the writer and a killed process leaves the
+    // database whole; foreign keys are off by default in SQLite.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), AppError> {
+    let migrations = Migrations::from_directory(&MIGRATIONS_DIR)
+        .map_err(|e| AppError::Internal(format!("migrations directory: {e}")))?;
+    migrations.to_latest(conn).map_err(|e| AppError::Internal(format!("schema migration failed: {e}")))
+}
+
+/// Records one change in the audit trail. `before`/`after` are JSON values.
+pub fn audit(
+    conn: &Connection,
+    engagement_id: Option<i64>,
+    actor: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    action: &str,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Result<(), AppError> {
+    conn.prepare_cached(
+        "INSERT INTO audit_log (engagement_id, actor, entity, entity_id, action, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(rusqlite::params![
+        engagement_id,
+        actor,
+        entity,
+        entity_id,
+        action,
+        before.map(|v| v.to_string()),
+        after.map(|v| v.to_string()),
+    ])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_with_wal_foreign_keys_and_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("t.db")).unwrap();
+        db.with_conn(|c| {
+            let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+            let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+            let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            assert_eq!(mode, "wal");
+            assert_eq!(fk, 1);
+            assert!(version >= 1);
+            Ok(())
+        })
+        .unwrap();
+        assert!(db.is_healthy());
+    }
+}

@@ -1,0 +1,238 @@
+//! Workload, application and dependency rows.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde_json::json;
+
+use crate::db::audit;
+use crate::error::AppError;
+use crate::inventory::{Application, Dependency, Workload};
+
+/// Workload columns in the order `from_row` reads them; `a.name` is the
+/// application name from the joined `applications a`.
+pub const SELECT_WORKLOAD: &str = "SELECT w.id, w.name, w.hostname, COALESCE(a.name, ''), w.environment, w.role,
+        w.os, w.os_version, w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct,
+        w.db_engine, w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
+        w.data_classification, w.users, w.notes, w.powered_off, w.source, w.version
+     FROM workloads w LEFT JOIN applications a ON a.id = w.application_id";
+
+pub fn from_row(r: &Row) -> rusqlite::Result<Workload> {
+    Ok(Workload {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        hostname: r.get(2)?,
+        application: r.get(3)?,
+        environment: r.get(4)?,
+        role: r.get(5)?,
+        os: r.get(6)?,
+        os_version: r.get(7)?,
+        cpu_cores: r.get(8)?,
+        ram_gb: r.get(9)?,
+        storage_gb: r.get(10)?,
+        cpu_util_peak_pct: r.get(11)?,
+        ram_util_peak_pct: r.get(12)?,
+        db_engine: r.get(13)?,
+        db_version: r.get(14)?,
+        middleware: r.get(15)?,
+        runtime: r.get(16)?,
+        license: r.get(17)?,
+        annual_cost: r.get(18)?,
+        criticality: r.get(19)?,
+        data_classification: r.get(20)?,
+        users: r.get(21)?,
+        notes: r.get(22)?,
+        powered_off: r.get(23)?,
+        source: r.get(24)?,
+        version: r.get(25)?,
+    })
+}
+
+pub fn get(conn: &Connection, engagement_id: i64, id: i64) -> Result<Workload, AppError> {
+    conn.query_row(&format!("{SELECT_WORKLOAD} WHERE w.engagement_id = ?1 AND w.id = ?2"), [engagement_id, id], from_row)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("workload {id}")))
+}
+
+/// Every workload of the engagement, by name.
+pub fn list_all(conn: &Connection, engagement_id: i64) -> Result<Vec<Workload>, AppError> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.engagement_id = ?1 ORDER BY w.name"))?;
+    let rows = stmt.query_map([engagement_id], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn count(conn: &Connection, engagement_id: i64) -> Result<i64, AppError> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1", [engagement_id], |r| r.get(0))?)
+}
+
+/// The id of the application called `name`, created when missing; `None`
+/// for an empty name.
+pub fn ensure_application(conn: &Connection, engagement_id: i64, name: &str) -> Result<Option<i64>, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    conn.prepare_cached("INSERT INTO applications (engagement_id, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
+        .execute(params![engagement_id, name])?;
+    let id = conn
+        .prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name = ?2")?
+        .query_row(params![engagement_id, name], |r| r.get(0))?;
+    Ok(Some(id))
+}
+
+pub fn applications(conn: &Connection, engagement_id: i64) -> Result<Vec<Application>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, notes FROM applications WHERE engagement_id = ?1 ORDER BY name")?;
+    let rows = stmt.query_map([engagement_id], |r| Ok(Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// What an upsert did to the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Created(i64),
+    Updated(i64),
+}
+
+/// Finds the workload a re-import means: same name, else same non-empty hostname.
+pub fn find_existing(conn: &Connection, engagement_id: i64, name: &str, hostname: &str) -> Result<Option<i64>, AppError> {
+    let by_name = conn
+        .prepare_cached("SELECT id FROM workloads WHERE engagement_id = ?1 AND name = ?2")?
+        .query_row(params![engagement_id, name], |r| r.get(0))
+        .optional()?;
+    if by_name.is_some() || hostname.is_empty() {
+        return Ok(by_name);
+    }
+    Ok(conn
+        .prepare_cached("SELECT id FROM workloads WHERE engagement_id = ?1 AND hostname = ?2 LIMIT 1")?
+        .query_row(params![engagement_id, hostname], |r| r.get(0))
+        .optional()?)
+}
+
+/// Inserts the workload, or updates the one with the same name/hostname.
+/// Call inside a transaction when writing many.
+pub fn upsert(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<Upsert, AppError> {
+    let application_id = ensure_application(conn, engagement_id, &w.application)?;
+    let existing = find_existing(conn, engagement_id, &w.name, &w.hostname)?;
+    let values = params![
+        engagement_id, application_id, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
+        w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
+        w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
+        w.data_classification, w.users, w.notes, w.powered_off, w.source,
+    ];
+    match existing {
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
+                    os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
+                    db_version, middleware, runtime, license, annual_cost, criticality, data_classification,
+                    users, notes, powered_off, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                    ?20, ?21, ?22, ?23, ?24, ?25)",
+            )?
+            .execute(values)?;
+            Ok(Upsert::Created(conn.last_insert_rowid()))
+        }
+        Some(id) => {
+            conn.prepare_cached(
+                "UPDATE workloads SET application_id = ?2, name = ?3, hostname = ?4, environment = ?5, role = ?6,
+                    os = ?7, os_version = ?8, cpu_cores = ?9, ram_gb = ?10, storage_gb = ?11,
+                    cpu_util_peak_pct = ?12, ram_util_peak_pct = ?13, db_engine = ?14, db_version = ?15,
+                    middleware = ?16, runtime = ?17, license = ?18, annual_cost = ?19, criticality = ?20,
+                    data_classification = ?21, users = ?22, notes = ?23, powered_off = ?24, source = ?25,
+                    version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                 WHERE engagement_id = ?1 AND id = ?26",
+            )?
+            .execute(params![
+                engagement_id, application_id, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
+                w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
+                w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
+                w.data_classification, w.users, w.notes, w.powered_off, w.source, id,
+            ])?;
+            Ok(Upsert::Updated(id))
+        }
+    }
+}
+
+/// Saves an edited workload if nobody changed it since `w.version` was read.
+pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) -> Result<Workload, AppError> {
+    let before = get(conn, engagement_id, w.id)?;
+    if before.version != w.version {
+        return Err(AppError::Conflict(format!(
+            "someone else changed workload \"{}\" while you were editing (now version {}); reload to see their change",
+            before.name, before.version
+        )));
+    }
+    if before.name != w.name && find_existing(conn, engagement_id, &w.name, "")?.is_some() {
+        return Err(AppError::Conflict(format!("name: a workload called \"{}\" already exists", w.name)));
+    }
+    upsert_by_id(conn, engagement_id, w)?;
+    let after = get(conn, engagement_id, w.id)?;
+    audit(conn, Some(engagement_id), actor, "workload", Some(w.id), "update", Some(&json!(before)), Some(&json!(after)))?;
+    Ok(after)
+}
+
+fn upsert_by_id(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<(), AppError> {
+    // Same column list as `upsert`, addressed by id so renames work.
+    let application_id = ensure_application(conn, engagement_id, &w.application)?;
+    conn.prepare_cached(
+        "UPDATE workloads SET application_id = ?2, name = ?3, hostname = ?4, environment = ?5, role = ?6,
+            os = ?7, os_version = ?8, cpu_cores = ?9, ram_gb = ?10, storage_gb = ?11,
+            cpu_util_peak_pct = ?12, ram_util_peak_pct = ?13, db_engine = ?14, db_version = ?15,
+            middleware = ?16, runtime = ?17, license = ?18, annual_cost = ?19, criticality = ?20,
+            data_classification = ?21, users = ?22, notes = ?23, powered_off = ?24, source = ?25,
+            version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE engagement_id = ?1 AND id = ?26",
+    )?
+    .execute(params![
+        engagement_id, application_id, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
+        w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
+        w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
+        w.data_classification, w.users, w.notes, w.powered_off, w.source, w.id,
+    ])?;
+    Ok(())
+}
+
+pub fn create(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) -> Result<Workload, AppError> {
+    if find_existing(conn, engagement_id, &w.name, "")?.is_some() {
+        return Err(AppError::Conflict(format!("name: a workload called \"{}\" already exists", w.name)));
+    }
+    let Upsert::Created(id) = upsert(conn, engagement_id, w)? else {
+        return Err(AppError::Conflict(format!("a workload with hostname \"{}\" already exists", w.hostname)));
+    };
+    let created = get(conn, engagement_id, id)?;
+    audit(conn, Some(engagement_id), actor, "workload", Some(id), "create", None, Some(&json!(created)))?;
+    Ok(created)
+}
+
+pub fn delete(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Result<(), AppError> {
+    let before = get(conn, engagement_id, id)?;
+    conn.execute("DELETE FROM workloads WHERE engagement_id = ?1 AND id = ?2", [engagement_id, id])?;
+    audit(conn, Some(engagement_id), actor, "workload", Some(id), "delete", Some(&json!(before)), None)?;
+    Ok(())
+}
+
+/// Every dependency of the engagement, by workload name.
+pub fn dependencies(conn: &Connection, engagement_id: i64) -> Result<Vec<Dependency>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.name, t.name, d.port, d.protocol, d.description
+         FROM dependencies d JOIN workloads f ON f.id = d.from_workload_id JOIN workloads t ON t.id = d.to_workload_id
+         WHERE d.engagement_id = ?1 ORDER BY f.name, t.name",
+    )?;
+    let rows = stmt.query_map([engagement_id], |r| {
+        Ok(Dependency { from: r.get(0)?, to: r.get(1)?, port: r.get(2)?, protocol: r.get(3)?, description: r.get(4)? })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Adds (or updates) the dependency "from depends on to" between two workload ids.
+pub fn add_dependency(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &Dependency) -> Result<(), AppError> {
+    if from_id == to_id {
+        return Err(AppError::Invalid("a workload cannot depend on itself".into()));
+    }
+    conn.prepare_cached(
+        "INSERT INTO dependencies (engagement_id, from_workload_id, to_workload_id, port, protocol, description)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (from_workload_id, to_workload_id) DO UPDATE SET
+            port = COALESCE(excluded.port, port), protocol = excluded.protocol, description = excluded.description",
+    )?
+    .execute(params![engagement_id, from_id, to_id, d.port, d.protocol, d.description])?;
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! Korean and English: one message catalogue per language (`i18n/en.toml`,
+//! `i18n/ko.toml`), loaded once. Keys are `section.key`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    En,
+    Ko,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "ko" => Some(Lang::Ko),
+            _ => None,
+        }
+    }
+
+    /// The best language for an `Accept-Language` header (English if none fits).
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(lang) = Lang::parse(primary) {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, lang));
+                }
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Lang::En)
+    }
+}
+
+type Catalogue = HashMap<String, String>;
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalogue) {
+    for (key, value) in table {
+        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match value {
+            toml::Value::Table(t) => flatten(&full, t, out),
+            toml::Value::String(s) => {
+                out.insert(full, s.clone());
+            }
+            other => {
+                out.insert(full, other.to_string());
+            }
+        }
+    }
+}
+
+fn load(source: &str, file: &str) -> Catalogue {
+    let table: toml::Table = source.parse().unwrap_or_else(|e| panic!("{file} is not valid TOML: {e}"));
+    let mut out = Catalogue::new();
+    flatten("", &table, &mut out);
+    out
+}
+
+fn catalogue(lang: Lang) -> &'static Catalogue {
+    static EN: OnceLock<Catalogue> = OnceLock::new();
+    static KO: OnceLock<Catalogue> = OnceLock::new();
+    match lang {
+        Lang::En => EN.get_or_init(|| load(include_str!("../i18n/en.toml"), "i18n/en.toml")),
+        Lang::Ko => KO.get_or_init(|| load(include_str!("../i18n/ko.toml"), "i18n/ko.toml")),
+    }
+}
+
+/// The translator handed to templates and reports: `t.t("nav.engagements")`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang }
+    }
+
+    /// The message for `key`; a missing key shows itself so it gets noticed
+    /// (a test checks that both catalogues have the same keys).
+    pub fn t<'a>(&self, key: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        catalogue(self.lang).get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// The message with `{name}` placeholders filled in.
+    pub fn fmt(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        s
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_have_the_same_keys() {
+        let en = catalogue(Lang::En);
+        let ko = catalogue(Lang::Ko);
+        let missing_ko: Vec<_> = en.keys().filter(|k| !ko.contains_key(*k)).collect();
+        let missing_en: Vec<_> = ko.keys().filter(|k| !en.contains_key(*k)).collect();
+        assert!(missing_ko.is_empty(), "keys missing from ko.toml: {missing_ko:?}");
+        assert!(missing_en.is_empty(), "keys missing from en.toml: {missing_en:?}");
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_supported_language() {
+        assert_eq!(Lang::from_accept_language("ko-KR,ko;q=0.9,en-US;q=0.8"), Lang::Ko);
+        assert_eq!(Lang::from_accept_language("fr-FR,en;q=0.5,ko;q=0.4"), Lang::En);
+        assert_eq!(Lang::from_accept_language("de"), Lang::En);
+        assert_eq!(Tr::new(Lang::Ko).t("nav.engagements"), "고객 과제");
+    }
+}

@@ -1,0 +1,409 @@
+//! The inventory: engagements, applications, workloads and dependencies.
+//! Pure data and validation; storage is in `db`, HTTP in `web`.
+
+use serde::{Deserialize, Serialize};
+
+/// A customer assessment: everything sixr knows lives under one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Engagement {
+    #[serde(default)]
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub customer: String,
+    #[serde(default)]
+    pub consultant: String,
+    #[serde(default = "default_region")]
+    pub region: String,
+    #[serde(default = "default_currency")]
+    pub currency: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub created_at: String,
+    #[serde(default)]
+    pub updated_at: String,
+}
+
+fn default_region() -> String {
+    "ap-northeast-2".into()
+}
+fn default_currency() -> String {
+    "USD".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+
+/// Regions sixr has prices for (see the price catalogue).
+pub const REGIONS: &[&str] = &["us-east-1", "ap-northeast-2"];
+pub const CURRENCIES: &[&str] = &["USD", "KRW"];
+pub const LANGUAGES: &[&str] = &["en", "ko"];
+
+impl Engagement {
+    /// Checks what a consultant types into the engagement form.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.name.trim().is_empty() {
+            return Err("name: an engagement needs a name".into());
+        }
+        if self.name.chars().count() > 200 {
+            return Err("name: keep it under 200 characters".into());
+        }
+        if !REGIONS.contains(&self.region.as_str()) {
+            return Err(format!("region: \"{}\" is not one of {}", self.region, REGIONS.join(", ")));
+        }
+        if !CURRENCIES.contains(&self.currency.as_str()) {
+            return Err(format!("currency: \"{}\" is not one of {}", self.currency, CURRENCIES.join(", ")));
+        }
+        if !LANGUAGES.contains(&self.language.as_str()) {
+            return Err(format!("language: \"{}\" is not one of {}", self.language, LANGUAGES.join(", ")));
+        }
+        Ok(())
+    }
+}
+
+/// Workload roles sixr understands (free text is kept as typed, lower-case).
+/// `web-app` is a web server that also runs the application (a 2-tier
+/// estate such as AnyCompany's); the target architecture splits it.
+pub const ROLES: &[&str] = &["web", "app", "web-app", "db", "cache", "file", "batch", "queue", "appliance", "other"];
+
+/// A group of workloads that serve one business purpose and usually move together.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Application {
+    #[serde(default)]
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// One server, database or appliance of the on-premises estate.
+/// Text fields are empty when unknown; numbers are `None` when unknown.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Workload {
+    #[serde(default)]
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub hostname: String,
+    /// Name of the application the workload belongs to (empty: none).
+    #[serde(default)]
+    pub application: String,
+    #[serde(default)]
+    pub environment: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub os: String,
+    #[serde(default)]
+    pub os_version: String,
+    #[serde(default)]
+    pub cpu_cores: Option<i64>,
+    #[serde(default)]
+    pub ram_gb: Option<f64>,
+    #[serde(default)]
+    pub storage_gb: Option<f64>,
+    #[serde(default)]
+    pub cpu_util_peak_pct: Option<f64>,
+    #[serde(default)]
+    pub ram_util_peak_pct: Option<f64>,
+    #[serde(default)]
+    pub db_engine: String,
+    #[serde(default)]
+    pub db_version: String,
+    #[serde(default)]
+    pub middleware: String,
+    #[serde(default)]
+    pub runtime: String,
+    #[serde(default)]
+    pub license: String,
+    #[serde(default)]
+    pub annual_cost: Option<f64>,
+    #[serde(default)]
+    pub criticality: String,
+    #[serde(default)]
+    pub data_classification: String,
+    #[serde(default)]
+    pub users: Option<i64>,
+    #[serde(default)]
+    pub notes: String,
+    /// Seen powered off in the source inventory (a Retire candidate).
+    #[serde(default)]
+    pub powered_off: bool,
+    /// Which importer wrote it last (template, rvtools, mpa, ...).
+    #[serde(default)]
+    pub source: String,
+    /// Optimistic-locking version, bumped on every change.
+    #[serde(default)]
+    pub version: i64,
+}
+
+/// A "from depends on to" edge between two workloads, by name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Dependency {
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub port: Option<i64>,
+    #[serde(default)]
+    pub protocol: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// What kind of value a workload field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    /// A whole number >= 0.
+    Count,
+    /// A decimal number >= 0 (GB, money).
+    Amount,
+    /// A percentage 0..=100.
+    Percent,
+    Flag,
+}
+
+/// One editable workload field: its column name (the sixr template header)
+/// and what it holds. The template, the importer, inline editing and the CSV
+/// export all read this one list.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: FieldKind,
+}
+
+pub const WORKLOAD_FIELDS: &[Field] = &[
+    Field { name: "name", kind: FieldKind::Text },
+    Field { name: "hostname", kind: FieldKind::Text },
+    Field { name: "application", kind: FieldKind::Text },
+    Field { name: "environment", kind: FieldKind::Text },
+    Field { name: "role", kind: FieldKind::Text },
+    Field { name: "os", kind: FieldKind::Text },
+    Field { name: "os_version", kind: FieldKind::Text },
+    Field { name: "cpu_cores", kind: FieldKind::Count },
+    Field { name: "ram_gb", kind: FieldKind::Amount },
+    Field { name: "storage_gb", kind: FieldKind::Amount },
+    Field { name: "cpu_util_peak_pct", kind: FieldKind::Percent },
+    Field { name: "ram_util_peak_pct", kind: FieldKind::Percent },
+    Field { name: "db_engine", kind: FieldKind::Text },
+    Field { name: "db_version", kind: FieldKind::Text },
+    Field { name: "middleware", kind: FieldKind::Text },
+    Field { name: "runtime", kind: FieldKind::Text },
+    Field { name: "license", kind: FieldKind::Text },
+    Field { name: "annual_cost", kind: FieldKind::Amount },
+    Field { name: "criticality", kind: FieldKind::Text },
+    Field { name: "data_classification", kind: FieldKind::Text },
+    Field { name: "users", kind: FieldKind::Count },
+    Field { name: "notes", kind: FieldKind::Text },
+    Field { name: "powered_off", kind: FieldKind::Flag },
+];
+
+pub fn field(name: &str) -> Option<&'static Field> {
+    WORKLOAD_FIELDS.iter().find(|f| f.name == name)
+}
+
+/// Parses a number the way people type it: spaces trimmed, thousands
+/// separators and a unit suffix such as "GB" or "%" dropped.
+pub fn parse_number(raw: &str) -> Option<f64> {
+    let mut s: String = raw.trim().chars().filter(|c| *c != ',' && *c != '_' && !c.is_whitespace()).collect();
+    for suffix in ["gib", "gb", "%", "usd", "$"] {
+        if s.to_ascii_lowercase().ends_with(suffix) {
+            s.truncate(s.len() - suffix.len());
+        }
+    }
+    if let Some(rest) = s.strip_prefix('$') {
+        s = rest.to_string();
+    }
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Normalises environment spellings (`prod`, `Production`, `운영`...) to
+/// `production`, `staging`, `test`, `development` or `dr`; anything else is
+/// kept as typed.
+pub fn normalise_environment(raw: &str) -> String {
+    let s = raw.trim().to_lowercase();
+    let canonical = match s.as_str() {
+        "prod" | "production" | "prd" | "live" | "운영" | "상용" => "production",
+        "stage" | "staging" | "stg" | "pre-prod" | "preprod" | "pre-production" | "스테이징" => "staging",
+        "test" | "testing" | "qa" | "uat" | "tst" | "테스트" | "검증" => "test",
+        "dev" | "development" | "develop" | "개발" => "development",
+        "dr" | "disaster recovery" | "재해복구" => "dr",
+        "non-prod" | "nonprod" | "non-production" | "non prod" => "non-production",
+        _ => return raw.trim().to_string(),
+    };
+    canonical.to_string()
+}
+
+impl Workload {
+    /// Sets one field from text, as typed by a consultant or read from a
+    /// file. The error says what is wrong with the value, in a sentence.
+    pub fn set_field(&mut self, name: &str, raw: &str) -> Result<(), String> {
+        let spec = field(name).ok_or_else(|| format!("\"{name}\" is not a workload field"))?;
+        let text = raw.trim();
+        let number = |text: &str| -> Result<Option<f64>, String> {
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let v = parse_number(text).ok_or_else(|| format!("\"{text}\" is not a number"))?;
+            if v < 0.0 {
+                return Err(format!("\"{text}\" is not a positive number"));
+            }
+            Ok(Some(v))
+        };
+        match spec.kind {
+            FieldKind::Count => {
+                let v = number(text)?;
+                if let Some(v) = v {
+                    if v.fract() != 0.0 {
+                        return Err(format!("\"{text}\" is not a whole number"));
+                    }
+                    if v > 1e12 {
+                        return Err(format!("\"{text}\" is too large"));
+                    }
+                }
+                let v = v.map(|v| v as i64);
+                match name {
+                    "cpu_cores" => {
+                        if v == Some(0) {
+                            return Err("\"0\" is not a positive number".into());
+                        }
+                        self.cpu_cores = v
+                    }
+                    "users" => self.users = v,
+                    _ => unreachable!("count field without a slot"),
+                }
+            }
+            FieldKind::Amount | FieldKind::Percent => {
+                let v = number(text)?;
+                if spec.kind == FieldKind::Percent && v.is_some_and(|v| v > 100.0) {
+                    return Err(format!("\"{text}\" is more than 100 percent"));
+                }
+                if v.is_some_and(|v| v > 1e15) {
+                    return Err(format!("\"{text}\" is too large"));
+                }
+                match name {
+                    "ram_gb" => self.ram_gb = v,
+                    "storage_gb" => self.storage_gb = v,
+                    "annual_cost" => self.annual_cost = v,
+                    "cpu_util_peak_pct" => self.cpu_util_peak_pct = v,
+                    "ram_util_peak_pct" => self.ram_util_peak_pct = v,
+                    _ => unreachable!("number field without a slot"),
+                }
+            }
+            FieldKind::Flag => {
+                self.powered_off = match text.to_lowercase().as_str() {
+                    "" | "0" | "false" | "no" | "n" | "아니오" => false,
+                    "1" | "true" | "yes" | "y" | "예" => true,
+                    _ => return Err(format!("\"{text}\" is not yes or no")),
+                }
+            }
+            FieldKind::Text => {
+                if text.chars().count() > 10_000 {
+                    return Err("the text is longer than 10,000 characters".into());
+                }
+                let value = text.to_string();
+                match name {
+                    "name" => {
+                        if value.is_empty() {
+                            return Err("a workload needs a name".into());
+                        }
+                        self.name = value
+                    }
+                    "hostname" => self.hostname = value,
+                    "application" => self.application = value,
+                    "environment" => self.environment = normalise_environment(&value),
+                    "role" => self.role = value.to_lowercase(),
+                    "os" => self.os = value,
+                    "os_version" => self.os_version = value,
+                    "db_engine" => self.db_engine = value,
+                    "db_version" => self.db_version = value,
+                    "middleware" => self.middleware = value,
+                    "runtime" => self.runtime = value,
+                    "license" => self.license = value,
+                    "criticality" => self.criticality = value.to_lowercase(),
+                    "data_classification" => self.data_classification = value,
+                    "notes" => self.notes = value,
+                    _ => unreachable!("text field without a slot"),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The field's value as text, the way the template and the CSV export write it.
+    pub fn field_text(&self, name: &str) -> String {
+        fn num(v: Option<f64>) -> String {
+            v.map(|v| if v.fract() == 0.0 { format!("{}", v as i64) } else { format!("{v}") }).unwrap_or_default()
+        }
+        match name {
+            "name" => self.name.clone(),
+            "hostname" => self.hostname.clone(),
+            "application" => self.application.clone(),
+            "environment" => self.environment.clone(),
+            "role" => self.role.clone(),
+            "os" => self.os.clone(),
+            "os_version" => self.os_version.clone(),
+            "cpu_cores" => self.cpu_cores.map(|v| v.to_string()).unwrap_or_default(),
+            "ram_gb" => num(self.ram_gb),
+            "storage_gb" => num(self.storage_gb),
+            "cpu_util_peak_pct" => num(self.cpu_util_peak_pct),
+            "ram_util_peak_pct" => num(self.ram_util_peak_pct),
+            "db_engine" => self.db_engine.clone(),
+            "db_version" => self.db_version.clone(),
+            "middleware" => self.middleware.clone(),
+            "runtime" => self.runtime.clone(),
+            "license" => self.license.clone(),
+            "annual_cost" => num(self.annual_cost),
+            "criticality" => self.criticality.clone(),
+            "data_classification" => self.data_classification.clone(),
+            "users" => self.users.map(|v| v.to_string()).unwrap_or_default(),
+            "notes" => self.notes.clone(),
+            "powered_off" => if self.powered_off { "yes".into() } else { String::new() },
+            _ => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_round_trips_through_text() {
+        let mut w = Workload::default();
+        for f in WORKLOAD_FIELDS {
+            let sample = match f.kind {
+                FieldKind::Text => "x1",
+                FieldKind::Count => "4",
+                FieldKind::Amount => "12.5",
+                FieldKind::Percent => "55",
+                FieldKind::Flag => "yes",
+            };
+            w.set_field(f.name, sample).unwrap();
+            assert_eq!(w.field_text(f.name), sample, "field {}", f.name);
+        }
+    }
+
+    #[test]
+    fn numbers_accept_units_and_separators_and_refuse_nonsense() {
+        assert_eq!(parse_number(" 1,024 "), Some(1024.0));
+        assert_eq!(parse_number("500 GB"), Some(500.0));
+        assert_eq!(parse_number("75%"), Some(75.0));
+        let mut w = Workload::default();
+        assert_eq!(w.set_field("cpu_cores", "-3").unwrap_err(), "\"-3\" is not a positive number");
+        assert_eq!(w.set_field("ram_gb", "lots").unwrap_err(), "\"lots\" is not a number");
+        assert!(w.set_field("cpu_util_peak_pct", "130").is_err());
+        assert!(w.set_field("cpu_cores", "2.5").is_err());
+    }
+
+    #[test]
+    fn environment_spellings_are_normalised() {
+        assert_eq!(normalise_environment("Prod"), "production");
+        assert_eq!(normalise_environment("non-prod"), "non-production");
+        assert_eq!(normalise_environment("운영"), "production");
+        assert_eq!(normalise_environment("lab"), "lab");
+    }
+}

@@ -1,0 +1,20 @@
+//! sixr: a 6R migration-assessment workbench.
+//!
+//! Domain modules (`inventory`, `import`, ...) are pure logic; `db` holds
+//! the SQL; `web` the HTTP layer; `cli` the headless commands.
+
+pub mod architecture;
+pub mod cli;
+pub mod cost;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod import;
+pub mod inventory;
+pub mod plan;
+pub mod report;
+pub mod scoring;
+pub mod web;
+
+pub use error::AppError;
+pub use web::{AppState, app};

@@ -1,0 +1,1 @@
+//! Migration waves and the phased plan (issue 5).

@@ -1,0 +1,3 @@
+//! The PDF report (issue 5).
+
+pub mod cli;

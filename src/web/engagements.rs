@@ -1,0 +1,186 @@
+//! Engagements: list, create, settings, delete, and the AnyCompany sample.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::{AppState, PageCtx, redirect, render};
+use crate::db;
+use crate::error::AppError;
+use crate::inventory::{CURRENCIES, Engagement, LANGUAGES, REGIONS};
+use crate::db::engagements::EngagementSummary;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/engagements", get(list).post(create))
+        .route("/engagements/sample", post(load_sample))
+        .route("/engagements/{id}", get(overview).post(update))
+        .route("/engagements/{id}/delete", post(delete))
+}
+
+/// The actor recorded in the audit trail until accounts exist.
+pub const LOCAL_ACTOR: &str = "local";
+
+#[derive(Template)]
+#[template(path = "engagements.html")]
+struct ListPage {
+    ctx: PageCtx,
+    rows: Vec<EngagementSummary>,
+    form: Engagement,
+    error: Option<String>,
+    regions: &'static [&'static str],
+    currencies: &'static [&'static str],
+    languages: &'static [&'static str],
+}
+
+#[derive(Template)]
+#[template(path = "engagement.html")]
+struct OverviewPage {
+    ctx: PageCtx,
+    engagement: Engagement,
+    form: Engagement,
+    workloads: i64,
+    applications: i64,
+    error: Option<String>,
+    saved: bool,
+    regions: &'static [&'static str],
+    currencies: &'static [&'static str],
+    languages: &'static [&'static str],
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EngagementForm {
+    name: String,
+    #[serde(default)]
+    customer: String,
+    #[serde(default)]
+    consultant: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    notes: String,
+}
+
+impl EngagementForm {
+    fn into_engagement(self, id: i64) -> Engagement {
+        Engagement {
+            id,
+            name: self.name.trim().to_string(),
+            customer: self.customer.trim().to_string(),
+            consultant: self.consultant.trim().to_string(),
+            region: self.region,
+            currency: self.currency,
+            language: self.language,
+            notes: self.notes,
+            ..Engagement::default()
+        }
+    }
+}
+
+async fn list(State(st): State<AppState>, ctx: PageCtx) -> Result<Html<String>, AppError> {
+    let rows = st.db.call(|c| db::engagements::list(c)).await?;
+    let form = Engagement { language: ctx.t.code().to_string(), ..Engagement::default_new() };
+    render(&ListPage { ctx, rows, form, error: None, regions: REGIONS, currencies: CURRENCIES, languages: LANGUAGES })
+}
+
+async fn create(State(st): State<AppState>, ctx: PageCtx, Form(form): Form<EngagementForm>) -> Result<Response, AppError> {
+    let engagement = form.into_engagement(0);
+    let candidate = engagement.clone();
+    match st.db.call(move |c| db::engagements::create(c, &candidate, LOCAL_ACTOR)).await {
+        Ok(created) => Ok(redirect(&ctx, &format!("/engagements/{}", created.id))),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let rows = st.db.call(|c| db::engagements::list(c)).await?;
+            let page = ListPage {
+                ctx,
+                rows,
+                form: engagement,
+                error: Some(e.public_message()),
+                regions: REGIONS,
+                currencies: CURRENCIES,
+                languages: LANGUAGES,
+            };
+            Ok((e.status(), render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn overview(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+    let (engagement, workloads, applications) = st
+        .db
+        .call(move |c| {
+            let e = db::engagements::get(c, id)?;
+            let w = db::workloads::count(c, id)?;
+            let a = db::workloads::applications(c, id)?.len() as i64;
+            Ok((e, w, a))
+        })
+        .await?;
+    render(&OverviewPage {
+        ctx,
+        form: engagement.clone(),
+        engagement,
+        workloads,
+        applications,
+        error: None,
+        saved: false,
+        regions: REGIONS,
+        currencies: CURRENCIES,
+        languages: LANGUAGES,
+    })
+}
+
+async fn update(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<EngagementForm>,
+) -> Result<Response, AppError> {
+    let candidate = form.into_engagement(id);
+    let attempt = candidate.clone();
+    let result = st.db.call(move |c| db::engagements::update(c, &attempt, LOCAL_ACTOR)).await;
+    let (status, error, saved) = match result {
+        Ok(_) => (axum::http::StatusCode::OK, None, true),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => (e.status(), Some(e.public_message()), false),
+        Err(e) => return Err(e),
+    };
+    let (engagement, workloads, applications) = st
+        .db
+        .call(move |c| {
+            Ok((db::engagements::get(c, id)?, db::workloads::count(c, id)?, db::workloads::applications(c, id)?.len() as i64))
+        })
+        .await?;
+    let form = if saved { engagement.clone() } else { candidate };
+    let page = OverviewPage {
+        ctx,
+        engagement,
+        form,
+        workloads,
+        applications,
+        error,
+        saved,
+        regions: REGIONS,
+        currencies: CURRENCIES,
+        languages: LANGUAGES,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+async fn delete(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    st.db.call(move |c| db::engagements::delete(c, id, LOCAL_ACTOR)).await?;
+    Ok(redirect(&ctx, "/engagements"))
+}
+
+/// Creates (or refreshes) the AnyCompany engagement from the shipped sample.
+async fn load_sample(State(st): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
+    let id = st.db.call(|c| crate::import::load_anycompany_sample(c, LOCAL_ACTOR)).await?;
+    Ok(redirect(&ctx, &format!("/engagements/{id}")))
+}
+
+use axum::response::IntoResponse;

@@ -1,0 +1,126 @@
+//! HTTP: one module per page area, merged into one router here. Handlers are
+//! thin: extract, call the domain and `db`, render a template.
+
+pub mod architecture;
+pub mod assessment;
+pub mod ctx;
+pub mod engagements;
+pub mod import;
+pub mod plan;
+pub mod workloads;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Form, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+use crate::db::Db;
+use crate::error::AppError;
+use crate::i18n::Lang;
+pub use ctx::PageCtx;
+
+/// Largest upload accepted (inventory files).
+pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+/// Largest ordinary request body (forms, inline edits).
+pub const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+}
+
+/// The whole web application. Tests drive it in-process with `oneshot`.
+pub fn app(state: AppState) -> Router {
+    let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/engagements") }))
+        .route("/healthz", get(healthz))
+        .route("/lang", post(switch_language))
+        .merge(engagements::router())
+        .merge(workloads::router())
+        .merge(import::router())
+        .merge(assessment::router())
+        .merge(architecture::router())
+        .merge(plan::router())
+        .nest_service("/static", ServeDir::new(static_dir))
+        .layer(axum::middleware::from_fn(ctx::csrf_guard))
+        // Ordinary requests stay small; upload routes raise this per route.
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES + 64 * 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Renders a template into a response, keeping render errors in `AppError`.
+pub fn render(t: &impl Template) -> Result<Html<String>, AppError> {
+    Ok(Html(t.render()?))
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    let db = state.db.clone();
+    let healthy = tokio::task::spawn_blocking(move || db.is_healthy()).await.unwrap_or(false);
+    if healthy {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageForm {
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Sets the language cookie and goes back to the page the switch was on.
+async fn switch_language(Form(form): Form<LanguageForm>) -> Result<Response, AppError> {
+    let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::Invalid(format!("unknown language \"{}\"", form.lang)))?;
+    let back = safe_local_path(&form.back);
+    let mut headers = HeaderMap::new();
+    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", ctx::LANG_COOKIE, lang.code());
+    headers.insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?);
+    headers.insert(LOCATION, HeaderValue::from_str(&back).map_err(|e| AppError::Internal(e.to_string()))?);
+    Ok((StatusCode::SEE_OTHER, headers).into_response())
+}
+
+/// A redirect target that stays on this site ("/x", never "//host" or "http:").
+pub fn safe_local_path(p: &str) -> String {
+    if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) {
+        p.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+/// Answers an htmx request with a client-side redirect, a plain one with 303.
+pub fn redirect(ctx: &PageCtx, to: &str) -> Response {
+    if ctx.htmx {
+        let mut headers = HeaderMap::new();
+        if let Ok(v) = HeaderValue::from_str(to) {
+            headers.insert("hx-redirect", v);
+        }
+        (StatusCode::OK, headers).into_response()
+    } else {
+        Redirect::to(to).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        assert_eq!(safe_local_path("/engagements/1"), "/engagements/1");
+        assert_eq!(safe_local_path("//evil.example"), "/");
+        assert_eq!(safe_local_path("https://evil.example"), "/");
+        assert_eq!(safe_local_path("/\\evil"), "/");
+    }
+}

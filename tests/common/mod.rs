@@ -1,0 +1,68 @@
+//! Shared test plumbing: an app on a fresh database, driven in-process.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sixr::db::Db;
+use sixr::{AppState, app};
+use tower::ServiceExt;
+
+pub const TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl TestApp {
+    pub fn new() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("test.db")).unwrap();
+        TestApp { router: app(AppState { db: db.clone() }), db, _dir: dir }
+    }
+
+    /// Sends a request as a browser that holds the CSRF cookie.
+    pub async fn send(&self, mut req: Request<Body>) -> Reply {
+        req.headers_mut().append(header::COOKIE, format!("sixr_csrf={TOKEN}").parse().unwrap());
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Reply { status, headers, body }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    /// POSTs an urlencoded form with the CSRF token in it.
+    pub async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        body.append_pair("csrf", TOKEN);
+        for (k, v) in fields {
+            body.append_pair(k, v);
+        }
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body.finish()))
+                .unwrap(),
+        )
+        .await
+    }
+}

@@ -1,0 +1,95 @@
+//! The engagement pages and the security plumbing, driven in-process.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{TOKEN, TestApp};
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let app = TestApp::new();
+    let r = app.get("/healthz").await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn create_rename_and_delete_an_engagement() {
+    let app = TestApp::new();
+    let r = app.post_form("/engagements", &[("name", "Acme <Corp>"), ("customer", "Acme"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let location = r.headers[header::LOCATION].to_str().unwrap().to_string();
+
+    let list = app.get("/engagements").await.text();
+    assert!(list.contains("Acme &#60;Corp&#62;"), "name is shown escaped: {list}");
+
+    let r = app.post_form(&location, &[("name", "Acme renamed"), ("region", "ap-northeast-2"), ("currency", "KRW"), ("language", "ko")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(app.get("/engagements").await.text().contains("Acme renamed"));
+
+    let r = app.post_form(&format!("{location}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!app.get("/engagements").await.text().contains("Acme renamed"));
+    assert_eq!(app.get(&location).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_duplicate_or_invalid_engagement_is_refused_with_a_reason() {
+    let app = TestApp::new();
+    let ok = [("name", "Dup"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")];
+    assert_eq!(app.post_form("/engagements", &ok).await.status, StatusCode::SEE_OTHER);
+    let r = app.post_form("/engagements", &ok).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text().contains("already exists"));
+    let r = app.post_form("/engagements", &[("name", "X"), ("region", "mars-1"), ("currency", "USD"), ("language", "en")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("region"));
+}
+
+#[tokio::test]
+async fn state_changes_without_the_csrf_token_are_refused() {
+    let app = TestApp::new();
+    // Right cookie, no token in the form.
+    let req = Request::post("/engagements")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("name=Sneaky&region=us-east-1&currency=USD&language=en"))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+    // A wrong token in the header.
+    let req = Request::post("/engagements")
+        .header("x-csrf-token", "f".repeat(64))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("name=Sneaky&region=us-east-1&currency=USD&language=en"))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+    // The right token in the header (what htmx sends).
+    let req = Request::post("/engagements")
+        .header("x-csrf-token", TOKEN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("name=Fine&region=us-east-1&currency=USD&language=en"))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::SEE_OTHER);
+    assert!(!app.get("/engagements").await.text().contains("Sneaky"));
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413() {
+    let app = TestApp::new();
+    let big = "a".repeat(3 * 1024 * 1024);
+    let req = Request::post("/engagements")
+        .header("x-csrf-token", TOKEN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("name={big}")))
+        .unwrap();
+    assert_eq!(app.send(req).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn language_follows_accept_language_and_the_switch() {
+    let app = TestApp::new();
+    let req = Request::get("/engagements").header(header::ACCEPT_LANGUAGE, "ko-KR,ko;q=0.9").body(Body::empty()).unwrap();
+    assert!(app.send(req).await.text().contains("고객 과제"));
+    let r = app.post_form("/lang", &[("lang", "ko"), ("back", "/engagements")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.headers[header::SET_COOKIE].to_str().unwrap().contains("sixr_lang=ko"));
+}
