@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod plan;
 pub mod report;
 pub mod scoring;
+pub mod strategy;
 pub mod web;
 
 pub use error::AppError;
