@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::accounts::Role;
 use crate::db::Db;
 use crate::web::{AppState, app};
 
@@ -37,6 +38,39 @@ pub enum Command {
     Export(crate::import::cli::ExportArgs),
     /// Write the engagement's migration plan as a PDF report.
     Report(crate::report::cli::ReportArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Copy the database to a file while the server keeps running (SQLite online backup).
+    Backup {
+        #[arg(long)]
+        db: PathBuf,
+        /// Backup file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the database with a backup (stop the server first).
+    Restore {
+        #[arg(long)]
+        db: PathBuf,
+        /// Backup file written by `sixr backup`.
+        #[arg(long)]
+        from: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from the first line of standard input.
+    Add {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        username: String,
+        /// admin, consultant or viewer.
+        #[arg(long, default_value = "admin")]
+        role: String,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -56,6 +90,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Import(args) => crate::import::cli::import(args),
         Command::Export(args) => crate::import::cli::export(args),
         Command::Report(args) => crate::report::cli::run(args),
+        Command::User(UserCommand::Add { db, username, role }) => add_user(db, &username, &role),
+        Command::Backup { db, out } => backup(db, out),
+        Command::Restore { db, from } => restore(db, from),
     }
 }
 
@@ -72,9 +109,54 @@ fn serve(db_path: PathBuf, addr: SocketAddr) -> anyhow::Result<ExitCode> {
         let local = listener.local_addr()?;
         println!("sixr: database {}", db.path().display());
         println!("sixr: open http://{local}/");
-        axum::serve(listener, app(AppState { db })).with_graceful_shutdown(shutdown_signal()).await?;
+        if crate::db::Db::with_conn(&db, |c| crate::db::accounts::user_count(c))? == 0 {
+            println!("sixr: first start: open the page above on this machine to create the administrator (or run `sixr user add`)");
+        }
+        let service = app(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         anyhow::Ok(())
     })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add_user(db_path: PathBuf, username: &str, role: &str) -> anyhow::Result<ExitCode> {
+    let role = Role::parse(role).ok_or_else(|| anyhow::anyhow!("role: \"{role}\" is not admin, consultant or viewer"))?;
+    eprintln!("password for {username} (first line of standard input):");
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let db = Db::open(&db_path)?;
+    let user = db.with_conn(|c| crate::db::accounts::create_user(c, username, password, role, "cli"))?;
+    println!("created {} ({})", user.username, user.role.code());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn backup(db_path: PathBuf, out: PathBuf) -> anyhow::Result<ExitCode> {
+    if !db_path.exists() {
+        anyhow::bail!("{} does not exist", db_path.display());
+    }
+    if out.exists() {
+        anyhow::bail!("{} already exists; choose a new file name", out.display());
+    }
+    let db = Db::open(&db_path)?;
+    // The online backup copies page by page and restarts if a writer
+    // changes the database meanwhile, so the copy is always consistent.
+    db.with_conn(|c| Ok(c.backup(rusqlite::MAIN_DB, &out, None)?))?;
+    println!("backed up {} to {}", db_path.display(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(db_path: PathBuf, from: PathBuf) -> anyhow::Result<ExitCode> {
+    if !from.exists() {
+        anyhow::bail!("{} does not exist", from.display());
+    }
+    // Check that the backup is a sixr database before overwriting anything.
+    Db::open(&from).map_err(|e| anyhow::anyhow!("{} is not a usable sixr backup: {e}", from.display()))?;
+    let mut conn = rusqlite::Connection::open(&db_path)?;
+    conn.restore(rusqlite::MAIN_DB, &from, None::<fn(rusqlite::backup::Progress)>)?;
+    drop(conn);
+    Db::open(&db_path)?;
+    println!("restored {} from {}", db_path.display(), from.display());
     Ok(ExitCode::SUCCESS)
 }
 

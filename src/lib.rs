@@ -3,6 +3,7 @@
 //! Domain modules (`inventory`, `import`, ...) are pure logic; `db` holds
 //! the SQL; `web` the HTTP layer; `cli` the headless commands.
 
+pub mod accounts;
 pub mod architecture;
 pub mod cli;
 pub mod cost;

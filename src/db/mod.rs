@@ -1,6 +1,7 @@
 //! SQLite storage: opening, migrations, a small connection pool, and one
 //! repository module per domain concept. SQL lives here and nowhere else.
 
+pub mod accounts;
 pub mod decisions;
 pub mod engagements;
 pub mod workloads;
@@ -49,7 +50,15 @@ impl Db {
         F: FnOnce(&mut Connection) -> Result<T, AppError> + Send + 'static,
     {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.with_conn(f))
+        // The request's user travels with the work, so the audit trail names
+        // them whatever actor the calling code passed.
+        let actor = REQUEST_ACTOR.try_with(Clone::clone).ok();
+        tokio::task::spawn_blocking(move || {
+            THREAD_ACTOR.with(|a| *a.borrow_mut() = actor);
+            let result = db.with_conn(f);
+            THREAD_ACTOR.with(|a| *a.borrow_mut() = None);
+            result
+        })
             .await
             .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?
     }
@@ -97,7 +106,17 @@ fn migrate(conn: &mut Connection) -> Result<(), AppError> {
     migrations.to_latest(conn).map_err(|e| AppError::Internal(format!("schema migration failed: {e}")))
 }
 
+tokio::task_local! {
+    /// The logged-in user of the request being served (set by `web::auth`).
+    pub static REQUEST_ACTOR: String;
+}
+
+thread_local! {
+    static THREAD_ACTOR: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Records one change in the audit trail. `before`/`after` are JSON values.
+/// Inside a web request the logged-in user is recorded instead of `actor`.
 pub fn audit(
     conn: &Connection,
     engagement_id: Option<i64>,
@@ -114,7 +133,7 @@ pub fn audit(
     )?
     .execute(rusqlite::params![
         engagement_id,
-        actor,
+        THREAD_ACTOR.with(|a| a.borrow().clone()).unwrap_or_else(|| actor.to_string()),
         entity,
         entity_id,
         action,

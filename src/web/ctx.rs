@@ -34,6 +34,8 @@ pub struct PageCtx {
     pub htmx: bool,
     /// Path and query of the request, for "back to where I was" links.
     pub path: String,
+    /// The logged-in user (None only on the public pages).
+    pub user: Option<crate::accounts::User>,
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -69,6 +71,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             csrf,
             htmx: parts.headers.contains_key("hx-request"),
             path: parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into()),
+            user: parts.extensions.get::<crate::accounts::User>().cloned(),
         })
     }
 }

@@ -3,11 +3,13 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, State};
-use axum::response::{Html, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::auth::current_user;
 use super::{AppState, PageCtx, redirect, render};
+use crate::accounts::Role;
 use crate::db;
 use crate::error::AppError;
 use crate::inventory::{CURRENCIES, Engagement, LANGUAGES, REGIONS};
@@ -21,7 +23,8 @@ pub fn router() -> Router<AppState> {
         .route("/engagements/{id}/delete", post(delete))
 }
 
-/// The actor recorded in the audit trail until accounts exist.
+/// The actor passed to the audit trail by web handlers; inside a request the
+/// logged-in user is recorded instead (see `db::audit`).
 pub const LOCAL_ACTOR: &str = "local";
 
 #[derive(Template)]
@@ -84,8 +87,23 @@ impl EngagementForm {
     }
 }
 
+/// The engagements this user may see: all for an administrator, else their own.
+async fn visible_engagements(st: &AppState, ctx: &PageCtx) -> Result<Vec<EngagementSummary>, AppError> {
+    let user = current_user(ctx)?.clone();
+    st.db
+        .call(move |c| {
+            let all = db::engagements::list(c)?;
+            if user.role == Role::Admin {
+                return Ok(all);
+            }
+            let mine = db::accounts::member_engagements(c, user.id)?;
+            Ok(all.into_iter().filter(|e| mine.contains(&e.engagement.id)).collect())
+        })
+        .await
+}
+
 async fn list(State(st): State<AppState>, ctx: PageCtx) -> Result<Html<String>, AppError> {
-    let rows = st.db.call(|c| db::engagements::list(c)).await?;
+    let rows = visible_engagements(&st, &ctx).await?;
     let form = Engagement { language: ctx.t.code().to_string(), ..Engagement::default_new() };
     render(&ListPage { ctx, rows, form, error: None, regions: REGIONS, currencies: CURRENCIES, languages: LANGUAGES })
 }
@@ -93,10 +111,21 @@ async fn list(State(st): State<AppState>, ctx: PageCtx) -> Result<Html<String>, 
 async fn create(State(st): State<AppState>, ctx: PageCtx, Form(form): Form<EngagementForm>) -> Result<Response, AppError> {
     let engagement = form.into_engagement(0);
     let candidate = engagement.clone();
-    match st.db.call(move |c| db::engagements::create(c, &candidate, LOCAL_ACTOR)).await {
+    let user_id = current_user(&ctx)?.id;
+    let created = st
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let created = db::engagements::create(&tx, &candidate, LOCAL_ACTOR)?;
+            db::accounts::add_member(&tx, created.id, user_id, LOCAL_ACTOR)?;
+            tx.commit()?;
+            Ok(created)
+        })
+        .await;
+    match created {
         Ok(created) => Ok(redirect(&ctx, &format!("/engagements/{}", created.id))),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let rows = st.db.call(|c| db::engagements::list(c)).await?;
+            let rows = visible_engagements(&st, &ctx).await?;
             let page = ListPage {
                 ctx,
                 rows,
@@ -179,8 +208,15 @@ async fn delete(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -
 
 /// Creates (or refreshes) the AnyCompany engagement from the shipped sample.
 async fn load_sample(State(st): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
-    let id = st.db.call(|c| crate::import::load_anycompany_sample(c, LOCAL_ACTOR)).await?;
+    let user_id = current_user(&ctx)?.id;
+    let id = st
+        .db
+        .call(move |c| {
+            let id = crate::import::load_anycompany_sample(c, LOCAL_ACTOR)?;
+            db::accounts::add_member(c, id, user_id, LOCAL_ACTOR)?;
+            Ok(id)
+        })
+        .await?;
     Ok(redirect(&ctx, &format!("/engagements/{id}")))
 }
 
-use axum::response::IntoResponse;

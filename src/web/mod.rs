@@ -3,6 +3,7 @@
 
 pub mod architecture;
 pub mod assessment;
+pub mod auth;
 pub mod ctx;
 pub mod engagements;
 pub mod import;
@@ -13,11 +14,12 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
@@ -33,7 +35,19 @@ pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub login_limiter: auth::LoginLimiter,
 }
+
+impl AppState {
+    pub fn new(db: Db) -> AppState {
+        AppState { db, login_limiter: auth::LoginLimiter::default() }
+    }
+}
+
+/// Headers every response carries: no inline script may run, nobody may
+/// frame the app, browsers must not guess content types or leak paths.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /// The whole web application. Tests drive it in-process with `oneshot`.
 pub fn app(state: AppState) -> Router {
@@ -42,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(|| async { Redirect::to("/engagements") }))
         .route("/healthz", get(healthz))
         .route("/lang", post(switch_language))
+        .merge(auth::router())
         .merge(engagements::router())
         .merge(workloads::router())
         .merge(import::router())
@@ -49,10 +64,18 @@ pub fn app(state: AppState) -> Router {
         .merge(architecture::router())
         .merge(plan::router())
         .nest_service("/static", ServeDir::new(static_dir))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::middleware::from_fn(ctx::csrf_guard))
         // Ordinary requests stay small; upload routes raise this per route.
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES + 64 * 1024))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -5,6 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use sixr::accounts::Role;
 use sixr::db::Db;
 use sixr::{AppState, app};
 use tower::ServiceExt;
@@ -14,6 +15,8 @@ pub const TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456
 pub struct TestApp {
     pub router: Router,
     pub db: Db,
+    /// Session cookie value of the user requests are sent as (None: anonymous).
+    pub session: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -30,15 +33,44 @@ impl Reply {
 }
 
 impl TestApp {
+    /// A fresh database with an administrator "admin" who is logged in.
     pub fn new() -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path().join("test.db")).unwrap();
-        TestApp { router: app(AppState { db: db.clone() }), db, _dir: dir }
+        let mut app = TestApp::anonymous();
+        app.session = Some(app.login_as("admin", Role::Admin));
+        app
     }
 
-    /// Sends a request as a browser that holds the CSRF cookie.
+    /// A fresh database with no account (the first-start state).
+    pub fn anonymous() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("test.db")).unwrap();
+        TestApp { router: app(AppState::new(db.clone())), db, session: None, _dir: dir }
+    }
+
+    /// Creates a user with that role and returns a live session token for them.
+    pub fn login_as(&self, username: &str, role: Role) -> String {
+        self.db
+            .with_conn(|c| {
+                let user = match sixr::db::accounts::find_user(c, username)? {
+                    Some(u) => u,
+                    None => sixr::db::accounts::create_user(c, username, "a long test password", role, "test")?,
+                };
+                sixr::db::accounts::create_session(c, user.id)
+            })
+            .unwrap()
+    }
+
+    /// The same app and database, acting as another session.
+    pub fn as_session(&self, session: Option<String>) -> TestApp {
+        TestApp { router: self.router.clone(), db: self.db.clone(), session, _dir: tempfile::tempdir().unwrap() }
+    }
+
+    /// Sends a request as a browser that holds the CSRF cookie (and the session, if any).
     pub async fn send(&self, mut req: Request<Body>) -> Reply {
         req.headers_mut().append(header::COOKIE, format!("sixr_csrf={TOKEN}").parse().unwrap());
+        if let Some(s) = &self.session {
+            req.headers_mut().append(header::COOKIE, format!("sixr_session={s}").parse().unwrap());
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();

@@ -1,0 +1,379 @@
+//! Login, logout, first-administrator setup, user administration, and the
+//! guard that checks every request against the user's role.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, Form, Query, Request, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::ctx::cookie;
+use super::{AppState, PageCtx, redirect, render, safe_local_path};
+use crate::accounts::{Access, Role, User, may_access_engagement, may_create_engagement};
+use crate::db::{self, REQUEST_ACTOR};
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "sixr_session";
+
+/// Failed logins allowed per address and username within `LOGIN_WINDOW`.
+const MAX_FAILED_LOGINS: u32 = 5;
+const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Failed-login counts per "address|username", kept in memory.
+#[derive(Clone, Default)]
+pub struct LoginLimiter(Arc<Mutex<HashMap<String, (u32, Instant)>>>);
+
+impl LoginLimiter {
+    fn blocked_for(&self, key: &str) -> Option<Duration> {
+        let map = self.0.lock().ok()?;
+        let (count, since) = map.get(key)?;
+        let elapsed = since.elapsed();
+        (*count >= MAX_FAILED_LOGINS && elapsed < LOGIN_WINDOW).then(|| LOGIN_WINDOW - elapsed)
+    }
+
+    fn failed(&self, key: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() > 10_000 {
+                map.retain(|_, (_, since)| since.elapsed() < LOGIN_WINDOW);
+            }
+            let entry = map.entry(key.to_string()).or_insert((0, Instant::now()));
+            if entry.1.elapsed() >= LOGIN_WINDOW {
+                *entry = (0, Instant::now());
+            }
+            entry.0 += 1;
+        }
+    }
+
+    fn succeeded(&self, key: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(key);
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/setup", get(setup_page).post(setup))
+        .route("/admin/users", get(users_page).post(create_user))
+}
+
+/// Paths anyone may reach without logging in.
+fn is_public(path: &str) -> bool {
+    matches!(path, "/healthz" | "/login" | "/setup" | "/lang" | "/favicon.ico") || path.starts_with("/static/")
+}
+
+/// The engagement id of an engagement-scoped path (`/engagements/7/...`,
+/// `/api/engagements/7/...`).
+fn engagement_in_path(path: &str) -> Option<i64> {
+    let rest = path.strip_prefix("/api").unwrap_or(path).strip_prefix("/engagements/")?;
+    rest.split('/').next()?.parse().ok()
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE).filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())).map(str::to_string)
+}
+
+fn unauthenticated(path: &str, htmx: bool) -> Response {
+    if path.starts_with("/api/") {
+        return (StatusCode::UNAUTHORIZED, "log in first").into_response();
+    }
+    let to = format!("/login?next={}", form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>());
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&to) {
+        headers.insert(if htmx { "hx-redirect" } else { "location" }, v);
+    }
+    (if htmx { StatusCode::UNAUTHORIZED } else { StatusCode::SEE_OTHER }, headers).into_response()
+}
+
+/// Every request: find the user from the session cookie, send strangers to
+/// the login (or the first-start setup), refuse what the role does not
+/// allow, and run the handler with the user as the audit actor.
+pub async fn guard(State(st): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    if is_public(&path) {
+        return next.run(request).await;
+    }
+    let token = session_token(request.headers());
+    let htmx = request.headers().contains_key("hx-request");
+    let lookup = st
+        .db
+        .call(move |c| {
+            let user = match token {
+                Some(t) => db::accounts::session_user(c, &t)?,
+                None => None,
+            };
+            let nobody_yet = user.is_none() && db::accounts::user_count(c)? == 0;
+            Ok((user, nobody_yet))
+        })
+        .await;
+    let (user, nobody_yet) = match lookup {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    let Some(user) = user else {
+        if nobody_yet {
+            return redirect_to("/setup", htmx);
+        }
+        return unauthenticated(&path, htmx);
+    };
+
+    let access = if matches!(*request.method(), Method::GET | Method::HEAD) { Access::Read } else { Access::Write };
+    let allowed = if path.starts_with("/admin/") {
+        user.role == Role::Admin
+    } else if let Some(engagement_id) = engagement_in_path(&path) {
+        let uid = user.id;
+        let member = match st.db.call(move |c| db::accounts::is_member(c, engagement_id, uid)).await {
+            Ok(m) => m,
+            Err(e) => return e.into_response(),
+        };
+        may_access_engagement(&user, member, access)
+    } else if access == Access::Write && path != "/logout" {
+        // Creating engagements (and loading the sample) is the only other write.
+        may_create_engagement(&user)
+    } else {
+        true
+    };
+    if !allowed {
+        return AppError::Forbidden(format!("your role ({}) does not allow this", user.role.code())).into_response();
+    }
+    let actor = user.username.clone();
+    request.extensions_mut().insert(user);
+    REQUEST_ACTOR.scope(actor, next.run(request)).await
+}
+
+fn redirect_to(to: &str, htmx: bool) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(if htmx { "hx-redirect" } else { "location" }, HeaderValue::from_str(to).expect("static path"));
+    (if htmx { StatusCode::OK } else { StatusCode::SEE_OTHER }, headers).into_response()
+}
+
+/// The user of the request (the guard put it there).
+pub fn current_user(ctx: &PageCtx) -> Result<&User, AppError> {
+    ctx.user.as_ref().ok_or_else(|| AppError::Forbidden("log in first".into()))
+}
+
+fn session_cookie(token: &str, secure: bool, max_age: i64) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Served over TLS (directly or behind a proxy that says so).
+fn is_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// The address of the client, when the server knows it.
+pub struct Peer(Option<SocketAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| *a)))
+    }
+}
+
+fn is_loopback(peer: &Peer) -> bool {
+    peer.0.is_some_and(|addr| addr.ip().is_loopback())
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ctx: PageCtx,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    ctx: PageCtx,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    ctx: PageCtx,
+    users: Vec<(User, bool)>,
+    roles: [Role; 3],
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login_page(ctx: PageCtx, Query(q): Query<NextQuery>) -> Result<Html<String>, AppError> {
+    render(&LoginPage { ctx, next: q.next, username: String::new(), error: None })
+}
+
+async fn login(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    peer: Peer,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let address = peer.0.map(|a| a.ip().to_string()).unwrap_or_default();
+    let key = format!("{address}|{}", form.username.to_lowercase());
+    if let Some(wait) = st.login_limiter.blocked_for(&key) {
+        let minutes = wait.as_secs().div_ceil(60);
+        let error = ctx.t.fmt("auth.too_many", &[("minutes", &minutes)]);
+        let page = LoginPage { ctx, next: form.next, username: form.username, error: Some(error) };
+        return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response());
+    }
+    let (username, password) = (form.username.clone(), form.password.clone());
+    let session = st
+        .db
+        .call(move |c| match db::accounts::check_login(c, &username, &password)? {
+            Some(user) => Ok(Some(db::accounts::create_session(c, user.id)?)),
+            None => Ok(None),
+        })
+        .await?;
+    let Some(token) = session else {
+        st.login_limiter.failed(&key);
+        let error = ctx.t.t("auth.wrong").to_string();
+        let page = LoginPage { ctx, next: form.next, username: form.username, error: Some(error) };
+        return Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response());
+    };
+    st.login_limiter.succeeded(&key);
+    tracing::info!(user = %form.username, "logged in");
+    let next = if form.next.is_empty() { "/engagements".to_string() } else { safe_local_path(&form.next) };
+    Ok(with_session(&next, &token, is_https(&headers), db::accounts::SESSION_MAX_SECS))
+}
+
+fn with_session(to: &str, token: &str, secure: bool, max_age: i64) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(SET_COOKIE, HeaderValue::from_str(&session_cookie(token, secure, max_age)).expect("hex token"));
+    headers.insert(LOCATION, HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")));
+    (StatusCode::SEE_OTHER, headers).into_response()
+}
+
+async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    if let Some(token) = session_token(&headers) {
+        st.db.call(move |c| db::accounts::delete_session(c, &token)).await?;
+    }
+    Ok(with_session("/login", "", is_https(&headers), 0))
+}
+
+#[derive(Deserialize)]
+struct SetupForm {
+    username: String,
+    password: String,
+    confirm: String,
+}
+
+async fn setup_page(State(st): State<AppState>, ctx: PageCtx, peer: Peer) -> Result<Response, AppError> {
+    if st.db.call(|c| db::accounts::user_count(c)).await? > 0 {
+        return Ok(redirect(&ctx, "/login"));
+    }
+    if !is_loopback(&peer) {
+        return Err(AppError::Forbidden(ctx.t.t("auth.setup_remote").to_string()));
+    }
+    Ok(render(&SetupPage { ctx, username: String::new(), error: None })?.into_response())
+}
+
+async fn setup(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    peer: Peer,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, AppError> {
+    if !is_loopback(&peer) {
+        return Err(AppError::Forbidden(ctx.t.t("auth.setup_remote").to_string()));
+    }
+    if form.password != form.confirm {
+        let error = ctx.t.t("auth.mismatch").to_string();
+        let page = SetupPage { ctx, username: form.username, error: Some(error) };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    }
+    let (username, password) = (form.username.clone(), form.password.clone());
+    let result = st
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            // Checked inside the transaction: two racing setups make one admin.
+            if db::accounts::user_count(&tx)? > 0 {
+                return Err(AppError::Conflict("an administrator already exists; log in instead".into()));
+            }
+            let user = db::accounts::create_user(&tx, &username, &password, Role::Admin, "setup")?;
+            let token = db::accounts::create_session(&tx, user.id)?;
+            tx.commit()?;
+            Ok(token)
+        })
+        .await;
+    match result {
+        Ok(token) => Ok(with_session("/engagements", &token, is_https(&headers), db::accounts::SESSION_MAX_SECS)),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let page = SetupPage { ctx, username: form.username, error: Some(e.public_message()) };
+            Ok((e.status(), render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct NewUserForm {
+    username: String,
+    password: String,
+    role: String,
+}
+
+async fn users_page(State(st): State<AppState>, ctx: PageCtx) -> Result<Html<String>, AppError> {
+    let users = st.db.call(|c| db::accounts::list_users(c)).await?;
+    render(&UsersPage { ctx, users, roles: Role::ALL, error: None })
+}
+
+async fn create_user(State(st): State<AppState>, ctx: PageCtx, Form(form): Form<NewUserForm>) -> Result<Response, AppError> {
+    let role = Role::parse(&form.role).ok_or_else(|| AppError::Invalid(format!("role: \"{}\" is not a role", form.role)))?;
+    let result = st.db.call(move |c| db::accounts::create_user(c, &form.username, &form.password, role, "")).await;
+    let error = match result {
+        Ok(_) => None,
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => Some(e.public_message()),
+        Err(e) => return Err(e),
+    };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let users = st.db.call(|c| db::accounts::list_users(c)).await?;
+    Ok((status, render(&UsersPage { ctx, users, roles: Role::ALL, error })?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engagement_ids_are_found_in_page_and_api_paths() {
+        assert_eq!(engagement_in_path("/engagements/12/workloads"), Some(12));
+        assert_eq!(engagement_in_path("/api/engagements/3"), Some(3));
+        assert_eq!(engagement_in_path("/engagements"), None);
+        assert_eq!(engagement_in_path("/engagements/sample"), None);
+    }
+}

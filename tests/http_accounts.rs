@@ -1,0 +1,150 @@
+//! Accounts, roles, sessions and the security headers, driven in-process.
+
+mod common;
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use common::{TOKEN, TestApp};
+use sixr::accounts::Role;
+
+fn form(fields: &[(&str, &str)]) -> String {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.append_pair("csrf", TOKEN);
+    for (k, v) in fields {
+        body.append_pair(k, v);
+    }
+    body.finish()
+}
+
+fn post_from(uri: &str, fields: &[(&str, &str)], peer: &str) -> Request<Body> {
+    let mut req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form(fields)))
+        .unwrap();
+    req.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+    req
+}
+
+fn session_from(reply: &common::Reply) -> Option<String> {
+    reply.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        c.strip_prefix("sixr_session=").map(|rest| rest.split(';').next().unwrap().to_string())
+    })
+}
+
+#[tokio::test]
+async fn first_start_sends_everyone_to_setup_which_only_loopback_may_use() {
+    let app = TestApp::anonymous();
+    let r = app.get("/engagements").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/setup");
+
+    let fields = [("username", "maria"), ("password", "a long password!"), ("confirm", "a long password!")];
+    let remote = app.send(post_from("/setup", &fields, "203.0.113.9:5000")).await;
+    assert_eq!(remote.status, StatusCode::FORBIDDEN);
+    assert!(remote.text().contains("sixr user add"));
+
+    let local = app.send(post_from("/setup", &fields, "127.0.0.1:5000")).await;
+    assert_eq!(local.status, StatusCode::SEE_OTHER, "{}", local.text());
+    let session = session_from(&local).expect("setup logs the administrator in");
+    let admin = app.as_session(Some(session));
+    assert_eq!(admin.get("/engagements").await.status, StatusCode::OK);
+
+    // Setup is closed once an administrator exists.
+    let again = app.send(post_from("/setup", &[("username", "eve"), ("password", "another long one"), ("confirm", "another long one")], "127.0.0.1:5000")).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn login_rate_limit_and_logout() {
+    let app = TestApp::new();
+    app.login_as("kim", Role::Consultant);
+    let anon = app.as_session(None);
+    let good = anon.send(post_from("/login", &[("username", "kim"), ("password", "a long test password")], "10.0.0.1:1")).await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    let cookie = good.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let kim = app.as_session(session_from(&good));
+    assert_eq!(kim.get("/engagements").await.status, StatusCode::OK);
+
+    for _ in 0..5 {
+        let bad = anon.send(post_from("/login", &[("username", "kim"), ("password", "wrong password")], "10.0.0.2:1")).await;
+        assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password is refused for a while after five failures.
+    let blocked = anon.send(post_from("/login", &[("username", "kim"), ("password", "a long test password")], "10.0.0.2:1")).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let out = kim.post_form("/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(kim.get("/engagements").await.status, StatusCode::SEE_OTHER, "the session is gone after logout");
+}
+
+#[tokio::test]
+async fn each_role_is_refused_what_it_may_not_do() {
+    let admin = TestApp::new();
+    let r = admin.post_form("/engagements", &[("name", "Admin's"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await;
+    let admins = r.headers[header::LOCATION].to_str().unwrap().to_string();
+
+    let consultant = admin.as_session(Some(admin.login_as("lee", Role::Consultant)));
+    let r = consultant.post_form("/engagements", &[("name", "Lee's"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let lees = r.headers[header::LOCATION].to_str().unwrap().to_string();
+
+    // A consultant sees and changes only their own engagements.
+    let list = consultant.get("/engagements").await.text();
+    assert!(list.contains("Lee&#39;s") && !list.contains("Admin&#39;s"), "{list}");
+    assert_eq!(consultant.get(&admins).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(consultant.post_form(&format!("{admins}/delete"), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(consultant.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+
+    // A viewer added to Lee's engagement may read it and change nothing.
+    let viewer_token = admin.login_as("customer", Role::Viewer);
+    let lees_id: i64 = lees.rsplit('/').next().unwrap().parse().unwrap();
+    admin
+        .db
+        .with_conn(|c| {
+            let v = sixr::db::accounts::find_user(c, "customer")?.unwrap();
+            sixr::db::accounts::add_member(c, lees_id, v.id, "test")
+        })
+        .unwrap();
+    let viewer = admin.as_session(Some(viewer_token));
+    assert_eq!(viewer.get(&lees).await.status, StatusCode::OK);
+    assert_eq!(viewer.get(&admins).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(viewer.post_form(&lees, &[("name", "Renamed"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(viewer.post_form("/engagements", &[("name", "Mine"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await.status, StatusCode::FORBIDDEN);
+
+    // The administrator sees everything; the audit trail names who did what.
+    let all = admin.get("/engagements").await.text();
+    assert!(all.contains("Lee&#39;s") && all.contains("Admin&#39;s"));
+    let actor: String = admin
+        .db
+        .with_conn(|c| Ok(c.query_row("SELECT actor FROM audit_log WHERE entity = 'engagement' AND entity_id = ?1 AND action = 'create'", [lees_id], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(actor, "lee");
+}
+
+#[tokio::test]
+async fn anonymous_api_calls_get_401_and_pages_redirect_to_login() {
+    let app = TestApp::new();
+    let anon = app.as_session(None);
+    assert_eq!(anon.get("/api/engagements").await.status, StatusCode::UNAUTHORIZED);
+    let r = anon.get("/engagements/1").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/login?next=%2Fengagements%2F1");
+    assert_eq!(anon.get("/healthz").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::new();
+    let r = app.get("/engagements").await;
+    let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-eval") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(r.headers[header::REFERRER_POLICY], "same-origin");
+    let html = r.text();
+    assert!(!html.contains("<script>") && !html.contains(" onclick="), "no inline script in pages");
+}
