@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod architecture;
+pub mod audit;
 pub mod cli;
 pub mod cost;
 pub mod db;

@@ -26,6 +26,9 @@ async fn create_rename_and_delete_an_engagement() {
     let r = app.post_form(&location, &[("name", "Acme renamed"), ("region", "ap-northeast-2"), ("currency", "KRW"), ("language", "ko")]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(app.get("/engagements").await.text().contains("Acme renamed"));
+    let trail = app.get(&format!("{location}/audit")).await.text();
+    assert!(trail.contains("<code>name</code>: <del>Acme &#60;Corp&#62;</del> → <ins>Acme renamed</ins>"), "{trail}");
+    assert!(trail.contains("<td>admin</td>"), "the logged-in user is the actor");
 
     let r = app.post_form(&format!("{location}/delete"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

@@ -164,3 +164,32 @@ mod tests {
         assert!(db.is_healthy());
     }
 }
+
+/// The latest audit entries of an engagement, newest first; narrowed to one
+/// entity when `entity` is given (e.g. `("workload", 7)`).
+pub fn audit_entries(
+    conn: &Connection,
+    engagement_id: i64,
+    entity: Option<(&str, i64)>,
+    limit: i64,
+) -> Result<Vec<crate::audit::Entry>, AppError> {
+    let (kind, id) = entity.map(|(k, i)| (Some(k.to_string()), Some(i))).unwrap_or((None, None));
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, actor, entity, entity_id, action, before, after FROM audit_log
+         WHERE engagement_id = ?1 AND (?2 IS NULL OR (entity = ?2 AND entity_id = ?3))
+         ORDER BY id DESC LIMIT ?4",
+    )?;
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    let rows = stmt.query_map(rusqlite::params![engagement_id, kind, id, limit], |r| {
+        Ok(crate::audit::Entry {
+            at: r.get(0)?,
+            actor: r.get(1)?,
+            entity: r.get(2)?,
+            entity_id: r.get(3)?,
+            action: r.get(4)?,
+            before: parse(r.get(5)?),
+            after: parse(r.get(6)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -3,6 +3,7 @@
 
 pub mod architecture;
 pub mod assessment;
+pub mod audit;
 pub mod auth;
 pub mod ctx;
 pub mod engagements;
@@ -63,6 +64,7 @@ pub fn app(state: AppState) -> Router {
         .merge(assessment::router())
         .merge(architecture::router())
         .merge(plan::router())
+        .merge(audit::router())
         .nest_service("/static", ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::middleware::from_fn(ctx::csrf_guard))
