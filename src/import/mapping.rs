@@ -95,7 +95,7 @@ pub fn known_target(header: &str) -> Option<Target> {
 }
 
 /// Column targets when the header is a sixr template (it names the
-/// workload and at least two other template columns); `None` otherwise.
+/// workload and at least one other template column); `None` otherwise.
 pub fn template_targets(headers: &[String]) -> Option<Vec<Option<Target>>> {
     let mut targets: Vec<Option<Target>> = headers.iter().map(|h| known_target(h)).collect();
     // A column mapped twice keeps its first occurrence.
@@ -106,7 +106,7 @@ pub fn template_targets(headers: &[String]) -> Option<Vec<Option<Target>>> {
     }
     let names_workload = targets.contains(&Some(Target::Field("name")));
     let known = targets.iter().flatten().count();
-    (names_workload && known >= 3).then_some(targets)
+    (names_workload && known >= 2).then_some(targets)
 }
 
 /// The key a header row is remembered by: its normalised column names.
