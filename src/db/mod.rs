@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod decisions;
 pub mod engagements;
+pub mod imports;
 pub mod workloads;
 
 use std::path::{Path, PathBuf};

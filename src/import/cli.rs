@@ -1,7 +1,13 @@
 //! `sixr import` and `sixr export`.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::db::Db;
+use crate::db::imports::{self, Target};
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -11,6 +17,9 @@ pub struct ImportArgs {
     /// Engagement name (created when missing).
     #[arg(long)]
     pub engagement: String,
+    /// Import the rows without errors and leave out the others (default: any error refuses the whole file).
+    #[arg(long)]
+    pub valid_only: bool,
     /// Inventory file: sixr template CSV, RVTools (xlsx/CSV), Migration Hub CSV, MPA xlsx, sixr JSON backup.
     pub file: PathBuf,
 }
@@ -29,10 +38,102 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
+/// Imports one file. Errors go to stderr with exit status 1 and nothing
+/// written; warnings go to stderr with exit status 0.
 pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("import is not built yet ({args:?})")
+    let size = std::fs::metadata(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?.len();
+    if size > super::MAX_FILE_BYTES as u64 {
+        eprintln!(
+            "error: {} is {} MB; sixr imports files up to {} MB",
+            args.file.display(),
+            size / (1024 * 1024),
+            super::MAX_FILE_BYTES / (1024 * 1024)
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let db = Db::open(&args.db)?;
+    let parsed = db.with_conn(|conn| {
+        let lookup = |sig: &str| imports::saved_mapping(conn, sig).ok().flatten();
+        Ok(super::parse(&file_name, &bytes, &lookup))
+    })?;
+    let parsed = match parsed {
+        Ok(p) => p,
+        Err(refusal) => {
+            for line in refusal.to_string().lines() {
+                eprintln!("error: {line}");
+            }
+            eprintln!("nothing was imported");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if !parsed.errors.is_empty() && !args.valid_only {
+        for p in &parsed.errors {
+            eprintln!("error: {p}");
+        }
+        eprintln!(
+            "{} problem(s) found; nothing was imported (fix them, or pass --valid-only to import the other rows)",
+            parsed.errors.len()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let target = Target::Name(args.engagement.clone());
+    let outcome = db.with_conn(|conn| imports::commit(conn, target, &parsed, &file_name, "cli", args.valid_only))?;
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
+    for p in &parsed.errors {
+        eprintln!("left out: {p}");
+    }
+    println!(
+        "imported {} ({}) into \"{}\": {} created, {} updated, {} dependencies, {} answers, {} warning(s){}",
+        file_name,
+        parsed.format().label(),
+        args.engagement,
+        outcome.created,
+        outcome.updated,
+        outcome.dependencies,
+        outcome.answers,
+        outcome.warnings.len(),
+        if parsed.errors.is_empty() { String::new() } else { format!(", {} row(s) left out", parsed.errors.len()) }
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
+/// Writes the engagement as CSV (one row per workload) or JSON (backup).
 pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("export is not built yet ({args:?})")
+    let db = Db::open(&args.db)?;
+    let name = args.engagement.clone();
+    let format = args.format.to_lowercase();
+    if format != "csv" && format != "json" {
+        eprintln!("error: --format must be csv or json, not \"{}\"", args.format);
+        return Ok(ExitCode::FAILURE);
+    }
+    let bytes = db.with_conn(|conn| {
+        let Some(e) = crate::db::engagements::find_by_name(conn, &name)? else {
+            return Ok(None);
+        };
+        export_bytes(conn, e.id, &format).map(Some)
+    })?;
+    let Some(bytes) = bytes else {
+        eprintln!("error: there is no engagement called \"{}\"", args.engagement);
+        return Ok(ExitCode::FAILURE);
+    };
+    match &args.out {
+        Some(path) => std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The export in `format` (`csv` or `json`), shared by the CLI and the download buttons.
+pub fn export_bytes(conn: &rusqlite::Connection, engagement_id: i64, format: &str) -> Result<Vec<u8>, crate::AppError> {
+    let backup = imports::backup(conn, engagement_id)?;
+    if format == "json" {
+        serde_json::to_vec_pretty(&backup).map_err(|e| crate::AppError::Internal(e.to_string()))
+    } else {
+        let strategies = imports::strategy_codes(conn, engagement_id)?;
+        Ok(super::export::inventory_csv(&backup, &strategies))
+    }
 }

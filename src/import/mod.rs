@@ -1,19 +1,235 @@
-//! Inventory import: format detection, parsing and the all-or-nothing write.
+//! Inventory import: format detection, parsing and validation of the files
+//! consultants receive (sixr template, RVTools, Migration Hub, MPA, sixr
+//! backups). Pure: bytes in, a [`Parsed`] inventory or a [`Refusal`] out.
+//! The all-or-nothing write is `db::imports`.
 
+pub mod backup;
 pub mod cli;
+pub mod export;
+pub mod formats;
+pub mod mapping;
+pub mod table;
+
+use std::fmt;
 
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::inventory::{Application, Dependency, Workload};
 
 /// The AnyCompany case of the seed, shipped with the binary.
 pub const ANYCOMPANY_SAMPLE: &[u8] = include_bytes!("../../samples/anycompany.csv");
 pub const ANYCOMPANY_ENGAGEMENT: &str = "AnyCompany";
 
+/// Largest file accepted (the web upload limit too).
+pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
+/// Most data rows accepted in one file or sheet.
+pub const MAX_ROWS: usize = 1_000_000;
+
+/// Questionnaire columns of the sixr template, stored as answers under the
+/// workload with these exact question names (the scoring rules read them).
+pub const QUESTIONS: &[&str] =
+    &["still_used", "saas_alternative", "source_available", "must_stay_on_prem", "needs_new_features", "deadline_months"];
+
+/// The file shapes sixr recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    Template,
+    RvtoolsCsv,
+    RvtoolsXlsx,
+    MigrationHub,
+    Mpa,
+    Backup,
+    /// A file of unknown shape read through a column mapping the consultant confirmed.
+    Mapped,
+}
+
+impl Format {
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Template => "template",
+            Format::RvtoolsCsv => "rvtools-csv",
+            Format::RvtoolsXlsx => "rvtools-xlsx",
+            Format::MigrationHub => "migration-hub",
+            Format::Mpa => "mpa",
+            Format::Backup => "backup",
+            Format::Mapped => "mapped",
+        }
+    }
+
+    /// What the preview says the file is.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Template => "sixr template CSV",
+            Format::RvtoolsCsv => "RVTools vInfo (CSV)",
+            Format::RvtoolsXlsx => "RVTools workbook (xlsx)",
+            Format::MigrationHub => "AWS Migration Hub import template (CSV)",
+            Format::Mpa => "AWS Migration Portfolio Assessment workbook (xlsx)",
+            Format::Backup => "sixr engagement backup (JSON)",
+            Format::Mapped => "CSV read with a saved column mapping",
+        }
+    }
+}
+
+/// One thing wrong (or worth knowing) about the file, located as precisely
+/// as the file allows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub sheet: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    /// About the whole file.
+    pub fn file(message: impl Into<String>) -> Problem {
+        Problem { sheet: None, line: None, column: None, message: message.into() }
+    }
+
+    pub fn at_line(line: usize, message: impl Into<String>) -> Problem {
+        Problem { sheet: None, line: Some(line), column: None, message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    /// `line 3, cpu_cores: "-3" is not a positive number` (sheet first for workbooks).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut place = Vec::new();
+        if let Some(sheet) = &self.sheet {
+            place.push(format!("sheet \"{sheet}\""));
+        }
+        if let Some(line) = self.line {
+            place.push(format!("line {line}"));
+        }
+        if let Some(column) = &self.column {
+            place.push(column.clone());
+        }
+        if place.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", place.join(", "), self.message) }
+    }
+}
+
+/// A questionnaire answer about a workload or an application, by name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// `workload` or `application`.
+    pub subject_kind: String,
+    pub subject: String,
+    pub question: String,
+    pub value: String,
+}
+
+/// A file read and checked: what would be written, and what is wrong with it.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub format: Option<Format>,
+    /// Workloads from the rows without errors, in file order, names unique.
+    pub workloads: Vec<Workload>,
+    /// Applications the file describes beyond their names (notes).
+    pub applications: Vec<Application>,
+    pub dependencies: Vec<Dependency>,
+    pub answers: Vec<Answer>,
+    /// Rows refused; the import is blocked unless only valid rows are asked for.
+    pub errors: Vec<Problem>,
+    /// Worth knowing, not blocking (powered-off VMs, unknown dependency names...).
+    pub warnings: Vec<Problem>,
+    /// Data rows read, refused ones included.
+    pub rows_read: usize,
+    /// The rest of an engagement backup (settings, assessments, decisions).
+    pub backup: Option<backup::BackupExtras>,
+}
+
+impl Parsed {
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(Format::Template)
+    }
+}
+
+/// Why a file was not read at all.
+#[derive(Debug, Clone)]
+pub enum Refusal {
+    /// Broken, empty, binary, too large...: the problems say what and where.
+    Invalid(Vec<Problem>),
+    /// Readable rows of a shape sixr does not know: offer a column mapping.
+    UnknownFormat { headers: Vec<String>, signature: String },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Invalid(problems) => {
+                let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                write!(f, "{}", lines.join("\n"))
+            }
+            Refusal::UnknownFormat { headers, .. } => write!(
+                f,
+                "the file is not a format sixr recognises (sixr template, RVTools vInfo, Migration Hub import \
+                 template, MPA workbook, sixr backup); its columns are: {}. Map its columns on the web import page \
+                 once, and files with the same columns import by themselves afterwards",
+                headers.join(", ")
+            ),
+        }
+    }
+}
+
+impl From<Problem> for Refusal {
+    fn from(p: Problem) -> Refusal {
+        Refusal::Invalid(vec![p])
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> AppError {
+        AppError::Invalid(r.to_string())
+    }
+}
+
+/// Reads a file of any supported format. `mapping` is a saved column mapping
+/// for files of unknown shape (see [`mapping`]), looked up by header signature.
+pub fn parse(
+    file_name: &str,
+    bytes: &[u8],
+    saved_mapping: &dyn Fn(&str) -> Option<mapping::Mapping>,
+) -> Result<Parsed, Refusal> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Problem::file(format!(
+            "the file is {} MB; sixr imports files up to {} MB",
+            bytes.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))
+        .into());
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Problem::file("the file is empty").into());
+    }
+    if table::is_zip(bytes) {
+        return formats::parse_workbook(bytes);
+    }
+    let lower = file_name.to_lowercase();
+    if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".ods") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return formats::parse_workbook(bytes);
+    }
+    if table::looks_binary(bytes) {
+        return Err(Problem::file(
+            "the file is not text (it looks like a binary file); upload a CSV, an xlsx workbook or a sixr JSON backup",
+        )
+        .into());
+    }
+    let (text, _encoding) = table::decode(bytes)?;
+    if text.trim_start().starts_with('{') {
+        return backup::parse(&text);
+    }
+    let table = table::read_csv(&text)?;
+    formats::parse_csv_table(table, saved_mapping)
+}
+
 /// Imports the AnyCompany sample into the engagement of that name (created
-/// when missing) and returns its id.
+/// when missing) and returns its id. Loading it again refreshes it.
 pub fn load_anycompany_sample(conn: &mut Connection, actor: &str) -> Result<i64, AppError> {
-    let engagement = crate::db::engagements::find_or_create(conn, ANYCOMPANY_ENGAGEMENT, actor)?;
-    let _ = (ANYCOMPANY_SAMPLE, engagement.id);
-    Err(AppError::Internal("import is not built yet".into()))
+    let parsed = parse("anycompany.csv", ANYCOMPANY_SAMPLE, &|_| None)?;
+    let target = crate::db::imports::Target::Name(ANYCOMPANY_ENGAGEMENT.to_string());
+    let outcome = crate::db::imports::commit(conn, target, &parsed, "anycompany.csv", actor, false)?;
+    Ok(outcome.engagement_id)
 }

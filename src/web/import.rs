@@ -1,9 +1,354 @@
-//! Pages under /engagements/{id}/import.
+//! Pages under /engagements/{id}/import: upload, preview, column mapping,
+//! commit; the template download and the export downloads.
+//!
+//! The uploaded bytes wait server-side (`import_uploads`, keyed by a random
+//! token) between the preview and the commit, so the commit imports exactly
+//! the file that was previewed.
 
+use askama::Template;
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Form;
 
-use super::AppState;
+use super::engagements::LOCAL_ACTOR;
+use super::{AppState, MAX_UPLOAD_BYTES, PageCtx, render};
+use crate::db;
+use crate::db::imports::{ImportRecord, Outcome, Target};
+use crate::error::AppError;
+use crate::import::mapping::{self, Mapping};
+use crate::import::{Parsed, Problem, Refusal};
+use crate::inventory::Engagement;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/engagements/{id}/import", get(page).post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/engagements/{id}/import/{token}/commit", post(commit))
+        .route("/engagements/{id}/import/{token}/mapping", post(save_mapping))
+        .route("/engagements/{id}/import/template.csv", get(template_csv))
+        .route("/engagements/{id}/export.csv", get(export_csv))
+        .route("/engagements/{id}/export.json", get(export_json))
+}
+
+/// Problems shown on the page; the rest are counted.
+const SHOWN_PROBLEMS: usize = 200;
+
+/// A problem as the page shows it: where, and what.
+pub struct ProblemRow {
+    pub place: String,
+    pub message: String,
+}
+
+fn rows(problems: &[Problem]) -> Vec<ProblemRow> {
+    problems
+        .iter()
+        .take(SHOWN_PROBLEMS)
+        .map(|p| {
+            let place = Problem { message: String::new(), ..p.clone() }.to_string();
+            ProblemRow { place: place.trim_end_matches(": ").to_string(), message: p.message.clone() }
+        })
+        .collect()
+}
+
+fn more(ctx: &PageCtx, total: usize) -> String {
+    if total > SHOWN_PROBLEMS { ctx.t.fmt("import.more", &[("n", &(total - SHOWN_PROBLEMS))]) } else { String::new() }
+}
+
+/// The preview of an uploaded file.
+pub struct PreviewView {
+    pub token: String,
+    pub file_name: String,
+    pub format: &'static str,
+    pub rows_read: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub dependencies: usize,
+    pub answers: usize,
+    pub errors: Vec<ProblemRow>,
+    pub error_count: usize,
+    pub warnings: Vec<ProblemRow>,
+    pub warning_count: usize,
+    pub importable: usize,
+    /// "... and N more" lines when the lists are cut, else empty.
+    pub more_errors: String,
+    pub more_warnings: String,
+    pub commit_valid_label: String,
+}
+
+/// One file column in the mapping step.
+pub struct MappingColumn {
+    pub index: usize,
+    pub header: String,
+    pub sample: String,
+    pub suggested: String,
+}
+
+pub struct MappingView {
+    pub token: String,
+    pub file_name: String,
+    pub columns: Vec<MappingColumn>,
+    pub targets: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    ctx: PageCtx,
+    engagement: Engagement,
+    recent: Vec<ImportRecord>,
+    error: Option<String>,
+    preview: Option<PreviewView>,
+    mapping: Option<MappingView>,
+    done: Option<Outcome>,
+    done_warnings: Vec<ProblemRow>,
+}
+
+impl ImportPage {
+    fn new(ctx: PageCtx, engagement: Engagement, recent: Vec<ImportRecord>) -> ImportPage {
+        ImportPage { ctx, engagement, recent, error: None, preview: None, mapping: None, done: None, done_warnings: vec![] }
+    }
+}
+
+async fn base(st: &AppState, ctx: PageCtx, id: i64) -> Result<ImportPage, AppError> {
+    let (engagement, recent) =
+        st.db.call(move |c| Ok((db::engagements::get(c, id)?, db::imports::recent(c, id)?))).await?;
+    Ok(ImportPage::new(ctx, engagement, recent))
+}
+
+async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+    render(&base(&st, ctx, id).await?)
+}
+
+/// Reads the file field of the upload form.
+async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), AppError> {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::Invalid(format!("the upload could not be read ({e})")))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = field.bytes().await.map_err(|e| {
+                AppError::Invalid(format!("the upload could not be read; files up to 50 MB are accepted ({e})"))
+            })?;
+            return Ok((name, bytes.to_vec()));
+        }
+    }
+    Err(AppError::Invalid("choose a file to upload".into()))
+}
+
+enum Reading {
+    Parsed(Parsed),
+    Unknown(Vec<String>),
+    Refused(String),
+}
+
+/// Parses stored upload bytes, applying a saved mapping for a known header.
+fn read_file(conn: &rusqlite::Connection, file_name: &str, bytes: &[u8]) -> Reading {
+    let lookup = |sig: &str| db::imports::saved_mapping(conn, sig).ok().flatten();
+    match crate::import::parse(file_name, bytes, &lookup) {
+        Ok(p) => Reading::Parsed(p),
+        Err(Refusal::UnknownFormat { headers, .. }) => Reading::Unknown(headers),
+        Err(r) => Reading::Refused(r.to_string()),
+    }
+}
+
+/// What the page shows after an upload or a saved mapping.
+fn stage(conn: &rusqlite::Connection, id: i64, token: &str, file_name: &str, bytes: &[u8], page: &mut ImportPage) -> Result<(), AppError> {
+    match read_file(conn, file_name, bytes) {
+        Reading::Parsed(parsed) => {
+            let o = db::imports::preview(conn, id, &parsed)?;
+            page.preview = Some(PreviewView {
+                token: token.to_string(),
+                file_name: file_name.to_string(),
+                format: parsed.format().label(),
+                rows_read: parsed.rows_read,
+                created: o.created,
+                updated: o.updated,
+                dependencies: o.dependencies,
+                answers: o.answers,
+                errors: rows(&parsed.errors),
+                error_count: parsed.errors.len(),
+                warnings: rows(&o.warnings),
+                warning_count: o.warnings.len(),
+                importable: parsed.workloads.len(),
+                more_errors: more(&page.ctx, parsed.errors.len()),
+                more_warnings: more(&page.ctx, o.warnings.len()),
+                commit_valid_label: page.ctx.t.fmt("import.commit_valid", &[("n", &parsed.workloads.len())]),
+            });
+        }
+        Reading::Unknown(headers) => {
+            let table = crate::import::table::decode(bytes).ok().and_then(|(t, _)| crate::import::table::read_csv(&t).ok());
+            let suggestions = mapping::suggest(&headers);
+            let columns = headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| MappingColumn {
+                    index: i,
+                    header: h.clone(),
+                    sample: table
+                        .as_ref()
+                        .and_then(|t| t.rows.first())
+                        .map(|r| r.get(i).chars().take(60).collect())
+                        .unwrap_or_default(),
+                    suggested: suggestions[i].unwrap_or("").to_string(),
+                })
+                .collect();
+            page.mapping = Some(MappingView {
+                token: token.to_string(),
+                file_name: file_name.to_string(),
+                columns,
+                targets: mapping::template_columns(),
+            });
+        }
+        Reading::Refused(message) => {
+            page.error = Some(message);
+            db::imports::drop_upload(conn, token)?;
+        }
+    }
+    Ok(())
+}
+
+async fn upload(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, multipart: Multipart) -> Result<Response, AppError> {
+    let mut page = base(&st, ctx, id).await?;
+    let (file_name, bytes) = match read_upload(multipart).await {
+        Ok(v) => v,
+        Err(e) => {
+            page.error = Some(e.public_message());
+            return Ok((e.status(), render(&page)?).into_response());
+        }
+    };
+    let page = st
+        .db
+        .call(move |c| {
+            let token = db::imports::store_upload(c, id, &file_name, &bytes)?;
+            stage(c, id, &token, &file_name, &bytes, &mut page)?;
+            Ok(page)
+        })
+        .await?;
+    let status = if page.error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    Ok((status, render(&page)?).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct CommitForm {
+    #[serde(default)]
+    valid_only: String,
+}
+
+async fn commit(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, token)): Path<(i64, String)>,
+    Form(form): Form<CommitForm>,
+) -> Result<Response, AppError> {
+    let mut page = base(&st, ctx, id).await?;
+    let valid_only = !form.valid_only.is_empty();
+    let result = st
+        .db
+        .call(move |c| {
+            let (file_name, bytes) = db::imports::load_upload(c, id, &token)?;
+            let parsed = match read_file(c, &file_name, &bytes) {
+                Reading::Parsed(p) => p,
+                Reading::Unknown(_) => return Err(AppError::Invalid("map the file's columns first".into())),
+                Reading::Refused(m) => return Err(AppError::Invalid(m)),
+            };
+            let outcome = db::imports::commit(c, Target::Id(id), &parsed, &file_name, LOCAL_ACTOR, valid_only)?;
+            db::imports::drop_upload(c, &token)?;
+            Ok(outcome)
+        })
+        .await;
+    match result {
+        Ok(outcome) => {
+            page.done_warnings = rows(&outcome.warnings);
+            page.done = Some(outcome);
+            page.recent = st.db.call(move |c| db::imports::recent(c, id)).await?;
+            Ok(render(&page)?.into_response())
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
+            page.error = Some(e.public_message());
+            Ok((e.status(), render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Saves the consultant's column mapping for this header and previews the
+/// file through it.
+async fn save_mapping(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, token)): Path<(i64, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let mut page = base(&st, ctx.clone(), id).await?;
+    let result = st
+        .db
+        .call(move |c| {
+            let (file_name, bytes) = db::imports::load_upload(c, id, &token)?;
+            let Reading::Unknown(headers) = read_file(c, &file_name, &bytes) else {
+                stage(c, id, &token, &file_name, &bytes, &mut page)?;
+                return Ok(page);
+            };
+            let columns = headers
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| {
+                    let key = format!("col{i}");
+                    let target = fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim().to_string())?;
+                    (!target.is_empty()).then(|| (h.clone(), target))
+                })
+                .collect();
+            let m = Mapping { columns };
+            db::imports::save_mapping(c, id, &mapping::signature(&headers), &m, LOCAL_ACTOR)?;
+            stage(c, id, &token, &file_name, &bytes, &mut page)?;
+            Ok(page)
+        })
+        .await;
+    match result {
+        Ok(page) => Ok(render(&page)?.into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
+            let mut page = base(&st, ctx, id).await?;
+            page.error = Some(e.public_message());
+            Ok((e.status(), render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", file_name.replace(['"', '\\', '\r', '\n'], "_"));
+    ([(CONTENT_TYPE, content_type.to_string()), (CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// A file name from the engagement name: letters, digits and dashes.
+fn file_stem(e: &Engagement) -> String {
+    let stem: String = e.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let stem = stem.trim_matches('-').to_string();
+    if stem.is_empty() { format!("engagement-{}", e.id) } else { stem }
+}
+
+async fn template_csv(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    st.db.call(move |c| db::engagements::get(c, id)).await?;
+    Ok(download(crate::import::export::template_csv(), "text/csv; charset=utf-8", "sixr-template.csv"))
+}
+
+async fn export(st: AppState, id: i64, format: &'static str) -> Result<Response, AppError> {
+    let (engagement, bytes) = st
+        .db
+        .call(move |c| Ok((db::engagements::get(c, id)?, crate::import::cli::export_bytes(c, id, format)?)))
+        .await?;
+    let (content_type, ext) =
+        if format == "json" { ("application/json", "json") } else { ("text/csv; charset=utf-8", "csv") };
+    Ok(download(bytes, content_type, &format!("{}.{ext}", file_stem(&engagement))))
+}
+
+async fn export_csv(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    export(st, id, "csv").await
+}
+
+async fn export_json(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    export(st, id, "json").await
 }

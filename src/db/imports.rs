@@ -1,0 +1,468 @@
+//! Writing an imported inventory (one transaction, all or nothing), reading
+//! an engagement back out as a backup, saved column mappings and uploads
+//! waiting between preview and commit.
+
+use std::collections::HashMap;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
+
+use crate::db::{audit, engagements, workloads};
+use crate::error::AppError;
+use crate::import::backup::{BACKUP_KIND, BACKUP_VERSION, Backup, BackupExtras};
+use crate::import::mapping::Mapping;
+use crate::import::{Answer, Parsed, Problem};
+use crate::inventory::Workload;
+
+/// Which engagement an import goes into.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Id(i64),
+    /// By name, created when missing (the CLI and the sample loader).
+    Name(String),
+}
+
+/// What an import did (or, for a preview, would do).
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub engagement_id: i64,
+    pub import_id: i64,
+    pub created: usize,
+    pub updated: usize,
+    pub dependencies: usize,
+    pub answers: usize,
+    /// Rows left out because they had errors (only with "valid rows only").
+    pub rows_refused: usize,
+    /// The file's warnings plus those found against the database
+    /// (dependencies naming no known workload).
+    pub warnings: Vec<Problem>,
+}
+
+/// The workloads already in the engagement, by name and by hostname.
+struct Existing {
+    by_name: HashMap<String, i64>,
+    by_host: HashMap<String, i64>,
+}
+
+impl Existing {
+    fn load(conn: &Connection, engagement_id: i64) -> Result<Existing, AppError> {
+        let mut stmt = conn.prepare_cached("SELECT id, name, hostname FROM workloads WHERE engagement_id = ?1")?;
+        let mut rows = stmt.query([engagement_id])?;
+        let (mut by_name, mut by_host) = (HashMap::new(), HashMap::new());
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            by_name.insert(r.get::<_, String>(1)?, id);
+            let host: String = r.get(2)?;
+            if !host.is_empty() {
+                by_host.entry(host).or_insert(id);
+            }
+        }
+        Ok(Existing { by_name, by_host })
+    }
+
+    /// Same rule as `workloads::find_existing`: the name, else a non-empty hostname.
+    fn find(&self, w: &Workload) -> Option<i64> {
+        self.by_name.get(&w.name).copied().or_else(|| {
+            if w.hostname.is_empty() { None } else { self.by_host.get(&w.hostname).copied() }
+        })
+    }
+}
+
+/// Warnings for dependencies whose ends are neither in the file nor in the engagement.
+fn dependency_warnings(parsed: &Parsed, known: &dyn Fn(&str) -> bool) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for d in &parsed.dependencies {
+        for end in [&d.from, &d.to] {
+            if !known(end) {
+                out.push(Problem {
+                    sheet: None,
+                    line: None,
+                    column: Some("dependencies".into()),
+                    message: format!("\"{}\" depends on \"{}\", but no workload is called \"{end}\"; that dependency is left out", d.from, d.to),
+                });
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Counts what committing would create and update, without writing.
+pub fn preview(conn: &Connection, engagement_id: i64, parsed: &Parsed) -> Result<Outcome, AppError> {
+    let existing = Existing::load(conn, engagement_id)?;
+    let updated = parsed.workloads.iter().filter(|w| existing.find(w).is_some()).count();
+    let in_file: std::collections::HashSet<&str> = parsed.workloads.iter().map(|w| w.name.as_str()).collect();
+    let known = |n: &str| in_file.contains(n) || existing.by_name.contains_key(n) || existing.by_host.contains_key(n);
+    let mut warnings = parsed.warnings.clone();
+    warnings.extend(dependency_warnings(parsed, &known));
+    Ok(Outcome {
+        engagement_id,
+        created: parsed.workloads.len() - updated,
+        updated,
+        dependencies: parsed.dependencies.len(),
+        answers: parsed.answers.len(),
+        rows_refused: parsed.errors.len(),
+        warnings,
+        ..Outcome::default()
+    })
+}
+
+/// The sentence an import refused for errors answers with.
+pub fn errors_message(errors: &[Problem]) -> String {
+    const SHOWN: usize = 50;
+    let mut lines: Vec<String> = errors.iter().take(SHOWN).map(|p| p.to_string()).collect();
+    if errors.len() > SHOWN {
+        lines.push(format!("... and {} more", errors.len() - SHOWN));
+    }
+    lines.push(format!("{} problem(s) found; nothing was imported", errors.len()));
+    lines.join("\n")
+}
+
+/// Writes the parsed file in one transaction: workloads are created or
+/// updated (matched by name, else hostname), applications, dependencies and
+/// answers follow, one `imports` row and one audit entry record it. With
+/// errors in the file nothing is written unless `valid_only` is set.
+pub fn commit(
+    conn: &mut Connection,
+    target: Target,
+    parsed: &Parsed,
+    file_name: &str,
+    actor: &str,
+    valid_only: bool,
+) -> Result<Outcome, AppError> {
+    if !parsed.errors.is_empty() && !valid_only {
+        return Err(AppError::Invalid(errors_message(&parsed.errors)));
+    }
+    let tx = conn.transaction()?;
+    let engagement = match &target {
+        Target::Id(id) => engagements::get(&tx, *id)?,
+        Target::Name(name) => engagements::find_or_create(&tx, name, actor)?,
+    };
+    let eid = engagement.id;
+    let mut outcome = preview(&tx, eid, parsed)?;
+    outcome.engagement_id = eid;
+    if let Some(extras) = &parsed.backup {
+        restore_settings(&tx, eid, extras)?;
+    }
+
+    // Application ids by name, loaded once instead of looked up per row.
+    let mut apps: HashMap<String, i64> = workloads::applications(&tx, eid)?.into_iter().map(|a| (a.name, a.id)).collect();
+    for a in &parsed.applications {
+        let id = application_id(&tx, eid, &mut apps, &a.name)?;
+        if let (Some(id), false) = (id, a.notes.is_empty()) {
+            tx.prepare_cached("UPDATE applications SET notes = ?2 WHERE id = ?1 AND notes = ''")?.execute(params![id, a.notes])?;
+        }
+    }
+
+    let mut existing = Existing::load(&tx, eid)?;
+    let (mut created, mut updated) = (0, 0);
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
+                os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
+                db_version, middleware, runtime, license, annual_cost, criticality, data_classification,
+                users, notes, powered_off, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                ?20, ?21, ?22, ?23, ?24, ?25)",
+        )?;
+        for w in &parsed.workloads {
+            if existing.find(w).is_some() {
+                // Re-imports are the rare case: the shared upsert keeps the
+                // update in one place.
+                let id = match workloads::upsert(&tx, eid, w)? {
+                    workloads::Upsert::Created(id) | workloads::Upsert::Updated(id) => id,
+                };
+                existing.by_name.insert(w.name.clone(), id);
+                updated += 1;
+                continue;
+            }
+            let app = application_id(&tx, eid, &mut apps, &w.application)?;
+            insert.execute(params![
+                eid, app, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
+                w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
+                w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
+                w.data_classification, w.users, w.notes, w.powered_off, w.source,
+            ])?;
+            let id = tx.last_insert_rowid();
+            existing.by_name.insert(w.name.clone(), id);
+            if !w.hostname.is_empty() {
+                existing.by_host.entry(w.hostname.clone()).or_insert(id);
+            }
+            created += 1;
+        }
+    }
+
+    let lookup = |name: &str| existing.by_name.get(name).or_else(|| existing.by_host.get(name)).copied();
+    let mut dependencies = 0;
+    for d in &parsed.dependencies {
+        if let (Some(from), Some(to)) = (lookup(&d.from), lookup(&d.to)) {
+            if from != to {
+                workloads::add_dependency(&tx, eid, from, to, d)?;
+                dependencies += 1;
+            }
+        }
+    }
+
+    let mut answers = 0;
+    for a in &parsed.answers {
+        let subject = match a.subject_kind.as_str() {
+            "workload" => lookup(&a.subject),
+            "application" => apps.get(&a.subject).copied(),
+            _ => None,
+        };
+        if let Some(subject_id) = subject {
+            tx.prepare_cached(
+                "INSERT INTO answers (engagement_id, subject_kind, subject_id, question, value) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (subject_kind, subject_id, question) DO UPDATE SET value = excluded.value,
+                    updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+            )?
+            .execute(params![eid, a.subject_kind, subject_id, a.question, a.value])?;
+            answers += 1;
+        }
+    }
+
+    if let Some(extras) = &parsed.backup {
+        restore_rows(&tx, eid, "assessments", &extras.assessments, &lookup)?;
+        restore_rows(&tx, eid, "decisions", &extras.decisions, &lookup)?;
+    }
+
+    let format = parsed.format().code();
+    tx.execute(
+        "INSERT INTO imports (engagement_id, file_name, format, created, updated, warnings, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![eid, file_name, format, created as i64, updated as i64, outcome.warnings.len() as i64, actor],
+    )?;
+    let import_id = tx.last_insert_rowid();
+    let summary = json!({
+        "file": file_name, "format": format, "created": created, "updated": updated,
+        "dependencies": dependencies, "answers": answers, "warnings": outcome.warnings.len(),
+        "rows_refused": parsed.errors.len(),
+    });
+    audit(&tx, Some(eid), actor, "import", Some(import_id), "import", None, Some(&summary))?;
+    tx.commit()?;
+    Ok(Outcome { import_id, created, updated, dependencies, answers, ..outcome })
+}
+
+/// The id of the application called `name` (created when missing), cached.
+fn application_id(conn: &Connection, eid: i64, cache: &mut HashMap<String, i64>, name: &str) -> Result<Option<i64>, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    if let Some(id) = cache.get(name) {
+        return Ok(Some(*id));
+    }
+    let id = workloads::ensure_application(conn, eid, name)?;
+    if let Some(id) = id {
+        cache.insert(name.to_string(), id);
+    }
+    Ok(id)
+}
+
+/// A backup brings the engagement's settings along (its name stays the target's).
+fn restore_settings(conn: &Connection, eid: i64, extras: &BackupExtras) -> Result<(), AppError> {
+    let e = &extras.engagement;
+    let mut candidate = engagements::get(conn, eid)?;
+    candidate.customer = e.customer.clone();
+    candidate.consultant = e.consultant.clone();
+    candidate.region = e.region.clone();
+    candidate.currency = e.currency.clone();
+    candidate.language = e.language.clone();
+    candidate.notes = e.notes.clone();
+    candidate.validate().map_err(|m| AppError::Invalid(format!("the backup's engagement settings: {m}")))?;
+    let preferences = if extras.preferences.is_object() { extras.preferences.to_string() } else { "{}".to_string() };
+    conn.execute(
+        "UPDATE engagements SET customer = ?2, consultant = ?3, region = ?4, currency = ?5, language = ?6, notes = ?7,
+            preferences = ?8, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?1",
+        params![eid, candidate.customer, candidate.consultant, candidate.region, candidate.currency, candidate.language, candidate.notes, preferences],
+    )?;
+    Ok(())
+}
+
+/// Column names of a table, from the schema itself.
+fn table_columns(conn: &Connection, table: &str) -> Result<Vec<String>, AppError> {
+    let mut stmt = conn.prepare(&format!("PRAGMA table_info(\"{table}\")"))?;
+    let cols = stmt.query_map([], |r| r.get::<_, String>(1))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(cols)
+}
+
+fn json_to_sql(v: &serde_json::Value) -> SqlValue {
+    match v {
+        serde_json::Value::Null => SqlValue::Null,
+        serde_json::Value::Bool(b) => SqlValue::Integer(*b as i64),
+        serde_json::Value::Number(n) => n.as_i64().map(SqlValue::Integer).unwrap_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0))),
+        serde_json::Value::String(s) => SqlValue::Text(s.clone()),
+        other => SqlValue::Text(other.to_string()),
+    }
+}
+
+fn sql_to_json(v: SqlValue) -> serde_json::Value {
+    match v {
+        SqlValue::Null => serde_json::Value::Null,
+        SqlValue::Integer(i) => json!(i),
+        SqlValue::Real(f) => json!(f),
+        SqlValue::Text(s) => json!(s),
+        SqlValue::Blob(b) => json!(b),
+    }
+}
+
+/// Restores rows of a per-workload table (assessments, decisions) whose
+/// columns may have grown since the backup: only columns the table has are
+/// written, `workload` (a name) becomes `workload_id`.
+fn restore_rows(
+    conn: &Connection,
+    eid: i64,
+    table: &str,
+    rows: &[serde_json::Map<String, serde_json::Value>],
+    lookup: &dyn Fn(&str) -> Option<i64>,
+) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let columns = table_columns(conn, table)?;
+    for row in rows {
+        let Some(workload_id) = row.get("workload").and_then(|v| v.as_str()).and_then(lookup) else { continue };
+        let mut names = vec!["workload_id".to_string(), "engagement_id".to_string()];
+        let mut values = vec![SqlValue::Integer(workload_id), SqlValue::Integer(eid)];
+        for (k, v) in row {
+            if columns.contains(k) && !names.contains(k) && k != "id" {
+                names.push(k.clone());
+                values.push(json_to_sql(v));
+            }
+        }
+        // Names come from the table's own schema, so quoting them is enough.
+        let cols: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+        let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!("INSERT OR REPLACE INTO \"{table}\" ({}) VALUES ({})", cols.join(", "), marks.join(", "));
+        conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
+    }
+    Ok(())
+}
+
+/// Rows of a per-workload table, keyed by workload name.
+fn export_rows(conn: &Connection, eid: i64, table: &str) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, AppError> {
+    let columns = table_columns(conn, table)?;
+    let sql = format!(
+        "SELECT w.name, {} FROM \"{table}\" t JOIN workloads w ON w.id = t.workload_id WHERE t.engagement_id = ?1 ORDER BY w.name",
+        columns.iter().map(|c| format!("t.\"{c}\"")).collect::<Vec<_>>().join(", ")
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([eid])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut map = serde_json::Map::new();
+        map.insert("workload".into(), json!(r.get::<_, String>(0)?));
+        for (i, c) in columns.iter().enumerate() {
+            if c != "workload_id" && c != "engagement_id" {
+                map.insert(c.clone(), sql_to_json(r.get::<_, SqlValue>(i + 1)?));
+            }
+        }
+        out.push(map);
+    }
+    Ok(out)
+}
+
+/// Every answer of the engagement, by subject name.
+pub fn answers(conn: &Connection, eid: i64) -> Result<Vec<Answer>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.subject_kind, COALESCE(w.name, ap.name), a.question, a.value FROM answers a
+         LEFT JOIN workloads w ON a.subject_kind = 'workload' AND w.id = a.subject_id
+         LEFT JOIN applications ap ON a.subject_kind = 'application' AND ap.id = a.subject_id
+         WHERE a.engagement_id = ?1 AND COALESCE(w.name, ap.name) IS NOT NULL
+         ORDER BY a.subject_kind, 2, a.question",
+    )?;
+    let rows = stmt.query_map([eid], |r| {
+        Ok(Answer { subject_kind: r.get(0)?, subject: r.get(1)?, question: r.get(2)?, value: r.get(3)? })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The whole engagement as one document (the JSON export).
+pub fn backup(conn: &Connection, eid: i64) -> Result<Backup, AppError> {
+    Ok(Backup {
+        kind: BACKUP_KIND.into(),
+        version: BACKUP_VERSION,
+        engagement: engagements::get(conn, eid)?,
+        preferences: engagements::preferences(conn, eid)?,
+        applications: workloads::applications(conn, eid)?,
+        workloads: workloads::list_all(conn, eid)?,
+        dependencies: workloads::dependencies(conn, eid)?,
+        answers: answers(conn, eid)?,
+        assessments: export_rows(conn, eid, "assessments")?,
+        decisions: export_rows(conn, eid, "decisions")?,
+    })
+}
+
+/// The strategy in effect per workload id (decision, else recommendation), as codes.
+pub fn strategy_codes(conn: &Connection, eid: i64) -> Result<HashMap<i64, String>, AppError> {
+    Ok(crate::db::decisions::effective_strategies(conn, eid)?.into_iter().map(|(id, s)| (id, s.code().to_string())).collect())
+}
+
+pub fn saved_mapping(conn: &Connection, signature: &str) -> Result<Option<Mapping>, AppError> {
+    let raw: Option<String> = conn
+        .query_row("SELECT mapping FROM import_mappings WHERE header_signature = ?1", [signature], |r| r.get(0))
+        .optional()?;
+    Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
+}
+
+pub fn save_mapping(conn: &Connection, eid: i64, signature: &str, mapping: &Mapping, actor: &str) -> Result<(), AppError> {
+    mapping.validate().map_err(AppError::Invalid)?;
+    let value = serde_json::to_value(mapping).map_err(|e| AppError::Internal(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO import_mappings (header_signature, mapping) VALUES (?1, ?2)
+         ON CONFLICT (header_signature) DO UPDATE SET mapping = excluded.mapping",
+        params![signature, value.to_string()],
+    )?;
+    audit(conn, Some(eid), actor, "import_mapping", None, "save", None, Some(&json!({"signature": signature, "mapping": value})))?;
+    Ok(())
+}
+
+/// Keeps an uploaded file until the consultant commits it; returns its token.
+pub fn store_upload(conn: &Connection, eid: i64, file_name: &str, bytes: &[u8]) -> Result<String, AppError> {
+    conn.execute("DELETE FROM import_uploads WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')", [])?;
+    let mut raw = [0u8; 16];
+    getrandom::fill(&mut raw).map_err(|e| AppError::Internal(format!("no random source: {e}")))?;
+    let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    conn.execute(
+        "INSERT INTO import_uploads (token, engagement_id, file_name, bytes) VALUES (?1, ?2, ?3, ?4)",
+        params![token, eid, file_name, bytes],
+    )?;
+    Ok(token)
+}
+
+pub fn load_upload(conn: &Connection, eid: i64, token: &str) -> Result<(String, Vec<u8>), AppError> {
+    conn.query_row(
+        "SELECT file_name, bytes FROM import_uploads WHERE token = ?1 AND engagement_id = ?2",
+        params![token, eid],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?
+    .ok_or_else(|| AppError::NotFound("this upload (it expired or was already imported; upload the file again)".into()))
+}
+
+pub fn drop_upload(conn: &Connection, token: &str) -> Result<(), AppError> {
+    conn.execute("DELETE FROM import_uploads WHERE token = ?1", [token])?;
+    Ok(())
+}
+
+/// One past import, for the import page.
+#[derive(Debug, Clone)]
+pub struct ImportRecord {
+    pub file_name: String,
+    pub format: String,
+    pub created: i64,
+    pub updated: i64,
+    pub warnings: i64,
+    pub at: String,
+}
+
+pub fn recent(conn: &Connection, eid: i64) -> Result<Vec<ImportRecord>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT file_name, format, created, updated, warnings, at FROM imports WHERE engagement_id = ?1 ORDER BY id DESC LIMIT 20",
+    )?;
+    let rows = stmt.query_map([eid], |r| {
+        Ok(ImportRecord { file_name: r.get(0)?, format: r.get(1)?, created: r.get(2)?, updated: r.get(3)?, warnings: r.get(4)?, at: r.get(5)? })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,119 @@
+//! The CSV export (the template's columns plus the strategy) and the
+//! template download. Pure: the data comes from `db::imports::backup`.
+
+use std::collections::HashMap;
+
+use super::backup::Backup;
+use super::mapping::template_columns;
+use crate::inventory::Workload;
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a
+/// leading tab/CR) gets a leading `'` so it stays text.
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_string() }
+}
+
+fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = out.write_record(header);
+    for row in rows {
+        let _ = out.write_record(row.iter().map(|c| neutralise(c)));
+    }
+    out.into_inner().unwrap_or_default()
+}
+
+/// One row per workload: the template columns (so the file imports back as
+/// a template) and the strategy in effect. `strategies` maps workload id to
+/// the strategy code.
+pub fn inventory_csv(backup: &Backup, strategies: &HashMap<i64, String>) -> Vec<u8> {
+    let mut header = template_columns();
+    header.push("strategy");
+    let mut depends: HashMap<&str, Vec<&str>> = HashMap::new();
+    for d in &backup.dependencies {
+        depends.entry(d.from.as_str()).or_default().push(d.to.as_str());
+    }
+    let mut answers: HashMap<(&str, &str), &str> = HashMap::new();
+    for a in backup.answers.iter().filter(|a| a.subject_kind == "workload") {
+        answers.insert((a.subject.as_str(), a.question.as_str()), a.value.as_str());
+    }
+    let rows = backup.workloads.iter().map(|w| {
+        header
+            .iter()
+            .map(|col| match *col {
+                "dependencies" => depends.get(w.name.as_str()).map(|v| v.join(";")).unwrap_or_default(),
+                "strategy" => strategies.get(&w.id).cloned().unwrap_or_default(),
+                c if super::QUESTIONS.contains(&c) => answers.get(&(w.name.as_str(), c)).map(|v| v.to_string()).unwrap_or_default(),
+                c => w.field_text(c),
+            })
+            .collect()
+    });
+    write_rows(&header, rows)
+}
+
+/// The template with one example row, offered on the import page.
+pub fn template_csv() -> Vec<u8> {
+    let mut w = Workload::default();
+    let example = [
+        ("name", "shop-web-01"),
+        ("hostname", "web01.example.local"),
+        ("application", "Online shop"),
+        ("environment", "production"),
+        ("role", "web-app"),
+        ("os", "Ubuntu Linux"),
+        ("os_version", "22.04"),
+        ("cpu_cores", "4"),
+        ("ram_gb", "16"),
+        ("storage_gb", "200"),
+        ("cpu_util_peak_pct", "45"),
+        ("ram_util_peak_pct", "60"),
+        ("middleware", "Apache HTTP Server 2.4"),
+        ("runtime", "Java 11"),
+        ("annual_cost", "9600"),
+        ("criticality", "high"),
+        ("data_classification", "confidential"),
+        ("users", "20000"),
+        ("notes", "one of a load-balanced pair"),
+    ];
+    for (field, value) in example {
+        let _ = w.set_field(field, value);
+    }
+    let header = template_columns();
+    let row = header
+        .iter()
+        .map(|col| match *col {
+            "dependencies" => "shop-db-01".to_string(),
+            "still_used" => "yes".into(),
+            "saas_alternative" | "must_stay_on_prem" | "needs_new_features" => "no".into(),
+            "source_available" => "yes".into(),
+            "deadline_months" => "6".into(),
+            c => w.field_text(c),
+        })
+        .collect();
+    write_rows(&header, std::iter::once(row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_plain_text_is_not() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+1"), "'+1");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("-2"), "'-2");
+        assert_eq!(neutralise("\tcmd"), "'\tcmd");
+        assert_eq!(neutralise("web-01"), "web-01");
+    }
+
+    #[test]
+    fn the_template_reads_back_as_a_template() {
+        let bytes = template_csv();
+        let parsed = crate::import::parse("t.csv", &bytes, &|_| None).unwrap();
+        assert_eq!(parsed.format, Some(crate::import::Format::Template));
+        assert_eq!(parsed.workloads.len(), 1);
+        assert_eq!(parsed.workloads[0].ram_gb, Some(16.0));
+        assert_eq!(parsed.answers.len(), 6);
+    }
+}
