@@ -156,3 +156,13 @@ async fn uploads_need_the_csrf_token() {
     let r = app.send(req).await;
     assert_eq!(r.status, 403);
 }
+
+#[tokio::test]
+async fn files_over_50_mb_are_answered_with_413() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    let big = vec![b'a'; sixr::web::MAX_UPLOAD_BYTES + 1024];
+    let r = app.post_file(&format!("/engagements/{id}/import"), "big.csv", &big).await;
+    assert_eq!(r.status, 413);
+    assert_eq!(workload_count(&app), 0);
+}
