@@ -205,20 +205,22 @@ pub fn commit(
     }
 
     let mut answers = 0;
-    for a in &parsed.answers {
-        let subject = match a.subject_kind.as_str() {
-            "workload" => lookup(&a.subject),
-            "application" => apps.get(&a.subject).copied(),
-            _ => None,
-        };
-        if let Some(subject_id) = subject {
-            tx.prepare_cached(
-                "INSERT INTO answers (engagement_id, subject_kind, subject_id, question, value) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (subject_kind, subject_id, question) DO UPDATE SET value = excluded.value,
-                    updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-            )?
-            .execute(params![eid, a.subject_kind, subject_id, a.question, a.value])?;
-            answers += 1;
+    {
+        let mut upsert_answer = tx.prepare_cached(
+            "INSERT INTO answers (engagement_id, subject_kind, subject_id, question, value) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (subject_kind, subject_id, question) DO UPDATE SET value = excluded.value,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+        )?;
+        for a in &parsed.answers {
+            let subject = match a.subject_kind.as_str() {
+                "workload" => lookup(&a.subject),
+                "application" => apps.get(&a.subject).copied(),
+                _ => None,
+            };
+            if let Some(subject_id) = subject {
+                upsert_answer.execute(params![eid, a.subject_kind, subject_id, a.question, a.value])?;
+                answers += 1;
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -121,22 +122,25 @@ async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> 
     render(&base(&st, ctx, id).await?)
 }
 
-/// Reads the file field of the upload form.
-async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), AppError> {
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::Invalid(format!("the upload could not be read ({e})")))?
-    {
+/// Reads the file field of the upload form; a refusal carries its status
+/// (413 for a file over the limit).
+async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), (StatusCode, String)> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        let status = e.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            (status, "the file is larger than 50 MB; sixr imports files up to 50 MB".to_string())
+        } else {
+            (StatusCode::BAD_REQUEST, format!("the upload could not be read ({})", e.body_text()))
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload").to_string();
-            let bytes = field.bytes().await.map_err(|e| {
-                AppError::Invalid(format!("the upload could not be read; files up to 50 MB are accepted ({e})"))
-            })?;
+            let bytes = field.bytes().await.map_err(unreadable)?;
             return Ok((name, bytes.to_vec()));
         }
     }
-    Err(AppError::Invalid("choose a file to upload".into()))
+    Err((StatusCode::UNPROCESSABLE_ENTITY, "choose a file to upload".into()))
 }
 
 enum Reading {
@@ -215,9 +219,9 @@ async fn upload(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, m
     let mut page = base(&st, ctx, id).await?;
     let (file_name, bytes) = match read_upload(multipart).await {
         Ok(v) => v,
-        Err(e) => {
-            page.error = Some(e.public_message());
-            return Ok((e.status(), render(&page)?).into_response());
+        Err((status, message)) => {
+            page.error = Some(message);
+            return Ok((status, render(&page)?).into_response());
         }
     };
     let page = st
@@ -228,7 +232,7 @@ async fn upload(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, m
             Ok(page)
         })
         .await?;
-    let status = if page.error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, render(&page)?).into_response())
 }
 

@@ -1,0 +1,104 @@
+//! `sixr import` and `sixr export` as a consultant runs them: exit codes,
+//! stderr, and what ends up in the database.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn sixr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sixr")).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn sample(name: &str) -> String {
+    format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn import_creates_the_engagement_and_reports_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db_arg = db.to_str().unwrap();
+    let out = sixr(&["import", "--db", db_arg, "--engagement", "AnyCompany", &sample("anycompany.csv")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("3 created"), "{}", stdout(&out));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM workloads"), 3);
+    // Again: updated, not duplicated.
+    let again = sixr(&["import", "--db", db_arg, "--engagement", "AnyCompany", &sample("anycompany.csv")]);
+    assert!(stdout(&again).contains("0 created, 3 updated"), "{}", stdout(&again));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM workloads"), 3);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM imports"), 2);
+}
+
+#[test]
+fn warnings_go_to_stderr_with_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let out = sixr(&["import", "--db", db.to_str().unwrap(), "--engagement", "Lab", &sample("rvtools-vinfo-older.csv")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("warning: line 3, Powerstate: app-02 is powered off"), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM workloads WHERE powered_off = 1"), 1);
+}
+
+#[test]
+fn errors_exit_non_zero_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "name,cpu_cores\nweb-1,2\nweb-2,-3\n").unwrap();
+    let args = ["import", "--db", db.to_str().unwrap(), "--engagement", "Acme", bad.to_str().unwrap()];
+    let out = sixr(&args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("line 3, cpu_cores: \"-3\" is not a positive number"), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM engagements"), 0, "not even the engagement");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM workloads"), 0);
+
+    let mut valid_only = args.to_vec();
+    valid_only.insert(5, "--valid-only");
+    let out = sixr(&valid_only);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM workloads"), 1);
+
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let out = sixr(&["import", "--db", db.to_str().unwrap(), "--engagement", "Acme", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("the file is empty"));
+}
+
+#[test]
+fn export_csv_to_stdout_and_json_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db_arg = db.to_str().unwrap();
+    assert!(sixr(&["import", "--db", db_arg, "--engagement", "Ko", &sample("template-korean-cp949.csv")]).status.success());
+    let csv = sixr(&["export", "--db", db_arg, "--engagement", "Ko", "--format", "csv"]);
+    assert!(csv.status.success());
+    let text = stdout(&csv);
+    assert!(text.starts_with("name,"));
+    assert_eq!(text.lines().count(), 4);
+    assert!(text.contains("사내 ERP"));
+
+    let json = dir.path().join("ko.json");
+    let out = sixr(&["export", "--db", db_arg, "--engagement", "Ko", "--format", "json", "--out", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sixr(&["import", "--db", db_arg, "--engagement", "Ko restored", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let restored = sixr(&["export", "--db", db_arg, "--engagement", "Ko restored", "--format", "csv"]);
+    assert_eq!(stdout(&restored), text);
+
+    let missing = sixr(&["export", "--db", db_arg, "--engagement", "Nope"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("no engagement called \"Nope\""));
+}

@@ -1,0 +1,168 @@
+//! The import page driven in-process: upload -> preview -> commit, refusals,
+//! the column-mapping step, downloads and the sample loader.
+
+mod common;
+
+use common::TestApp;
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+async fn engagement(app: &TestApp, name: &str) -> i64 {
+    let r = app.post_form("/engagements", &[("name", name), ("region", "ap-northeast-2"), ("currency", "USD"), ("language", "en")]).await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.text());
+    let location = r.headers["location"].to_str().unwrap();
+    location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+fn workload_count(app: &TestApp) -> i64 {
+    app.db.with_conn(|c| Ok(c.query_row("SELECT COUNT(*) FROM workloads", [], |r| r.get(0))?)).unwrap()
+}
+
+/// The commit form's action in a preview page.
+fn commit_action(html: &str) -> String {
+    let end = html.find("/commit\"").expect("a commit form") + "/commit".len();
+    let from = html[..end].rfind("action=\"").unwrap() + "action=\"".len();
+    html[from..end].to_string()
+}
+
+#[tokio::test]
+async fn upload_preview_then_commit() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    let page = app.get(&format!("/engagements/{id}/import")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("enctype=\"multipart/form-data\""));
+
+    let preview = app.post_file(&format!("/engagements/{id}/import"), "vInfo.csv", &sample("rvtools-vinfo-older.csv")).await;
+    assert_eq!(preview.status, 200, "{}", preview.text());
+    let html = preview.text();
+    assert!(html.contains("RVTools vInfo (CSV)"), "{html}");
+    assert!(html.contains("app-02 is powered off"));
+    assert_eq!(workload_count(&app), 0, "a preview writes nothing");
+
+    let action = commit_action(&html);
+    let done = app.post_form(&action, &[]).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    assert!(done.text().contains("import-done"));
+    assert_eq!(workload_count(&app), 3);
+
+    // The upload is gone once imported: committing twice is refused.
+    let again = app.post_form(&action, &[]).await;
+    assert_eq!(again.status, 404);
+    assert_eq!(workload_count(&app), 3);
+}
+
+#[tokio::test]
+async fn errors_are_listed_with_line_and_column_and_valid_rows_can_be_imported() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    let file = b"name,cpu_cores,ram_gb\nweb-1,2,4\nweb-2,-3,4\nweb-3,4,<b>8</b>\n";
+    let preview = app.post_file(&format!("/engagements/{id}/import"), "inv.csv", file).await;
+    let html = preview.text();
+    assert!(html.contains("line 3, cpu_cores"), "{html}");
+    assert!(html.contains("&#34;-3&#34; is not a positive number") || html.contains("\"-3\" is not a positive number"), "{html}");
+    assert!(html.contains("&#60;b&#62;8"), "the value is escaped");
+    assert!(html.contains("name=\"valid_only\""));
+    let action = commit_action(&html);
+    // Without "valid rows only" the file is refused whole.
+    let refused = app.post_form(&action, &[]).await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(workload_count(&app), 0);
+    let done = app.post_form(&action, &[("valid_only", "yes")]).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    assert_eq!(workload_count(&app), 1);
+}
+
+#[tokio::test]
+async fn broken_files_are_refused_on_upload() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    for (file, expected) in [
+        (&b""[..], "the file is empty"),
+        (&b"name,notes\na,\"open\n"[..], "line 2: a quoted value starts here"),
+        (&b"\0\x01\x02binary\0"[..], "not text"),
+    ] {
+        let r = app.post_file(&format!("/engagements/{id}/import"), "bad.csv", file).await;
+        assert_eq!(r.status, 422);
+        assert!(r.text().contains(expected), "{}", r.text());
+    }
+    let pending: i64 = app.db.with_conn(|c| Ok(c.query_row("SELECT COUNT(*) FROM import_uploads", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(pending, 0, "refused uploads are not kept");
+}
+
+#[tokio::test]
+async fn unknown_columns_are_mapped_once_and_remembered() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    let file = sample("asset-list-unknown-format.csv");
+    let r = app.post_file(&format!("/engagements/{id}/import"), "assets.csv", &file).await;
+    let html = r.text();
+    assert!(html.contains("import-mapping"), "{html}");
+    // "Memory (GB)" is suggested as ram_gb.
+    assert!(html.contains("<option value=\"ram_gb\" selected>"), "{html}");
+    let start = html.find("/mapping").unwrap();
+    let from = html[..start].rfind("action=\"").unwrap() + 8;
+    let action = &html[from..start + "/mapping".len()];
+    let saved = app
+        .post_form(action, &[("col0", ""), ("col1", "name"), ("col2", "ram_gb"), ("col3", "os"), ("col4", ""), ("col5", "")])
+        .await;
+    assert!(saved.text().contains("CSV read with a saved column mapping"), "{}", saved.text());
+    let done = app.post_form(&commit_action(&saved.text()), &[]).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    let ram: f64 = app.db.with_conn(|c| Ok(c.query_row("SELECT ram_gb FROM workloads WHERE name = 'lab-db-01'", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(ram, 64.0);
+    // The next file with the same header goes straight to the preview.
+    let next = app.post_file(&format!("/engagements/{id}/import"), "assets2.csv", &file).await;
+    assert!(next.text().contains("import-preview"), "{}", next.text());
+}
+
+#[tokio::test]
+async fn template_and_exports_download() {
+    let app = TestApp::new();
+    let id = app.db.with_conn(|c| sixr::import::load_anycompany_sample(c, "test")).unwrap();
+    let t = app.get(&format!("/engagements/{id}/import/template.csv")).await;
+    assert_eq!(t.status, 200);
+    assert!(t.headers["content-disposition"].to_str().unwrap().contains("sixr-template.csv"));
+    assert_eq!(t.text().lines().count(), 2, "header and one example row");
+    let csv = app.get(&format!("/engagements/{id}/export.csv")).await;
+    assert!(csv.text().starts_with("name,hostname,"));
+    assert_eq!(csv.text().lines().count(), 4);
+    let json = app.get(&format!("/engagements/{id}/export.json")).await;
+    let doc: serde_json::Value = serde_json::from_slice(&json.body).unwrap();
+    assert_eq!(doc["workloads"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["engagement"]["name"], "AnyCompany");
+}
+
+#[tokio::test]
+async fn the_sample_button_loads_anycompany() {
+    let app = TestApp::new();
+    let r = app.post_form("/engagements/sample", &[]).await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.text());
+    assert_eq!(workload_count(&app), 3);
+    let list = app.get("/engagements").await;
+    assert!(list.text().contains("AnyCompany"));
+}
+
+#[tokio::test]
+async fn uploads_need_the_csrf_token() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    let req = axum::http::Request::post(format!("/engagements/{id}/import"))
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body(axum::body::Body::from("--x--\r\n"))
+        .unwrap();
+    let r = app.send(req).await;
+    assert_eq!(r.status, 403);
+}
+
+#[tokio::test]
+async fn files_over_50_mb_are_answered_with_413() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    let big = vec![b'a'; sixr::web::MAX_UPLOAD_BYTES + 1024];
+    let r = app.post_file(&format!("/engagements/{id}/import"), "big.csv", &big).await;
+    assert_eq!(r.status, 413);
+    assert_eq!(workload_count(&app), 0);
+}
