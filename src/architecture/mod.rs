@@ -506,3 +506,32 @@ pub fn app_port(w: &Workload) -> u16 {
 pub fn admin_port(w: &Workload) -> u16 {
     if w.os.to_lowercase().contains("windows") { 3389 } else { 22 }
 }
+
+/// An application's target with its cost: what the pages, the JSON API and
+/// the PDF report show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppArchitecture {
+    #[serde(flatten)]
+    pub target: TargetArchitecture,
+    pub cost: crate::cost::CostEstimate,
+}
+
+/// Every application's target and cost for the engagement.
+pub fn build_all(estate: &Estate, cat: &crate::cost::catalogue::Catalogue) -> Vec<AppArchitecture> {
+    generate_all(estate, cat)
+        .into_iter()
+        .map(|target| {
+            let cost = crate::cost::estimate(&target, estate, cat);
+            AppArchitecture { target, cost }
+        })
+        .collect()
+}
+
+/// One application's target and cost (`app_id` 0: the workloads without an
+/// application); `None` when the application has no workloads.
+pub fn build_one(estate: &Estate, app_id: i64, cat: &crate::cost::catalogue::Catalogue) -> Option<AppArchitecture> {
+    let app = estate.application_list().into_iter().find(|a| a.id == app_id)?;
+    let target = generate(estate, &app, cat);
+    let cost = crate::cost::estimate(&target, estate, cat);
+    Some(AppArchitecture { target, cost })
+}
