@@ -119,7 +119,11 @@ fn detail(c: &Component) -> String {
         }
     }
     if parts.is_empty() {
-        parts.push(c.kind.service_name().to_string());
+        if title(c) != c.label {
+            parts.push(c.label.clone());
+        } else if title(c) != c.kind.service_name() {
+            parts.push(c.kind.service_name().to_string());
+        }
     }
     parts.join(" · ")
 }
@@ -327,7 +331,8 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
             });
         }
         if let Some(igw) = t.components.iter().find(|c| c.kind == Kind::InternetGateway) {
-            let mut r = component_box(igw, vpc_x + vpc_w / 2.0 - BOX_W / 2.0, vpc_y - BOX_H / 2.0, BOX_W);
+            // Off-centre, so the users' arrow down the middle stays clear.
+            let mut r = component_box(igw, vpc_x + vpc_w - BOX_W - 3.0 * PAD, vpc_y - BOX_H / 2.0, BOX_W);
             r.h = BOX_H * 0.8;
             inner.push(r);
         }
@@ -362,18 +367,28 @@ fn peer_box<'a>(boxes: &'a [Rect], peer: &str) -> Option<&'a Rect> {
     candidates.iter().find_map(|k| boxes.iter().find(|b| &b.key == k))
 }
 
-/// From the edge of `a` facing `b` to the edge of `b` facing `a`.
-fn connect(a: &Rect, b: &Rect) -> ((f64, f64), (f64, f64)) {
+/// From the edge of `a` facing `b` to the edge of `b` facing `a`, moved
+/// sideways by `offset` (kept inside both boxes) so parallel flows between
+/// stacked boxes do not draw over each other.
+fn connect(a: &Rect, b: &Rect, offset: f64) -> ((f64, f64), (f64, f64)) {
     let (ac, bc) = (a.centre(), b.centre());
+    let along_x = |r: &Rect, x: f64| x.clamp(r.x + 8.0, r.x + r.w - 8.0);
+    let along_y = |r: &Rect, y: f64| y.clamp(r.y + 6.0, r.y + r.h - 6.0);
     if b.y >= a.y + a.h {
-        ((ac.0, a.y + a.h), (bc.0, b.y))
+        ((along_x(a, ac.0 + offset), a.y + a.h), (along_x(b, bc.0 + offset), b.y))
     } else if a.y >= b.y + b.h {
-        ((ac.0, a.y), (bc.0, b.y + b.h))
+        ((along_x(a, ac.0 + offset), a.y), (along_x(b, bc.0 + offset), b.y + b.h))
     } else if b.x >= a.x + a.w {
-        ((a.x + a.w, ac.1), (b.x, bc.1))
+        ((a.x + a.w, along_y(a, ac.1 + offset / 2.0)), (b.x, along_y(b, bc.1 + offset / 2.0)))
     } else {
-        ((a.x, ac.1), (b.x + b.w, bc.1))
+        ((a.x, along_y(a, ac.1 + offset / 2.0)), (b.x + b.w, along_y(b, bc.1 + offset / 2.0)))
     }
+}
+
+/// 0, +18, -18, +36, -36...: the offset of the n-th flow at a box.
+fn slot(n: usize) -> f64 {
+    let step = n.div_ceil(2) as f64 * 18.0;
+    if n % 2 == 1 { step } else { -step }
 }
 
 fn arrows(t: &TargetArchitecture, boxes: &[Rect]) -> Vec<Arrow> {
@@ -391,16 +406,20 @@ fn arrows(t: &TargetArchitecture, boxes: &[Rect]) -> Vec<Arrow> {
         }
     }
     let mut out = Vec::new();
+    let mut at_box: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (s, d, mut ports) in pairs {
         let (Some(a), Some(b)) = (peer_box(boxes, &s), peer_box(boxes, &d)) else { continue };
         ports.sort_by_key(|p| p.parse::<u32>().unwrap_or(0));
-        let (from, to) = connect(a, b);
+        let n = at_box.get(&a.key).copied().unwrap_or(0).max(at_box.get(&b.key).copied().unwrap_or(0));
+        *at_box.entry(a.key.clone()).or_default() += 1;
+        *at_box.entry(b.key.clone()).or_default() += 1;
+        let (from, to) = connect(a, b, slot(n));
         out.push(Arrow { from, to, label: ports.join("/") });
     }
     let find = |key: &str| boxes.iter().find(|b| b.key == key);
     let mut extra = |a: Option<&Rect>, b: Option<&Rect>, label: &str| {
         if let (Some(a), Some(b)) = (a, b) {
-            let (from, to) = connect(a, b);
+            let (from, to) = connect(a, b, 0.0);
             out.push(Arrow { from, to, label: label.into() });
         }
     };

@@ -535,3 +535,6 @@ pub fn build_one(estate: &Estate, app_id: i64, cat: &crate::cost::catalogue::Cat
     let cost = crate::cost::estimate(&target, estate, cat);
     Some(AppArchitecture { target, cost })
 }
+
+#[cfg(test)]
+mod tests;

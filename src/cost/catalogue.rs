@@ -169,47 +169,33 @@ pub trait Priced {
     fn hourly_in(&self, region: &str) -> Option<f64>;
 }
 
-impl Priced for Ec2Type {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn vcpu(&self) -> u32 {
-        self.vcpu
-    }
-    fn memory_gib(&self) -> f64 {
-        self.memory_gib
-    }
-    fn is_burstable(&self) -> bool {
-        self.category == "burstable"
-    }
-    fn is_arm(&self) -> bool {
-        self.arch == "arm64"
-    }
-    fn hourly_in(&self, region: &str) -> Option<f64> {
-        self.hourly.get(region).copied()
-    }
+/// Both instance lists have the same shape; only the name field differs.
+macro_rules! priced {
+    ($t:ty, $name:ident) => {
+        impl Priced for $t {
+            fn name(&self) -> &str {
+                &self.$name
+            }
+            fn vcpu(&self) -> u32 {
+                self.vcpu
+            }
+            fn memory_gib(&self) -> f64 {
+                self.memory_gib
+            }
+            fn is_burstable(&self) -> bool {
+                self.category == "burstable"
+            }
+            fn is_arm(&self) -> bool {
+                self.arch == "arm64"
+            }
+            fn hourly_in(&self, region: &str) -> Option<f64> {
+                self.hourly.get(region).copied()
+            }
+        }
+    };
 }
-
-impl Priced for RdsClass {
-    fn name(&self) -> &str {
-        &self.class
-    }
-    fn vcpu(&self) -> u32 {
-        self.vcpu
-    }
-    fn memory_gib(&self) -> f64 {
-        self.memory_gib
-    }
-    fn is_burstable(&self) -> bool {
-        self.category == "burstable"
-    }
-    fn is_arm(&self) -> bool {
-        self.arch == "arm64"
-    }
-    fn hourly_in(&self, region: &str) -> Option<f64> {
-        self.hourly.get(region).copied()
-    }
-}
+priced!(Ec2Type, name);
+priced!(RdsClass, class);
 
 const CATEGORIES: &[&str] = &["burstable", "general", "compute", "memory"];
 const ARCHES: &[&str] = &["x86_64", "arm64"];
