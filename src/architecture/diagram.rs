@@ -292,7 +292,10 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
         dc_h = yy + used - region_y + PAD;
     }
 
-    boxes.push(users);
+    // Users only where something is reachable from the internet.
+    if t.has(Kind::CloudFront) || t.rules.iter().any(|r| r.source.key == "internet") {
+        boxes.push(users);
+    }
     boxes.extend(edge_boxes);
     if dc {
         boxes.push(Rect {
@@ -426,6 +429,7 @@ fn arrows(t: &TargetArchitecture, boxes: &[Rect]) -> Vec<Arrow> {
     extra(find("internet"), find("cloudfront"), "443");
     extra(find("cloudfront"), find("s3-static"), "static");
     extra(find("customer_network"), find("hybrid-link"), "VPN");
+    extra(find("lambda"), find("dynamodb"), "IAM");
     for c in t.components.iter().filter(|c| c.kind == Kind::Rds && !c.standby) {
         let standby = format!("rds-standby-{}", c.key.trim_start_matches("rds-"));
         extra(find(&c.key), find(&standby), "sync");

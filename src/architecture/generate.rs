@@ -551,7 +551,7 @@ impl<'a> Builder<'a> {
             (ws.iter().any(|w| w.name == d.to) && moves(&d.from)) || (ws.iter().any(|w| w.name == d.from) && moves(&d.to))
         });
         if linked {
-            self.add(Component::new(Kind::HybridLink, "hybrid-link", "Site-to-Site VPN (Direct Connect for steady heavy traffic)", Tier::Network, Subnet::None, Az::None));
+            self.add(Component::new(Kind::HybridLink, "hybrid-link", "Direct Connect when traffic is heavy", Tier::Network, Subnet::None, Az::None));
         }
         for w in ws {
             let peer = Peer::new(format!("on_prem:{}", w.name), format!("{} (on premises)", w.name), Tier::OnPrem);

@@ -186,7 +186,7 @@ impl Kind {
             Kind::Lambda => "AWS Lambda",
             Kind::ApiGateway => "Amazon API Gateway",
             Kind::DynamoDb => "Amazon DynamoDB",
-            Kind::HybridLink => "Site-to-Site VPN / Direct Connect",
+            Kind::HybridLink => "Site-to-Site VPN",
             Kind::Saas => "SaaS",
             Kind::DataMigration => "Data migration",
             Kind::OnPremServer => "On-premises server",
@@ -347,6 +347,13 @@ pub struct SgRule {
     pub port: u16,
     /// Reason code; the text is `architecture.why.<code>` in the catalogues.
     pub why: &'static str,
+}
+
+impl SgRule {
+    /// Why the flow is allowed, in the translator's language.
+    pub fn why_text(&self, t: &crate::i18n::Tr) -> String {
+        t.t(&format!("architecture.why.{}", self.why)).to_string()
+    }
 }
 
 /// Which target design a group of workloads gets.

@@ -275,7 +275,7 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
             destination: r.destination.name.clone(),
             protocol: r.protocol.to_string(),
             port: r.port,
-            why: t.t(&format!("architecture.why.{}", r.why)).to_string(),
+            why: r.why_text(&t),
         })
         .collect();
     let sizing = a
@@ -425,7 +425,7 @@ async fn api(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response
                 "security_group_rules": t.rules.iter().map(|r| json!({
                     "source": r.source.name, "source_key": r.source.key, "destination": r.destination.name,
                     "destination_key": r.destination.key, "protocol": r.protocol, "port": r.port,
-                    "why": en.t(&format!("architecture.why.{}", r.why)),
+                    "why": r.why_text(&en),
                 })).collect::<Vec<_>>(),
                 "sizing": t.sizing,
                 "costs": a.cost,
