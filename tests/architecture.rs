@@ -102,6 +102,8 @@ fn anycompany_replatform_has_every_element_of_the_seed_design() {
             _ => assert_eq!(c.subnet, Subnet::Private, "{}", c.key),
         }
     }
+    // Generic labels come from the message catalogue.
+    assert!(t.components.iter().all(|c| !c.label.starts_with("architecture.")), "a label code without a message");
     // NAT and internet gateways, NACLs, IAM, monitoring, audit, notifications.
     assert_eq!(of(Kind::NatGateway).count(), 2);
     for k in [Kind::InternetGateway, Kind::Nacl, Kind::IamRole, Kind::CloudWatch, Kind::CloudTrail, Kind::Sns] {
@@ -274,7 +276,9 @@ async fn the_architecture_pages_show_the_diagram_tables_and_costs() {
                 .unwrap(),
         )
         .await;
-    assert!(ko.text().contains("이중화 없는 단일 데이터베이스"));
+    let ko = ko.text();
+    assert!(ko.contains("이중화 없는 단일 데이터베이스"));
+    assert!(ko.contains("가용 영역 a") && ko.contains("베스천 호스트") && ko.contains("고객사 내부 네트워크"), "diagram and tables in Korean");
 
     // The sizing switch is stored per engagement and changes the sizes.
     let before = app.get(&format!("/api/engagements/{eid}/architecture")).await;

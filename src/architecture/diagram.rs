@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::{Az, Component, Kind, Subnet, TargetArchitecture, Tier};
+use crate::i18n::{Lang, Tr};
 
 /// What a box stands for; containers come before the boxes they contain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,13 +106,13 @@ const SIDE_W: f64 = 2.0 * BOX_W + 3.0 * GAP;
 const DC_W: f64 = BOX_W + 2.0 * PAD;
 const LABEL_CHARS: usize = 27;
 
-fn detail(c: &Component) -> String {
+fn detail(c: &Component, tr: &Tr) -> String {
     let mut parts = Vec::new();
     if !c.size.is_empty() {
         parts.push(if c.kind == Kind::Ec2 || c.kind == Kind::EcsFargate { format!("{} × {}", c.count, c.size) } else { c.size.clone() });
     }
     if c.kind == Kind::Rds {
-        parts.push(if c.standby { "standby".into() } else { "primary".into() });
+        parts.push(tr.t(if c.standby { "architecture.diagram.standby" } else { "architecture.diagram.primary" }).to_string());
     }
     if let Some(s) = c.scaling {
         if c.az == Az::A || c.az == Az::None {
@@ -119,19 +120,19 @@ fn detail(c: &Component) -> String {
         }
     }
     if parts.is_empty() {
-        if title(c) != c.label {
-            parts.push(c.label.clone());
-        } else if title(c) != c.kind.service_name() {
+        let label = c.display_label(tr);
+        if title(c, tr) != label {
+            parts.push(label);
+        } else if title(c, tr) != c.kind.service_name() {
             parts.push(c.kind.service_name().to_string());
         }
     }
     parts.join(" · ")
 }
 
-fn title(c: &Component) -> String {
+fn title(c: &Component, tr: &Tr) -> String {
     match c.kind {
-        Kind::Ec2 | Kind::Rds | Kind::OnPremServer | Kind::Decommission | Kind::EcsFargate => c.label.clone(),
-        Kind::Alb => c.label.clone(),
+        Kind::Ec2 | Kind::Rds | Kind::OnPremServer | Kind::Decommission | Kind::EcsFargate | Kind::Alb => c.display_label(tr),
         _ => c.kind.service_name().to_string(),
     }
 }
@@ -142,19 +143,19 @@ fn drawn(c: &Component) -> bool {
     !matches!(c.kind, Kind::Nacl | Kind::IamRole)
 }
 
-fn component_box(c: &Component, x: f64, y: f64, w: f64) -> Rect {
-    Rect { x, y, w, h: BOX_H, label: title(c), kind: BoxKind::Component(c.kind), detail: detail(c), key: c.key.clone() }
+fn component_box(c: &Component, x: f64, y: f64, w: f64, tr: &Tr) -> Rect {
+    Rect { x, y, w, h: BOX_H, label: title(c, tr), kind: BoxKind::Component(c.kind), detail: detail(c, tr), key: c.key.clone() }
 }
 
 /// Places boxes left to right in rows inside a width; returns the height used.
-fn flow(items: &[&Component], x: f64, y: f64, w: f64, out: &mut Vec<Rect>) -> f64 {
+fn flow(items: &[&Component], x: f64, y: f64, w: f64, tr: &Tr, out: &mut Vec<Rect>) -> f64 {
     if items.is_empty() {
         return 0.0;
     }
     let per_line = (((w + GAP) / (BOX_W + GAP)).floor() as usize).max(1);
     for (i, c) in items.iter().enumerate() {
         let (row, col) = (i / per_line, i % per_line);
-        out.push(component_box(c, x + col as f64 * (BOX_W + GAP), y + row as f64 * (BOX_H + GAP), BOX_W));
+        out.push(component_box(c, x + col as f64 * (BOX_W + GAP), y + row as f64 * (BOX_H + GAP), BOX_W, tr));
     }
     let rows = items.len().div_ceil(per_line) as f64;
     rows * (BOX_H + GAP) - GAP
@@ -172,7 +173,14 @@ fn row_of(c: &Component) -> usize {
 /// The layout of a target: region, VPC with two AZ columns and three subnet
 /// rows, load balancers spanning the AZs, regional services on the right,
 /// the customer's data centre on the left, users and CloudFront on top.
+/// Labels in English; `layout_in` for another language.
 pub fn layout(t: &TargetArchitecture) -> Diagram {
+    layout_in(t, &Tr::new(Lang::En))
+}
+
+/// The layout with its labels in the translator's language.
+pub fn layout_in(t: &TargetArchitecture, tr: &Tr) -> Diagram {
+    let say = |key: &str| tr.t(&format!("architecture.diagram.{key}")).to_string();
     let mut boxes = Vec::new();
     let comps: Vec<&Component> = t.components.iter().filter(|c| drawn(c)).collect();
     let on_prem: Vec<&Component> =
@@ -201,15 +209,15 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
         y: top,
         w: BOX_W,
         h: BOX_H,
-        label: "Users".into(),
+        label: say("users"),
         kind: BoxKind::Users,
-        detail: "Internet".into(),
+        detail: say("internet"),
         key: "internet".into(),
     };
     let mut edge_x = users.x + BOX_W + GAP * 3.0;
     let mut edge_boxes = Vec::new();
     for c in &edge {
-        edge_boxes.push(component_box(c, edge_x.min(WIDTH - PAD - BOX_W), top, BOX_W));
+        edge_boxes.push(component_box(c, edge_x.min(WIDTH - PAD - BOX_W), top, BOX_W, tr));
         edge_x += BOX_W + GAP;
     }
     let region_y = top + BOX_H + 3.0 * GAP + 10.0;
@@ -234,7 +242,7 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
             // Spanning boxes (load balancers) sit in a lane across both AZs.
             for (i, c) in spanning.iter().enumerate() {
                 let w = vpc_w - 6.0 * PAD;
-                inner.push(component_box(c, vpc_x + 3.0 * PAD, y + i as f64 * (BOX_H + GAP), w));
+                inner.push(component_box(c, vpc_x + 3.0 * PAD, y + i as f64 * (BOX_H + GAP), w, tr));
             }
             if !spanning.is_empty() {
                 y += spanning.len() as f64 * (BOX_H + GAP) + GAP;
@@ -244,20 +252,18 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
             for (i, az) in [Az::A, Az::B].into_iter().enumerate() {
                 let here: Vec<&Component> = in_row.iter().copied().filter(|c| c.az == az || (i == 0 && c.az == Az::None)).collect();
                 let mut placed = Vec::new();
-                let used = flow(&here, col_x[i] + PAD, y + TITLE, col_w - 2.0 * PAD, &mut placed);
+                let used = flow(&here, col_x[i] + PAD, y + TITLE, col_w - 2.0 * PAD, tr, &mut placed);
                 row_h = row_h.max(used);
                 cells.push(placed);
             }
             let cell_h = TITLE + row_h.max(BOX_H) + PAD;
-            let (label, kind) = if row == 0 {
-                ("Public subnet", BoxKind::SubnetPublic)
-            } else if row == 1 {
-                ("Private subnet (app)", BoxKind::SubnetPrivate)
-            } else {
-                ("Private subnet (data)", BoxKind::SubnetPrivate)
+            let (label, kind) = match row {
+                0 => (say("public_subnet"), BoxKind::SubnetPublic),
+                1 => (say("private_app"), BoxKind::SubnetPrivate),
+                _ => (say("private_data"), BoxKind::SubnetPrivate),
             };
             for (i, placed) in cells.into_iter().enumerate() {
-                inner.push(Rect { x: col_x[i], y, w: col_w, h: cell_h, label: label.into(), kind, detail: String::new(), key: String::new() });
+                inner.push(Rect { x: col_x[i], y, w: col_w, h: cell_h, label: label.clone(), kind, detail: String::new(), key: String::new() });
                 inner.extend(placed);
             }
             y += cell_h + GAP * 2.0;
@@ -268,7 +274,7 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
     // Regional services down the right (or across the region without a VPC).
     let mut side = Vec::new();
     let side_y = if vpc { vpc_y } else { region_y + TITLE + GAP };
-    let side_h = flow(&regional, side_x + GAP, side_y, side_w - GAP, &mut side);
+    let side_h = flow(&regional, side_x + GAP, side_y, side_w - GAP, tr, &mut side);
     let region_h = (vpc_y - region_y + vpc_h).max(side_y - region_y + side_h) + 2.0 * PAD;
 
     // Customer data centre on the left.
@@ -282,13 +288,13 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
             y: yy,
             w: BOX_W,
             h: BOX_H,
-            label: "Customer network".into(),
+            label: say("customer_network"),
             kind: BoxKind::CustomerNetwork,
-            detail: "admins, VPN".into(),
+            detail: say("customer_network_detail"),
             key: "customer_network".into(),
         });
         yy += BOX_H + GAP;
-        let used = flow(&on_prem, x, yy, BOX_W, &mut dc_boxes);
+        let used = flow(&on_prem, x, yy, BOX_W, tr, &mut dc_boxes);
         dc_h = yy + used - region_y + PAD;
     }
 
@@ -303,7 +309,7 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
             y: region_y,
             w: DC_W,
             h: dc_h.max(region_h),
-            label: "Customer data centre".into(),
+            label: say("data_centre"),
             kind: BoxKind::DataCentre,
             detail: String::new(),
             key: String::new(),
@@ -314,20 +320,20 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
         y: region_y,
         w: region_w,
         h: region_h,
-        label: format!("AWS Cloud · {}", t.region),
+        label: format!("{} · {}", say("aws_cloud"), t.region),
         kind: BoxKind::Region,
         detail: String::new(),
         key: String::new(),
     });
     if vpc {
         boxes.push(Rect { x: vpc_x, y: vpc_y, w: vpc_w, h: vpc_h, label: "VPC".into(), kind: BoxKind::Vpc, detail: String::new(), key: String::new() });
-        for (i, az) in ["Availability Zone a", "Availability Zone b"].into_iter().enumerate() {
+        for (i, az) in ["a", "b"].into_iter().enumerate() {
             boxes.push(Rect {
                 x: col_x[i] - PAD / 2.0,
                 y: az_y,
                 w: col_w + PAD,
                 h: vpc_y + vpc_h - az_y - PAD / 2.0,
-                label: az.into(),
+                label: tr.fmt("architecture.diagram.az", &[("az", &az)]),
                 kind: BoxKind::Az,
                 detail: String::new(),
                 key: String::new(),
@@ -335,7 +341,7 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
         }
         if let Some(igw) = t.components.iter().find(|c| c.kind == Kind::InternetGateway) {
             // Off-centre, so the users' arrow down the middle stays clear.
-            let mut r = component_box(igw, vpc_x + vpc_w - BOX_W - 3.0 * PAD, vpc_y - BOX_H / 2.0, BOX_W);
+            let mut r = component_box(igw, vpc_x + vpc_w - BOX_W - 3.0 * PAD, vpc_y - BOX_H / 2.0, BOX_W, tr);
             r.h = BOX_H * 0.8;
             inner.push(r);
         }

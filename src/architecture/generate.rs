@@ -164,7 +164,7 @@ impl<'a> Builder<'a> {
 
     /// An Auto Scaling tier over two AZs: one EC2 component per AZ, sized by
     /// the largest of its workloads, at least one instance per AZ.
-    fn scaling_tier(&mut self, tier: Tier, subnet: Subnet, members: &[(&Workload, f64)], label: &str) {
+    fn scaling_tier(&mut self, tier: Tier, subnet: Subnet, members: &[(&Workload, f64)], label: &'static str) {
         let key = tier.code();
         let mut best: Option<Choice> = None;
         for (w, share) in members {
@@ -177,7 +177,7 @@ impl<'a> Builder<'a> {
         let total = (members.len() as u32).max(2);
         let per_az = [total.div_ceil(2), total / 2];
         for (az, count) in [(Az::A, per_az[0]), (Az::B, per_az[1])] {
-            let mut c = Component::new(Kind::Ec2, format!("{key}-{}", az.code()), label, tier, subnet, az);
+            let mut c = Component::generic(Kind::Ec2, format!("{key}-{}", az.code()), label, tier, subnet, az);
             c.size = best.as_ref().map(|b| b.name.clone()).unwrap_or_default();
             c.count = count;
             c.scaling = Some(Scaling { min: total, max: total * 2 });
@@ -233,7 +233,7 @@ impl<'a> Builder<'a> {
             }
         }
         if any_rds && !self.components.iter().any(|c| c.key == "s3-backups") {
-            let mut c = Component::new(Kind::S3, "s3-backups", "RDS automated backups and snapshots", Tier::Operations, Subnet::None, Az::None);
+            let mut c = Component::generic(Kind::S3, "s3-backups", "backups", Tier::Operations, Subnet::None, Az::None);
             c.storage_gb = 0.0;
             self.add(c);
         }
@@ -253,10 +253,10 @@ impl<'a> Builder<'a> {
         if self.components.iter().any(|c| c.key == "s3-static") {
             return;
         }
-        let mut s3 = Component::new(Kind::S3, "s3-static", "Static web content", Tier::Edge, Subnet::None, Az::None);
+        let mut s3 = Component::generic(Kind::S3, "s3-static", "static_content", Tier::Edge, Subnet::None, Az::None);
         s3.storage_gb = self.cat.assumptions.static_content_gb;
         self.add(s3);
-        self.add(Component::new(Kind::CloudFront, "cloudfront", "Static content delivery", Tier::Edge, Subnet::None, Az::None));
+        self.add(Component::generic(Kind::CloudFront, "cloudfront", "static_delivery", Tier::Edge, Subnet::None, Az::None));
     }
 
     /// Replatform: the AnyCompany pattern.
@@ -277,16 +277,16 @@ impl<'a> Builder<'a> {
         let app_peer = Peer::new("app", "App tier", Tier::App);
 
         if !web.is_empty() {
-            self.add(Component::new(Kind::Alb, "web-alb", "Web ALB (internet-facing)", Tier::Web, Subnet::Public, Az::Both));
-            self.scaling_tier(Tier::Web, Subnet::Public, &web, "Web tier");
+            self.add(Component::generic(Kind::Alb, "web-alb", "web_alb", Tier::Web, Subnet::Public, Az::Both));
+            self.scaling_tier(Tier::Web, Subnet::Public, &web, "web_tier");
             self.static_content();
             self.rule(&internet, &web_alb, 443, "web_from_internet");
             self.rule(&internet, &web_alb, 80, "web_from_internet");
             self.rule(&web_alb, &web_peer, 80, "web_from_alb");
         }
         if !app.is_empty() {
-            self.add(Component::new(Kind::Alb, "app-alb", "App ALB (internal)", Tier::App, Subnet::Private, Az::Both));
-            self.scaling_tier(Tier::App, Subnet::Private, &app, "App tier");
+            self.add(Component::generic(Kind::Alb, "app-alb", "app_alb", Tier::App, Subnet::Private, Az::Both));
+            self.scaling_tier(Tier::App, Subnet::Private, &app, "app_tier");
             let client = if web.is_empty() { Peer::customer_network() } else { web_peer.clone() };
             self.rule(&client, &app_alb, port, "app_from_web");
             self.rule(&app_alb, &app_peer, port, "app_from_alb");
@@ -318,7 +318,7 @@ impl<'a> Builder<'a> {
         let web_count = ws.iter().filter(|w| is_web(w)).count();
         let alb = Peer::new("web_alb", "Web ALB (internet-facing)", Tier::Web);
         if web_count >= 2 && !self.components.iter().any(|c| c.key == "web-alb") {
-            self.add(Component::new(Kind::Alb, "web-alb", "Web ALB (internet-facing)", Tier::Web, Subnet::Public, Az::Both));
+            self.add(Component::generic(Kind::Alb, "web-alb", "web_alb", Tier::Web, Subnet::Public, Az::Both));
             self.rule(&internet, &alb, 443, "web_from_internet");
             self.rule(&internet, &alb, 80, "web_from_internet");
         }
@@ -378,16 +378,16 @@ impl<'a> Builder<'a> {
             self.patterns.push(Pattern::Serverless);
             let api = Peer::new("api_gateway", "API Gateway", Tier::Web);
             let lambda = Peer::new("lambda", "Lambda functions", Tier::App);
-            self.add(Component::new(Kind::ApiGateway, "api-gateway", "HTTP API", Tier::Web, Subnet::None, Az::None));
-            let mut f = Component::new(Kind::Lambda, "lambda", "Functions", Tier::App, Subnet::None, Az::None);
+            self.add(Component::generic(Kind::ApiGateway, "api-gateway", "http_api", Tier::Web, Subnet::None, Az::None));
+            let mut f = Component::generic(Kind::Lambda, "lambda", "functions", Tier::App, Subnet::None, Az::None);
             f.workloads = services.iter().map(|w| w.name.clone()).collect();
             self.add(f);
-            let mut table = Component::new(Kind::DynamoDb, "dynamodb", "Tables", Tier::Data, Subnet::None, Az::None);
+            let mut table = Component::generic(Kind::DynamoDb, "dynamodb", "tables", Tier::Data, Subnet::None, Az::None);
             table.storage_gb = self.cat.assumptions.dynamodb_storage_gb;
             table.workloads = dbs.iter().map(|w| w.name.clone()).collect();
             self.add(table);
             if !dbs.is_empty() {
-                let mut m = Component::new(Kind::DataMigration, "data-migration", "Database to DynamoDB", Tier::Data, Subnet::None, Az::None);
+                let mut m = Component::generic(Kind::DataMigration, "data-migration", "db_to_dynamodb", Tier::Data, Subnet::None, Az::None);
                 m.workloads = dbs.iter().map(|w| w.name.clone()).collect();
                 self.add(m);
             }
@@ -402,9 +402,9 @@ impl<'a> Builder<'a> {
             }
         } else {
             self.patterns.push(Pattern::Containers);
-            let alb = Peer::new("web_alb", "ALB (internet-facing)", Tier::Web);
+            let alb = Peer::new("web_alb", "Web ALB (internet-facing)", Tier::Web);
             let svc = Peer::new("service", "ECS services", Tier::App);
-            self.add(Component::new(Kind::Alb, "web-alb", "ALB (internet-facing)", Tier::Web, Subnet::Public, Az::Both));
+            self.add(Component::generic(Kind::Alb, "web-alb", "alb", Tier::Web, Subnet::Public, Az::Both));
             let port = services.first().map(|w| app_port(w)).unwrap_or(8080);
             let mut task = (0.25f64, 0.5f64);
             for w in &services {
@@ -423,7 +423,7 @@ impl<'a> Builder<'a> {
             }
             let total = (services.len() as u32).max(2);
             for (az, count) in [(Az::A, total.div_ceil(2)), (Az::B, total / 2)] {
-                let mut c = Component::new(Kind::EcsFargate, format!("service-{}", az.code()), "ECS service", Tier::App, Subnet::Private, az);
+                let mut c = Component::generic(Kind::EcsFargate, format!("service-{}", az.code()), "ecs_service", Tier::App, Subnet::Private, az);
                 c.count = count;
                 c.task_vcpu = task.0;
                 c.task_memory_gib = task.1;
@@ -445,9 +445,9 @@ impl<'a> Builder<'a> {
                 self.endpoints.inbound.insert(w.name.clone(), (alb.clone(), 443));
             }
         }
-        self.add(Component::new(Kind::Sqs, "sqs", "Work queues (decoupling)", Tier::App, Subnet::None, Az::None));
+        self.add(Component::generic(Kind::Sqs, "sqs", "work_queues", Tier::App, Subnet::None, Az::None));
         if !self.components.iter().any(|c| c.kind == Kind::Sns) {
-            self.add(Component::new(Kind::Sns, "sns", "Event and alarm notifications", Tier::Operations, Subnet::None, Az::None));
+            self.add(Component::generic(Kind::Sns, "sns", "notifications", Tier::Operations, Subnet::None, Az::None));
         }
     }
 
@@ -473,15 +473,15 @@ impl<'a> Builder<'a> {
             seen
         };
         if in_vpc {
-            base.push(Component::new(Kind::InternetGateway, "igw", "Internet gateway", Tier::Network, Subnet::None, Az::None));
+            base.push(Component::generic(Kind::InternetGateway, "igw", "internet_gateway", Tier::Network, Subnet::None, Az::None));
             if private {
                 for az in [Az::A, Az::B] {
-                    base.push(Component::new(Kind::NatGateway, format!("nat-{}", az.code()), "NAT gateway", Tier::Network, Subnet::Public, az));
+                    base.push(Component::generic(Kind::NatGateway, format!("nat-{}", az.code()), "nat_gateway", Tier::Network, Subnet::Public, az));
                 }
             }
-            base.push(Component::new(Kind::Nacl, "nacl-public", "Public subnets", Tier::Network, Subnet::Public, Az::Both));
+            base.push(Component::generic(Kind::Nacl, "nacl-public", "public_subnets", Tier::Network, Subnet::Public, Az::Both));
             if private {
-                base.push(Component::new(Kind::Nacl, "nacl-private", "Private subnets", Tier::Network, Subnet::Private, Az::Both));
+                base.push(Component::generic(Kind::Nacl, "nacl-private", "private_subnets", Tier::Network, Subnet::Private, Az::Both));
             }
         }
         let windows = self
@@ -490,7 +490,7 @@ impl<'a> Builder<'a> {
             .iter()
             .any(|w| self.components.iter().any(|c| c.kind == Kind::Ec2 && c.workloads.contains(&w.name)) && admin_port(w) == 3389);
         if !hosts.is_empty() {
-            let mut bastion = Component::new(Kind::Bastion, "bastion", "Bastion host", Tier::Management, Subnet::Public, Az::A);
+            let mut bastion = Component::generic(Kind::Bastion, "bastion", "bastion", Tier::Management, Subnet::Public, Az::A);
             bastion.size = self.cat.sizing.bastion.clone();
             bastion.storage_gb = 8.0;
             base.push(bastion);
@@ -513,13 +513,13 @@ impl<'a> Builder<'a> {
             }
         }
         let roles = self.components.iter().filter(|c| matches!(c.kind, Kind::Ec2 | Kind::EcsFargate | Kind::Lambda)).map(|c| c.tier).collect::<std::collections::BTreeSet<_>>();
-        let mut iam = Component::new(Kind::IamRole, "iam", "Least-privilege roles per tier", Tier::Operations, Subnet::None, Az::None);
+        let mut iam = Component::generic(Kind::IamRole, "iam", "iam", Tier::Operations, Subnet::None, Az::None);
         iam.count = (roles.len() as u32 + u32::from(!hosts.is_empty())).max(1);
         base.push(iam);
-        base.push(Component::new(Kind::CloudWatch, "cloudwatch", "Metrics, logs and alarms", Tier::Operations, Subnet::None, Az::None));
-        base.push(Component::new(Kind::CloudTrail, "cloudtrail", "API audit trail", Tier::Operations, Subnet::None, Az::None));
+        base.push(Component::generic(Kind::CloudWatch, "cloudwatch", "cloudwatch", Tier::Operations, Subnet::None, Az::None));
+        base.push(Component::generic(Kind::CloudTrail, "cloudtrail", "cloudtrail", Tier::Operations, Subnet::None, Az::None));
         if !self.components.iter().any(|c| c.kind == Kind::Sns) {
-            base.push(Component::new(Kind::Sns, "sns", "Event and alarm notifications", Tier::Operations, Subnet::None, Az::None));
+            base.push(Component::generic(Kind::Sns, "sns", "notifications", Tier::Operations, Subnet::None, Az::None));
         }
         base.append(&mut self.components);
         self.components = base;
@@ -528,10 +528,10 @@ impl<'a> Builder<'a> {
     fn repurchase(&mut self, ws: &[&Workload]) {
         self.patterns.push(Pattern::Saas);
         let names: Vec<String> = ws.iter().map(|w| w.name.clone()).collect();
-        let mut saas = Component::new(Kind::Saas, "saas", "SaaS replacement", Tier::Saas, Subnet::None, Az::None);
+        let mut saas = Component::generic(Kind::Saas, "saas", "saas", Tier::Saas, Subnet::None, Az::None);
         saas.workloads = names.clone();
         self.add(saas);
-        let mut m = Component::new(Kind::DataMigration, "saas-data-migration", "Data export and import into the SaaS", Tier::Saas, Subnet::None, Az::None);
+        let mut m = Component::generic(Kind::DataMigration, "saas-data-migration", "saas_migration", Tier::Saas, Subnet::None, Az::None);
         m.storage_gb = ws.iter().filter_map(|w| w.storage_gb).sum();
         m.workloads = names;
         self.add(m);
@@ -551,7 +551,7 @@ impl<'a> Builder<'a> {
             (ws.iter().any(|w| w.name == d.to) && moves(&d.from)) || (ws.iter().any(|w| w.name == d.from) && moves(&d.to))
         });
         if linked {
-            self.add(Component::new(Kind::HybridLink, "hybrid-link", "Direct Connect when traffic is heavy", Tier::Network, Subnet::None, Az::None));
+            self.add(Component::generic(Kind::HybridLink, "hybrid-link", "hybrid_link", Tier::Network, Subnet::None, Az::None));
         }
         for w in ws {
             let peer = Peer::new(format!("on_prem:{}", w.name), format!("{} (on premises)", w.name), Tier::OnPrem);
@@ -568,7 +568,7 @@ impl<'a> Builder<'a> {
             c.workloads = vec![w.name.clone()];
             self.add(c);
         }
-        let mut archive = Component::new(Kind::Archive, "archive", "Data kept for retention", Tier::Operations, Subnet::None, Az::None);
+        let mut archive = Component::generic(Kind::Archive, "archive", "archive", Tier::Operations, Subnet::None, Az::None);
         let known: f64 = ws.iter().filter_map(|w| w.storage_gb).sum();
         archive.storage_gb = if known > 0.0 { known } else { self.cat.assumptions.archive_gb_default };
         archive.workloads = ws.iter().map(|w| w.name.clone()).collect();

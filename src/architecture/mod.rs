@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-pub use diagram::{Arrow, BoxKind, Diagram, Rect, layout, svg};
+pub use diagram::{Arrow, BoxKind, Diagram, Rect, layout, layout_in, svg};
 pub use findings::{Finding, Pillar, Severity};
 pub use generate::{generate, is_db, is_web};
 
@@ -273,8 +273,12 @@ pub struct Component {
     pub kind: Kind,
     /// Stable key within the application ("web-a", "rds-primary-anyco-db-01").
     pub key: String,
-    /// What to call it: the tier or the workload it carries.
+    /// What to call it: the tier or the workload it carries (English for
+    /// generic labels; see `display_label`).
     pub label: String,
+    /// For generic labels, the message code (`architecture.label.<code>`);
+    /// empty when the label is a workload's name.
+    pub label_code: &'static str,
     pub tier: Tier,
     pub subnet: Subnet,
     pub az: Az,
@@ -300,6 +304,7 @@ impl Component {
             kind,
             key: key.into(),
             label: label.into(),
+            label_code: "",
             tier,
             subnet,
             az,
@@ -312,6 +317,24 @@ impl Component {
             workloads: Vec::new(),
             task_vcpu: 0.0,
             task_memory_gib: 0.0,
+        }
+    }
+}
+
+impl Component {
+    /// A component with a generic label (a tier, a service's role) that the
+    /// pages and the report show in their language.
+    pub fn generic(kind: Kind, key: impl Into<String>, code: &'static str, tier: Tier, subnet: Subnet, az: Az) -> Component {
+        let english = crate::i18n::Tr::new(crate::i18n::Lang::En).t(&format!("architecture.label.{code}")).to_string();
+        Component { label_code: code, ..Component::new(kind, key, english, tier, subnet, az) }
+    }
+
+    /// The label in the translator's language.
+    pub fn display_label(&self, t: &crate::i18n::Tr) -> String {
+        if self.label_code.is_empty() {
+            self.label.clone()
+        } else {
+            t.t(&format!("architecture.label.{}", self.label_code)).to_string()
         }
     }
 }
@@ -330,6 +353,16 @@ impl Peer {
     pub fn new(key: impl Into<String>, name: impl Into<String>, tier: Tier) -> Peer {
         Peer { key: key.into(), name: name.into(), tier }
     }
+    /// The name in the translator's language (generic peers are translated,
+    /// hosts keep their names).
+    pub fn display_name(&self, t: &crate::i18n::Tr) -> String {
+        if self.key.contains(':') {
+            self.name.clone()
+        } else {
+            t.t(&format!("architecture.peer.{}", self.key)).to_string()
+        }
+    }
+
     pub fn internet() -> Peer {
         Peer::new("internet", "Internet (0.0.0.0/0)", Tier::Edge)
     }

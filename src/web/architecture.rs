@@ -257,7 +257,7 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
         .iter()
         .map(|c| ComponentRow {
             service: c.kind.service_name().to_string(),
-            label: c.label.clone(),
+            label: c.display_label(&t),
             tier: tier(c.tier.code()),
             subnet: if c.subnet.code().is_empty() { String::new() } else { t.t(&format!("architecture.subnet.{}", c.subnet.code())).to_string() },
             az: c.az.code().to_string(),
@@ -271,8 +271,8 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
         .rules
         .iter()
         .map(|r| RuleRow {
-            source: r.source.name.clone(),
-            destination: r.destination.name.clone(),
+            source: r.source.display_name(&t),
+            destination: r.destination.display_name(&t),
             protocol: r.protocol.to_string(),
             port: r.port,
             why: r.why_text(&t),
@@ -318,7 +318,7 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
         .iter()
         .filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed)
         .map(|l| CostRow {
-            label: format!("{} — {}", l.kind.service_name(), l.label),
+            label: format!("{} — {}", l.kind.service_name(), a.target.components.iter().find(|c| c.key == l.component).map(|c| c.display_label(&t)).unwrap_or_else(|| l.label.clone())),
             basis: if l.quote_needed { t.t("architecture.quote_needed").to_string() } else { l.basis.clone() },
             values: l.monthly.iter().map(|v| money(*v, &cur)).collect(),
         })
@@ -336,7 +336,7 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
             negative: m.saving_three_year < 0.0,
         })
         .collect();
-    let diagram = architecture::svg(&architecture::layout(&a.target));
+    let diagram = architecture::svg(&architecture::layout_in(&a.target, &t));
     render(&DetailPage {
         app_id,
         name: app_name(&t, &a.target.application),
@@ -365,11 +365,11 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
 }
 
 /// The diagram alone, as an SVG file.
-async fn diagram_svg(State(st): State<AppState>, Path((id, app_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
+async fn diagram_svg(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
     let (_, estate) = load(&st, id).await?;
     let a = architecture::build_one(&estate, app_id, cost::catalogue())
         .ok_or_else(|| AppError::NotFound(format!("application {app_id}")))?;
-    let body = architecture::svg(&architecture::layout(&a.target));
+    let body = architecture::svg(&architecture::layout_in(&a.target, &ctx.t));
     Ok(([(CONTENT_TYPE, "image/svg+xml; charset=utf-8")], body).into_response())
 }
 
