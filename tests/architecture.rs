@@ -296,9 +296,28 @@ async fn the_architecture_pages_show_the_diagram_tables_and_costs() {
     let after: serde_json::Value =
         serde_json::from_slice(&app.get(&format!("/api/engagements/{eid}/architecture")).await.body).unwrap();
     assert_eq!(after["sizing_mode"], "as_on_prem");
+    // From htmx (the radio buttons post on change): a client-side redirect back.
+    let r = app
+        .send(
+            axum::http::Request::post(format!("/engagements/{eid}/architecture/sizing"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("hx-request", "true")
+                .header("x-csrf-token", common::TOKEN)
+                .body(axum::body::Body::from(format!("mode=performance&back=/engagements/{eid}/architecture/{app_id}")))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["hx-redirect"], format!("/engagements/{eid}/architecture/{app_id}").as_str());
     let r = app.post_form(&format!("/engagements/{eid}/architecture/sizing"), &[("mode", "bigger")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     assert_eq!(app.get(&format!("/engagements/{eid}/architecture/999")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/engagements/999/architecture").await.status, StatusCode::NOT_FOUND);
+
+    // An engagement without workloads says what to do first.
+    let empty = app.db.with_conn(|c| Ok(db::engagements::create(c, &Engagement { name: "Empty".into(), ..Engagement::default_new() }, "test")?.id)).unwrap();
+    let page = app.get(&format!("/engagements/{empty}/architecture")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("No workloads yet"));
 }

@@ -215,3 +215,41 @@ fn every_code_the_generator_emits_has_both_languages() {
         }
     }
 }
+
+#[test]
+fn every_strategy_and_role_combination_builds_draws_and_prices() {
+    let roles = ["web", "app", "web-app", "db", "cache", "file", "batch", "queue", "appliance", "other", "", "weird role"];
+    let mut workloads = Vec::new();
+    let mut strategies = Vec::new();
+    let mut id = 0;
+    for (si, s) in Strategy::ALL.iter().enumerate() {
+        for role in roles {
+            id += 1;
+            let mut w = wl(id, &format!("w{id}"), role);
+            w.application = format!("app-{si}");
+            if role == "db" {
+                w.db_engine = ["MySQL", "Oracle", "DB2", ""][id as usize % 4].into();
+            }
+            if id % 3 == 0 {
+                (w.cpu_cores, w.ram_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct) = (None, None, None, None);
+            }
+            if id % 5 == 0 {
+                w.os = "Windows Server 2012 R2".into();
+            }
+            strategies.push((id, *s));
+            workloads.push(w);
+        }
+    }
+    // Some without any strategy, and dependencies across everything.
+    workloads.push(wl(999, "undecided", "app"));
+    let deps = (1..id).map(|i| dep(&format!("w{i}"), &format!("w{}", i + 1), if i % 2 == 0 { Some(i) } else { None })).collect();
+    let e = estate(workloads, &strategies, deps);
+    for a in build_all(&e, &cat()) {
+        let t = &a.target;
+        assert!(!t.rules.iter().any(|r| r.source.key == "internet" && r.destination.tier == Tier::Data), "{}", t.application);
+        let d = layout(t);
+        assert!(d.width > 0.0 && d.height > 0.0);
+        assert!(svg(&d).ends_with("</svg>"));
+        assert!(a.cost.models.iter().all(|m| m.monthly.is_finite() && m.monthly >= 0.0));
+    }
+}
