@@ -2,6 +2,7 @@
 //! repository module per domain concept. SQL lives here and nowhere else.
 
 pub mod accounts;
+pub mod architecture;
 pub mod decisions;
 pub mod engagements;
 pub mod imports;

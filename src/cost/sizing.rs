@@ -1,0 +1,285 @@
+//! Right-sizing: from a server's cores, memory and peak utilisation to the
+//! smallest (cheapest) instance type or RDS class of the catalogue that fits.
+
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::{Catalogue, Priced};
+use crate::inventory::Workload;
+
+/// How capacity is derived from the inventory (engagement preference "sizing").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizingMode {
+    /// Cores x peak CPU and memory x peak memory, plus headroom.
+    #[default]
+    Performance,
+    /// The same cores and memory as on premises.
+    AsOnPrem,
+}
+
+impl SizingMode {
+    pub const ALL: [SizingMode; 2] = [SizingMode::Performance, SizingMode::AsOnPrem];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SizingMode::Performance => "performance",
+            SizingMode::AsOnPrem => "as_on_prem",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SizingMode> {
+        SizingMode::ALL.into_iter().find(|m| m.code() == s.trim())
+    }
+}
+
+/// Why a size is less certain than it looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizingFlag {
+    /// Neither cores nor memory known: started at the catalogue's small default.
+    NoCapacityData,
+    CoresUnknown,
+    MemoryUnknown,
+    /// Performance mode without a measured peak: sized as on premises.
+    NoUtilisation,
+    /// Needs more than the largest type: the largest is shown; split or scale out.
+    BeyondLargest,
+    /// The region has no price for a type (catalogue gap).
+    NotPriced,
+}
+
+impl SizingFlag {
+    pub fn code(self) -> &'static str {
+        match self {
+            SizingFlag::NoCapacityData => "no_capacity_data",
+            SizingFlag::CoresUnknown => "cores_unknown",
+            SizingFlag::MemoryUnknown => "memory_unknown",
+            SizingFlag::NoUtilisation => "no_utilisation",
+            SizingFlag::BeyondLargest => "beyond_largest",
+            SizingFlag::NotPriced => "not_priced",
+        }
+    }
+}
+
+/// The capacity a workload (or its share of a split server) needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Demand {
+    pub vcpu: f64,
+    pub memory_gib: f64,
+    /// Measured peak CPU %, when known (decides whether burstable types fit).
+    pub peak_cpu_pct: Option<f64>,
+    pub flags: Vec<SizingFlag>,
+}
+
+impl Demand {
+    /// True when nothing about the server's size is known.
+    pub fn unknown(&self) -> bool {
+        self.flags.contains(&SizingFlag::NoCapacityData)
+    }
+}
+
+/// Smallest demand worth sizing for: one vCPU, half a GiB.
+const MIN_VCPU: f64 = 1.0;
+const MIN_MEMORY_GIB: f64 = 0.5;
+
+/// What `w` needs in the cloud. `share` (0..=1] is the part of the server
+/// the target carries (a web/app server split into two tiers).
+pub fn demand(w: &Workload, mode: SizingMode, headroom_pct: f64, share: f64) -> Demand {
+    let mut flags = Vec::new();
+    let headroom = 1.0 + headroom_pct.max(0.0) / 100.0;
+    let cores = w.cpu_cores.filter(|c| *c > 0).map(|c| c as f64);
+    let memory = w.ram_gb.filter(|m| *m > 0.0);
+    if cores.is_none() && memory.is_none() {
+        flags.push(SizingFlag::NoCapacityData);
+    } else {
+        if cores.is_none() {
+            flags.push(SizingFlag::CoresUnknown);
+        }
+        if memory.is_none() {
+            flags.push(SizingFlag::MemoryUnknown);
+        }
+    }
+    let measured = |size: Option<f64>, peak: Option<f64>| -> Option<f64> {
+        let size = size?;
+        Some(match (mode, peak) {
+            (SizingMode::Performance, Some(p)) => size * (p / 100.0) * headroom,
+            _ => size,
+        })
+    };
+    if mode == SizingMode::Performance
+        && ((cores.is_some() && w.cpu_util_peak_pct.is_none()) || (memory.is_some() && w.ram_util_peak_pct.is_none()))
+    {
+        flags.push(SizingFlag::NoUtilisation);
+    }
+    let share = if share > 0.0 && share <= 1.0 { share } else { 1.0 };
+    let vcpu = measured(cores, w.cpu_util_peak_pct).map(|v| v * share).unwrap_or(0.0).max(MIN_VCPU);
+    let memory_gib = measured(memory, w.ram_util_peak_pct).map(|m| m * share).unwrap_or(0.0).max(MIN_MEMORY_GIB);
+    Demand { vcpu, memory_gib, peak_cpu_pct: w.cpu_util_peak_pct, flags }
+}
+
+/// The type or class chosen for a demand.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Choice {
+    pub name: String,
+    pub vcpu: u32,
+    pub memory_gib: f64,
+    /// On-Demand USD per hour in the region (for RDS: Single-AZ, engine priced).
+    pub hourly_usd: f64,
+    pub flags: Vec<SizingFlag>,
+}
+
+/// Picks the cheapest candidate that fits; when none does, the largest one
+/// (flagged). `fixed` names the type to use for an unknown demand.
+fn pick<'a, T: Priced>(
+    candidates: impl Iterator<Item = &'a T> + Clone,
+    region: &str,
+    demand: &Demand,
+    burstable_max_peak: f64,
+    fixed: &str,
+    price: impl Fn(&T) -> Option<f64>,
+) -> Option<Choice>
+where
+    T: 'a,
+{
+    let mut flags = demand.flags.clone();
+    let choice = |t: &T, flags: Vec<SizingFlag>| {
+        let hourly = price(t);
+        let mut flags = flags;
+        if hourly.is_none() {
+            flags.push(SizingFlag::NotPriced);
+        }
+        Choice { name: t.name().to_string(), vcpu: t.vcpu(), memory_gib: t.memory_gib(), hourly_usd: hourly.unwrap_or(0.0), flags }
+    };
+    if demand.unknown() {
+        if let Some(t) = candidates.clone().find(|t| t.name() == fixed) {
+            return Some(choice(t, flags));
+        }
+    }
+    let burstable_ok = demand.peak_cpu_pct.is_some_and(|p| p <= burstable_max_peak);
+    let priced = candidates.filter(|t| t.hourly_in(region).is_some() && (burstable_ok || !t.is_burstable()));
+    let fits = priced
+        .clone()
+        .filter(|t| t.vcpu() as f64 >= demand.vcpu - 1e-9 && t.memory_gib() >= demand.memory_gib - 1e-9)
+        .min_by(|a, b| {
+            let (pa, pb) = (price(a).unwrap_or(f64::MAX), price(b).unwrap_or(f64::MAX));
+            pa.total_cmp(&pb).then(a.vcpu().cmp(&b.vcpu())).then(a.name().cmp(b.name()))
+        });
+    if let Some(t) = fits {
+        return Some(choice(t, flags));
+    }
+    let largest = priced.max_by(|a, b| {
+        (a.vcpu() as f64 * 1e6 + a.memory_gib()).total_cmp(&(b.vcpu() as f64 * 1e6 + b.memory_gib()))
+    })?;
+    flags.push(SizingFlag::BeyondLargest);
+    Some(choice(largest, flags))
+}
+
+/// The EC2 type for a demand in `region`.
+pub fn size_ec2(cat: &Catalogue, region: &str, demand: &Demand) -> Option<Choice> {
+    let rules = &cat.sizing;
+    let candidates = cat.instances.ec2.iter().filter(|t| rules.ec2_allow_arm || !t.is_arm());
+    pick(candidates, region, demand, rules.burstable_max_peak_cpu_pct, &rules.ec2_when_unknown, |t| t.hourly_in(region))
+}
+
+/// The RDS class for a demand in `region` running `engine` (an engine code
+/// of the catalogue: mysql, mariadb, postgresql, oracle, sqlserver).
+pub fn size_rds(cat: &Catalogue, region: &str, engine: &str, demand: &Demand) -> Option<Choice> {
+    let rules = &cat.sizing;
+    let factor = *cat.rds.engine_factor.get(engine)?;
+    let candidates = cat
+        .instances
+        .rds
+        .iter()
+        .filter(|c| (rules.rds_allow_arm || !c.is_arm()) && c.engines.iter().any(|e| e == engine));
+    pick(candidates, region, demand, rules.burstable_max_peak_cpu_pct, &rules.rds_when_unknown, |c| {
+        c.hourly_in(region).map(|h| h * factor)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::catalogue::{Catalogue, SHIPPED};
+
+    fn cat() -> Catalogue {
+        Catalogue::parse(SHIPPED).unwrap()
+    }
+
+    fn server(cores: Option<i64>, ram: Option<f64>, cpu: Option<f64>, mem: Option<f64>) -> Workload {
+        Workload { name: "s".into(), cpu_cores: cores, ram_gb: ram, cpu_util_peak_pct: cpu, ram_util_peak_pct: mem, ..Workload::default() }
+    }
+
+    #[test]
+    fn performance_sizing_uses_peaks_and_headroom() {
+        // 4 cores at 45% peak, 16 GB at 60% peak, 30% headroom:
+        // 4 x 0.45 x 1.3 = 2.34 vCPU, 16 x 0.60 x 1.3 = 12.48 GiB.
+        let d = demand(&server(Some(4), Some(16.0), Some(45.0), Some(60.0)), SizingMode::Performance, 30.0, 1.0);
+        assert!((d.vcpu - 2.34).abs() < 1e-9 && (d.memory_gib - 12.48).abs() < 1e-9);
+        // 45% is above the burstable limit: m6i.xlarge (4 vCPU, 16 GiB, $0.192)
+        // is the cheapest non-burstable type with >= 3 vCPU and >= 12.48 GiB.
+        let c = size_ec2(&cat(), "us-east-1", &d).unwrap();
+        assert_eq!(c.name, "m6i.xlarge");
+        assert_eq!(c.hourly_usd, 0.192);
+        let same = demand(&server(Some(4), Some(16.0), Some(45.0), Some(60.0)), SizingMode::AsOnPrem, 30.0, 1.0);
+        assert_eq!((same.vcpu, same.memory_gib), (4.0, 16.0));
+    }
+
+    #[test]
+    fn a_quiet_small_server_gets_a_burstable_type() {
+        let d = demand(&server(Some(2), Some(4.0), Some(10.0), Some(40.0)), SizingMode::Performance, 30.0, 1.0);
+        let c = size_ec2(&cat(), "us-east-1", &d).unwrap();
+        // 1 vCPU minimum, 2.08 GiB: t3.medium (2 vCPU, 4 GiB) at $0.0416.
+        assert_eq!(c.name, "t3.medium");
+    }
+
+    #[test]
+    fn no_cores_known_sizes_from_memory_and_says_so() {
+        let d = demand(&server(None, Some(64.0), None, None), SizingMode::Performance, 30.0, 1.0);
+        assert!(d.flags.contains(&SizingFlag::CoresUnknown));
+        assert!(d.flags.contains(&SizingFlag::NoUtilisation));
+        let c = size_ec2(&cat(), "us-east-1", &d).unwrap();
+        // 64 GiB, 1 vCPU: r6i.2xlarge (8 vCPU, 64 GiB, $0.504) beats m6i.4xlarge ($0.768).
+        assert_eq!(c.name, "r6i.2xlarge");
+    }
+
+    #[test]
+    fn nothing_known_starts_small() {
+        let d = demand(&server(None, None, None, None), SizingMode::Performance, 30.0, 1.0);
+        let c = size_ec2(&cat(), "ap-northeast-2", &d).unwrap();
+        assert_eq!(c.name, "t3.medium");
+        assert!(c.flags.contains(&SizingFlag::NoCapacityData));
+        let r = size_rds(&cat(), "ap-northeast-2", "mysql", &d).unwrap();
+        assert_eq!(r.name, "db.t3.medium");
+    }
+
+    #[test]
+    fn tiny_servers_get_the_smallest_fit() {
+        let d = demand(&server(Some(1), Some(0.5), Some(5.0), Some(20.0)), SizingMode::Performance, 30.0, 1.0);
+        assert_eq!((d.vcpu, d.memory_gib), (1.0, 0.5));
+        assert_eq!(size_ec2(&cat(), "us-east-1", &d).unwrap().name, "t3.micro");
+    }
+
+    #[test]
+    fn beyond_the_largest_type_is_flagged() {
+        let d = demand(&server(Some(512), Some(4096.0), Some(90.0), Some(90.0)), SizingMode::Performance, 30.0, 1.0);
+        let c = size_ec2(&cat(), "us-east-1", &d).unwrap();
+        assert!(c.flags.contains(&SizingFlag::BeyondLargest), "{c:?}");
+        assert_eq!(c.vcpu, 192);
+        let r = size_rds(&cat(), "us-east-1", "mysql", &d).unwrap();
+        assert!(r.flags.contains(&SizingFlag::BeyondLargest));
+    }
+
+    #[test]
+    fn rds_classes_follow_the_engine() {
+        let d = demand(&server(Some(8), Some(32.0), Some(55.0), Some(70.0)), SizingMode::Performance, 30.0, 1.0);
+        // 5.72 vCPU, 29.12 GiB: 8 vCPU / 32 GiB classes. MySQL may use Graviton
+        // (db.m7g.2xlarge $0.672 < db.m6i.2xlarge $0.684); SQL Server may not.
+        let my = size_rds(&cat(), "us-east-1", "mysql", &d).unwrap();
+        assert_eq!(my.name, "db.m7g.2xlarge");
+        assert!((my.hourly_usd - 0.672).abs() < 1e-9);
+        let ss = size_rds(&cat(), "us-east-1", "sqlserver", &d).unwrap();
+        assert_eq!(ss.name, "db.m6i.2xlarge");
+        assert!((ss.hourly_usd - 0.684 * 2.9).abs() < 1e-9);
+        assert!(size_rds(&cat(), "us-east-1", "db2", &d).is_none());
+    }
+}
