@@ -114,10 +114,10 @@ fn detail(c: &Component, tr: &Tr) -> String {
     if c.kind == Kind::Rds {
         parts.push(tr.t(if c.standby { "architecture.diagram.standby" } else { "architecture.diagram.primary" }).to_string());
     }
-    if let Some(s) = c.scaling {
-        if c.az == Az::A || c.az == Az::None {
-            parts.push(format!("ASG {}–{}", s.min, s.max));
-        }
+    if let Some(s) = c.scaling
+        && (c.az == Az::A || c.az == Az::None)
+    {
+        parts.push(format!("ASG {}–{}", s.min, s.max));
     }
     if parts.is_empty() {
         let label = c.display_label(tr);

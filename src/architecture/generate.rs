@@ -168,10 +168,10 @@ impl<'a> Builder<'a> {
         let key = tier.code();
         let mut best: Option<Choice> = None;
         for (w, share) in members {
-            if let Some(c) = self.size_ec2(w, *share, &format!("{key}-a")) {
-                if best.as_ref().is_none_or(|b| c.hourly_usd > b.hourly_usd) {
-                    best = Some(c);
-                }
+            if let Some(c) = self.size_ec2(w, *share, &format!("{key}-a"))
+                && best.as_ref().is_none_or(|b| c.hourly_usd > b.hourly_usd)
+            {
+                best = Some(c);
             }
         }
         let total = (members.len() as u32).max(2);
@@ -332,7 +332,7 @@ impl<'a> Builder<'a> {
                 (Tier::App, Subnet::Private)
             };
             let n = per_tier.entry(tier).or_default();
-            let az = if *n % 2 == 0 { Az::A } else { Az::B };
+            let az = if n.is_multiple_of(2) { Az::A } else { Az::B };
             *n += 1;
             let key = format!("host-{}", w.name);
             let choice = self.size_ec2(w, 1.0, &key);

@@ -475,11 +475,6 @@ impl TargetArchitecture {
     pub fn components_of(&self, kind: Kind) -> impl Iterator<Item = &Component> {
         self.components.iter().filter(move |c| c.kind == kind)
     }
-
-    /// True when some component runs in a VPC (the diagram draws one).
-    pub fn uses_vpc(&self) -> bool {
-        self.components.iter().any(|c| c.subnet != Subnet::None)
-    }
 }
 
 /// Everything the generator reads about one engagement.

@@ -253,3 +253,11 @@ fn every_strategy_and_role_combination_builds_draws_and_prices() {
         assert!(a.cost.models.iter().all(|m| m.monthly.is_finite() && m.monthly >= 0.0));
     }
 }
+
+#[test]
+fn names_from_the_inventory_are_escaped_in_the_svg() {
+    let e = estate(vec![wl(1, "<script>alert(1)</script>", "web")], &[(1, Strategy::Rehost)], vec![]);
+    let text = svg(&layout(&first(&e)));
+    assert!(!text.contains("<script>"));
+    assert!(text.contains("&#60;script&#62;") || text.contains("&lt;script&gt;"), "{text}");
+}

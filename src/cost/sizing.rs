@@ -130,17 +130,14 @@ pub struct Choice {
 
 /// Picks the cheapest candidate that fits; when none does, the largest one
 /// (flagged). `fixed` names the type to use for an unknown demand.
-fn pick<'a, T: Priced>(
+fn pick<'a, T: Priced + 'a>(
     candidates: impl Iterator<Item = &'a T> + Clone,
     region: &str,
     demand: &Demand,
     burstable_max_peak: f64,
     fixed: &str,
     price: impl Fn(&T) -> Option<f64>,
-) -> Option<Choice>
-where
-    T: 'a,
-{
+) -> Option<Choice> {
     let mut flags = demand.flags.clone();
     let choice = |t: &T, flags: Vec<SizingFlag>| {
         let hourly = price(t);
@@ -150,10 +147,10 @@ where
         }
         Choice { name: t.name().to_string(), vcpu: t.vcpu(), memory_gib: t.memory_gib(), hourly_usd: hourly.unwrap_or(0.0), flags }
     };
-    if demand.unknown() {
-        if let Some(t) = candidates.clone().find(|t| t.name() == fixed) {
-            return Some(choice(t, flags));
-        }
+    if demand.unknown()
+        && let Some(t) = candidates.clone().find(|t| t.name() == fixed)
+    {
+        return Some(choice(t, flags));
     }
     let burstable_ok = demand.peak_cpu_pct.is_some_and(|p| p <= burstable_max_peak);
     let priced = candidates.filter(|t| t.hourly_in(region).is_some() && (burstable_ok || !t.is_burstable()));
