@@ -1,7 +1,9 @@
 //! SQLite storage: opening, migrations, a small connection pool, and one
 //! repository module per domain concept. SQL lives here and nowhere else.
 
+pub mod applications;
 pub mod decisions;
+pub mod dependencies;
 pub mod engagements;
 pub mod workloads;
 
