@@ -39,10 +39,8 @@ pub fn router() -> Router<AppState> {
 
 /// The fields shown as columns of the workloads table; the workload page
 /// shows every field.
-pub const TABLE_FIELDS: &[&str] = &[
-    "name", "hostname", "application", "environment", "role", "os", "os_version", "cpu_cores", "ram_gb",
-    "storage_gb", "criticality", "notes",
-];
+pub const TABLE_FIELDS: &[&str] =
+    &["name", "hostname", "application", "environment", "role", "os", "cpu_cores", "ram_gb", "storage_gb", "criticality", "notes"];
 
 /// The fields the "add a workload" form asks for (the rest are edited later).
 const ADD_FIELDS: &[&str] = &["name", "hostname", "application", "environment", "role", "os", "cpu_cores", "ram_gb", "storage_gb"];
