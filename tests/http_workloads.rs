@@ -215,6 +215,8 @@ async fn a_good_inline_edit_persists_and_is_audited() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(app.workload(id, w.id).unwrap().application, "Shop");
+    let shop = app.json(&app.get(&format!("/api/engagements/{id}")).await)["applications"][0]["id"].as_i64().unwrap();
+    assert_eq!(app.audit_rows("application", shop)[0].0, "create", "a new application named in an edit is audited");
 }
 
 #[tokio::test]

@@ -108,3 +108,21 @@ pub fn delete(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Re
     audit(conn, Some(engagement_id), actor, "application", Some(id), "delete", Some(&before), None)?;
     Ok(())
 }
+
+/// The id of the application called `name`, created (and audited) when
+/// missing; `None` for an empty name. Edits that name a new application go
+/// through here so the application's creation is in the audit trail too.
+pub fn ensure_audited(conn: &Connection, engagement_id: i64, name: &str, actor: &str) -> Result<Option<i64>, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name = ?2")?
+        .query_row(params![engagement_id, name], |r| r.get(0))
+        .optional()?;
+    match existing {
+        Some(id) => Ok(Some(id)),
+        None => create(conn, engagement_id, name, "", actor).map(|a| Some(a.id)),
+    }
+}

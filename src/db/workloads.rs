@@ -475,7 +475,7 @@ pub fn assign_application(
     application: &str,
     actor: &str,
 ) -> Result<usize, AppError> {
-    let application_id = ensure_application(conn, engagement_id, application)?;
+    let application_id = crate::db::applications::ensure_audited(conn, engagement_id, application, actor)?;
     let mut changed = 0;
     for &id in workload_ids {
         let before = get(conn, engagement_id, id)?;

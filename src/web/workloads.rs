@@ -337,6 +337,7 @@ fn apply_edit(conn: &mut Connection, id: i64, wid: i64, field: &str, value: &str
     if edited == current {
         return Ok(current);
     }
+    db::applications::ensure_audited(&tx, id, &edited.application, LOCAL_ACTOR)?;
     let saved = db::workloads::save(&tx, id, &edited, LOCAL_ACTOR)?;
     tx.commit()?;
     Ok(saved)
@@ -661,6 +662,7 @@ async fn create(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, b
         Ok(w) => {
             let result = write(&st, move |c| {
                 db::engagements::get(c, id)?;
+                db::applications::ensure_audited(c, id, &w.application, LOCAL_ACTOR)?;
                 db::workloads::create(c, id, &w, LOCAL_ACTOR)
             })
             .await;
