@@ -99,6 +99,9 @@ async fn each_role_is_refused_what_it_may_not_do() {
     assert_eq!(consultant.get(&admins).await.status, StatusCode::FORBIDDEN);
     assert_eq!(consultant.post_form(&format!("{admins}/delete"), &[]).await.status, StatusCode::FORBIDDEN);
     assert_eq!(consultant.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+    let api = consultant.get("/api/engagements").await.text();
+    assert!(api.contains("Lee's") && !api.contains("Admin's"), "{api}");
+    assert_eq!(consultant.get(&format!("/api{admins}")).await.status, StatusCode::FORBIDDEN);
 
     // A viewer added to Lee's engagement may read it and change nothing.
     let viewer_token = admin.login_as("customer", Role::Viewer);

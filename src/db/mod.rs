@@ -2,8 +2,10 @@
 //! repository module per domain concept. SQL lives here and nowhere else.
 
 pub mod accounts;
+pub mod applications;
 pub mod architecture;
 pub mod decisions;
+pub mod dependencies;
 pub mod engagements;
 pub mod imports;
 pub mod workloads;

@@ -236,3 +236,273 @@ pub fn add_dependency(conn: &Connection, engagement_id: i64, from_id: i64, to_id
     .execute(params![engagement_id, from_id, to_id, d.port, d.protocol, d.description])?;
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// Browsing: the workloads table (search, filters, sort, pages).
+
+/// Page sizes the workloads table offers; anything else falls back to the first.
+pub const PAGE_SIZES: &[i64] = &[50, 100, 200];
+
+/// The application filter value that means "workloads in no application".
+pub const NO_APPLICATION: &str = "-";
+
+/// What the consultant asked the workloads table for. Built from the query
+/// string; every value is used as a bound parameter or checked against a
+/// whitelist, never spliced into SQL.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct WorkloadQuery {
+    /// Free text matched against name, hostname and notes.
+    pub q: String,
+    pub application: String,
+    pub environment: String,
+    pub role: String,
+    pub os: String,
+    /// A workload field name (see `inventory::WORKLOAD_FIELDS`).
+    pub sort: String,
+    /// "asc" or "desc".
+    pub dir: String,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Default for WorkloadQuery {
+    fn default() -> Self {
+        WorkloadQuery {
+            q: String::new(),
+            application: String::new(),
+            environment: String::new(),
+            role: String::new(),
+            os: String::new(),
+            sort: "name".into(),
+            dir: "asc".into(),
+            page: 1,
+            per_page: PAGE_SIZES[0],
+        }
+    }
+}
+
+impl WorkloadQuery {
+    /// The same query with out-of-range values replaced by defaults, so a
+    /// hand-edited URL still shows a sensible page.
+    pub fn normalised(mut self) -> WorkloadQuery {
+        if sort_column(&self.sort).is_none() {
+            self.sort = "name".into();
+        }
+        if self.dir != "desc" {
+            self.dir = "asc".into();
+        }
+        if !PAGE_SIZES.contains(&self.per_page) {
+            self.per_page = PAGE_SIZES[0];
+        }
+        self.page = self.page.max(1);
+        self.q = self.q.trim().to_string();
+        self
+    }
+
+    pub fn descending(&self) -> bool {
+        self.dir == "desc"
+    }
+
+    /// True when a search or filter narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        !(self.q.is_empty()
+            && self.application.is_empty()
+            && self.environment.is_empty()
+            && self.role.is_empty()
+            && self.os.is_empty())
+    }
+}
+
+/// The SQL expression a sortable field orders by. The returned text comes
+/// from this whitelist, never from the request.
+fn sort_column(field: &str) -> Option<&'static str> {
+    let f = crate::inventory::field(field)?;
+    Some(match f.name {
+        "application" => "a.name",
+        "name" => "w.name",
+        "hostname" => "w.hostname",
+        "environment" => "w.environment",
+        "role" => "w.role",
+        "os" => "w.os",
+        "os_version" => "w.os_version",
+        "cpu_cores" => "w.cpu_cores",
+        "ram_gb" => "w.ram_gb",
+        "storage_gb" => "w.storage_gb",
+        "cpu_util_peak_pct" => "w.cpu_util_peak_pct",
+        "ram_util_peak_pct" => "w.ram_util_peak_pct",
+        "db_engine" => "w.db_engine",
+        "db_version" => "w.db_version",
+        "middleware" => "w.middleware",
+        "runtime" => "w.runtime",
+        "license" => "w.license",
+        "annual_cost" => "w.annual_cost",
+        "criticality" => "w.criticality",
+        "data_classification" => "w.data_classification",
+        "users" => "w.users",
+        "notes" => "w.notes",
+        "powered_off" => "w.powered_off",
+        _ => return None,
+    })
+}
+
+/// One page of the workloads table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WorkloadPage {
+    pub items: Vec<Workload>,
+    /// Rows matching the search and filters, over all pages.
+    pub total: i64,
+    /// The page actually shown (clamped to the last page).
+    pub page: i64,
+    pub per_page: i64,
+    pub pages: i64,
+}
+
+/// Escapes `%`, `_` and `\` so typed text matches literally in LIKE.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The WHERE clause (over `workloads w`) and its parameters for a query.
+fn query_filter(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<(String, Vec<rusqlite::types::Value>), AppError> {
+    use rusqlite::types::Value;
+    let mut sql = String::from("w.engagement_id = ?");
+    let mut args = vec![Value::Integer(engagement_id)];
+    if !q.q.is_empty() {
+        sql.push_str(" AND (w.name LIKE ? ESCAPE '\\' OR w.hostname LIKE ? ESCAPE '\\' OR w.notes LIKE ? ESCAPE '\\')");
+        let pattern = like_pattern(&q.q);
+        args.extend([Value::Text(pattern.clone()), Value::Text(pattern.clone()), Value::Text(pattern)]);
+    }
+    if q.application == NO_APPLICATION {
+        sql.push_str(" AND w.application_id IS NULL");
+    } else if !q.application.is_empty() {
+        let id: Option<i64> = conn
+            .prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name = ?2")?
+            .query_row(params![engagement_id, q.application], |r| r.get(0))
+            .optional()?;
+        sql.push_str(" AND w.application_id = ?");
+        args.push(Value::Integer(id.unwrap_or(-1)));
+    }
+    for (column, value) in [("w.environment", &q.environment), ("w.role", &q.role), ("w.os", &q.os)] {
+        if !value.is_empty() {
+            sql.push_str(&format!(" AND {column} = ?"));
+            args.push(Value::Text(value.clone()));
+        }
+    }
+    Ok((sql, args))
+}
+
+/// One page of workloads matching `q`, with the total count.
+///
+/// Two steps keep deep pages cheap at 100,000 workloads: the page's ids are
+/// found first (an index-only walk when the sort column is indexed), then
+/// only those rows are read in full.
+pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<WorkloadPage, AppError> {
+    let q = q.clone().normalised();
+    let (filter, args) = query_filter(conn, engagement_id, &q)?;
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM workloads w WHERE {filter}"))?
+        .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    let pages = ((total + q.per_page - 1) / q.per_page).max(1);
+    let page = q.page.min(pages);
+    let order = sort_column(&q.sort).unwrap_or("w.name");
+    let dir = if q.descending() { "DESC" } else { "ASC" };
+    let join = if order.starts_with("a.") { "LEFT JOIN applications a ON a.id = w.application_id" } else { "" };
+    let ids_sql = format!(
+        "SELECT w.id FROM workloads w {join} WHERE {filter} ORDER BY {order} {dir}, w.id {dir} LIMIT ? OFFSET ?"
+    );
+    let mut ids_args = args;
+    ids_args.push(rusqlite::types::Value::Integer(q.per_page));
+    ids_args.push(rusqlite::types::Value::Integer((page - 1) * q.per_page));
+    let ids: Vec<i64> = conn
+        .prepare_cached(&ids_sql)?
+        .query_map(rusqlite::params_from_iter(ids_args.iter()), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut by_id = conn.prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.id = ?1 AND w.engagement_id = ?2"))?;
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        items.push(by_id.query_row([id, engagement_id], from_row)?);
+    }
+    Ok(WorkloadPage { items, total, page, per_page: q.per_page, pages })
+}
+
+/// A column the workloads table can be filtered by exact value.
+#[derive(Debug, Clone, Copy)]
+pub enum FilterColumn {
+    Environment,
+    Role,
+    Os,
+}
+
+/// The distinct non-empty values of a column, sorted. Walks the column's
+/// index one distinct value at a time (a "skip scan"), so it costs one seek
+/// per value rather than a pass over every workload.
+pub fn distinct_values(conn: &Connection, engagement_id: i64, column: FilterColumn) -> Result<Vec<String>, AppError> {
+    let col = match column {
+        FilterColumn::Environment => "environment",
+        FilterColumn::Role => "role",
+        FilterColumn::Os => "os",
+    };
+    let sql = format!(
+        "WITH RECURSIVE v(x) AS (
+            SELECT MIN({col}) FROM workloads WHERE engagement_id = ?1 AND {col} > ''
+            UNION ALL
+            SELECT (SELECT MIN({col}) FROM workloads WHERE engagement_id = ?1 AND {col} > v.x) FROM v WHERE v.x IS NOT NULL
+         ) SELECT x FROM v WHERE x IS NOT NULL"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([engagement_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Puts the given workloads into the application called `application`
+/// (created when missing; empty takes them out of any application). One
+/// audit row per workload that changed. Returns how many changed.
+pub fn assign_application(
+    conn: &Connection,
+    engagement_id: i64,
+    workload_ids: &[i64],
+    application: &str,
+    actor: &str,
+) -> Result<usize, AppError> {
+    let application_id = crate::db::applications::ensure_audited(conn, engagement_id, application, actor)?;
+    let mut changed = 0;
+    for &id in workload_ids {
+        let before = get(conn, engagement_id, id)?;
+        if before.application == application.trim() {
+            continue;
+        }
+        conn.prepare_cached(
+            "UPDATE workloads SET application_id = ?3, version = version + 1,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+             WHERE engagement_id = ?1 AND id = ?2",
+        )?
+        .execute(params![engagement_id, id, application_id])?;
+        let after = get(conn, engagement_id, id)?;
+        audit(conn, Some(engagement_id), actor, "workload", Some(id), "update", Some(&json!(before)), Some(&json!(after)))?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
+/// Finds a workload of the engagement by exact name, else by hostname.
+pub fn find_by_name_or_hostname(conn: &Connection, engagement_id: i64, text: &str) -> Result<Option<Workload>, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match find_existing(conn, engagement_id, text, text)? {
+        Some(id) => Ok(Some(get(conn, engagement_id, id)?)),
+        None => Ok(None),
+    }
+}

@@ -88,7 +88,7 @@ impl EngagementForm {
 }
 
 /// The engagements this user may see: all for an administrator, else their own.
-async fn visible_engagements(st: &AppState, ctx: &PageCtx) -> Result<Vec<EngagementSummary>, AppError> {
+pub(crate) async fn visible_engagements(st: &AppState, ctx: &PageCtx) -> Result<Vec<EngagementSummary>, AppError> {
     let user = current_user(ctx)?.clone();
     st.db
         .call(move |c| {

@@ -1,6 +1,7 @@
 //! HTTP: one module per page area, merged into one router here. Handlers are
 //! thin: extract, call the domain and `db`, render a template.
 
+pub mod api;
 pub mod architecture;
 pub mod assessment;
 pub mod audit;
@@ -65,6 +66,7 @@ pub fn app(state: AppState) -> Router {
         .merge(architecture::router())
         .merge(plan::router())
         .merge(audit::router())
+        .merge(api::router())
         .nest_service("/static", ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::middleware::from_fn(ctx::csrf_guard))

@@ -1,9 +1,1018 @@
-//! Pages under /engagements/{id}/workloads.
+//! Pages under /engagements/{id}/workloads and /engagements/{id}/applications:
+//! the workloads table (search, filters, sort, pages), inline editing of
+//! every field, the workload page with its dependencies, and applications.
 
+use askama::Template;
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Form, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use rusqlite::{Connection, TransactionBehavior};
+use serde::Deserialize;
 
-use super::AppState;
+use super::engagements::LOCAL_ACTOR;
+use super::{AppState, PageCtx, redirect, render, safe_local_path};
+use crate::db;
+use crate::db::applications::ApplicationSummary;
+use crate::db::dependencies::Links;
+use crate::db::workloads::{FilterColumn, NO_APPLICATION, PAGE_SIZES, WorkloadPage, WorkloadQuery};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::inventory::{Dependency, FieldKind, ROLES, WORKLOAD_FIELDS, Workload};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/engagements/{id}/workloads", get(list_page).post(create))
+        .route("/engagements/{id}/workloads/bulk-application", post(bulk_application))
+        .route("/engagements/{id}/workloads/{wid}", get(detail_page))
+        .route("/engagements/{id}/workloads/{wid}/delete", post(delete))
+        .route("/engagements/{id}/workloads/{wid}/cells/{field}", get(show_cell).post(save_cell))
+        .route("/engagements/{id}/workloads/{wid}/cells/{field}/edit", get(edit_cell))
+        .route("/engagements/{id}/workloads/{wid}/dependencies", post(add_dependency))
+        .route("/engagements/{id}/workloads/{wid}/dependencies/{did}/delete", post(remove_dependency))
+        .route("/engagements/{id}/applications", get(applications_page).post(create_application))
+        .route("/engagements/{id}/applications/{aid}", post(update_application))
+        .route("/engagements/{id}/applications/{aid}/delete", post(delete_application))
+}
+
+/// The fields shown as columns of the workloads table; the workload page
+/// shows every field.
+pub const TABLE_FIELDS: &[&str] =
+    &["name", "hostname", "application", "environment", "role", "os", "cpu_cores", "ram_gb", "storage_gb", "criticality", "notes"];
+
+/// The fields the "add a workload" form asks for (the rest are edited later).
+const ADD_FIELDS: &[&str] = &["name", "hostname", "application", "environment", "role", "os", "cpu_cores", "ram_gb", "storage_gb"];
+
+/// Environment spellings offered while typing (others are kept as typed).
+const ENVIRONMENTS: &[&str] = &["production", "staging", "test", "development", "dr", "non-production"];
+
+/// The id of the element the table fragment replaces.
+const RESULTS_ID: &str = "workload-results";
+
+/// The translated column label of a workload field.
+pub fn field_label(t: &Tr, field: &str) -> String {
+    t.t(&format!("workloads.field_{field}")).to_string()
+}
+
+/// The id of the `<datalist>` (workload_datalists.html) offering values
+/// for a field while typing, or "" for none.
+fn suggestions_for(field: &str) -> &'static str {
+    match field {
+        "application" => "dl-application",
+        "environment" => "dl-environment",
+        "role" => "dl-role",
+        "os" => "dl-os",
+        _ => "",
+    }
+}
+
+fn is_numeric(field: &str) -> bool {
+    crate::inventory::field(field).is_some_and(|f| matches!(f.kind, FieldKind::Count | FieldKind::Amount | FieldKind::Percent))
+}
+
+/// Reads the table query from a query string or form body, leniently: a
+/// value that does not parse falls back to the default instead of failing.
+pub fn parse_query(raw: &[u8]) -> WorkloadQuery {
+    let mut q = WorkloadQuery::default();
+    for (k, v) in form_urlencoded::parse(raw) {
+        let v = v.into_owned();
+        match &*k {
+            "q" => q.q = v,
+            "application" => q.application = v,
+            "environment" => q.environment = v,
+            "role" => q.role = v,
+            "os" => q.os = v,
+            "sort" => q.sort = v,
+            "dir" => q.dir = v,
+            "page" => q.page = v.trim().parse().unwrap_or(1),
+            "per_page" => q.per_page = v.trim().parse().unwrap_or(PAGE_SIZES[0]),
+            _ => {}
+        }
+    }
+    q.normalised()
+}
+
+/// The page URL for a query, writing only what differs from the defaults.
+pub fn query_url(engagement_id: i64, q: &WorkloadQuery) -> String {
+    let d = WorkloadQuery::default();
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v, default) in [
+        ("q", &q.q, &d.q),
+        ("application", &q.application, &d.application),
+        ("environment", &q.environment, &d.environment),
+        ("role", &q.role, &d.role),
+        ("os", &q.os, &d.os),
+        ("sort", &q.sort, &d.sort),
+        ("dir", &q.dir, &d.dir),
+    ] {
+        if v != default {
+            s.append_pair(k, v);
+        }
+    }
+    if q.per_page != d.per_page {
+        s.append_pair("per_page", &q.per_page.to_string());
+    }
+    if q.page != 1 {
+        s.append_pair("page", &q.page.to_string());
+    }
+    let qs = s.finish();
+    if qs.is_empty() {
+        format!("/engagements/{engagement_id}/workloads")
+    } else {
+        format!("/engagements/{engagement_id}/workloads?{qs}")
+    }
+}
+
+/// 12345 -> "12,345".
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+// ---------------------------------------------------------------------------
+// Cells: one template renders a field for display and for editing.
+
+/// How a field is typed into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Line,
+    Number,
+    Multiline,
+    YesNo,
+}
+
+/// One workload field as a table cell, shown or being edited.
+#[derive(Debug, Clone)]
+pub struct CellView {
+    pub engagement_id: i64,
+    pub workload_id: i64,
+    pub workload_name: String,
+    pub field: &'static str,
+    pub label: String,
+    /// What the cell shows, or what the input holds while editing.
+    pub text: String,
+    pub numeric: bool,
+    pub input: InputKind,
+    pub editing: bool,
+    pub error: Option<String>,
+    /// The version the edit started from (optimistic locking).
+    pub version: i64,
+    /// Put the keyboard focus here after the swap.
+    pub focus: bool,
+    /// The `<datalist>` offering values while typing, if any.
+    pub suggestions: &'static str,
+    pub edit_label: String,
+}
+
+impl CellView {
+    pub fn new(t: &Tr, engagement_id: i64, w: &Workload, field: &'static str) -> CellView {
+        let kind = crate::inventory::field(field).map(|f| f.kind).unwrap_or(FieldKind::Text);
+        let input = match (kind, field) {
+            (FieldKind::Flag, _) => InputKind::YesNo,
+            (FieldKind::Text, "notes") => InputKind::Multiline,
+            (FieldKind::Text, _) => InputKind::Line,
+            _ => InputKind::Number,
+        };
+        let label = field_label(t, field);
+        CellView {
+            engagement_id,
+            workload_id: w.id,
+            workload_name: w.name.clone(),
+            field,
+            edit_label: t.fmt("workloads.edit_cell", &[("field", &label), ("name", &w.name)]),
+            label,
+            text: w.field_text(field),
+            numeric: is_numeric(field),
+            input,
+            editing: false,
+            error: None,
+            version: w.version,
+            focus: false,
+            suggestions: suggestions_for(field),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("/engagements/{}/workloads/{}/cells/{}", self.engagement_id, self.workload_id, self.field)
+    }
+
+    pub fn dom_id(&self) -> String {
+        format!("cell-{}-{}", self.workload_id, self.field)
+    }
+
+    /// The htmx events that save the edit: Enter (form submit) and leaving
+    /// the field; a multi-line note saves on Enter without Shift.
+    pub fn save_triggers(&self) -> &'static str {
+        match self.input {
+            InputKind::Multiline => "submit, focusout, keydown[key=='Enter'&&!shiftKey]",
+            InputKind::YesNo => "submit, change, focusout",
+            _ => "submit, focusout",
+        }
+    }
+
+    pub fn is_multiline(&self) -> bool {
+        self.input == InputKind::Multiline
+    }
+    pub fn is_yes_no(&self) -> bool {
+        self.input == InputKind::YesNo
+    }
+    pub fn is_number(&self) -> bool {
+        self.input == InputKind::Number
+    }
+}
+
+#[derive(Template)]
+#[template(path = "workload_cell.html")]
+struct CellFragment {
+    cell: CellView,
+    ctx: PageCtx,
+}
+
+#[derive(Deserialize)]
+struct CellQuery {
+    #[serde(default)]
+    focus: Option<String>,
+}
+
+fn check_field(field: &str) -> Result<&'static str, AppError> {
+    crate::inventory::field(field)
+        .map(|f| f.name)
+        .ok_or_else(|| AppError::NotFound(format!("workload field \"{field}\"")))
+}
+
+async fn load_workload(st: &AppState, id: i64, wid: i64) -> Result<Workload, AppError> {
+    st.db.call(move |c| db::workloads::get(c, id, wid)).await
+}
+
+/// Runs a change in one transaction on the blocking pool: all of it or none.
+async fn write<T: Send + 'static>(
+    st: &AppState,
+    change: impl FnOnce(&Connection) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    st.db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let out = change(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+}
+
+/// GET the display cell (what Escape goes back to).
+async fn show_cell(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, wid, field)): Path<(i64, i64, String)>,
+    axum::extract::Query(q): axum::extract::Query<CellQuery>,
+) -> Result<Html<String>, AppError> {
+    let field = check_field(&field)?;
+    let w = load_workload(&st, id, wid).await?;
+    let mut cell = CellView::new(&ctx.t, id, &w, field);
+    cell.focus = q.focus.is_some();
+    render(&CellFragment { cell, ctx })
+}
+
+/// GET the cell as an input holding the current value and version.
+async fn edit_cell(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, wid, field)): Path<(i64, i64, String)>,
+) -> Result<Html<String>, AppError> {
+    let field = check_field(&field)?;
+    let w = load_workload(&st, id, wid).await?;
+    let mut cell = CellView::new(&ctx.t, id, &w, field);
+    cell.editing = true;
+    render(&CellFragment { cell, ctx })
+}
+
+#[derive(Deserialize)]
+struct CellForm {
+    #[serde(default)]
+    value: String,
+    version: i64,
+    /// The browser event that sent the edit; keyboard saves keep the focus.
+    #[serde(default)]
+    via: String,
+}
+
+/// Why an edit was not saved.
+enum EditRefused {
+    /// Someone saved a newer version; carries it.
+    Stale(i64),
+    Other(AppError),
+}
+
+impl From<AppError> for EditRefused {
+    fn from(e: AppError) -> Self {
+        EditRefused::Other(e)
+    }
+}
+
+impl From<rusqlite::Error> for EditRefused {
+    fn from(e: rusqlite::Error) -> Self {
+        EditRefused::Other(e.into())
+    }
+}
+
+/// Applies one field edit if `version` is still current; an unchanged value
+/// saves nothing (leaving a cell is not a change).
+fn apply_edit(conn: &mut Connection, id: i64, wid: i64, field: &str, value: &str, version: i64) -> Result<Workload, EditRefused> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current = db::workloads::get(&tx, id, wid)?;
+    if current.version != version {
+        return Err(EditRefused::Stale(current.version));
+    }
+    let mut edited = current.clone();
+    edited.set_field(field, value).map_err(AppError::Invalid)?;
+    if edited == current {
+        return Ok(current);
+    }
+    db::applications::ensure_audited(&tx, id, &edited.application, LOCAL_ACTOR)?;
+    let saved = db::workloads::save(&tx, id, &edited, LOCAL_ACTOR)?;
+    tx.commit()?;
+    Ok(saved)
+}
+
+/// POST one field: 200 with the display cell, 422 with the message in place,
+/// 409 when the workload changed since the edit began.
+async fn save_cell(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, wid, field)): Path<(i64, i64, String)>,
+    Form(form): Form<CellForm>,
+) -> Result<Response, AppError> {
+    let field = check_field(&field)?;
+    let value = form.value.clone();
+    let version = form.version;
+    let result = st
+        .db
+        .call(move |c| Ok(apply_edit(c, id, wid, field, &value, version)))
+        .await?;
+    let (status, cell) = match result {
+        Ok(saved) => {
+            let mut cell = CellView::new(&ctx.t, id, &saved, field);
+            cell.focus = matches!(form.via.as_str(), "submit" | "keydown");
+            (StatusCode::OK, cell)
+        }
+        Err(refused) => {
+            let current = load_workload(&st, id, wid).await?;
+            let mut cell = CellView::new(&ctx.t, id, &current, field);
+            cell.editing = true;
+            cell.text = form.value;
+            // The edit keeps its own version: saving again stays refused
+            // until the consultant has seen the newer value (Escape).
+            cell.version = form.version;
+            let (status, message) = match refused {
+                EditRefused::Stale(now) => {
+                    (StatusCode::CONFLICT, ctx.t.fmt("workloads.stale", &[("name", &current.name), ("version", &now)]))
+                }
+                EditRefused::Other(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+                    (e.status(), format!("{}: {}", cell.label, e.public_message().trim_start_matches("name: ")))
+                }
+                EditRefused::Other(e) => return Err(e),
+            };
+            cell.error = Some(message);
+            (status, cell)
+        }
+    };
+    Ok((status, render(&CellFragment { cell, ctx })?).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// The workloads table.
+
+/// A sortable column header.
+pub struct ColumnView {
+    pub label: String,
+    pub numeric: bool,
+    /// The URL that sorts by this column (flipping the direction when it is
+    /// already the sort column).
+    pub url: String,
+    /// "ascending", "descending" or "none" (for aria-sort).
+    pub aria_sort: &'static str,
+    pub arrow: &'static str,
+}
+
+pub struct RowView {
+    pub id: i64,
+    pub name: String,
+    pub cells: Vec<CellView>,
+    pub select_label: String,
+    pub delete_label: String,
+    pub confirm: String,
+    pub powered_off: bool,
+}
+
+/// The table fragment: everything the filter form, the sort headers and the
+/// pager swap.
+pub struct ResultsView {
+    pub engagement_id: i64,
+    pub query: WorkloadQuery,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub summary: String,
+    pub columns: Vec<ColumnView>,
+    pub rows: Vec<RowView>,
+    pub first_url: String,
+    pub prev_url: String,
+    pub next_url: String,
+    pub last_url: String,
+    pub page_of: String,
+    pub notice: Option<String>,
+}
+
+impl ResultsView {
+    fn build(t: &Tr, engagement_id: i64, query: WorkloadQuery, page: WorkloadPage) -> ResultsView {
+        let mut query = query;
+        query.page = page.page;
+        let at = |p: i64| query_url(engagement_id, &WorkloadQuery { page: p, ..query.clone() });
+        let columns = TABLE_FIELDS
+            .iter()
+            .map(|&f| {
+                let current = query.sort == f;
+                let dir = if current && !query.descending() { "desc" } else { "asc" };
+                let url = query_url(engagement_id, &WorkloadQuery { sort: f.into(), dir: dir.into(), page: 1, ..query.clone() });
+                let (aria_sort, arrow) = match (current, query.descending()) {
+                    (false, _) => ("none", ""),
+                    (true, false) => ("ascending", " ▲"),
+                    (true, true) => ("descending", " ▼"),
+                };
+                ColumnView { label: field_label(t, f), numeric: is_numeric(f), url, aria_sort, arrow }
+            })
+            .collect();
+        let rows = page
+            .items
+            .iter()
+            .map(|w| RowView {
+                id: w.id,
+                name: w.name.clone(),
+                cells: TABLE_FIELDS.iter().map(|&f| CellView::new(t, engagement_id, w, f)).collect(),
+                select_label: t.fmt("workloads.select_row", &[("name", &w.name)]),
+                delete_label: t.fmt("workloads.delete_named", &[("name", &w.name)]),
+                confirm: t.fmt("workloads.confirm_delete", &[("name", &w.name)]),
+                powered_off: w.powered_off,
+            })
+            .collect();
+        let from = if page.total == 0 { 0 } else { (page.page - 1) * page.per_page + 1 };
+        let to = ((page.page - 1) * page.per_page + page.items.len() as i64).max(0);
+        let summary = if query.is_filtered() {
+            t.fmt("workloads.summary_filtered", &[("from", &thousands(from)), ("to", &thousands(to)), ("total", &thousands(page.total))])
+        } else {
+            t.fmt("workloads.summary", &[("from", &thousands(from)), ("to", &thousands(to)), ("total", &thousands(page.total))])
+        };
+        ResultsView {
+            engagement_id,
+            first_url: at(1),
+            prev_url: at((page.page - 1).max(1)),
+            next_url: at((page.page + 1).min(page.pages)),
+            last_url: at(page.pages),
+            page_of: t.fmt("workloads.page_of", &[("page", &thousands(page.page)), ("pages", &thousands(page.pages))]),
+            query,
+            total: page.total,
+            page: page.page,
+            pages: page.pages,
+            summary,
+            columns,
+            rows,
+            notice: None,
+        }
+    }
+
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages
+    }
+}
+
+/// Values offered while typing into cells and in the filter selects.
+pub struct Suggestions {
+    pub applications: Vec<String>,
+    pub environments: Vec<String>,
+    pub roles: Vec<String>,
+    pub oses: Vec<String>,
+}
+
+impl Suggestions {
+    fn load(conn: &Connection, id: i64) -> Result<Suggestions, AppError> {
+        Ok(Suggestions {
+            applications: db::workloads::applications(conn, id)?.into_iter().map(|a| a.name).collect(),
+            environments: db::workloads::distinct_values(conn, id, FilterColumn::Environment)?,
+            roles: db::workloads::distinct_values(conn, id, FilterColumn::Role)?,
+            oses: db::workloads::distinct_values(conn, id, FilterColumn::Os)?,
+        })
+    }
+
+    /// Known values first, then the usual ones not yet used.
+    fn typing_list(used: &[String], usual: &[&str]) -> Vec<String> {
+        let mut out = used.to_vec();
+        out.extend(usual.iter().filter(|u| !used.iter().any(|v| v == *u)).map(|u| u.to_string()));
+        out
+    }
+    pub fn environment_choices(&self) -> Vec<String> {
+        Self::typing_list(&self.environments, ENVIRONMENTS)
+    }
+    pub fn role_choices(&self) -> Vec<String> {
+        Self::typing_list(&self.roles, ROLES)
+    }
+}
+
+/// One input of the "add a workload" form.
+pub struct AddField {
+    pub name: &'static str,
+    pub label: String,
+    pub value: String,
+    pub suggestions: &'static str,
+}
+
+fn add_fields(t: &Tr, values: &[(String, String)]) -> Vec<AddField> {
+    ADD_FIELDS
+        .iter()
+        .map(|&f| AddField {
+            name: f,
+            label: field_label(t, f),
+            value: values.iter().find(|(k, _)| k == f).map(|(_, v)| v.clone()).unwrap_or_default(),
+            suggestions: suggestions_for(f),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "workloads.html")]
+struct ListPage {
+    ctx: PageCtx,
+    engagement: crate::inventory::Engagement,
+    results: ResultsView,
+    lists: Suggestions,
+    page_sizes: &'static [i64],
+    no_application: &'static str,
+    add: Vec<AddField>,
+    add_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "workloads_results.html")]
+struct ResultsFragment {
+    ctx: PageCtx,
+    results: ResultsView,
+}
+
+/// True when htmx asks for the table fragment only. A history restore
+/// (back button after a cache miss) needs the whole page.
+fn wants_results_fragment(headers: &HeaderMap) -> bool {
+    headers.get("hx-target").and_then(|v| v.to_str().ok()) == Some(RESULTS_ID)
+        && !headers.contains_key("hx-history-restore-request")
+}
+
+/// Everything the full workloads page reads, in one database call.
+fn load_list(conn: &Connection, id: i64, query: &WorkloadQuery) -> Result<(crate::inventory::Engagement, WorkloadPage, Suggestions), AppError> {
+    let engagement = db::engagements::get(conn, id)?;
+    let page = db::workloads::search(conn, id, query)?;
+    let lists = Suggestions::load(conn, id)?;
+    Ok((engagement, page, lists))
+}
+
+async fn render_list(
+    st: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    query: WorkloadQuery,
+    fragment: bool,
+    add: (Vec<(String, String)>, Option<String>),
+) -> Result<Response, AppError> {
+    if fragment {
+        let q = query.clone();
+        let page = st
+            .db
+            .call(move |c| {
+                db::engagements::get(c, id)?;
+                db::workloads::search(c, id, &q)
+            })
+            .await?;
+        let results = ResultsView::build(&ctx.t, id, query, page);
+        return Ok(render(&ResultsFragment { ctx, results })?.into_response());
+    }
+    let q = query.clone();
+    let (engagement, page, lists) = st.db.call(move |c| load_list(c, id, &q)).await?;
+    let results = ResultsView::build(&ctx.t, id, query, page);
+    let status = if add.1.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = ListPage {
+        add: add_fields(&ctx.t, &add.0),
+        add_error: add.1,
+        ctx,
+        engagement,
+        results,
+        lists,
+        page_sizes: PAGE_SIZES,
+        no_application: NO_APPLICATION,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+async fn list_page(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let query = parse_query(raw.unwrap_or_default().as_bytes());
+    render_list(&st, ctx, id, query, wants_results_fragment(&headers), (Vec::new(), None)).await
+}
+
+/// Builds a new workload from the add form, checking every value.
+fn workload_from_form(t: &Tr, pairs: &[(String, String)]) -> Result<Workload, String> {
+    let mut w = Workload::default();
+    let mut named = false;
+    for (k, v) in pairs {
+        if let Some(f) = crate::inventory::field(k) {
+            if f.name == "name" {
+                named = true;
+            }
+            w.set_field(f.name, v).map_err(|e| format!("{}: {e}", field_label(t, f.name)))?;
+        }
+    }
+    if !named || w.name.is_empty() {
+        return Err(format!("{}: {}", field_label(t, "name"), t.t("workloads.name_required")));
+    }
+    Ok(w)
+}
+
+fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// POST a new workload: to its page when created, else the list again with
+/// the reason and the typed values.
+async fn create(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, body: Bytes) -> Result<Response, AppError> {
+    let pairs = form_pairs(&body);
+    let error = match workload_from_form(&ctx.t, &pairs) {
+        Ok(w) => {
+            let result = write(&st, move |c| {
+                db::engagements::get(c, id)?;
+                db::applications::ensure_audited(c, id, &w.application, LOCAL_ACTOR)?;
+                db::workloads::create(c, id, &w, LOCAL_ACTOR)
+            })
+            .await;
+            match result {
+                Ok(created) => return Ok(redirect(&ctx, &format!("/engagements/{id}/workloads/{}", created.id))),
+                Err(e @ AppError::Conflict(_)) => e.public_message().trim_start_matches("name: ").to_string(),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(message) => message,
+    };
+    render_list(&st, ctx, id, WorkloadQuery::default(), false, (pairs, Some(error))).await
+}
+
+/// POST selected rows into an application, then show the same table again.
+async fn bulk_application(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, body: Bytes) -> Result<Response, AppError> {
+    let pairs = form_pairs(&body);
+    let query = parse_query(&body);
+    let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "ids").filter_map(|(_, v)| v.trim().parse().ok()).collect();
+    let application = pairs.iter().find(|(k, _)| k == "bulk_application").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let notice = if ids.is_empty() {
+        ctx.t.t("workloads.bulk_none_selected").to_string()
+    } else {
+        let app_name = application.clone();
+        let changed = write(&st, move |c| db::workloads::assign_application(c, id, &ids, &app_name, LOCAL_ACTOR)).await?;
+        if application.is_empty() {
+            ctx.t.fmt("workloads.bulk_cleared", &[("n", &changed)])
+        } else {
+            ctx.t.fmt("workloads.bulk_assigned", &[("n", &changed), ("application", &application)])
+        }
+    };
+    if !ctx.htmx {
+        return Ok(redirect(&ctx, &query_url(id, &query)));
+    }
+    let q = query.clone();
+    let page = st.db.call(move |c| db::workloads::search(c, id, &q)).await?;
+    let mut results = ResultsView::build(&ctx.t, id, query, page);
+    results.notice = Some(notice);
+    Ok(render(&ResultsFragment { ctx, results })?.into_response())
+}
+
+#[derive(Deserialize)]
+struct DeleteForm {
+    /// Where to go afterwards; absent when a table row removes itself.
+    #[serde(default)]
+    back: String,
+}
+
+async fn delete(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, wid)): Path<(i64, i64)>,
+    Form(form): Form<DeleteForm>,
+) -> Result<Response, AppError> {
+    write(&st, move |c| db::workloads::delete(c, id, wid, LOCAL_ACTOR)).await?;
+    if ctx.htmx && form.back.is_empty() {
+        // The row asked to be replaced by nothing.
+        return Ok(Html(String::new()).into_response());
+    }
+    let back = if form.back.is_empty() { format!("/engagements/{id}/workloads") } else { safe_local_path(&form.back) };
+    Ok(redirect(&ctx, &back))
+}
+
+// ---------------------------------------------------------------------------
+// One workload: every field, its dependencies both ways.
+
+/// The add-dependency form as typed (kept when refused).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DependencyForm {
+    #[serde(default)]
+    pub direction: String,
+    #[serde(default)]
+    pub other: String,
+    #[serde(default)]
+    pub port: String,
+    #[serde(default)]
+    pub protocol: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+pub struct DependenciesView {
+    pub engagement_id: i64,
+    pub workload_id: i64,
+    pub workload_name: String,
+    pub links: Links,
+    pub form: DependencyForm,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "workload_dependencies.html")]
+struct DependenciesFragment {
+    ctx: PageCtx,
+    deps: DependenciesView,
+}
+
+#[derive(Template)]
+#[template(path = "workload.html")]
+struct DetailPage {
+    ctx: PageCtx,
+    engagement: crate::inventory::Engagement,
+    workload: Workload,
+    cells: Vec<CellView>,
+    deps: DependenciesView,
+    lists: Suggestions,
+    confirm: String,
+    back: String,
+}
+
+async fn detail_page(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
+    let (engagement, workload, links, lists) = st
+        .db
+        .call(move |c| {
+            Ok((
+                db::engagements::get(c, id)?,
+                db::workloads::get(c, id, wid)?,
+                db::dependencies::links(c, id, wid)?,
+                Suggestions::load(c, id)?,
+            ))
+        })
+        .await?;
+    let cells = WORKLOAD_FIELDS.iter().map(|f| CellView::new(&ctx.t, id, &workload, f.name)).collect();
+    let deps = DependenciesView {
+        engagement_id: id,
+        workload_id: wid,
+        workload_name: workload.name.clone(),
+        links,
+        form: DependencyForm { direction: "depends_on".into(), ..DependencyForm::default() },
+        error: None,
+        notice: None,
+    };
+    render(&DetailPage {
+        confirm: ctx.t.fmt("workloads.confirm_delete", &[("name", &workload.name)]),
+        back: format!("/engagements/{id}/workloads"),
+        ctx,
+        engagement,
+        workload,
+        cells,
+        deps,
+        lists,
+    })
+}
+
+/// Answers a dependency change: the refreshed section for htmx (with the
+/// status), the workload page for a plain form.
+async fn dependencies_answer(
+    st: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    wid: i64,
+    status: StatusCode,
+    form: DependencyForm,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    if !ctx.htmx && error.is_none() {
+        return Ok(redirect(&ctx, &format!("/engagements/{id}/workloads/{wid}")));
+    }
+    let (w, links) = st.db.call(move |c| Ok((db::workloads::get(c, id, wid)?, db::dependencies::links(c, id, wid)?))).await?;
+    let deps = DependenciesView { engagement_id: id, workload_id: wid, workload_name: w.name, links, form, error, notice };
+    Ok((status, render(&DependenciesFragment { ctx, deps })?).into_response())
+}
+
+async fn add_dependency(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, wid)): Path<(i64, i64)>,
+    Form(form): Form<DependencyForm>,
+) -> Result<Response, AppError> {
+    let port = match form.port.trim() {
+        "" => Ok(None),
+        p => p.parse::<i64>().map(Some).map_err(|_| ctx.t.fmt("workloads.dep_bad_port", &[("port", &p)])),
+    };
+    let attempt = match port {
+        Err(message) => Err(AppError::Invalid(message)),
+        Ok(port) => {
+            let f = form.clone();
+            let t = ctx.t;
+            write(&st, move |c| {
+                    let this = db::workloads::get(c, id, wid)?;
+                    let other = db::workloads::find_by_name_or_hostname(c, id, &f.other)?.ok_or_else(|| {
+                        AppError::Invalid(t.fmt("workloads.dep_unknown", &[("name", &f.other.trim())]))
+                    })?;
+                    let (from, to) = if f.direction == "used_by" { (&other, &this) } else { (&this, &other) };
+                    if from.id == to.id {
+                        return Err(AppError::Invalid(t.t("workloads.dep_self").to_string()));
+                    }
+                    let d = Dependency {
+                        from: from.name.clone(),
+                        to: to.name.clone(),
+                        port,
+                        protocol: f.protocol.trim().to_string(),
+                        description: f.description.trim().to_string(),
+                    };
+                    db::dependencies::add(c, id, from.id, to.id, &d, LOCAL_ACTOR)?;
+                    Ok(t.fmt("workloads.dep_added", &[("from", &from.name), ("to", &to.name)]))
+                })
+                .await
+        }
+    };
+    match attempt {
+        Ok(notice) => {
+            let fresh = DependencyForm { direction: form.direction, ..DependencyForm::default() };
+            dependencies_answer(&st, ctx, id, wid, StatusCode::OK, fresh, None, Some(notice)).await
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let status = e.status();
+            dependencies_answer(&st, ctx, id, wid, status, form, Some(e.public_message()), None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn remove_dependency(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, wid, did)): Path<(i64, i64, i64)>,
+) -> Result<Response, AppError> {
+    write(&st, move |c| db::dependencies::remove(c, id, did, LOCAL_ACTOR)).await?;
+    let form = DependencyForm { direction: "depends_on".into(), ..DependencyForm::default() };
+    dependencies_answer(&st, ctx, id, wid, StatusCode::OK, form, None, None).await
+}
+
+// ---------------------------------------------------------------------------
+// Applications.
+
+#[derive(Template)]
+#[template(path = "applications.html")]
+struct ApplicationsPage {
+    ctx: PageCtx,
+    engagement: crate::inventory::Engagement,
+    apps: Vec<ApplicationSummary>,
+    unassigned: i64,
+    error: Option<String>,
+    new_name: String,
+    no_application: &'static str,
+}
+
+impl ApplicationsPage {
+    fn filter_url(&self, application: &str) -> String {
+        query_url(self.engagement.id, &WorkloadQuery { application: application.to_string(), ..WorkloadQuery::default() })
+    }
+    fn unassigned_label(&self) -> String {
+        self.ctx.t.fmt("workloads.app_unassigned", &[("n", &self.unassigned)])
+    }
+    fn confirm(&self, a: &ApplicationSummary) -> String {
+        self.ctx.t.fmt("workloads.app_confirm_delete", &[("name", &a.application.name), ("n", &a.workloads)])
+    }
+}
+
+async fn render_applications(st: &AppState, ctx: PageCtx, id: i64, status: StatusCode, error: Option<String>, new_name: String) -> Result<Response, AppError> {
+    let (engagement, apps, unassigned) = st
+        .db
+        .call(move |c| {
+            Ok((
+                db::engagements::get(c, id)?,
+                db::applications::list_with_counts(c, id)?,
+                db::applications::unassigned_count(c, id)?,
+            ))
+        })
+        .await?;
+    let page = ApplicationsPage { ctx, engagement, apps, unassigned, error, new_name, no_application: NO_APPLICATION };
+    Ok((status, render(&page)?).into_response())
+}
+
+async fn applications_page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    render_applications(&st, ctx, id, StatusCode::OK, None, String::new()).await
+}
+
+#[derive(Deserialize)]
+struct ApplicationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// Runs an application change; refusals show on the applications page.
+async fn application_change(
+    st: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    typed_name: String,
+    change: impl FnOnce(&Connection) -> Result<(), AppError> + Send + 'static,
+) -> Result<Response, AppError> {
+    let result = write(st, change).await;
+    match result {
+        Ok(()) => Ok(redirect(&ctx, &format!("/engagements/{id}/applications"))),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let message = e.public_message().trim_start_matches("name: ").to_string();
+            render_applications(st, ctx, id, e.status(), Some(message), typed_name).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn create_application(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<ApplicationForm>) -> Result<Response, AppError> {
+    let typed = form.name.clone();
+    application_change(&st, ctx, id, typed, move |c| {
+        db::engagements::get(c, id)?;
+        db::applications::create(c, id, &form.name, &form.notes, LOCAL_ACTOR).map(|_| ())
+    })
+    .await
+}
+
+async fn update_application(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, aid)): Path<(i64, i64)>,
+    Form(form): Form<ApplicationForm>,
+) -> Result<Response, AppError> {
+    application_change(&st, ctx, id, String::new(), move |c| {
+        db::applications::update(c, id, aid, &form.name, &form.notes, LOCAL_ACTOR).map(|_| ())
+    })
+    .await
+}
+
+async fn delete_application(State(st): State<AppState>, ctx: PageCtx, Path((id, aid)): Path<(i64, i64)>) -> Result<Response, AppError> {
+    application_change(&st, ctx, id, String::new(), move |c| db::applications::delete(c, id, aid, LOCAL_ACTOR)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_urls_round_trip_and_omit_defaults() {
+        let q = WorkloadQuery { q: "web & db".into(), role: "db".into(), sort: "cpu_cores".into(), dir: "desc".into(), page: 3, per_page: 100, ..WorkloadQuery::default() };
+        let url = query_url(7, &q);
+        let raw = url.split_once('?').unwrap().1;
+        assert_eq!(parse_query(raw.as_bytes()), q);
+        assert_eq!(query_url(7, &WorkloadQuery::default()), "/engagements/7/workloads");
+    }
+
+    #[test]
+    fn hand_edited_queries_fall_back_to_defaults() {
+        let q = parse_query(b"sort=name;DROP TABLE workloads&dir=sideways&page=-4&per_page=7&page=x");
+        assert_eq!(q.sort, "name");
+        assert_eq!(q.dir, "asc");
+        assert_eq!(q.page, 1);
+        assert_eq!(q.per_page, 50);
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(100000), "100,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
 }

@@ -118,3 +118,68 @@ impl TestApp {
         .await
     }
 }
+
+// --- workloads helpers (inventory-ui) ---------------------------------------
+
+impl TestApp {
+    /// Sends what htmx sends for a GET aimed at the element `target`.
+    pub async fn get_htmx(&self, uri: &str, target: &str) -> Reply {
+        self.send(Request::get(uri).header("hx-request", "true").header("hx-target", target).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// POSTs a form the way htmx does: token in the header, `HX-Request` set.
+    pub async fn post_htmx(&self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in fields {
+            body.append_pair(k, v);
+        }
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("x-csrf-token", TOKEN)
+                .header("hx-request", "true")
+                .body(Body::from(body.finish()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Creates an engagement directly in the database and returns its id.
+    pub fn seed_engagement(&self, name: &str) -> i64 {
+        self.db
+            .with_conn(|c| {
+                let e = sixr::inventory::Engagement { name: name.into(), ..sixr::inventory::Engagement::default_new() };
+                Ok(sixr::db::engagements::create(c, &e, "test")?.id)
+            })
+            .unwrap()
+    }
+
+    /// Creates a workload from `(field, value)` pairs, validated like an edit.
+    pub fn seed_workload(&self, engagement_id: i64, fields: &[(&str, &str)]) -> sixr::inventory::Workload {
+        let mut w = sixr::inventory::Workload::default();
+        for (k, v) in fields {
+            w.set_field(k, v).unwrap();
+        }
+        self.db.with_conn(|c| sixr::db::workloads::create(c, engagement_id, &w, "test")).unwrap()
+    }
+
+    pub fn workload(&self, engagement_id: i64, id: i64) -> Option<sixr::inventory::Workload> {
+        self.db.with_conn(|c| sixr::db::workloads::get(c, engagement_id, id)).ok()
+    }
+
+    /// Audit rows of one entity as (action, before, after).
+    pub fn audit_rows(&self, entity: &str, entity_id: i64) -> Vec<(String, Option<String>, Option<String>)> {
+        self.db
+            .with_conn(|c| {
+                let mut stmt = c.prepare("SELECT action, before, after FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY id")?;
+                let rows = stmt.query_map(rusqlite::params![entity, entity_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })
+            .unwrap()
+    }
+
+    pub fn json(&self, reply: &Reply) -> serde_json::Value {
+        serde_json::from_slice(&reply.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", reply.text()))
+    }
+}

@@ -1,0 +1,128 @@
+//! Applications: named groups of workloads, with their notes.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
+
+use crate::db::audit;
+use crate::error::AppError;
+use crate::inventory::Application;
+
+/// An application with how many workloads it groups.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ApplicationSummary {
+    #[serde(flatten)]
+    pub application: Application,
+    pub workloads: i64,
+}
+
+pub fn list_with_counts(conn: &Connection, engagement_id: i64) -> Result<Vec<ApplicationSummary>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.name, a.notes,
+            (SELECT COUNT(*) FROM workloads w WHERE w.engagement_id = a.engagement_id AND w.application_id = a.id)
+         FROM applications a WHERE a.engagement_id = ?1 ORDER BY a.name",
+    )?;
+    let rows = stmt.query_map([engagement_id], |r| {
+        Ok(ApplicationSummary {
+            application: Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? },
+            workloads: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many workloads belong to no application.
+pub fn unassigned_count(conn: &Connection, engagement_id: i64) -> Result<i64, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1 AND application_id IS NULL")?
+        .query_row([engagement_id], |r| r.get(0))?)
+}
+
+pub fn get(conn: &Connection, engagement_id: i64, id: i64) -> Result<Application, AppError> {
+    conn.prepare_cached("SELECT id, name, notes FROM applications WHERE engagement_id = ?1 AND id = ?2")?
+        .query_row([engagement_id, id], |r| Ok(Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? }))
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("application {id}")))
+}
+
+fn check_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::Invalid("name: an application needs a name".into()));
+    }
+    if name.chars().count() > 200 {
+        return Err(AppError::Invalid("name: keep it under 200 characters".into()));
+    }
+    Ok(name.to_string())
+}
+
+fn name_taken(e: rusqlite::Error, name: &str) -> AppError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            AppError::Conflict(format!("name: an application called \"{name}\" already exists"))
+        }
+        e => e.into(),
+    }
+}
+
+pub fn create(conn: &Connection, engagement_id: i64, name: &str, notes: &str, actor: &str) -> Result<Application, AppError> {
+    let name = check_name(name)?;
+    conn.prepare_cached("INSERT INTO applications (engagement_id, name, notes) VALUES (?1, ?2, ?3)")?
+        .execute(params![engagement_id, name, notes.trim()])
+        .map_err(|e| name_taken(e, &name))?;
+    let created = get(conn, engagement_id, conn.last_insert_rowid())?;
+    audit(conn, Some(engagement_id), actor, "application", Some(created.id), "create", None, Some(&json!(created)))?;
+    Ok(created)
+}
+
+/// Renames the application and replaces its notes.
+pub fn update(conn: &Connection, engagement_id: i64, id: i64, name: &str, notes: &str, actor: &str) -> Result<Application, AppError> {
+    let name = check_name(name)?;
+    let before = get(conn, engagement_id, id)?;
+    conn.prepare_cached(
+        "UPDATE applications SET name = ?3, notes = ?4, version = version + 1 WHERE engagement_id = ?1 AND id = ?2",
+    )?
+    .execute(params![engagement_id, id, name, notes.trim()])
+    .map_err(|e| name_taken(e, &name))?;
+    let after = get(conn, engagement_id, id)?;
+    if after != before {
+        audit(conn, Some(engagement_id), actor, "application", Some(id), "update", Some(&json!(before)), Some(&json!(after)))?;
+    }
+    Ok(after)
+}
+
+/// Deletes the application; its workloads stay, in no application.
+pub fn delete(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Result<(), AppError> {
+    let before = get(conn, engagement_id, id)?;
+    let members: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id = ?2 ORDER BY id")?
+        .query_map([engagement_id, id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    // The schema sets application_id to NULL; the versions are bumped here so
+    // an edit form opened before the delete is refused as stale.
+    conn.prepare_cached(
+        "UPDATE workloads SET application_id = NULL, version = version + 1 WHERE engagement_id = ?1 AND application_id = ?2",
+    )?
+    .execute([engagement_id, id])?;
+    conn.prepare_cached("DELETE FROM applications WHERE engagement_id = ?1 AND id = ?2")?.execute([engagement_id, id])?;
+    let before = json!({ "application": before, "workload_ids": members });
+    audit(conn, Some(engagement_id), actor, "application", Some(id), "delete", Some(&before), None)?;
+    Ok(())
+}
+
+/// The id of the application called `name`, created (and audited) when
+/// missing; `None` for an empty name. Edits that name a new application go
+/// through here so the application's creation is in the audit trail too.
+pub fn ensure_audited(conn: &Connection, engagement_id: i64, name: &str, actor: &str) -> Result<Option<i64>, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name = ?2")?
+        .query_row(params![engagement_id, name], |r| r.get(0))
+        .optional()?;
+    match existing {
+        Some(id) => Ok(Some(id)),
+        None => create(conn, engagement_id, name, "", actor).map(|a| Some(a.id)),
+    }
+}

@@ -1,0 +1,115 @@
+//! Dependencies between workloads, seen from one workload.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::json;
+
+use crate::db::audit;
+use crate::error::AppError;
+use crate::inventory::Dependency;
+
+/// One edge as the workload page shows it: the workload at the other end,
+/// and the connection details.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Link {
+    /// The dependency row id (what removing it refers to).
+    pub id: i64,
+    pub workload_id: i64,
+    pub workload_name: String,
+    pub port: Option<i64>,
+    pub protocol: String,
+    pub description: String,
+}
+
+/// Both directions of a workload's dependencies.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Links {
+    /// Workloads this one depends on (it calls them).
+    pub depends_on: Vec<Link>,
+    /// Workloads that depend on this one (they call it).
+    pub used_by: Vec<Link>,
+}
+
+pub fn links(conn: &Connection, engagement_id: i64, workload_id: i64) -> Result<Links, AppError> {
+    let read = |sql: &str| -> Result<Vec<Link>, AppError> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([engagement_id, workload_id], |r| {
+            Ok(Link {
+                id: r.get(0)?,
+                workload_id: r.get(1)?,
+                workload_name: r.get(2)?,
+                port: r.get(3)?,
+                protocol: r.get(4)?,
+                description: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    };
+    Ok(Links {
+        depends_on: read(
+            "SELECT d.id, o.id, o.name, d.port, d.protocol, d.description
+             FROM dependencies d JOIN workloads o ON o.id = d.to_workload_id
+             WHERE d.engagement_id = ?1 AND d.from_workload_id = ?2 ORDER BY o.name",
+        )?,
+        used_by: read(
+            "SELECT d.id, o.id, o.name, d.port, d.protocol, d.description
+             FROM dependencies d JOIN workloads o ON o.id = d.from_workload_id
+             WHERE d.engagement_id = ?1 AND d.to_workload_id = ?2 ORDER BY o.name",
+        )?,
+    })
+}
+
+fn as_json(conn: &Connection, engagement_id: i64, id: i64) -> Result<Option<serde_json::Value>, AppError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT d.id, d.from_workload_id, f.name, d.to_workload_id, t.name, d.port, d.protocol, d.description
+             FROM dependencies d JOIN workloads f ON f.id = d.from_workload_id JOIN workloads t ON t.id = d.to_workload_id
+             WHERE d.engagement_id = ?1 AND d.id = ?2",
+        )?
+        .query_row([engagement_id, id], |r| {
+            Ok(json!({
+                "id": r.get::<_, i64>(0)?,
+                "from_id": r.get::<_, i64>(1)?, "from": r.get::<_, String>(2)?,
+                "to_id": r.get::<_, i64>(3)?, "to": r.get::<_, String>(4)?,
+                "port": r.get::<_, Option<i64>>(5)?, "protocol": r.get::<_, String>(6)?,
+                "description": r.get::<_, String>(7)?,
+            }))
+        })
+        .optional()?)
+}
+
+/// Records "from depends on to" (updating the details when it exists) and
+/// audits it. Both workloads must belong to the engagement.
+pub fn add(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &Dependency, actor: &str) -> Result<i64, AppError> {
+    if let Some(port) = d.port {
+        if !(1..=65535).contains(&port) {
+            return Err(AppError::Invalid(format!("port: \"{port}\" is not a port number (1 to 65535)")));
+        }
+    }
+    // Both ends must be in this engagement (ids come from the request).
+    crate::db::workloads::get(conn, engagement_id, from_id)?;
+    crate::db::workloads::get(conn, engagement_id, to_id)?;
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT id FROM dependencies WHERE from_workload_id = ?1 AND to_workload_id = ?2")?
+        .query_row([from_id, to_id], |r| r.get(0))
+        .optional()?;
+    let before = match existing {
+        Some(id) => as_json(conn, engagement_id, id)?,
+        None => None,
+    };
+    crate::db::workloads::add_dependency(conn, engagement_id, from_id, to_id, d)?;
+    let id: i64 = conn
+        .prepare_cached("SELECT id FROM dependencies WHERE from_workload_id = ?1 AND to_workload_id = ?2")?
+        .query_row([from_id, to_id], |r| r.get(0))?;
+    let after = as_json(conn, engagement_id, id)?;
+    let action = if before.is_some() { "update" } else { "create" };
+    audit(conn, Some(engagement_id), actor, "dependency", Some(id), action, before.as_ref(), after.as_ref())?;
+    Ok(id)
+}
+
+pub fn remove(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Result<(), AppError> {
+    let before = as_json(conn, engagement_id, id)?.ok_or_else(|| AppError::NotFound(format!("dependency {id}")))?;
+    conn.prepare_cached("DELETE FROM dependencies WHERE engagement_id = ?1 AND id = ?2")?
+        .execute(params![engagement_id, id])?;
+    audit(conn, Some(engagement_id), actor, "dependency", Some(id), "delete", Some(&before), None)?;
+    Ok(())
+}
