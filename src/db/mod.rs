@@ -1,6 +1,7 @@
 //! SQLite storage: opening, migrations, a small connection pool, and one
 //! repository module per domain concept. SQL lives here and nowhere else.
 
+pub mod assessment;
 pub mod decisions;
 pub mod engagements;
 pub mod workloads;

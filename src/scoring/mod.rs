@@ -2,6 +2,7 @@
 //! reasons, gates, risks and a confidence out. Pure logic; the rules and
 //! weights are data in `rules/scoring.toml`.
 
+pub mod decision;
 pub mod facts;
 pub mod profile;
 pub mod rules;
