@@ -221,12 +221,19 @@ async fn questionnaire_bulk_answers_and_progress() {
     assert_eq!(answers.get(SubjectKind::Application, a, "still_used"), Some("no"));
     assert_eq!(answers.get(SubjectKind::Application, a, "saas_alternative"), Some("no"), "left alone in bulk mode");
 
+    // Single workloads can be selected too: their answer overrides the application's.
+    let r = app
+        .post_form(&format!("/engagements/{e}/assessment/questionnaire"), &[("wids", &ids[0].to_string()), ("q.still_used", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let effective = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
+    assert_eq!((effective[&ids[0]], effective[&ids[1]]), (Strategy::Replatform, Strategy::Retire));
+
     let none = app.post_form(&format!("/engagements/{e}/assessment/questionnaire"), &[("q.still_used", "no")]).await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
     let bad = app.post_form(&format!("/engagements/{e}/assessment/questionnaire"), &[("ids", &a.to_string()), ("q.still_used", "maybe")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text().contains("answer yes, no or unknown"));
-    let _ = ids;
 }
 
 #[tokio::test]

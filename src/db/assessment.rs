@@ -69,22 +69,21 @@ pub fn check_answer(question: &str, raw: &str) -> Result<String, AppError> {
 pub fn set_answers(
     conn: &Connection,
     engagement_id: i64,
-    kind: SubjectKind,
-    subject_ids: &[i64],
+    subjects: &[(SubjectKind, i64)],
     values: &[(String, String)],
     actor: &str,
 ) -> Result<Rescore, AppError> {
-    if subject_ids.is_empty() {
+    if subjects.is_empty() {
         return Err(AppError::Invalid("select at least one application or workload".into()));
     }
     let checked: Vec<(String, String)> =
         values.iter().map(|(q, v)| Ok((q.clone(), check_answer(q, v)?))).collect::<Result<_, AppError>>()?;
-    let table = match kind {
-        SubjectKind::Application => "applications",
-        SubjectKind::Workload => "workloads",
-    };
     let tx = conn.unchecked_transaction()?;
-    for id in subject_ids {
+    for &(kind, ref id) in subjects {
+        let table = match kind {
+            SubjectKind::Application => "applications",
+            SubjectKind::Workload => "workloads",
+        };
         let exists: bool = tx.query_row(
             &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1 AND engagement_id = ?2)"),
             params![id, engagement_id],

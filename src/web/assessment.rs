@@ -540,6 +540,7 @@ struct QuestionnairePage {
     ctx: PageCtx,
     engagement: Engagement,
     apps: Vec<AppProgress>,
+    workloads: Vec<Row>,
     questions: Vec<QuestionView>,
     answered: usize,
     total: usize,
@@ -564,7 +565,9 @@ fn questionnaire_page(ctx: PageCtx, p: Portfolio, message: Option<String>, error
         })
         .collect();
     let questions = question_views(&ctx.t, |_| None, |_| None);
+    let workloads = p.items.iter().map(|(w, a)| p.row(w, *a, &ctx.t)).collect();
     QuestionnairePage {
+        workloads,
         answered: apps.iter().map(|a| a.answered).sum(),
         total: apps.iter().map(|a| a.total).sum(),
         ctx,
@@ -612,10 +615,18 @@ async fn save_bulk_answers(
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let outcome = match ids_field(&fields, "ids") {
-        Ok(ids) => {
+    let subjects = ids_field(&fields, "ids").and_then(|apps| {
+        let workloads = ids_field(&fields, "wids")?;
+        Ok(apps
+            .into_iter()
+            .map(|a| (SubjectKind::Application, a))
+            .chain(workloads.into_iter().map(|w| (SubjectKind::Workload, w)))
+            .collect::<Vec<_>>())
+    });
+    let outcome = match subjects {
+        Ok(subjects) => {
             let values = answer_fields(&fields, true);
-            st.db.call(move |c| db::assessment::set_answers(c, id, SubjectKind::Application, &ids, &values, LOCAL_ACTOR)).await
+            st.db.call(move |c| db::assessment::set_answers(c, id, &subjects, &values, LOCAL_ACTOR)).await
         }
         Err(e) => Err(e),
     };
@@ -680,7 +691,7 @@ async fn save_application_answers(
 ) -> Result<Response, AppError> {
     let values = answer_fields(&fields, false);
     let outcome =
-        st.db.call(move |c| db::assessment::set_answers(c, id, SubjectKind::Application, &[app], &values, LOCAL_ACTOR)).await;
+        st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Application, app)], &values, LOCAL_ACTOR)).await;
     respond_application(st, ctx, id, app, outcome.map(|r| Some(r))).await
 }
 
@@ -845,7 +856,7 @@ async fn save_workload_answers(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let values = answer_fields(&fields, false);
-    match st.db.call(move |c| db::assessment::set_answers(c, id, SubjectKind::Workload, &[wid], &values, LOCAL_ACTOR)).await {
+    match st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Workload, wid)], &values, LOCAL_ACTOR)).await {
         Ok(_) => Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}"))),
         Err(e @ AppError::Invalid(_)) => {
             let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
