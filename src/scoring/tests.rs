@@ -131,7 +131,8 @@ fn retire_gate_comes_before_retain_gate() {
 fn gate_os_ec2_cannot_run_blocks_rehost() {
     for os in ["AIX", "Solaris 10 SPARC", "HP-UX 11i", "z/OS", "AS/400"] {
         let a = one(Workload { os: os.into(), role: "app".into(), ..Workload::default() }, &[]);
-        assert_ne!(a.recommended, Strategy::Rehost, "{os}");
+        assert_eq!(a.recommended, Strategy::Retain, "{os}: {:?}", a.scores);
+        assert!(fired(&a, "os_cannot_move"));
         assert_eq!(a.mark(Strategy::Rehost), Mark::NotRecommended, "{os}");
         assert!(a.risks.iter().any(|r| r.rule == "os_not_on_ec2"), "{os}");
     }

@@ -215,11 +215,15 @@ fn question_views(tr: &crate::i18n::Tr, answer: impl Fn(&str) -> Option<String>,
         .collect()
 }
 
-/// The label of a choice answer ("regulation" → "규제"); the value itself if none.
+/// The label of a choice answer ("regulation" → "규제 또는 컴플라이언스").
 fn option_label(tr: &crate::i18n::Tr, value: &str) -> String {
-    let key = format!("assessment.option_{value}");
-    let label = tr.t(&key);
-    if label == key { value.to_string() } else { label.to_string() }
+    label_or(tr, &format!("assessment.option_{value}"), value)
+}
+
+/// The message for `key`, or `fallback` when the catalogue has none.
+fn label_or(tr: &crate::i18n::Tr, key: &str, fallback: &str) -> String {
+    let label = tr.t(key);
+    if label == key { fallback.to_string() } else { label.to_string() }
 }
 
 fn hosting_options(tr: &crate::i18n::Tr) -> Vec<(String, String)> {
@@ -785,7 +789,7 @@ fn workload_view(ctx: PageCtx, p: &Portfolio, wid: i64, form: Option<DecisionInp
         .iter()
         .map(|m| match m.strip_prefix("answer.").and_then(|q| book.question(q)) {
             Some(q) => q.text(ctx.t.lang).to_string(),
-            None => m.clone(),
+            None => label_or(&ctx.t, &format!("assessment.fact_{m}"), m),
         })
         .collect();
     let decision = p.decisions.get(&wid).cloned();
