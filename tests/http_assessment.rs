@@ -118,6 +118,30 @@ async fn dashboard_shows_chart_counts_risks_and_links_to_reasons() {
 }
 
 #[tokio::test]
+async fn an_inventory_edit_is_scored_when_the_dashboard_opens() {
+    let app = TestApp::new();
+    let (e, _, ids) = anycompany(&app);
+    app.db
+        .with_conn(|c| {
+            // The last scoring was a while ago; then an edit made elsewhere.
+            c.execute("UPDATE assessments SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute')", [])?;
+            c.execute(
+                "UPDATE workloads SET powered_off = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
+                [ids[1]],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    assert!(app.db.with_conn(|c| db::assessment::is_stale(c, e)).unwrap());
+    assert_eq!(app.get(&format!("/engagements/{e}/assessment")).await.status, StatusCode::OK);
+    assert!(!app.db.with_conn(|c| db::assessment::is_stale(c, e)).unwrap());
+    let page = app.get(&format!("/engagements/{e}/assessment/workloads/{}", ids[1])).await.text();
+    assert!(page.contains("powered off in the inventory"), "re-scored with the edit");
+    let effective = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
+    assert_eq!(effective[&ids[1]], Strategy::Replatform, "a powered-off server still used is not retired by that alone");
+}
+
+#[tokio::test]
 async fn workload_page_shows_scores_reasons_and_risks() {
     let app = TestApp::new();
     let (e, _, ids) = anycompany(&app);

@@ -210,6 +210,16 @@ pub fn rescore_engagement(conn: &Connection, engagement_id: i64) -> Result<Resco
     })
 }
 
+/// True when a workload was never scored or changed after its last scoring
+/// (an edit that did not go through `rescore_engagement`).
+pub fn is_stale(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
+    Ok(conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM workloads w LEFT JOIN assessments a ON a.workload_id = w.id
+         WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR w.updated_at > a.updated_at))",
+    )?
+    .query_row([engagement_id], |r| r.get(0))?)
+}
+
 /// The stored assessments of the engagement, by workload id.
 pub fn stored(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, Assessment>, AppError> {
     let mut stmt = conn.prepare_cached("SELECT workload_id, detail FROM assessments WHERE engagement_id = ?1")?;

@@ -259,16 +259,15 @@ struct Portfolio {
 }
 
 impl Portfolio {
-    /// Loads the portfolio; workloads never scored (imported before the
-    /// scoring ran, say) are scored now so that no page is stale.
+    /// Loads the portfolio; workloads never scored, or edited since, are
+    /// scored now so that no page is stale.
     fn load(conn: &rusqlite::Connection, id: i64) -> Result<Portfolio, AppError> {
         let engagement = db::engagements::get(conn, id)?;
-        let items = db::assessment::items(conn, id)?;
-        let mut assessments = db::assessment::stored(conn, id)?;
-        if items.iter().any(|(w, _)| !assessments.contains_key(&w.id)) {
+        if db::assessment::is_stale(conn, id)? {
             db::assessment::rescore_engagement(conn, id)?;
-            assessments = db::assessment::stored(conn, id)?;
         }
+        let items = db::assessment::items(conn, id)?;
+        let assessments = db::assessment::stored(conn, id)?;
         Ok(Portfolio {
             engagement,
             items,
