@@ -286,3 +286,60 @@ pub fn unanswered(book: &AnswerBook, kind: SubjectKind, ids: &[i64]) -> usize {
         rulebook().questions.iter().filter(|q| q.evidence).map(|q| q.id.as_str()).collect();
     ids.iter().map(|id| questions.iter().filter(|q| book.get(kind, *id, q).is_none()).count()).sum()
 }
+
+/// The whole assessment of an engagement as JSON (the read API and the JSON
+/// export): per workload its assessment (scores, marks, reasons, risks,
+/// confidence), decision, own answers and effective strategy; per
+/// application its roll-up and answers; the preference profile. Re-scores
+/// first when the stored results are stale.
+pub fn assessment_json(conn: &Connection, engagement_id: i64) -> Result<serde_json::Value, AppError> {
+    engagements::get(conn, engagement_id)?;
+    if is_stale(conn, engagement_id)? {
+        rescore_engagement(conn, engagement_id)?;
+    }
+    let items = items(conn, engagement_id)?;
+    let stored = stored(conn, engagement_id)?;
+    let decisions = crate::db::decisions::list(conn, engagement_id)?;
+    let answers = answers(conn, engagement_id)?;
+    let book = rulebook();
+    let answers_of = |kind: SubjectKind, id: i64| -> serde_json::Map<String, serde_json::Value> {
+        book.questions.iter().filter_map(|q| answers.get(kind, id, &q.id).map(|v| (q.id.clone(), json!(v)))).collect()
+    };
+    let workloads: Vec<serde_json::Value> = items
+        .iter()
+        .map(|(w, app)| {
+            let assessment = stored.get(&w.id);
+            let decision = decisions.get(&w.id);
+            json!({
+                "id": w.id,
+                "name": w.name,
+                "application": w.application,
+                "application_id": app,
+                "environment": w.environment,
+                "assessment": assessment,
+                "decision": decision,
+                "effective_strategy": decision.map(|d| d.decision.strategy).or(assessment.map(|a| a.recommended)),
+                "answers": answers_of(SubjectKind::Workload, w.id),
+            })
+        })
+        .collect();
+    let applications: Vec<serde_json::Value> = workloads::applications(conn, engagement_id)?
+        .iter()
+        .map(|a| {
+            let list: Vec<&Assessment> =
+                items.iter().filter(|(_, app)| *app == Some(a.id)).filter_map(|(w, _)| stored.get(&w.id)).collect();
+            json!({
+                "id": a.id,
+                "name": a.name,
+                "rollup": if list.is_empty() { None } else { Some(crate::scoring::roll_up(&list)) },
+                "answers": answers_of(SubjectKind::Application, a.id),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "engagement_id": engagement_id,
+        "profile": profile(conn, engagement_id)?,
+        "workloads": workloads,
+        "applications": applications,
+    }))
+}

@@ -874,48 +874,5 @@ async fn save_workload_answers(
 // JSON API
 
 async fn api(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<serde_json::Value>, AppError> {
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
-    let book = rulebook();
-    let answers_of = |kind: SubjectKind, sid: i64| -> serde_json::Map<String, serde_json::Value> {
-        book.questions
-            .iter()
-            .filter_map(|q| p.answers.get(kind, sid, &q.id).map(|v| (q.id.clone(), serde_json::json!(v))))
-            .collect()
-    };
-    let workloads: Vec<serde_json::Value> = p
-        .items
-        .iter()
-        .map(|(w, app)| {
-            serde_json::json!({
-                "id": w.id,
-                "name": w.name,
-                "application": w.application,
-                "application_id": app,
-                "environment": w.environment,
-                "assessment": p.assessments.get(&w.id),
-                "decision": p.decisions.get(&w.id),
-                "effective_strategy": p.decisions.get(&w.id).map(|d| d.decision.strategy)
-                    .or(p.assessments.get(&w.id).map(|a| a.recommended)),
-                "answers": answers_of(SubjectKind::Workload, w.id),
-            })
-        })
-        .collect();
-    let applications: Vec<serde_json::Value> = p
-        .applications
-        .iter()
-        .map(|a| {
-            serde_json::json!({
-                "id": a.id,
-                "name": a.name,
-                "rollup": p.rollup(a.id),
-                "answers": answers_of(SubjectKind::Application, a.id),
-            })
-        })
-        .collect();
-    Ok(Json(serde_json::json!({
-        "engagement_id": id,
-        "profile": p.profile,
-        "workloads": workloads,
-        "applications": applications,
-    })))
+    Ok(Json(st.db.call(move |c| db::assessment::assessment_json(c, id)).await?))
 }
