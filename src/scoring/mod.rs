@@ -294,12 +294,16 @@ fn eval(c: &Condition, facts: &[Value]) -> bool {
     }
 }
 
-fn render(pieces: &[Piece], facts: &[Value], lang: Lang) -> String {
+fn render(book: &RuleBook, pieces: &[Piece], facts: &[Value], lang: Lang) -> String {
     let mut out = String::new();
     for p in pieces {
         match p {
             Piece::Text(t) => out.push_str(t),
-            Piece::Fact(i) => out.push_str(&facts[*i].display(lang)),
+            Piece::Fact(i) => match (&facts[*i], i.checked_sub(book.first_answer).map(|q| &book.questions[q])) {
+                // A choice answer reads as its label ("low" → "낮음").
+                (Value::Text(_, low), Some(q)) => out.push_str(q.option_label(low, lang)),
+                (v, _) => out.push_str(&v.display(lang)),
+            },
         }
     }
     out
@@ -330,8 +334,8 @@ pub fn score_workload(book: &RuleBook, it: &Item, answers: &AnswerBook, profile:
         if !rule.when.iter().all(|c| eval(c, &facts)) {
             continue;
         }
-        let en = render(&rule.en, &facts, Lang::En);
-        let ko = render(&rule.ko, &facts, Lang::Ko);
+        let en = render(book, &rule.en, &facts, Lang::En);
+        let ko = render(book, &rule.ko, &facts, Lang::Ko);
         match &rule.kind {
             Kind::Gate { force, block } => {
                 if forced.is_none() {

@@ -71,6 +71,11 @@ pub struct Question {
     pub kind: QuestionKind,
     #[serde(default)]
     pub options: Vec<String>,
+    /// How each option reads inside a sentence (same order as `options`).
+    #[serde(default)]
+    pub labels_en: Vec<String>,
+    #[serde(default)]
+    pub labels_ko: Vec<String>,
     /// False for notes that never count towards confidence.
     #[serde(default = "yes")]
     pub evidence: bool,
@@ -88,6 +93,15 @@ impl Question {
             crate::i18n::Lang::En => &self.en,
             crate::i18n::Lang::Ko => &self.ko,
         }
+    }
+
+    /// How a choice answer reads in `lang` (the option itself without a label).
+    pub fn option_label<'a>(&'a self, option: &'a str, lang: crate::i18n::Lang) -> &'a str {
+        let labels = match lang {
+            crate::i18n::Lang::En => &self.labels_en,
+            crate::i18n::Lang::Ko => &self.labels_ko,
+        };
+        self.options.iter().position(|o| o == option).and_then(|i| labels.get(i)).map_or(option, String::as_str)
     }
 }
 
@@ -301,6 +315,11 @@ impl RuleBook {
             }
             if q.kind == QuestionKind::Choice && q.options.is_empty() {
                 return Err(format!("question \"{}\" is a choice without options", q.id));
+            }
+            for labels in [&q.labels_en, &q.labels_ko] {
+                if !labels.is_empty() && labels.len() != q.options.len() {
+                    return Err(format!("question \"{}\": give one label per option", q.id));
+                }
             }
             facts.push(format!("answer.{}", q.id));
         }

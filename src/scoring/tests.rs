@@ -333,3 +333,12 @@ fn every_rule_in_the_book_fires_somewhere() {
         .collect();
     assert!(never.is_empty(), "rules no case fires: {never:?}");
 }
+
+#[test]
+fn choice_answers_read_as_their_labels_in_sentences() {
+    let a = one(linux_server("app"), &[("usage_level", "low"), ("must_stay_on_prem", "yes"), ("must_stay_reason", "hardware")]);
+    assert!(a.reasons_line(Lang::Ko).contains("하드웨어 종속성"), "{}", a.reasons_line(Lang::Ko));
+    assert!(a.reasons_line(Lang::En).contains("reason: hardware dependency"));
+    let low = one(linux_server("app"), &[("usage_level", "low")]);
+    assert!(low.reasons_line(Lang::Ko).contains("'낮음'"), "{}", low.reasons_line(Lang::Ko));
+}

@@ -189,9 +189,7 @@ fn question_views(tr: &crate::i18n::Tr, answer: impl Fn(&str) -> Option<String>,
                     ("yes".to_string(), tr.t("assessment.yes").to_string()),
                     ("no".to_string(), tr.t("assessment.no").to_string()),
                 ],
-                QuestionKind::Choice => {
-                    q.options.iter().map(|o| (o.clone(), option_label(tr, o))).collect()
-                }
+                QuestionKind::Choice => q.options.iter().map(|o| (o.clone(), q.option_label(o, tr.lang).to_string())).collect(),
                 _ => Vec::new(),
             };
             let normal = |raw: Option<String>| {
@@ -213,11 +211,6 @@ fn question_views(tr: &crate::i18n::Tr, answer: impl Fn(&str) -> Option<String>,
             }
         })
         .collect()
-}
-
-/// The label of a choice answer ("regulation" → "규제 또는 컴플라이언스").
-fn option_label(tr: &crate::i18n::Tr, value: &str) -> String {
-    label_or(tr, &format!("assessment.option_{value}"), value)
 }
 
 /// The message for `key`, or `fallback` when the catalogue has none.
