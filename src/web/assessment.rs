@@ -189,7 +189,7 @@ fn question_views(tr: &crate::i18n::Tr, answer: impl Fn(&str) -> Option<String>,
                     ("yes".to_string(), tr.t("assessment.yes").to_string()),
                     ("no".to_string(), tr.t("assessment.no").to_string()),
                 ],
-                QuestionKind::Choice => q.options.iter().map(|o| (o.clone(), q.option_label(o, tr.lang).to_string())).collect(),
+                QuestionKind::Choice => q.options.iter().map(|o| (o.clone(), capitalised(q.option_label(o, tr.lang)))).collect(),
                 _ => Vec::new(),
             };
             let normal = |raw: Option<String>| {
@@ -211,6 +211,13 @@ fn question_views(tr: &crate::i18n::Tr, answer: impl Fn(&str) -> Option<String>,
             }
         })
         .collect()
+}
+
+/// "latency to local equipment" → "Latency to local equipment" (labels
+/// are lower-case for use inside sentences).
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The message for `key`, or `fallback` when the catalogue has none.
