@@ -1,9 +1,11 @@
 //! SQLite storage: opening, migrations, a small connection pool, and one
 //! repository module per domain concept. SQL lives here and nowhere else.
 
+
 pub mod accounts;
 pub mod applications;
 pub mod architecture;
+pub mod assessment;
 pub mod decisions;
 pub mod dependencies;
 pub mod engagements;

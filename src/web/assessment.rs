@@ -1,9 +1,878 @@
-//! Pages under /engagements/{id}/assessment.
+//! The assessment pages under /engagements/{id}/assessment: the portfolio
+//! dashboard with the preference profile, the questionnaire (per
+//! application and in bulk), the reasons of one workload with its decision
+//! form, and the JSON read API.
 
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{Html, IntoResponse, Json, Response};
+use axum::routing::{get, post};
 use axum::Router;
+use serde::Deserialize;
 
-use super::AppState;
+use super::engagements::LOCAL_ACTOR;
+use super::{AppState, PageCtx, redirect, render};
+use crate::db;
+use crate::db::assessment::{Move, Rescore};
+use crate::db::decisions::StoredDecision;
+use crate::error::AppError;
+use crate::inventory::{Application, Engagement, Workload};
+use crate::scoring::decision::{DecisionInput, EFFORTS};
+use crate::scoring::rules::QuestionKind;
+use crate::scoring::{AnswerBook, Assessment, Hosting, Mark, Profile, Rollup, Severity, SubjectKind, roll_up, rulebook};
+use crate::strategy::Strategy;
 
 pub fn router() -> Router<AppState> {
+    // Load and check the rule book when the app is built, not on first use.
+    let _ = rulebook();
     Router::new()
+        .route("/engagements/{id}/assessment", get(dashboard))
+        .route("/engagements/{id}/assessment/profile", post(save_profile))
+        .route("/engagements/{id}/assessment/questionnaire", get(questionnaire).post(save_bulk_answers))
+        .route("/engagements/{id}/assessment/applications/{app}", get(application_page).post(save_application_answers))
+        .route("/engagements/{id}/assessment/applications/{app}/decision", post(decide_application))
+        .route("/engagements/{id}/assessment/workloads/{wid}", get(workload_page))
+        .route("/engagements/{id}/assessment/workloads/{wid}/answers", post(save_workload_answers))
+        .route("/engagements/{id}/assessment/workloads/{wid}/decision", post(decide_workload))
+        .route("/engagements/{id}/assessment/workloads/{wid}/decision/clear", post(clear_decision))
+        .route("/api/engagements/{id}/assessment", get(api))
+}
+
+// ---------------------------------------------------------------------------
+// What the pages show
+
+/// Strategy colours, the same as the `.badge` classes of static/app.css
+/// (inline here so the SVG also renders outside the page, e.g. in the PDF).
+pub fn strategy_colour(s: Strategy) -> &'static str {
+    match s {
+        Strategy::Rehost => "#4c78a8",
+        Strategy::Replatform => "#2f9e6f",
+        Strategy::Refactor => "#8e5cc2",
+        Strategy::Retire => "#8a8f98",
+        Strategy::Retain => "#c98a1b",
+        Strategy::Repurchase => "#d1495b",
+    }
+}
+
+pub struct ChartBar {
+    pub x: i64,
+    pub y: i64,
+    pub width: i64,
+    pub height: i64,
+    pub colour: &'static str,
+    pub opacity: &'static str,
+    pub count: usize,
+    pub title: String,
+}
+
+pub struct ChartLabel {
+    pub x: i64,
+    pub text: String,
+}
+
+/// Recommended vs decided counts per strategy as a bar chart.
+#[derive(Template)]
+#[template(path = "assessment_chart.svg")]
+pub struct ChartSvg {
+    pub title: String,
+    pub width: i64,
+    pub height: i64,
+    pub baseline: i64,
+    pub bars: Vec<ChartBar>,
+    pub labels: Vec<ChartLabel>,
+    pub legend_recommended: String,
+    pub legend_decided: String,
+}
+
+impl ChartSvg {
+    /// `counts`: (strategy, recommended, decided) in `Strategy::ALL` order.
+    pub fn new(tr: &crate::i18n::Tr, counts: &[(Strategy, usize, usize)]) -> ChartSvg {
+        const GROUP: i64 = 100;
+        const BAR: i64 = 34;
+        const TOP: i64 = 36;
+        const BASE: i64 = 210;
+        let max = counts.iter().map(|(_, r, d)| (*r).max(*d)).max().unwrap_or(0).max(1) as i64;
+        let mut bars = Vec::new();
+        let mut labels = Vec::new();
+        for (i, (s, rec, dec)) in counts.iter().enumerate() {
+            let x0 = 20 + i as i64 * GROUP;
+            for (offset, count, opacity, what) in
+                [(8, *rec, "0.45", tr.t("assessment.recommended")), (8 + BAR + 4, *dec, "1", tr.t("assessment.decided"))]
+            {
+                let height = (count as i64 * (BASE - TOP)) / max;
+                bars.push(ChartBar {
+                    x: x0 + offset,
+                    y: BASE - height,
+                    width: BAR,
+                    height,
+                    colour: strategy_colour(*s),
+                    opacity,
+                    count,
+                    title: format!("{} · {what}: {count}", s.label(tr.lang)),
+                });
+            }
+            labels.push(ChartLabel { x: x0 + GROUP / 2 - 8, text: s.label(tr.lang).to_string() });
+        }
+        ChartSvg {
+            title: tr.t("assessment.chart_title").to_string(),
+            width: 20 + 6 * GROUP,
+            height: BASE + 30,
+            baseline: BASE,
+            bars,
+            labels,
+            legend_recommended: tr.t("assessment.recommended").to_string(),
+            legend_decided: tr.t("assessment.decided").to_string(),
+        }
+    }
+}
+
+/// One row of the portfolio table.
+pub struct Row {
+    pub id: i64,
+    pub name: String,
+    pub application: String,
+    pub application_id: Option<i64>,
+    pub environment: String,
+    pub recommended: Option<Strategy>,
+    pub decided: Option<Strategy>,
+    pub confidence: f64,
+    pub top_risk: Option<Severity>,
+    pub risk_label: String,
+    pub summary: String,
+}
+
+impl Row {
+    pub fn effective(&self) -> Option<Strategy> {
+        self.decided.or(self.recommended)
+    }
+    pub fn confidence_pct(&self) -> i64 {
+        (self.confidence * 100.0).round() as i64
+    }
+    pub fn confidence_band(&self) -> &'static str {
+        confidence_band(self.confidence)
+    }
+}
+
+fn confidence_band(c: f64) -> &'static str {
+    if c >= 0.8 {
+        "high"
+    } else if c >= 0.5 {
+        "medium"
+    } else {
+        "low"
+    }
+}
+
+/// A question as a form shows it.
+pub struct QuestionView {
+    pub id: String,
+    pub text: String,
+    pub kind: &'static str,
+    /// (value, label) of the radio buttons / options.
+    pub options: Vec<(String, String)>,
+    /// The current answer (normalised), empty when unknown.
+    pub value: String,
+    /// What the workload inherits from its application (workload page).
+    pub inherited: String,
+    pub evidence: bool,
+}
+
+fn question_views(tr: &crate::i18n::Tr, answer: impl Fn(&str) -> Option<String>, inherited: impl Fn(&str) -> Option<String>) -> Vec<QuestionView> {
+    rulebook()
+        .questions
+        .iter()
+        .map(|q| {
+            let options = match q.kind {
+                QuestionKind::YesNo => vec![
+                    ("yes".to_string(), tr.t("assessment.yes").to_string()),
+                    ("no".to_string(), tr.t("assessment.no").to_string()),
+                ],
+                QuestionKind::Choice => q.options.iter().map(|o| (o.clone(), capitalised(q.option_label(o, tr.lang)))).collect(),
+                _ => Vec::new(),
+            };
+            let normal = |raw: Option<String>| {
+                raw.map(|r| db::assessment::check_answer(&q.id, &r).unwrap_or(r)).unwrap_or_default()
+            };
+            QuestionView {
+                id: q.id.clone(),
+                text: q.text(tr.lang).to_string(),
+                kind: match q.kind {
+                    QuestionKind::YesNo => "yes_no",
+                    QuestionKind::Choice => "choice",
+                    QuestionKind::Number => "number",
+                    QuestionKind::Text => "text",
+                },
+                options,
+                value: normal(answer(&q.id)),
+                inherited: normal(inherited(&q.id)),
+                evidence: q.evidence,
+            }
+        })
+        .collect()
+}
+
+/// "latency to local equipment" → "Latency to local equipment" (labels
+/// are lower-case for use inside sentences).
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The message for `key`, or `fallback` when the catalogue has none.
+fn label_or(tr: &crate::i18n::Tr, key: &str, fallback: &str) -> String {
+    let label = tr.t(key);
+    if label == key { fallback.to_string() } else { label.to_string() }
+}
+
+fn hosting_options(tr: &crate::i18n::Tr) -> Vec<(String, String)> {
+    Hosting::ALL.iter().map(|h| (h.code().to_string(), tr.t(&format!("assessment.hosting_{}", h.code())).to_string())).collect()
+}
+
+/// "3 workloads moved from Rehost to Replatform".
+fn describe_moves(tr: &crate::i18n::Tr, moves: &[Move]) -> Vec<String> {
+    moves
+        .iter()
+        .map(|m| match m.from {
+            Some(from) => tr.fmt(
+                "assessment.moved",
+                &[("n", &m.count), ("from", &from.label(tr.lang)), ("to", &m.to.label(tr.lang))],
+            ),
+            None => tr.fmt("assessment.newly_scored", &[("n", &m.count), ("to", &m.to.label(tr.lang))]),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Loading
+
+/// Everything the assessment pages read about an engagement.
+struct Portfolio {
+    engagement: Engagement,
+    items: Vec<(Workload, Option<i64>)>,
+    assessments: HashMap<i64, Assessment>,
+    decisions: HashMap<i64, StoredDecision>,
+    answers: AnswerBook,
+    applications: Vec<Application>,
+    profile: Profile,
+}
+
+impl Portfolio {
+    /// Loads the portfolio; workloads never scored, or edited since, are
+    /// scored now so that no page is stale.
+    fn load(conn: &rusqlite::Connection, id: i64) -> Result<Portfolio, AppError> {
+        let engagement = db::engagements::get(conn, id)?;
+        if db::assessment::is_stale(conn, id)? {
+            db::assessment::rescore_engagement(conn, id)?;
+        }
+        let items = db::assessment::items(conn, id)?;
+        let assessments = db::assessment::stored(conn, id)?;
+        Ok(Portfolio {
+            engagement,
+            items,
+            assessments,
+            decisions: db::decisions::list(conn, id)?,
+            answers: db::assessment::answers(conn, id)?,
+            applications: db::workloads::applications(conn, id)?,
+            profile: db::assessment::profile(conn, id)?,
+        })
+    }
+
+    fn row(&self, w: &Workload, app: Option<i64>, tr: &crate::i18n::Tr) -> Row {
+        let lang = tr.lang;
+        let a = self.assessments.get(&w.id);
+        let top_risk = a.and_then(|a| a.risks.iter().map(|r| r.severity).min());
+        Row {
+            risk_label: top_risk.map(|s| tr.t(&format!("assessment.severity_{}", s.code())).to_string()).unwrap_or_default(),
+            id: w.id,
+            name: w.name.clone(),
+            application: w.application.clone(),
+            application_id: app,
+            environment: w.environment.clone(),
+            recommended: a.map(|a| a.recommended),
+            decided: self.decisions.get(&w.id).map(|d| d.decision.strategy),
+            confidence: a.map_or(0.0, |a| a.confidence),
+            top_risk,
+            summary: a
+                .and_then(|a| a.reasons.iter().find(|r| r.gate.is_some() || r.points.contains_key(&a.recommended)))
+                .map(|r| r.text(lang).to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn rollup(&self, app: i64) -> Option<Rollup> {
+        let list: Vec<&Assessment> = self
+            .items
+            .iter()
+            .filter(|(_, a)| *a == Some(app))
+            .filter_map(|(w, _)| self.assessments.get(&w.id))
+            .collect();
+        if list.is_empty() { None } else { Some(roll_up(&list)) }
+    }
+
+    fn application(&self, app: i64) -> Result<&Application, AppError> {
+        self.applications.iter().find(|a| a.id == app).ok_or_else(|| AppError::NotFound(format!("application {app}")))
+    }
+
+    /// Evidence questions unanswered for an application (out of how many).
+    fn progress(&self, app: i64) -> (usize, usize) {
+        let total = rulebook().questions.iter().filter(|q| q.evidence).count();
+        (total - db::assessment::unanswered(&self.answers, SubjectKind::Application, &[app]), total)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Dashboard
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct Filter {
+    #[serde(default)]
+    pub strategy: String,
+    #[serde(default)]
+    pub application: String,
+    #[serde(default)]
+    pub environment: String,
+    #[serde(default)]
+    pub confidence: String,
+}
+
+impl Filter {
+    fn keeps(&self, r: &Row) -> bool {
+        (self.strategy.is_empty() || r.effective().is_some_and(|s| s.code() == self.strategy))
+            && (self.application.is_empty()
+                || r.application_id.map(|a| a.to_string()).unwrap_or_else(|| "none".into()) == self.application)
+            && (self.environment.is_empty() || r.environment == self.environment)
+            && (self.confidence.is_empty() || r.confidence_band() == self.confidence)
+    }
+}
+
+pub struct GoalView {
+    pub key: &'static str,
+    pub label: String,
+    pub value: u8,
+}
+
+pub struct SelectView {
+    pub key: &'static str,
+    pub label: String,
+    pub value: String,
+    pub options: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "assessment.html")]
+struct DashboardPage {
+    ctx: PageCtx,
+    engagement: Engagement,
+    chart: String,
+    counts: Vec<(Strategy, usize, usize)>,
+    rows: Vec<Row>,
+    total: usize,
+    open_questions: usize,
+    unassigned: usize,
+    low_confidence: usize,
+    risks: Vec<(Severity, usize, String)>,
+    in_applications: String,
+    showing: String,
+    bands: Vec<(&'static str, String)>,
+    filter: Filter,
+    applications: Vec<Application>,
+    environments: Vec<String>,
+    goals: Vec<GoalView>,
+    hosting: Vec<SelectView>,
+    changes: Vec<String>,
+    error: Option<String>,
+}
+
+fn dashboard_page(ctx: PageCtx, p: Portfolio, filter: Filter, changes: Vec<String>, error: Option<String>) -> DashboardPage {
+    let tr = ctx.t;
+    let all: Vec<Row> = p.items.iter().map(|(w, a)| p.row(w, *a, &tr)).collect();
+    let counts: Vec<(Strategy, usize, usize)> = Strategy::ALL
+        .iter()
+        .map(|s| {
+            (*s, all.iter().filter(|r| r.recommended == Some(*s)).count(), all.iter().filter(|r| r.decided == Some(*s)).count())
+        })
+        .collect();
+    let mut risks: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
+    for a in p.assessments.values() {
+        for r in &a.risks {
+            *risks.entry(r.severity).or_default() += 1;
+        }
+    }
+    let app_ids: Vec<i64> = p.applications.iter().map(|a| a.id).collect();
+    let open_questions = db::assessment::unanswered(&p.answers, SubjectKind::Application, &app_ids);
+    let apps_with_open_questions = app_ids.iter().filter(|a| p.progress(**a).0 < p.progress(**a).1).count();
+    let mut environments: Vec<String> =
+        p.items.iter().map(|(w, _)| w.environment.clone()).filter(|e| !e.is_empty()).collect();
+    environments.sort();
+    environments.dedup();
+    let goals = [("speed", p.profile.speed), ("managed", p.profile.managed), ("modernise", p.profile.modernise), ("licence", p.profile.licence)]
+        .into_iter()
+        .map(|(key, value)| GoalView { key, label: tr.t(&format!("assessment.goal_{key}")).to_string(), value })
+        .collect();
+    let hosting = [("app_hosting", p.profile.app_hosting), ("db_hosting", p.profile.db_hosting)]
+        .into_iter()
+        .map(|(key, value)| SelectView {
+            key,
+            label: tr.t(&format!("assessment.{key}")).to_string(),
+            value: value.code().to_string(),
+            options: hosting_options(&tr),
+        })
+        .collect();
+    let chart = ChartSvg::new(&tr, &counts).render().unwrap_or_default();
+    let total = all.len();
+    let rows_low_confidence = all.iter().filter(|r| r.confidence < 0.5).count();
+    let rows: Vec<Row> = all.into_iter().filter(|r| filter.keeps(r)).collect();
+    DashboardPage {
+        in_applications: tr.fmt("assessment.in_applications", &[("n", &apps_with_open_questions)]),
+        showing: tr.fmt("assessment.showing", &[("n", &rows.len()), ("total", &total)]),
+        bands: ["high", "medium", "low"].iter().map(|b| (*b, tr.t(&format!("assessment.confidence_{b}")).to_string())).collect(),
+        total,
+        unassigned: p.items.iter().filter(|(_, a)| a.is_none()).count(),
+        low_confidence: rows_low_confidence,
+        rows,
+        ctx,
+        engagement: p.engagement,
+        chart,
+        counts,
+        open_questions,
+        risks: risks.into_iter().map(|(s, n)| (s, n, tr.t(&format!("assessment.risk_{}", s.code())).to_string())).collect(),
+        filter,
+        applications: p.applications,
+        environments,
+        goals,
+        hosting,
+        changes,
+        error,
+    }
+}
+
+async fn dashboard(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(filter): Query<Filter>,
+) -> Result<Html<String>, AppError> {
+    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    render(&dashboard_page(ctx, p, filter, Vec::new(), None))
+}
+
+#[derive(Debug, Deserialize)]
+struct ProfileForm {
+    #[serde(default)]
+    speed: String,
+    #[serde(default)]
+    managed: String,
+    #[serde(default)]
+    modernise: String,
+    #[serde(default)]
+    licence: String,
+    #[serde(default)]
+    app_hosting: String,
+    #[serde(default)]
+    db_hosting: String,
+}
+
+impl ProfileForm {
+    fn profile(&self) -> Result<Profile, AppError> {
+        let importance = |name: &str, v: &str| {
+            v.trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|n| (1..=5).contains(n))
+                .ok_or_else(|| AppError::Invalid(format!("{name}: choose an importance from 1 to 5")))
+        };
+        let hosting = |name: &str, v: &str| {
+            Hosting::parse(v).ok_or_else(|| AppError::Invalid(format!("{name}: choose managed, self-managed or no preference")))
+        };
+        Ok(Profile {
+            speed: importance("speed of migration", &self.speed)?,
+            managed: importance("less operational overhead", &self.managed)?,
+            modernise: importance("modernisation", &self.modernise)?,
+            licence: importance("licence-cost reduction", &self.licence)?,
+            app_hosting: hosting("applications", &self.app_hosting)?,
+            db_hosting: hosting("databases", &self.db_hosting)?,
+        })
+    }
+}
+
+/// Saves the profile, re-scores and shows the dashboard with what moved
+/// (htmx swaps the portfolio part in place).
+async fn save_profile(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<ProfileForm>,
+) -> Result<Response, AppError> {
+    let outcome = match form.profile() {
+        Ok(profile) => st.db.call(move |c| db::assessment::set_profile(c, id, &profile, LOCAL_ACTOR)).await,
+        Err(e) => Err(e),
+    };
+    let (changes, error) = match outcome {
+        Ok(rescore) => {
+            let mut lines = describe_moves(&ctx.t, &rescore.moves);
+            if lines.is_empty() {
+                lines.push(ctx.t.t("assessment.nothing_moved").to_string());
+            }
+            (lines, None)
+        }
+        Err(e @ AppError::Invalid(_)) => (Vec::new(), Some(e.public_message())),
+        Err(e) => return Err(e),
+    };
+    let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    Ok((status, render(&dashboard_page(ctx, p, Filter::default(), changes, error))?).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Questionnaire
+
+pub struct AppProgress {
+    pub id: i64,
+    pub name: String,
+    pub answered: usize,
+    pub total: usize,
+    pub workloads: usize,
+    pub recommended: Option<Strategy>,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_questionnaire.html")]
+struct QuestionnairePage {
+    ctx: PageCtx,
+    engagement: Engagement,
+    apps: Vec<AppProgress>,
+    workloads: Vec<Row>,
+    questions: Vec<QuestionView>,
+    answered: usize,
+    total: usize,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+fn questionnaire_page(ctx: PageCtx, p: Portfolio, message: Option<String>, error: Option<String>) -> QuestionnairePage {
+    let apps: Vec<AppProgress> = p
+        .applications
+        .iter()
+        .map(|a| {
+            let (answered, total) = p.progress(a.id);
+            AppProgress {
+                id: a.id,
+                name: a.name.clone(),
+                answered,
+                total,
+                workloads: p.items.iter().filter(|(_, app)| *app == Some(a.id)).count(),
+                recommended: p.rollup(a.id).and_then(|r| r.recommended),
+            }
+        })
+        .collect();
+    let questions = question_views(&ctx.t, |_| None, |_| None);
+    let workloads = p.items.iter().map(|(w, a)| p.row(w, *a, &ctx.t)).collect();
+    QuestionnairePage {
+        workloads,
+        answered: apps.iter().map(|a| a.answered).sum(),
+        total: apps.iter().map(|a| a.total).sum(),
+        ctx,
+        engagement: p.engagement,
+        apps,
+        questions,
+        message,
+        error,
+    }
+}
+
+async fn questionnaire(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    render(&questionnaire_page(ctx, p, None, None))
+}
+
+/// Reads the answer fields of a form (`q.<question>`). In bulk mode an
+/// empty field leaves the answer alone; otherwise it clears it.
+fn answer_fields(fields: &[(String, String)], bulk: bool) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("q.").map(|q| (q.to_string(), v.clone())))
+        .filter(|(_, v)| !(bulk && v.trim().is_empty()))
+        .collect()
+}
+
+fn ids_field(fields: &[(String, String)], name: &str) -> Result<Vec<i64>, AppError> {
+    fields
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().parse::<i64>().map_err(|_| AppError::Invalid(format!("\"{v}\" is not an id"))))
+        .collect()
+}
+
+fn saved_message(tr: &crate::i18n::Tr, rescore: &Rescore) -> String {
+    let mut lines = vec![tr.t("assessment.saved_rescored").to_string()];
+    lines.extend(describe_moves(tr, &rescore.moves));
+    lines.join(" ")
+}
+
+/// Sets the same answers for every selected application.
+async fn save_bulk_answers(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let subjects = ids_field(&fields, "ids").and_then(|apps| {
+        let workloads = ids_field(&fields, "wids")?;
+        Ok(apps
+            .into_iter()
+            .map(|a| (SubjectKind::Application, a))
+            .chain(workloads.into_iter().map(|w| (SubjectKind::Workload, w)))
+            .collect::<Vec<_>>())
+    });
+    let outcome = match subjects {
+        Ok(subjects) => {
+            let values = answer_fields(&fields, true);
+            st.db.call(move |c| db::assessment::set_answers(c, id, &subjects, &values, LOCAL_ACTOR)).await
+        }
+        Err(e) => Err(e),
+    };
+    let (message, error) = match outcome {
+        Ok(r) => (Some(saved_message(&ctx.t, &r)), None),
+        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => (None, Some(e.public_message())),
+        Err(e) => return Err(e),
+    };
+    let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    Ok((status, render(&questionnaire_page(ctx, p, message, error))?).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "assessment_application.html")]
+struct ApplicationPage {
+    ctx: PageCtx,
+    engagement: Engagement,
+    application: Application,
+    questions: Vec<QuestionView>,
+    answered: usize,
+    total: usize,
+    rows: Vec<Row>,
+    rollup: Option<Rollup>,
+    efforts: &'static [&'static str],
+    strategies: [Strategy; 6],
+    message: Option<String>,
+    error: Option<String>,
+}
+
+fn application_view(ctx: PageCtx, p: Portfolio, app: i64, message: Option<String>, error: Option<String>) -> Result<ApplicationPage, AppError> {
+    let application = p.application(app)?.clone();
+    let questions = question_views(&ctx.t, |q| p.answers.get(SubjectKind::Application, app, q).map(str::to_string), |_| None);
+    let (answered, total) = p.progress(app);
+    let rows = p.items.iter().filter(|(_, a)| *a == Some(app)).map(|(w, a)| p.row(w, *a, &ctx.t)).collect();
+    Ok(ApplicationPage {
+        rollup: p.rollup(app),
+        ctx,
+        engagement: p.engagement,
+        application,
+        questions,
+        answered,
+        total,
+        rows,
+        efforts: EFFORTS,
+        strategies: Strategy::ALL,
+        message,
+        error,
+    })
+}
+
+async fn application_page(State(st): State<AppState>, ctx: PageCtx, Path((id, app)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
+    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    render(&application_view(ctx, p, app, None, None)?)
+}
+
+async fn save_application_answers(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, app)): Path<(i64, i64)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let values = answer_fields(&fields, false);
+    let outcome =
+        st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Application, app)], &values, LOCAL_ACTOR)).await;
+    respond_application(st, ctx, id, app, outcome.map(|r| Some(r))).await
+}
+
+/// Re-renders the application page with the outcome of a change.
+async fn respond_application(
+    st: AppState,
+    ctx: PageCtx,
+    id: i64,
+    app: i64,
+    outcome: Result<Option<Rescore>, AppError>,
+) -> Result<Response, AppError> {
+    let (message, error) = match outcome {
+        Ok(Some(r)) => (Some(saved_message(&ctx.t, &r)), None),
+        Ok(None) => (Some(ctx.t.t("assessment.decision_saved").to_string()), None),
+        Err(e @ AppError::Invalid(_)) => (None, Some(e.public_message())),
+        Err(e) => return Err(e),
+    };
+    let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    Ok((status, render(&application_view(ctx, p, app, message, error)?)).into_response())
+}
+
+/// One decision for every workload of the application (the rationale rule
+/// holds per workload).
+async fn decide_application(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, app)): Path<(i64, i64)>,
+    Form(input): Form<DecisionInput>,
+) -> Result<Response, AppError> {
+    let outcome = st
+        .db
+        .call(move |c| {
+            let ids: Vec<i64> =
+                db::assessment::items(c, id)?.into_iter().filter(|(_, a)| *a == Some(app)).map(|(w, _)| w.id).collect();
+            db::decisions::decide(c, id, &ids, &input, LOCAL_ACTOR)
+        })
+        .await;
+    respond_application(st, ctx, id, app, outcome.map(|_| None)).await
+}
+
+// ---------------------------------------------------------------------------
+// One workload: reasons and decision
+
+pub struct ScoreView {
+    pub strategy: Strategy,
+    pub score: f64,
+    pub mark: Mark,
+    pub mark_label: String,
+    /// Bar length in percent of the highest score.
+    pub bar: i64,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_workload.html")]
+struct WorkloadPage {
+    ctx: PageCtx,
+    engagement: Engagement,
+    workload: Workload,
+    application_id: Option<i64>,
+    assessment: Assessment,
+    scores: Vec<ScoreView>,
+    missing: Vec<String>,
+    decision: Option<StoredDecision>,
+    form: DecisionInput,
+    questions: Vec<QuestionView>,
+    efforts: &'static [&'static str],
+    strategies: [Strategy; 6],
+    error: Option<String>,
+}
+
+fn workload_view(ctx: PageCtx, p: &Portfolio, wid: i64, form: Option<DecisionInput>, error: Option<String>) -> Result<WorkloadPage, AppError> {
+    let (workload, app) =
+        p.items.iter().find(|(w, _)| w.id == wid).cloned().ok_or_else(|| AppError::NotFound(format!("workload {wid}")))?;
+    let assessment =
+        p.assessments.get(&wid).cloned().ok_or_else(|| AppError::Internal(format!("workload {wid} was not scored")))?;
+    let top = assessment.scores.values().cloned().fold(0.0f64, f64::max).max(1.0);
+    let scores = Strategy::ALL
+        .into_iter()
+        .map(|s| ScoreView {
+            strategy: s,
+            score: assessment.score(s),
+            mark: assessment.mark(s),
+            mark_label: ctx.t.t(&format!("assessment.mark_{}", assessment.mark(s).code())).to_string(),
+            bar: ((assessment.score(s).max(0.0) / top) * 100.0).round() as i64,
+        })
+        .collect();
+    let book = rulebook();
+    let missing = assessment
+        .missing
+        .iter()
+        .map(|m| match m.strip_prefix("answer.").and_then(|q| book.question(q)) {
+            Some(q) => q.text(ctx.t.lang).to_string(),
+            None => label_or(&ctx.t, &format!("assessment.fact_{m}"), m),
+        })
+        .collect();
+    let decision = p.decisions.get(&wid).cloned();
+    let form = form.unwrap_or_else(|| match &decision {
+        Some(d) => DecisionInput {
+            strategy: d.decision.strategy.code().into(),
+            rationale: d.decision.rationale.clone(),
+            effort: d.decision.effort.clone(),
+            criticality: d.decision.criticality.map(|v| v.to_string()).unwrap_or_default(),
+            priority: d.decision.priority.map(|v| v.to_string()).unwrap_or_default(),
+        },
+        None => DecisionInput { strategy: assessment.recommended.code().into(), ..DecisionInput::default() },
+    });
+    let questions = question_views(
+        &ctx.t,
+        |q| p.answers.get(SubjectKind::Workload, wid, q).map(str::to_string),
+        |q| app.and_then(|a| p.answers.get(SubjectKind::Application, a, q)).map(str::to_string),
+    );
+    Ok(WorkloadPage {
+        ctx,
+        engagement: p.engagement.clone(),
+        workload,
+        application_id: app,
+        assessment,
+        scores,
+        missing,
+        decision,
+        form,
+        questions,
+        efforts: EFFORTS,
+        strategies: Strategy::ALL,
+        error,
+    })
+}
+
+async fn workload_page(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
+    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    render(&workload_view(ctx, &p, wid, None, None)?)
+}
+
+async fn decide_workload(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, wid)): Path<(i64, i64)>,
+    Form(input): Form<DecisionInput>,
+) -> Result<Response, AppError> {
+    let attempt = input.clone();
+    match st.db.call(move |c| db::decisions::decide(c, id, &[wid], &attempt, LOCAL_ACTOR)).await {
+        Ok(_) => Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}"))),
+        Err(e @ AppError::Invalid(_)) => {
+            let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+            let page = workload_view(ctx, &p, wid, Some(input), Some(e.public_message()))?;
+            Ok((e.status(), render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn clear_decision(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<(i64, i64)>) -> Result<Response, AppError> {
+    st.db.call(move |c| db::decisions::clear(c, id, wid, LOCAL_ACTOR)).await?;
+    Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}")))
+}
+
+async fn save_workload_answers(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path((id, wid)): Path<(i64, i64)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let values = answer_fields(&fields, false);
+    match st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Workload, wid)], &values, LOCAL_ACTOR)).await {
+        Ok(_) => Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}"))),
+        Err(e @ AppError::Invalid(_)) => {
+            let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+            let page = workload_view(ctx, &p, wid, None, Some(e.public_message()))?;
+            Ok((e.status(), render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// JSON API
+
+async fn api(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<serde_json::Value>, AppError> {
+    Ok(Json(st.db.call(move |c| db::assessment::assessment_json(c, id)).await?))
 }

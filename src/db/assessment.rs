@@ -1,0 +1,345 @@
+//! Questionnaire answers, the preference profile and the stored
+//! recommendations (`assessments`), kept up to date by `rescore_engagement`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::db::{audit, engagements, workloads};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::inventory::Workload;
+use crate::scoring::facts::normalise_answer;
+use crate::scoring::profile::PREFERENCE_KEY;
+use crate::scoring::rules::QuestionKind;
+use crate::scoring::{AnswerBook, Assessment, Item, Profile, SubjectKind, rulebook, score_portfolio};
+use crate::strategy::Strategy;
+
+/// Every answer of the engagement.
+pub fn answers(conn: &Connection, engagement_id: i64) -> Result<AnswerBook, AppError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT subject_kind, subject_id, question, value FROM answers WHERE engagement_id = ?1")?;
+    let rows = stmt.query_map([engagement_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    let mut book = AnswerBook::default();
+    for row in rows {
+        let (kind, id, question, value) = row?;
+        if let Some(kind) = SubjectKind::parse(&kind) {
+            book.set(kind, id, &question, &value);
+        }
+    }
+    Ok(book)
+}
+
+/// Checks one answer as typed; empty means "unknown" (the answer is removed).
+pub fn check_answer(question: &str, raw: &str) -> Result<String, AppError> {
+    let q = rulebook()
+        .question(question)
+        .ok_or_else(|| AppError::Invalid(format!("\"{question}\" is not a question of the questionnaire")))?;
+    let value = raw.trim();
+    if value.is_empty() || value.eq_ignore_ascii_case("unknown") {
+        return Ok(String::new());
+    }
+    if q.kind == QuestionKind::Text {
+        if value.chars().count() > 10_000 {
+            return Err(AppError::Invalid(format!("{}: keep it under 10,000 characters", q.en)));
+        }
+        return Ok(value.to_string());
+    }
+    let normal = normalise_answer(q.kind, &q.options, value);
+    match normal {
+        crate::scoring::Value::Unknown => Err(AppError::Invalid(match q.kind {
+            QuestionKind::YesNo => format!("{}: answer yes, no or unknown, not \"{value}\"", q.en),
+            QuestionKind::Number => format!("{}: give a number, not \"{value}\"", q.en),
+            _ => format!("{}: choose one of {}, not \"{value}\"", q.en, q.options.join(", ")),
+        })),
+        crate::scoring::Value::Num(n) if n < 0.0 => {
+            Err(AppError::Invalid(format!("{}: give a positive number, not \"{value}\"", q.en)))
+        }
+        other => Ok(other.display(Lang::En)),
+    }
+}
+
+/// Sets the same answers on several applications or workloads at once (one
+/// transaction, audited), then re-scores the engagement. An empty value
+/// clears the answer (back to unknown, or to the application's answer).
+pub fn set_answers(
+    conn: &Connection,
+    engagement_id: i64,
+    subjects: &[(SubjectKind, i64)],
+    values: &[(String, String)],
+    actor: &str,
+) -> Result<Rescore, AppError> {
+    if subjects.is_empty() {
+        return Err(AppError::Invalid("select at least one application or workload".into()));
+    }
+    let checked: Vec<(String, String)> =
+        values.iter().map(|(q, v)| Ok((q.clone(), check_answer(q, v)?))).collect::<Result<_, AppError>>()?;
+    let tx = conn.unchecked_transaction()?;
+    for &(kind, ref id) in subjects {
+        let table = match kind {
+            SubjectKind::Application => "applications",
+            SubjectKind::Workload => "workloads",
+        };
+        let exists: bool = tx.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1 AND engagement_id = ?2)"),
+            params![id, engagement_id],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Err(AppError::NotFound(format!("{} {id}", kind.code())));
+        }
+        let mut before = serde_json::Map::new();
+        let mut after = serde_json::Map::new();
+        for (question, value) in &checked {
+            let old: Option<String> = tx
+                .prepare_cached("SELECT value FROM answers WHERE subject_kind = ?1 AND subject_id = ?2 AND question = ?3")?
+                .query_row(params![kind.code(), id, question], |r| r.get(0))
+                .ok();
+            if old.as_deref().unwrap_or("") == value {
+                continue;
+            }
+            before.insert(question.clone(), json!(old));
+            after.insert(question.clone(), json!(value));
+            if value.is_empty() {
+                tx.prepare_cached("DELETE FROM answers WHERE subject_kind = ?1 AND subject_id = ?2 AND question = ?3")?
+                    .execute(params![kind.code(), id, question])?;
+            } else {
+                tx.prepare_cached(
+                    "INSERT INTO answers (engagement_id, subject_kind, subject_id, question, value)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (subject_kind, subject_id, question) DO UPDATE SET value = excluded.value",
+                )?
+                .execute(params![engagement_id, kind.code(), id, question, value])?;
+            }
+        }
+        if !after.is_empty() {
+            audit(&tx, Some(engagement_id), actor, "answers", Some(*id), kind.code(), Some(&before.into()), Some(&after.into()))?;
+        }
+    }
+    let rescore = rescore_engagement(&tx, engagement_id)?;
+    tx.commit()?;
+    Ok(rescore)
+}
+
+/// The engagement's preference profile (defaults when never set).
+pub fn profile(conn: &Connection, engagement_id: i64) -> Result<Profile, AppError> {
+    Ok(Profile::from_preferences(&engagements::preferences(conn, engagement_id)?))
+}
+
+/// Saves the profile and re-scores; the result says what moved.
+pub fn set_profile(conn: &Connection, engagement_id: i64, profile: &Profile, actor: &str) -> Result<Rescore, AppError> {
+    profile.validate().map_err(AppError::Invalid)?;
+    let tx = conn.unchecked_transaction()?;
+    engagements::set_preference(&tx, engagement_id, PREFERENCE_KEY, &json!(profile), actor)?;
+    let rescore = rescore_engagement(&tx, engagement_id)?;
+    tx.commit()?;
+    Ok(rescore)
+}
+
+/// Workloads with the application each belongs to.
+pub fn items(conn: &Connection, engagement_id: i64) -> Result<Vec<(Workload, Option<i64>)>, AppError> {
+    let list = workloads::list_all(conn, engagement_id)?;
+    let mut stmt = conn.prepare_cached("SELECT id, application_id FROM workloads WHERE engagement_id = ?1")?;
+    let apps: HashMap<i64, Option<i64>> =
+        stmt.query_map([engagement_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(list.into_iter().map(|w| { let a = apps.get(&w.id).copied().flatten(); (w, a) }).collect())
+}
+
+/// Scores the engagement without storing anything.
+pub fn score(conn: &Connection, engagement_id: i64) -> Result<Vec<Assessment>, AppError> {
+    let items = items(conn, engagement_id)?;
+    let answers = answers(conn, engagement_id)?;
+    let profile = profile(conn, engagement_id)?;
+    let refs: Vec<Item> = items.iter().map(|(w, a)| Item { workload: w, application_id: *a }).collect();
+    Ok(score_portfolio(&refs, &answers, &profile))
+}
+
+/// How many workloads moved from one recommendation to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Move {
+    /// None: the workload had no recommendation before.
+    pub from: Option<Strategy>,
+    pub to: Strategy,
+    pub count: usize,
+}
+
+/// What a re-score did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Rescore {
+    pub scored: usize,
+    /// Workloads whose recommendation changed (new workloads included).
+    pub moves: Vec<Move>,
+}
+
+/// Scores every workload of the engagement and stores the recommendations
+/// in `assessments`. Call after imports and edits; joins the caller's
+/// transaction when there is one.
+pub fn rescore_engagement(conn: &Connection, engagement_id: i64) -> Result<Rescore, AppError> {
+    let results = score(conn, engagement_id)?;
+    let mut stmt = conn.prepare_cached("SELECT workload_id, recommended FROM assessments WHERE engagement_id = ?1")?;
+    let before: HashMap<i64, Option<String>> =
+        stmt.query_map([engagement_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let own_tx = if conn.is_autocommit() { Some(conn.unchecked_transaction()?) } else { None };
+    let mut moves: BTreeMap<(Option<Strategy>, Strategy), usize> = BTreeMap::new();
+    {
+        let mut upsert = conn.prepare_cached(
+            "INSERT INTO assessments (workload_id, engagement_id, recommended, detail, confidence, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+             ON CONFLICT (workload_id) DO UPDATE SET recommended = excluded.recommended, detail = excluded.detail,
+                 confidence = excluded.confidence, updated_at = excluded.updated_at",
+        )?;
+        for a in &results {
+            let old = before.get(&a.workload_id).cloned().flatten().and_then(|c| Strategy::parse(&c));
+            if old != Some(a.recommended) {
+                *moves.entry((old, a.recommended)).or_default() += 1;
+            }
+            let detail = serde_json::to_string(a).map_err(|e| AppError::Internal(format!("assessment detail: {e}")))?;
+            upsert.execute(params![a.workload_id, engagement_id, a.recommended.code(), detail, a.confidence])?;
+        }
+    }
+    if let Some(tx) = own_tx {
+        tx.commit()?;
+    }
+    Ok(Rescore {
+        scored: results.len(),
+        moves: moves.into_iter().map(|((from, to), count)| Move { from, to, count }).collect(),
+    })
+}
+
+/// True when a workload was never scored or changed after its last scoring
+/// (an edit that did not go through `rescore_engagement`).
+pub fn is_stale(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
+    Ok(conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM workloads w LEFT JOIN assessments a ON a.workload_id = w.id
+         WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR w.updated_at > a.updated_at))",
+    )?
+    .query_row([engagement_id], |r| r.get(0))?)
+}
+
+/// The stored assessments of the engagement, by workload id.
+pub fn stored(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, Assessment>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT workload_id, detail FROM assessments WHERE engagement_id = ?1")?;
+    let rows = stmt.query_map([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (id, detail) = row?;
+        // A detail written by an older rule book that no longer reads is
+        // simply absent until the next re-score.
+        if let Ok(a) = serde_json::from_str::<Assessment>(&detail) {
+            out.insert(id, a);
+        }
+    }
+    Ok(out)
+}
+
+/// The assessment columns of the CSV export, per workload.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AssessmentRow {
+    /// Strategy code (rehost, ...) or empty when unscored.
+    pub recommended_strategy: String,
+    /// The decision's strategy code, or empty.
+    pub chosen_strategy: String,
+    /// 0..=1, None when unscored.
+    pub confidence: Option<f64>,
+    /// S, M, L, XL or empty.
+    pub effort: String,
+    pub criticality: Option<i64>,
+    pub priority: Option<i64>,
+    /// All reasons with their points in one line (English).
+    pub reasons: String,
+    /// The same in Korean.
+    pub reasons_ko: String,
+}
+
+/// Recommendation and decision columns for every workload that has either.
+pub fn assessment_rows(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, AssessmentRow>, AppError> {
+    let mut out: HashMap<i64, AssessmentRow> = HashMap::new();
+    for (id, a) in stored(conn, engagement_id)? {
+        out.insert(
+            id,
+            AssessmentRow {
+                recommended_strategy: a.recommended.code().to_string(),
+                confidence: Some(a.confidence),
+                reasons: a.reasons_line(Lang::En),
+                reasons_ko: a.reasons_line(Lang::Ko),
+                ..AssessmentRow::default()
+            },
+        );
+    }
+    for (id, d) in crate::db::decisions::list(conn, engagement_id)? {
+        let row = out.entry(id).or_default();
+        row.chosen_strategy = d.decision.strategy.code().to_string();
+        row.effort = d.decision.effort;
+        row.criticality = d.decision.criticality;
+        row.priority = d.decision.priority;
+    }
+    Ok(out)
+}
+
+/// Per question, how many of the given subjects have no answer.
+pub fn unanswered(book: &AnswerBook, kind: SubjectKind, ids: &[i64]) -> usize {
+    let questions: HashSet<&str> =
+        rulebook().questions.iter().filter(|q| q.evidence).map(|q| q.id.as_str()).collect();
+    ids.iter().map(|id| questions.iter().filter(|q| book.get(kind, *id, q).is_none()).count()).sum()
+}
+
+/// The whole assessment of an engagement as JSON (the read API and the JSON
+/// export): per workload its assessment (scores, marks, reasons, risks,
+/// confidence), decision, own answers and effective strategy; per
+/// application its roll-up and answers; the preference profile. Re-scores
+/// first when the stored results are stale.
+pub fn assessment_json(conn: &Connection, engagement_id: i64) -> Result<serde_json::Value, AppError> {
+    engagements::get(conn, engagement_id)?;
+    if is_stale(conn, engagement_id)? {
+        rescore_engagement(conn, engagement_id)?;
+    }
+    let items = items(conn, engagement_id)?;
+    let stored = stored(conn, engagement_id)?;
+    let decisions = crate::db::decisions::list(conn, engagement_id)?;
+    let answers = answers(conn, engagement_id)?;
+    let book = rulebook();
+    let answers_of = |kind: SubjectKind, id: i64| -> serde_json::Map<String, serde_json::Value> {
+        book.questions.iter().filter_map(|q| answers.get(kind, id, &q.id).map(|v| (q.id.clone(), json!(v)))).collect()
+    };
+    let workloads: Vec<serde_json::Value> = items
+        .iter()
+        .map(|(w, app)| {
+            let assessment = stored.get(&w.id);
+            let decision = decisions.get(&w.id);
+            json!({
+                "id": w.id,
+                "name": w.name,
+                "application": w.application,
+                "application_id": app,
+                "environment": w.environment,
+                "assessment": assessment,
+                "decision": decision,
+                "effective_strategy": decision.map(|d| d.decision.strategy).or(assessment.map(|a| a.recommended)),
+                "answers": answers_of(SubjectKind::Workload, w.id),
+            })
+        })
+        .collect();
+    let applications: Vec<serde_json::Value> = workloads::applications(conn, engagement_id)?
+        .iter()
+        .map(|a| {
+            let list: Vec<&Assessment> =
+                items.iter().filter(|(_, app)| *app == Some(a.id)).filter_map(|(w, _)| stored.get(&w.id)).collect();
+            json!({
+                "id": a.id,
+                "name": a.name,
+                "rollup": if list.is_empty() { None } else { Some(crate::scoring::roll_up(&list)) },
+                "answers": answers_of(SubjectKind::Application, a.id),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "engagement_id": engagement_id,
+        "profile": profile(conn, engagement_id)?,
+        "workloads": workloads,
+        "applications": applications,
+    }))
+}

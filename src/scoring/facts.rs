@@ -1,0 +1,245 @@
+//! Facts about one workload as the rules read them: inventory fields,
+//! facts derived with the rule book's tables, answers and the profile.
+
+use super::profile::Profile;
+use super::rules::{QuestionKind, RuleBook};
+use crate::i18n::Lang;
+use crate::inventory::{Workload, parse_number};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Unknown,
+    /// As typed, and lower-cased for comparison.
+    Text(String, String),
+    Num(f64),
+    Bool(bool),
+}
+
+impl Value {
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Value::Unknown)
+    }
+
+    fn text(raw: &str) -> Value {
+        let t = raw.trim();
+        if t.is_empty() { Value::Unknown } else { Value::Text(t.to_string(), t.to_lowercase()) }
+    }
+
+    fn num(v: Option<f64>) -> Value {
+        v.map_or(Value::Unknown, Value::Num)
+    }
+
+    /// How the value reads inside a reason sentence.
+    pub fn display(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Value::Unknown, Lang::En) => "unknown".into(),
+            (Value::Unknown, Lang::Ko) => "알 수 없음".into(),
+            (Value::Text(raw, _), _) => raw.clone(),
+            (Value::Num(n), _) => format_number(*n),
+            (Value::Bool(b), Lang::En) => if *b { "yes" } else { "no" }.into(),
+            (Value::Bool(b), Lang::Ko) => if *b { "예" } else { "아니오" }.into(),
+        }
+    }
+}
+
+/// 6 → "6", 4.5 → "4.5" (no trailing ".0" in sentences).
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{:.2}", n).trim_end_matches('0').to_string() }
+}
+
+/// Normalises an answer as typed (yes/no/예/아니오/number...) for its
+/// question; anything that does not read as an answer is unknown.
+pub fn normalise_answer(kind: QuestionKind, options: &[String], raw: &str) -> Value {
+    let t = raw.trim();
+    let low = t.to_lowercase();
+    if t.is_empty() || matches!(low.as_str(), "unknown" | "?" | "n/a" | "모름" | "알 수 없음" | "미정") {
+        return Value::Unknown;
+    }
+    match kind {
+        QuestionKind::YesNo => match low.as_str() {
+            "yes" | "y" | "true" | "1" | "o" | "예" | "네" | "응" | "있음" | "사용" => Value::Text("yes".into(), "yes".into()),
+            "no" | "n" | "false" | "0" | "x" | "아니오" | "아니요" | "아니" | "없음" | "미사용" => {
+                Value::Text("no".into(), "no".into())
+            }
+            _ => Value::Unknown,
+        },
+        QuestionKind::Choice => {
+            if options.iter().any(|o| *o == low) {
+                Value::Text(low.clone(), low)
+            } else {
+                Value::Unknown
+            }
+        }
+        QuestionKind::Number => parse_number(t).map_or(Value::Unknown, Value::Num),
+        QuestionKind::Text => Value::Text(t.to_string(), low),
+    }
+}
+
+/// The first version-looking token of a text ("Windows Server 2012 R2" → "2012").
+fn version_in(text: &str) -> Option<&str> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | '/'))
+        .find(|t| t.starts_with(|c: char| c.is_ascii_digit()) && !t.contains("bit"))
+}
+
+/// "7" matches "7", "7.9", "7 sp2" but not "70".
+fn version_matches(version: &str, prefix: &str) -> bool {
+    version.starts_with(prefix) && !version[prefix.len()..].starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Past end of support, judged on every version candidate; unknown without one.
+fn end_of_support(list: &[String], candidates: &[&str]) -> Value {
+    if list.is_empty() {
+        return Value::Bool(false);
+    }
+    let versions: Vec<String> = candidates.iter().filter(|v| !v.is_empty()).map(|v| v.to_lowercase()).collect();
+    if versions.is_empty() {
+        return Value::Unknown;
+    }
+    Value::Bool(versions.iter().any(|v| list.iter().any(|p| version_matches(v, p))))
+}
+
+fn contains_any(text: &str, pieces: &[String]) -> bool {
+    pieces.iter().any(|p| text.contains(p.as_str()))
+}
+
+/// Every fact of one workload, indexed like `book.facts`.
+/// `answer(question index)` gives the effective raw answer.
+pub fn gather<'a>(
+    book: &RuleBook,
+    w: &Workload,
+    answer: impl Fn(usize) -> Option<&'a str>,
+    profile: &Profile,
+    db_alone_in_application: bool,
+) -> Vec<Value> {
+    let mut f = Vec::with_capacity(book.facts.len());
+    // WORKLOAD_FACTS, in order.
+    for text in [
+        &w.role,
+        &w.environment,
+        &w.os,
+        &w.os_version,
+        &w.db_engine,
+        &w.db_version,
+        &w.middleware,
+        &w.runtime,
+        &w.license,
+        &w.criticality,
+        &w.data_classification,
+        &w.notes,
+    ] {
+        f.push(Value::text(text));
+    }
+    f.push(Value::num(w.cpu_util_peak_pct));
+    f.push(Value::num(w.ram_util_peak_pct));
+    f.push(Value::num(w.cpu_cores.map(|c| c as f64)));
+    f.push(Value::num(w.ram_gb));
+    f.push(Value::num(w.storage_gb));
+    f.push(Value::num(w.users.map(|u| u as f64)));
+    f.push(Value::num(w.annual_cost));
+    f.push(Value::Bool(w.powered_off));
+
+    // DERIVED_FACTS, in order.
+    let os = w.os.trim().to_lowercase();
+    let os_entry = book.os.iter().find(|e| contains_any(&os, &e.patterns));
+    match (os.is_empty(), os_entry) {
+        (true, _) => f.extend([Value::Unknown, Value::Unknown, Value::Unknown]),
+        (false, None) => f.extend([Value::Text("other".into(), "other".into()), Value::Unknown, Value::Unknown]),
+        (false, Some(e)) => {
+            f.push(Value::Text(e.family.clone(), e.family.clone()));
+            f.push(Value::Bool(e.ec2));
+            f.push(end_of_support(&e.end_of_support, &[w.os_version.trim(), version_in(&os).unwrap_or("")]));
+        }
+    }
+    let engine = w.db_engine.trim().to_lowercase();
+    let db_entry = book.databases.iter().find(|e| contains_any(&engine, &e.patterns));
+    match (engine.is_empty(), db_entry) {
+        (true, _) => f.extend([Value::Unknown, Value::Unknown, Value::Unknown, Value::Unknown]),
+        (false, None) => {
+            f.extend([Value::Text("other".into(), "other".into()), Value::Unknown, Value::Unknown, Value::Unknown])
+        }
+        (false, Some(e)) => {
+            f.push(Value::Text(e.family.clone(), e.family.clone()));
+            f.push(Value::Bool(!e.managed.is_empty()));
+            f.push(Value::text(&e.managed));
+            f.push(end_of_support(&e.end_of_support, &[w.db_version.trim(), version_in(&engine).unwrap_or("")]));
+        }
+    }
+    let stack: Vec<&str> = [w.middleware.trim(), w.runtime.trim()].into_iter().filter(|s| !s.is_empty()).collect();
+    let stack = stack.join(", ");
+    let stack_lower = stack.to_lowercase();
+    let role = w.role.trim().to_lowercase();
+    let platform = book.platforms.iter().find(|p| {
+        (p.patterns.is_empty() || contains_any(&stack_lower, &p.patterns))
+            && (p.role.is_empty() || p.role.contains(&role))
+            && (p.os.is_empty() || contains_any(&os, &p.os))
+    });
+    f.push(Value::text(&stack));
+    match platform {
+        Some(p) => {
+            f.push(Value::Text(p.family.clone(), p.family.clone()));
+            f.push(Value::Bool(!p.managed.is_empty()));
+            f.push(Value::text(&p.managed));
+        }
+        None if stack.is_empty() => f.extend([Value::Unknown, Value::Unknown, Value::Unknown]),
+        None => f.extend([Value::Text("other".into(), "other".into()), Value::Bool(false), Value::Unknown]),
+    }
+    f.push(Value::Bool(db_alone_in_application));
+
+    // PROFILE_FACTS.
+    f.push(Value::Text(profile.app_hosting.code().into(), profile.app_hosting.code().into()));
+    f.push(Value::Text(profile.db_hosting.code().into(), profile.db_hosting.code().into()));
+
+    debug_assert_eq!(f.len(), book.first_answer, "fact order matches rules::*_FACTS");
+    for (i, q) in book.questions.iter().enumerate() {
+        f.push(answer(i).map_or(Value::Unknown, |raw| normalise_answer(q.kind, &q.options, raw)));
+    }
+    f
+}
+
+/// Notes that say a database already has a replica or cluster partner.
+pub fn mentions_replica(notes: &str) -> bool {
+    let n = notes.to_lowercase();
+    ["replica", "standby", "cluster", "mirror", "always on", "alwayson", "data guard", "복제", "이중화 구성"]
+        .iter()
+        .any(|p| n.contains(p))
+        && !n.contains("no replica")
+        && !n.contains("without redundancy")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_normalise_in_both_languages() {
+        use QuestionKind::*;
+        assert_eq!(normalise_answer(YesNo, &[], "예"), Value::Text("yes".into(), "yes".into()));
+        assert_eq!(normalise_answer(YesNo, &[], "아니오"), Value::Text("no".into(), "no".into()));
+        assert_eq!(normalise_answer(YesNo, &[], " No "), Value::Text("no".into(), "no".into()));
+        assert_eq!(normalise_answer(YesNo, &[], "unknown"), Value::Unknown);
+        assert_eq!(normalise_answer(YesNo, &[], "perhaps"), Value::Unknown);
+        assert_eq!(normalise_answer(Number, &[], "6"), Value::Num(6.0));
+        assert_eq!(normalise_answer(Number, &[], "soon"), Value::Unknown);
+        let opts = vec!["low".to_string(), "high".to_string()];
+        assert_eq!(normalise_answer(Choice, &opts, "Low"), Value::Text("low".into(), "low".into()));
+        assert_eq!(normalise_answer(Choice, &opts, "lots"), Value::Unknown);
+    }
+
+    #[test]
+    fn versions_match_on_whole_numbers() {
+        assert!(version_matches("7.9", "7"));
+        assert!(version_matches("2012 r2", "2012"));
+        assert!(version_matches("11g", "11"));
+        assert!(!version_matches("70", "7"));
+        assert!(!version_matches("2023", "2"));
+        assert_eq!(version_in("windows server 2012 r2 (64-bit)"), Some("2012"));
+        assert_eq!(version_in("ubuntu linux (64-bit)"), None);
+    }
+
+    #[test]
+    fn replica_notes_are_read() {
+        assert!(mentions_replica("Primary with a streaming replica"));
+        assert!(!mentions_replica("Single MySQL server without redundancy"));
+        assert!(!mentions_replica("no replica"));
+    }
+}

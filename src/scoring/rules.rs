@@ -1,0 +1,585 @@
+//! The rule book: `rules/scoring.toml` parsed, checked and compiled once.
+//! Conditions are compiled to fact indices so that scoring a workload does
+//! no string lookups.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::strategy::Strategy;
+
+/// The rules shipped with sixr (documentation and data in one file).
+pub const RULES_SOURCE: &str = include_str!("../../rules/scoring.toml");
+
+/// Workload fields a rule can read, in the order `facts::gather` fills them.
+pub const WORKLOAD_FACTS: &[&str] = &[
+    "role",
+    "environment",
+    "os",
+    "os_version",
+    "db_engine",
+    "db_version",
+    "middleware",
+    "runtime",
+    "license",
+    "criticality",
+    "data_classification",
+    "notes",
+    "cpu_util_peak_pct",
+    "ram_util_peak_pct",
+    "cpu_cores",
+    "ram_gb",
+    "storage_gb",
+    "users",
+    "annual_cost",
+    "powered_off",
+];
+
+/// Facts derived from the inventory with the tables of the rule book, in
+/// the order `facts::gather` fills them (after the workload fields).
+pub const DERIVED_FACTS: &[&str] = &[
+    "os_family",
+    "os_on_ec2",
+    "os_eos",
+    "db_family",
+    "db_managed",
+    "db_managed_service",
+    "db_eos",
+    "stack",
+    "platform_family",
+    "platform_managed",
+    "platform_managed_service",
+    "db_alone_in_application",
+];
+
+/// Preference-profile facts (after the derived ones). Never evidence.
+pub const PROFILE_FACTS: &[&str] = &["profile.app_hosting", "profile.db_hosting"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    YesNo,
+    Choice,
+    Number,
+    Text,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub kind: QuestionKind,
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// How each option reads inside a sentence (same order as `options`).
+    #[serde(default)]
+    pub labels_en: Vec<String>,
+    #[serde(default)]
+    pub labels_ko: Vec<String>,
+    /// False for notes that never count towards confidence.
+    #[serde(default = "yes")]
+    pub evidence: bool,
+    pub en: String,
+    pub ko: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Question {
+    pub fn text(&self, lang: crate::i18n::Lang) -> &str {
+        match lang {
+            crate::i18n::Lang::En => &self.en,
+            crate::i18n::Lang::Ko => &self.ko,
+        }
+    }
+
+    /// How a choice answer reads in `lang` (the option itself without a label).
+    pub fn option_label<'a>(&'a self, option: &'a str, lang: crate::i18n::Lang) -> &'a str {
+        let labels = match lang {
+            crate::i18n::Lang::En => &self.labels_en,
+            crate::i18n::Lang::Ko => &self.labels_ko,
+        };
+        self.options.iter().position(|o| o == option).and_then(|i| labels.get(i)).map_or(option, String::as_str)
+    }
+}
+
+/// A business goal of the preference profile that scales a rule's points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Goal {
+    Speed,
+    Managed,
+    Modernise,
+    Licence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::High, Severity::Medium, Severity::Low];
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    #[serde(default)]
+    scope: Vec<String>,
+    when: Vec<String>,
+    #[serde(default)]
+    points: HashMap<String, f64>,
+    #[serde(default)]
+    goal: Option<Goal>,
+    #[serde(default)]
+    evidence: Vec<String>,
+    #[serde(default)]
+    force: Option<String>,
+    #[serde(default)]
+    block: Vec<String>,
+    #[serde(default)]
+    severity: Option<Severity>,
+    en: String,
+    ko: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OsEntry {
+    pub family: String,
+    #[serde(rename = "match")]
+    pub patterns: Vec<String>,
+    pub ec2: bool,
+    #[serde(default)]
+    pub end_of_support: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseEntry {
+    pub family: String,
+    #[serde(rename = "match")]
+    pub patterns: Vec<String>,
+    /// The managed AWS service; empty when there is none.
+    pub managed: String,
+    #[serde(default)]
+    pub end_of_support: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformEntry {
+    pub family: String,
+    #[serde(rename = "match", default)]
+    pub patterns: Vec<String>,
+    #[serde(default)]
+    pub role: Vec<String>,
+    #[serde(default)]
+    pub os: Vec<String>,
+    pub managed: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBook {
+    #[serde(default)]
+    question: Vec<Question>,
+    #[serde(default)]
+    gate: Vec<RawRule>,
+    #[serde(default)]
+    rule: Vec<RawRule>,
+    #[serde(default)]
+    risk: Vec<RawRule>,
+    #[serde(default)]
+    os: Vec<OsEntry>,
+    #[serde(default)]
+    database: Vec<DatabaseEntry>,
+    #[serde(default)]
+    platform: Vec<PlatformEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Contains,
+    Known,
+    Unknown,
+}
+
+/// One literal of a condition, pre-lowered and pre-parsed.
+#[derive(Debug, Clone)]
+pub struct Literal {
+    pub text: String,
+    pub number: Option<f64>,
+    pub flag: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub fact: usize,
+    pub op: Op,
+    pub values: Vec<Literal>,
+    /// As written, for error messages and documentation.
+    pub source: String,
+}
+
+/// A sentence with `{fact}` placeholders, split once.
+#[derive(Debug, Clone)]
+pub enum Piece {
+    Text(String),
+    Fact(usize),
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Gate { force: Option<Strategy>, block: Vec<Strategy> },
+    Score,
+    Risk(Severity),
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub kind: Kind,
+    pub scope: Vec<Condition>,
+    pub when: Vec<Condition>,
+    /// Points per strategy in `Strategy::ALL` order.
+    pub points: [f64; 6],
+    pub goal: Option<Goal>,
+    /// Bit i set: fact i is evidence this rule needs.
+    pub evidence: u64,
+    pub en: Vec<Piece>,
+    pub ko: Vec<Piece>,
+}
+
+/// The compiled rule book.
+#[derive(Debug)]
+pub struct RuleBook {
+    pub questions: Vec<Question>,
+    /// Gates, then scoring rules, then risks (file order within each).
+    pub rules: Vec<Rule>,
+    pub os: Vec<OsEntry>,
+    pub databases: Vec<DatabaseEntry>,
+    pub platforms: Vec<PlatformEntry>,
+    /// Every fact name by index.
+    pub facts: Vec<String>,
+    index: HashMap<String, usize>,
+    /// Index of the first answer fact; answers follow in question order.
+    pub first_answer: usize,
+}
+
+impl RuleBook {
+    pub fn fact_index(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn first_profile(&self) -> usize {
+        WORKLOAD_FACTS.len() + DERIVED_FACTS.len()
+    }
+
+    /// Parses and checks a rule book; the error names the rule and what is wrong.
+    pub fn parse(source: &str) -> Result<RuleBook, String> {
+        let raw: RawBook = toml::from_str(source).map_err(|e| format!("rules file: {e}"))?;
+        let mut facts: Vec<String> =
+            WORKLOAD_FACTS.iter().chain(DERIVED_FACTS).chain(PROFILE_FACTS).map(|s| s.to_string()).collect();
+        let first_answer = facts.len();
+        let mut seen_questions = HashSet::new();
+        for q in &raw.question {
+            if !seen_questions.insert(q.id.clone()) {
+                return Err(format!("question \"{}\" is defined twice", q.id));
+            }
+            if q.kind == QuestionKind::Choice && q.options.is_empty() {
+                return Err(format!("question \"{}\" is a choice without options", q.id));
+            }
+            for labels in [&q.labels_en, &q.labels_ko] {
+                if !labels.is_empty() && labels.len() != q.options.len() {
+                    return Err(format!("question \"{}\": give one label per option", q.id));
+                }
+            }
+            facts.push(format!("answer.{}", q.id));
+        }
+        if facts.len() > 64 {
+            return Err(format!("{} facts: evidence masks hold at most 64", facts.len()));
+        }
+        let index: HashMap<String, usize> = facts.iter().enumerate().map(|(i, f)| (f.clone(), i)).collect();
+        let mut book = RuleBook {
+            questions: raw.question,
+            rules: Vec::new(),
+            os: raw.os,
+            databases: raw.database,
+            platforms: raw.platform,
+            facts,
+            index,
+            first_answer,
+        };
+        let mut ids = HashSet::new();
+        for (section, list) in [("gate", raw.gate), ("rule", raw.rule), ("risk", raw.risk)] {
+            for r in list {
+                if !ids.insert(format!("{section}.{}", r.id)) {
+                    return Err(format!("{section} \"{}\" is defined twice", r.id));
+                }
+                let rule = book.compile(section, r)?;
+                book.rules.push(rule);
+            }
+        }
+        for entry in &book.os {
+            check_patterns("os", &entry.family, &entry.patterns)?;
+        }
+        for entry in &book.databases {
+            check_patterns("database", &entry.family, &entry.patterns)?;
+        }
+        for entry in &book.platforms {
+            if entry.patterns.is_empty() && entry.role.is_empty() && entry.os.is_empty() {
+                return Err(format!("platform \"{}\" matches everything: give match, role or os", entry.family));
+            }
+        }
+        Ok(book)
+    }
+
+    fn compile(&self, section: &str, r: RawRule) -> Result<Rule, String> {
+        let at = |msg: String| format!("{section} \"{}\": {msg}", r.id);
+        let kind = match section {
+            "gate" => {
+                let force = r.force.as_deref().map(|s| parse_strategy(s).map_err(&at)).transpose()?;
+                let block = r.block.iter().map(|s| parse_strategy(s).map_err(&at)).collect::<Result<Vec<_>, _>>()?;
+                if force.is_none() && block.is_empty() {
+                    return Err(at("a gate needs `force` or `block`".into()));
+                }
+                Kind::Gate { force, block }
+            }
+            "risk" => Kind::Risk(r.severity.ok_or_else(|| at("a risk needs a severity".into()))?),
+            _ => Kind::Score,
+        };
+        if section != "gate" && (r.force.is_some() || !r.block.is_empty()) {
+            return Err(at("only gates force or block strategies".into()));
+        }
+        if section != "risk" && r.severity.is_some() {
+            return Err(at("only risks have a severity".into()));
+        }
+        if r.when.is_empty() {
+            return Err(at("`when` needs at least one condition".into()));
+        }
+        let mut points = [0.0; 6];
+        for (code, p) in &r.points {
+            let s = parse_strategy(code).map_err(&at)?;
+            points[slot(s)] = *p;
+        }
+        let scope = r.scope.iter().map(|c| self.condition(c).map_err(&at)).collect::<Result<Vec<_>, _>>()?;
+        let when = r.when.iter().map(|c| self.condition(c).map_err(&at)).collect::<Result<Vec<_>, _>>()?;
+        let mut evidence = 0u64;
+        for name in &r.evidence {
+            let i = self.fact_index(name).ok_or_else(|| at(format!("evidence \"{name}\" is not a fact")))?;
+            if self.is_profile(i) {
+                return Err(at(format!("\"{name}\" is a preference, not evidence")));
+            }
+            evidence |= 1 << i;
+        }
+        let en = self.sentence(&r.en).map_err(&at)?;
+        let ko = self.sentence(&r.ko).map_err(&at)?;
+        Ok(Rule { id: r.id, kind, scope, when, points, goal: r.goal, evidence, en, ko })
+    }
+
+    fn is_profile(&self, i: usize) -> bool {
+        (self.first_profile()..self.first_answer).contains(&i)
+    }
+
+    /// Parses "fact op value".
+    fn condition(&self, source: &str) -> Result<Condition, String> {
+        let s = source.trim();
+        let (fact_name, rest) = s.split_once(' ').ok_or_else(|| format!("\"{s}\": write `fact op value`"))?;
+        let fact = self.fact_index(fact_name).ok_or_else(|| format!("\"{s}\": \"{fact_name}\" is not a fact"))?;
+        let rest = rest.trim();
+        let ops: [(&str, Op); 11] = [
+            ("is unknown", Op::Unknown),
+            ("is known", Op::Known),
+            ("not in ", Op::NotIn),
+            ("in ", Op::In),
+            ("contains ", Op::Contains),
+            ("!=", Op::Ne),
+            ("<=", Op::Le),
+            (">=", Op::Ge),
+            ("<", Op::Lt),
+            (">", Op::Gt),
+            ("=", Op::Eq),
+        ];
+        let (op, value) = ops
+            .iter()
+            .find_map(|(word, op)| rest.strip_prefix(word).map(|v| (*op, v.trim())))
+            .ok_or_else(|| format!("\"{s}\": unknown operator"))?;
+        let values: Vec<Literal> = match op {
+            Op::Known | Op::Unknown => {
+                if !value.is_empty() {
+                    return Err(format!("\"{s}\": nothing may follow `{}`", rest));
+                }
+                Vec::new()
+            }
+            Op::In | Op::NotIn | Op::Contains => {
+                let inner = value
+                    .strip_prefix('[')
+                    .and_then(|v| v.strip_suffix(']'))
+                    .ok_or_else(|| format!("\"{s}\": write the values as a list [a, b]"))?;
+                inner.split(',').map(str::trim).filter(|v| !v.is_empty()).map(literal).collect()
+            }
+            _ => vec![literal(value)],
+        };
+        if matches!(op, Op::In | Op::NotIn | Op::Contains | Op::Eq | Op::Ne) && values.is_empty() {
+            return Err(format!("\"{s}\": no value"));
+        }
+        if matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) && values[0].number.is_none() {
+            return Err(format!("\"{s}\": compare with a number"));
+        }
+        // A choice answer can only equal one of its options: catch typos.
+        if fact >= self.first_answer && matches!(op, Op::Eq | Op::Ne | Op::In | Op::NotIn) {
+            let q = &self.questions[fact - self.first_answer];
+            let allowed: Vec<&str> = match q.kind {
+                QuestionKind::YesNo => vec!["yes", "no"],
+                QuestionKind::Choice => q.options.iter().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if let Some(bad) = values.iter().find(|v| !allowed.is_empty() && !allowed.contains(&v.text.as_str())) {
+                return Err(format!("\"{s}\": \"{}\" is not an answer to {} ({})", bad.text, q.id, allowed.join(", ")));
+            }
+        }
+        Ok(Condition { fact, op, values, source: s.to_string() })
+    }
+
+    fn sentence(&self, text: &str) -> Result<Vec<Piece>, String> {
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find('{') {
+            let end = rest[start..].find('}').ok_or_else(|| format!("unclosed {{ in \"{text}\""))? + start;
+            let name = &rest[start + 1..end];
+            let fact = self.fact_index(name).ok_or_else(|| format!("placeholder {{{name}}} is not a fact"))?;
+            if start > 0 {
+                out.push(Piece::Text(rest[..start].to_string()));
+            }
+            out.push(Piece::Fact(fact));
+            rest = &rest[end + 1..];
+        }
+        if !rest.is_empty() {
+            out.push(Piece::Text(rest.to_string()));
+        }
+        Ok(out)
+    }
+}
+
+fn check_patterns(section: &str, family: &str, patterns: &[String]) -> Result<(), String> {
+    if patterns.is_empty() {
+        return Err(format!("{section} \"{family}\" has no `match` pieces"));
+    }
+    if let Some(p) = patterns.iter().find(|p| p.to_lowercase() != **p) {
+        return Err(format!("{section} \"{family}\": match piece \"{p}\" must be lower-case"));
+    }
+    Ok(())
+}
+
+fn literal(raw: &str) -> Literal {
+    let text = raw.trim().trim_matches('"').to_lowercase();
+    let flag = match text.as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    };
+    Literal { number: text.parse::<f64>().ok(), flag, text }
+}
+
+fn parse_strategy(code: &str) -> Result<Strategy, String> {
+    Strategy::ALL
+        .into_iter()
+        .find(|s| s.code() == code)
+        .ok_or_else(|| format!("\"{code}\" is not a strategy (rehost, replatform, refactor, retire, retain, repurchase)"))
+}
+
+/// Position of a strategy in `Strategy::ALL` (and in score arrays).
+pub fn slot(s: Strategy) -> usize {
+    match s {
+        Strategy::Rehost => 0,
+        Strategy::Replatform => 1,
+        Strategy::Refactor => 2,
+        Strategy::Retire => 3,
+        Strategy::Retain => 4,
+        Strategy::Repurchase => 5,
+    }
+}
+
+/// The shipped rule book, parsed on first use. `rules_file_is_valid` keeps
+/// the shipped file loadable, and the web app loads it at start.
+pub fn rulebook() -> &'static RuleBook {
+    static BOOK: OnceLock<RuleBook> = OnceLock::new();
+    BOOK.get_or_init(|| RuleBook::parse(RULES_SOURCE).unwrap_or_else(|e| panic!("rules/scoring.toml: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_file_is_valid() {
+        let book = RuleBook::parse(RULES_SOURCE).unwrap();
+        assert!(book.rules.iter().any(|r| matches!(r.kind, Kind::Gate { force: Some(Strategy::Retire), .. })));
+        assert!(book.rules.iter().any(|r| matches!(r.kind, Kind::Risk(Severity::High))));
+        for q in ["still_used", "saas_alternative", "source_available", "must_stay_on_prem", "needs_new_features", "deadline_months"] {
+            assert!(book.question(q).is_some(), "the importer's question {q} is in the rule book");
+        }
+    }
+
+    #[test]
+    fn mistakes_in_the_rules_file_are_named() {
+        let base = "[[question]]\nid = \"still_used\"\nkind = \"yes_no\"\nen = \"a\"\nko = \"b\"\n";
+        let bad_fact = format!("{base}[[rule]]\nid = \"x\"\nwhen = [\"colour = red\"]\nen = \"e\"\nko = \"k\"\n");
+        assert!(RuleBook::parse(&bad_fact).unwrap_err().contains("\"colour\" is not a fact"));
+        let bad_answer = format!("{base}[[rule]]\nid = \"x\"\nwhen = [\"answer.still_used = maybe\"]\nen = \"e\"\nko = \"k\"\n");
+        assert!(RuleBook::parse(&bad_answer).unwrap_err().contains("not an answer"));
+        let bad_strategy =
+            format!("{base}[[rule]]\nid = \"x\"\nwhen = [\"os is known\"]\npoints = {{ lift = 1 }}\nen = \"e\"\nko = \"k\"\n");
+        assert!(RuleBook::parse(&bad_strategy).unwrap_err().contains("\"lift\" is not a strategy"));
+        let bad_placeholder = format!("{base}[[rule]]\nid = \"x\"\nwhen = [\"os is known\"]\nen = \"{{colour}}\"\nko = \"k\"\n");
+        assert!(RuleBook::parse(&bad_placeholder).unwrap_err().contains("placeholder"));
+        let gate_without_effect = format!("{base}[[gate]]\nid = \"g\"\nwhen = [\"os is known\"]\nen = \"e\"\nko = \"k\"\n");
+        assert!(RuleBook::parse(&gate_without_effect).unwrap_err().contains("force"));
+        let bad_number = format!("{base}[[rule]]\nid = \"x\"\nwhen = [\"cpu_cores > many\"]\nen = \"e\"\nko = \"k\"\n");
+        assert!(RuleBook::parse(&bad_number).unwrap_err().contains("number"));
+    }
+
+    #[test]
+    fn conditions_parse_every_operator() {
+        let book = rulebook();
+        for (src, op, n) in [
+            ("db_engine in [mysql, postgresql]", Op::In, 2),
+            ("role not in [db]", Op::NotIn, 1),
+            ("notes contains [tape]", Op::Contains, 1),
+            ("cpu_util_peak_pct >= 90", Op::Ge, 1),
+            ("os is unknown", Op::Unknown, 0),
+            ("answer.still_used = no", Op::Eq, 1),
+            ("os_eos != true", Op::Ne, 1),
+        ] {
+            let c = book.condition(src).unwrap();
+            assert_eq!((c.op, c.values.len()), (op, n), "{src}");
+        }
+    }
+}

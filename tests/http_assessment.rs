@@ -1,0 +1,314 @@
+//! The assessment: AnyCompany scored through storage, the dashboard, the
+//! questionnaire, the reasons page, decisions, the profile and the JSON API.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::TestApp;
+use sixr::db;
+use sixr::inventory::Workload;
+use sixr::scoring::SubjectKind;
+use sixr::strategy::Strategy;
+
+/// An engagement holding the AnyCompany estate as `samples/anycompany.csv`
+/// describes it, with the sample's questionnaire answers. Returns
+/// (engagement id, application id, [web-01, web-02, db-01] ids).
+fn anycompany(app: &TestApp) -> (i64, i64, Vec<i64>) {
+    app.db
+        .with_conn(|c| {
+            let e = db::engagements::find_or_create(c, "AnyCompany", "test")?;
+            let web = |name: &str| Workload {
+                name: name.into(),
+                application: "AnyCompany e-commerce".into(),
+                environment: "production".into(),
+                role: "web-app".into(),
+                os: "Ubuntu Linux".into(),
+                os_version: "22.04".into(),
+                cpu_cores: Some(4),
+                ram_gb: Some(16.0),
+                cpu_util_peak_pct: Some(45.0),
+                middleware: "Apache HTTP Server 2.4".into(),
+                runtime: "Java 11".into(),
+                ..Workload::default()
+            };
+            let db_server = Workload {
+                name: "anyco-db-01".into(),
+                application: "AnyCompany e-commerce".into(),
+                environment: "production".into(),
+                role: "db".into(),
+                os: "Ubuntu Linux".into(),
+                os_version: "22.04".into(),
+                db_engine: "MySQL".into(),
+                db_version: "8.0".into(),
+                notes: "Single MySQL server without redundancy; weekly full and nightly incremental backups to tape".into(),
+                ..Workload::default()
+            };
+            let mut ids = Vec::new();
+            for w in [web("anyco-web-01"), web("anyco-web-02"), db_server] {
+                ids.push(match db::workloads::upsert(c, e.id, &w)? {
+                    db::workloads::Upsert::Created(id) | db::workloads::Upsert::Updated(id) => id,
+                });
+            }
+            let app_id = db::workloads::ensure_application(c, e.id, "AnyCompany e-commerce")?.unwrap();
+            // As the template importer writes them: typed values, some in Korean.
+            for (q, v) in [
+                ("still_used", "예"),
+                ("saas_alternative", "no"),
+                ("source_available", "yes"),
+                ("must_stay_on_prem", "아니오"),
+                ("needs_new_features", "no"),
+                ("deadline_months", "6"),
+            ] {
+                c.execute(
+                    "INSERT INTO answers (engagement_id, subject_kind, subject_id, question, value) VALUES (?1, 'application', ?2, ?3, ?4)",
+                    rusqlite::params![e.id, app_id, q, v],
+                )?;
+            }
+            db::assessment::rescore_engagement(c, e.id)?;
+            Ok((e.id, app_id, ids))
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn anycompany_is_replatform_in_storage_export_and_effective_strategies() {
+    let app = TestApp::new();
+    let (e, _, ids) = anycompany(&app);
+    let (effective, rows) = app
+        .db
+        .with_conn(|c| Ok((db::decisions::effective_strategies(c, e)?, db::assessment::assessment_rows(c, e)?)))
+        .unwrap();
+    for id in &ids {
+        assert_eq!(effective[id], Strategy::Replatform);
+        assert_eq!(rows[id].recommended_strategy, "replatform");
+        assert_eq!(rows[id].chosen_strategy, "");
+        assert!(rows[id].confidence.unwrap() > 0.5);
+    }
+    let db_reasons = &rows[&ids[2]].reasons;
+    assert!(db_reasons.contains("MySQL 8.0 → Amazon RDS for MySQL is available"), "{db_reasons}");
+    assert!(db_reasons.contains("Multi-AZ") && db_reasons.contains("tape"), "{db_reasons}");
+    assert!(rows[&ids[0]].reasons.contains("Elastic Beanstalk"));
+    assert!(rows[&ids[2]].reasons_ko.contains("다중 AZ"));
+}
+
+#[tokio::test]
+async fn dashboard_shows_chart_counts_risks_and_links_to_reasons() {
+    let app = TestApp::new();
+    let (e, _, ids) = anycompany(&app);
+    let r = app.get(&format!("/engagements/{e}/assessment")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let page = r.text();
+    assert!(page.contains("<svg") && page.contains("#2f9e6f"), "chart in the strategy colour");
+    assert!(page.contains("Replatform · Recommended: 3"));
+    assert!(page.contains(&format!("/engagements/{e}/assessment/workloads/{}#reasons", ids[2])));
+    assert!(page.contains("high risks"));
+    assert!(page.contains("3 of 3 workloads"));
+
+    let filtered = app.get(&format!("/engagements/{e}/assessment?strategy=rehost")).await.text();
+    assert!(filtered.contains("0 of 3 workloads"));
+    let low = app.get(&format!("/engagements/{e}/assessment?confidence=low&environment=production")).await.text();
+    assert!(low.contains("0 of 3 workloads"));
+
+    let ko = app
+        .send(Request::get(format!("/engagements/{e}/assessment")).header(header::ACCEPT_LANGUAGE, "ko").body(Body::empty()).unwrap())
+        .await
+        .text();
+    assert!(ko.contains("리플랫폼") && ko.contains("선호 프로필"));
+}
+
+#[tokio::test]
+async fn an_inventory_edit_is_scored_when_the_dashboard_opens() {
+    let app = TestApp::new();
+    let (e, _, ids) = anycompany(&app);
+    app.db
+        .with_conn(|c| {
+            // The last scoring was a while ago; then an edit made elsewhere.
+            c.execute("UPDATE assessments SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute')", [])?;
+            c.execute(
+                "UPDATE workloads SET powered_off = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
+                [ids[1]],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    assert!(app.db.with_conn(|c| db::assessment::is_stale(c, e)).unwrap());
+    assert_eq!(app.get(&format!("/engagements/{e}/assessment")).await.status, StatusCode::OK);
+    assert!(!app.db.with_conn(|c| db::assessment::is_stale(c, e)).unwrap());
+    let page = app.get(&format!("/engagements/{e}/assessment/workloads/{}", ids[1])).await.text();
+    assert!(page.contains("powered off in the inventory"), "re-scored with the edit");
+    let effective = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
+    assert_eq!(effective[&ids[1]], Strategy::Replatform, "a powered-off server still used is not retired by that alone");
+}
+
+#[tokio::test]
+async fn workload_page_shows_scores_reasons_and_risks() {
+    let app = TestApp::new();
+    let (e, _, ids) = anycompany(&app);
+    let page = app.get(&format!("/engagements/{e}/assessment/workloads/{}", ids[2])).await.text();
+    assert!(page.contains("MySQL 8.0 → Amazon RDS for MySQL is available"));
+    assert!(page.contains("+3 Replatform"));
+    assert!(page.contains("Single point of failure"));
+    assert!(page.contains("mark-recommended"));
+    assert_eq!(app.get(&format!("/engagements/{e}/assessment/workloads/999999")).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_different_decision_needs_a_rationale_and_then_wins() {
+    let app = TestApp::new();
+    let (e, _, ids) = anycompany(&app);
+    let uri = format!("/engagements/{e}/assessment/workloads/{}/decision", ids[0]);
+    let refused = app.post_form(&uri, &[("strategy", "rehost"), ("rationale", ""), ("effort", "M")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("differs from the recommendation"));
+
+    let ok = app
+        .post_form(&uri, &[("strategy", "rehost"), ("rationale", "Data-centre lease ends in 3 months"), ("effort", "S"), ("criticality", "9"), ("priority", "1")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    let accept = app.post_form(&format!("/engagements/{e}/assessment/workloads/{}/decision", ids[1]), &[("strategy", "replatform")]).await;
+    assert_eq!(accept.status, StatusCode::SEE_OTHER, "accepting needs no rationale");
+
+    let (effective, rows, audited) = app
+        .db
+        .with_conn(|c| {
+            let audited: i64 = c.query_row("SELECT COUNT(*) FROM audit_log WHERE entity = 'decision'", [], |r| r.get(0))?;
+            Ok((db::decisions::effective_strategies(c, e)?, db::assessment::assessment_rows(c, e)?, audited))
+        })
+        .unwrap();
+    assert_eq!(effective[&ids[0]], Strategy::Rehost, "the decision wins");
+    assert_eq!(rows[&ids[0]].recommended_strategy, "replatform", "the recommendation is kept");
+    assert_eq!((rows[&ids[0]].effort.as_str(), rows[&ids[0]].criticality, rows[&ids[0]].priority), ("S", Some(9), Some(1)));
+    assert_eq!(audited, 2);
+
+    let dashboard = app.get(&format!("/engagements/{e}/assessment")).await.text();
+    assert!(dashboard.contains("Rehost · Decided: 1"));
+
+    let cleared = app.post_form(&format!("{uri}/clear"), &[]).await;
+    assert_eq!(cleared.status, StatusCode::SEE_OTHER);
+    let effective = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
+    assert_eq!(effective[&ids[0]], Strategy::Replatform);
+
+    let bad = app.post_form(&uri, &[("strategy", "replatform"), ("criticality", "eleven")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("criticality"));
+}
+
+#[tokio::test]
+async fn application_decision_applies_to_all_its_workloads() {
+    let app = TestApp::new();
+    let (e, a, ids) = anycompany(&app);
+    let r = app.post_form(&format!("/engagements/{e}/assessment/applications/{a}/decision"), &[("strategy", "replatform"), ("effort", "L")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let rows = app.db.with_conn(|c| db::assessment::assessment_rows(c, e)).unwrap();
+    assert!(ids.iter().all(|id| rows[id].chosen_strategy == "replatform" && rows[id].effort == "L"));
+}
+
+#[tokio::test]
+async fn profile_change_rescores_and_says_what_moved() {
+    let app = TestApp::new();
+    let (e, _, ids) = anycompany(&app);
+    let r = app
+        .post_form(
+            &format!("/engagements/{e}/assessment/profile"),
+            &[("speed", "5"), ("managed", "1"), ("modernise", "3"), ("licence", "3"), ("app_hosting", "self"), ("db_hosting", "self")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("3 workloads moved from Replatform to Rehost"), "{}", r.text());
+    let effective = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
+    assert!(ids.iter().all(|id| effective[id] == Strategy::Rehost));
+    let stored = app.db.with_conn(|c| db::assessment::profile(c, e)).unwrap();
+    assert_eq!(stored.speed, 5);
+
+    let bad = app.post_form(&format!("/engagements/{e}/assessment/profile"), &[("speed", "9"), ("app_hosting", "none"), ("db_hosting", "none")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn questionnaire_bulk_answers_and_progress() {
+    let app = TestApp::new();
+    let (e, a, ids) = anycompany(&app);
+    let page = app.get(&format!("/engagements/{e}/assessment/questionnaire")).await.text();
+    assert!(page.contains("AnyCompany e-commerce") && page.contains("<progress"));
+    assert!(page.contains("6 / 8"), "six of the eight evidence questions are answered: {page}");
+
+    let r = app
+        .post_form(
+            &format!("/engagements/{e}/assessment/questionnaire"),
+            &[("ids", &a.to_string()), ("q.still_used", "no"), ("q.saas_alternative", ""), ("q.notes", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("3 workloads moved from Replatform to Retire"), "{}", r.text());
+    let answers = app.db.with_conn(|c| db::assessment::answers(c, e)).unwrap();
+    assert_eq!(answers.get(SubjectKind::Application, a, "still_used"), Some("no"));
+    assert_eq!(answers.get(SubjectKind::Application, a, "saas_alternative"), Some("no"), "left alone in bulk mode");
+
+    // Single workloads can be selected too: their answer overrides the application's.
+    let r = app
+        .post_form(&format!("/engagements/{e}/assessment/questionnaire"), &[("wids", &ids[0].to_string()), ("q.still_used", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let effective = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
+    assert_eq!((effective[&ids[0]], effective[&ids[1]]), (Strategy::Replatform, Strategy::Retire));
+
+    let none = app.post_form(&format!("/engagements/{e}/assessment/questionnaire"), &[("q.still_used", "no")]).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = app.post_form(&format!("/engagements/{e}/assessment/questionnaire"), &[("ids", &a.to_string()), ("q.still_used", "maybe")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("answer yes, no or unknown"));
+}
+
+#[tokio::test]
+async fn application_questionnaire_saves_and_workload_overrides() {
+    let app = TestApp::new();
+    let (e, a, ids) = anycompany(&app);
+    let page = app.get(&format!("/engagements/{e}/assessment/applications/{a}")).await.text();
+    assert!(page.contains("Is the application still used?"));
+    assert!(page.contains(r#"name="q.still_used" value="yes" checked"#), "current answer pre-selected");
+    assert!(page.contains("unanswered"));
+
+    let r = app
+        .post_form(
+            &format!("/engagements/{e}/assessment/applications/{a}"),
+            &[("q.usage_level", "high"), ("q.license_bound_to_hardware", "no"), ("q.notes", "Why tape? The vendor contract. Why? ...")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Saved and re-scored."));
+
+    // The database alone stays on premises.
+    let r = app
+        .post_form(&format!("/engagements/{e}/assessment/workloads/{}/answers", ids[2]), &[("q.must_stay_on_prem", "yes"), ("q.must_stay_reason", "regulation")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let effective = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
+    assert_eq!(effective[&ids[2]], Strategy::Retain);
+    assert_eq!(effective[&ids[0]], Strategy::Replatform);
+    let page = app.get(&format!("/engagements/{e}/assessment/workloads/{}", ids[2])).await.text();
+    assert!(page.contains("reason: regulation"));
+}
+
+#[tokio::test]
+async fn json_api_carries_scores_reasons_answers_and_decisions() {
+    let app = TestApp::new();
+    let (e, a, ids) = anycompany(&app);
+    app.post_form(&format!("/engagements/{e}/assessment/workloads/{}/decision", ids[2]), &[("strategy", "replatform"), ("priority", "2")]).await;
+    let r = app.get(&format!("/api/engagements/{e}/assessment")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let workloads = json["workloads"].as_array().unwrap();
+    assert_eq!(workloads.len(), 3);
+    let db_row = workloads.iter().find(|w| w["id"] == ids[2]).unwrap();
+    assert_eq!(db_row["assessment"]["recommended"], "replatform");
+    assert!(db_row["assessment"]["scores"]["replatform"].as_f64().unwrap() > 0.0);
+    assert!(!db_row["assessment"]["reasons"].as_array().unwrap().is_empty());
+    assert_eq!(db_row["decision"]["priority"], 2);
+    assert_eq!(db_row["effective_strategy"], "replatform");
+    let application = &json["applications"][0];
+    assert_eq!(application["id"], a);
+    assert_eq!(application["answers"]["still_used"], "예");
+    assert_eq!(application["rollup"]["recommended"], "replatform");
+    assert_eq!(app.get("/api/engagements/424242/assessment").await.status, StatusCode::NOT_FOUND);
+}
