@@ -102,3 +102,27 @@ fn export_csv_to_stdout_and_json_round_trip() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr(&missing).contains("no engagement called \"Nope\""));
 }
+
+/// The headless path a consultant scripts: import the AnyCompany sample and
+/// export it; the export already carries the recommendation (Replatform).
+#[test]
+fn imported_workloads_are_scored_before_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/anycompany.csv");
+    let bin = env!("CARGO_BIN_EXE_sixr");
+    let out = std::process::Command::new(bin).args(["import", "--db"]).arg(&db).args(["--engagement", "AnyCompany", sample]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new(bin).args(["export", "--db"]).arg(&db).args(["--engagement", "AnyCompany", "--format", "csv"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} column in {headers:?}"));
+    let (name, recommended) = (column("name"), column("recommended_strategy"));
+    let rows: Vec<_> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 3);
+    for r in rows {
+        assert_eq!(&r[recommended], "replatform", "{}", &r[name]);
+    }
+}

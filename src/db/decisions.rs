@@ -11,7 +11,13 @@ use crate::strategy::Strategy;
 
 /// The strategy each workload goes with: the consultant's decision when
 /// there is one, else the recommendation. Workloads with neither are absent.
+///
+/// Imports and inline edits don't score (an import must stay fast); the
+/// recommendations are brought up to date here, on first read.
 pub fn effective_strategies(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, Strategy>, AppError> {
+    if crate::db::assessment::is_stale(conn, engagement_id)? {
+        crate::db::assessment::rescore_engagement(conn, engagement_id)?;
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT w.id, COALESCE(d.strategy, a.recommended)
          FROM workloads w

@@ -134,6 +134,7 @@ pub fn export_bytes(conn: &rusqlite::Connection, engagement_id: i64, format: &st
         serde_json::to_vec_pretty(&backup).map_err(|e| crate::AppError::Internal(e.to_string()))
     } else {
         let strategies = imports::strategy_codes(conn, engagement_id)?;
-        Ok(super::export::inventory_csv(&backup, &strategies))
+        let assessments = crate::db::assessment::assessment_rows(conn, engagement_id)?;
+        Ok(super::export::inventory_csv(&backup, &strategies, &assessments))
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::backup::Backup;
 use super::mapping::template_columns;
+use crate::db::assessment::AssessmentRow;
 use crate::inventory::Workload;
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a
@@ -23,12 +24,20 @@ fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u
     out.into_inner().unwrap_or_default()
 }
 
+/// The assessment columns after the template's, in this order.
+const ASSESSMENT_COLUMNS: [&str; 8] =
+    ["strategy", "recommended_strategy", "chosen_strategy", "confidence", "effort", "criticality", "priority", "reasons"];
+
 /// One row per workload: the template columns (so the file imports back as
-/// a template) and the strategy in effect. `strategies` maps workload id to
-/// the strategy code.
-pub fn inventory_csv(backup: &Backup, strategies: &HashMap<i64, String>) -> Vec<u8> {
+/// a template), the strategy in effect (`strategies`: workload id to code)
+/// and the assessment: recommendation, decision, confidence and reasons.
+pub fn inventory_csv(
+    backup: &Backup,
+    strategies: &HashMap<i64, String>,
+    assessments: &HashMap<i64, AssessmentRow>,
+) -> Vec<u8> {
     let mut header = template_columns();
-    header.push("strategy");
+    header.extend(ASSESSMENT_COLUMNS);
     let mut depends: HashMap<&str, Vec<&str>> = HashMap::new();
     for d in &backup.dependencies {
         depends.entry(d.from.as_str()).or_default().push(d.to.as_str());
@@ -43,12 +52,27 @@ pub fn inventory_csv(backup: &Backup, strategies: &HashMap<i64, String>) -> Vec<
             .map(|col| match *col {
                 "dependencies" => depends.get(w.name.as_str()).map(|v| v.join(";")).unwrap_or_default(),
                 "strategy" => strategies.get(&w.id).cloned().unwrap_or_default(),
+                c if ASSESSMENT_COLUMNS.contains(&c) => assessments.get(&w.id).map(|a| assessment_cell(a, c)).unwrap_or_default(),
                 c if super::QUESTIONS.contains(&c) => answers.get(&(w.name.as_str(), c)).map(|v| v.to_string()).unwrap_or_default(),
                 c => w.field_text(c),
             })
             .collect()
     });
     write_rows(&header, rows)
+}
+
+fn assessment_cell(a: &AssessmentRow, column: &str) -> String {
+    let number = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    match column {
+        "recommended_strategy" => a.recommended_strategy.clone(),
+        "chosen_strategy" => a.chosen_strategy.clone(),
+        "confidence" => a.confidence.map(|c| format!("{c:.2}")).unwrap_or_default(),
+        "effort" => a.effort.clone(),
+        "criticality" => number(a.criticality),
+        "priority" => number(a.priority),
+        "reasons" => a.reasons.clone(),
+        _ => String::new(),
+    }
 }
 
 /// The template with one example row, offered on the import page.
