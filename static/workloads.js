@@ -42,3 +42,36 @@ document.addEventListener("htmx:beforeHistorySave", function () {
     if (option.selected) option.setAttribute("selected", ""); else option.removeAttribute("selected");
   });
 });
+
+// Inline cell editing (templates/workload_cell.html). The Content-Security-
+// Policy forbids eval, so htmx trigger filters (keydown[key=='Escape'])
+// and js: values can't be used; these listeners do their work.
+document.addEventListener("keydown", function (event) {
+  const field = event.target;
+  if (!(field instanceof HTMLElement) || !field.closest(".cell.editing")) return;
+  if (event.key === "Escape" && field.dataset.cancelUrl) {
+    // Escape: drop the edit and show the stored value again.
+    event.preventDefault();
+    htmx.ajax("GET", field.dataset.cancelUrl, { target: field.closest("td"), swap: "outerHTML" });
+  } else if (event.key === "Enter" && !event.shiftKey && field.tagName === "TEXTAREA") {
+    // Enter saves a note too; Shift+Enter starts a new line.
+    event.preventDefault();
+    field.form.requestSubmit();
+  }
+});
+
+// Typing over a value is the common case: select it when the editor opens.
+document.addEventListener("focusin", function (event) {
+  const field = event.target;
+  if (field.matches && field.matches(".cell.editing input, .cell.editing textarea")) field.select();
+});
+
+// Tell the server how an edit was saved: by Enter (keep the keyboard on the
+// cell) or by leaving the field (focus has already moved on).
+document.addEventListener("htmx:configRequest", function (event) {
+  const source = event.detail.elt;
+  if (source instanceof HTMLFormElement && source.closest(".cell.editing")) {
+    const trigger = event.detail.triggeringEvent;
+    event.detail.parameters["via"] = trigger ? trigger.type : "";
+  }
+});

@@ -151,3 +151,39 @@ async fn every_response_carries_the_security_headers() {
     let html = r.text();
     assert!(!html.contains("<script>") && !html.contains(" onclick="), "no inline script in pages");
 }
+
+/// The CSP forbids inline script and eval, which htmx needs for `js:` values,
+/// `hx-on` handlers and trigger filters (`keydown[key=='Enter']`); a template
+/// that used them would silently misbehave in the browser.
+#[test]
+fn templates_use_nothing_the_content_security_policy_blocks() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+    let handler = regex_lite_inline_handler();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.display();
+        for tag in text.split("<script").skip(1) {
+            let attributes = tag.split('>').next().unwrap();
+            assert!(attributes.contains("src=\"/static/"), "{name}: inline <script> (only files from /static/)");
+        }
+        assert!(!text.contains("js:") && !text.contains("javascript:"), "{name}: js: / javascript: value");
+        assert!(!text.contains("hx-on"), "{name}: hx-on handler");
+        for trigger in text.split("hx-trigger=\"").skip(1) {
+            let value = trigger.split('"').next().unwrap();
+            assert!(!value.contains('['), "{name}: trigger filter in hx-trigger=\"{value}\"");
+        }
+        assert!(!handler(&text), "{name}: inline on…= event handler");
+    }
+}
+
+/// True when the text has an inline event-handler attribute (` onclick=`...).
+fn regex_lite_inline_handler() -> impl Fn(&str) -> bool {
+    |text: &str| {
+        text.match_indices(" on").any(|(i, _)| {
+            let rest = &text[i + 3..];
+            let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase()).collect();
+            !name.is_empty() && rest[name.len()..].starts_with('=')
+        })
+    }
+}

@@ -213,7 +213,8 @@ impl CellView {
     /// the field; a multi-line note saves on Enter without Shift.
     pub fn save_triggers(&self) -> &'static str {
         match self.input {
-            InputKind::Multiline => "submit, focusout, keydown[key=='Enter'&&!shiftKey]",
+            // Enter in a note submits through static/sixr.js (no eval-based trigger filters).
+            InputKind::Multiline => "submit, focusout",
             InputKind::YesNo => "submit, change, focusout",
             _ => "submit, focusout",
         }
