@@ -3,6 +3,7 @@
 
 pub mod decisions;
 pub mod engagements;
+pub mod plan;
 pub mod workloads;
 
 use std::path::{Path, PathBuf};

@@ -69,12 +69,17 @@ pub struct DecisionFacts {
     pub priority: Option<i64>,
 }
 
-/// Engagement-wide plan settings (preferences key "plan").
+/// Engagement-wide plan settings and the consultant's moves (preferences
+/// key "plan"). Moves are kept by application name: a move for an
+/// application that no longer exists is ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanSettings {
     /// Most workloads one wave migrates.
     #[serde(default = "default_capacity")]
     pub wave_capacity: u32,
+    /// Application name -> wave the consultant moved it to.
+    #[serde(default)]
+    pub moves: BTreeMap<String, u32>,
 }
 
 pub const PREFERENCES_KEY: &str = "plan";
@@ -88,7 +93,7 @@ fn default_capacity() -> u32 {
 
 impl Default for PlanSettings {
     fn default() -> Self {
-        PlanSettings { wave_capacity: default_capacity() }
+        PlanSettings { wave_capacity: default_capacity(), moves: BTreeMap::new() }
     }
 }
 
@@ -96,6 +101,9 @@ impl PlanSettings {
     pub fn validate(&self) -> Result<(), String> {
         if self.wave_capacity == 0 || self.wave_capacity > MAX_WAVE_CAPACITY {
             return Err(format!("wave capacity: give a number of workloads from 1 to {MAX_WAVE_CAPACITY}"));
+        }
+        if let Some((app, wave)) = self.moves.iter().find(|(_, w)| !(1..=MAX_WAVE).contains(*w)) {
+            return Err(format!("{app}: wave {wave} is not between 1 and {MAX_WAVE}"));
         }
         Ok(())
     }
@@ -108,8 +116,6 @@ pub struct PlanInput<'a> {
     pub strategies: &'a HashMap<i64, Strategy>,
     pub decisions: &'a HashMap<i64, DecisionFacts>,
     pub settings: &'a PlanSettings,
-    /// Application name -> wave the consultant moved it to.
-    pub moves: &'a BTreeMap<String, u32>,
 }
 
 /// An application (or a lone workload) as the plan moves it.
@@ -379,7 +385,7 @@ pub fn build(input: &PlanInput) -> Plan {
     let mut group_wave: Vec<u32> = (0..groups.len()).map(|g| unit_wave[unit_of[g]]).collect();
     let mut moved = vec![false; groups.len()];
     for (g, grp) in groups.iter().enumerate() {
-        if let Some(w) = input.moves.get(&grp.name).filter(|_| grp.is_application) {
+        if let Some(w) = settings.moves.get(&grp.name).filter(|_| grp.is_application) {
             group_wave[g] = (*w).clamp(1, MAX_WAVE);
             moved[g] = group_wave[g] != unit_wave[unit_of[g]];
         }

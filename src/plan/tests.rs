@@ -6,7 +6,6 @@ struct Estate {
     strategies: HashMap<i64, Strategy>,
     decisions: HashMap<i64, DecisionFacts>,
     settings: PlanSettings,
-    moves: BTreeMap<String, u32>,
 }
 
 impl Estate {
@@ -17,7 +16,6 @@ impl Estate {
             strategies: HashMap::new(),
             decisions: HashMap::new(),
             settings: PlanSettings::default(),
-            moves: BTreeMap::new(),
         }
     }
 
@@ -41,7 +39,6 @@ impl Estate {
             strategies: &self.strategies,
             decisions: &self.decisions,
             settings: &self.settings,
-            moves: &self.moves,
         })
     }
 }
@@ -108,7 +105,7 @@ fn moving_an_application_before_its_dependency_warns() {
     let before = e.plan();
     assert_eq!((before.wave_of("Data"), before.wave_of("Web")), (Some(1), Some(2)));
 
-    e.moves.insert("Data".into(), 3);
+    e.settings.moves.insert("Data".into(), 3);
     let after = e.plan();
     assert_eq!(after.wave_of("Data"), Some(3));
     assert!(after.app("Data").unwrap().moved);
@@ -126,8 +123,8 @@ fn moving_an_application_before_its_dependency_warns() {
     );
 
     // Moving the dependent later instead is fine.
-    e.moves.clear();
-    e.moves.insert("Web".into(), 5);
+    e.settings.moves.clear();
+    e.settings.moves.insert("Web".into(), 5);
     assert!(e.plan().broken_dependencies().next().is_none());
 }
 
@@ -187,6 +184,6 @@ fn an_oversized_application_takes_a_wave_alone_without_a_warning() {
     let plan = e.plan();
     assert_ne!(plan.wave_of("Big"), plan.wave_of("Small"));
     assert!(!plan.warnings.iter().any(|w| matches!(w, PlanWarning::OverCapacity { .. })));
-    e.moves.insert("Small".into(), plan.wave_of("Big").unwrap());
+    e.settings.moves.insert("Small".into(), plan.wave_of("Big").unwrap());
     assert!(e.plan().warnings.iter().any(|w| matches!(w, PlanWarning::OverCapacity { workloads: 6, capacity: 3, .. })));
 }
