@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Lang, Tr};
 use crate::inventory::{Dependency, Workload};
 use crate::strategy::{Strategy, application_strategy};
 pub use steps::{AppFacts, PlanStep};
@@ -159,6 +160,22 @@ pub struct Phase {
     pub weeks: u32,
 }
 
+impl Phase {
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ko => &self.ko,
+        }
+    }
+
+    pub fn activities(&self, lang: Lang) -> &[String] {
+        match lang {
+            Lang::En => &self.activities_en,
+            Lang::Ko => &self.activities_ko,
+        }
+    }
+}
+
 /// A workload that does not move (Retire, Retain) or has no strategy yet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unmoved {
@@ -212,6 +229,31 @@ impl Plan {
 
     pub fn broken_dependencies(&self) -> impl Iterator<Item = &PlanWarning> {
         self.warnings.iter().filter(|w| matches!(w, PlanWarning::BrokenDependency { .. }))
+    }
+}
+
+/// The text of a plan warning in the report's language (shared with the web page).
+pub fn warning_text(t: &Tr, w: &PlanWarning) -> String {
+    match w {
+        PlanWarning::BrokenDependency { dependent, dependent_wave, dependency, dependency_wave, from_workload, to_workload } => t.fmt(
+            "plan.broken_dependency",
+            &[
+                ("dependent", dependent),
+                ("dependent_wave", dependent_wave),
+                ("dependency", dependency),
+                ("dependency_wave", dependency_wave),
+                ("from", from_workload),
+                ("to", to_workload),
+            ],
+        ),
+        PlanWarning::Cycle { apps } => t.fmt("plan.cycle", &[("apps", &apps.join(", "))]),
+        PlanWarning::OverCapacity { wave, workloads, capacity } => {
+            t.fmt("plan.over_capacity", &[("wave", wave), ("workloads", workloads), ("capacity", capacity)])
+        }
+        PlanWarning::DependsOnUnmoved { app, workload, dependency, strategy } => t.fmt(
+            "plan.depends_on_unmoved",
+            &[("app", app), ("workload", workload), ("dependency", dependency), ("strategy", &strategy.label(t.lang))],
+        ),
     }
 }
 

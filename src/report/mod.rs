@@ -10,7 +10,7 @@ pub mod model;
 use std::collections::BTreeMap;
 
 use crate::i18n::{Lang, Tr};
-use crate::plan::PlanWarning;
+use crate::plan::warning_text;
 use crate::strategy::Strategy;
 use draw::Bar;
 use layout::{Column, Doc, Face, GREY, Rgb8};
@@ -61,31 +61,6 @@ fn money(v: f64, currency: &str) -> String {
 
 fn opt_num(v: Option<f64>) -> String {
     v.map(|x| if x.fract() == 0.0 { thousands(x) } else { format!("{x:.1}") }).unwrap_or_default()
-}
-
-/// The text of a plan warning in the report's language (shared with the web page).
-pub fn warning_text(t: &Tr, w: &PlanWarning) -> String {
-    match w {
-        PlanWarning::BrokenDependency { dependent, dependent_wave, dependency, dependency_wave, from_workload, to_workload } => t.fmt(
-            "plan.broken_dependency",
-            &[
-                ("dependent", dependent),
-                ("dependent_wave", dependent_wave),
-                ("dependency", dependency),
-                ("dependency_wave", dependency_wave),
-                ("from", from_workload),
-                ("to", to_workload),
-            ],
-        ),
-        PlanWarning::Cycle { apps } => t.fmt("plan.cycle", &[("apps", &apps.join(", "))]),
-        PlanWarning::OverCapacity { wave, workloads, capacity } => {
-            t.fmt("plan.over_capacity", &[("wave", wave), ("workloads", workloads), ("capacity", capacity)])
-        }
-        PlanWarning::DependsOnUnmoved { app, workload, dependency, strategy } => t.fmt(
-            "plan.depends_on_unmoved",
-            &[("app", app), ("workload", workload), ("dependency", dependency), ("strategy", &strategy.label(t.lang))],
-        ),
-    }
 }
 
 /// Renders the whole report.
@@ -344,10 +319,7 @@ fn plan(doc: &mut Doc, data: &ReportData, t: &Tr) {
     doc.heading(t.t("report.plan"), 1);
     doc.heading(t.t("report.phases"), 2);
     for p in &plan.phases {
-        let (name, activities) = match t.lang {
-            Lang::En => (&p.en, &p.activities_en),
-            Lang::Ko => (&p.ko, &p.activities_ko),
-        };
+        let (name, activities) = (p.name(t.lang), p.activities(t.lang));
         let weeks = if p.weeks > 0 {
             format!(" ({})", t.fmt("report.phase_weeks", &[("from", &(p.start_week + 1)), ("to", &(p.start_week + p.weeks))]))
         } else {
