@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
     Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
 };
 
@@ -61,15 +61,18 @@ fn fonts() -> &'static Fonts {
     })
 }
 
-/// Glyph advance widths per character, measured from the font.
+/// Glyph ids and advance widths per character, looked up in the font once.
+/// The font's character map is searched linearly (slow for Hangul), so the
+/// text is handed to printpdf as glyph ids from this cache rather than as
+/// strings it would look up again, character by character.
 struct Metrics {
-    widths: HashMap<(Face, char), f32>,
+    glyphs: HashMap<(Face, char), (u16, f32)>,
 }
 
 impl Metrics {
-    /// Width of `c` at 1 pt.
-    fn advance(&mut self, face: Face, c: char) -> f32 {
-        *self.widths.entry((face, c)).or_insert_with(|| {
+    /// Glyph id (0: not in the font) and width at 1 pt of `c`.
+    fn glyph(&mut self, face: Face, c: char) -> (u16, f32) {
+        *self.glyphs.entry((face, c)).or_insert_with(|| {
             let f = fonts();
             let font = match face {
                 Face::Regular => &f.regular,
@@ -77,11 +80,15 @@ impl Metrics {
             };
             let upem = font.pdf_font_metrics.units_per_em.max(1) as f32;
             match font.lookup_glyph_index(c as u32) {
-                Some(gid) => font.get_horizontal_advance(gid) as f32 / upem,
+                Some(gid) => (gid, font.get_horizontal_advance(gid) as f32 / upem),
                 // Not in the font: the PDF shows .notdef; reserve a square.
-                None => 1.0,
+                None => (0, 1.0),
             }
         })
+    }
+
+    fn advance(&mut self, face: Face, c: char) -> f32 {
+        self.glyph(face, c).1
     }
 }
 
@@ -124,7 +131,7 @@ impl Doc {
             pdf,
             regular,
             bold,
-            metrics: Metrics { widths: HashMap::new() },
+            metrics: Metrics { glyphs: HashMap::new() },
             pages: Vec::new(),
             ops: Vec::new(),
             y: TOP,
@@ -195,12 +202,14 @@ impl Doc {
             Face::Regular => self.regular.clone(),
             Face::Bold => self.bold.clone(),
         };
+        // `cid` carries the character for the ToUnicode map (copy and search).
+        let glyphs = s.chars().map(|c| Codepoint { gid: self.metrics.glyph(face, c).0, offset: 0.0, cid: Some(c.to_string()) }).collect();
         self.ops.extend([
             Op::SetFillColor { col: color(fill) },
             Op::StartTextSection,
             Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) },
             Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(PAGE_H - baseline) } },
-            Op::ShowText { items: vec![TextItem::Text(s.to_string())] },
+            Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] },
             Op::EndTextSection,
         ]);
     }
@@ -310,17 +319,27 @@ impl Doc {
     }
 
     pub fn bullets<S: AsRef<str>>(&mut self, items: &[S]) {
+        self.list(items, |_| "•".to_string());
+    }
+
+    /// A list numbered 1., 2., ...
+    pub fn numbered<S: AsRef<str>>(&mut self, items: &[S]) {
+        self.list(items, |i| format!("{}.", i + 1));
+    }
+
+    fn list<S: AsRef<str>>(&mut self, items: &[S], marker: impl Fn(usize) -> String) {
         let size = 10.0;
         let lh = size * 1.45;
-        for item in items {
-            let lines = self.wrap(item.as_ref(), Face::Regular, size, CONTENT_W - 14.0);
+        let indent = 18.0;
+        for (n, item) in items.iter().enumerate() {
+            let lines = self.wrap(item.as_ref(), Face::Regular, size, CONTENT_W - indent);
             for (i, l) in lines.iter().enumerate() {
                 self.ensure(lh);
                 self.y += lh;
                 if i == 0 {
-                    self.text_at(MARGIN_X + 3.0, self.y - size * 0.3, "•", Face::Regular, size, GREY);
+                    self.text_at(MARGIN_X + 3.0, self.y - size * 0.3, &marker(n), Face::Regular, size, GREY);
                 }
-                self.text_at(MARGIN_X + 14.0, self.y - size * 0.3, l, Face::Regular, size, BLACK);
+                self.text_at(MARGIN_X + indent, self.y - size * 0.3, l, Face::Regular, size, BLACK);
             }
         }
         self.y += size * 0.5;

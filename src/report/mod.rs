@@ -370,16 +370,15 @@ fn plan(doc: &mut Doc, data: &ReportData, t: &Tr) {
             let items: Vec<String> = a
                 .steps
                 .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let mut line = format!("{}. {}", i + 1, s.text(t.lang));
+                .map(|s| {
+                    let mut line = s.text(t.lang).to_string();
                     if !s.tools.is_empty() {
                         line.push_str(&format!(" — {}", t.fmt("report.tools", &[("tools", &s.tools.join(", "))])));
                     }
                     line
                 })
                 .collect();
-            doc.bullets(&items);
+            doc.numbered(&items);
         }
     }
 
@@ -390,7 +389,7 @@ fn plan(doc: &mut Doc, data: &ReportData, t: &Tr) {
             doc.heading(&format!("{} ({})", s.label(t.lang), names.len()), 3);
             doc.paragraph_styled(&names.join(", "), Face::Regular, 9.0, GREY, 0.0);
             let items: Vec<&str> = steps.iter().map(|st| st.text(t.lang)).collect();
-            doc.bullets(&items);
+            doc.numbered(&items);
         }
     }
 }
