@@ -330,7 +330,7 @@ impl Doc {
     fn list<S: AsRef<str>>(&mut self, items: &[S], marker: impl Fn(usize) -> String) {
         let size = 10.0;
         let lh = size * 1.45;
-        let indent = 18.0;
+        let indent = 20.0;
         for (n, item) in items.iter().enumerate() {
             let lines = self.wrap(item.as_ref(), Face::Regular, size, CONTENT_W - indent);
             for (i, l) in lines.iter().enumerate() {

@@ -112,20 +112,21 @@ fn summary(doc: &mut Doc, data: &ReportData, t: &Tr) {
     doc.heading(t.t("report.summary"), 1);
     let plan = &data.plan;
     let migrating: usize = plan.waves.iter().map(|w| w.workload_count).sum();
-    doc.paragraph(&t.fmt(
-        "report.summary_text",
-        &[
-            ("workloads", &data.workloads.len()),
-            ("applications", &data.applications.iter().filter(|a| a.workloads > 0).count()),
-            ("migrating", &migrating),
-            ("waves", &plan.waves.len()),
-            ("weeks", &plan.total_weeks),
-            ("unmoved", &plan.not_migrated.len()),
-        ],
-    ));
+    let applications: std::collections::BTreeSet<&str> =
+        data.workloads.iter().map(|w| w.application.trim()).filter(|a| !a.is_empty()).collect();
+    let mut figures = vec![
+        (t.t("report.kf_workloads"), data.workloads.len()),
+        (t.t("report.kf_applications"), applications.len()),
+        (t.t("report.kf_migrating"), migrating),
+        (t.t("report.kf_waves"), plan.waves.len()),
+        (t.t("report.kf_weeks"), plan.total_weeks as usize),
+        (t.t("report.kf_unmoved"), plan.not_migrated.len()),
+    ];
     if !plan.undecided.is_empty() {
-        doc.paragraph(&t.fmt("report.undecided_text", &[("n", &plan.undecided.len())]));
+        figures.push((t.t("report.kf_undecided"), plan.undecided.len()));
     }
+    let rows: Vec<Vec<String>> = figures.into_iter().map(|(k, v)| vec![k.to_string(), thousands(v as f64)]).collect();
+    doc.table(&[Column::left(t.t("report.figure"), 4.0), Column::right(t.t("report.value"), 1.0)], &rows, 9.5);
     if let Some(c) = &data.costs {
         if let (Some(onprem), Some(best)) = (c.onprem_annual, c.cheapest()) {
             let mut s = t.fmt(
