@@ -69,7 +69,13 @@ fn contains(outer: &super::model::DiagramRect, inner: &super::model::DiagramRect
 /// subnet) are frames with their label in the corner; the rest are filled
 /// boxes with a centred label. Arrows join the nearest sides of their boxes.
 pub fn diagram(doc: &mut Doc, d: &Diagram, max_h: f32) {
-    if d.width <= 0.0 || d.height <= 0.0 || d.boxes.is_empty() {
+    let finite = |v: f32| v.is_finite();
+    let sane = d.width > 0.0
+        && d.height > 0.0
+        && finite(d.width)
+        && finite(d.height)
+        && d.boxes.iter().all(|b| [b.x, b.y, b.w, b.h].into_iter().all(finite));
+    if !sane || d.boxes.is_empty() {
         return;
     }
     let scale = (CONTENT_W / d.width).min(max_h / d.height);
@@ -160,4 +166,41 @@ fn fit(doc: &mut Doc, s: &str, face: Face, size: f32, width: f32) -> String {
         }
     }
     format!("{out}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::model::{Arrow, DiagramRect};
+
+    fn rect(x: f32, y: f32, w: f32, h: f32) -> DiagramRect {
+        DiagramRect { x, y, w, h, label: "box".into(), kind: "service".into() }
+    }
+
+    #[test]
+    fn a_diagram_scales_into_the_page_and_bad_geometry_is_skipped() {
+        let mut doc = Doc::new("t");
+        let start = doc.y;
+        let d = Diagram {
+            width: 2000.0,
+            height: 1000.0,
+            boxes: vec![rect(0.0, 0.0, 2000.0, 1000.0), rect(100.0, 100.0, 300.0, 100.0), rect(1500.0, 700.0, 300.0, 100.0)],
+            arrows: vec![Arrow { from: 1, to: 2, label: "443".into() }, Arrow { from: 1, to: 99, label: String::new() }],
+        };
+        diagram(&mut doc, &d, 400.0);
+        let used = doc.y - start;
+        assert!(used > 100.0 && used <= 400.0 + 20.0, "scaled to the content width: {used}");
+
+        let y = doc.y;
+        let bad = Diagram { width: f32::NAN, height: 10.0, boxes: vec![rect(0.0, 0.0, 1.0, 1.0)], arrows: vec![] };
+        diagram(&mut doc, &bad, 400.0);
+        assert_eq!(doc.y, y, "nothing drawn for a diagram without usable geometry");
+    }
+
+    #[test]
+    fn arrows_leave_boxes_at_their_edges() {
+        assert_eq!(edge_point((0.0, 0.0), (100.0, 0.0), 10.0, 5.0), (10.0, 0.0));
+        assert_eq!(edge_point((0.0, 0.0), (0.0, -50.0), 10.0, 5.0), (0.0, -5.0));
+        assert_eq!(edge_point((0.0, 0.0), (0.0, 0.0), 10.0, 5.0), (0.0, 0.0));
+    }
 }
