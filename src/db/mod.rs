@@ -10,6 +10,7 @@ pub mod decisions;
 pub mod dependencies;
 pub mod engagements;
 pub mod imports;
+pub mod plan;
 pub mod workloads;
 
 use std::path::{Path, PathBuf};

@@ -3,6 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
+
+use crate::db::Db;
+use crate::i18n::Lang;
+
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// SQLite database file.
@@ -20,5 +25,22 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the PDF report is not built yet ({args:?})")
+    let requested = match &args.lang {
+        Some(code) => Some(Lang::parse(code).with_context(|| format!("--lang: \"{code}\" is not ko or en"))?),
+        None => None,
+    };
+    if !args.db.exists() {
+        anyhow::bail!("no database at {}", args.db.display());
+    }
+    let db = Db::open(&args.db)?;
+    let data = db.with_conn(|conn| {
+        let engagement = crate::db::engagements::find_by_name(conn, &args.engagement)?
+            .ok_or_else(|| crate::AppError::NotFound(format!("engagement \"{}\"", args.engagement)))?;
+        super::gather::report_data(conn, engagement.id, &super::gather::today())
+    })?;
+    let lang = requested.or_else(|| Lang::parse(&data.engagement.language)).unwrap_or(Lang::En);
+    let pdf = super::render(&data, lang);
+    std::fs::write(&args.out, &pdf).with_context(|| format!("writing {}", args.out.display()))?;
+    println!("sixr: wrote {} ({} KB, {} workloads)", args.out.display(), pdf.len() / 1024, data.workloads.len());
+    Ok(ExitCode::SUCCESS)
 }

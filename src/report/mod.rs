@@ -1,3 +1,478 @@
-//! The PDF report (issue 5).
+//! The PDF report (issue 5): `render` turns a `ReportData` into PDF bytes,
+//! section by section; `gather` collects the data from storage.
 
 pub mod cli;
+pub mod draw;
+pub mod gather;
+pub mod layout;
+pub mod model;
+
+use std::collections::BTreeMap;
+
+use crate::i18n::{Lang, Tr};
+use crate::plan::warning_text;
+use crate::strategy::Strategy;
+use draw::Bar;
+use layout::{Column, Doc, Face, GREY, Rgb8};
+pub use model::ReportData;
+use model::Severity;
+
+/// Bar colours per strategy, the same order as `Strategy::ALL`.
+fn strategy_colour(s: Strategy) -> Rgb8 {
+    match s {
+        Strategy::Rehost => Rgb8(0x3b, 0x82, 0xc4),
+        Strategy::Replatform => Rgb8(0x2e, 0x9e, 0x6a),
+        Strategy::Refactor => Rgb8(0x8e, 0x5c, 0xc8),
+        Strategy::Retire => Rgb8(0x9a, 0xa1, 0xa9),
+        Strategy::Retain => Rgb8(0xd9, 0x8c, 0x2b),
+        Strategy::Repurchase => Rgb8(0xc8, 0x4b, 0x6a),
+    }
+}
+
+fn severity_label(t: &Tr, s: Severity) -> &'static str {
+    match s {
+        Severity::High => t.t("report.high"),
+        Severity::Medium => t.t("report.medium"),
+        Severity::Low => t.t("report.low"),
+    }
+}
+
+/// A number with thousands separators and no decimals ("12,345").
+pub fn thousands(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn money(v: f64, currency: &str) -> String {
+    match currency {
+        "USD" => format!("${}", thousands(v)),
+        "KRW" => format!("₩{}", thousands(v)),
+        other => format!("{} {other}", thousands(v)),
+    }
+}
+
+fn opt_num(v: Option<f64>) -> String {
+    v.map(|x| if x.fract() == 0.0 { thousands(x) } else { format!("{x:.1}") }).unwrap_or_default()
+}
+
+/// Renders the whole report.
+pub fn render(data: &ReportData, lang: Lang) -> Vec<u8> {
+    let t = Tr::new(lang);
+    let title = format!("{} · {}", t.t("report.title"), data.engagement.name);
+    let mut doc = Doc::new(&title);
+    cover(&mut doc, data, &t);
+    summary(&mut doc, data, &t);
+    inventory(&mut doc, data, &t);
+    decisions(&mut doc, data, &t);
+    architecture(&mut doc, data, &t);
+    costs(&mut doc, data, &t);
+    plan(&mut doc, data, &t);
+    findings(&mut doc, data, &t);
+    next_steps(&mut doc, &t);
+    appendix(&mut doc, data, &t);
+    doc.finish(|n, total| t.fmt("report.page", &[("n", &n), ("total", &total)]))
+}
+
+fn cover(doc: &mut Doc, data: &ReportData, t: &Tr) {
+    let e = &data.engagement;
+    doc.y = 250.0;
+    doc.paragraph_styled(t.t("report.title"), Face::Bold, 26.0, layout::ACCENT, 0.0);
+    doc.space(6.0);
+    doc.paragraph_styled(&e.name, Face::Bold, 16.0, layout::BLACK, 0.0);
+    doc.space(30.0);
+    if !e.customer.is_empty() {
+        doc.paragraph_styled(&t.fmt("report.prepared_for", &[("customer", &e.customer)]), Face::Regular, 12.0, layout::BLACK, 0.0);
+    }
+    if !e.consultant.is_empty() {
+        doc.paragraph_styled(&t.fmt("report.consultant", &[("consultant", &e.consultant)]), Face::Regular, 12.0, layout::BLACK, 0.0);
+    }
+    doc.paragraph_styled(&t.fmt("report.region", &[("region", &e.region)]), Face::Regular, 12.0, layout::BLACK, 0.0);
+    doc.paragraph_styled(&t.fmt("report.date", &[("date", &data.generated_on)]), Face::Regular, 12.0, GREY, 0.0);
+}
+
+fn strategy_counts(data: &ReportData) -> BTreeMap<Strategy, usize> {
+    let mut counts = BTreeMap::new();
+    for w in &data.workloads {
+        if let Some(s) = data.strategies.get(&w.id) {
+            *counts.entry(*s).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+fn summary(doc: &mut Doc, data: &ReportData, t: &Tr) {
+    doc.heading(t.t("report.summary"), 1);
+    let plan = &data.plan;
+    let migrating: usize = plan.waves.iter().map(|w| w.workload_count).sum();
+    let applications: std::collections::BTreeSet<&str> =
+        data.workloads.iter().map(|w| w.application.trim()).filter(|a| !a.is_empty()).collect();
+    let mut figures = vec![
+        (t.t("report.kf_workloads"), data.workloads.len()),
+        (t.t("report.kf_applications"), applications.len()),
+        (t.t("report.kf_migrating"), migrating),
+        (t.t("report.kf_waves"), plan.waves.len()),
+        (t.t("report.kf_weeks"), plan.total_weeks as usize),
+        (t.t("report.kf_unmoved"), plan.not_migrated.len()),
+    ];
+    if !plan.undecided.is_empty() {
+        figures.push((t.t("report.kf_undecided"), plan.undecided.len()));
+    }
+    let rows: Vec<Vec<String>> = figures.into_iter().map(|(k, v)| vec![k.to_string(), thousands(v as f64)]).collect();
+    doc.table(&[Column::left(t.t("report.figure"), 4.0), Column::right(t.t("report.value"), 1.0)], &rows, 9.5);
+    if let Some(c) = &data.costs {
+        if let (Some(onprem), Some(best)) = (c.onprem_annual, c.cheapest()) {
+            let mut s = t.fmt(
+                "report.tco_headline",
+                &[("aws", &money(best.annual, &c.currency)), ("model", &best.model), ("onprem", &money(onprem, &c.currency))],
+            );
+            if onprem > 0.0 {
+                let pct = ((onprem - best.annual) / onprem * 100.0).round();
+                let key = if pct >= 0.0 { "report.tco_saving" } else { "report.tco_more" };
+                s.push(' ');
+                s.push_str(&t.fmt(key, &[("pct", &pct.abs())]));
+            }
+            doc.paragraph(&s);
+        }
+    }
+
+    doc.heading(t.t("report.strategy_counts"), 2);
+    let counts = strategy_counts(data);
+    let total: usize = counts.values().sum();
+    let rows: Vec<Vec<String>> = counts
+        .iter()
+        .map(|(s, n)| vec![s.label(t.lang).to_string(), n.to_string(), format!("{:.0}%", *n as f64 / total.max(1) as f64 * 100.0)])
+        .collect();
+    doc.table(&[Column::left(t.t("report.strategy"), 3.0), Column::right(t.t("report.workloads"), 1.0), Column::right(t.t("report.share"), 1.0)], &rows, 9.5);
+
+    doc.heading(t.t("report.top_risks"), 2);
+    let mut risks: Vec<(Severity, String)> =
+        data.applications.iter().flat_map(|a| a.risks.iter().map(move |r| (r.severity, format!("{}: {}", a.name, r.text)))).collect();
+    risks.sort();
+    if risks.is_empty() {
+        doc.paragraph_styled(t.t("report.no_risks"), Face::Regular, 10.0, GREY, 0.0);
+    } else {
+        let items: Vec<String> = risks.iter().take(5).map(|(s, text)| format!("[{}] {text}", severity_label(t, *s))).collect();
+        doc.bullets(&items);
+    }
+}
+
+fn count_by<'a>(values: impl Iterator<Item = &'a str>, unknown: &str) -> Vec<Vec<String>> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for v in values {
+        let key = if v.trim().is_empty() { unknown.to_string() } else { v.trim().to_string() };
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    let mut rows: Vec<(String, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    rows.into_iter().map(|(k, n)| vec![k, n.to_string()]).collect()
+}
+
+fn inventory(doc: &mut Doc, data: &ReportData, t: &Tr) {
+    doc.heading(t.t("report.inventory"), 1);
+    let ws = &data.workloads;
+    let cores: i64 = ws.iter().filter_map(|w| w.cpu_cores).sum();
+    let ram: f64 = ws.iter().filter_map(|w| w.ram_gb).sum();
+    let storage: f64 = ws.iter().filter_map(|w| w.storage_gb).sum();
+    doc.paragraph(&t.fmt("report.totals", &[("cores", &thousands(cores as f64)), ("ram", &thousands(ram)), ("storage", &thousands(storage))]));
+    let unknown = t.t("report.unknown");
+    for (title, rows) in [
+        (t.t("report.by_environment"), count_by(ws.iter().map(|w| w.environment.as_str()), unknown)),
+        (t.t("report.by_os"), count_by(ws.iter().map(|w| w.os.as_str()), unknown)),
+        (t.t("report.by_role"), count_by(ws.iter().map(|w| w.role.as_str()), unknown)),
+    ] {
+        doc.table(&[Column::left(title, 4.0), Column::right(t.t("report.count"), 1.0)], &rows, 9.0);
+    }
+
+    doc.heading(t.t("report.distribution"), 2);
+    doc.paragraph_styled(t.t("report.distribution_text"), Face::Regular, 9.5, GREY, 0.0);
+    let counts = strategy_counts(data);
+    let total: usize = counts.values().sum();
+    let bars: Vec<Bar> = Strategy::ALL
+        .iter()
+        .map(|s| {
+            let n = counts.get(s).copied().unwrap_or(0);
+            Bar {
+                label: s.label(t.lang).to_string(),
+                value: n as f64,
+                value_text: format!("{n} ({:.0}%)", n as f64 / total.max(1) as f64 * 100.0),
+                fill: strategy_colour(*s),
+            }
+        })
+        .collect();
+    draw::bar_chart(doc, &bars);
+}
+
+fn decisions(doc: &mut Doc, data: &ReportData, t: &Tr) {
+    doc.heading(t.t("report.decisions"), 1);
+    for a in &data.applications {
+        let strategy = a.strategy.map_or(t.t("report.not_decided"), |s| s.label(t.lang));
+        doc.heading(&format!("{} — {}", a.name, strategy), 3);
+        let mut facts = vec![format!("{}: {}", t.t("report.workloads"), a.workloads)];
+        if let Some(c) = a.confidence {
+            facts.push(t.fmt("report.confidence", &[("pct", &(c * 100.0).round())]));
+        }
+        doc.paragraph_styled(&facts.join(" · "), Face::Regular, 9.0, GREY, 0.0);
+        if a.reasons.is_empty() {
+            doc.paragraph_styled(t.t("report.no_reasons"), Face::Regular, 9.5, GREY, 0.0);
+        } else {
+            doc.paragraph_styled(t.t("report.reasons"), Face::Bold, 9.5, layout::BLACK, 0.0);
+            doc.bullets(&a.reasons);
+        }
+        if !a.risks.is_empty() {
+            doc.paragraph_styled(t.t("report.risks"), Face::Bold, 9.5, layout::BLACK, 0.0);
+            let items: Vec<String> = a.risks.iter().map(|r| format!("[{}] {}", severity_label(t, r.severity), r.text)).collect();
+            doc.bullets(&items);
+        }
+    }
+}
+
+fn architecture(doc: &mut Doc, data: &ReportData, t: &Tr) {
+    let Some(arch) = &data.architecture else { return };
+    if arch.diagrams.is_empty() && arch.security_groups.is_empty() {
+        return;
+    }
+    doc.heading(t.t("report.architecture"), 1);
+    for (name, d) in &arch.diagrams {
+        doc.heading(name, 2);
+        draw::diagram(doc, d, 480.0);
+    }
+    if !arch.security_groups.is_empty() {
+        doc.heading(t.t("report.security_groups"), 2);
+        let rows: Vec<Vec<String>> =
+            arch.security_groups.iter().map(|r| vec![r.group.clone(), r.source.clone(), r.port.clone(), r.purpose.clone()]).collect();
+        doc.table(
+            &[
+                Column::left(t.t("report.sg_group"), 2.0),
+                Column::left(t.t("report.sg_source"), 2.0),
+                Column::left(t.t("report.sg_port"), 1.0),
+                Column::left(t.t("report.sg_purpose"), 3.0),
+            ],
+            &rows,
+            9.0,
+        );
+    }
+}
+
+fn costs(doc: &mut Doc, data: &ReportData, t: &Tr) {
+    let Some(c) = &data.costs else { return };
+    doc.heading(t.t("report.costs"), 1);
+    if !c.price_date.is_empty() {
+        doc.paragraph_styled(&t.fmt("report.prices_dated", &[("date", &c.price_date)]), Face::Regular, 9.0, GREY, 0.0);
+    }
+    if !c.sizing.is_empty() {
+        doc.heading(t.t("report.sizing"), 2);
+        let rows: Vec<Vec<String>> = c
+            .sizing
+            .iter()
+            .map(|r| vec![r.workload.clone(), r.current.clone(), r.target.clone(), r.monthly.map(|m| money(m, &c.currency)).unwrap_or_default()])
+            .collect();
+        doc.table(
+            &[
+                Column::left(t.t("report.col_name"), 2.0),
+                Column::left(t.t("report.current"), 2.0),
+                Column::left(t.t("report.target"), 2.0),
+                Column::right(t.t("report.monthly"), 1.2),
+            ],
+            &rows,
+            9.0,
+        );
+    }
+    if !c.models.is_empty() {
+        doc.heading(t.t("report.tco"), 2);
+        let vs = |annual: f64| match c.onprem_annual {
+            Some(o) if o > 0.0 => format!("{:+.0}%", (annual - o) / o * 100.0),
+            _ => String::new(),
+        };
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        if let Some(o) = c.onprem_annual {
+            rows.push(vec![t.t("report.onprem").to_string(), money(o, &c.currency), String::new()]);
+        }
+        rows.extend(c.models.iter().map(|m| vec![m.model.clone(), money(m.annual, &c.currency), vs(m.annual)]));
+        doc.table(
+            &[Column::left(t.t("report.model"), 3.0), Column::right(t.t("report.annual"), 1.5), Column::right(t.t("report.vs_onprem"), 1.5)],
+            &rows,
+            9.0,
+        );
+        let mut bars: Vec<Bar> = Vec::new();
+        if let Some(o) = c.onprem_annual {
+            bars.push(Bar { label: t.t("report.onprem").to_string(), value: o, value_text: money(o, &c.currency), fill: Rgb8(0x9a, 0xa1, 0xa9) });
+        }
+        bars.extend(c.models.iter().map(|m| Bar {
+            label: m.model.clone(),
+            value: m.annual,
+            value_text: money(m.annual, &c.currency),
+            fill: layout::ACCENT,
+        }));
+        draw::bar_chart(doc, &bars);
+    }
+}
+
+fn plan(doc: &mut Doc, data: &ReportData, t: &Tr) {
+    let plan = &data.plan;
+    doc.heading(t.t("report.plan"), 1);
+    doc.heading(t.t("report.phases"), 2);
+    for p in &plan.phases {
+        let (name, activities) = (p.name(t.lang), p.activities(t.lang));
+        let weeks = if p.weeks > 0 {
+            format!(" ({})", t.fmt("report.phase_weeks", &[("from", &(p.start_week + 1)), ("to", &(p.start_week + p.weeks))]))
+        } else {
+            String::new()
+        };
+        doc.heading(&format!("{name}{weeks}"), 3);
+        doc.bullets(activities);
+    }
+
+    doc.heading(t.t("report.waves"), 2);
+    let rows: Vec<Vec<String>> = plan
+        .waves
+        .iter()
+        .map(|w| {
+            let mut label = t.fmt("report.wave_title", &[("n", &w.number)]);
+            if w.pilot {
+                label = format!("{label} {}", t.t("report.pilot"));
+            }
+            let apps: Vec<String> = w.apps.iter().map(|a| format!("{} ({})", a.name, a.strategy.label(t.lang))).collect();
+            vec![label, apps.join(", "), w.workload_count.to_string(), t.fmt("plan.week", &[("n", &(w.start_week + 1))]), w.weeks.to_string()]
+        })
+        .collect();
+    doc.table(
+        &[
+            Column::left(t.t("report.wave"), 1.3),
+            Column::left(t.t("report.applications"), 4.0),
+            Column::right(t.t("report.workloads"), 1.0),
+            Column::left(t.t("report.start"), 1.0),
+            Column::right(t.t("report.weeks"), 0.9),
+        ],
+        &rows,
+        9.0,
+    );
+    if !plan.warnings.is_empty() {
+        doc.heading(t.t("report.warnings"), 3);
+        let items: Vec<String> = plan.warnings.iter().map(|w| warning_text(t, w)).collect();
+        doc.bullets(&items);
+    }
+
+    for w in &plan.waves {
+        let mut title = t.fmt("report.wave_title", &[("n", &w.number)]);
+        if w.pilot {
+            title = format!("{title} {}", t.t("report.pilot"));
+        }
+        doc.heading(&title, 2);
+        for a in &w.apps {
+            doc.heading(&t.fmt("report.steps_for", &[("app", &a.name), ("strategy", &a.strategy.label(t.lang))]), 3);
+            let items: Vec<String> = a
+                .steps
+                .iter()
+                .map(|s| {
+                    let mut line = s.text(t.lang).to_string();
+                    if !s.tools.is_empty() {
+                        line.push_str(&format!(" — {}", t.fmt("report.tools", &[("tools", &s.tools.join(", "))])));
+                    }
+                    line
+                })
+                .collect();
+            doc.numbered(&items);
+        }
+    }
+
+    if !plan.not_migrated.is_empty() {
+        doc.heading(t.t("report.not_migrated"), 2);
+        for (s, steps) in &plan.not_migrated_steps {
+            let names: Vec<&str> = plan.not_migrated.iter().filter(|u| u.strategy == Some(*s)).map(|u| u.workload.as_str()).collect();
+            doc.heading(&format!("{} ({})", s.label(t.lang), names.len()), 3);
+            doc.paragraph_styled(&names.join(", "), Face::Regular, 9.0, GREY, 0.0);
+            let items: Vec<&str> = steps.iter().map(|st| st.text(t.lang)).collect();
+            doc.numbered(&items);
+        }
+    }
+}
+
+fn findings(doc: &mut Doc, data: &ReportData, t: &Tr) {
+    if data.findings.is_empty() {
+        return;
+    }
+    doc.heading(t.t("report.findings"), 1);
+    let mut sorted: Vec<_> = data.findings.iter().collect();
+    sorted.sort_by_key(|f| f.severity);
+    let rows: Vec<Vec<String>> = sorted
+        .iter()
+        .map(|f| vec![f.pillar.clone(), severity_label(t, f.severity).to_string(), f.title.clone(), f.recommendation.clone()])
+        .collect();
+    doc.table(
+        &[
+            Column::left(t.t("report.pillar"), 1.6),
+            Column::left(t.t("report.severity"), 0.9),
+            Column::left(t.t("report.finding"), 2.5),
+            Column::left(t.t("report.recommendation"), 3.0),
+        ],
+        &rows,
+        9.0,
+    );
+}
+
+fn next_steps(doc: &mut Doc, t: &Tr) {
+    doc.heading(t.t("report.next_steps"), 1);
+    doc.bullets(&[t.t("report.next_poc"), t.t("report.next_mvp"), t.t("report.next_parallel"), t.t("report.next_cutover")]);
+}
+
+fn appendix(doc: &mut Doc, data: &ReportData, t: &Tr) {
+    doc.heading(t.t("report.appendix"), 1);
+    let rows: Vec<Vec<String>> = data
+        .workloads
+        .iter()
+        .map(|w| {
+            let os = [w.os.as_str(), w.os_version.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+            let db = [w.db_engine.as_str(), w.db_version.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+            vec![
+                w.name.clone(),
+                w.application.clone(),
+                w.environment.clone(),
+                w.role.clone(),
+                os,
+                w.cpu_cores.map(|c| c.to_string()).unwrap_or_default(),
+                opt_num(w.ram_gb),
+                opt_num(w.storage_gb),
+                db,
+                data.strategies.get(&w.id).map(|s| s.label(t.lang).to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    doc.table(
+        &[
+            Column::left(t.t("report.col_name"), 2.2),
+            Column::left(t.t("report.col_app"), 2.0),
+            Column::left(t.t("report.col_env"), 1.3),
+            Column::left(t.t("report.col_role"), 1.0),
+            Column::left(t.t("report.col_os"), 1.8),
+            Column::right(t.t("report.col_cpu"), 0.8),
+            Column::right(t.t("report.col_ram"), 1.0),
+            Column::right(t.t("report.col_storage"), 1.1),
+            Column::left(t.t("report.col_db"), 1.4),
+            Column::left(t.t("report.strategy"), 1.4),
+        ],
+        &rows,
+        7.0,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_naturally() {
+        assert_eq!(thousands(1234567.4), "1,234,567");
+        assert_eq!(thousands(-999.0), "-999");
+        assert_eq!(money(26400.0, "USD"), "$26,400");
+        assert_eq!(opt_num(Some(1.5)), "1.5");
+        assert_eq!(opt_num(None), "");
+    }
+}

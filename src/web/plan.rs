@@ -1,9 +1,379 @@
-//! Pages under /engagements/{id}/plan.
+//! Pages under /engagements/{id}/plan: the waves on a timeline, the phases
+//! and steps, the wave capacity, moving an application to another wave, and
+//! the PDF report download. JSON at /api/engagements/{id}/plan.
 
-use axum::Router;
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
 
-use super::AppState;
+use super::engagements::LOCAL_ACTOR;
+use super::{AppState, PageCtx, redirect, render};
+use crate::db;
+use crate::error::AppError;
+use crate::i18n::{Lang, Tr};
+use crate::inventory::Engagement;
+use crate::plan::{MAX_WAVE, Plan, PlanWarning, warning_text};
+use crate::report::gather;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/engagements/{id}/plan", get(page))
+        .route("/engagements/{id}/plan/settings", post(save_settings))
+        .route("/engagements/{id}/plan/move", post(move_app))
+        .route("/engagements/{id}/report.pdf", get(report_pdf))
+        .route("/api/engagements/{id}/plan", get(api_plan))
+}
+
+/// One bar of the timeline, in SVG user units.
+pub struct TimelineBar {
+    pub y: f32,
+    pub x: f32,
+    pub w: f32,
+    pub label: String,
+    pub span: String,
+    pub class: &'static str,
+}
+
+pub struct TimelineTick {
+    pub x: f32,
+    pub label: String,
+}
+
+/// The phases and waves laid out on a week axis, for the server-rendered SVG.
+pub struct Timeline {
+    pub width: f32,
+    pub height: f32,
+    pub label_w: f32,
+    pub bars: Vec<TimelineBar>,
+    pub ticks: Vec<TimelineTick>,
+}
+
+const ROW_H: f32 = 26.0;
+const AXIS_H: f32 = 22.0;
+
+fn timeline(plan: &Plan, t: &Tr) -> Timeline {
+    let width = 900.0;
+    let label_w = 190.0;
+    let weeks = plan.total_weeks.max(1) as f32;
+    let scale = (width - label_w - 10.0) / weeks;
+    let mut bars = Vec::new();
+    let mut row = 0.0;
+    let span = |start: u32, len: u32| t.fmt("report.phase_weeks", &[("from", &(start + 1)), ("to", &(start + len.max(1)))]);
+    for p in &plan.phases {
+        bars.push(TimelineBar {
+            y: AXIS_H + row * ROW_H,
+            x: label_w + p.start_week as f32 * scale,
+            w: (p.weeks as f32 * scale).max(2.0),
+            label: p.name(t.lang).to_string(),
+            span: span(p.start_week, p.weeks),
+            class: "phase",
+        });
+        row += 1.0;
+    }
+    for w in &plan.waves {
+        let mut label = t.fmt("plan.wave", &[("n", &w.number)]);
+        if w.pilot {
+            label = format!("{label} · {}", t.t("plan.pilot"));
+        }
+        bars.push(TimelineBar {
+            y: AXIS_H + row * ROW_H,
+            x: label_w + w.start_week as f32 * scale,
+            w: (w.weeks as f32 * scale).max(2.0),
+            label,
+            span: span(w.start_week, w.weeks),
+            class: if w.pilot { "wave pilot" } else { "wave" },
+        });
+        row += 1.0;
+    }
+    let step = if weeks > 60.0 { 8 } else if weeks > 24.0 { 4 } else { 2 };
+    let ticks = (0..=plan.total_weeks)
+        .step_by(step)
+        .map(|wk| TimelineTick { x: label_w + wk as f32 * scale, label: t.fmt("plan.week", &[("n", &(wk + 1))]) })
+        .collect();
+    Timeline { width, height: AXIS_H + row * ROW_H + 6.0, label_w, bars, ticks }
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    ctx: PageCtx,
+    engagement: Engagement,
+    body: PlanBody,
+}
+
+/// The part htmx swaps after a change.
+#[derive(Template)]
+#[template(path = "plan_partial.html")]
+struct PlanPartial {
+    ctx: PageCtx,
+    engagement: Engagement,
+    body: PlanBody,
+}
+
+/// What the template shows, with every string already in the page's language.
+struct PhaseView {
+    name: String,
+    weeks: String,
+    activities: Vec<String>,
+}
+
+struct StepView {
+    text: String,
+    tools: String,
+}
+
+struct AppView {
+    name: String,
+    is_application: bool,
+    heading: String,
+    meta: String,
+    moved: bool,
+    cycle: String,
+    workloads: String,
+    wave: u32,
+    steps: Vec<StepView>,
+}
+
+struct WaveView {
+    number: u32,
+    title: String,
+    pilot: bool,
+    meta: String,
+    apps: Vec<AppView>,
+}
+
+struct UnmovedView {
+    title: String,
+    workloads: String,
+    steps: Vec<String>,
+}
+
+fn steps_view(steps: &[crate::plan::PlanStep], lang: Lang) -> Vec<StepView> {
+    steps.iter().map(|s| StepView { text: s.text(lang).to_string(), tools: s.tools.join(", ") }).collect()
+}
+
+fn views(plan: &Plan, t: &Tr) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView>) {
+    let phases = plan
+        .phases
+        .iter()
+        .map(|p| PhaseView {
+            name: p.name(t.lang).to_string(),
+            weeks: if p.weeks > 0 { t.fmt("plan.weeks", &[("n", &p.weeks)]) } else { String::new() },
+            activities: p.activities(t.lang).to_vec(),
+        })
+        .collect();
+    let waves = plan
+        .waves
+        .iter()
+        .map(|w| WaveView {
+            number: w.number,
+            title: t.fmt("plan.wave", &[("n", &w.number)]),
+            pilot: w.pilot,
+            meta: [
+                t.fmt("plan.workloads_count", &[("n", &w.workload_count)]),
+                t.fmt("plan.week", &[("n", &(w.start_week + 1))]),
+                t.fmt("plan.weeks", &[("n", &w.weeks)]),
+            ]
+            .join(" · "),
+            apps: w
+                .apps
+                .iter()
+                .map(|a| {
+                    let mut meta = vec![t.fmt("plan.workloads_count", &[("n", &a.workloads.len())])];
+                    if let Some(e) = a.effort {
+                        meta.push(format!("{} {}", t.t("plan.effort"), e.code()));
+                    }
+                    if let Some(c) = a.criticality {
+                        meta.push(format!("{} {c}", t.t("plan.criticality")));
+                    }
+                    AppView {
+                        name: a.name.clone(),
+                        is_application: a.is_application,
+                        heading: format!("{} — {}", a.name, a.strategy.label(t.lang)),
+                        meta: meta.join(" · "),
+                        moved: a.moved,
+                        cycle: if a.cycle_with.is_empty() { String::new() } else { t.fmt("plan.cycle_with", &[("apps", &a.cycle_with.join(", "))]) },
+                        workloads: a.workloads.join(", "),
+                        wave: a.wave,
+                        steps: steps_view(&a.steps, t.lang),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let unmoved = plan
+        .not_migrated_steps
+        .iter()
+        .map(|(strategy, steps)| UnmovedView {
+            title: strategy.label(t.lang).to_string(),
+            workloads: plan.not_migrated.iter().filter(|u| u.strategy == Some(*strategy)).map(|u| u.workload.as_str()).collect::<Vec<_>>().join(", "),
+            steps: steps.iter().map(|s| s.text(t.lang).to_string()).collect(),
+        })
+        .collect();
+    (phases, waves, unmoved)
+}
+
+struct PlanBody {
+    plan: Plan,
+    phases: Vec<PhaseView>,
+    waves: Vec<WaveView>,
+    unmoved: Vec<UnmovedView>,
+    undecided: String,
+    timeline: Timeline,
+    warnings: Vec<String>,
+    /// Warnings caused by the move just made, shown first.
+    fresh: Vec<String>,
+    error: Option<String>,
+    max_wave: u32,
+}
+
+impl PlanBody {
+    fn new(plan: Plan, t: &Tr, moved_app: Option<&str>, error: Option<String>) -> PlanBody {
+        let involves = |w: &PlanWarning, app: &str| match w {
+            PlanWarning::BrokenDependency { dependent, dependency, .. } => dependent == app || dependency == app,
+            PlanWarning::OverCapacity { wave, .. } => plan.wave_of(app) == Some(*wave),
+            _ => false,
+        };
+        let (fresh, rest): (Vec<&PlanWarning>, Vec<&PlanWarning>) =
+            plan.warnings.iter().partition(|w| moved_app.is_some_and(|a| involves(w, a)));
+        let (phases, waves, unmoved) = views(&plan, t);
+        PlanBody {
+            phases,
+            waves,
+            unmoved,
+            undecided: plan.undecided.iter().map(|u| u.workload.as_str()).collect::<Vec<_>>().join(", "),
+            timeline: timeline(&plan, t),
+            warnings: rest.into_iter().map(|w| warning_text(t, w)).collect(),
+            fresh: fresh.into_iter().map(|w| warning_text(t, w)).collect(),
+            plan,
+            error,
+            max_wave: MAX_WAVE,
+        }
+    }
+}
+
+async fn load(st: &AppState, id: i64) -> Result<(Engagement, Plan), AppError> {
+    st.db.call(move |c| Ok((db::engagements::get(c, id)?, gather::plan(c, id)?))).await
+}
+
+async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+    let (engagement, plan) = load(&st, id).await?;
+    let body = PlanBody::new(plan, &ctx.t, None, None);
+    render(&PlanPage { ctx, engagement, body })
+}
+
+/// The page, or only its plan section for htmx.
+async fn respond(st: &AppState, ctx: PageCtx, id: i64, moved_app: Option<&str>, error: Option<AppError>) -> Result<Response, AppError> {
+    let (engagement, plan) = load(st, id).await?;
+    let status = error.as_ref().map(AppError::status);
+    let body = PlanBody::new(plan, &ctx.t, moved_app, error.map(|e| e.public_message()));
+    let html = if ctx.htmx { render(&PlanPartial { ctx, engagement, body })? } else { render(&PlanPage { ctx, engagement, body })? };
+    Ok(match status {
+        Some(s) => (s, html).into_response(),
+        None => html.into_response(),
+    })
+}
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    wave_capacity: String,
+}
+
+async fn save_settings(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<SettingsForm>) -> Result<Response, AppError> {
+    let Ok(capacity) = form.wave_capacity.trim().parse::<u32>() else {
+        let e = AppError::Invalid(format!("wave capacity: \"{}\" is not a whole number", form.wave_capacity.trim()));
+        return respond(&st, ctx, id, None, Some(e)).await;
+    };
+    let result = st
+        .db
+        .call(move |c| {
+            let mut settings = db::plan::settings(c, id)?;
+            settings.wave_capacity = capacity;
+            db::plan::save_settings(c, id, &settings, LOCAL_ACTOR)
+        })
+        .await;
+    match result {
+        Ok(()) if !ctx.htmx => Ok(redirect(&ctx, &format!("/engagements/{id}/plan"))),
+        Ok(()) => respond(&st, ctx, id, None, None).await,
+        Err(e @ AppError::Invalid(_)) => respond(&st, ctx, id, None, Some(e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    app: String,
+    /// Empty: back to the automatic wave.
+    #[serde(default)]
+    wave: String,
+}
+
+async fn move_app(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<MoveForm>) -> Result<Response, AppError> {
+    let app = form.app.trim().to_string();
+    let wave = match form.wave.trim() {
+        "" => None,
+        w => match w.parse::<u32>() {
+            Ok(n) if (1..=MAX_WAVE).contains(&n) => Some(n),
+            _ => {
+                let e = AppError::Invalid(ctx.t.fmt("plan.bad_wave", &[("max", &MAX_WAVE)]));
+                return respond(&st, ctx, id, None, Some(e)).await;
+            }
+        },
+    };
+    let unknown = ctx.t.fmt("plan.unknown_app", &[("name", &app)]);
+    let name = app.clone();
+    let result = st
+        .db
+        .call(move |c| {
+            let known = db::workloads::applications(c, id)?.iter().any(|a| a.name == name);
+            if !known {
+                return Err(AppError::Invalid(unknown));
+            }
+            let mut settings = db::plan::settings(c, id)?;
+            match wave {
+                Some(w) => settings.moves.insert(name, w),
+                None => settings.moves.remove(&name),
+            };
+            db::plan::save_settings(c, id, &settings, LOCAL_ACTOR)
+        })
+        .await;
+    match result {
+        Ok(()) => respond(&st, ctx, id, Some(&app), None).await,
+        Err(e @ AppError::Invalid(_)) => respond(&st, ctx, id, None, Some(e)).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn api_plan(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<Plan>, AppError> {
+    let (_, plan) = load(&st, id).await?;
+    Ok(Json(plan))
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+async fn report_pdf(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Query(q): Query<ReportQuery>) -> Result<Response, AppError> {
+    let requested = match q.lang.as_deref().filter(|l| !l.is_empty()) {
+        Some(code) => Some(Lang::parse(code).ok_or_else(|| AppError::Invalid(format!("lang: \"{code}\" is not ko or en")))?),
+        None => None,
+    };
+    let data = st.db.call(move |c| gather::report_data(c, id, &gather::today())).await?;
+    let lang = requested.or_else(|| Lang::parse(&data.engagement.language)).unwrap_or(ctx.t.lang);
+    let name = format!("{}-{}.pdf", data.engagement.name, lang.code());
+    // Rendering is CPU work: keep it off the async workers and the connection pool.
+    let pdf = tokio::task::spawn_blocking(move || crate::report::render(&data, lang))
+        .await
+        .map_err(|e| AppError::Internal(format!("report rendering failed: {e}")))?;
+    // An ASCII fallback name plus the UTF-8 one (RFC 6266) for Korean names.
+    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20");
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    Ok(([(CONTENT_TYPE, "application/pdf".to_string()), (CONTENT_DISPOSITION, disposition)], pdf).into_response())
 }

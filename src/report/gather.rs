@@ -1,0 +1,95 @@
+//! Collects a `ReportData` (and the plan) from storage. The only part of
+//! the report that touches the database, through the `db` modules.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+
+use super::model::{AppDecision, ReportData};
+use crate::db;
+use crate::error::AppError;
+use crate::plan::{self, Plan, PlanInput};
+use crate::strategy::application_strategy;
+
+/// The engagement's migration plan as stored settings and moves make it.
+pub fn plan(conn: &Connection, engagement_id: i64) -> Result<Plan, AppError> {
+    let workloads = db::workloads::list_all(conn, engagement_id)?;
+    let dependencies = db::workloads::dependencies(conn, engagement_id)?;
+    let strategies = db::decisions::effective_strategies(conn, engagement_id)?;
+    let decisions = db::plan::decision_facts(conn, engagement_id)?;
+    let settings = db::plan::settings(conn, engagement_id)?;
+    Ok(plan::build(&PlanInput { workloads: &workloads, dependencies: &dependencies, strategies: &strategies, decisions: &decisions, settings: &settings }))
+}
+
+/// Everything the report shows that sixr stores today. Architecture, costs,
+/// findings and the scoring's reasons and risks are filled in by their
+/// modules (see `ReportData`); here they start empty.
+pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) -> Result<ReportData, AppError> {
+    let engagement = db::engagements::get(conn, engagement_id)?;
+    let workloads = db::workloads::list_all(conn, engagement_id)?;
+    let dependencies = db::workloads::dependencies(conn, engagement_id)?;
+    let strategies = db::decisions::effective_strategies(conn, engagement_id)?;
+    let confidences = db::plan::confidences(conn, engagement_id)?;
+    let rationales = db::plan::rationales(conn, engagement_id)?;
+    let plan = plan(conn, engagement_id)?;
+
+    // One entry per application, and per workload without one.
+    let mut groups: BTreeMap<String, Vec<&crate::inventory::Workload>> = BTreeMap::new();
+    for w in &workloads {
+        let key = if w.application.trim().is_empty() { w.name.clone() } else { w.application.clone() };
+        groups.entry(key).or_default().push(w);
+    }
+    let applications = groups
+        .into_iter()
+        .map(|(name, ws)| {
+            let decided: Vec<_> = ws.iter().filter_map(|w| strategies.get(&w.id).copied()).collect();
+            let known: Vec<f64> = ws.iter().filter_map(|w| confidences.get(&w.id).copied()).collect();
+            let mut reasons: Vec<String> = Vec::new();
+            for w in &ws {
+                if let Some(r) = rationales.get(&w.id) {
+                    if !reasons.contains(r) {
+                        reasons.push(r.clone());
+                    }
+                }
+            }
+            AppDecision {
+                name,
+                strategy: application_strategy(&decided),
+                workloads: ws.len(),
+                reasons,
+                confidence: (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64),
+                risks: Vec::new(),
+            }
+        })
+        .collect();
+
+    Ok(ReportData {
+        engagement,
+        generated_on: generated_on.to_string(),
+        workloads,
+        dependencies,
+        strategies,
+        applications,
+        plan,
+        architecture: None,
+        costs: None,
+        findings: Vec::new(),
+    })
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, without a date crate.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    let days = secs.div_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
