@@ -312,4 +312,5 @@ fn csv_export_neutralises_formulas_and_reimports_as_a_template() {
     let parsed = parse("export.csv", csv.as_bytes()).unwrap();
     assert_eq!(parsed.format, Some(Format::Template));
     assert_eq!(parsed.workloads.len(), 2);
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
 }
