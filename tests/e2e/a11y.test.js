@@ -1,0 +1,97 @@
+// axe-core on every main page, in both languages: no serious or critical
+// violation. Pages still being built on other branches are skipped while
+// they answer 404.
+
+import { after, before, describe, test } from 'node:test';
+import { SAMPLE_CSV, assertNoSeriousA11yViolations, newPage, skipIfMissing, steps, suiteFixture } from './harness.js';
+import { architectureHref, createEngagement, overviewCounts, tr, uploadInventory } from './sixr.js';
+
+const fx = suiteFixture({ before, after });
+
+for (const lang of ['en', 'ko']) {
+  describe(`accessibility (${lang})`, () => {
+    const state = { page: null, id: null, imported: false };
+
+    before(async () => {
+      state.page = await newPage(fx.browser, lang);
+    });
+    after(async () => {
+      await state.page?.context().close();
+    });
+
+    test('engagements list, empty and with a refused form', async (t) => {
+      const { page } = state;
+      const step = steps(t, () => page);
+      await step('empty list', async () => {
+        await page.goto(`${fx.server.url}/engagements`);
+        await assertNoSeriousA11yViolations(page, '/engagements (empty)');
+      });
+      await step('refused form', async () => {
+        await page.getByLabel(tr(lang, 'engagement.name')).first().fill(' ');
+        await page.getByRole('button', { name: tr(lang, 'common.create'), exact: true }).click();
+        await page.getByRole('alert').waitFor();
+        await assertNoSeriousA11yViolations(page, '/engagements (error)');
+      });
+    });
+
+    test('engagement overview and the list with rows', async (t) => {
+      const { page } = state;
+      const step = steps(t, () => page);
+      await step('overview', async () => {
+        state.id = await createEngagement(page, fx.server.url, lang, { name: `A11y ${lang}`, customer: 'AnyCompany' });
+        await assertNoSeriousA11yViolations(page, '/engagements/{id}');
+      });
+      await step('list with a row', async () => {
+        await page.goto(`${fx.server.url}/engagements`);
+        await assertNoSeriousA11yViolations(page, '/engagements (rows)');
+      });
+    });
+
+    test('import page', async (t) => {
+      const { page, id } = state;
+      const url = `${fx.server.url}/engagements/${id}/import`;
+      if (await skipIfMissing(t, page, url, 'the import page')) return;
+      const step = steps(t, () => page);
+      await step('import page', async () => {
+        await page.goto(url);
+        await assertNoSeriousA11yViolations(page, '/engagements/{id}/import');
+      });
+      await step('import the sample for the next pages', async () => {
+        await uploadInventory(page, fx.server.url, id, SAMPLE_CSV);
+        state.imported = (await overviewCounts(page, fx.server.url, lang, id)).workloads > 0;
+      });
+    });
+
+    for (const [area, what] of [
+      ['workloads', 'the workloads table'],
+      ['assessment', 'the assessment dashboard'],
+      ['plan', 'the plan page'],
+    ]) {
+      test(`${area} page`, async (t) => {
+        const { page, id } = state;
+        const url = `${fx.server.url}/engagements/${id}/${area}`;
+        if (await skipIfMissing(t, page, url, what)) return;
+        const step = steps(t, () => page);
+        await step(area, async () => {
+          await page.goto(url);
+          await assertNoSeriousA11yViolations(page, `/engagements/{id}/${area}${state.imported ? ' (with the sample)' : ''}`);
+        });
+      });
+    }
+
+    test('architecture page', async (t) => {
+      const { page, id } = state;
+      const base = fx.server.url;
+      const href = await architectureHref(page, base, id);
+      if (!href) {
+        t.skip('no link to /engagements/{id}/architecture/{app_id} on this build (architecture page or sample import not merged yet)');
+        return;
+      }
+      const step = steps(t, () => page);
+      await step('architecture', async () => {
+        await page.goto(href);
+        await assertNoSeriousA11yViolations(page, '/engagements/{id}/architecture/{app_id}');
+      });
+    });
+  });
+}
