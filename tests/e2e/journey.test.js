@@ -69,6 +69,10 @@ for (const lang of ['en', 'ko']) {
     });
 
     test('import samples/anycompany.csv through the upload form', async (t) => {
+      if (s.id === null) {
+        t.skip('needs the engagement of the first stage, which was not created');
+        return;
+      }
       if (await skipIfMissing(t, s.page, `${base()}/engagements/${s.id}/import`, 'the import page')) return;
       const step = steps(t, () => s.page);
       await step('upload and commit', async () => {
