@@ -3,8 +3,9 @@
 // they answer 404.
 
 import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { SAMPLE_CSV, assertNoSeriousA11yViolations, newPage, skipIfMissing, steps, suiteFixture } from './harness.js';
-import { architectureHref, createEngagement, overviewCounts, tr, uploadInventory } from './sixr.js';
+import { SAVE, architectureHref, createEngagement, findHref, focused, mainFormsState, overviewCounts, settle, tr, uploadInventory } from './sixr.js';
 
 const fx = suiteFixture({ before, after });
 
@@ -78,6 +79,55 @@ for (const lang of ['en', 'ko']) {
         });
       });
     }
+
+    test('the questionnaire works with the keyboard alone', async (t) => {
+      const { page, id } = state;
+      if (!state.imported) {
+        t.skip('needs the sample imported on the import page, which did not run');
+        return;
+      }
+      const dashboard = `${fx.server.url}/engagements/${id}/assessment`;
+      if (await skipIfMissing(t, page, dashboard, 'the assessment dashboard')) return;
+      const step = steps(t, () => page);
+      let questionnaire;
+      let before;
+      await step('open the questionnaire', async () => {
+        await page.goto(dashboard);
+        const href = await findHref(page, /questionnaire|answers|questions/i);
+        questionnaire = href ? new URL(href, fx.server.url).toString() : dashboard;
+        await page.goto(questionnaire);
+        before = await mainFormsState(page);
+      });
+      await step('Tab to the answers, change them with the arrow keys and Space', async () => {
+        let changed = 0;
+        for (let i = 0; i < 120 && changed < 3; i++) {
+          await page.keyboard.press('Tab');
+          const f = await focused(page);
+          if (!f.inMainForm) continue;
+          assert.ok(f.visible, `focus is not visible on ${f.tag}[name=${f.name}]`);
+          if (f.tag === 'SELECT') await page.keyboard.press('ArrowDown');
+          else if (f.type === 'radio') await page.keyboard.press('ArrowRight');
+          else if (f.type === 'checkbox') await page.keyboard.press('Space');
+          else continue;
+          changed += 1;
+          await settle(page);
+        }
+        assert.ok(changed > 0, 'Tab never reached a question of the questionnaire');
+      });
+      await step('save with Enter (or the form saved itself), and the answers are kept', async () => {
+        for (let i = 0; i < 60; i++) {
+          const f = await focused(page);
+          if (f.inMainForm && (f.tag === 'BUTTON' || f.type === 'submit') && SAVE.test(f.text)) {
+            await page.keyboard.press('Enter');
+            break;
+          }
+          await page.keyboard.press('Tab');
+        }
+        await settle(page);
+        await page.goto(questionnaire);
+        assert.notEqual(await mainFormsState(page), before, 'the answers changed with the keyboard were not kept');
+      });
+    });
 
     test('architecture page', async (t) => {
       const { page, id } = state;

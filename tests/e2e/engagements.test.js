@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newPage, steps, suiteFixture } from './harness.js';
-import { assertHeading, createEngagement, tr } from './sixr.js';
+import { assertHeading, createEngagement, focused, tr } from './sixr.js';
 
 const fx = suiteFixture({ before, after });
 
@@ -91,6 +91,10 @@ describe('engagements', () => {
       await ko.getByRole('heading', { level: 1, name: tr('ko', 'engagement.list_title') }).waitFor();
       await ko.getByRole('button', { name: tr('ko', 'engagement.load_sample') }).waitFor();
       await ko.getByRole('heading', { name: tr('ko', 'engagement.new') }).waitFor();
+      // The switch is a named group, so a screen reader says what the two buttons are for.
+      const switcher = ko.getByRole('group', { name: tr('ko', 'nav.language') });
+      await switcher.getByRole('button', { name: 'English', exact: true }).waitFor();
+      await switcher.getByRole('button', { name: '한국어', exact: true }).waitFor();
     });
 
     await step('the switch goes to English and stays there', async () => {
@@ -123,9 +127,9 @@ describe('engagements', () => {
     await step('the first Tab reaches a visible skip link', async () => {
       await page.goto(`${base}/engagements`);
       await page.keyboard.press('Tab');
-      const focused = page.locator(':focus');
-      assert.equal(await focused.innerText(), tr('en', 'nav.skip'));
-      const box = await focused.boundingBox();
+      const skip = page.locator(':focus');
+      assert.equal(await skip.innerText(), tr('en', 'nav.skip'));
+      const box = await skip.boundingBox();
       assert.ok(box && box.x >= 0 && box.y >= 0 && box.width > 0, `skip link is off screen when focused: ${JSON.stringify(box)}`);
     });
 
@@ -133,17 +137,8 @@ describe('engagements', () => {
       const nameLabel = tr('en', 'engagement.name');
       for (let i = 0; i < 25; i++) {
         await page.keyboard.press('Tab');
-        const info = await page.evaluate(() => {
-          const el = document.activeElement;
-          const cs = getComputedStyle(el);
-          return {
-            tag: el.tagName,
-            name: el.getAttribute('name'),
-            outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0,
-            shadow: cs.boxShadow !== 'none',
-          };
-        });
-        assert.ok(info.outline || info.shadow, `focus is not visible on ${info.tag}[name=${info.name}]`);
+        const info = await focused(page);
+        assert.ok(info.visible, `focus is not visible on ${info.tag}[name=${info.name}]`);
         if (info.tag === 'INPUT' && info.name === 'name') return;
       }
       assert.fail(`Tab never reached the "${nameLabel}" field`);

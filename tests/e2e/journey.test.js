@@ -11,7 +11,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SAMPLE_CSV, newPage, pdfText, skipIfMissing, steps, suiteFixture } from './harness.js';
-import { STRATEGY, answer, architectureHref, createEngagement, findHref, overviewCounts, settle, tr, uploadInventory } from './sixr.js';
+import { SAVE, STRATEGY, answer, architectureHref, createEngagement, findHref, overviewCounts, settle, tr, uploadInventory } from './sixr.js';
 
 const fx = suiteFixture({ before, after });
 
@@ -30,7 +30,6 @@ const MODERNISE = /moderni[sz]|cloud[- ]native|현대화|클라우드 네이티�
 const SPEED = /speed|fast|속도|신속/i;
 
 const REASONS_LINK = /reason|why|detail|근거|이유|상세/i;
-const SAVE = /save|apply|update|저장|적용/i;
 
 /** What the portfolio shows: tables and charts on the page, not its forms. */
 async function portfolioText(page) {

@@ -45,6 +45,9 @@ export function trMaybe(lang, key) {
   return catalogues[lang].get(key) ?? null;
 }
 
+/** Buttons that store what a form holds. */
+export const SAVE = /save|apply|update|저장|적용/i;
+
 export const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Strategy names as the app shows them (src/strategy.rs labels). */
@@ -177,4 +180,30 @@ export async function architectureHref(page, base, id) {
     if (href) return new URL(href, base).toString();
   }
   return null;
+}
+
+/** What has the keyboard focus, and whether the user can see it. */
+export async function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const cs = getComputedStyle(el);
+    const form = el.closest('form');
+    return {
+      tag: el.tagName,
+      type: el.getAttribute('type') || '',
+      name: el.getAttribute('name') || '',
+      text: (el.innerText || el.value || '').trim(),
+      visible: (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== 'none',
+      inMainForm: !!(form && form.closest('main') && !form.querySelector('input[type=file]')),
+    };
+  });
+}
+
+/** The values of every form in <main> (CSRF tokens left out), to tell a change. */
+export async function mainFormsState(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('main form')]
+      .map((f) => [...new FormData(f)].filter(([k]) => k !== 'csrf').map(([k, v]) => `${k}=${v}`).join('&'))
+      .join(' | '),
+  );
 }
