@@ -49,6 +49,15 @@ echo "== sixr: $("$SIXR_BIN" --version 2>/dev/null || echo unknown), git $(git r
 echo "== generating $WORKLOADS workloads (sixr template CSV)"
 python3 benches/gen_inventory.py "$WORKLOADS" > "$csv"
 
+# Builds with accounts need a session: an administrator made with the CLI,
+# logged in with curl below; its cookies go with every request.
+password="load-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+has_accounts=0
+if "$SIXR_BIN" user add --help >/dev/null 2>&1; then
+  has_accounts=1
+  printf '%s\n' "$password" | "$SIXR_BIN" user add --db "$db" --username load --role admin >/dev/null
+fi
+
 echo "== sixr import"
 start=$(date +%s.%N)
 if ! "$SIXR_BIN" import --db "$db" --engagement "$ENGAGEMENT" "$csv" > "$scratch/import.log" 2>&1; then
@@ -74,14 +83,22 @@ for _ in $(seq 300); do
 done
 curl -fs "$base/healthz" >/dev/null || { echo "load.sh: the server did not come up" >&2; exit 1; }
 
+jar="$scratch/cookies"
+web() { curl -fs -b "$jar" -c "$jar" "$@"; }
+csrf_of() { grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}'; }
+if [ "$has_accounts" = 1 ]; then
+  token="$(web "$base/login" | csrf_of)"
+  web -o /dev/null --data-urlencode "csrf=$token" -d username=load --data-urlencode "password=$password" "$base/login"
+fi
 if [ "$WORKLOADS" = 0 ]; then
   # DRY_RUN: create the engagement through the form, CSRF token included.
-  jar="$scratch/cookies"
-  token="$(curl -fs -c "$jar" "$base/engagements" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}')"
-  curl -fs -b "$jar" -o /dev/null --data-urlencode "csrf=$token" --data-urlencode "name=$ENGAGEMENT" \
+  token="$(web "$base/engagements" | csrf_of)"
+  web -o /dev/null --data-urlencode "csrf=$token" --data-urlencode "name=$ENGAGEMENT" \
     -d region=us-east-1 -d currency=USD -d language=en "$base/engagements"
 fi
-id="$(curl -fs "$base/engagements" | grep -o 'href="/engagements/[0-9]*"' | head -1 | grep -o '[0-9]*')"
+# wrk sends the browser's cookies (session and CSRF) as a header.
+cookie="$(awk '$6 ~ /^sixr_/ { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar" 2>/dev/null || true)"
+id="$(web "$base/engagements" | grep -o 'href="/engagements/[0-9]*"' | head -1 | grep -o '[0-9]*')"
 [ -n "$id" ] || { echo "load.sh: no engagement listed on /engagements" >&2; exit 1; }
 
 pages=(
@@ -106,13 +123,13 @@ printf '\n== %s connections, %s thread(s), %s s per page, %s workloads\n' "$CONN
 printf '%-34s %8s %10s %10s %10s %9s  %s\n' "page" "status" "p50 ms" "p99 ms" "req/s" "x static" "goals"
 static_rps=""
 for path in "${pages[@]}"; do
-  status="$(curl -s -o /dev/null -w '%{http_code}' "$base$path")"
+  status="$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' "$base$path")"
   shown="${path/\/engagements\/$id/\/engagements\/\{id\}}"
   if [ "$status" != 200 ]; then
     printf '%-34s %8s %10s %10s %10s %9s  %s\n' "$shown" "$status" "-" "-" "-" "-" "not measured (not on this build)"
     continue
   fi
-  out="$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency "$base$path")"
+  out="$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -H "Cookie: $cookie" "$base$path")"
   p50="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
   p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
   rps="$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$out")"

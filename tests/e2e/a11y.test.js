@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SAMPLE_CSV, assertNoSeriousA11yViolations, newPage, skipIfMissing, steps, suiteFixture } from './harness.js';
-import { SAVE, architectureHref, createEngagement, findHref, focused, mainFormsState, overviewCounts, settle, tr, uploadInventory } from './sixr.js';
+import { SAVE, architectureHref, createEngagement, findHref, focused, mainText, openPage, overviewCounts, settle, tr, uploadInventory } from './sixr.js';
 
 const fx = suiteFixture({ before, after });
 
@@ -14,10 +14,25 @@ for (const lang of ['en', 'ko']) {
     const state = { page: null, id: null, imported: false };
 
     before(async () => {
-      state.page = await newPage(fx.browser, lang);
+      state.page = await openPage(fx, lang);
     });
     after(async () => {
       await state.page?.context().close();
+    });
+
+    test('login page', async (t) => {
+      // A browser with no session: the page every consultant sees first.
+      const page = await newPage(fx.browser, lang);
+      try {
+        if (await skipIfMissing(t, page, `${fx.server.url}/login`, 'the login page')) return;
+        const step = steps(t, () => page);
+        await step('login page', async () => {
+          await page.goto(`${fx.server.url}/login`);
+          await assertNoSeriousA11yViolations(page, '/login');
+        });
+      } finally {
+        await page.context().close();
+      }
     });
 
     test('engagements list, empty and with a refused form', async (t) => {
@@ -96,7 +111,7 @@ for (const lang of ['en', 'ko']) {
         const href = await findHref(page, /questionnaire|answers|questions/i);
         questionnaire = href ? new URL(href, fx.server.url).toString() : dashboard;
         await page.goto(questionnaire);
-        before = await mainFormsState(page);
+        before = await mainText(page);
       });
       await step('Tab to the answers, change them with the arrow keys and Space', async () => {
         let changed = 0;
@@ -125,7 +140,7 @@ for (const lang of ['en', 'ko']) {
         }
         await settle(page);
         await page.goto(questionnaire);
-        assert.notEqual(await mainFormsState(page), before, 'the answers changed with the keyboard were not kept');
+        assert.notEqual(await mainText(page), before, 'the page shows no change after answering with the keyboard');
       });
     });
 

@@ -3,14 +3,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newPage, steps, suiteFixture } from './harness.js';
-import { assertHeading, createEngagement, focused, tr } from './sixr.js';
+import { steps, suiteFixture } from './harness.js';
+import { assertHeading, createEngagement, focused, openPage, tr } from './sixr.js';
 
 const fx = suiteFixture({ before, after });
 
 describe('engagements', () => {
   test('create, rename and delete an engagement', async (t) => {
-    const page = await newPage(fx.browser, 'en');
+    const page = await openPage(fx, 'en');
     const step = steps(t, () => page);
     const base = fx.server.url;
     let id;
@@ -53,7 +53,7 @@ describe('engagements', () => {
   });
 
   test('a refused form says why and keeps what was typed', async (t) => {
-    const page = await newPage(fx.browser, 'en');
+    const page = await openPage(fx, 'en');
     const step = steps(t, () => page);
     const base = fx.server.url;
 
@@ -82,7 +82,7 @@ describe('engagements', () => {
 
   test('the language follows the browser and the switch', async (t) => {
     const base = fx.server.url;
-    const ko = await newPage(fx.browser, 'ko');
+    const ko = await openPage(fx, 'ko');
     const step = steps(t, () => ko);
 
     await step('Accept-Language: ko gives Korean', async () => {
@@ -120,7 +120,7 @@ describe('engagements', () => {
   });
 
   test('an engagement can be created with the keyboard alone', async (t) => {
-    const page = await newPage(fx.browser, 'en');
+    const page = await openPage(fx, 'en');
     const step = steps(t, () => page);
     const base = fx.server.url;
 

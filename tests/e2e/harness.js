@@ -39,6 +39,23 @@ async function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The account the tests log in with. */
+export const ADMIN = { username: 'e2e-admin', password: 'e2e-password-0123456789' };
+
+/**
+ * Creates the administrator with `sixr user add` when the build has accounts
+ * (then every page needs a login); returns the credentials, or null.
+ */
+function createAdmin(db) {
+  if (spawnSync(SIXR_BIN, ['user', 'add', '--help'], { stdio: 'ignore' }).status !== 0) return null;
+  const r = spawnSync(SIXR_BIN, ['user', 'add', '--db', db, '--username', ADMIN.username, '--role', 'admin'], {
+    input: `${ADMIN.password}\n`,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, `sixr user add failed: ${r.stderr}`);
+  return ADMIN;
+}
+
 /**
  * Starts `sixr serve` on a fresh database in a temporary directory and waits
  * until /healthz answers 200. Returns { url, stop(), log() }.
@@ -46,13 +63,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function startServer() {
   assert.ok(existsSync(SIXR_BIN), `the sixr binary is missing at ${SIXR_BIN}: run cargo build --release first`);
   const dir = mkdtempSync(path.join(tmpdir(), 'sixr-e2e-'));
+  const db = path.join(dir, 'sixr.db');
+  const credentials = createAdmin(db);
   // A port picked then released can be taken by someone else before sixr
   // binds it: try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     let output = '';
-    const child = spawn(SIXR_BIN, ['serve', '--db', path.join(dir, 'sixr.db'), '--addr', `127.0.0.1:${port}`], {
+    const child = spawn(SIXR_BIN, ['serve', '--db', db, '--addr', `127.0.0.1:${port}`], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'sixr=warn,tower_http=warn' },
     });
@@ -67,6 +86,7 @@ export async function startServer() {
         if (r.status === 200) {
           return {
             url,
+            credentials,
             log: () => output,
             async stop() {
               if (!exited) {
@@ -144,6 +164,13 @@ export async function newPage(browser, lang = 'en') {
     }
   });
   page.outsideRequests = outside;
+  // What the browser complained about (CSP refusals, script errors), for the artifacts.
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.browserProblems = problems;
   return page;
 }
 
@@ -187,6 +214,7 @@ export function steps(t, getPage) {
       try {
         const page = getPage();
         writeFileSync(path.join(dir, `${label}-FAILED.html`), `<!-- ${page.url()} -->\n${await page.content()}`);
+        if (page.browserProblems?.length) writeFileSync(path.join(dir, `${label}-console.txt`), `${page.browserProblems.join('\n')}\n`);
       } catch {
         // the page may be gone
       }

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SAMPLE_CSV, newPage, skipIfMissing, steps, suiteFixture } from './harness.js';
-import { createEngagement, overviewCounts, settle, uploadInventory } from './sixr.js';
+import { SAMPLE_CSV, skipIfMissing, steps, suiteFixture } from './harness.js';
+import { createEngagement, openPage, overviewCounts, settle, uploadInventory } from './sixr.js';
 
 const fx = suiteFixture({ before, after });
 
@@ -19,7 +19,7 @@ describe('inventory', () => {
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   test('an import with errors shows line and column and imports nothing', async (t) => {
-    const page = await newPage(fx.browser, 'en');
+    const page = await openPage(fx, 'en');
     const base = fx.server.url;
     const id = await createEngagement(page, base, 'en', { name: 'Broken file' });
     if (await skipIfMissing(t, page, `${base}/engagements/${id}/import`, 'the import page')) {
@@ -56,7 +56,7 @@ describe('inventory', () => {
   });
 
   test('an inline edit in the workloads table survives a reload', async (t) => {
-    const page = await newPage(fx.browser, 'en');
+    const page = await openPage(fx, 'en');
     const base = fx.server.url;
     const id = await createEngagement(page, base, 'en', { name: 'Inline edit' });
     const table = `${base}/engagements/${id}/workloads`;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { REPO, TIMEOUT_MS } from './harness.js';
+import { REPO, TIMEOUT_MS, newPage } from './harness.js';
 
 /** Flat "section.key" -> string map of one catalogue (the subset of TOML it uses). */
 function loadCatalogue(lang) {
@@ -55,6 +55,22 @@ export const STRATEGY = {
   en: { replatform: 'Replatform', rehost: 'Rehost', refactor: 'Refactor' },
   ko: { replatform: '리플랫폼', rehost: '리호스팅', refactor: '리팩터링' },
 };
+
+/**
+ * A fresh browser context in `lang`, logged in when the build has accounts
+ * (through the login form, as a user does).
+ */
+export async function openPage(fx, lang = 'en') {
+  const page = await newPage(fx.browser, lang);
+  const creds = fx.server.credentials;
+  if (!creds) return page;
+  await page.goto(`${fx.server.url}/login`);
+  await page.getByLabel(trMaybe(lang, 'auth.username') ?? /user\s*name|사용자/i).first().fill(creds.username);
+  await page.getByLabel(trMaybe(lang, 'auth.password') ?? /password|비밀번호|암호/i).first().fill(creds.password);
+  await page.getByRole('main').getByRole('button', { name: trMaybe(lang, 'auth.login') ?? /log\s*in|로그인/i }).first().click();
+  await page.waitForURL((u) => u.pathname !== '/login');
+  return page;
+}
 
 /** Creates an engagement through the form on /engagements; returns its id. */
 export async function createEngagement(page, base, lang, { name, customer = '', consultant = '' }) {
@@ -158,6 +174,19 @@ export async function findHref(page, re) {
   return hrefs.find((h) => re.test(h)) ?? null;
 }
 
+/**
+ * The text a user reads in <main>, without the form controls' own values
+ * (so a reset form does not hide a change, nor an edited one fake it).
+ */
+export async function mainText(page) {
+  return page.evaluate(() => {
+    const main = document.querySelector('main') || document.body;
+    const clone = main.cloneNode(true);
+    clone.querySelectorAll('input, select, textarea, button, script, template').forEach((n) => n.remove());
+    return clone.textContent.replace(/\s+/g, ' ').trim();
+  });
+}
+
 /** Waits for htmx requests in flight to settle (no-op on plain pages). */
 export async function settle(page) {
   await page.waitForLoadState('networkidle');
@@ -197,13 +226,4 @@ export async function focused(page) {
       inMainForm: !!(form && form.closest('main') && !form.querySelector('input[type=file]')),
     };
   });
-}
-
-/** The values of every form in <main> (CSRF tokens left out), to tell a change. */
-export async function mainFormsState(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('main form')]
-      .map((f) => [...new FormData(f)].filter(([k]) => k !== 'csrf').map(([k, v]) => `${k}=${v}`).join('&'))
-      .join(' | '),
-  );
 }
