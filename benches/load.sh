@@ -135,6 +135,11 @@ for path in "${pages[@]}"; do
   rps="$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$out")"
   bad="$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")"
   errors="$(awk '/Socket errors/ {print}' <<<"$out")"
+  done_count="$(awk '/requests in/ {print $1}' <<<"$out")"
+  if [ "${done_count:-0}" = 0 ]; then
+    printf '%-34s %8s %10s %10s %10s %9s  %s\n' "$shown" "$status" "-" "-" "0" "-" "MISSED: no answer completed within ${DURATION} s"
+    continue
+  fi
   if [ -z "$static_rps" ]; then static_rps="$rps"; fi
   ratio="$(awk -v r="$rps" -v s="$static_rps" 'BEGIN { printf "%.2f", (s > 0 ? r / s : 0) }')"
   goals="$(awk -v p="$p99" -v x="$ratio" -v st="$path" 'BEGIN {
