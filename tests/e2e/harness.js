@@ -79,6 +79,8 @@ export async function startServer() {
     child.stderr.on('data', (d) => (output += d));
     let exited = false;
     child.on('exit', () => (exited = true));
+    // Never leave a server behind, even when the test process ends early.
+    process.once('exit', () => exited || child.kill('SIGKILL'));
     const deadline = Date.now() + 30_000;
     while (!exited && Date.now() < deadline) {
       try {
