@@ -1,0 +1,124 @@
+// The inventory in the meeting: a file with errors is refused whole with
+// line/column messages, and an inline edit in the workloads table is saved.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SAMPLE_CSV, skipIfMissing, steps, suiteFixture } from './harness.js';
+import { createEngagement, openPage, overviewCounts, settle, uploadInventory } from './sixr.js';
+
+const fx = suiteFixture({ before, after });
+
+describe('inventory', () => {
+  let scratch;
+  before(() => {
+    scratch = mkdtempSync(path.join(tmpdir(), 'sixr-e2e-files-'));
+  });
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test('an import with errors shows line and column and imports nothing', async (t) => {
+    const page = await openPage(fx, 'en');
+    const base = fx.server.url;
+    const id = await createEngagement(page, base, 'en', { name: 'Broken file' });
+    if (await skipIfMissing(t, page, `${base}/engagements/${id}/import`, 'the import page')) {
+      await page.context().close();
+      return;
+    }
+    const step = steps(t, () => page);
+    // The sample with two rows spoiled: line 3 (second data row) gets
+    // cpu_cores -3, line 4 gets ram_gb "lots". Line 2 stays good.
+    const lines = readFileSync(SAMPLE_CSV, 'utf8').trimEnd().split('\n');
+    const header = lines[0].split(',');
+    const spoil = (line, column, value) => {
+      const cells = line.split(',');
+      cells[header.indexOf(column)] = value;
+      return cells.join(',');
+    };
+    lines[2] = spoil(lines[2], 'cpu_cores', '-3');
+    lines[3] = spoil(lines[3], 'ram_gb', 'lots');
+    const file = path.join(scratch, 'anycompany-broken.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+
+    await step('upload the broken file', async () => {
+      await uploadInventory(page, base, id, file, { commit: false });
+      const text = await page.getByRole('main').innerText();
+      assert.match(text, /line\s*3\b/i, 'the error names line 3');
+      assert.match(text, /cpu_cores/, 'the error names the cpu_cores column');
+      assert.match(text, /line\s*4\b/i, 'the error names line 4');
+      assert.match(text, /ram_gb/, 'the error names the ram_gb column');
+    });
+    await step('nothing was imported', async () => {
+      assert.deepEqual(await overviewCounts(page, base, 'en', id), { workloads: 0, applications: 0 });
+    });
+    await page.context().close();
+  });
+
+  test('an inline edit in the workloads table survives a reload', async (t) => {
+    const page = await openPage(fx, 'en');
+    const base = fx.server.url;
+    const id = await createEngagement(page, base, 'en', { name: 'Inline edit' });
+    const table = `${base}/engagements/${id}/workloads`;
+    if (
+      (await skipIfMissing(t, page, `${base}/engagements/${id}/import`, 'the import page')) ||
+      (await skipIfMissing(t, page, table, 'the workloads table'))
+    ) {
+      await page.context().close();
+      return;
+    }
+    const step = steps(t, () => page);
+    const oldHost = 'web01.anycompany.local';
+    const newHost = 'web01.shop.anycompany.local';
+    const row = () => page.getByRole('row').filter({ hasText: 'anyco-web-01' }).first();
+    const fieldWith = (value) => row().locator(`input[value="${value}"], textarea:text-is("${value}")`).first();
+
+    await step('import the sample', async () => {
+      await uploadInventory(page, base, id, SAMPLE_CSV);
+      assert.equal((await overviewCounts(page, base, 'en', id)).workloads, 3);
+    });
+
+    await step('edit the hostname of anyco-web-01 in place', async () => {
+      await page.goto(table);
+      await row().waitFor();
+      let field = fieldWith(oldHost);
+      if ((await field.count()) === 0) {
+        // Click-to-edit: the value (or an edit button in its row) turns into a field.
+        const shown = row().getByText(oldHost, { exact: true }).first();
+        assert.ok((await shown.count()) > 0, `the row of anyco-web-01 does not show the hostname ${oldHost}`);
+        await shown.click();
+        await settle(page);
+        field = page.locator(`input[value="${oldHost}"]`).first();
+        if ((await field.count()) === 0) {
+          await shown.dblclick().catch(() => {});
+          await settle(page);
+        }
+        if ((await field.count()) === 0) {
+          const edit = row().getByRole('button', { name: /edit|편집/i }).first();
+          if ((await edit.count()) > 0) await edit.click();
+          await settle(page);
+        }
+      }
+      await field.waitFor({ state: 'visible' });
+      await field.fill(newHost);
+      await field.press('Enter');
+      await settle(page);
+      // Fields that save on change (blur) rather than on Enter.
+      if ((await page.locator(`input[value="${oldHost}"]`).count()) > 0 || (await field.isVisible().catch(() => false))) {
+        await page.keyboard.press('Tab');
+        await settle(page);
+      }
+      assert.equal(await page.getByRole('alert').count(), 0, 'the edit was refused');
+    });
+
+    await step('reload: the new hostname is still there', async () => {
+      await page.reload();
+      await row().waitFor();
+      const text = await row().innerText();
+      const values = await row().locator('input').evaluateAll((is) => is.map((i) => i.value));
+      assert.ok(text.includes(newHost) || values.includes(newHost), `after a reload the row shows: ${text} ${values.join(' ')}`);
+      assert.ok(!text.includes(oldHost) && !values.includes(oldHost), 'the old hostname is gone');
+    });
+    await page.context().close();
+  });
+});
