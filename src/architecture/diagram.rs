@@ -452,15 +452,17 @@ fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
 }
 
-/// The diagram as standalone SVG text (no external references).
-pub fn svg(d: &Diagram) -> String {
+/// The diagram as standalone SVG text (no external references); `title`
+/// names it for screen readers.
+pub fn svg(d: &Diagram, title: &str) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" font-family="NanumGothic, 'Noto Sans KR', Arial, sans-serif" font-size="11"><defs><marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#232f3e"/></marker></defs><rect x="0" y="0" width="{w:.0}" height="{h:.0}" fill="#ffffff"/>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" font-family="NanumGothic, 'Noto Sans KR', Arial, sans-serif" font-size="11"><defs><marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#232f3e"/></marker></defs><title>{title}</title><rect x="0" y="0" width="{w:.0}" height="{h:.0}" fill="#ffffff"/>"##,
         w = d.width,
-        h = d.height
+        h = d.height,
+        title = esc(title)
     );
     for b in &d.boxes {
         let (stroke, fill) = b.kind.colours();

@@ -257,7 +257,8 @@ fn every_strategy_and_role_combination_builds_draws_and_prices() {
 #[test]
 fn names_from_the_inventory_are_escaped_in_the_svg() {
     let e = estate(vec![wl(1, "<script>alert(1)</script>", "web")], &[(1, Strategy::Rehost)], vec![]);
-    let text = svg(&layout(&first(&e)));
+    let text = svg(&layout(&first(&e)), "AnyCompany <shop>");
+    assert!(text.contains("<title>AnyCompany &lt;shop&gt;</title>"), "the diagram is named for screen readers");
     assert!(!text.contains("<script>"));
     assert!(text.contains("&#60;script&#62;") || text.contains("&lt;script&gt;"), "{text}");
 }

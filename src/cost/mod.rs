@@ -347,7 +347,8 @@ pub fn tco_svg(e: &CostEstimate, t: &Tr) -> String {
     let h = pad * 2.0 + row * bars.len() as f64;
     let bar_w = w - label_w - 140.0;
     let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" font-family="NanumGothic, 'Noto Sans KR', Arial, sans-serif" font-size="12">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" font-family="NanumGothic, 'Noto Sans KR', Arial, sans-serif" font-size="12"><title>{title}</title>"#,
+        title = crate::error::html_escape(t.t("architecture.tco"))
     );
     for (i, (label, v, today)) in bars.iter().enumerate() {
         let y = pad + i as f64 * row;

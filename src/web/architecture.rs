@@ -336,7 +336,8 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
             negative: m.saving_three_year < 0.0,
         })
         .collect();
-    let diagram = architecture::svg(&architecture::layout_in(&a.target, &t));
+    let title = format!("{}: {}", t.t("architecture.diagram_title"), app_name(&t, &a.target.application));
+    let diagram = architecture::svg(&architecture::layout_in(&a.target, &t), &title);
     render(&DetailPage {
         app_id,
         name: app_name(&t, &a.target.application),
@@ -369,7 +370,8 @@ async fn diagram_svg(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)
     let (_, estate) = load(&st, id).await?;
     let a = architecture::build_one(&estate, app_id, cost::catalogue())
         .ok_or_else(|| AppError::NotFound(format!("application {app_id}")))?;
-    let body = architecture::svg(&architecture::layout_in(&a.target, &ctx.t));
+    let title = format!("{}: {}", ctx.t.t("architecture.diagram_title"), app_name(&ctx.t, &a.target.application));
+    let body = architecture::svg(&architecture::layout_in(&a.target, &ctx.t), &title);
     Ok(([(CONTENT_TYPE, "image/svg+xml; charset=utf-8")], body).into_response())
 }
 
