@@ -64,7 +64,7 @@ pub fn normalise_answer(kind: QuestionKind, options: &[String], raw: &str) -> Va
             _ => Value::Unknown,
         },
         QuestionKind::Choice => {
-            if options.iter().any(|o| *o == low) {
+            if options.contains(&low) {
                 Value::Text(low.clone(), low)
             } else {
                 Value::Unknown

@@ -239,10 +239,8 @@ pub fn score_portfolio(items: &[Item], answers: &AnswerBook, profile: &Profile) 
     let book = rulebook();
     let mut databases_per_application: HashMap<i64, usize> = HashMap::new();
     for it in items {
-        if is_database(it.workload) {
-            if let Some(a) = it.application_id {
-                *databases_per_application.entry(a).or_default() += 1;
-            }
+        if let (true, Some(a)) = (is_database(it.workload), it.application_id) {
+            *databases_per_application.entry(a).or_default() += 1;
         }
     }
     items

@@ -298,7 +298,8 @@ fn assessment_round_trips_through_json() {
 #[test]
 fn every_rule_in_the_book_fires_somewhere() {
     let db = |engine: &str, version: &str| Workload { db_engine: engine.into(), db_version: version.into(), ..linux_server("db") };
-    let cases: Vec<(Workload, Vec<(&str, &str)>, Profile)> = vec![
+    type Case<'a> = (Workload, Vec<(&'a str, &'a str)>, Profile);
+    let cases: Vec<Case> = vec![
         (anycompany()[0].clone(), vec![("still_used", "yes"), ("saas_alternative", "no"), ("needs_new_features", "no"), ("deadline_months", "6")], Profile::default()),
         (anycompany()[2].clone(), vec![], Profile { db_hosting: Hosting::Managed, ..Profile::default() }),
         (db("Oracle", "11g"), vec![("license_bound_to_hardware", "yes")], Profile { db_hosting: Hosting::SelfManaged, ..Profile::default() }),

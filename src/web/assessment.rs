@@ -695,7 +695,7 @@ async fn save_application_answers(
     let values = answer_fields(&fields, false);
     let outcome =
         st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Application, app)], &values, LOCAL_ACTOR)).await;
-    respond_application(st, ctx, id, app, outcome.map(|r| Some(r))).await
+    respond_application(st, ctx, id, app, outcome.map(Some)).await
 }
 
 /// Re-renders the application page with the outcome of a change.
