@@ -147,7 +147,7 @@ fn anycompany_replatform_has_every_element_of_the_seed_design() {
     for b in &d.boxes {
         assert!(b.x >= 0.0 && b.y >= 0.0 && b.x + b.w <= d.width + 0.1 && b.y + b.h <= d.height + 0.1, "{b:?} outside");
     }
-    let svg = architecture::svg(&d);
+    let svg = architecture::svg(&d, "diagram");
     assert!(svg.starts_with("<svg") && svg.contains("RDS for MySQL"));
 }
 

@@ -249,7 +249,7 @@ fn every_strategy_and_role_combination_builds_draws_and_prices() {
         assert!(!t.rules.iter().any(|r| r.source.key == "internet" && r.destination.tier == Tier::Data), "{}", t.application);
         let d = layout(t);
         assert!(d.width > 0.0 && d.height > 0.0);
-        assert!(svg(&d).ends_with("</svg>"));
+        assert!(svg(&d, "diagram").ends_with("</svg>"));
         assert!(a.cost.models.iter().all(|m| m.monthly.is_finite() && m.monthly >= 0.0));
     }
 }

@@ -24,9 +24,12 @@ fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u
     out.into_inner().unwrap_or_default()
 }
 
-/// The assessment columns after the template's, in this order.
-const ASSESSMENT_COLUMNS: [&str; 8] =
-    ["strategy", "recommended_strategy", "chosen_strategy", "confidence", "effort", "criticality", "priority", "reasons"];
+/// The assessment columns after the template's, in this order. They are
+/// output: a re-import ignores them. The decision's 1–10 criticality is
+/// `business_criticality`, since the template's `criticality` is the
+/// inventory's own (high / medium / low).
+pub const ASSESSMENT_COLUMNS: [&str; 8] =
+    ["strategy", "recommended_strategy", "chosen_strategy", "confidence", "effort", "business_criticality", "priority", "reasons"];
 
 /// One row per workload: the template columns (so the file imports back as
 /// a template), the strategy in effect (`strategies`: workload id to code)
@@ -68,7 +71,7 @@ fn assessment_cell(a: &AssessmentRow, column: &str) -> String {
         "chosen_strategy" => a.chosen_strategy.clone(),
         "confidence" => a.confidence.map(|c| format!("{c:.2}")).unwrap_or_default(),
         "effort" => a.effort.clone(),
-        "criticality" => number(a.criticality),
+        "business_criticality" => number(a.criticality),
         "priority" => number(a.priority),
         "reasons" => a.reasons.clone(),
         _ => String::new(),

@@ -190,8 +190,8 @@ pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: For
     let name_col = targets.iter().position(|t| *t == Some(Target::Field("name")));
     let host_col = targets.iter().position(|t| *t == Some(Target::Field("hostname")));
     for (col, header) in table.headers.iter().enumerate() {
-        // `strategy` is the column sixr's own CSV export adds; it is output, not input.
-        let own_output = header_key(header) == "strategy";
+        // The assessment columns sixr's own CSV export adds are output, not input.
+        let own_output = super::export::ASSESSMENT_COLUMNS.iter().any(|c| header_key(c) == header_key(header));
         if targets.get(col).copied().flatten().is_none() && !header.is_empty() && !own_output && format == Format::Template {
             out.parsed.warnings.push(Problem {
                 sheet: table.sheet.clone(),

@@ -139,6 +139,8 @@ for (const lang of ['en', 'ko']) {
           await page.keyboard.press('Tab');
         }
         await settle(page);
+        // A plain form post navigates: let it land before loading the page again.
+        await page.waitForLoadState('networkidle').catch(() => {});
         await page.goto(questionnaire);
         assert.notEqual(await mainText(page), before, 'the page shows no change after answering with the keyboard');
       });
