@@ -374,9 +374,19 @@ fn like_pattern(text: &str) -> String {
 }
 
 /// The WHERE clause (over `workloads w`) and its parameters for a query.
-fn query_filter(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<(String, Vec<rusqlite::types::Value>), AppError> {
+///
+/// With `scan`, the engagement test is written `+w.engagement_id` so SQLite
+/// reads the table in order instead of looking every row up through an
+/// index: when each row must be read anyway (a text search, a sort on a
+/// column without an index) one pass is several times cheaper at 100,000.
+fn query_filter(
+    conn: &Connection,
+    engagement_id: i64,
+    q: &WorkloadQuery,
+    scan: bool,
+) -> Result<(String, Vec<rusqlite::types::Value>), AppError> {
     use rusqlite::types::Value;
-    let mut sql = String::from("w.engagement_id = ?");
+    let mut sql = String::from(if scan { "+w.engagement_id = ?" } else { "w.engagement_id = ?" });
     let mut args = vec![Value::Integer(engagement_id)];
     if !q.q.is_empty() {
         sql.push_str(" AND (w.name LIKE ? ESCAPE '\\' OR w.hostname LIKE ? ESCAPE '\\' OR w.notes LIKE ? ESCAPE '\\')");
@@ -409,10 +419,16 @@ fn query_filter(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Res
 /// only those rows are read in full.
 pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<WorkloadPage, AppError> {
     let q = q.clone().normalised();
-    let (filter, args) = query_filter(conn, engagement_id, &q)?;
+    // Columns with an (engagement_id, column) index in 01-inventory.
+    let indexed_sort = matches!(q.sort.as_str(), "name" | "hostname" | "environment" | "role" | "os");
+    let narrowed_by_index = !(q.application.is_empty() && q.environment.is_empty() && q.role.is_empty() && q.os.is_empty());
+    let count_scan = !q.q.is_empty() && !narrowed_by_index;
+    let (filter, args) = query_filter(conn, engagement_id, &q, count_scan)?;
     let total: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM workloads w WHERE {filter}"))?
         .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    let page_scan = !indexed_sort && !narrowed_by_index;
+    let (filter, args) = if page_scan == count_scan { (filter, args) } else { query_filter(conn, engagement_id, &q, page_scan)? };
     let pages = ((total + q.per_page - 1) / q.per_page).max(1);
     let page = q.page.min(pages);
     let order = sort_column(&q.sort).unwrap_or("w.name");
