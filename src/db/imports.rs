@@ -242,6 +242,9 @@ pub fn commit(
     });
     audit(&tx, Some(eid), actor, "import", Some(import_id), "import", None, Some(&summary))?;
     tx.commit()?;
+    // A large import changes the row counts the query planner relies on
+    // (e.g. filtering by application); refresh its statistics.
+    conn.execute_batch("PRAGMA optimize")?;
     Ok(Outcome { import_id, created, updated, dependencies, answers, ..outcome })
 }
 
