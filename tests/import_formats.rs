@@ -22,6 +22,16 @@ fn sample(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
+/// The workload's answer to `question`, given for it or for its application.
+fn answered(parsed: &Parsed, workload: &str, question: &str, value: &str) -> bool {
+    let app = find(&parsed.workloads, workload).application.clone();
+    parsed.answers.iter().any(|a| {
+        a.question == question
+            && a.value == value
+            && ((a.subject_kind == "workload" && a.subject == workload) || (a.subject_kind == "application" && a.subject == app))
+    })
+}
+
 fn parse(name: &str, bytes: &[u8]) -> Result<Parsed, Refusal> {
     import::parse(name, bytes, &|_| None)
 }
@@ -152,8 +162,8 @@ fn korean_template_in_cp949_is_read_with_answers() {
     assert_eq!(erp.environment, "production");
     assert_eq!(erp.storage_gb, Some(1024.0));
     assert_eq!(erp.db_engine, "SQL Server");
-    assert!(parsed.answers.iter().any(|a| a.subject == "groupware-01" && a.question == "saas_alternative" && a.value == "yes"));
-    assert!(parsed.answers.iter().any(|a| a.subject == "erp-db-01" && a.question == "deadline_months" && a.value == "12"));
+    assert!(answered(&parsed, "groupware-01", "saas_alternative", "yes"));
+    assert!(answered(&parsed, "erp-db-01", "deadline_months", "12"));
     assert_eq!(parsed.dependencies.len(), 1);
 }
 
@@ -179,8 +189,9 @@ fn anycompany_sample_loads_and_reloads_without_duplicates() {
     assert_eq!(ws.len(), 3);
     assert_eq!(find(&ws, "anyco-db-01").db_engine, "MySQL");
     let answers = db.with_conn(|c| imports::answers(c, id)).unwrap();
-    assert_eq!(answers.len(), 18);
-    assert!(answers.iter().any(|a| a.subject == "anyco-web-01" && a.question == "deadline_months" && a.value == "6"));
+    // Six questions answered alike by the three workloads: the application's answers.
+    assert_eq!(answers.len(), 6);
+    assert!(answers.iter().any(|a| a.subject == "AnyCompany e-commerce" && a.question == "deadline_months" && a.value == "6"));
     let deps = db.with_conn(|c| sixr::db::workloads::dependencies(c, id)).unwrap();
     assert_eq!(deps.len(), 2);
 }
@@ -313,4 +324,23 @@ fn csv_export_neutralises_formulas_and_reimports_as_a_template() {
     assert_eq!(parsed.format, Some(Format::Template));
     assert_eq!(parsed.workloads.len(), 2);
     assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+}
+
+/// The template answers the questionnaire per row; where every workload of
+/// an application agrees, the answer is the application's (inherited by its
+/// workloads, as the questionnaire asks it); a row that differs keeps its own.
+#[test]
+fn shared_answers_become_the_applications_answers() {
+    let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/anycompany.csv")).unwrap();
+    let parsed = parse("anycompany.csv", &sample).unwrap();
+    assert!(parsed.answers.iter().all(|a| a.subject_kind == "application" && a.subject == "AnyCompany e-commerce"));
+    assert_eq!(parsed.answers.len(), 6, "{:?}", parsed.answers);
+    assert!(parsed.answers.iter().any(|a| a.question == "still_used" && a.value == "yes"));
+
+    let mixed = b"name,application,still_used,saas_alternative\na,App,yes,no\nb,App,yes,yes\n";
+    let parsed = parse("mixed.csv", mixed).unwrap();
+    let kinds: Vec<_> = parsed.answers.iter().map(|a| (a.subject_kind.as_str(), a.subject.as_str(), a.question.as_str())).collect();
+    assert!(kinds.contains(&("application", "App", "still_used")));
+    assert!(kinds.contains(&("workload", "a", "saas_alternative")) && kinds.contains(&("workload", "b", "saas_alternative")));
+    assert!(!kinds.contains(&("workload", "a", "still_used")));
 }

@@ -205,11 +205,11 @@ pub fn parse(
         return Err(Problem::file("the file is empty").into());
     }
     if table::is_zip(bytes) {
-        return formats::parse_workbook(bytes);
+        return formats::parse_workbook(bytes).map(lift_shared_answers);
     }
     let lower = file_name.to_lowercase();
     if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".ods") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        return formats::parse_workbook(bytes);
+        return formats::parse_workbook(bytes).map(lift_shared_answers);
     }
     if table::looks_binary(bytes) {
         return Err(Problem::file(
@@ -222,7 +222,56 @@ pub fn parse(
         return backup::parse(&text);
     }
     let table = table::read_csv(&text)?;
-    formats::parse_csv_table(table, saved_mapping)
+    formats::parse_csv_table(table, saved_mapping).map(lift_shared_answers)
+}
+
+/// Answers are asked per application and inherited by its workloads (the
+/// questionnaire's model), but a template file answers them per row. Where
+/// every workload of an application gives the same answer, it becomes the
+/// application's answer; rows that differ keep their own.
+pub fn lift_shared_answers(mut parsed: Parsed) -> Parsed {
+    use std::collections::HashMap;
+    let application_of: HashMap<&str, &str> =
+        parsed.workloads.iter().filter(|w| !w.application.is_empty()).map(|w| (w.name.as_str(), w.application.as_str())).collect();
+    let mut members: HashMap<&str, usize> = HashMap::new();
+    for app in application_of.values() {
+        *members.entry(app).or_default() += 1;
+    }
+    // (application, question) -> the values its workloads gave.
+    let mut given: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
+    for a in parsed.answers.iter().filter(|a| a.subject_kind == "workload") {
+        if let Some(app) = application_of.get(a.subject.as_str()) {
+            given.entry((app, a.question.as_str())).or_default().push(a.value.as_str());
+        }
+    }
+    let shared: Vec<(String, String, String)> = given
+        .into_iter()
+        .filter(|((app, _), values)| values.len() == members[app] && values.iter().all(|v| *v == values[0]))
+        .map(|((app, q), values)| (app.to_string(), q.to_string(), values[0].to_string()))
+        .collect();
+    if shared.is_empty() {
+        return parsed;
+    }
+    let lifted: std::collections::HashSet<(&str, &str)> = shared.iter().map(|(a, q, _)| (a.as_str(), q.as_str())).collect();
+    let mut answers: Vec<Answer> = parsed
+        .answers
+        .iter()
+        .filter(|a| {
+            a.subject_kind != "workload"
+                || !application_of.get(a.subject.as_str()).is_some_and(|app| lifted.contains(&(*app, a.question.as_str())))
+        })
+        .cloned()
+        .collect();
+    let mut shared = shared;
+    shared.sort();
+    answers.extend(shared.into_iter().map(|(subject, question, value)| Answer {
+        subject_kind: "application".into(),
+        subject,
+        question,
+        value,
+    }));
+    parsed.answers = answers;
+    parsed
 }
 
 /// Imports the AnyCompany sample into the engagement of that name (created
