@@ -18,7 +18,7 @@ pub struct Bar {
 pub fn bar_chart(doc: &mut Doc, bars: &[Bar]) {
     let size = 9.0;
     let row_h = 18.0;
-    let label_w = bars.iter().map(|b| doc.text_width(&b.label, Face::Regular, size)).fold(60.0_f32, f32::max).min(CONTENT_W * 0.35) + 8.0;
+    let label_w = bars.iter().map(|b| doc.text_width(&b.label, Face::Regular, size)).fold(60.0_f32, f32::max).min(CONTENT_W * 0.45) + 8.0;
     let value_w = bars.iter().map(|b| doc.text_width(&b.value_text, Face::Regular, size)).fold(0.0_f32, f32::max) + 8.0;
     let bar_max = CONTENT_W - label_w - value_w;
     let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
@@ -26,7 +26,8 @@ pub fn bar_chart(doc: &mut Doc, bars: &[Bar]) {
     let top = doc.y + 4.0;
     for (i, b) in bars.iter().enumerate() {
         let y = top + i as f32 * row_h;
-        doc.text_at(MARGIN_X, y + row_h * 0.65, &b.label, Face::Regular, size, BLACK);
+        let label = fit(doc, &b.label, Face::Regular, size, label_w - 8.0);
+        doc.text_at(MARGIN_X, y + row_h * 0.65, &label, Face::Regular, size, BLACK);
         let w = if max > 0.0 { (b.value / max) as f32 * bar_max } else { 0.0 };
         if w > 0.0 {
             doc.rect(MARGIN_X + label_w, y + 3.0, w.max(1.5), row_h - 6.0, Some(b.fill), None);

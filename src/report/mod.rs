@@ -383,33 +383,34 @@ fn costs(doc: &mut Doc, data: &ReportData, t: &Tr) {
                 8.0,
             );
         }
-        let lines: Vec<Vec<String>> = a
+        // Monthly cost per component under each pricing model, as on the web page.
+        let mut lines: Vec<Vec<String>> = a
             .cost
             .lines
             .iter()
             .filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed)
             .map(|l| {
                 let label = a.target.components.iter().find(|c| c.key == l.component).map_or_else(|| l.label.clone(), |c| c.display_label(t));
-                let first = l.monthly.first().copied().unwrap_or_default();
                 let basis = if l.quote_needed { t.t("architecture.quote_needed").to_string() } else { l.basis.clone() };
-                vec![format!("{} — {label}", l.kind.service_name()), basis, money(first, cur)]
+                let mut row = vec![format!("{} — {label}", l.kind.service_name()), basis];
+                row.extend(l.monthly.iter().map(|v| money(*v, cur)));
+                row
             })
             .collect();
         if !lines.is_empty() {
-            let on_demand = a.cost.models.first().map(|m| m.label(t).to_string()).unwrap_or_default();
+            let mut total = vec![t.t("architecture.monthly_total").to_string(), String::new()];
+            total.extend(a.cost.models.iter().map(|m| money(m.monthly, cur)));
+            lines.push(total);
+            let mut columns = vec![Column::left(t.t("architecture.component"), 2.6), Column::left(t.t("architecture.basis"), 2.4)];
+            columns.extend(a.cost.models.iter().map(|m| Column::right(m.label(t), 1.3)));
             doc.heading(t.t("architecture.cost"), 3);
-            doc.table(
-                &[
-                    Column::left(t.t("architecture.component"), 3.0),
-                    Column::left(t.t("architecture.basis"), 3.0),
-                    Column::right(&format!("{} ({on_demand})", t.t("architecture.monthly")), 1.6),
-                ],
-                &lines,
-                8.0,
-            );
+            doc.table(&columns, &lines, 7.5);
         }
-        doc.heading(t.t("architecture.tco"), 3);
-        tco_table(doc, t, cur, a.cost.on_prem_three_year, &a.cost.models);
+        // With one application its TCO is the estate's, shown above.
+        if data.architectures.len() > 1 {
+            doc.heading(t.t("architecture.tco"), 3);
+            tco_table(doc, t, cur, a.cost.on_prem_three_year, &a.cost.models);
+        }
     }
 }
 
