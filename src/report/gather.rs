@@ -50,10 +50,10 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
             let scored: Vec<&Assessment> = ws.iter().filter_map(|w| assessments.get(&w.id)).collect();
             let mut rationale: Vec<String> = Vec::new();
             for w in &ws {
-                if let Some(r) = rationales.get(&w.id) {
-                    if !rationale.contains(r) {
-                        rationale.push(r.clone());
-                    }
+                if let Some(r) = rationales.get(&w.id)
+                    && !rationale.contains(r)
+                {
+                    rationale.push(r.clone());
                 }
             }
             // Workloads of one application share most reasons and risks: each once.

@@ -45,7 +45,7 @@ pub fn thousands(v: f64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -121,19 +121,19 @@ fn summary(doc: &mut Doc, data: &ReportData, t: &Tr) {
     }
     let rows: Vec<Vec<String>> = figures.into_iter().map(|(k, v)| vec![k.to_string(), thousands(v as f64)]).collect();
     doc.table(&[Column::left(t.t("report.figure"), 4.0), Column::right(t.t("report.value"), 1.0)], &rows, 9.5);
-    if let Some(tco) = EstateTco::of(&data.architectures) {
-        if let Some(best) = tco.models.iter().min_by(|a, b| a.three_year.total_cmp(&b.three_year)) {
-            let mut s = t.fmt(
-                "report.tco_headline",
-                &[("aws", &money(best.three_year / 3.0, &tco.currency)), ("model", &best.label(t)), ("onprem", &money(tco.on_prem_annual, &tco.currency))],
-            );
-            if tco.on_prem_annual > 0.0 {
-                let key = if best.saving_pct >= 0.0 { "report.tco_saving" } else { "report.tco_more" };
-                s.push(' ');
-                s.push_str(&t.fmt(key, &[("pct", &best.saving_pct.abs().round())]));
-            }
-            doc.paragraph(&s);
+    if let Some(tco) = EstateTco::of(&data.architectures)
+        && let Some(best) = tco.models.iter().min_by(|a, b| a.three_year.total_cmp(&b.three_year))
+    {
+        let mut s = t.fmt(
+            "report.tco_headline",
+            &[("aws", &money(best.three_year / 3.0, &tco.currency)), ("model", &best.label(t)), ("onprem", &money(tco.on_prem_annual, &tco.currency))],
+        );
+        if tco.on_prem_annual > 0.0 {
+            let key = if best.saving_pct >= 0.0 { "report.tco_saving" } else { "report.tco_more" };
+            s.push(' ');
+            s.push_str(&t.fmt(key, &[("pct", &best.saving_pct.abs().round())]));
         }
+        doc.paragraph(&s);
     }
 
     doc.heading(t.t("report.strategy_counts"), 2);
