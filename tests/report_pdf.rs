@@ -103,7 +103,10 @@ fn the_anycompany_report_reads_in_both_languages() {
     // A security-group row: MySQL from the application tier on 3306.
     assert!(t.contains(" TCP 3306 ") || t.contains(" tcp 3306 "), "no security-group row for 3306:\n{t}");
     // The TCO headline with the cheapest model against today.
-    assert!(t.contains("a year (") && t.contains("on premises today."), "no TCO headline:\n{t}");
+    // The TCO headline: the sample's annual costs add up to $36,000; the cheapest model against them.
+    assert!(t.contains("a year (") && t.contains("against $36,000.00 on premises today."), "no TCO headline:\n{t}");
+    // Risks with their severity, in the summary and per application.
+    assert!(t.contains("[High] AnyCompany e-commerce: MySQL 8.0 is past end of support"), "no top risk:\n{t}");
     assert!(t.matches('$').count() > 10, "TCO figures in dollars:\n{t}");
     // Reading order: the phases in sequence, the VPC before the cut-over.
     let at = |s: &str| t.find(s).unwrap();
@@ -126,6 +129,8 @@ fn the_anycompany_report_reads_in_both_languages() {
         "보안 그룹",
         "병렬로 운영",
         "Well-Architected",
+        "[높음]",
+        "$36,000.00",
     ] {
         assert!(t.contains(needle), "Korean report lacks {needle:?}:\n{t}");
     }
