@@ -92,7 +92,10 @@ fn the_anycompany_report_reads_in_both_languages() {
         "AWS DMS",
         "Security groups",
         "Multi-AZ",
-        "Bastion",
+        "Bastion host",
+        // The diagram's boxes: the RDS standby in the second AZ, the internet-facing ALB.
+        "standby",
+        "Web ALB (internet-facing)",
         "TCO over 3 years",
         "Well-Architected findings",
         "Reliability",
@@ -102,7 +105,6 @@ fn the_anycompany_report_reads_in_both_languages() {
     }
     // A security-group row: MySQL from the application tier on 3306.
     assert!(t.contains(" TCP 3306 ") || t.contains(" tcp 3306 "), "no security-group row for 3306:\n{t}");
-    // The TCO headline with the cheapest model against today.
     // The TCO headline: the sample's annual costs add up to $36,000; the cheapest model against them.
     assert!(t.contains("a year (") && t.contains("against $36,000.00 on premises today."), "no TCO headline:\n{t}");
     // Risks with their severity, in the summary and per application.
