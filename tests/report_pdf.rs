@@ -10,9 +10,6 @@ use std::process::Command;
 
 use sixr::db::Db;
 use sixr::i18n::Lang;
-use sixr::report::model::{
-    Arrow, ArchitectureSection, CostSection, Diagram, DiagramRect, Finding, PricingModelCost, Risk, SecurityGroupRule, Severity, SizingRow,
-};
 use sixr::report::{gather, render};
 
 fn tool(cmd: &str, args: &[&str]) -> (bool, String) {
@@ -66,73 +63,18 @@ fn pages(path: &str) -> usize {
     out.trim().parse().unwrap()
 }
 
-/// The AnyCompany target as the architecture module will hand it over.
-fn anycompany_architecture() -> ArchitectureSection {
-    let b = |x: f32, y: f32, w: f32, h: f32, label: &str, kind: &str| DiagramRect { x, y, w, h, label: label.into(), kind: kind.into() };
-    let diagram = Diagram {
-        width: 800.0,
-        height: 500.0,
-        boxes: vec![
-            b(10.0, 10.0, 780.0, 480.0, "AWS ap-northeast-2", "region"),
-            b(30.0, 40.0, 740.0, 430.0, "VPC 10.0.0.0/16", "vpc"),
-            b(50.0, 80.0, 330.0, 370.0, "Availability Zone A", "az"),
-            b(420.0, 80.0, 330.0, 370.0, "Availability Zone B", "az"),
-            b(70.0, 110.0, 290.0, 80.0, "Public subnet", "subnet-public"),
-            b(90.0, 130.0, 120.0, 40.0, "Web tier (Auto Scaling)", "service"),
-            b(230.0, 130.0, 110.0, 40.0, "Bastion host", "bastion"),
-            b(70.0, 220.0, 290.0, 200.0, "Private subnet", "subnet-private"),
-            b(90.0, 250.0, 120.0, 40.0, "App tier (Auto Scaling)", "service"),
-            b(90.0, 340.0, 160.0, 50.0, "Amazon RDS MySQL primary", "rds"),
-            b(440.0, 220.0, 290.0, 200.0, "Private subnet", "subnet-private"),
-            b(460.0, 340.0, 160.0, 50.0, "RDS standby (Multi-AZ)", "rds"),
-        ],
-        arrows: vec![
-            Arrow { from: 5, to: 8, label: "8080".into() },
-            Arrow { from: 8, to: 9, label: "3306".into() },
-            Arrow { from: 9, to: 11, label: "sync".into() },
-        ],
-    };
-    let rule = |g: &str, s: &str, p: &str, why: &str| SecurityGroupRule { group: g.into(), source: s.into(), port: p.into(), purpose: why.into() };
-    ArchitectureSection {
-        diagrams: vec![("AnyCompany e-commerce".into(), diagram)],
-        security_groups: vec![
-            rule("web-sg", "0.0.0.0/0", "443", "HTTPS from the internet"),
-            rule("app-sg", "web-sg", "8080", "Application port from the web tier only"),
-            rule("db-sg", "app-sg", "3306", "MySQL from the application tier only"),
-            rule("bastion-sg", "corporate network", "22", "Administration"),
-        ],
-    }
-}
-
+/// The AnyCompany sample as a consultant loads it: imported, then scored
+/// (no decisions taken by hand), reported in both languages.
 #[test]
 fn the_anycompany_report_reads_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::open(dir.path().join("r.db")).unwrap();
-    let mut data = db
+    let data = db
         .with_conn(|c| {
-            let eid = fixture::anycompany(c);
+            let eid = sixr::import::load_anycompany_sample(c, "test")?;
             gather::report_data(c, eid, "2026-11-23")
         })
         .unwrap();
-    data.architecture = Some(anycompany_architecture());
-    // What the cost and scoring modules will hand over.
-    data.costs = Some(CostSection {
-        currency: "USD".into(),
-        price_date: "2026-10-01".into(),
-        sizing: vec![SizingRow { workload: "anyco-db-01".into(), current: "8 vCPU, 32 GB".into(), target: "db.r6g.xlarge Multi-AZ".into(), monthly: Some(812.0) }],
-        onprem_annual: Some(36000.0),
-        models: vec![
-            PricingModelCost { model: "On-Demand".into(), annual: 30000.0 },
-            PricingModelCost { model: "Savings Plans 3-year".into(), annual: 18000.0 },
-        ],
-    });
-    data.findings = vec![Finding {
-        pillar: "Reliability".into(),
-        severity: Severity::High,
-        title: "Single MySQL server today".into(),
-        recommendation: "RDS Multi-AZ with automatic failover".into(),
-    }];
-    data.applications[0].risks = vec![Risk { severity: Severity::High, text: "No database redundancy today".into() }];
 
     let en = write(dir.path(), "anycompany-en.pdf", &render(&data, Lang::En));
     assert_opens_cleanly(&en);
@@ -140,30 +82,34 @@ fn the_anycompany_report_reads_in_both_languages() {
     for needle in [
         "Migration assessment and plan",
         "Replatform",
+        "RDS for MySQL",
         "Wave 1",
-        "Assess",
         "Mobilize: prepare and plan",
         "Migrate and validate",
         "Operate and optimise",
         "Create the VPC and subnets",
         "Add the bastion host",
-        "Replatform the MySQL database onto Amazon RDS (Multi-AZ)",
         "AWS DMS",
-        "run the new site in parallel",
-        "Well-Architected review",
         "Security groups",
-        "Application port from the web tier only",
-        "RDS standby (Multi-AZ)",
-        "anyco-db-01",
+        "Multi-AZ",
+        "Bastion host",
+        // The diagram's boxes: the RDS standby in the second AZ, the internet-facing ALB.
+        "standby",
+        "Web ALB (internet-facing)",
+        "TCO over 3 years",
+        "Well-Architected findings",
+        "Reliability",
         "Page 2 of",
-        "db.r6g.xlarge Multi-AZ",
-        "$18,000 a year (Savings Plans 3-year), against $36,000 on premises today. That is 50% less.",
-        "RDS Multi-AZ with automatic failover",
-        "[High] AnyCompany e-commerce: No database redundancy today",
-        "Chosen replatform in the workshop",
     ] {
         assert!(t.contains(needle), "English report lacks {needle:?}:\n{t}");
     }
+    // A security-group row: MySQL from the application tier on 3306.
+    assert!(t.contains(" TCP 3306 ") || t.contains(" tcp 3306 "), "no security-group row for 3306:\n{t}");
+    // The TCO headline: the sample's annual costs add up to $36,000; the cheapest model against them.
+    assert!(t.contains("a year (") && t.contains("against $36,000.00 on premises today."), "no TCO headline:\n{t}");
+    // Risks with their severity, in the summary and per application.
+    assert!(t.contains("[High] AnyCompany e-commerce: MySQL 8.0 is past end of support"), "no top risk:\n{t}");
+    assert!(t.matches('$').count() > 10, "TCO figures in dollars:\n{t}");
     // Reading order: the phases in sequence, the VPC before the cut-over.
     let at = |s: &str| t.find(s).unwrap();
     assert!(at("Mobilize: prepare and plan") < at("Migrate and validate"));
@@ -172,9 +118,25 @@ fn the_anycompany_report_reads_in_both_languages() {
     let ko = write(dir.path(), "anycompany-ko.pdf", &render(&data, Lang::Ko));
     assert_opens_cleanly(&ko);
     let t = text(&ko, None);
-    for needle in ["마이그레이션 평가 및 계획", "리플랫폼", "웨이브 1", "준비 및 계획", "운영 및 최적화", "베스천 호스트", "다중 AZ", "AWS DMS", "보안 그룹", "병렬로 운영", "50% 절감됩니다", "[높음]"] {
+    for needle in [
+        "마이그레이션 평가 및 계획",
+        "리플랫폼",
+        "RDS for MySQL",
+        "웨이브 1",
+        "준비 및 계획",
+        "운영 및 최적화",
+        "베스천",
+        "다중 AZ",
+        "AWS DMS",
+        "보안 그룹",
+        "병렬로 운영",
+        "Well-Architected",
+        "[높음]",
+        "$36,000.00",
+    ] {
         assert!(t.contains(needle), "Korean report lacks {needle:?}:\n{t}");
     }
+    assert!(t.contains(" TCP 3306 ") || t.contains(" tcp 3306 "), "no security-group row for 3306:\n{t}");
 }
 
 #[test]

@@ -44,15 +44,6 @@ pub fn save_settings(conn: &Connection, engagement_id: i64, settings: &PlanSetti
     engagements::set_preference(conn, engagement_id, PREFERENCES_KEY, &value, actor)
 }
 
-/// The assessment's confidence per workload (0..1), where scored.
-pub fn confidences(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, f64>, AppError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT workload_id, confidence FROM assessments WHERE engagement_id = ?1 AND confidence IS NOT NULL",
-    )?;
-    let rows = stmt.query_map([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// The consultant's rationale per decided workload, where written.
 pub fn rationales(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, String>, AppError> {
     let mut stmt = conn.prepare_cached(

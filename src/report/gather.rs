@@ -8,6 +8,8 @@ use rusqlite::Connection;
 use super::model::{AppDecision, ReportData};
 use crate::db;
 use crate::error::AppError;
+use crate::scoring::{Assessment, Reason, Risk};
+use crate::{architecture, cost};
 use crate::plan::{self, Plan, PlanInput};
 use crate::strategy::application_strategy;
 
@@ -21,17 +23,19 @@ pub fn plan(conn: &Connection, engagement_id: i64) -> Result<Plan, AppError> {
     Ok(plan::build(&PlanInput { workloads: &workloads, dependencies: &dependencies, strategies: &strategies, decisions: &decisions, settings: &settings }))
 }
 
-/// Everything the report shows that sixr stores today. Architecture, costs,
-/// findings and the scoring's reasons and risks are filled in by their
-/// modules (see `ReportData`); here they start empty.
+/// Everything the report shows, each part from the module that owns it:
+/// inventory, scoring (reasons, risks, confidence), decisions, the plan, and
+/// per application the target architecture with its cost and findings.
 pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) -> Result<ReportData, AppError> {
     let engagement = db::engagements::get(conn, engagement_id)?;
+    // First: re-scores stale workloads, so the stored assessments read below are current.
+    let strategies = db::decisions::effective_strategies(conn, engagement_id)?;
+    let assessments = db::assessment::stored(conn, engagement_id)?;
     let workloads = db::workloads::list_all(conn, engagement_id)?;
     let dependencies = db::workloads::dependencies(conn, engagement_id)?;
-    let strategies = db::decisions::effective_strategies(conn, engagement_id)?;
-    let confidences = db::plan::confidences(conn, engagement_id)?;
     let rationales = db::plan::rationales(conn, engagement_id)?;
     let plan = plan(conn, engagement_id)?;
+    let architectures = architecture::build_all(&db::architecture::estate(conn, engagement_id)?, cost::catalogue());
 
     // One entry per application, and per workload without one.
     let mut groups: BTreeMap<String, Vec<&crate::inventory::Workload>> = BTreeMap::new();
@@ -43,38 +47,44 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
         .into_iter()
         .map(|(name, ws)| {
             let decided: Vec<_> = ws.iter().filter_map(|w| strategies.get(&w.id).copied()).collect();
-            let known: Vec<f64> = ws.iter().filter_map(|w| confidences.get(&w.id).copied()).collect();
-            let mut reasons: Vec<String> = Vec::new();
+            let scored: Vec<&Assessment> = ws.iter().filter_map(|w| assessments.get(&w.id)).collect();
+            let mut rationale: Vec<String> = Vec::new();
             for w in &ws {
-                if let Some(r) = rationales.get(&w.id) {
-                    if !reasons.contains(r) {
+                if let Some(r) = rationales.get(&w.id)
+                    && !rationale.contains(r)
+                {
+                    rationale.push(r.clone());
+                }
+            }
+            // Workloads of one application share most reasons and risks: each once.
+            let mut reasons: Vec<Reason> = Vec::new();
+            let mut risks: Vec<Risk> = Vec::new();
+            for a in &scored {
+                for r in &a.reasons {
+                    if !reasons.iter().any(|x| x.rule == r.rule && x.en == r.en) {
                         reasons.push(r.clone());
                     }
                 }
+                for r in &a.risks {
+                    if !risks.iter().any(|x| x.rule == r.rule && x.en == r.en) {
+                        risks.push(r.clone());
+                    }
+                }
             }
+            risks.sort_by_key(|r| r.severity);
             AppDecision {
                 name,
                 strategy: application_strategy(&decided),
                 workloads: ws.len(),
+                rationale,
                 reasons,
-                confidence: (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64),
-                risks: Vec::new(),
+                confidence: (!scored.is_empty()).then(|| scored.iter().map(|a| a.confidence).sum::<f64>() / scored.len() as f64),
+                risks,
             }
         })
         .collect();
 
-    Ok(ReportData {
-        engagement,
-        generated_on: generated_on.to_string(),
-        workloads,
-        dependencies,
-        strategies,
-        applications,
-        plan,
-        architecture: None,
-        costs: None,
-        findings: Vec::new(),
-    })
+    Ok(ReportData { engagement, generated_on: generated_on.to_string(), workloads, dependencies, strategies, applications, plan, architectures })
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, without a date crate.
