@@ -5,13 +5,14 @@
 #
 #   benches/import.sh            # 100000 rows, 3 runs
 #   ROWS=20000 RUNS=5 benches/import.sh
+#   SIXR_BIN=path/to/sixr benches/import.sh   # an existing release build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-100000}
 RUNS=${RUNS:-3}
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)"; exit 1; }
-cargo build --release --quiet
-BIN=target/release/sixr
+if [ -z "${SIXR_BIN:-}" ]; then cargo build --release --quiet; fi
+BIN=${SIXR_BIN:-target/release/sixr}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 CSV="$WORK/inventory.csv"
