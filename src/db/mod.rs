@@ -28,11 +28,17 @@ static MIGRATIONS_DIR: Dir = include_dir!("$CARGO_MANIFEST_DIR/migrations");
 /// many readers and one writer; a handful of connections is plenty.
 const POOL_SIZE: usize = 8;
 
+/// How many requests may work on the database at once. Each holds a
+/// connection and whatever it loaded; without a bound, a burst of requests
+/// for whole-portfolio pages multiplies memory by the number of clients.
+const MAX_CONCURRENT_WORK: usize = 4;
+
 /// A handle to one SQLite database file, cheap to clone.
 #[derive(Clone)]
 pub struct Db {
     path: Arc<PathBuf>,
     idle: Arc<Mutex<Vec<Connection>>>,
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl Db {
@@ -42,7 +48,11 @@ impl Db {
         let path = path.as_ref().to_path_buf();
         let mut conn = connect(&path)?;
         migrate(&mut conn)?;
-        Ok(Db { path: Arc::new(path), idle: Arc::new(Mutex::new(vec![conn])) })
+        Ok(Db {
+            path: Arc::new(path),
+            idle: Arc::new(Mutex::new(vec![conn])),
+            permits: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_WORK)),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -60,7 +70,9 @@ impl Db {
         // The request's user travels with the work, so the audit trail names
         // them whatever actor the calling code passed.
         let actor = REQUEST_ACTOR.try_with(Clone::clone).ok();
+        let permit = self.permits.clone().acquire_owned().await.map_err(|e| AppError::Internal(format!("database closed: {e}")))?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             THREAD_ACTOR.with(|a| *a.borrow_mut() = actor);
             let result = db.with_conn(f);
             THREAD_ACTOR.with(|a| *a.borrow_mut() = None);
