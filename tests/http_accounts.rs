@@ -106,18 +106,18 @@ async fn each_role_is_refused_what_it_may_not_do() {
     // A viewer added to Lee's engagement may read it and change nothing.
     let viewer_token = admin.login_as("customer", Role::Viewer);
     let lees_id: i64 = lees.rsplit('/').next().unwrap().parse().unwrap();
-    admin
-        .db
-        .with_conn(|c| {
-            let v = sixr::db::accounts::find_user(c, "customer")?.unwrap();
-            sixr::db::accounts::add_member(c, lees_id, v.id, "test")
-        })
-        .unwrap();
+    // Lee shares the engagement with the customer from its People page.
+    let r = consultant.post_form(&format!("{lees}/members"), &[("username", "customer")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(consultant.get(&format!("{lees}/members")).await.text().contains("<td>customer</td>"));
+    let r = consultant.post_form(&format!("{lees}/members"), &[("username", "nobody")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let viewer = admin.as_session(Some(viewer_token));
     assert_eq!(viewer.get(&lees).await.status, StatusCode::OK);
     assert_eq!(viewer.get(&admins).await.status, StatusCode::FORBIDDEN);
     assert_eq!(viewer.post_form(&lees, &[("name", "Renamed"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await.status, StatusCode::FORBIDDEN);
     assert_eq!(viewer.post_form("/engagements", &[("name", "Mine"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(viewer.post_form(&format!("{lees}/members"), &[("username", "customer")]).await.status, StatusCode::FORBIDDEN);
 
     // The administrator sees everything; the audit trail names who did what.
     let all = admin.get("/engagements").await.text();

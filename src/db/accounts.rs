@@ -143,3 +143,19 @@ pub fn find_user(conn: &Connection, username: &str) -> Result<Option<User>, AppE
         })
         .optional()?)
 }
+
+/// The users added to an engagement, by name.
+pub fn members(conn: &Connection, engagement_id: i64) -> Result<Vec<User>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.username, u.role FROM engagement_members m JOIN users u ON u.id = m.user_id
+         WHERE m.engagement_id = ?1 ORDER BY u.username",
+    )?;
+    let rows = stmt.query_map([engagement_id], |r| Ok(User { id: r.get(0)?, username: r.get(1)?, role: role_of(r.get(2)?)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn remove_member(conn: &Connection, engagement_id: i64, user_id: i64, actor: &str) -> Result<(), AppError> {
+    conn.execute("DELETE FROM engagement_members WHERE engagement_id = ?1 AND user_id = ?2", [engagement_id, user_id])?;
+    audit(conn, Some(engagement_id), actor, "member", Some(user_id), "remove", None, None)?;
+    Ok(())
+}

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod ctx;
 pub mod engagements;
 pub mod import;
+pub mod members;
 pub mod plan;
 pub mod workloads;
 
@@ -66,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .merge(architecture::router())
         .merge(plan::router())
         .merge(audit::router())
+        .merge(members::router())
         .merge(api::router())
         .nest_service("/static", ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
