@@ -131,21 +131,7 @@ pub fn upsert(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<Ups
             Ok(Upsert::Created(conn.last_insert_rowid()))
         }
         Some(id) => {
-            conn.prepare_cached(
-                "UPDATE workloads SET application_id = ?2, name = ?3, hostname = ?4, environment = ?5, role = ?6,
-                    os = ?7, os_version = ?8, cpu_cores = ?9, ram_gb = ?10, storage_gb = ?11,
-                    cpu_util_peak_pct = ?12, ram_util_peak_pct = ?13, db_engine = ?14, db_version = ?15,
-                    middleware = ?16, runtime = ?17, license = ?18, annual_cost = ?19, criticality = ?20,
-                    data_classification = ?21, users = ?22, notes = ?23, powered_off = ?24, source = ?25,
-                    version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                 WHERE engagement_id = ?1 AND id = ?26",
-            )?
-            .execute(params![
-                engagement_id, application_id, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
-                w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
-                w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
-                w.data_classification, w.users, w.notes, w.powered_off, w.source, id,
-            ])?;
+            update_row(conn, engagement_id, id, application_id, w)?;
             Ok(Upsert::Updated(id))
         }
     }
@@ -170,8 +156,12 @@ pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) ->
 }
 
 fn upsert_by_id(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<(), AppError> {
-    // Same column list as `upsert`, addressed by id so renames work.
     let application_id = ensure_application(conn, engagement_id, &w.application)?;
+    update_row(conn, engagement_id, w.id, application_id, w)
+}
+
+/// Writes every field of `w` into the row `id` (addressed by id so renames work).
+fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id: Option<i64>, w: &Workload) -> Result<(), AppError> {
     conn.prepare_cached(
         "UPDATE workloads SET application_id = ?2, name = ?3, hostname = ?4, environment = ?5, role = ?6,
             os = ?7, os_version = ?8, cpu_cores = ?9, ram_gb = ?10, storage_gb = ?11,
@@ -185,7 +175,7 @@ fn upsert_by_id(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<(
         engagement_id, application_id, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
         w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
         w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
-        w.data_classification, w.users, w.notes, w.powered_off, w.source, w.id,
+        w.data_classification, w.users, w.notes, w.powered_off, w.source, id,
     ])?;
     Ok(())
 }
