@@ -375,6 +375,15 @@ fn parse_migration_hub(table: &Table) -> Parsed {
 /// Reads an xlsx: an RVTools export (vInfo), an MPA workbook (Servers...), or
 /// a template/Migration Hub table on the first sheet.
 pub fn parse_workbook(bytes: &[u8]) -> Result<Parsed, Refusal> {
+    // calamine can panic on a damaged workbook (the fuzzer found an
+    // arithmetic overflow in its xlsx reader): that is a refusal for the
+    // consultant, never a crash of the import or the server.
+    std::panic::catch_unwind(|| read_workbook(bytes)).unwrap_or_else(|_| {
+        Err(Problem::file("the workbook is damaged and could not be read; open it in Excel, save it again and retry").into())
+    })
+}
+
+fn read_workbook(bytes: &[u8]) -> Result<Parsed, Refusal> {
     let mut book = Workbook::open(bytes)?;
     if let Some(sheet) = book.find_sheet("vInfo") {
         let table = book.table(&sheet)?;
