@@ -158,14 +158,6 @@ pub fn commit(
     let mut existing = Existing::load(&tx, eid)?;
     let (mut created, mut updated) = (0, 0);
     {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
-                os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
-                db_version, middleware, runtime, license, annual_cost, criticality, data_classification,
-                users, notes, powered_off, source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                ?20, ?21, ?22, ?23, ?24, ?25)",
-        )?;
         for w in &parsed.workloads {
             if existing.find(w).is_some() {
                 // Re-imports are the rare case: the shared upsert keeps the
@@ -178,13 +170,7 @@ pub fn commit(
                 continue;
             }
             let app = application_id(&tx, eid, &mut apps, &w.application)?;
-            insert.execute(params![
-                eid, app, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
-                w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
-                w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
-                w.data_classification, w.users, w.notes, w.powered_off, w.source,
-            ])?;
-            let id = tx.last_insert_rowid();
+            let id = workloads::insert_row(&tx, eid, app, w)?;
             existing.by_name.insert(w.name.clone(), id);
             if !w.hostname.is_empty() {
                 existing.by_host.entry(w.hostname.clone()).or_insert(id);

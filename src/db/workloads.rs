@@ -111,25 +111,8 @@ pub fn find_existing(conn: &Connection, engagement_id: i64, name: &str, hostname
 pub fn upsert(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<Upsert, AppError> {
     let application_id = ensure_application(conn, engagement_id, &w.application)?;
     let existing = find_existing(conn, engagement_id, &w.name, &w.hostname)?;
-    let values = params![
-        engagement_id, application_id, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
-        w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
-        w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
-        w.data_classification, w.users, w.notes, w.powered_off, w.source,
-    ];
     match existing {
-        None => {
-            conn.prepare_cached(
-                "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
-                    os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
-                    db_version, middleware, runtime, license, annual_cost, criticality, data_classification,
-                    users, notes, powered_off, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                    ?20, ?21, ?22, ?23, ?24, ?25)",
-            )?
-            .execute(values)?;
-            Ok(Upsert::Created(conn.last_insert_rowid()))
-        }
+        None => Ok(Upsert::Created(insert_row(conn, engagement_id, application_id, w)?)),
         Some(id) => {
             update_row(conn, engagement_id, id, application_id, w)?;
             Ok(Upsert::Updated(id))
@@ -158,6 +141,26 @@ pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) ->
 fn upsert_by_id(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<(), AppError> {
     let application_id = ensure_application(conn, engagement_id, &w.application)?;
     update_row(conn, engagement_id, w.id, application_id, w)
+}
+
+/// Inserts `w` as a new row and returns its id (the bulk import calls this
+/// per row; the statement is prepared once per connection).
+pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<i64>, w: &Workload) -> Result<i64, AppError> {
+    conn.prepare_cached(
+        "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
+            os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
+            db_version, middleware, runtime, license, annual_cost, criticality, data_classification,
+            users, notes, powered_off, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+            ?20, ?21, ?22, ?23, ?24, ?25)",
+    )?
+    .execute(params![
+        engagement_id, application_id, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
+        w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
+        w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
+        w.data_classification, w.users, w.notes, w.powered_off, w.source,
+    ])?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// Writes every field of `w` into the row `id` (addressed by id so renames work).
