@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::json;
 
@@ -201,6 +201,7 @@ pub fn rescore_engagement(conn: &Connection, engagement_id: i64) -> Result<Resco
             upsert.execute(params![a.workload_id, engagement_id, a.recommended.code(), detail, a.confidence])?;
         }
     }
+    mark_scored(conn, engagement_id)?;
     if let Some(tx) = own_tx {
         tx.commit()?;
     }
@@ -211,13 +212,42 @@ pub fn rescore_engagement(conn: &Connection, engagement_id: i64) -> Result<Resco
 }
 
 /// True when a workload was never scored or changed after its last scoring
-/// (an edit that did not go through `rescore_engagement`).
+/// (an edit that did not go through `rescore_engagement`). Answered from the
+/// engagement's revision alone when nothing changed since the last check;
+/// otherwise every workload is compared with its assessment.
 pub fn is_stale(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
-    Ok(conn.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM workloads w LEFT JOIN assessments a ON a.workload_id = w.id
-         WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR w.updated_at > a.updated_at))",
-    )?
-    .query_row([engagement_id], |r| r.get(0))?)
+    let (revision, scored): (i64, i64) = conn
+        .prepare_cached("SELECT revision, scored_revision FROM engagements WHERE id = ?1")?
+        .query_row([engagement_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("engagement {engagement_id}")))?;
+    if revision == scored {
+        return Ok(false);
+    }
+    let stale: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM workloads w LEFT JOIN assessments a ON a.workload_id = w.id
+             WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR w.updated_at > a.updated_at))",
+        )?
+        .query_row([engagement_id], |r| r.get(0))?;
+    if !stale {
+        mark_scored(conn, engagement_id)?;
+    }
+    Ok(stale)
+}
+
+/// Remembers that the engagement is fully scored at its current revision.
+fn mark_scored(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
+    conn.prepare_cached("UPDATE engagements SET scored_revision = revision WHERE id = ?1")?.execute([engagement_id])?;
+    Ok(())
+}
+
+/// Re-scores the engagement when a workload changed since its last scoring.
+pub fn ensure_scored(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
+    if is_stale(conn, engagement_id)? {
+        rescore_engagement(conn, engagement_id)?;
+    }
+    Ok(())
 }
 
 /// The stored assessments of the engagement, by workload id.
@@ -294,9 +324,7 @@ pub fn unanswered(book: &AnswerBook, kind: SubjectKind, ids: &[i64]) -> usize {
 /// first when the stored results are stale.
 pub fn assessment_json(conn: &Connection, engagement_id: i64) -> Result<serde_json::Value, AppError> {
     engagements::get(conn, engagement_id)?;
-    if is_stale(conn, engagement_id)? {
-        rescore_engagement(conn, engagement_id)?;
-    }
+    ensure_scored(conn, engagement_id)?;
     let items = items(conn, engagement_id)?;
     let stored = stored(conn, engagement_id)?;
     let decisions = crate::db::decisions::list(conn, engagement_id)?;

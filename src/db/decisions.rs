@@ -15,9 +15,7 @@ use crate::strategy::Strategy;
 /// Imports and inline edits don't score (an import must stay fast); the
 /// recommendations are brought up to date here, on first read.
 pub fn effective_strategies(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, Strategy>, AppError> {
-    if crate::db::assessment::is_stale(conn, engagement_id)? {
-        crate::db::assessment::rescore_engagement(conn, engagement_id)?;
-    }
+    crate::db::assessment::ensure_scored(conn, engagement_id)?;
     let mut stmt = conn.prepare_cached(
         "SELECT w.id, COALESCE(d.strategy, a.recommended)
          FROM workloads w

@@ -155,3 +155,12 @@ impl Engagement {
         }
     }
 }
+
+/// The engagement's revision: raised by the database itself (triggers in
+/// migrations/05-revision) on every change to what its pages show.
+pub fn revision(conn: &Connection, id: i64) -> Result<i64, AppError> {
+    conn.prepare_cached("SELECT revision FROM engagements WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("engagement {id}")))
+}

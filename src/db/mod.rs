@@ -7,6 +7,7 @@ pub mod applications;
 pub mod architecture;
 pub mod assessment;
 pub mod decisions;
+pub mod derived;
 pub mod dependencies;
 pub mod engagements;
 pub mod imports;

@@ -263,9 +263,7 @@ impl Portfolio {
     /// scored now so that no page is stale.
     fn load(conn: &rusqlite::Connection, id: i64) -> Result<Portfolio, AppError> {
         let engagement = db::engagements::get(conn, id)?;
-        if db::assessment::is_stale(conn, id)? {
-            db::assessment::rescore_engagement(conn, id)?;
-        }
+        db::assessment::ensure_scored(conn, id)?;
         let items = db::assessment::items(conn, id)?;
         let assessments = db::assessment::stored(conn, id)?;
         Ok(Portfolio {

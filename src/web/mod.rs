@@ -13,6 +13,8 @@ pub mod members;
 pub mod plan;
 pub mod workloads;
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, State};
@@ -26,6 +28,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
+use crate::db::derived::Derived;
 use crate::error::AppError;
 use crate::i18n::Lang;
 pub use ctx::PageCtx;
@@ -39,12 +42,20 @@ pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub db: Db,
     pub login_limiter: auth::LoginLimiter,
+    pub views: Arc<Views>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> AppState {
-        AppState { db, login_limiter: auth::LoginLimiter::default() }
+        AppState { db, login_limiter: auth::LoginLimiter::default(), views: Arc::default() }
     }
+}
+
+/// Whole-portfolio views, kept per engagement and recomputed only when the
+/// engagement's revision moves (see `db::derived`).
+#[derive(Default)]
+pub struct Views {
+    pub plan: Derived<crate::plan::Plan>,
 }
 
 /// Headers every response carries: no inline script may run, nobody may

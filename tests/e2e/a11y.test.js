@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SAMPLE_CSV, assertNoSeriousA11yViolations, newPage, skipIfMissing, steps, suiteFixture } from './harness.js';
-import { SAVE, architectureHref, createEngagement, findHref, focused, mainText, openPage, overviewCounts, settle, tr, uploadInventory } from './sixr.js';
+import { SAVE, architectureHref, createEngagement, findHref, focused, mainText, openPage, overviewCounts, settle, submitAndLand, tr, uploadInventory } from './sixr.js';
 
 const fx = suiteFixture({ before, after });
 
@@ -133,14 +133,12 @@ for (const lang of ['en', 'ko']) {
         for (let i = 0; i < 60; i++) {
           const f = await focused(page);
           if (f.inMainForm && (f.tag === 'BUTTON' || f.type === 'submit') && SAVE.test(f.text)) {
-            await page.keyboard.press('Enter');
+            await submitAndLand(page, () => page.keyboard.press('Enter'));
             break;
           }
           await page.keyboard.press('Tab');
         }
         await settle(page);
-        // A plain form post navigates: let it land before loading the page again.
-        await page.waitForLoadState('networkidle').catch(() => {});
         await page.goto(questionnaire);
         assert.notEqual(await mainText(page), before, 'the page shows no change after answering with the keyboard');
       });

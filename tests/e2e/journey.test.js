@@ -11,7 +11,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SAMPLE_CSV, pdfText, skipIfMissing, steps, suiteFixture } from './harness.js';
-import { SAVE, STRATEGY, answer, architectureHref, createEngagement, findHref, mainText, openPage, overviewCounts, settle, tr, uploadInventory } from './sixr.js';
+import { SAVE, STRATEGY, answer, architectureHref, createEngagement, findHref, mainText, openPage, overviewCounts, settle, submitAndLand, tr, uploadInventory } from './sixr.js';
 
 const fx = suiteFixture({ before, after });
 
@@ -102,7 +102,7 @@ for (const lang of ['en', 'ko']) {
         if (missing.length) t.diagnostic(`questions not found: ${missing.join('; ')}`);
         assert.ok(answered.length >= 3, `only ${answered.length} questions could be answered: ${missing.join('; ')}`);
         const save = page.getByRole('main').getByRole('button', { name: SAVE }).first();
-        if ((await save.count()) > 0) await save.click();
+        if ((await save.count()) > 0) await submitAndLand(page, () => save.click());
         await settle(page);
         assert.equal(await page.getByRole('alert').count(), 0, 'saving the answers raised an error');
       });
@@ -161,7 +161,7 @@ for (const lang of ['en', 'ko']) {
           await answer(main, q, to);
         }
         const save = main.getByRole('button', { name: SAVE }).first();
-        if ((await save.count()) > 0) await save.click();
+        if ((await save.count()) > 0) await submitAndLand(page, () => save.click());
         await settle(page);
       });
       await step('the page shows the re-scored portfolio, and the profile is kept', async () => {
@@ -183,7 +183,7 @@ for (const lang of ['en', 'ko']) {
           if (value !== null) await answer(main, q, new RegExp(`^${value}$`));
         }
         const save = main.getByRole('button', { name: SAVE }).first();
-        if ((await save.count()) > 0) await save.click();
+        if ((await save.count()) > 0) await submitAndLand(page, () => save.click());
         await settle(page);
         await page.goto(dashboard);
         await page.getByRole('main').getByText(STRATEGY[lang].replatform).filter({ visible: true }).first().waitFor();

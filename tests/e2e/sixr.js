@@ -187,6 +187,20 @@ export async function mainText(page) {
   });
 }
 
+/**
+ * Runs `action` (a click or key press that may submit a plain form) and, when
+ * it navigates, waits for the new page to load. Without this a `goto` right
+ * after can race the form's POST-redirect-GET and one of the two is aborted
+ * (net::ERR_ABORTED). htmx forms don't navigate: then it gives up after 3 s.
+ */
+export async function submitAndLand(page, action) {
+  const navigated = page
+    .waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 3_000 })
+    .catch(() => null);
+  await action();
+  if (await navigated) await page.waitForLoadState('load');
+}
+
 /** Waits for htmx requests in flight to settle (no-op on plain pages). */
 export async function settle(page) {
   await page.waitForLoadState('networkidle');
