@@ -132,3 +132,71 @@ async fn the_report_downloads_as_a_pdf() {
     assert_eq!(app.get("/engagements/999/report.pdf").await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/engagements/999/plan").await.status, StatusCode::NOT_FOUND);
 }
+
+/// `n` one-workload applications, all decided Rehost, none depending on another.
+fn many_apps(app: &TestApp, n: usize) -> i64 {
+    app.db
+        .with_conn(|c| {
+            let eid = db::engagements::create(c, &Engagement { name: "Many apps".into(), ..Engagement::default_new() }, "t")?.id;
+            for i in 0..n {
+                let w = Workload { name: format!("wl-{i:03}"), application: format!("App {i:03}"), ..Workload::default() };
+                let id = db::workloads::create(c, eid, &w, "t")?.id;
+                c.execute(
+                    "INSERT INTO decisions (workload_id, engagement_id, strategy, effort, criticality) VALUES (?1, ?2, 'rehost', 'S', 2)",
+                    [id, eid],
+                )?;
+            }
+            Ok(eid)
+        })
+        .unwrap()
+}
+
+/// The applications the page lists (one `<details class="plan-app">` each).
+fn listed(html: &str) -> usize {
+    html.matches("<details class=\"plan-app\">").count()
+}
+
+#[tokio::test]
+async fn a_wave_of_many_applications_lists_the_first_and_pages_through_the_rest() {
+    let app = TestApp::new();
+    let eid = many_apps(&app, 130);
+    let r = app.post_form(&format!("/engagements/{eid}/plan/settings"), &[("wave_capacity", "500")]).await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.text());
+    let plan: serde_json::Value = app.json(&app.get(&format!("/api/engagements/{eid}/plan")).await);
+    let big = plan["waves"].as_array().unwrap().iter().max_by_key(|w| w["apps"].as_array().unwrap().len()).unwrap();
+    let (wave, apps) = (big["number"].as_u64().unwrap(), big["apps"].as_array().unwrap().len());
+    assert!(apps > 100, "one wave holds more applications than a page: {apps}");
+
+    let html = app.get(&format!("/engagements/{eid}/plan")).await.text();
+    assert!(html.contains(&format!("All {apps} applications of wave {wave}")), "the wave links to all its applications");
+    assert!(listed(&html) < 130, "the overview does not list every application: {}", listed(&html));
+
+    let first = app.get(&format!("/engagements/{eid}/plan?wave={wave}")).await.text();
+    assert_eq!(listed(&first), 100, "a page of the wave lists 100 applications");
+    assert!(first.contains(&format!("Page 1 of 2 ({apps} applications)")), "the pager says where we are");
+    assert!(first.contains("page=2\" rel=\"next\""), "and links to the next page");
+    let last = app.get(&format!("/engagements/{eid}/plan?wave={wave}&page=2")).await.text();
+    assert_eq!(listed(&last), apps - 100, "the last page lists the rest");
+    let last_app = big["apps"].as_array().unwrap().last().unwrap()["name"].as_str().unwrap();
+    assert!(last.contains(last_app), "the last application is reachable");
+
+    // A nonsense page or wave shows something sensible, not an error.
+    assert_eq!(app.get(&format!("/engagements/{eid}/plan?wave={wave}&page=99")).await.status, StatusCode::OK);
+    assert_eq!(app.get(&format!("/engagements/{eid}/plan?wave=abc&page=-1")).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_plan_follows_a_change_at_once() {
+    let app = TestApp::new();
+    let eid = many_apps(&app, 3);
+    let before = app.get(&format!("/engagements/{eid}/plan")).await.text();
+    assert!(before.contains("App 002 — Rehost"), "{before}");
+    app.db
+        .with_conn(|c| {
+            c.execute("UPDATE decisions SET strategy = 'replatform' WHERE engagement_id = ?1", [eid])?;
+            Ok(())
+        })
+        .unwrap();
+    let after = app.get(&format!("/engagements/{eid}/plan")).await.text();
+    assert!(after.contains("App 002 — Replatform"), "the kept plan was not recomputed after a decision changed");
+}

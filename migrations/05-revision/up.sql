@@ -8,6 +8,14 @@
 
 ALTER TABLE engagements ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
 
+-- Kept by the same triggers, so that the engagements list and overview show
+-- their counts without counting 100,000 rows per request.
+ALTER TABLE engagements ADD COLUMN workload_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE engagements ADD COLUMN application_count INTEGER NOT NULL DEFAULT 0;
+UPDATE engagements SET
+    workload_count = (SELECT count(*) FROM workloads w WHERE w.engagement_id = engagements.id),
+    application_count = (SELECT count(*) FROM applications a WHERE a.engagement_id = engagements.id);
+
 CREATE TRIGGER engagement_settings_revision
 AFTER UPDATE OF name, customer, consultant, region, currency, language, notes, preferences ON engagements
 BEGIN
@@ -15,18 +23,18 @@ BEGIN
 END;
 
 CREATE TRIGGER workloads_insert_revision AFTER INSERT ON workloads
-BEGIN UPDATE engagements SET revision = revision + 1 WHERE id = NEW.engagement_id; END;
+BEGIN UPDATE engagements SET revision = revision + 1, workload_count = workload_count + 1 WHERE id = NEW.engagement_id; END;
 CREATE TRIGGER workloads_update_revision AFTER UPDATE ON workloads
 BEGIN UPDATE engagements SET revision = revision + 1 WHERE id = NEW.engagement_id; END;
 CREATE TRIGGER workloads_delete_revision AFTER DELETE ON workloads
-BEGIN UPDATE engagements SET revision = revision + 1 WHERE id = OLD.engagement_id; END;
+BEGIN UPDATE engagements SET revision = revision + 1, workload_count = workload_count - 1 WHERE id = OLD.engagement_id; END;
 
 CREATE TRIGGER applications_insert_revision AFTER INSERT ON applications
-BEGIN UPDATE engagements SET revision = revision + 1 WHERE id = NEW.engagement_id; END;
+BEGIN UPDATE engagements SET revision = revision + 1, application_count = application_count + 1 WHERE id = NEW.engagement_id; END;
 CREATE TRIGGER applications_update_revision AFTER UPDATE ON applications
 BEGIN UPDATE engagements SET revision = revision + 1 WHERE id = NEW.engagement_id; END;
 CREATE TRIGGER applications_delete_revision AFTER DELETE ON applications
-BEGIN UPDATE engagements SET revision = revision + 1 WHERE id = OLD.engagement_id; END;
+BEGIN UPDATE engagements SET revision = revision + 1, application_count = application_count - 1 WHERE id = OLD.engagement_id; END;
 
 CREATE TRIGGER dependencies_insert_revision AFTER INSERT ON dependencies
 BEGIN UPDATE engagements SET revision = revision + 1 WHERE id = NEW.engagement_id; END;

@@ -156,6 +156,7 @@ mod tests {
             );
             changed(c, "a setting", "UPDATE engagements SET preferences = '{\"x\":1}' WHERE id = ?1");
             changed(c, "a deleted workload", "DELETE FROM workloads WHERE engagement_id = ?1 AND name = 'db-01'");
+            assert_eq!(crate::db::engagements::counts(c, id)?, (1, 1), "the kept counts follow inserts and deletes");
             let before = rev(c);
             c.execute("INSERT INTO workloads (engagement_id, name) VALUES (?1, 'elsewhere')", [other])?;
             assert_eq!(rev(c), before, "another engagement's change is not this one's");

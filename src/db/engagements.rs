@@ -38,10 +38,7 @@ fn as_json(e: &Engagement) -> serde_json::Value {
 
 pub fn list(conn: &Connection) -> Result<Vec<EngagementSummary>, AppError> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS},
-            (SELECT COUNT(*) FROM workloads w WHERE w.engagement_id = e.id),
-            (SELECT COUNT(*) FROM applications a WHERE a.engagement_id = e.id)
-         FROM engagements e ORDER BY updated_at DESC, id DESC"
+        "SELECT {COLUMNS}, workload_count, application_count FROM engagements ORDER BY updated_at DESC, id DESC"
     ))?;
     let rows = stmt.query_map([], |r| {
         Ok(EngagementSummary { engagement: from_row(r)?, workloads: r.get(10)?, applications: r.get(11)? })
@@ -154,6 +151,14 @@ impl Engagement {
             ..Engagement::default()
         }
     }
+}
+
+/// How many workloads and applications the engagement has (kept by triggers).
+pub fn counts(conn: &Connection, id: i64) -> Result<(i64, i64), AppError> {
+    conn.prepare_cached("SELECT workload_count, application_count FROM engagements WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("engagement {id}")))
 }
 
 /// The engagement's revision: raised by the database itself (triggers in

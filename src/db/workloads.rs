@@ -59,10 +59,6 @@ pub fn list_all(conn: &Connection, engagement_id: i64) -> Result<Vec<Workload>, 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn count(conn: &Connection, engagement_id: i64) -> Result<i64, AppError> {
-    Ok(conn.query_row("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1", [engagement_id], |r| r.get(0))?)
-}
-
 /// The id of the application called `name`, created when missing; `None`
 /// for an empty name.
 pub fn ensure_application(conn: &Connection, engagement_id: i64, name: &str) -> Result<Option<i64>, AppError> {

@@ -64,7 +64,7 @@ async fn engagement(State(st): State<AppState>, Path(id): Path<i64>) -> ApiResul
     let (e, workloads, applications) = st
         .db
         .call(move |c| {
-            Ok((db::engagements::get(c, id)?, db::workloads::count(c, id)?, db::applications::list_with_counts(c, id)?))
+            Ok((db::engagements::get(c, id)?, db::engagements::counts(c, id)?.0, db::applications::list_with_counts(c, id)?))
         })
         .await?;
     let mut v = to_json(&e)?;

@@ -141,16 +141,14 @@ async fn create(State(st): State<AppState>, ctx: PageCtx, Form(form): Form<Engag
     }
 }
 
+/// The engagement with its workload and application counts.
+fn with_counts(c: &rusqlite::Connection, id: i64) -> Result<(Engagement, i64, i64), AppError> {
+    let (workloads, applications) = db::engagements::counts(c, id)?;
+    Ok((db::engagements::get(c, id)?, workloads, applications))
+}
+
 async fn overview(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
-    let (engagement, workloads, applications) = st
-        .db
-        .call(move |c| {
-            let e = db::engagements::get(c, id)?;
-            let w = db::workloads::count(c, id)?;
-            let a = db::workloads::applications(c, id)?.len() as i64;
-            Ok((e, w, a))
-        })
-        .await?;
+    let (engagement, workloads, applications) = st.db.call(move |c| with_counts(c, id)).await?;
     render(&OverviewPage {
         ctx,
         form: engagement.clone(),
@@ -179,12 +177,7 @@ async fn update(
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => (e.status(), Some(e.public_message()), false),
         Err(e) => return Err(e),
     };
-    let (engagement, workloads, applications) = st
-        .db
-        .call(move |c| {
-            Ok((db::engagements::get(c, id)?, db::workloads::count(c, id)?, db::workloads::applications(c, id)?.len() as i64))
-        })
-        .await?;
+    let (engagement, workloads, applications) = st.db.call(move |c| with_counts(c, id)).await?;
     let form = if saved { engagement.clone() } else { candidate };
     let page = OverviewPage {
         ctx,

@@ -2,6 +2,8 @@
 //! and steps, the wave capacity, moving an application to another wave, and
 //! the PDF report download. JSON at /api/engagements/{id}/plan.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -144,6 +146,10 @@ struct WaveView {
     pilot: bool,
     meta: String,
     apps: Vec<AppView>,
+    /// The link text to the whole wave, when the page lists only its first applications.
+    show_all: Option<String>,
+    /// When the page shows this wave alone.
+    pager: Option<Pager>,
 }
 
 struct UnmovedView {
@@ -156,7 +162,71 @@ fn steps_view(steps: &[crate::plan::PlanStep], lang: Lang) -> Vec<StepView> {
     steps.iter().map(|s| StepView { text: s.text(lang).to_string(), tools: s.tools.join(", ") }).collect()
 }
 
-fn views(plan: &Plan, t: &Tr) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView>) {
+/// How many applications a wave lists on the plan page; the rest are one
+/// link away ("all applications of wave n"), so that a plan of thousands of
+/// applications stays a page a browser opens at once.
+const APPS_PER_WAVE: usize = 20;
+/// Applications per page when one wave is shown whole.
+const APPS_PER_PAGE: usize = 100;
+/// Workload names listed (not migrated, no strategy yet) before "and n more".
+const NAMES_SHOWN: usize = 100;
+/// Warnings listed before "and n more".
+const WARNINGS_SHOWN: usize = 20;
+
+/// Which part of the plan the page shows: every wave's first applications,
+/// or one wave whole, a page at a time (`?wave=3&page=2`).
+#[derive(Debug, Default, Deserialize)]
+pub struct PlanQuery {
+    #[serde(default)]
+    wave: String,
+    #[serde(default)]
+    page: String,
+}
+
+impl PlanQuery {
+    /// The wave asked for, if it is one of the plan's; anything else shows all.
+    fn wave(&self, plan: &Plan) -> Option<u32> {
+        self.wave.trim().parse().ok().filter(|n| plan.waves.iter().any(|w| w.number == *n))
+    }
+
+    fn page(&self) -> usize {
+        self.page.trim().parse().unwrap_or(1).max(1)
+    }
+}
+
+/// "a, b, c and 97 more".
+fn names_capped<'a>(t: &Tr, names: impl Iterator<Item = &'a str>) -> String {
+    let mut shown: Vec<&str> = Vec::new();
+    let mut more = 0usize;
+    for name in names {
+        if shown.len() < NAMES_SHOWN { shown.push(name) } else { more += 1 }
+    }
+    let list = shown.join(", ");
+    if more == 0 { list } else { t.fmt("plan.and_more", &[("list", &list), ("n", &more)]) }
+}
+
+fn app_view(a: &crate::plan::PlanApp, t: &Tr) -> AppView {
+    let mut meta = vec![t.fmt("plan.workloads_count", &[("n", &a.workloads.len())])];
+    if let Some(e) = a.effort {
+        meta.push(format!("{} {}", t.t("plan.effort"), e.code()));
+    }
+    if let Some(c) = a.criticality {
+        meta.push(format!("{} {c}", t.t("plan.criticality")));
+    }
+    AppView {
+        name: a.name.clone(),
+        is_application: a.is_application,
+        heading: format!("{} — {}", a.name, a.strategy.label(t.lang)),
+        meta: meta.join(" · "),
+        moved: a.moved,
+        cycle: if a.cycle_with.is_empty() { String::new() } else { t.fmt("plan.cycle_with", &[("apps", &a.cycle_with.join(", "))]) },
+        workloads: names_capped(t, a.workloads.iter().map(String::as_str)),
+        wave: a.wave,
+        steps: steps_view(&a.steps, t.lang),
+    }
+}
+
+fn views(plan: &Plan, t: &Tr, query: &PlanQuery) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView>) {
     let phases = plan
         .phases
         .iter()
@@ -166,43 +236,43 @@ fn views(plan: &Plan, t: &Tr) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView
             activities: p.activities(t.lang).to_vec(),
         })
         .collect();
+    let selected = query.wave(plan);
     let waves = plan
         .waves
         .iter()
-        .map(|w| WaveView {
-            number: w.number,
-            title: t.fmt("plan.wave", &[("n", &w.number)]),
-            pilot: w.pilot,
-            meta: [
-                t.fmt("plan.workloads_count", &[("n", &w.workload_count)]),
-                t.fmt("plan.week", &[("n", &(w.start_week + 1))]),
-                t.fmt("plan.weeks", &[("n", &w.weeks)]),
-            ]
-            .join(" · "),
-            apps: w
-                .apps
-                .iter()
-                .map(|a| {
-                    let mut meta = vec![t.fmt("plan.workloads_count", &[("n", &a.workloads.len())])];
-                    if let Some(e) = a.effort {
-                        meta.push(format!("{} {}", t.t("plan.effort"), e.code()));
-                    }
-                    if let Some(c) = a.criticality {
-                        meta.push(format!("{} {c}", t.t("plan.criticality")));
-                    }
-                    AppView {
-                        name: a.name.clone(),
-                        is_application: a.is_application,
-                        heading: format!("{} — {}", a.name, a.strategy.label(t.lang)),
-                        meta: meta.join(" · "),
-                        moved: a.moved,
-                        cycle: if a.cycle_with.is_empty() { String::new() } else { t.fmt("plan.cycle_with", &[("apps", &a.cycle_with.join(", "))]) },
-                        workloads: a.workloads.join(", "),
-                        wave: a.wave,
-                        steps: steps_view(&a.steps, t.lang),
-                    }
-                })
-                .collect(),
+        .filter(|w| selected.is_none_or(|n| n == w.number))
+        .map(|w| {
+            let total = w.apps.len();
+            let (apps, pager) = match selected {
+                Some(_) => {
+                    let pages = total.div_ceil(APPS_PER_PAGE).max(1);
+                    let page = query.page().min(pages);
+                    let link = |p: usize| format!("?wave={}&page={p}", w.number);
+                    let pager = Pager {
+                        summary: t.fmt("plan.apps_page", &[("page", &page), ("pages", &pages), ("n", &total)]),
+                        previous: (page > 1).then(|| link(page - 1)),
+                        next: (page < pages).then(|| link(page + 1)),
+                    };
+                    (w.apps.iter().skip((page - 1) * APPS_PER_PAGE).take(APPS_PER_PAGE).collect::<Vec<_>>(), Some(pager))
+                }
+                None => (w.apps.iter().take(APPS_PER_WAVE).collect(), None),
+            };
+            WaveView {
+                number: w.number,
+                title: t.fmt("plan.wave", &[("n", &w.number)]),
+                pilot: w.pilot,
+                meta: [
+                    t.fmt("plan.apps_count", &[("n", &total)]),
+                    t.fmt("plan.workloads_count", &[("n", &w.workload_count)]),
+                    t.fmt("plan.week", &[("n", &(w.start_week + 1))]),
+                    t.fmt("plan.weeks", &[("n", &w.weeks)]),
+                ]
+                .join(" · "),
+                show_all: (selected.is_none() && total > APPS_PER_WAVE)
+                    .then(|| t.fmt("plan.show_wave", &[("n", &total), ("wave", &w.number)])),
+                apps: apps.into_iter().map(|a| app_view(a, t)).collect(),
+                pager,
+            }
         })
         .collect();
     let unmoved = plan
@@ -210,21 +280,32 @@ fn views(plan: &Plan, t: &Tr) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView
         .iter()
         .map(|(strategy, steps)| UnmovedView {
             title: strategy.label(t.lang).to_string(),
-            workloads: plan.not_migrated.iter().filter(|u| u.strategy == Some(*strategy)).map(|u| u.workload.as_str()).collect::<Vec<_>>().join(", "),
+            workloads: names_capped(t, plan.not_migrated.iter().filter(|u| u.strategy == Some(*strategy)).map(|u| u.workload.as_str())),
             steps: steps.iter().map(|s| s.text(t.lang).to_string()).collect(),
         })
         .collect();
     (phases, waves, unmoved)
 }
 
+/// Previous/next links through one wave's applications.
+struct Pager {
+    summary: String,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
 struct PlanBody {
-    plan: Plan,
+    plan: Arc<Plan>,
+    /// The page shows one wave alone.
+    single_wave: bool,
     phases: Vec<PhaseView>,
     waves: Vec<WaveView>,
     unmoved: Vec<UnmovedView>,
     undecided: String,
     timeline: Timeline,
     warnings: Vec<String>,
+    /// "and n more" under the warnings, when there are more than the page lists.
+    more_warnings: String,
     /// Warnings caused by the move just made, shown first.
     fresh: Vec<String>,
     error: Option<String>,
@@ -232,7 +313,7 @@ struct PlanBody {
 }
 
 impl PlanBody {
-    fn new(plan: Plan, t: &Tr, moved_app: Option<&str>, error: Option<String>) -> PlanBody {
+    fn new(plan: Arc<Plan>, t: &Tr, moved_app: Option<&str>, error: Option<String>, query: &PlanQuery) -> PlanBody {
         let involves = |w: &PlanWarning, app: &str| match w {
             PlanWarning::BrokenDependency { dependent, dependency, .. } => dependent == app || dependency == app,
             PlanWarning::OverCapacity { wave, .. } => plan.wave_of(app) == Some(*wave),
@@ -240,29 +321,36 @@ impl PlanBody {
         };
         let (fresh, rest): (Vec<&PlanWarning>, Vec<&PlanWarning>) =
             plan.warnings.iter().partition(|w| moved_app.is_some_and(|a| involves(w, a)));
-        let (phases, waves, unmoved) = views(&plan, t);
+        let (phases, waves, unmoved) = views(&plan, t, query);
+        let hidden_warnings = rest.len().saturating_sub(WARNINGS_SHOWN);
         PlanBody {
+            single_wave: query.wave(&plan).is_some(),
             phases,
             waves,
             unmoved,
-            undecided: plan.undecided.iter().map(|u| u.workload.as_str()).collect::<Vec<_>>().join(", "),
+            undecided: names_capped(t, plan.undecided.iter().map(|u| u.workload.as_str())),
             timeline: timeline(&plan, t),
-            warnings: rest.into_iter().map(|w| warning_text(t, w)).collect(),
+            warnings: rest.into_iter().take(WARNINGS_SHOWN).map(|w| warning_text(t, w)).collect(),
+            more_warnings: if hidden_warnings > 0 { t.fmt("plan.more_warnings", &[("n", &hidden_warnings)]) } else { String::new() },
             fresh: fresh.into_iter().map(|w| warning_text(t, w)).collect(),
-            plan,
             error,
             max_wave: MAX_WAVE,
+            plan,
         }
     }
 }
 
-async fn load(st: &AppState, id: i64) -> Result<(Engagement, Plan), AppError> {
-    st.db.call(move |c| Ok((db::engagements::get(c, id)?, gather::plan(c, id)?))).await
+/// The engagement and its plan, kept per revision: at thousands of
+/// applications building the plan takes far longer than showing it.
+async fn load(st: &AppState, id: i64) -> Result<(Engagement, Arc<Plan>), AppError> {
+    let plan = st.views.plan.get(&st.db, id, move |c| gather::plan(c, id)).await?;
+    let engagement = st.db.call(move |c| db::engagements::get(c, id)).await?;
+    Ok((engagement, plan))
 }
 
-async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Query(query): Query<PlanQuery>) -> Result<Html<String>, AppError> {
     let (engagement, plan) = load(&st, id).await?;
-    let body = PlanBody::new(plan, &ctx.t, None, None);
+    let body = PlanBody::new(plan, &ctx.t, None, None, &query);
     render(&PlanPage { ctx, engagement, body })
 }
 
@@ -270,7 +358,14 @@ async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> 
 async fn respond(st: &AppState, ctx: PageCtx, id: i64, moved_app: Option<&str>, error: Option<AppError>) -> Result<Response, AppError> {
     let (engagement, plan) = load(st, id).await?;
     let status = error.as_ref().map(AppError::status);
-    let body = PlanBody::new(plan, &ctx.t, moved_app, error.map(|e| e.public_message()));
+    // A moved application stays in sight: when its new wave lists it only
+    // behind "all applications", the page shows that wave at its page.
+    let query = moved_app
+        .and_then(|name| plan.waves.iter().find_map(|w| w.apps.iter().position(|a| a.name == name).map(|i| (w.number, i))))
+        .filter(|(_, index)| *index >= APPS_PER_WAVE)
+        .map(|(wave, index)| PlanQuery { wave: wave.to_string(), page: (index / APPS_PER_PAGE + 1).to_string() })
+        .unwrap_or_default();
+    let body = PlanBody::new(plan, &ctx.t, moved_app, error.map(|e| e.public_message()), &query);
     let html = if ctx.htmx { render(&PlanPartial { ctx, engagement, body })? } else { render(&PlanPage { ctx, engagement, body })? };
     Ok(match status {
         Some(s) => (s, html).into_response(),
@@ -350,7 +445,7 @@ async fn move_app(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>,
 
 async fn api_plan(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<Plan>, AppError> {
     let (_, plan) = load(&st, id).await?;
-    Ok(Json(plan))
+    Ok(Json(Plan::clone(&plan)))
 }
 
 #[derive(Deserialize)]
