@@ -200,3 +200,25 @@ async fn the_plan_follows_a_change_at_once() {
     let after = app.get(&format!("/engagements/{eid}/plan")).await.text();
     assert!(after.contains("App 002 — Replatform"), "the kept plan was not recomputed after a decision changed");
 }
+
+#[tokio::test]
+async fn many_waves_page_ten_at_a_time_and_a_moved_application_stays_in_sight() {
+    let app = TestApp::new();
+    // Ten workloads per wave (the default) and 130 one-workload applications.
+    let eid = many_apps(&app, 130);
+    let plan: serde_json::Value = app.json(&app.get(&format!("/api/engagements/{eid}/plan")).await);
+    let waves = plan["waves"].as_array().unwrap().len();
+    assert!(waves > 10, "more waves than a page shows: {waves}");
+
+    let html = app.get(&format!("/engagements/{eid}/plan")).await.text();
+    assert_eq!(html.matches("class=\"card wave\"").count(), 10, "a page shows ten waves");
+    assert!(html.contains(&format!("Waves, page 1 of {} ({waves} waves)", waves.div_ceil(10))), "the waves pager says where we are");
+    let last = app.get(&format!("/engagements/{eid}/plan?page={}", waves.div_ceil(10))).await.text();
+    assert!(last.contains(&format!("id=\"wave-{waves}\"")), "the last page shows the last wave");
+
+    // Moved into the last wave, the application is on the page htmx swaps in.
+    let r = htmx_post(&app, &format!("/engagements/{eid}/plan/move"), &[("app", "App 000"), ("wave", &waves.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let html = r.text();
+    assert!(html.contains("App 000 — Rehost") && html.contains(&format!("id=\"wave-{waves}\"")), "the moved application is shown in its new wave");
+}

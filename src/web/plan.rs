@@ -18,7 +18,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
 use crate::inventory::Engagement;
-use crate::plan::{MAX_WAVE, Plan, PlanWarning, warning_text};
+use crate::plan::{MAX_WAVE, Plan, PlanWarning, Wave, warning_text};
 use crate::report::gather;
 
 pub fn router() -> Router<AppState> {
@@ -57,7 +57,8 @@ pub struct Timeline {
 const ROW_H: f32 = 26.0;
 const AXIS_H: f32 = 22.0;
 
-fn timeline(plan: &Plan, t: &Tr) -> Timeline {
+/// The phases and `waves` (the ones the page shows) on the plan's week axis.
+fn timeline(plan: &Plan, waves: &[&Wave], t: &Tr) -> Timeline {
     let width = 900.0;
     let label_w = 190.0;
     let weeks = plan.total_weeks.max(1) as f32;
@@ -76,7 +77,7 @@ fn timeline(plan: &Plan, t: &Tr) -> Timeline {
         });
         row += 1.0;
     }
-    for w in &plan.waves {
+    for w in waves {
         let mut label = t.fmt("plan.wave", &[("n", &w.number)]);
         if w.pilot {
             label = format!("{label} · {}", t.t("plan.pilot"));
@@ -91,7 +92,8 @@ fn timeline(plan: &Plan, t: &Tr) -> Timeline {
         });
         row += 1.0;
     }
-    let step = if weeks > 60.0 { 8 } else if weeks > 24.0 { 4 } else { 2 };
+    // About a dozen ticks whatever the length: a plan can run for years.
+    let step = if weeks > 96.0 { (plan.total_weeks / 12).next_multiple_of(4) as usize } else if weeks > 60.0 { 8 } else if weeks > 24.0 { 4 } else { 2 };
     let ticks = (0..=plan.total_weeks)
         .step_by(step)
         .map(|wk| TimelineTick { x: label_w + wk as f32 * scale, label: t.fmt("plan.week", &[("n", &(wk + 1))]) })
@@ -168,13 +170,16 @@ fn steps_view(steps: &[crate::plan::PlanStep], lang: Lang) -> Vec<StepView> {
 const APPS_PER_WAVE: usize = 20;
 /// Applications per page when one wave is shown whole.
 const APPS_PER_PAGE: usize = 100;
+/// Waves per page: a small capacity can make thousands of waves.
+const WAVES_PER_PAGE: usize = 10;
 /// Workload names listed (not migrated, no strategy yet) before "and n more".
 const NAMES_SHOWN: usize = 100;
 /// Warnings listed before "and n more".
 const WARNINGS_SHOWN: usize = 20;
 
-/// Which part of the plan the page shows: every wave's first applications,
-/// or one wave whole, a page at a time (`?wave=3&page=2`).
+/// Which part of the plan the page shows: a page of waves with their first
+/// applications (`?page=2`), or one wave whole, a page of its applications
+/// at a time (`?wave=3&page=2`).
 #[derive(Debug, Default, Deserialize)]
 pub struct PlanQuery {
     #[serde(default)]
@@ -237,23 +242,14 @@ fn views(plan: &Plan, t: &Tr, query: &PlanQuery) -> (Vec<PhaseView>, Vec<WaveVie
         })
         .collect();
     let selected = query.wave(plan);
-    let waves = plan
-        .waves
-        .iter()
-        .filter(|w| selected.is_none_or(|n| n == w.number))
+    let waves = shown_waves(plan, query)
+        .into_iter()
         .map(|w| {
             let total = w.apps.len();
             let (apps, pager) = match selected {
                 Some(_) => {
-                    let pages = total.div_ceil(APPS_PER_PAGE).max(1);
-                    let page = query.page().min(pages);
-                    let link = |p: usize| format!("?wave={}&page={p}", w.number);
-                    let pager = Pager {
-                        summary: t.fmt("plan.apps_page", &[("page", &page), ("pages", &pages), ("n", &total)]),
-                        previous: (page > 1).then(|| link(page - 1)),
-                        next: (page < pages).then(|| link(page + 1)),
-                    };
-                    (w.apps.iter().skip((page - 1) * APPS_PER_PAGE).take(APPS_PER_PAGE).collect::<Vec<_>>(), Some(pager))
+                    let (range, pager) = paged(t, total, APPS_PER_PAGE, query.page(), "plan.apps_page", |p| format!("?wave={}&page={p}", w.number));
+                    (w.apps[range].iter().collect::<Vec<_>>(), Some(pager))
                 }
                 None => (w.apps.iter().take(APPS_PER_WAVE).collect(), None),
             };
@@ -287,7 +283,31 @@ fn views(plan: &Plan, t: &Tr, query: &PlanQuery) -> (Vec<PhaseView>, Vec<WaveVie
     (phases, waves, unmoved)
 }
 
-/// Previous/next links through one wave's applications.
+/// The waves the page shows: the one asked for, or a page of them.
+fn shown_waves<'a>(plan: &'a Plan, query: &PlanQuery) -> Vec<&'a Wave> {
+    match query.wave(plan) {
+        Some(n) => plan.waves.iter().filter(|w| w.number == n).collect(),
+        None => {
+            let pages = plan.waves.len().div_ceil(WAVES_PER_PAGE).max(1);
+            plan.waves.iter().skip((query.page().min(pages) - 1) * WAVES_PER_PAGE).take(WAVES_PER_PAGE).collect()
+        }
+    }
+}
+
+/// The index range of page `page` (from 1, clamped) of `total` items, and
+/// the pager that says so; `link(p)` is the query string of page p.
+fn paged(t: &Tr, total: usize, per_page: usize, page: usize, summary: &str, link: impl Fn(usize) -> String) -> (std::ops::Range<usize>, Pager) {
+    let pages = total.div_ceil(per_page).max(1);
+    let page = page.min(pages);
+    let pager = Pager {
+        summary: t.fmt(summary, &[("page", &page), ("pages", &pages), ("n", &total)]),
+        previous: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+    };
+    ((page - 1) * per_page..(page * per_page).min(total), pager)
+}
+
+/// Previous/next links through one wave's applications, or through the waves.
 struct Pager {
     summary: String,
     previous: Option<String>,
@@ -298,6 +318,8 @@ struct PlanBody {
     plan: Arc<Plan>,
     /// The page shows one wave alone.
     single_wave: bool,
+    /// Through the waves, when there are more than a page shows.
+    waves_pager: Option<Pager>,
     phases: Vec<PhaseView>,
     waves: Vec<WaveView>,
     unmoved: Vec<UnmovedView>,
@@ -323,13 +345,17 @@ impl PlanBody {
             plan.warnings.iter().partition(|w| moved_app.is_some_and(|a| involves(w, a)));
         let (phases, waves, unmoved) = views(&plan, t, query);
         let hidden_warnings = rest.len().saturating_sub(WARNINGS_SHOWN);
+        let single_wave = query.wave(&plan).is_some();
+        let waves_pager = (!single_wave && plan.waves.len() > WAVES_PER_PAGE)
+            .then(|| paged(t, plan.waves.len(), WAVES_PER_PAGE, query.page(), "plan.waves_page", |p| format!("?page={p}")).1);
         PlanBody {
-            single_wave: query.wave(&plan).is_some(),
+            single_wave,
+            waves_pager,
             phases,
             waves,
             unmoved,
             undecided: names_capped(t, plan.undecided.iter().map(|u| u.workload.as_str())),
-            timeline: timeline(&plan, t),
+            timeline: timeline(&plan, &shown_waves(&plan, query), t),
             warnings: rest.into_iter().take(WARNINGS_SHOWN).map(|w| warning_text(t, w)).collect(),
             more_warnings: if hidden_warnings > 0 { t.fmt("plan.more_warnings", &[("n", &hidden_warnings)]) } else { String::new() },
             fresh: fresh.into_iter().map(|w| warning_text(t, w)).collect(),
@@ -358,12 +384,16 @@ async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Que
 async fn respond(st: &AppState, ctx: PageCtx, id: i64, moved_app: Option<&str>, error: Option<AppError>) -> Result<Response, AppError> {
     let (engagement, plan) = load(st, id).await?;
     let status = error.as_ref().map(AppError::status);
-    // A moved application stays in sight: when its new wave lists it only
-    // behind "all applications", the page shows that wave at its page.
+    // A moved application stays in sight: when the first page would not
+    // list it, the page shows its new wave at the application's page.
     let query = moved_app
-        .and_then(|name| plan.waves.iter().find_map(|w| w.apps.iter().position(|a| a.name == name).map(|i| (w.number, i))))
-        .filter(|(_, index)| *index >= APPS_PER_WAVE)
-        .map(|(wave, index)| PlanQuery { wave: wave.to_string(), page: (index / APPS_PER_PAGE + 1).to_string() })
+        .and_then(|name| {
+            plan.waves.iter().enumerate().find_map(|(position, w)| {
+                w.apps.iter().position(|a| a.name == name).map(|index| (position, w.number, index))
+            })
+        })
+        .filter(|(position, _, index)| *position >= WAVES_PER_PAGE || *index >= APPS_PER_WAVE)
+        .map(|(_, wave, index)| PlanQuery { wave: wave.to_string(), page: (index / APPS_PER_PAGE + 1).to_string() })
         .unwrap_or_default();
     let body = PlanBody::new(plan, &ctx.t, moved_app, error.map(|e| e.public_message()), &query);
     let html = if ctx.htmx { render(&PlanPartial { ctx, engagement, body })? } else { render(&PlanPage { ctx, engagement, body })? };
