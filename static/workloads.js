@@ -66,3 +66,16 @@ document.addEventListener("htmx:configRequest", function (event) {
     event.detail.parameters["via"] = trigger ? trigger.type : "";
   }
 });
+
+// A <datalist data-src="..."> is filled when a field using it first gets
+// focus: with thousands of applications the names stay out of every page.
+document.addEventListener("focusin", function (event) {
+  const field = event.target;
+  const list = field.list;
+  if (!list || !list.dataset.src || list.dataset.loaded) return;
+  list.dataset.loaded = "loading";
+  fetch(list.dataset.src, { credentials: "same-origin" })
+    .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+    .then(function (html) { list.innerHTML = html; list.dataset.loaded = "yes"; })
+    .catch(function () { delete list.dataset.loaded; });
+});

@@ -463,3 +463,32 @@ async fn the_pages_speak_korean() {
     assert!(body.contains("워크로드 120개 중 1–50"), "{body}");
     assert!(body.contains("호스트명"));
 }
+
+#[tokio::test]
+async fn thousands_of_applications_stay_out_of_the_page_until_a_field_wants_them() {
+    let app = TestApp::new();
+    let id = app.seed_engagement("Many Co");
+    for i in 0..250 {
+        app.seed_workload(id, &[("name", &format!("srv-{i:03}")), ("application", &format!("App {i:03}"))]);
+    }
+    let html = app.get(&format!("/engagements/{id}/workloads")).await.text();
+    assert!(!html.contains("App 249"), "the page does not list every application");
+    assert!(html.contains(&format!("data-src=\"/engagements/{id}/workloads/application-names\"")), "the names load on demand");
+    assert!(html.contains("<input name=\"application\" list=\"dl-application\""), "the filter is a field to type in");
+
+    let names = app.get(&format!("/engagements/{id}/workloads/application-names")).await;
+    assert_eq!(names.status, StatusCode::OK);
+    let names = names.text();
+    assert_eq!(names.matches("<option").count(), 250, "every name is offered");
+    assert!(names.contains("<option value=\"App 249\">"));
+
+    // A typed name filters like a chosen one.
+    let filtered = app.get(&format!("/engagements/{id}/workloads?application=App+123")).await.text();
+    assert!(filtered.contains("srv-123") && !filtered.contains("srv-124"), "the typed application filters the table");
+    assert!(filtered.contains("value=\"App 123\""), "and stays in the field");
+
+    // A few applications are still a plain choice.
+    let (small, sid) = seeded();
+    let html = small.get(&format!("/engagements/{sid}/workloads")).await.text();
+    assert!(html.contains("<select name=\"application\">") && html.contains("<option value=\"app-A\">"), "few applications stay a select");
+}

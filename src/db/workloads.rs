@@ -80,6 +80,13 @@ pub fn applications(conn: &Connection, engagement_id: i64) -> Result<Vec<Applica
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Application names in order, at most `limit` of them.
+pub fn application_names(conn: &Connection, engagement_id: i64, limit: i64) -> Result<Vec<String>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM applications WHERE engagement_id = ?1 ORDER BY name LIMIT ?2")?;
+    let rows = stmt.query_map(params![engagement_id, limit], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// What an upsert did to the row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {

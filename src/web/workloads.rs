@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/engagements/{id}/workloads", get(list_page).post(create))
         .route("/engagements/{id}/workloads/bulk-application", post(bulk_application))
+        .route("/engagements/{id}/workloads/application-names", get(application_names))
         .route("/engagements/{id}/workloads/{wid}", get(detail_page))
         .route("/engagements/{id}/workloads/{wid}/delete", post(delete))
         .route("/engagements/{id}/workloads/{wid}/cells/{field}", get(show_cell).post(save_cell))
@@ -498,9 +499,17 @@ impl ResultsView {
     }
 }
 
+/// Above this many applications the pages don't carry every name: the
+/// application filter becomes a text field, and the names offered while
+/// typing load when a field first wants them (static/workloads.js), so a
+/// page of 50 workloads is not 5,000 options long.
+const MANY_APPLICATIONS: usize = 200;
+
 /// Values offered while typing into cells and in the filter selects.
 pub struct Suggestions {
+    /// Every application name, or none when there are too many to inline.
     pub applications: Vec<String>,
+    pub many_applications: bool,
     pub environments: Vec<String>,
     pub roles: Vec<String>,
     pub oses: Vec<String>,
@@ -508,8 +517,14 @@ pub struct Suggestions {
 
 impl Suggestions {
     fn load(conn: &Connection, id: i64) -> Result<Suggestions, AppError> {
+        let mut applications = db::workloads::application_names(conn, id, MANY_APPLICATIONS as i64 + 1)?;
+        let many_applications = applications.len() > MANY_APPLICATIONS;
+        if many_applications {
+            applications.clear();
+        }
         Ok(Suggestions {
-            applications: db::workloads::applications(conn, id)?.into_iter().map(|a| a.name).collect(),
+            applications,
+            many_applications,
             environments: db::workloads::distinct_values(conn, id, FilterColumn::Environment)?,
             roles: db::workloads::distinct_values(conn, id, FilterColumn::Role)?,
             oses: db::workloads::distinct_values(conn, id, FilterColumn::Os)?,
@@ -773,6 +788,24 @@ struct DetailPage {
     lists: Suggestions,
     confirm: String,
     back: String,
+}
+
+/// Every application name as `<option>`s, for a `<datalist>` filled on demand.
+#[derive(Template)]
+#[template(path = "workload_application_names.html")]
+struct ApplicationNames {
+    names: Vec<String>,
+}
+
+async fn application_names(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+    let names = st
+        .db
+        .call(move |c| {
+            db::engagements::get(c, id)?;
+            db::workloads::application_names(c, id, i64::MAX)
+        })
+        .await?;
+    render(&ApplicationNames { names })
 }
 
 async fn detail_page(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
