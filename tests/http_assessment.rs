@@ -123,12 +123,9 @@ async fn an_inventory_edit_is_scored_when_the_dashboard_opens() {
     let (e, _, ids) = anycompany(&app);
     app.db
         .with_conn(|c| {
-            // The last scoring was a while ago; then an edit made elsewhere.
-            c.execute("UPDATE assessments SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 minute')", [])?;
-            c.execute(
-                "UPDATE workloads SET powered_off = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
-                [ids[1]],
-            )?;
+            // An edit made elsewhere (every write raises the workload's version),
+            // in the same second as the scoring.
+            c.execute("UPDATE workloads SET powered_off = 1, version = version + 1 WHERE id = ?1", [ids[1]])?;
             Ok(())
         })
         .unwrap();

@@ -69,3 +69,8 @@ BEGIN UPDATE engagements SET revision = revision + 1 WHERE id = OLD.engagement_i
 -- not be checked row by row. Not in the trigger's column list: writing it
 -- is no change to the engagement.
 ALTER TABLE engagements ADD COLUMN scored_revision INTEGER NOT NULL DEFAULT -1;
+
+-- The workload version an assessment was computed from: a workload whose
+-- version moved since is stale, exactly (timestamps in whole seconds missed
+-- an edit made in the same second as the scoring).
+ALTER TABLE assessments ADD COLUMN workload_version INTEGER;

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::db::workloads::{APPLICATION_ID_COLUMN, SELECT_WORKLOAD_AND_APPLICATION_ID};
 use crate::db::{audit, engagements, workloads};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -179,40 +180,129 @@ pub struct Rescore {
 /// in `assessments`. Call after imports and edits; joins the caller's
 /// transaction when there is one.
 pub fn rescore_engagement(conn: &Connection, engagement_id: i64) -> Result<Rescore, AppError> {
-    let results = score(conn, engagement_id)?;
-    let mut stmt = conn.prepare_cached("SELECT workload_id, recommended FROM assessments WHERE engagement_id = ?1")?;
-    let before: HashMap<i64, Option<String>> =
-        stmt.query_map([engagement_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    let own_tx = if conn.is_autocommit() { Some(conn.unchecked_transaction()?) } else { None };
-    let mut moves: BTreeMap<(Option<Strategy>, Strategy), usize> = BTreeMap::new();
-    {
-        let mut upsert = conn.prepare_cached(
-            "INSERT INTO assessments (workload_id, engagement_id, recommended, detail, confidence, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-             ON CONFLICT (workload_id) DO UPDATE SET recommended = excluded.recommended, detail = excluded.detail,
-                 confidence = excluded.confidence, updated_at = excluded.updated_at",
-        )?;
-        for a in &results {
-            let old = before.get(&a.workload_id).cloned().flatten().and_then(|c| Strategy::parse(&c));
-            if old != Some(a.recommended) {
-                *moves.entry((old, a.recommended)).or_default() += 1;
-            }
-            let detail = serde_json::to_string(a).map_err(|e| AppError::Internal(format!("assessment detail: {e}")))?;
-            upsert.execute(params![a.workload_id, engagement_id, a.recommended.code(), detail, a.confidence])?;
+    rescore(conn, engagement_id, None)
+}
+
+/// Above this many applications with a stale workload, re-scoring them one
+/// by one costs more than one pass over the engagement.
+const PARTIAL_RESCORE_LIMIT: usize = 200;
+
+/// Re-scores what changed since the last scoring: the applications of the
+/// stale workloads (a workload's score depends on its application's other
+/// workloads) and the stale workloads without one. One edit at 100,000
+/// workloads re-scores twenty, not everything.
+fn rescore_stale(conn: &Connection, engagement_id: i64) -> Result<Rescore, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.id, w.application_id FROM workloads w LEFT JOIN assessments a ON a.workload_id = w.id
+         WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR a.workload_version IS NOT w.version)",
+    )?;
+    let mut scope = Scope::default();
+    for row in stmt.query_map([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)))? {
+        match row? {
+            (_, Some(app)) => scope.applications.insert(app),
+            (workload, None) => scope.lone_workloads.insert(workload),
+        };
+        if scope.applications.len() + scope.lone_workloads.len() > PARTIAL_RESCORE_LIMIT {
+            return rescore(conn, engagement_id, None);
         }
     }
-    mark_scored(conn, engagement_id)?;
+    rescore(conn, engagement_id, Some(&scope))
+}
+
+/// Which workloads a partial re-score covers.
+#[derive(Default)]
+struct Scope {
+    applications: HashSet<i64>,
+    lone_workloads: HashSet<i64>,
+}
+
+/// Scores the workloads in `scope` (all when `None`) one application at a
+/// time and stores each result at once: memory holds one application's
+/// workloads and scores, not the portfolio's (hundreds of megabytes at
+/// 100,000 workloads).
+fn rescore(conn: &Connection, engagement_id: i64, scope: Option<&Scope>) -> Result<Rescore, AppError> {
+    let own_tx = write_transaction(conn)?;
+    let answers = answers(conn, engagement_id)?;
+    let profile = profile(conn, engagement_id)?;
+    let mut moves: BTreeMap<(Option<Strategy>, Strategy), usize> = BTreeMap::new();
+    let mut scored = 0;
+    {
+        let mut before = conn.prepare_cached("SELECT recommended FROM assessments WHERE workload_id = ?1")?;
+        let mut upsert = conn.prepare_cached(
+            "INSERT INTO assessments (workload_id, engagement_id, recommended, detail, confidence, workload_version, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+             ON CONFLICT (workload_id) DO UPDATE SET recommended = excluded.recommended, detail = excluded.detail,
+                 confidence = excluded.confidence, workload_version = excluded.workload_version, updated_at = excluded.updated_at",
+        )?;
+        let mut store = |group: &[(Workload, Option<i64>)]| -> Result<(), AppError> {
+            let items: Vec<Item> = group.iter().map(|(w, a)| Item { workload: w, application_id: *a }).collect();
+            // score_portfolio answers in the order of `items`.
+            for (a, (w, _)) in score_portfolio(&items, &answers, &profile).into_iter().zip(group) {
+                let old: Option<String> = before.query_row([a.workload_id], |r| r.get(0)).optional()?.flatten();
+                if old.as_deref().and_then(Strategy::parse) != Some(a.recommended) {
+                    *moves.entry((old.as_deref().and_then(Strategy::parse), a.recommended)).or_default() += 1;
+                }
+                let detail = serde_json::to_string(&a).map_err(|e| AppError::Internal(format!("assessment detail: {e}")))?;
+                upsert.execute(params![a.workload_id, engagement_id, a.recommended.code(), detail, a.confidence, w.version])?;
+                scored += 1;
+            }
+            Ok(())
+        };
+        match scope {
+            None => for_each_application(conn, engagement_id, &mut store)?,
+            Some(scope) => {
+                let sql = format!("{SELECT_WORKLOAD_AND_APPLICATION_ID} WHERE w.engagement_id = ?1 AND w.application_id = ?2");
+                let mut of_application = conn.prepare_cached(&sql)?;
+                for app in &scope.applications {
+                    store(&of_application.query_map([engagement_id, *app], with_application_id)?.collect::<Result<Vec<_>, _>>()?)?;
+                }
+                let sql = format!("{SELECT_WORKLOAD_AND_APPLICATION_ID} WHERE w.engagement_id = ?1 AND w.id = ?2");
+                let mut one = conn.prepare_cached(&sql)?;
+                for workload in &scope.lone_workloads {
+                    store(&one.query_map([engagement_id, *workload], with_application_id)?.collect::<Result<Vec<_>, _>>()?)?;
+                }
+            }
+        }
+    }
+    if scope.is_none() {
+        mark_scored(conn, engagement_id)?;
+    }
     if let Some(tx) = own_tx {
         tx.commit()?;
     }
-    Ok(Rescore {
-        scored: results.len(),
-        moves: moves.into_iter().map(|((from, to), count)| Move { from, to, count }).collect(),
-    })
+    Ok(Rescore { scored, moves: moves.into_iter().map(|((from, to), count)| Move { from, to, count }).collect() })
 }
 
-/// True when a workload was never scored or changed after its last scoring
-/// (an edit that did not go through `rescore_engagement`). Answered from the
+fn with_application_id(r: &rusqlite::Row) -> rusqlite::Result<(Workload, Option<i64>)> {
+    Ok((workloads::from_row(r)?, r.get(APPLICATION_ID_COLUMN)?))
+}
+
+/// Calls `each` with the workloads of one application at a time (a workload
+/// without an application alone), streaming the rows in application order.
+fn for_each_application(
+    conn: &Connection,
+    engagement_id: i64,
+    each: &mut impl FnMut(&[(Workload, Option<i64>)]) -> Result<(), AppError>,
+) -> Result<(), AppError> {
+    let sql = format!("{SELECT_WORKLOAD_AND_APPLICATION_ID} WHERE w.engagement_id = ?1 ORDER BY w.application_id, w.id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut group: Vec<(Workload, Option<i64>)> = Vec::new();
+    for row in stmt.query_map([engagement_id], with_application_id)? {
+        let (w, app) = row?;
+        if group.last().is_some_and(|(_, last)| last.is_none() || *last != app) {
+            each(&group)?;
+            group.clear();
+        }
+        group.push((w, app));
+    }
+    if !group.is_empty() {
+        each(&group)?;
+    }
+    Ok(())
+}
+
+/// True when a workload was never scored or changed since its scoring (its
+/// version moved; an edit that did not go through `rescore_engagement`). Answered from the
 /// engagement's revision alone when nothing changed since the last check;
 /// otherwise every workload is compared with its assessment.
 pub fn is_stale(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
@@ -227,11 +317,13 @@ pub fn is_stale(conn: &Connection, engagement_id: i64) -> Result<bool, AppError>
     let stale: bool = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM workloads w LEFT JOIN assessments a ON a.workload_id = w.id
-             WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR w.updated_at > a.updated_at))",
+             WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR a.workload_version IS NOT w.version))",
         )?
         .query_row([engagement_id], |r| r.get(0))?;
     if !stale {
-        mark_scored(conn, engagement_id)?;
+        // Only if nothing changed while we looked.
+        conn.prepare_cached("UPDATE engagements SET scored_revision = ?2 WHERE id = ?1 AND revision = ?2")?
+            .execute([engagement_id, revision])?;
     }
     Ok(stale)
 }
@@ -242,12 +334,33 @@ fn mark_scored(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Re-scores the engagement when a workload changed since its last scoring.
+/// Re-scores what changed since the last scoring, if anything did.
 pub fn ensure_scored(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
+    if !is_stale(conn, engagement_id)? {
+        return Ok(());
+    }
+    // Look again holding the write lock: no edit can slip in between the
+    // re-score and the mark that says everything is scored.
+    let own_tx = write_transaction(conn)?;
     if is_stale(conn, engagement_id)? {
-        rescore_engagement(conn, engagement_id)?;
+        rescore_stale(conn, engagement_id)?;
+        mark_scored(conn, engagement_id)?;
+    }
+    if let Some(tx) = own_tx {
+        tx.commit()?;
     }
     Ok(())
+}
+
+/// A transaction that takes the write lock at once (none when the caller's
+/// transaction is open): a read-then-write one could find, when it comes to
+/// write, that someone wrote since it read.
+fn write_transaction(conn: &Connection) -> Result<Option<rusqlite::Transaction<'_>>, AppError> {
+    Ok(if conn.is_autocommit() {
+        Some(rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?)
+    } else {
+        None
+    })
 }
 
 /// The stored assessments of the engagement, by workload id.
@@ -370,4 +483,67 @@ pub fn assessment_json(conn: &Connection, engagement_id: i64) -> Result<serde_js
         "workloads": workloads,
         "applications": applications,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use crate::inventory::Engagement;
+
+    /// Shop (a web and a database server) and a lone file server.
+    fn portfolio() -> (tempfile::TempDir, Db, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("t.db")).unwrap();
+        let id = db
+            .with_conn(|c| {
+                let id = engagements::create(c, &Engagement { name: "Scored".into(), ..Engagement::default_new() }, "t")?.id;
+                for (name, app, role) in [("shop-web", "Shop", "web"), ("shop-db", "Shop", "db"), ("files", "", "file")] {
+                    let w = Workload { name: name.into(), application: app.into(), role: role.into(), ..Workload::default() };
+                    workloads::create(c, id, &w, "t")?;
+                }
+                Ok(id)
+            })
+            .unwrap();
+        (dir, db, id)
+    }
+
+    fn detail(c: &Connection, name: &str) -> String {
+        c.query_row("SELECT a.detail FROM assessments a JOIN workloads w ON w.id = a.workload_id WHERE w.name = ?1", [name], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn an_edit_in_the_same_second_is_scored_and_only_its_application_again() {
+        let (_dir, db, id) = portfolio();
+        db.with_conn(|c| {
+            ensure_scored(c, id)?;
+            assert!(!is_stale(c, id)?);
+            let before = detail(c, "shop-web");
+            // Timestamps would not tell this edit from the scoring: same second.
+            c.execute("UPDATE workloads SET powered_off = 1, version = version + 1 WHERE name = 'shop-web'", [])?;
+            assert!(is_stale(c, id)?, "the edit makes the engagement stale");
+            let rescore = rescore_stale(c, id)?;
+            assert_eq!(rescore.scored, 2, "Shop's two workloads are scored again, the lone file server is not");
+            mark_scored(c, id)?;
+            assert!(!is_stale(c, id)?);
+            assert_ne!(detail(c, "shop-web"), before, "the new score reflects the edit");
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_full_rescore_streams_every_application_and_the_lone_workloads() {
+        let (_dir, db, id) = portfolio();
+        db.with_conn(|c| {
+            let rescore = rescore_engagement(c, id)?;
+            assert_eq!(rescore.scored, 3);
+            assert_eq!(rescore.moves.iter().map(|m| m.count).sum::<usize>(), 3, "three newly scored workloads");
+            assert!(!is_stale(c, id)?);
+            assert_eq!(rescore_engagement(c, id)?.moves, Vec::new(), "nothing moves the second time");
+            Ok(())
+        })
+        .unwrap();
+    }
 }

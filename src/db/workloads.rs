@@ -9,11 +9,24 @@ use crate::inventory::{Application, Dependency, Workload};
 
 /// Workload columns in the order `from_row` reads them; `a.name` is the
 /// application name from the joined `applications a`.
-pub const SELECT_WORKLOAD: &str = "SELECT w.id, w.name, w.hostname, COALESCE(a.name, ''), w.environment, w.role,
+macro_rules! workload_columns {
+    () => {
+        "w.id, w.name, w.hostname, COALESCE(a.name, ''), w.environment, w.role,
         w.os, w.os_version, w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct,
         w.db_engine, w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
-        w.data_classification, w.users, w.notes, w.powered_off, w.source, w.version
-     FROM workloads w LEFT JOIN applications a ON a.id = w.application_id";
+        w.data_classification, w.users, w.notes, w.powered_off, w.source, w.version"
+    };
+}
+pub const SELECT_WORKLOAD: &str =
+    concat!("SELECT ", workload_columns!(), " FROM workloads w LEFT JOIN applications a ON a.id = w.application_id");
+/// The same, with the application id after the workload's columns.
+pub const SELECT_WORKLOAD_AND_APPLICATION_ID: &str = concat!(
+    "SELECT ",
+    workload_columns!(),
+    ", w.application_id FROM workloads w LEFT JOIN applications a ON a.id = w.application_id"
+);
+/// Where `SELECT_WORKLOAD_AND_APPLICATION_ID` puts the application id.
+pub const APPLICATION_ID_COLUMN: usize = 26;
 
 pub fn from_row(r: &Row) -> rusqlite::Result<Workload> {
     Ok(Workload {
