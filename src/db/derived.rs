@@ -54,6 +54,7 @@ impl<V: Send + Sync + 'static> Derived<V> {
                 let revision = super::engagements::revision(&snapshot, engagement_id)?;
                 let view = compute(&snapshot)?;
                 snapshot.rollback()?;
+                release_freed_memory();
                 Ok(Some((revision, view)))
             })
             .await?;
@@ -75,6 +76,18 @@ impl<V: Send + Sync + 'static> Derived<V> {
             slots.remove(0);
         }
         Ok(slot)
+    }
+}
+
+/// Hands the heap freed by a computation back to the system. glibc keeps
+/// freed pages for reuse, so after one view of 100,000 workloads the server
+/// would hold on to a hundred megabytes it no longer uses.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the kernel; it
+    // touches no memory that is in use.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
