@@ -458,9 +458,13 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
     let narrowed_by_index = !(q.application.is_empty() && q.environment.is_empty() && q.role.is_empty() && q.os.is_empty());
     let count_scan = !q.q.is_empty() && !narrowed_by_index;
     let (filter, args) = query_filter(conn, engagement_id, &q, count_scan)?;
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM workloads w WHERE {filter}"))?
-        .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    // Unfiltered, the count the triggers keep saves counting every row.
+    let total: i64 = if q.q.is_empty() && !narrowed_by_index {
+        super::engagements::counts(conn, engagement_id)?.0
+    } else {
+        conn.prepare_cached(&format!("SELECT COUNT(*) FROM workloads w WHERE {filter}"))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+    };
     let page_scan = !indexed_sort && !narrowed_by_index;
     let (filter, args) = if page_scan == count_scan { (filter, args) } else { query_filter(conn, engagement_id, &q, page_scan)? };
     let pages = ((total + q.per_page - 1) / q.per_page).max(1);
