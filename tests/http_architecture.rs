@@ -106,6 +106,7 @@ async fn the_list_pages_through_every_application_with_totals_for_all() {
     assert!(html.contains("Applications 101–121 of 121") && html.contains("Page 3 of 3"));
     assert!(html.contains("$241,000.00"), "the same totals on every page");
     assert!(html.contains("hx-select=\"#architecture-list\""));
+    assert!(html.contains(&format!("name=\"back\" value=\"/engagements/{id}/architecture?page=3\"")), "the sizing form comes back here");
     assert_eq!(pager_link(&html, "Previous"), format!("/engagements/{id}/architecture?page=2"));
     assert!(!html.contains("rel=\"next\""), "no next page after the last");
 
