@@ -452,6 +452,25 @@ fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
 }
 
+/// A number as `{:.1}` writes it, without the formatter's exact path
+/// (slow, and most of what an SVG page costs) unless the value sits on a
+/// rounding tie.
+struct D1(f64);
+
+impl std::fmt::Display for D1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = self.0 * 10.0;
+        // Away from a tie, rounding the product picks the digit the exact
+        // decimal value rounds to; on a tie `{:.1}` rounds to even.
+        if !tenths.is_finite() || tenths.abs() >= 1e15 || tenths - tenths.floor() == 0.5 {
+            return write!(f, "{:.1}", self.0);
+        }
+        let r = tenths.round().abs() as u64;
+        let sign = if self.0.is_sign_negative() { "-" } else { "" };
+        write!(f, "{sign}{}.{}", r / 10, r % 10)
+    }
+}
+
 /// The diagram as standalone SVG text (no external references); `title`
 /// names it for screen readers.
 pub fn svg(d: &Diagram, title: &str) -> String {
@@ -470,28 +489,28 @@ pub fn svg(d: &Diagram, title: &str) -> String {
             let dash = if matches!(b.kind, BoxKind::Az) { r#" stroke-dasharray="6 4""# } else { "" };
             let _ = write!(
                 s,
-                r##"<g class="container"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="4" fill="{fill}" stroke="{stroke}" stroke-width="1.5"{dash}/><text x="{:.1}" y="{:.1}" fill="{stroke}" font-weight="bold">{}</text></g>"##,
-                b.x,
-                b.y,
-                b.w,
-                b.h,
-                b.x + 8.0,
-                b.y + 15.0,
+                r##"<g class="container"><rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{fill}" stroke="{stroke}" stroke-width="1.5"{dash}/><text x="{}" y="{}" fill="{stroke}" font-weight="bold">{}</text></g>"##,
+                D1(b.x),
+                D1(b.y),
+                D1(b.w),
+                D1(b.h),
+                D1(b.x + 8.0),
+                D1(b.y + 15.0),
                 esc(&b.label)
             );
         } else {
-            let (cx, _) = b.centre();
+            let cx = D1(b.centre().0);
             let _ = write!(
                 s,
-                r##"<g class="box" data-key="{}"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/><text x="{cx:.1}" y="{:.1}" text-anchor="middle" font-weight="bold" fill="#1b2430">{}</text><text x="{cx:.1}" y="{:.1}" text-anchor="middle" fill="#5b6675">{}</text></g>"##,
+                r##"<g class="box" data-key="{}"><rect x="{}" y="{}" width="{}" height="{}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/><text x="{cx}" y="{}" text-anchor="middle" font-weight="bold" fill="#1b2430">{}</text><text x="{cx}" y="{}" text-anchor="middle" fill="#5b6675">{}</text></g>"##,
                 esc(&b.key),
-                b.x,
-                b.y,
-                b.w,
-                b.h,
-                b.y + 18.0,
+                D1(b.x),
+                D1(b.y),
+                D1(b.w),
+                D1(b.h),
+                D1(b.y + 18.0),
                 esc(&clip(&b.label, LABEL_CHARS.max((b.w / 6.2) as usize))),
-                b.y + 34.0,
+                D1(b.y + 34.0),
                 esc(&clip(&b.detail, LABEL_CHARS.max((b.w / 6.2) as usize)))
             );
         }
@@ -499,19 +518,48 @@ pub fn svg(d: &Diagram, title: &str) -> String {
     for a in &d.arrows {
         let (mx, my) = ((a.from.0 + a.to.0) / 2.0, (a.from.1 + a.to.1) / 2.0);
         let lw = a.label.chars().count() as f64 * 6.2 + 6.0;
+        let (x, label_w) = (D1(mx - lw / 2.0), D1(lw));
         let _ = write!(
             s,
-            r##"<g class="flow"><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#232f3e" stroke-width="1.2" marker-end="url(#arrowhead)"/><rect x="{:.1}" y="{:.1}" width="{lw:.1}" height="14" fill="#ffffff" opacity="0.9"/><text x="{mx:.1}" y="{:.1}" text-anchor="middle" fill="#232f3e" font-size="10">{}</text></g>"##,
-            a.from.0,
-            a.from.1,
-            a.to.0,
-            a.to.1,
-            mx - lw / 2.0,
-            my - 7.0,
-            my + 4.0,
+            r##"<g class="flow"><line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#232f3e" stroke-width="1.2" marker-end="url(#arrowhead)"/><rect x="{}" y="{}" width="{label_w}" height="14" fill="#ffffff" opacity="0.9"/><text x="{}" y="{}" text-anchor="middle" fill="#232f3e" font-size="10">{}</text></g>"##,
+            D1(a.from.0),
+            D1(a.from.1),
+            D1(a.to.0),
+            D1(a.to.1),
+            x,
+            D1(my - 7.0),
+            D1(mx),
+            D1(my + 4.0),
             esc(&a.label)
         );
     }
     s.push_str("</svg>");
     s
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::D1;
+
+    #[test]
+    fn coordinates_are_written_as_the_float_formatter_writes_them() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut values = vec![0.0, -0.0, 0.05, 0.15, 0.25, -0.25, 1.45, 2.5, 12.25, 24.6, 999.95, -3.04, 1e16, f64::NAN, f64::INFINITY];
+        for _ in 0..200_000 {
+            let n = next();
+            values.push((n % 2_000_000) as f64 / 1000.0 - 1000.0);
+            values.push((n % 40_000) as f64 / 100.0);
+            values.push(f64::from_bits(0x4000_0000_0000_0000 | (n >> 12)) - 2.0);
+            values.push((n % 300) as f64 * 6.2 + 6.0);
+        }
+        for v in values {
+            assert_eq!(D1(v).to_string(), format!("{v:.1}"), "{v:e}");
+        }
+    }
 }

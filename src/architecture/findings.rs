@@ -137,6 +137,12 @@ fn end_of_life(w: &Workload) -> bool {
     OLD.iter().any(|o| os.contains(o))
 }
 
+/// A bastion or jump host today, by its name, role or notes.
+pub fn is_jump_host(name: &str, role: &str, notes: &str) -> bool {
+    let t = format!("{name} {role} {notes}").to_lowercase();
+    t.contains("bastion") || t.contains("jump")
+}
+
 /// Findings about today's estate of one application, from the inventory.
 pub fn current(ws: &[&Workload], estate: &Estate) -> Vec<Finding> {
     use Pillar::*;
@@ -157,11 +163,7 @@ pub fn current(ws: &[&Workload], estate: &Estate) -> Vec<Finding> {
     if !hard.is_empty() {
         out.push(Finding::new(Security, Medium, "hard_coded_ip_rules", names(&hard)));
     }
-    let has_bastion = estate.workloads.iter().any(|w| {
-        let t = format!("{} {} {}", w.name, w.role, w.notes).to_lowercase();
-        t.contains("bastion") || t.contains("jump")
-    });
-    if !has_bastion && !ws.is_empty() {
+    if !estate.has_jump_host() && !ws.is_empty() {
         out.push(Finding::new(Security, Medium, "no_bastion", names(ws)));
     }
     let combined: Vec<&Workload> = ws.iter().copied().filter(|w| w.role.trim() == "web-app").collect();

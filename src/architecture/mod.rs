@@ -488,18 +488,26 @@ pub struct Estate {
     pub dependencies: Vec<Dependency>,
     /// Decision else recommendation, by workload id.
     pub strategies: HashMap<i64, Strategy>,
+    /// A bastion or jump host is among the engagement's workloads left out
+    /// of `workloads` (an estate loaded for one application).
+    pub jump_host_elsewhere: bool,
 }
 
 impl Estate {
     /// The applications to show: the named ones that have workloads, then
     /// (id 0) the workloads without an application.
     pub fn application_list(&self) -> Vec<Application> {
-        let mut apps: Vec<Application> =
-            self.applications.iter().filter(|a| self.workloads.iter().any(|w| w.application == a.name)).cloned().collect();
-        if self.workloads.iter().any(|w| w.application.is_empty()) {
+        let used: std::collections::HashSet<&str> = self.workloads.iter().map(|w| w.application.as_str()).collect();
+        let mut apps: Vec<Application> = self.applications.iter().filter(|a| used.contains(a.name.as_str())).cloned().collect();
+        if used.contains("") {
             apps.push(Application { id: 0, name: String::new(), notes: String::new() });
         }
         apps
+    }
+
+    /// Whether the engagement has a bastion or jump host today.
+    pub fn has_jump_host(&self) -> bool {
+        self.jump_host_elsewhere || self.workloads.iter().any(|w| findings::is_jump_host(&w.name, &w.role, &w.notes))
     }
 
     pub fn workloads_of<'a>(&'a self, app: &'a Application) -> impl Iterator<Item = &'a Workload> + 'a {
@@ -553,22 +561,96 @@ pub struct AppArchitecture {
 
 /// Every application's target and cost for the engagement.
 pub fn build_all(estate: &Estate, cat: &crate::cost::catalogue::Catalogue) -> Vec<AppArchitecture> {
-    generate_all(estate, cat)
-        .into_iter()
-        .map(|target| {
-            let cost = crate::cost::estimate(&target, estate, cat);
-            AppArchitecture { target, cost }
-        })
-        .collect()
+    estate.application_list().iter().map(|a| build(estate, a, cat)).collect()
 }
 
 /// One application's target and cost (`app_id` 0: the workloads without an
 /// application); `None` when the application has no workloads.
 pub fn build_one(estate: &Estate, app_id: i64, cat: &crate::cost::catalogue::Catalogue) -> Option<AppArchitecture> {
     let app = estate.application_list().into_iter().find(|a| a.id == app_id)?;
-    let target = generate(estate, &app, cat);
+    Some(build(estate, &app, cat))
+}
+
+/// `app`'s target and cost from an estate holding at least its workloads,
+/// the dependencies touching them and the workloads at their other ends.
+pub fn build(estate: &Estate, app: &Application, cat: &crate::cost::catalogue::Catalogue) -> AppArchitecture {
+    let target = generate(estate, app, cat);
     let cost = crate::cost::estimate(&target, estate, cat);
-    Some(AppArchitecture { target, cost })
+    AppArchitecture { target, cost }
+}
+
+/// What the architecture list shows of one application: codes and figures,
+/// no text, so one kept list serves both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSummary {
+    pub application_id: i64,
+    /// Empty for the workloads without an application.
+    pub application: String,
+    pub strategy: Option<Strategy>,
+    pub patterns: Vec<Pattern>,
+    pub on_prem_annual: f64,
+    pub on_demand_monthly: f64,
+    /// The cheapest pricing model over three years: its index in the
+    /// catalogue's `pricing_models` and its monthly figure.
+    pub best_model: Option<(usize, f64)>,
+    pub findings_current: u32,
+    pub high_current: u32,
+    pub findings_target: u32,
+    pub high_target: u32,
+}
+
+impl AppSummary {
+    pub fn of(a: &AppArchitecture) -> AppSummary {
+        let high = |fs: &[Finding]| fs.iter().filter(|f| f.severity == Severity::High).count() as u32;
+        let best = a
+            .cost
+            .models
+            .iter()
+            .enumerate()
+            .min_by(|(_, x), (_, y)| x.three_year.total_cmp(&y.three_year))
+            .map(|(i, m)| (i, m.monthly));
+        AppSummary {
+            application_id: a.target.application_id,
+            application: a.target.application.clone(),
+            strategy: a.target.strategy,
+            patterns: a.target.patterns.clone(),
+            on_prem_annual: a.cost.on_prem_annual,
+            on_demand_monthly: a.cost.on_demand_monthly(),
+            best_model: best,
+            findings_current: a.target.findings_current.len() as u32,
+            high_current: high(&a.target.findings_current),
+            findings_target: a.target.findings_target.len() as u32,
+            high_target: high(&a.target.findings_target),
+        }
+    }
+}
+
+/// The architecture list of an engagement: one summary per application and
+/// the engagement's totals.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArchitectureList {
+    pub currency: String,
+    pub mode: SizingMode,
+    pub rows: Vec<AppSummary>,
+    pub total_on_prem_annual: f64,
+    pub total_on_demand_monthly: f64,
+}
+
+impl ArchitectureList {
+    /// An empty list (its figures in USD until an application says otherwise).
+    pub fn new(mode: SizingMode) -> ArchitectureList {
+        ArchitectureList { currency: "USD".into(), mode, ..ArchitectureList::default() }
+    }
+
+    pub fn push(&mut self, a: &AppArchitecture) {
+        if self.rows.is_empty() {
+            self.currency = a.cost.currency.clone();
+        }
+        let row = AppSummary::of(a);
+        self.total_on_prem_annual += row.on_prem_annual;
+        self.total_on_demand_monthly += row.on_demand_monthly;
+        self.rows.push(row);
+    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ fn estate(workloads: Vec<Workload>, strategies: &[(i64, Strategy)], deps: Vec<De
         workloads,
         dependencies: deps,
         strategies: strategies.iter().copied().collect(),
+        jump_host_elsewhere: false,
     }
 }
 

@@ -1,13 +1,23 @@
 //! What the architecture and cost pages read: the estate of one engagement
-//! (workloads, dependencies, strategies, sizing mode) and the sizing-mode
-//! preference (engagement preferences key "sizing").
+//! (workloads, dependencies, strategies, sizing mode), or of one of its
+//! applications, and the sizing-mode preference (engagement preferences key
+//! "sizing").
+//!
+//! One application's target needs its own workloads, the dependencies
+//! touching them, the workloads at their other ends (with their strategies:
+//! a hybrid link, flows into retained servers) and one engagement-wide fact
+//! (whether a bastion or jump host exists today). `application_estate` loads
+//! exactly that, so a page about one application, or a pass over all of
+//! them, never holds the whole inventory.
 
 use rusqlite::Connection;
 use serde_json::json;
 
-use crate::architecture::Estate;
+use crate::architecture::{self, AppArchitecture, ArchitectureList, Estate};
 use crate::cost::SizingMode;
+use crate::cost::catalogue::Catalogue;
 use crate::error::AppError;
+use crate::inventory::Application;
 
 /// The engagement preferences key holding `{"mode": "performance" | "as_on_prem"}`.
 pub const SIZING_KEY: &str = "sizing";
@@ -27,16 +37,179 @@ pub fn set_sizing_mode(conn: &Connection, engagement_id: i64, mode: SizingMode, 
     super::engagements::set_preference(conn, engagement_id, SIZING_KEY, &json!({ "mode": mode.code() }), actor)
 }
 
-/// Everything the generator needs for the engagement.
-pub fn estate(conn: &Connection, engagement_id: i64) -> Result<Estate, AppError> {
+/// The engagement's settings the generator reads (region, currency, sizing
+/// mode), with no inventory yet.
+pub fn settings(conn: &Connection, engagement_id: i64) -> Result<Estate, AppError> {
     let engagement = super::engagements::get(conn, engagement_id)?;
     Ok(Estate {
         region: engagement.region,
         currency: engagement.currency,
         mode: sizing_mode(conn, engagement_id)?,
+        ..Estate::default()
+    })
+}
+
+/// Everything the generator needs for the engagement. At 100,000 workloads
+/// this is hundreds of megabytes: pages use `application_estate`.
+pub fn estate(conn: &Connection, engagement_id: i64) -> Result<Estate, AppError> {
+    Ok(Estate {
         applications: super::workloads::applications(conn, engagement_id)?,
         workloads: super::workloads::list_all(conn, engagement_id)?,
         dependencies: super::workloads::dependencies(conn, engagement_id)?,
         strategies: super::decisions::effective_strategies(conn, engagement_id)?,
+        ..settings(conn, engagement_id)?
     })
+}
+
+/// Whether any workload of the engagement is a bastion or jump host today
+/// (`findings::is_jump_host`). SQL's LIKE narrows the rows (it matches a
+/// superset: ASCII case folding), the shared rule decides.
+pub fn has_jump_host(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, role, notes FROM workloads WHERE engagement_id = ?1
+           AND (name LIKE '%bastion%' OR role LIKE '%bastion%' OR notes LIKE '%bastion%'
+             OR name LIKE '%jump%' OR role LIKE '%jump%' OR notes LIKE '%jump%')",
+    )?;
+    let mut rows = stmt.query([engagement_id])?;
+    while let Some(r) = rows.next()? {
+        let (name, role, notes): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        if architecture::findings::is_jump_host(&name, &role, &notes) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The applications that have workloads, in the list's order: the named ones
+/// by name, then (id 0) the workloads without an application.
+pub fn applications_with_workloads(conn: &Connection, engagement_id: i64) -> Result<Vec<Application>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.name, a.notes FROM applications a WHERE a.engagement_id = ?1
+           AND EXISTS (SELECT 1 FROM workloads w WHERE w.engagement_id = ?1 AND w.application_id = a.id)
+         ORDER BY a.name",
+    )?;
+    let rows = stmt.query_map([engagement_id], |r| Ok(Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? }))?;
+    let mut apps: Vec<Application> = rows.collect::<Result<_, _>>()?;
+    let unassigned: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM workloads WHERE engagement_id = ?1 AND application_id IS NULL)")?
+        .query_row([engagement_id], |r| r.get(0))?;
+    if unassigned {
+        apps.push(unassigned_application());
+    }
+    Ok(apps)
+}
+
+fn unassigned_application() -> Application {
+    Application { id: 0, name: String::new(), notes: String::new() }
+}
+
+/// The application `app_id` of the engagement (0: the workloads without an
+/// application), whether or not it has workloads.
+fn application(conn: &Connection, engagement_id: i64, app_id: i64) -> Result<Application, AppError> {
+    if app_id == 0 {
+        return Ok(unassigned_application());
+    }
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached("SELECT id, name, notes FROM applications WHERE engagement_id = ?1 AND id = ?2")?
+        .query_row([engagement_id, app_id], |r| Ok(Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? }))
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("application {app_id}")))
+}
+
+/// `mine`: the workloads of application ?2 of engagement ?1 (0: without an
+/// application); `near`: those and the workloads at the other end of their
+/// dependencies.
+const NEAR: &str = "WITH mine(id) AS (
+       SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id IS nullif(?2, 0)),
+     near(id) AS (
+       SELECT id FROM mine
+       UNION SELECT to_workload_id FROM dependencies WHERE from_workload_id IN mine
+       UNION SELECT from_workload_id FROM dependencies WHERE to_workload_id IN mine)";
+
+/// What `app`'s target needs (see the module comment), on top of the
+/// engagement's `settings`. `jump_host` is `has_jump_host` of the engagement.
+/// The caller makes sure the engagement is scored.
+pub fn application_estate(
+    conn: &Connection,
+    engagement_id: i64,
+    settings: &Estate,
+    app: &Application,
+    jump_host: bool,
+) -> Result<Estate, AppError> {
+    use super::workloads::{SELECT_DEPENDENCY, SELECT_WORKLOAD, dependency_from_row, from_row};
+    let params = [engagement_id, app.id];
+    let workloads = conn
+        .prepare_cached(&format!("{NEAR} {SELECT_WORKLOAD} WHERE w.id IN near ORDER BY w.name"))?
+        .query_map(params, from_row)?
+        .collect::<Result<_, _>>()?;
+    // Each dependency once, in the order of the whole estate's list.
+    let dependencies = conn
+        .prepare_cached(&format!(
+            "{NEAR} {SELECT_DEPENDENCY} WHERE d.from_workload_id IN mine
+             UNION {SELECT_DEPENDENCY} WHERE d.to_workload_id IN mine ORDER BY 1, 2"
+        ))?
+        .query_map(params, dependency_from_row)?
+        .collect::<Result<_, _>>()?;
+    let strategies = super::decisions::strategies_where(conn, NEAR, "w.id IN near", params)?;
+    Ok(Estate {
+        region: settings.region.clone(),
+        currency: settings.currency.clone(),
+        mode: settings.mode,
+        applications: vec![app.clone()],
+        workloads,
+        dependencies,
+        strategies,
+        jump_host_elsewhere: jump_host,
+    })
+}
+
+/// One application's target and cost (`app_id` 0: the workloads without an
+/// application), loading only what it needs; `jump_host` as
+/// `has_jump_host` says. NotFound when it has no workloads.
+pub fn one_application(
+    conn: &Connection,
+    engagement_id: i64,
+    app_id: i64,
+    jump_host: bool,
+    cat: &Catalogue,
+) -> Result<(Estate, AppArchitecture), AppError> {
+    super::assessment::ensure_scored(conn, engagement_id)?;
+    let settings = settings(conn, engagement_id)?;
+    let app = application(conn, engagement_id, app_id)?;
+    let estate = application_estate(conn, engagement_id, &settings, &app, jump_host)?;
+    if estate.workloads_of(&app).next().is_none() {
+        return Err(AppError::NotFound(format!("application {app_id}")));
+    }
+    let built = architecture::build(&estate, &app, cat);
+    Ok((settings, built))
+}
+
+/// Every application's target and cost in the list's order, handed to
+/// `each` one at a time: at most one application's inventory and target are
+/// in memory. Returns the engagement's settings.
+pub fn each_application(
+    conn: &Connection,
+    engagement_id: i64,
+    cat: &Catalogue,
+    mut each: impl FnMut(AppArchitecture) -> Result<(), AppError>,
+) -> Result<Estate, AppError> {
+    super::assessment::ensure_scored(conn, engagement_id)?;
+    let settings = settings(conn, engagement_id)?;
+    let jump_host = has_jump_host(conn, engagement_id)?;
+    for app in applications_with_workloads(conn, engagement_id)? {
+        let estate = application_estate(conn, engagement_id, &settings, &app, jump_host)?;
+        each(architecture::build(&estate, &app, cat))?;
+    }
+    Ok(settings)
+}
+
+/// The architecture list: every application's summary and the totals.
+pub fn list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<ArchitectureList, AppError> {
+    let mut list = ArchitectureList::new(SizingMode::default());
+    let settings = each_application(conn, engagement_id, cat, |a| {
+        list.push(&a);
+        Ok(())
+    })?;
+    list.mode = settings.mode;
+    Ok(list)
 }

@@ -16,14 +16,26 @@ use crate::strategy::Strategy;
 /// recommendations are brought up to date here, on first read.
 pub fn effective_strategies(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, Strategy>, AppError> {
     crate::db::assessment::ensure_scored(conn, engagement_id)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT w.id, COALESCE(d.strategy, a.recommended)
+    strategies_where(conn, "", "w.engagement_id = ?1", [engagement_id])
+}
+
+/// The effective strategies of the workloads `filter` (on `workloads w`)
+/// selects; `with` is an optional WITH clause the filter reads. The caller
+/// makes sure the engagement is scored.
+pub fn strategies_where<P: rusqlite::Params>(
+    conn: &Connection,
+    with: &str,
+    filter: &str,
+    params: P,
+) -> Result<HashMap<i64, Strategy>, AppError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{with} SELECT w.id, COALESCE(d.strategy, a.recommended)
          FROM workloads w
          LEFT JOIN decisions d ON d.workload_id = w.id
          LEFT JOIN assessments a ON a.workload_id = w.id
-         WHERE w.engagement_id = ?1 AND COALESCE(d.strategy, a.recommended) IS NOT NULL",
-    )?;
-    let rows = stmt.query_map([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+         WHERE {filter} AND COALESCE(d.strategy, a.recommended) IS NOT NULL"
+    ))?;
+    let rows = stmt.query_map(params, |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = HashMap::new();
     for row in rows {
         let (id, code) = row?;

@@ -243,16 +243,20 @@ pub fn delete(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Re
     Ok(())
 }
 
+/// Dependency columns in the order `dependency_from_row` reads them, with
+/// the workloads at both ends as `f` and `t`.
+pub const SELECT_DEPENDENCY: &str = "SELECT f.name, t.name, d.port, d.protocol, d.description
+     FROM dependencies d JOIN workloads f ON f.id = d.from_workload_id JOIN workloads t ON t.id = d.to_workload_id";
+
+pub fn dependency_from_row(r: &Row) -> rusqlite::Result<Dependency> {
+    Ok(Dependency { from: r.get(0)?, to: r.get(1)?, port: r.get(2)?, protocol: r.get(3)?, description: r.get(4)? })
+}
+
 /// Every dependency of the engagement, by workload name.
 pub fn dependencies(conn: &Connection, engagement_id: i64) -> Result<Vec<Dependency>, AppError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT f.name, t.name, d.port, d.protocol, d.description
-         FROM dependencies d JOIN workloads f ON f.id = d.from_workload_id JOIN workloads t ON t.id = d.to_workload_id
-         WHERE d.engagement_id = ?1 ORDER BY f.name, t.name",
-    )?;
-    let rows = stmt.query_map([engagement_id], |r| {
-        Ok(Dependency { from: r.get(0)?, to: r.get(1)?, port: r.get(2)?, protocol: r.get(3)?, description: r.get(4)? })
-    })?;
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT_DEPENDENCY} WHERE d.engagement_id = ?1 ORDER BY f.name, t.name"))?;
+    let rows = stmt.query_map([engagement_id], dependency_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

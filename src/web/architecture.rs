@@ -7,7 +7,8 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,12 +17,13 @@ use serde_json::json;
 
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, redirect, render, safe_local_path};
-use crate::architecture::{self, AppArchitecture, Estate, findings};
+use crate::architecture::{self, AppArchitecture, Estate, Pattern, findings};
 use crate::cost::{self, SizingMode, money};
 use crate::db;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::inventory::Engagement;
+use crate::strategy::Strategy;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,24 +34,36 @@ pub fn router() -> Router<AppState> {
         .route("/api/engagements/{id}/architecture", get(api))
 }
 
-/// Loads the engagement and its estate in one blocking call.
-async fn load(st: &AppState, id: i64) -> Result<(Engagement, Estate), AppError> {
-    st.db.call(move |c| Ok((db::engagements::get(c, id)?, db::architecture::estate(c, id)?))).await
+/// Applications per page of the list.
+pub const PAGE_SIZE: usize = 50;
+
+/// The engagement and one application's target, loading only what that
+/// application needs; the engagement-wide fact it needs besides (a bastion
+/// or jump host anywhere) is kept per revision.
+async fn load_one(st: &AppState, id: i64, app_id: i64) -> Result<(Engagement, Estate, AppArchitecture), AppError> {
+    let jump_host = *st.views.architecture_jump_host.get(&st.db, id, move |c| db::architecture::has_jump_host(c, id)).await?;
+    st.db
+        .call(move |c| {
+            let engagement = db::engagements::get(c, id)?;
+            let (settings, a) = db::architecture::one_application(c, id, app_id, jump_host, cost::catalogue())?;
+            Ok((engagement, settings, a))
+        })
+        .await
 }
 
 fn app_name(t: &Tr, name: &str) -> String {
     if name.is_empty() { t.t("architecture.unassigned").to_string() } else { name.to_string() }
 }
 
-fn strategy_label(t: &Tr, a: &AppArchitecture) -> (String, String) {
-    match a.target.strategy {
+fn strategy_label(t: &Tr, strategy: Option<Strategy>) -> (String, String) {
+    match strategy {
         Some(s) => (s.code().to_string(), s.label(t.lang).to_string()),
         None => (String::new(), t.t("architecture.undecided").to_string()),
     }
 }
 
-fn patterns(t: &Tr, a: &AppArchitecture) -> String {
-    a.target.patterns.iter().map(|p| t.t(&format!("architecture.pattern.{}", p.code())).to_string()).collect::<Vec<_>>().join(", ")
+fn patterns(t: &Tr, patterns: &[Pattern]) -> String {
+    patterns.iter().map(|p| t.t(&format!("architecture.pattern.{}", p.code())).to_string()).collect::<Vec<_>>().join(", ")
 }
 
 struct ModeOption {
@@ -74,10 +88,31 @@ struct ListRow {
     today_annual: String,
     on_demand: String,
     best: String,
-    findings_current: usize,
-    high_current: usize,
-    findings_target: usize,
-    high_target: usize,
+    findings_current: u32,
+    high_current: u32,
+    findings_target: u32,
+    high_target: u32,
+}
+
+/// A page of the list and the links to the others.
+struct Pager {
+    summary: String,
+    page_of: String,
+    first_url: String,
+    prev_url: String,
+    next_url: String,
+    last_url: String,
+    page: usize,
+    pages: usize,
+}
+
+impl Pager {
+    fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+    fn has_next(&self) -> bool {
+        self.page < self.pages
+    }
 }
 
 #[derive(Template)]
@@ -86,6 +121,7 @@ struct ListPage {
     ctx: PageCtx,
     engagement: Engagement,
     rows: Vec<ListRow>,
+    pager: Pager,
     modes: Vec<ModeOption>,
     total_today: String,
     total_on_demand: String,
@@ -93,42 +129,80 @@ struct ListPage {
     currency: String,
 }
 
-async fn list(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
-    let (engagement, estate) = load(&st, id).await?;
+#[derive(Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    page: String,
+}
+
+fn list_url(id: i64, page: usize) -> String {
+    if page <= 1 { format!("/engagements/{id}/architecture") } else { format!("/engagements/{id}/architecture?page={page}") }
+}
+
+/// The list: one summary row per application, a page at a time, from the
+/// list kept per engagement revision; totals over every application.
+async fn list(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let engagement = st.db.call(move |c| db::engagements::get(c, id)).await?;
     let cat = cost::catalogue();
-    let all = architecture::build_all(&estate, cat);
+    let all = st.views.architecture.get(&st.db, id, move |c| db::architecture::list(c, id, cost::catalogue())).await?;
     let t = ctx.t;
-    let currency = all.first().map(|a| a.cost.currency.clone()).unwrap_or_else(|| "USD".into());
-    let high = |fs: &[findings::Finding]| fs.iter().filter(|f| f.severity == findings::Severity::High).count();
-    let rows = all
+    let pages = all.rows.len().div_ceil(PAGE_SIZE).max(1);
+    let page = query.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
+    let shown = &all.rows[((page - 1) * PAGE_SIZE).min(all.rows.len())..(page * PAGE_SIZE).min(all.rows.len())];
+    let cur = &all.currency;
+    let rows = shown
         .iter()
         .map(|a| {
-            let (strategy_code, strategy) = strategy_label(&t, a);
+            let (strategy_code, strategy) = strategy_label(&t, a.strategy);
             ListRow {
-                id: a.target.application_id,
-                name: app_name(&t, &a.target.application),
+                id: a.application_id,
+                name: app_name(&t, &a.application),
                 strategy_code,
                 strategy,
-                patterns: patterns(&t, a),
-                today_annual: money(a.cost.on_prem_annual, &a.cost.currency),
-                on_demand: money(a.cost.on_demand_monthly(), &a.cost.currency),
-                best: a.cost.best().map(|m| format!("{} ({})", money(m.monthly, &a.cost.currency), m.label(&t))).unwrap_or_default(),
-                findings_current: a.target.findings_current.len(),
-                high_current: high(&a.target.findings_current),
-                findings_target: a.target.findings_target.len(),
-                high_target: high(&a.target.findings_target),
+                patterns: patterns(&t, &a.patterns),
+                today_annual: money(a.on_prem_annual, cur),
+                on_demand: money(a.on_demand_monthly, cur),
+                best: a
+                    .best_model
+                    .and_then(|(i, monthly)| Some(format!("{} ({})", money(monthly, cur), cat.pricing_models.get(i)?.label(t.lang))))
+                    .unwrap_or_default(),
+                findings_current: a.findings_current,
+                high_current: a.high_current,
+                findings_target: a.findings_target,
+                high_target: a.high_target,
             }
         })
         .collect();
+    let from = (page - 1) * PAGE_SIZE + 1;
+    let count = |n: usize| n.to_string();
+    let pager = Pager {
+        summary: t.fmt(
+            "architecture.list_summary",
+            &[("from", &count(from.min(all.rows.len()))), ("to", &count(from + shown.len() - 1)), ("total", &count(all.rows.len()))],
+        ),
+        page_of: t.fmt("architecture.page_of", &[("page", &count(page)), ("pages", &count(pages))]),
+        first_url: list_url(id, 1),
+        prev_url: list_url(id, page - 1),
+        next_url: list_url(id, (page + 1).min(pages)),
+        last_url: list_url(id, pages),
+        page,
+        pages,
+    };
     render(&ListPage {
-        total_today: money(all.iter().map(|a| a.cost.on_prem_annual).sum(), &currency),
-        total_on_demand: money(all.iter().map(|a| a.cost.on_demand_monthly()).sum(), &currency),
+        total_today: money(all.total_on_prem_annual, cur),
+        total_on_demand: money(all.total_on_demand_monthly, cur),
         notice: cat.meta.notice.clone(),
-        modes: mode_options(&t, estate.mode),
+        modes: mode_options(&t, all.mode),
+        currency: all.currency.clone(),
         ctx,
         engagement,
         rows,
-        currency,
+        pager,
     })
 }
 
@@ -244,11 +318,10 @@ fn groups(t: &Tr, fs: &[findings::Finding]) -> Vec<PillarGroup> {
 }
 
 async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
-    let (engagement, estate) = load(&st, id).await?;
+    let (engagement, estate, a) = load_one(&st, id, app_id).await?;
     let cat = cost::catalogue();
-    let a = architecture::build_one(&estate, app_id, cat).ok_or_else(|| AppError::NotFound(format!("application {app_id}")))?;
     let t = ctx.t;
-    let (strategy_code, strategy) = strategy_label(&t, &a);
+    let (strategy_code, strategy) = strategy_label(&t, a.target.strategy);
     let cur = a.cost.currency.clone();
     let tier = |code: &str| t.t(&format!("architecture.tier.{code}")).to_string();
     let components = a
@@ -343,7 +416,7 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
         name: app_name(&t, &a.target.application),
         strategy_code,
         strategy,
-        patterns: patterns(&t, &a),
+        patterns: patterns(&t, &a.target.patterns),
         modes: mode_options(&t, estate.mode),
         diagram,
         components,
@@ -367,9 +440,7 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
 
 /// The diagram alone, as an SVG file.
 async fn diagram_svg(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    let (_, estate) = load(&st, id).await?;
-    let a = architecture::build_one(&estate, app_id, cost::catalogue())
-        .ok_or_else(|| AppError::NotFound(format!("application {app_id}")))?;
+    let (_, _, a) = load_one(&st, id, app_id).await?;
     let title = format!("{}: {}", ctx.t.t("architecture.diagram_title"), app_name(&ctx.t, &a.target.application));
     let body = architecture::svg(&architecture::layout_in(&a.target, &ctx.t), &title);
     Ok(([(CONTENT_TYPE, "image/svg+xml; charset=utf-8")], body).into_response())
@@ -398,51 +469,94 @@ async fn set_sizing(
     Ok(redirect(&ctx, &back))
 }
 
-/// Per application: components, security-group rules, sizing, costs per
-/// pricing model and findings (texts in English).
-async fn api(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    let (engagement, estate) = load(&st, id).await?;
-    let cat = cost::catalogue();
-    let en = Tr::new(crate::i18n::Lang::En);
+/// One application in the JSON export (texts in English).
+fn app_json(a: &AppArchitecture, en: &Tr) -> serde_json::Value {
     let text = |fs: &[findings::Finding]| -> Vec<serde_json::Value> {
         fs.iter()
-            .map(|f| json!({ "pillar": f.pillar, "severity": f.severity, "code": f.code, "subject": f.subject, "finding": f.title(&en), "fix": f.fix(&en) }))
+            .map(|f| json!({ "pillar": f.pillar, "severity": f.severity, "code": f.code, "subject": f.subject, "finding": f.title(en), "fix": f.fix(en) }))
             .collect()
     };
-    let apps: Vec<serde_json::Value> = architecture::build_all(&estate, cat)
-        .iter()
-        .map(|a| {
-            let t = &a.target;
-            json!({
-                "application_id": t.application_id,
-                "application": t.application,
-                "strategy": t.strategy,
-                "patterns": t.patterns,
-                "workloads": t.workloads,
-                "components": t.components.iter().map(|c| json!({
-                    "type": c.kind, "key": c.key, "label": c.label, "tier": c.tier, "subnet": c.subnet,
-                    "az": c.az.code(), "size": c.size, "count": c.count, "engine": c.engine,
-                    "standby": c.standby, "scaling": c.scaling, "storage_gb": c.storage_gb,
-                })).collect::<Vec<_>>(),
-                "security_group_rules": t.rules.iter().map(|r| json!({
-                    "source": r.source.name, "source_key": r.source.key, "destination": r.destination.name,
-                    "destination_key": r.destination.key, "protocol": r.protocol, "port": r.port,
-                    "why": r.why_text(&en),
-                })).collect::<Vec<_>>(),
-                "sizing": t.sizing,
-                "costs": a.cost,
-                "findings_current": text(&t.findings_current),
-                "findings_target": text(&t.findings_target),
+    let t = &a.target;
+    json!({
+        "application_id": t.application_id,
+        "application": t.application,
+        "strategy": t.strategy,
+        "patterns": t.patterns,
+        "workloads": t.workloads,
+        "components": t.components.iter().map(|c| json!({
+            "type": c.kind, "key": c.key, "label": c.label, "tier": c.tier, "subnet": c.subnet,
+            "az": c.az.code(), "size": c.size, "count": c.count, "engine": c.engine,
+            "standby": c.standby, "scaling": c.scaling, "storage_gb": c.storage_gb,
+        })).collect::<Vec<_>>(),
+        "security_group_rules": t.rules.iter().map(|r| json!({
+            "source": r.source.name, "source_key": r.source.key, "destination": r.destination.name,
+            "destination_key": r.destination.key, "protocol": r.protocol, "port": r.port,
+            "why": r.why_text(en),
+        })).collect::<Vec<_>>(),
+        "sizing": t.sizing,
+        "costs": a.cost,
+        "findings_current": text(&t.findings_current),
+        "findings_target": text(&t.findings_target),
+    })
+}
+
+/// A response body fed by a channel: the export is written while it is
+/// built, one application at a time.
+struct Chunks(tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>);
+
+impl futures_core::Stream for Chunks {
+    type Item = Result<Bytes, std::io::Error>;
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+/// Per application: components, security-group rules, sizing, costs per
+/// pricing model and findings (texts in English).
+///
+/// The whole engagement, so it is built application by application and
+/// streamed: memory stays at one application's target and a few chunks in
+/// flight, whatever the size of the engagement (at 5,000 applications the
+/// document is tens of megabytes). The building holds one database permit
+/// until the client has read the last chunk.
+async fn api(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    // An unknown engagement is a 404, decided before the body starts.
+    st.db.call(move |c| db::engagements::get(c, id)).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+    let db = st.db.clone();
+    tokio::spawn(async move {
+        let failed = tx.clone();
+        let built = db
+            .call(move |c| {
+                let cat = cost::catalogue();
+                let en = Tr::new(crate::i18n::Lang::En);
+                let send = |bytes: Vec<u8>| tx.blocking_send(Ok(Bytes::from(bytes))).map_err(|_| AppError::Internal("the client left".into()));
+                // Keys in the order serde_json writes an object's (sorted).
+                send(b"{\"applications\":[".to_vec())?;
+                let snapshot = c.unchecked_transaction()?;
+                let mut first = true;
+                let settings = db::architecture::each_application(&snapshot, id, cat, |a| {
+                    let mut chunk = if first { Vec::new() } else { b",".to_vec() };
+                    first = false;
+                    serde_json::to_writer(&mut chunk, &app_json(&a, &en)).map_err(|e| AppError::Internal(e.to_string()))?;
+                    send(chunk)
+                })?;
+                snapshot.rollback()?;
+                let rest = json!({
+                    "engagement_id": id,
+                    "region": settings.region,
+                    "currency": settings.currency,
+                    "sizing_mode": settings.mode,
+                    "prices": { "source": cat.meta.source, "retrieved": cat.meta.retrieved, "notice": cat.meta.notice },
+                })
+                .to_string();
+                send(format!("],{}", &rest[1..]).into_bytes())
             })
-        })
-        .collect();
-    let body = json!({
-        "engagement_id": engagement.id,
-        "region": estate.region,
-        "currency": estate.currency,
-        "sizing_mode": estate.mode,
-        "prices": { "source": cat.meta.source, "retrieved": cat.meta.retrieved, "notice": cat.meta.notice },
-        "applications": apps,
+            .await;
+        if let Err(e) = built {
+            tracing::warn!(engagement = id, error = %e, "architecture export stopped");
+            let _ = failed.send(Err(std::io::Error::other(e.to_string()))).await;
+        }
     });
-    Ok(axum::Json(body).into_response())
+    Ok(([(CONTENT_TYPE, "application/json")], Body::from_stream(Chunks(rx))).into_response())
 }

@@ -56,6 +56,10 @@ impl AppState {
 #[derive(Default)]
 pub struct Views {
     pub plan: Derived<crate::plan::Plan>,
+    pub architecture: Derived<crate::architecture::ArchitectureList>,
+    /// Whether the engagement has a bastion or jump host today: the one
+    /// engagement-wide fact an application's architecture page needs.
+    pub architecture_jump_host: Derived<bool>,
 }
 
 /// Headers every response carries: no inline script may run, nobody may
