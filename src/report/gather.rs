@@ -9,7 +9,7 @@ use super::model::{AppDecision, ReportData};
 use crate::db;
 use crate::error::AppError;
 use crate::scoring::{Assessment, Reason, Risk};
-use crate::{architecture, cost};
+use crate::cost;
 use crate::plan::{self, Plan, PlanInput};
 use crate::strategy::application_strategy;
 
@@ -35,7 +35,13 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
     let dependencies = db::workloads::dependencies(conn, engagement_id)?;
     let rationales = db::plan::rationales(conn, engagement_id)?;
     let plan = plan(conn, engagement_id)?;
-    let architectures = architecture::build_all(&db::architecture::estate(conn, engagement_id)?, cost::catalogue());
+    // One application at a time: the whole-estate build looks every
+    // application's workloads up in the full list, slow at 100,000.
+    let mut architectures = Vec::new();
+    db::architecture::each_application(conn, engagement_id, cost::catalogue(), |a| {
+        architectures.push(a);
+        Ok(())
+    })?;
 
     // One entry per application, and per workload without one.
     let mut groups: BTreeMap<String, Vec<&crate::inventory::Workload>> = BTreeMap::new();
