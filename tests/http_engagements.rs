@@ -96,3 +96,36 @@ async fn language_follows_accept_language_and_the_switch() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(r.headers[header::SET_COOKIE].to_str().unwrap().contains("sixr_lang=ko"));
 }
+
+#[tokio::test]
+async fn a_bad_address_gets_a_page_of_the_app_not_a_developer_message() {
+    let app = TestApp::new();
+    let r = app.get("/engagements/abc").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let page = r.text();
+    assert!(page.starts_with("<!doctype html>") && page.contains("That did not work"), "a whole page: {page}");
+    assert!(page.contains("role=\"alert\"") && page.contains("abc"), "saying what was wrong: {page}");
+    assert!(page.contains("href=\"/engagements\""), "with a way back");
+
+    let missing = app.get("/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.text().contains("There is no page at this address"), "{}", missing.text());
+
+    let gone = app.get("/engagements/987654").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert!(gone.text().starts_with("<!doctype html>"), "an application error is a page too: {}", gone.text());
+
+    // htmx swaps the message alone into the page it came from.
+    let swapped = app.get_htmx("/engagements/abc", "main").await;
+    assert!(swapped.text().starts_with("<div class=\"error\" role=\"alert\">"), "{}", swapped.text());
+
+    // In Korean for a Korean reader.
+    let ko = app
+        .send(axum::http::Request::get("/no/such/page").header(axum::http::header::ACCEPT_LANGUAGE, "ko").body(axum::body::Body::empty()).unwrap())
+        .await;
+    assert!(ko.text().contains("이 주소에는 페이지가 없습니다") && ko.text().contains("lang=\"ko\""), "{}", ko.text());
+
+    // The JSON API keeps its own answers.
+    let api = app.get("/api/engagements/abc").await;
+    assert!(!api.text().contains("<!doctype html>"));
+}

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod ctx;
 pub mod engagements;
+mod errors;
 pub mod import;
 pub mod members;
 pub mod plan;
@@ -97,6 +98,7 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(axum::middleware::from_fn(errors::error_pages))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
