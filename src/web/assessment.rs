@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, redirect, render};
 use crate::db;
-use crate::db::assessment::{Move, Rescore};
+use crate::db::assessment::{Move, Rescore, Scope};
 use crate::db::decisions::StoredDecision;
 use crate::error::AppError;
 use crate::inventory::{Application, Engagement, Workload};
@@ -262,19 +262,32 @@ impl Portfolio {
     /// Loads the portfolio; workloads never scored, or edited since, are
     /// scored now so that no page is stale.
     fn load(conn: &rusqlite::Connection, id: i64) -> Result<Portfolio, AppError> {
+        Portfolio::load_in(conn, id, Scope::Engagement)
+    }
+
+    /// The part of the portfolio one page is about: an application page
+    /// reads that application's workloads and answers, not the engagement's.
+    fn load_in(conn: &rusqlite::Connection, id: i64, scope: Scope) -> Result<Portfolio, AppError> {
         let engagement = db::engagements::get(conn, id)?;
+        let applications = match scope {
+            Scope::Engagement => db::workloads::applications(conn, id)?,
+            Scope::Application(app) => vec![db::applications::get(conn, id, app)?],
+            Scope::Workload(_) => Vec::new(),
+        };
         db::assessment::ensure_scored(conn, id)?;
-        let items = db::assessment::items(conn, id)?;
-        let assessments = db::assessment::stored(conn, id)?;
-        Ok(Portfolio {
+        // One snapshot: the workloads, their assessments and decisions agree.
+        let snapshot = conn.unchecked_transaction()?;
+        let portfolio = Portfolio {
             engagement,
-            items,
-            assessments,
-            decisions: db::decisions::list(conn, id)?,
-            answers: db::assessment::answers(conn, id)?,
-            applications: db::workloads::applications(conn, id)?,
-            profile: db::assessment::profile(conn, id)?,
-        })
+            items: db::assessment::items_in(&snapshot, id, scope)?,
+            assessments: db::assessment::stored_in(&snapshot, id, scope)?,
+            decisions: db::decisions::list_in(&snapshot, id, scope)?,
+            answers: db::assessment::answers_in(&snapshot, id, scope)?,
+            applications,
+            profile: db::assessment::profile(&snapshot, id)?,
+        };
+        snapshot.rollback()?;
+        Ok(portfolio)
     }
 
     fn row(&self, w: &Workload, app: Option<i64>, tr: &crate::i18n::Tr) -> Row {
@@ -680,7 +693,7 @@ fn application_view(ctx: PageCtx, p: Portfolio, app: i64, message: Option<String
 }
 
 async fn application_page(State(st): State<AppState>, ctx: PageCtx, Path((id, app)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Application(app))).await?;
     render(&application_view(ctx, p, app, None, None)?)
 }
 
@@ -711,7 +724,7 @@ async fn respond_application(
         Err(e) => return Err(e),
     };
     let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Application(app))).await?;
     Ok((status, render(&application_view(ctx, p, app, message, error)?)).into_response())
 }
 
@@ -726,8 +739,7 @@ async fn decide_application(
     let outcome = st
         .db
         .call(move |c| {
-            let ids: Vec<i64> =
-                db::assessment::items(c, id)?.into_iter().filter(|(_, a)| *a == Some(app)).map(|(w, _)| w.id).collect();
+            let ids = db::applications::workload_ids(c, id, app)?;
             db::decisions::decide(c, id, &ids, &input, LOCAL_ACTOR)
         })
         .await;
@@ -823,7 +835,7 @@ fn workload_view(ctx: PageCtx, p: &Portfolio, wid: i64, form: Option<DecisionInp
 }
 
 async fn workload_page(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Workload(wid))).await?;
     render(&workload_view(ctx, &p, wid, None, None)?)
 }
 
@@ -837,7 +849,7 @@ async fn decide_workload(
     match st.db.call(move |c| db::decisions::decide(c, id, &[wid], &attempt, LOCAL_ACTOR)).await {
         Ok(_) => Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}"))),
         Err(e @ AppError::Invalid(_)) => {
-            let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+            let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Workload(wid))).await?;
             let page = workload_view(ctx, &p, wid, Some(input), Some(e.public_message()))?;
             Ok((e.status(), render(&page)?).into_response())
         }
@@ -860,7 +872,7 @@ async fn save_workload_answers(
     match st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Workload, wid)], &values, LOCAL_ACTOR)).await {
         Ok(_) => Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}"))),
         Err(e @ AppError::Invalid(_)) => {
-            let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+            let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Workload(wid))).await?;
             let page = workload_view(ctx, &p, wid, None, Some(e.public_message()))?;
             Ok((e.status(), render(&page)?).into_response())
         }
