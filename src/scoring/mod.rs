@@ -176,6 +176,12 @@ impl SubjectKind {
 /// Raw answers of one subject, by question index of the rule book.
 pub type AnswerSet = Vec<Option<String>>;
 
+/// False for an empty answer or "unknown": the question is still open.
+pub fn is_known_answer(raw: &str) -> bool {
+    let value = raw.trim();
+    !(value.is_empty() || value.eq_ignore_ascii_case("unknown"))
+}
+
 /// Every answer of an engagement: the application's answer holds for its
 /// workloads unless the workload has its own.
 #[derive(Debug, Clone, Default)]
@@ -189,10 +195,10 @@ impl AnswerBook {
     pub fn set(&mut self, kind: SubjectKind, id: i64, question: &str, raw: &str) {
         let book = rulebook();
         let Some(qi) = book.questions.iter().position(|q| q.id == question) else { return };
-        let value = raw.trim();
-        if value.is_empty() || value.eq_ignore_ascii_case("unknown") {
+        if !is_known_answer(raw) {
             return;
         }
+        let value = raw.trim();
         let map = match kind {
             SubjectKind::Application => &mut self.applications,
             SubjectKind::Workload => &mut self.workloads,

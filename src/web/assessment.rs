@@ -3,7 +3,8 @@
 //! application and in bulk), the reasons of one workload with its decision
 //! form, and the JSON read API.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -13,8 +14,9 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::engagements::LOCAL_ACTOR;
-use super::{AppState, PageCtx, redirect, render};
+use super::{AppState, PageCtx, Pager, page_number, redirect, render, url_with};
 use crate::db;
+use crate::db::assessment_summary::{AssessmentSummary, RowText, SummaryRow, confidence_band};
 use crate::db::assessment::{Move, Rescore, Scope};
 use crate::db::decisions::StoredDecision;
 use crate::error::AppError;
@@ -155,15 +157,6 @@ impl Row {
     }
 }
 
-fn confidence_band(c: f64) -> &'static str {
-    if c >= 0.8 {
-        "high"
-    } else if c >= 0.5 {
-        "medium"
-    } else {
-        "low"
-    }
-}
 
 /// A question as a form shows it.
 pub struct QuestionView {
@@ -255,7 +248,6 @@ struct Portfolio {
     decisions: HashMap<i64, StoredDecision>,
     answers: AnswerBook,
     applications: Vec<Application>,
-    profile: Profile,
 }
 
 impl Portfolio {
@@ -284,7 +276,6 @@ impl Portfolio {
             decisions: db::decisions::list_in(&snapshot, id, scope)?,
             answers: db::assessment::answers_in(&snapshot, id, scope)?,
             applications,
-            profile: db::assessment::profile(&snapshot, id)?,
         };
         snapshot.rollback()?;
         Ok(portfolio)
@@ -295,7 +286,7 @@ impl Portfolio {
         let a = self.assessments.get(&w.id);
         let top_risk = a.and_then(|a| a.risks.iter().map(|r| r.severity).min());
         Row {
-            risk_label: top_risk.map(|s| tr.t(&format!("assessment.severity_{}", s.code())).to_string()).unwrap_or_default(),
+            risk_label: top_risk.map(|s| severity_label(tr, s)).unwrap_or_default(),
             id: w.id,
             name: w.name.clone(),
             application: w.application.clone(),
@@ -336,25 +327,70 @@ impl Portfolio {
 // ---------------------------------------------------------------------------
 // Dashboard
 
+/// Rows per page of the portfolio table.
+pub const DASHBOARD_PAGE_ROWS: usize = 100;
+
+/// Up to this many applications the filter offers them in a list; beyond,
+/// the user types part of the name (a list of thousands is no use and heavy).
+const APPLICATION_CHOICES: usize = 200;
+
 #[derive(Debug, Default, Deserialize, Clone)]
 pub struct Filter {
     #[serde(default)]
     pub strategy: String,
+    /// An application id, or "none" for workloads without one.
     #[serde(default)]
     pub application: String,
+    /// Part of an application's name (large portfolios).
+    #[serde(default)]
+    pub application_name: String,
     #[serde(default)]
     pub environment: String,
     #[serde(default)]
     pub confidence: String,
+    #[serde(default)]
+    pub page: String,
 }
 
 impl Filter {
-    fn keeps(&self, r: &Row) -> bool {
-        (self.strategy.is_empty() || r.effective().is_some_and(|s| s.code() == self.strategy))
-            && (self.application.is_empty()
-                || r.application_id.map(|a| a.to_string()).unwrap_or_else(|| "none".into()) == self.application)
-            && (self.environment.is_empty() || r.environment == self.environment)
-            && (self.confidence.is_empty() || r.confidence_band() == self.confidence)
+    /// The filter as a test on summary rows; a value that names nothing
+    /// (an unknown strategy or environment) keeps no row.
+    fn matcher<'s>(&self, summary: &'s AssessmentSummary) -> impl Fn(&SummaryRow) -> bool + 's {
+        let strategy = (!self.strategy.is_empty()).then(|| Strategy::parse(&self.strategy));
+        let application: Option<Option<Option<i64>>> = match self.application.trim() {
+            "" => None,
+            "none" => Some(Some(None)),
+            id => Some(id.parse::<i64>().ok().map(Some)),
+        };
+        let environment = (!self.environment.is_empty()).then(|| summary.environment_index(&self.environment));
+        let confidence = self.confidence.clone();
+        let needle = self.application_name.trim().to_lowercase();
+        let named: Option<HashSet<i64>> = (!needle.is_empty()).then(|| {
+            summary.applications.iter().filter(|a| a.name.to_lowercase().contains(&needle)).map(|a| a.id).collect()
+        });
+        move |r: &SummaryRow| {
+            strategy.is_none_or(|s| s.is_some() && r.effective() == s)
+                && application.is_none_or(|a| a.is_some_and(|a| r.application == a))
+                && environment.is_none_or(|e| e.is_some_and(|e| AssessmentSummary::in_environment(r, e)))
+                && (confidence.is_empty() || confidence_band(r.confidence) == confidence)
+                && named.as_ref().is_none_or(|ids| r.application.is_some_and(|a| ids.contains(&a)))
+        }
+    }
+
+    /// The dashboard address with this filter at page `page`.
+    fn url(&self, engagement_id: i64, page: usize) -> String {
+        let page = if page > 1 { page.to_string() } else { String::new() };
+        url_with(
+            &format!("/engagements/{engagement_id}/assessment"),
+            &[
+                ("strategy", &self.strategy),
+                ("application", &self.application),
+                ("application_name", &self.application_name),
+                ("environment", &self.environment),
+                ("confidence", &self.confidence),
+                ("page", &page),
+            ],
+        )
     }
 }
 
@@ -386,9 +422,12 @@ struct DashboardPage {
     risks: Vec<(Severity, usize, String)>,
     in_applications: String,
     showing: String,
+    pager: Pager,
     bands: Vec<(&'static str, String)>,
     filter: Filter,
-    applications: Vec<Application>,
+    /// The applications to pick from, or empty when there are too many to list.
+    applications: Vec<(i64, String)>,
+    application_search: bool,
     environments: Vec<String>,
     goals: Vec<GoalView>,
     hosting: Vec<SelectView>,
@@ -396,33 +435,73 @@ struct DashboardPage {
     error: Option<String>,
 }
 
-fn dashboard_page(ctx: PageCtx, p: Portfolio, filter: Filter, changes: Vec<String>, error: Option<String>) -> DashboardPage {
+/// What the dashboard reads per request: the kept summary, and for the rows
+/// of the page shown their names and reasons.
+struct DashboardData {
+    engagement: Engagement,
+    profile: Profile,
+    summary: Arc<AssessmentSummary>,
+    /// Indices into `summary.rows` of the rows the filter keeps.
+    kept: Vec<u32>,
+    pager: Pager,
+    texts: Vec<RowText>,
+}
+
+async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) -> Result<DashboardData, AppError> {
+    let summary = st.views.assessment.get(&st.db, id, move |c| db::assessment_summary::compute(c, id)).await?;
+    let kept: Vec<u32> = {
+        let keeps = filter.matcher(&summary);
+        summary.rows.iter().enumerate().filter(|(_, r)| keeps(r)).map(|(i, _)| i as u32).collect()
+    };
+    let pager = Pager::new(&ctx.t, kept.len(), DASHBOARD_PAGE_ROWS, page_number(&filter.page), "portfolio-table", |n| {
+        filter.url(id, n)
+    });
+    let shown: Vec<u32> = kept[pager.range(kept.len(), DASHBOARD_PAGE_ROWS)].to_vec();
+    let lang = ctx.t.lang;
+    let rows = summary.clone();
+    let (engagement, profile, texts) = st
+        .db
+        .call(move |c| {
+            let page: Vec<&SummaryRow> = shown.iter().map(|i| &rows.rows[*i as usize]).collect();
+            Ok((
+                db::engagements::get(c, id)?,
+                db::assessment::profile(c, id)?,
+                db::assessment_summary::row_texts(c, id, &page, lang)?,
+            ))
+        })
+        .await?;
+    Ok(DashboardData { engagement, profile, summary, kept, pager, texts })
+}
+
+fn dashboard_page(ctx: PageCtx, data: DashboardData, filter: Filter, changes: Vec<String>, error: Option<String>) -> DashboardPage {
     let tr = ctx.t;
-    let all: Vec<Row> = p.items.iter().map(|(w, a)| p.row(w, *a, &tr)).collect();
-    let counts: Vec<(Strategy, usize, usize)> = Strategy::ALL
+    let DashboardData { engagement, profile, summary, kept, pager, texts } = data;
+    let s = &*summary;
+    let rows: Vec<Row> = kept[pager.range(kept.len(), DASHBOARD_PAGE_ROWS)]
         .iter()
-        .map(|s| {
-            (*s, all.iter().filter(|r| r.recommended == Some(*s)).count(), all.iter().filter(|r| r.decided == Some(*s)).count())
+        .zip(texts)
+        .map(|(i, text)| {
+            let r = &s.rows[*i as usize];
+            Row {
+                id: r.id,
+                name: text.name,
+                application: text.application,
+                application_id: r.application,
+                environment: s.environment(r).to_string(),
+                recommended: r.recommended,
+                decided: r.decided,
+                confidence: r.confidence,
+                top_risk: r.top_risk,
+                risk_label: r.top_risk.map(|sev| severity_label(&tr, sev)).unwrap_or_default(),
+                summary: text.summary,
+            }
         })
         .collect();
-    let mut risks: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
-    for a in p.assessments.values() {
-        for r in &a.risks {
-            *risks.entry(r.severity).or_default() += 1;
-        }
-    }
-    let app_ids: Vec<i64> = p.applications.iter().map(|a| a.id).collect();
-    let open_questions = db::assessment::unanswered(&p.answers, SubjectKind::Application, &app_ids);
-    let apps_with_open_questions = app_ids.iter().filter(|a| p.progress(**a).0 < p.progress(**a).1).count();
-    let mut environments: Vec<String> =
-        p.items.iter().map(|(w, _)| w.environment.clone()).filter(|e| !e.is_empty()).collect();
-    environments.sort();
-    environments.dedup();
-    let goals = [("speed", p.profile.speed), ("managed", p.profile.managed), ("modernise", p.profile.modernise), ("licence", p.profile.licence)]
+    let goals = [("speed", profile.speed), ("managed", profile.managed), ("modernise", profile.modernise), ("licence", profile.licence)]
         .into_iter()
         .map(|(key, value)| GoalView { key, label: tr.t(&format!("assessment.goal_{key}")).to_string(), value })
         .collect();
-    let hosting = [("app_hosting", p.profile.app_hosting), ("db_hosting", p.profile.db_hosting)]
+    let hosting = [("app_hosting", profile.app_hosting), ("db_hosting", profile.db_hosting)]
         .into_iter()
         .map(|(key, value)| SelectView {
             key,
@@ -431,32 +510,37 @@ fn dashboard_page(ctx: PageCtx, p: Portfolio, filter: Filter, changes: Vec<Strin
             options: hosting_options(&tr),
         })
         .collect();
-    let chart = ChartSvg::new(&tr, &counts).render().unwrap_or_default();
-    let total = all.len();
-    let rows_low_confidence = all.iter().filter(|r| r.confidence < 0.5).count();
-    let rows: Vec<Row> = all.into_iter().filter(|r| filter.keeps(r)).collect();
+    let application_search = s.applications.len() > APPLICATION_CHOICES;
+    let applications =
+        if application_search { Vec::new() } else { s.applications.iter().map(|a| (a.id, a.name.clone())).collect() };
     DashboardPage {
-        in_applications: tr.fmt("assessment.in_applications", &[("n", &apps_with_open_questions)]),
-        showing: tr.fmt("assessment.showing", &[("n", &rows.len()), ("total", &total)]),
+        chart: ChartSvg::new(&tr, &s.counts).render().unwrap_or_default(),
+        in_applications: tr.fmt("assessment.in_applications", &[("n", &s.applications_with_open_questions())]),
+        showing: tr.fmt("assessment.showing", &[("n", &kept.len()), ("total", &s.rows.len())]),
         bands: ["high", "medium", "low"].iter().map(|b| (*b, tr.t(&format!("assessment.confidence_{b}")).to_string())).collect(),
-        total,
-        unassigned: p.items.iter().filter(|(_, a)| a.is_none()).count(),
-        low_confidence: rows_low_confidence,
+        total: s.rows.len(),
+        unassigned: s.unassigned,
+        low_confidence: s.low_confidence,
+        counts: s.counts.clone(),
+        open_questions: s.open_questions(),
+        risks: s.risks.iter().map(|(sev, n)| (*sev, *n, tr.t(&format!("assessment.risk_{}", sev.code())).to_string())).collect(),
+        environments: s.environments.clone(),
         rows,
+        pager,
         ctx,
-        engagement: p.engagement,
-        chart,
-        counts,
-        open_questions,
-        risks: risks.into_iter().map(|(s, n)| (s, n, tr.t(&format!("assessment.risk_{}", s.code())).to_string())).collect(),
+        engagement,
         filter,
-        applications: p.applications,
-        environments,
+        applications,
+        application_search,
         goals,
         hosting,
         changes,
         error,
     }
+}
+
+fn severity_label(tr: &crate::i18n::Tr, sev: Severity) -> String {
+    tr.t(&format!("assessment.severity_{}", sev.code())).to_string()
 }
 
 async fn dashboard(
@@ -465,8 +549,8 @@ async fn dashboard(
     Path(id): Path<i64>,
     Query(filter): Query<Filter>,
 ) -> Result<Html<String>, AppError> {
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
-    render(&dashboard_page(ctx, p, filter, Vec::new(), None))
+    let data = dashboard_data(&st, &ctx, id, &filter).await?;
+    render(&dashboard_page(ctx, data, filter, Vec::new(), None))
 }
 
 #[derive(Debug, Deserialize)]
@@ -532,8 +616,9 @@ async fn save_profile(
         Err(e) => return Err(e),
     };
     let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
-    Ok((status, render(&dashboard_page(ctx, p, Filter::default(), changes, error))?).into_response())
+    let filter = Filter::default();
+    let data = dashboard_data(&st, &ctx, id, &filter).await?;
+    Ok((status, render(&dashboard_page(ctx, data, filter, changes, error))?).into_response())
 }
 
 // ---------------------------------------------------------------------------
