@@ -309,3 +309,37 @@ pub fn row_texts(conn: &Connection, engagement_id: i64, rows: &[&SummaryRow], la
         })
         .collect()
 }
+
+/// A workload offered for selection on the questionnaire.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadChoice {
+    pub id: i64,
+    pub name: String,
+    pub application: String,
+    pub environment: String,
+    pub recommended: Option<Strategy>,
+}
+
+/// Up to `limit` workloads, by name, whose name or application's name holds
+/// `needle` (lower case; empty: any). The scan stops at `limit`.
+pub fn workload_choices(conn: &Connection, engagement_id: i64, needle: &str, limit: usize) -> Result<Vec<WorkloadChoice>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.id, w.name, COALESCE(p.name, ''), w.environment, a.recommended
+         FROM workloads w
+         LEFT JOIN applications p ON p.id = w.application_id
+         LEFT JOIN assessments a ON a.workload_id = w.id
+         WHERE w.engagement_id = ?1
+           AND (?2 = '' OR instr(lower(w.name), ?2) > 0 OR instr(lower(COALESCE(p.name, '')), ?2) > 0)
+         ORDER BY w.name LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![engagement_id, needle, limit as i64], |r| {
+        Ok(WorkloadChoice {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            application: r.get(2)?,
+            environment: r.get(3)?,
+            recommended: r.get::<_, Option<String>>(4)?.and_then(|c| Strategy::parse(&c)),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, url_with};
 use crate::db;
-use crate::db::assessment_summary::{AssessmentSummary, RowText, SummaryRow, confidence_band};
+use crate::db::assessment_summary::{ApplicationSummary, AssessmentSummary, RowText, SummaryRow, confidence_band};
 use crate::db::assessment::{Move, Rescore, Scope};
 use crate::db::decisions::StoredDecision;
 use crate::error::AppError;
@@ -253,10 +253,6 @@ struct Portfolio {
 impl Portfolio {
     /// Loads the portfolio; workloads never scored, or edited since, are
     /// scored now so that no page is stale.
-    fn load(conn: &rusqlite::Connection, id: i64) -> Result<Portfolio, AppError> {
-        Portfolio::load_in(conn, id, Scope::Engagement)
-    }
-
     /// The part of the portfolio one page is about: an application page
     /// reads that application's workloads and answers, not the engagement's.
     fn load_in(conn: &rusqlite::Connection, id: i64, scope: Scope) -> Result<Portfolio, AppError> {
@@ -624,6 +620,12 @@ async fn save_profile(
 // ---------------------------------------------------------------------------
 // Questionnaire
 
+/// Applications per page of the questionnaire.
+pub const QUESTIONNAIRE_PAGE_ROWS: usize = 50;
+
+/// Single workloads offered for selection at most (narrowed by the search).
+const WORKLOAD_CHOICES: usize = 100;
+
 pub struct AppProgress {
     pub id: i64,
     pub name: String,
@@ -633,6 +635,38 @@ pub struct AppProgress {
     pub recommended: Option<Strategy>,
 }
 
+/// The questionnaire's list: part of an application's (or workload's) name,
+/// and the page.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct AppSearch {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl AppSearch {
+    fn from_fields(fields: &[(String, String)]) -> AppSearch {
+        let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+        AppSearch { q: field("q"), page: field("page") }
+    }
+
+    fn needle(&self) -> String {
+        self.q.trim().to_lowercase()
+    }
+
+    /// The applications whose name holds the search.
+    fn matching<'s>(&self, summary: &'s AssessmentSummary) -> Vec<&'s ApplicationSummary> {
+        let needle = self.needle();
+        summary.applications.iter().filter(|a| needle.is_empty() || a.name.to_lowercase().contains(&needle)).collect()
+    }
+
+    fn url(&self, engagement_id: i64, page: usize) -> String {
+        let page = if page > 1 { page.to_string() } else { String::new() };
+        url_with(&format!("/engagements/{engagement_id}/assessment/questionnaire"), &[("q", self.q.trim()), ("page", &page)])
+    }
+}
+
 #[derive(Template)]
 #[template(path = "assessment_questionnaire.html")]
 struct QuestionnairePage {
@@ -640,47 +674,100 @@ struct QuestionnairePage {
     engagement: Engagement,
     apps: Vec<AppProgress>,
     workloads: Vec<Row>,
+    /// More workloads match than are offered.
+    more_workloads: bool,
     questions: Vec<QuestionView>,
     answered: usize,
     total: usize,
+    search: AppSearch,
+    /// The list is long (or searched): show the search, the pager and "all matching".
+    searchable: bool,
+    showing: String,
+    all_matching_label: String,
+    more_workloads_label: String,
+    pager: Pager,
     message: Option<String>,
     error: Option<String>,
 }
 
-fn questionnaire_page(ctx: PageCtx, p: Portfolio, message: Option<String>, error: Option<String>) -> QuestionnairePage {
-    let apps: Vec<AppProgress> = p
-        .applications
+async fn questionnaire_page(
+    st: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    search: AppSearch,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<QuestionnairePage, AppError> {
+    let summary = st.views.assessment.get(&st.db, id, move |c| db::assessment_summary::compute(c, id)).await?;
+    let matching = search.matching(&summary);
+    let pager = Pager::new(&ctx.t, matching.len(), QUESTIONNAIRE_PAGE_ROWS, page_number(&search.page), "questionnaire-apps", |n| {
+        search.url(id, n)
+    });
+    let total_per_app = summary.evidence_questions;
+    let apps: Vec<AppProgress> = matching[pager.range(matching.len(), QUESTIONNAIRE_PAGE_ROWS)]
         .iter()
-        .map(|a| {
-            let (answered, total) = p.progress(a.id);
-            AppProgress {
-                id: a.id,
-                name: a.name.clone(),
-                answered,
-                total,
-                workloads: p.items.iter().filter(|(_, app)| *app == Some(a.id)).count(),
-                recommended: p.rollup(a.id).and_then(|r| r.recommended),
-            }
+        .map(|a| AppProgress {
+            id: a.id,
+            name: a.name.clone(),
+            answered: a.answered.min(total_per_app),
+            total: total_per_app,
+            workloads: a.workloads,
+            recommended: a.recommended,
         })
         .collect();
-    let questions = question_views(&ctx.t, |_| None, |_| None);
-    let workloads = p.items.iter().map(|(w, a)| p.row(w, *a, &ctx.t)).collect();
-    QuestionnairePage {
-        workloads,
-        answered: apps.iter().map(|a| a.answered).sum(),
-        total: apps.iter().map(|a| a.total).sum(),
+    let needle = search.needle();
+    let (engagement, choices) = st
+        .db
+        .call(move |c| {
+            Ok((db::engagements::get(c, id)?, db::assessment_summary::workload_choices(c, id, &needle, WORKLOAD_CHOICES + 1)?))
+        })
+        .await?;
+    let more_workloads = choices.len() > WORKLOAD_CHOICES;
+    let workloads = choices
+        .into_iter()
+        .take(WORKLOAD_CHOICES)
+        .map(|w| Row {
+            id: w.id,
+            name: w.name,
+            application: w.application,
+            application_id: None,
+            environment: w.environment,
+            recommended: w.recommended,
+            decided: None,
+            confidence: 0.0,
+            top_risk: None,
+            risk_label: String::new(),
+            summary: String::new(),
+        })
+        .collect();
+    let searchable = summary.applications.len() > QUESTIONNAIRE_PAGE_ROWS || !search.q.trim().is_empty();
+    Ok(QuestionnairePage {
+        all_matching_label: ctx.t.fmt("assessment.all_matching", &[("n", &matching.len())]),
+        showing: ctx.t.fmt("assessment.showing_applications", &[("n", &matching.len()), ("total", &summary.applications.len())]),
+        more_workloads_label: ctx.t.fmt("assessment.more_workloads", &[("n", &WORKLOAD_CHOICES)]),
+        answered: summary.answered(),
+        total: summary.applications.len() * total_per_app,
+        questions: question_views(&ctx.t, |_| None, |_| None),
         ctx,
-        engagement: p.engagement,
+        engagement,
         apps,
-        questions,
+        workloads,
+        more_workloads,
+        search,
+        searchable,
+        pager,
         message,
         error,
-    }
+    })
 }
 
-async fn questionnaire(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
-    render(&questionnaire_page(ctx, p, None, None))
+async fn questionnaire(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(search): Query<AppSearch>,
+) -> Result<Html<String>, AppError> {
+    render(&questionnaire_page(&st, ctx, id, search, None, None).await?)
 }
 
 /// Reads the answer fields of a form (`q.<question>`). In bulk mode an
@@ -714,7 +801,19 @@ async fn save_bulk_answers(
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let subjects = ids_field(&fields, "ids").and_then(|apps| {
+    let search = AppSearch::from_fields(&fields);
+    let all_matching = fields.iter().any(|(k, v)| k == "all_matching" && !v.is_empty());
+    let matching: Vec<i64> = if all_matching {
+        let summary = st.views.assessment.get(&st.db, id, move |c| db::assessment_summary::compute(c, id)).await?;
+        search.matching(&summary).iter().map(|a| a.id).collect()
+    } else {
+        Vec::new()
+    };
+    let subjects = ids_field(&fields, "ids").and_then(|mut apps| {
+        // "All matching" adds every application the search finds, listed or not.
+        apps.extend(matching);
+        apps.sort_unstable();
+        apps.dedup();
         let workloads = ids_field(&fields, "wids")?;
         Ok(apps
             .into_iter()
@@ -735,8 +834,7 @@ async fn save_bulk_answers(
         Err(e) => return Err(e),
     };
     let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
-    Ok((status, render(&questionnaire_page(ctx, p, message, error))?).into_response())
+    Ok((status, render(&questionnaire_page(&st, ctx, id, search, message, error).await?)?).into_response())
 }
 
 #[derive(Template)]
