@@ -14,7 +14,7 @@ use crate::inventory::Workload;
 use crate::scoring::facts::normalise_answer;
 use crate::scoring::profile::PREFERENCE_KEY;
 use crate::scoring::rules::QuestionKind;
-use crate::scoring::{AnswerBook, Assessment, Item, Profile, SubjectKind, rulebook, score_portfolio};
+use crate::scoring::{AnswerBook, Assessment, DatabaseCount, Item, Profile, SubjectKind, rulebook, score_portfolio, score_workload};
 use crate::strategy::Strategy;
 
 /// Which workloads of an engagement a page reads: all of them, one
@@ -248,12 +248,29 @@ pub struct Rescore {
 /// in `assessments`. Call after imports and edits; joins the caller's
 /// transaction when there is one.
 pub fn rescore_engagement(conn: &Connection, engagement_id: i64) -> Result<Rescore, AppError> {
-    let results = score(conn, engagement_id)?;
+    let answers = answers(conn, engagement_id)?;
+    let profile = profile(conn, engagement_id)?;
+    // First pass: each workload's application and the databases per
+    // application; the second pass reads, scores and stores one workload at
+    // a time (100,000 `Workload`s and their results would not fit the
+    // server's memory budget together).
+    let mut applications: HashMap<i64, Option<i64>> = HashMap::new();
+    let mut databases = DatabaseCount::default();
+    {
+        let mut stmt = conn.prepare_cached("SELECT id, application_id, role FROM workloads WHERE engagement_id = ?1")?;
+        let mut rows = stmt.query([engagement_id])?;
+        while let Some(r) = rows.next()? {
+            let application: Option<i64> = r.get(1)?;
+            databases.add(r.get_ref(2)?.as_str().unwrap_or_default(), application);
+            applications.insert(r.get(0)?, application);
+        }
+    }
     let mut stmt = conn.prepare_cached("SELECT workload_id, recommended FROM assessments WHERE engagement_id = ?1")?;
     let before: HashMap<i64, Option<String>> =
         stmt.query_map([engagement_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let own_tx = if conn.is_autocommit() { Some(conn.unchecked_transaction()?) } else { None };
     let mut moves: BTreeMap<(Option<Strategy>, Strategy), usize> = BTreeMap::new();
+    let mut scored = 0;
     {
         let mut upsert = conn.prepare_cached(
             "INSERT INTO assessments (workload_id, engagement_id, recommended, detail, confidence, updated_at)
@@ -261,13 +278,21 @@ pub fn rescore_engagement(conn: &Connection, engagement_id: i64) -> Result<Resco
              ON CONFLICT (workload_id) DO UPDATE SET recommended = excluded.recommended, detail = excluded.detail,
                  confidence = excluded.confidence, updated_at = excluded.updated_at",
         )?;
-        for a in &results {
+        let book = rulebook();
+        let mut select = conn.prepare_cached(&format!("{} WHERE w.engagement_id = ?1", workloads::SELECT_WORKLOAD))?;
+        let mut rows = select.query([engagement_id])?;
+        while let Some(r) = rows.next()? {
+            let w = workloads::from_row(r)?;
+            let application_id = applications.get(&w.id).copied().flatten();
+            let alone = databases.alone(&w, application_id);
+            let a = score_workload(book, &Item { workload: &w, application_id }, &answers, &profile, alone);
             let old = before.get(&a.workload_id).cloned().flatten().and_then(|c| Strategy::parse(&c));
             if old != Some(a.recommended) {
                 *moves.entry((old, a.recommended)).or_default() += 1;
             }
-            let detail = serde_json::to_string(a).map_err(|e| AppError::Internal(format!("assessment detail: {e}")))?;
+            let detail = serde_json::to_string(&a).map_err(|e| AppError::Internal(format!("assessment detail: {e}")))?;
             upsert.execute(params![a.workload_id, engagement_id, a.recommended.code(), detail, a.confidence])?;
+            scored += 1;
         }
     }
     mark_scored(conn, engagement_id)?;
@@ -275,7 +300,7 @@ pub fn rescore_engagement(conn: &Connection, engagement_id: i64) -> Result<Resco
         tx.commit()?;
     }
     Ok(Rescore {
-        scored: results.len(),
+        scored,
         moves: moves.into_iter().map(|((from, to), count)| Move { from, to, count }).collect(),
     })
 }

@@ -235,29 +235,60 @@ pub struct Item<'a> {
     pub application_id: Option<i64>,
 }
 
-fn is_database(w: &Workload) -> bool {
-    w.role.trim().eq_ignore_ascii_case("db")
+fn is_database_role(role: &str) -> bool {
+    role.trim().eq_ignore_ascii_case("db")
+}
+
+/// The portfolio-wide fact the rules need: how many databases each
+/// application has (a lone database without replica is a single point of
+/// failure). Counted in a first pass over the workloads' roles.
+#[derive(Debug, Default)]
+pub struct DatabaseCount(HashMap<i64, usize>);
+
+impl DatabaseCount {
+    pub fn add(&mut self, role: &str, application_id: Option<i64>) {
+        if let (true, Some(a)) = (is_database_role(role), application_id) {
+            *self.0.entry(a).or_default() += 1;
+        }
+    }
+
+    /// True when `w` is its application's only database and no replica is noted.
+    pub fn alone(&self, w: &Workload, application_id: Option<i64>) -> bool {
+        is_database_role(&w.role)
+            && application_id.is_none_or(|a| self.0.get(&a).copied().unwrap_or(0) <= 1)
+            && !facts::mentions_replica(&w.notes)
+    }
 }
 
 /// Scores every workload of a portfolio. Portfolio-wide facts (is this the
 /// only database of its application?) are computed here once.
 pub fn score_portfolio(items: &[Item], answers: &AnswerBook, profile: &Profile) -> Vec<Assessment> {
+    let mut out = Vec::with_capacity(items.len());
+    let _ = score_each(items, answers, profile, |a| {
+        out.push(a);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    out
+}
+
+/// Scores the portfolio one workload at a time, handing each result to
+/// `each` (which may store it and drop it: at 100,000 workloads the results
+/// together take far more memory than the inventory). Stops at the first error.
+pub fn score_each<E>(
+    items: &[Item],
+    answers: &AnswerBook,
+    profile: &Profile,
+    mut each: impl FnMut(Assessment) -> Result<(), E>,
+) -> Result<(), E> {
     let book = rulebook();
-    let mut databases_per_application: HashMap<i64, usize> = HashMap::new();
+    let mut databases = DatabaseCount::default();
     for it in items {
-        if let (true, Some(a)) = (is_database(it.workload), it.application_id) {
-            *databases_per_application.entry(a).or_default() += 1;
-        }
+        databases.add(&it.workload.role, it.application_id);
     }
-    items
-        .iter()
-        .map(|it| {
-            let alone = is_database(it.workload)
-                && it.application_id.is_none_or(|a| databases_per_application.get(&a).copied().unwrap_or(0) <= 1)
-                && !facts::mentions_replica(&it.workload.notes);
-            score_workload(book, it, answers, profile, alone)
-        })
-        .collect()
+    for it in items {
+        each(score_workload(book, it, answers, profile, databases.alone(it.workload, it.application_id)))?;
+    }
+    Ok(())
 }
 
 fn eval(c: &Condition, facts: &[Value]) -> bool {
