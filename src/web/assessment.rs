@@ -373,6 +373,16 @@ impl Filter {
         }
     }
 
+    /// True when the filter keeps every row.
+    fn is_empty(&self) -> bool {
+        // As `matcher` reads them: names trimmed, codes as given.
+        self.strategy.is_empty()
+            && self.application.trim().is_empty()
+            && self.application_name.trim().is_empty()
+            && self.environment.is_empty()
+            && self.confidence.is_empty()
+    }
+
     /// The dashboard address with this filter at page `page`.
     fn url(&self, engagement_id: i64, page: usize) -> String {
         let page = if page > 1 { page.to_string() } else { String::new() };
@@ -437,28 +447,47 @@ struct DashboardData {
     engagement: Engagement,
     profile: Profile,
     summary: Arc<AssessmentSummary>,
-    /// Indices into `summary.rows` of the rows the filter keeps.
-    kept: Vec<u32>,
+    /// How many rows the filter keeps.
+    matching: usize,
+    /// Indices into `summary.rows` of the kept rows on the page shown.
+    shown: Vec<u32>,
     pager: Pager,
     texts: Vec<RowText>,
 }
 
 async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) -> Result<DashboardData, AppError> {
     let summary = st.views.assessment.get(&st.db, id, move |c| db::assessment_summary::compute(c, id)).await?;
-    let kept: Vec<u32> = {
-        let keeps = filter.matcher(&summary);
-        summary.rows.iter().enumerate().filter(|(_, r)| keeps(r)).map(|(i, _)| i as u32).collect()
+    // Counted first, then only the page's rows are collected: no list of
+    // 100,000 indices per request, and no pass at all without a filter.
+    let (matching, pager, shown) = {
+        let url = |n| filter.url(id, n);
+        let page = page_number(&filter.page);
+        if filter.is_empty() {
+            let pager = Pager::new(&ctx.t, summary.rows.len(), DASHBOARD_PAGE_ROWS, page, "portfolio-table", url);
+            let shown = pager.range(summary.rows.len(), DASHBOARD_PAGE_ROWS).map(|i| i as u32).collect::<Vec<_>>();
+            (summary.rows.len(), pager, shown)
+        } else {
+            let keeps = filter.matcher(&summary);
+            let matching = summary.rows.iter().filter(|r| keeps(r)).count();
+            let pager = Pager::new(&ctx.t, matching, DASHBOARD_PAGE_ROWS, page, "portfolio-table", url);
+            let range = pager.range(matching, DASHBOARD_PAGE_ROWS);
+            let shown = (0u32..)
+                .zip(&summary.rows)
+                .filter(|(_, r)| keeps(r))
+                .skip(range.start)
+                .take(range.len())
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>();
+            (matching, pager, shown)
+        }
     };
-    let pager = Pager::new(&ctx.t, kept.len(), DASHBOARD_PAGE_ROWS, page_number(&filter.page), "portfolio-table", |n| {
-        filter.url(id, n)
-    });
-    let shown: Vec<u32> = kept[pager.range(kept.len(), DASHBOARD_PAGE_ROWS)].to_vec();
     let lang = ctx.t.lang;
     let rows = summary.clone();
+    let page_rows = shown.clone();
     let (engagement, profile, texts) = st
         .db
         .call(move |c| {
-            let page: Vec<&SummaryRow> = shown.iter().map(|i| &rows.rows[*i as usize]).collect();
+            let page: Vec<&SummaryRow> = page_rows.iter().map(|i| &rows.rows[*i as usize]).collect();
             Ok((
                 db::engagements::get(c, id)?,
                 db::assessment::profile(c, id)?,
@@ -466,14 +495,14 @@ async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) 
             ))
         })
         .await?;
-    Ok(DashboardData { engagement, profile, summary, kept, pager, texts })
+    Ok(DashboardData { engagement, profile, summary, matching, shown, pager, texts })
 }
 
 fn dashboard_page(ctx: PageCtx, data: DashboardData, filter: Filter, changes: Vec<String>, error: Option<String>) -> DashboardPage {
     let tr = ctx.t;
-    let DashboardData { engagement, profile, summary, kept, pager, texts } = data;
+    let DashboardData { engagement, profile, summary, matching, shown, pager, texts } = data;
     let s = &*summary;
-    let rows: Vec<Row> = kept[pager.range(kept.len(), DASHBOARD_PAGE_ROWS)]
+    let rows: Vec<Row> = shown
         .iter()
         .zip(texts)
         .map(|(i, text)| {
@@ -512,7 +541,7 @@ fn dashboard_page(ctx: PageCtx, data: DashboardData, filter: Filter, changes: Ve
     DashboardPage {
         chart: ChartSvg::new(&tr, &s.counts).render().unwrap_or_default(),
         in_applications: tr.fmt("assessment.in_applications", &[("n", &s.applications_with_open_questions())]),
-        showing: tr.fmt("assessment.showing", &[("n", &kept.len()), ("total", &s.rows.len())]),
+        showing: tr.fmt("assessment.showing", &[("n", &matching), ("total", &s.rows.len())]),
         bands: ["high", "medium", "low"].iter().map(|b| (*b, tr.t(&format!("assessment.confidence_{b}")).to_string())).collect(),
         total: s.rows.len(),
         unassigned: s.unassigned,
