@@ -487,6 +487,7 @@ async fn questionnaire_pages_applications_searches_and_answers_all_matching() {
     let found = app.get(&format!("/engagements/{e}/assessment/questionnaire?q=app+5")).await.text();
     assert!(found.contains("10 of 60 applications"), "App 50 to App 59");
     assert!(found.contains(">App 50</a>") && found.contains(">App 59</a>") && !found.contains(">App 05</a>"));
+    assert!(found.contains(">wl-050<") && !found.contains(">wl-049<"), "the single workloads offered are those of the applications found");
 
     // One answer for every application the search finds, not only those ticked.
     let r = app

@@ -320,19 +320,23 @@ pub struct WorkloadChoice {
     pub recommended: Option<Strategy>,
 }
 
-/// Up to `limit` workloads, by name, whose name or application's name holds
-/// `needle` (lower case; empty: any). The scan stops at `limit`.
-pub fn workload_choices(conn: &Connection, engagement_id: i64, needle: &str, limit: usize) -> Result<Vec<WorkloadChoice>, AppError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT w.id, w.name, COALESCE(p.name, ''), w.environment, a.recommended
+/// Up to `limit` workloads offered for selection: without a search the
+/// first by name; with one, those whose name starts with `prefix`, then the
+/// workloads of `applications` (the applications the search found, in
+/// order). Every query follows an index and stops at `limit`: a search
+/// never scans 100,000 names.
+pub fn workload_choices(
+    conn: &Connection,
+    engagement_id: i64,
+    prefix: &str,
+    applications: &[i64],
+    limit: usize,
+) -> Result<Vec<WorkloadChoice>, AppError> {
+    const SELECT: &str = "SELECT w.id, w.name, COALESCE(p.name, ''), w.environment, a.recommended
          FROM workloads w
          LEFT JOIN applications p ON p.id = w.application_id
-         LEFT JOIN assessments a ON a.workload_id = w.id
-         WHERE w.engagement_id = ?1
-           AND (?2 = '' OR instr(lower(w.name), ?2) > 0 OR instr(lower(COALESCE(p.name, '')), ?2) > 0)
-         ORDER BY w.name LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![engagement_id, needle, limit as i64], |r| {
+         LEFT JOIN assessments a ON a.workload_id = w.id";
+    let choice = |r: &rusqlite::Row| {
         Ok(WorkloadChoice {
             id: r.get(0)?,
             name: r.get(1)?,
@@ -340,6 +344,32 @@ pub fn workload_choices(conn: &Connection, engagement_id: i64, needle: &str, lim
             environment: r.get(3)?,
             recommended: r.get::<_, Option<String>>(4)?.and_then(|c| Strategy::parse(&c)),
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    };
+    let mut out: Vec<WorkloadChoice> = Vec::new();
+    let by_name = conn.prepare_cached(&format!(
+        "{SELECT} WHERE w.engagement_id = ?1 AND w.name >= ?2 AND w.name < ?2 || char(1114111)
+           AND substr(w.name, 1, length(?2)) = ?2 ORDER BY w.name LIMIT ?3"
+    ))?
+    .query_map(params![engagement_id, prefix, limit as i64], choice)?
+    .collect::<Result<Vec<_>, _>>()?;
+    out.extend(by_name);
+    if prefix.is_empty() {
+        return Ok(out);
+    }
+    let mut of_application =
+        conn.prepare_cached(&format!("{SELECT} WHERE w.engagement_id = ?1 AND w.application_id = ?2 ORDER BY w.name LIMIT ?3"))?;
+    let mut seen: HashSet<i64> = out.iter().map(|w| w.id).collect();
+    for app in applications {
+        if out.len() >= limit {
+            break;
+        }
+        for w in of_application.query_map(params![engagement_id, app, limit as i64], choice)? {
+            let w = w?;
+            if seen.insert(w.id) {
+                out.push(w);
+            }
+        }
+    }
+    out.truncate(limit);
+    Ok(out)
 }

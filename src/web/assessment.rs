@@ -744,11 +744,13 @@ async fn questionnaire_page(
             recommended: a.recommended,
         })
         .collect();
-    let needle = search.needle();
+    let prefix = search.q.trim().to_string();
+    let found: Vec<i64> = if prefix.is_empty() { Vec::new() } else { matching.iter().map(|a| a.id).collect() };
     let (engagement, choices) = st
         .db
         .call(move |c| {
-            Ok((db::engagements::get(c, id)?, db::assessment_summary::workload_choices(c, id, &needle, WORKLOAD_CHOICES + 1)?))
+            let choices = db::assessment_summary::workload_choices(c, id, &prefix, &found, WORKLOAD_CHOICES + 1)?;
+            Ok((db::engagements::get(c, id)?, choices))
         })
         .await?;
     let more_workloads = choices.len() > WORKLOAD_CHOICES;
