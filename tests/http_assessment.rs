@@ -309,3 +309,210 @@ async fn json_api_carries_scores_reasons_answers_and_decisions() {
     assert_eq!(application["rollup"]["recommended"], "replatform");
     assert_eq!(app.get("/api/engagements/424242/assessment").await.status, StatusCode::NOT_FOUND);
 }
+
+/// An engagement of `n` workloads `wl-000`... spread over `apps` applications
+/// (`App 00`...; workload i in application i % apps), every odd one in
+/// "test", the others in "production"; scored. Returns the engagement id.
+fn portfolio(app: &TestApp, n: usize, apps: usize) -> i64 {
+    app.db
+        .with_conn(|c| {
+            let e = db::engagements::find_or_create(c, "Large", "test")?;
+            let tx = c.unchecked_transaction()?;
+            for i in 0..n {
+                let w = Workload {
+                    name: format!("wl-{i:03}"),
+                    application: format!("App {:02}", i % apps),
+                    environment: if i % 2 == 1 { "test" } else { "production" }.into(),
+                    role: if i % 5 == 0 { "db" } else { "web-app" }.into(),
+                    os: "Ubuntu Linux".into(),
+                    os_version: "22.04".into(),
+                    db_engine: if i % 5 == 0 { "MySQL".into() } else { String::new() },
+                    db_version: if i % 5 == 0 { "8.0".into() } else { String::new() },
+                    cpu_cores: Some(4),
+                    ram_gb: Some(16.0),
+                    ..Workload::default()
+                };
+                db::workloads::upsert(&tx, e.id, &w)?;
+            }
+            db::assessment::rescore_engagement(&tx, e.id)?;
+            tx.commit()?;
+            Ok(e.id)
+        })
+        .unwrap()
+}
+
+/// The text as the page writes it (askama escapes markup characters).
+fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;").replace('<', "&#60;").replace('>', "&#62;").replace('"', "&#34;").replace('\'', "&#39;")
+}
+
+/// "n open questions" as the dashboard's figures say it.
+fn open_questions(page: &str) -> usize {
+    let end = page.find("</strong> open questions").expect("the open-questions figure");
+    page[..end].rsplit("<strong>").next().unwrap().trim().parse().unwrap()
+}
+
+#[tokio::test]
+async fn dashboard_pages_a_portfolio_larger_than_a_page_and_counts_it_all() {
+    let app = TestApp::new();
+    let e = portfolio(&app, 250, 5);
+    let first = app.get(&format!("/engagements/{e}/assessment")).await.text();
+    assert!(first.contains("250 of 250 workloads"), "the count covers every workload");
+    assert!(first.contains(">wl-000<") && first.contains(">wl-099<"), "the first page holds the first 100 by name");
+    assert!(!first.contains(">wl-100<"), "the second page's rows are not on the first");
+    assert!(first.contains("Page 1 of 3"));
+    assert!(first.contains(&format!("href=\"/engagements/{e}/assessment?page=3\"")), "a link to the last page");
+
+    // Every workload is counted in the chart, not only the page's.
+    let rows = app.db.with_conn(|c| db::assessment::assessment_rows(c, e)).unwrap();
+    for s in Strategy::ALL {
+        let n = rows.values().filter(|r| r.recommended_strategy == s.code()).count();
+        if n > 0 {
+            assert!(first.contains(&format!("{} · Recommended: {n}", s.label_en())), "{} counted {n} times", s.label_en());
+        }
+    }
+
+    let last = app.get(&format!("/engagements/{e}/assessment?page=3")).await.text();
+    assert!(last.contains(">wl-249<") && last.contains(">wl-200<") && !last.contains(">wl-199<"));
+    assert!(last.contains("Page 3 of 3") && last.contains("rel=\"prev\""));
+    let beyond = app.get(&format!("/engagements/{e}/assessment?page=99")).await.text();
+    assert!(beyond.contains(">wl-249<"), "a page past the end shows the last one");
+
+    // Each row's main reason, in the page's language.
+    let stored = app.db.with_conn(|c| db::assessment::stored(c, e)).unwrap();
+    let id = app.db.with_conn(|c| Ok(c.query_row("SELECT id FROM workloads WHERE name = 'wl-205'", [], |r| r.get::<_, i64>(0))?)).unwrap();
+    let a = &stored[&id];
+    let reason = a.reasons.iter().find(|r| r.gate.is_some() || r.points.contains_key(&a.recommended)).expect("a main reason");
+    assert!(last.contains(&escaped(&reason.en)), "the English reason of wl-205: {}", reason.en);
+    let ko = app
+        .send(
+            Request::get(format!("/engagements/{e}/assessment?page=3"))
+                .header(header::ACCEPT_LANGUAGE, "ko")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .text();
+    assert!(ko.contains(&escaped(&reason.ko)), "the Korean reason of wl-205: {}", reason.ko);
+
+    // The questionnaire offers a bounded number of single workloads; the search finds the rest.
+    let questionnaire = app.get(&format!("/engagements/{e}/assessment/questionnaire")).await.text();
+    assert!(questionnaire.contains(">wl-099<") && !questionnaire.contains(">wl-100<"));
+    assert!(questionnaire.contains("Only the first 100 workloads are listed"));
+    let searched = app.get(&format!("/engagements/{e}/assessment/questionnaire?q=wl-24")).await.text();
+    assert!(searched.contains(">wl-240<") && searched.contains(">wl-249<") && !searched.contains(">wl-239<"));
+    assert!(!searched.contains("Only the first 100 workloads are listed"));
+}
+
+#[tokio::test]
+async fn a_dashboard_filter_applies_across_pages_and_is_kept_by_the_pager() {
+    let app = TestApp::new();
+    let e = portfolio(&app, 250, 5);
+    let test_only = app.get(&format!("/engagements/{e}/assessment?environment=test")).await.text();
+    assert!(test_only.contains("125 of 250 workloads"));
+    assert!(test_only.contains(">wl-001<") && !test_only.contains(">wl-000<"), "only the filter's rows");
+    assert!(test_only.contains("Page 1 of 2"));
+    let next = format!("/engagements/{e}/assessment?environment=test&#38;page=2");
+    assert!(test_only.contains(&format!("href=\"{next}\"")), "the pager keeps the filter");
+    let second = app.get(&next.replace("&#38;", "&")).await.text();
+    assert!(second.contains(">wl-249<") && !second.contains(">wl-248<"));
+    assert!(second.contains("125 of 250 workloads") && second.contains("Page 2 of 2"));
+    assert!(second.contains(r#"<option value="test" selected>"#), "the filter form shows the filter");
+
+    // Filters combine: one application in one environment.
+    let app_id = app
+        .db
+        .with_conn(|c| Ok(c.query_row("SELECT id FROM applications WHERE name = 'App 01'", [], |r| r.get::<_, i64>(0))?))
+        .unwrap();
+    let narrow = app.get(&format!("/engagements/{e}/assessment?environment=test&application={app_id}")).await.text();
+    assert!(narrow.contains("25 of 250 workloads"), "half of App 01's 50 workloads are in test");
+    assert!(!narrow.contains("Page 1 of"), "one page needs no pager");
+    let nothing = app.get(&format!("/engagements/{e}/assessment?environment=staging")).await.text();
+    assert!(nothing.contains("0 of 250 workloads") && nothing.contains("No workload matches"));
+}
+
+#[tokio::test]
+async fn dashboard_figures_change_at_once_after_a_decision_or_an_answer() {
+    let app = TestApp::new();
+    let (e, a, ids) = anycompany(&app);
+    let before = app.get(&format!("/engagements/{e}/assessment")).await.text();
+    assert!(before.contains("Rehost · Decided: 0"));
+    let open = open_questions(&before);
+    assert_eq!(open, 2, "two of AnyCompany's eight evidence questions are open");
+
+    let decided = app
+        .post_form(
+            &format!("/engagements/{e}/assessment/workloads/{}/decision", ids[0]),
+            &[("strategy", "rehost"), ("rationale", "Lease ends before a re-platform could be tested")],
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.text());
+    let after_decision = app.get(&format!("/engagements/{e}/assessment")).await.text();
+    assert!(after_decision.contains("Rehost · Decided: 1"), "the decision counts at once");
+    let rehost_row = format!("/engagements/{e}/assessment?strategy=rehost");
+    assert!(app.get(&rehost_row).await.text().contains("1 of 3 workloads"), "and the filter on the effective strategy sees it");
+
+    let answered = app
+        .post_form(&format!("/engagements/{e}/assessment/applications/{a}"), &[("q.usage_level", "high"), ("q.still_used", "no")])
+        .await;
+    assert_eq!(answered.status, StatusCode::OK, "{}", answered.text());
+    let after_answer = app.get(&format!("/engagements/{e}/assessment")).await.text();
+    assert_eq!(open_questions(&after_answer), open - 1, "the answered question is no longer open");
+    assert!(after_answer.contains("Retire · Recommended: 3"), "no longer used: re-scored to Retire at once");
+
+    // An edit made outside the assessment pages shows too.
+    app.db
+        .with_conn(|c| {
+            db::decisions::clear(c, e, ids[0], "test")?;
+            Ok(())
+        })
+        .unwrap();
+    assert!(app.get(&format!("/engagements/{e}/assessment")).await.text().contains("Rehost · Decided: 0"));
+}
+
+#[tokio::test]
+async fn questionnaire_pages_applications_searches_and_answers_all_matching() {
+    let app = TestApp::new();
+    let e = portfolio(&app, 60, 60);
+    let page = app.get(&format!("/engagements/{e}/assessment/questionnaire")).await.text();
+    assert!(page.contains(">App 00</a>") && page.contains(">App 49</a>") && !page.contains(">App 50</a>"), "50 applications a page");
+    assert!(page.contains("60 of 60 applications") && page.contains("Page 1 of 2"));
+    assert!(page.contains("0 / 480"), "progress over all 60 applications: {}", &page[..page.len().min(3000)]);
+    let second = app.get(&format!("/engagements/{e}/assessment/questionnaire?page=2")).await.text();
+    assert!(second.contains(">App 59</a>") && !second.contains(">App 00</a>"));
+
+    let found = app.get(&format!("/engagements/{e}/assessment/questionnaire?q=app+5")).await.text();
+    assert!(found.contains("10 of 60 applications"), "App 50 to App 59");
+    assert!(found.contains(">App 50</a>") && found.contains(">App 59</a>") && !found.contains(">App 05</a>"));
+    assert!(found.contains(">wl-050<") && !found.contains(">wl-049<"), "the single workloads offered are those of the applications found");
+
+    // One answer for every application the search finds, not only those ticked.
+    let r = app
+        .post_form(
+            &format!("/engagements/{e}/assessment/questionnaire"),
+            &[("q", "app 5"), ("all_matching", "1"), ("q.still_used", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("10 of 60 applications"), "the search is kept after saving");
+    let answers = app.db.with_conn(|c| db::assessment::answers(c, e)).unwrap();
+    let apps = app.db.with_conn(|c| db::workloads::applications(c, e)).unwrap();
+    for a in &apps {
+        let expected = if a.name.starts_with("App 5") { Some("yes") } else { None };
+        assert_eq!(answers.get(SubjectKind::Application, a.id, "still_used"), expected, "{}", a.name);
+    }
+    let progress = app.get(&format!("/engagements/{e}/assessment/questionnaire")).await.text();
+    assert!(progress.contains("10 / 480"), "the progress counts the new answers at once");
+}
+
+#[tokio::test]
+async fn application_page_shows_only_its_own_workloads() {
+    let app = TestApp::new();
+    let e = portfolio(&app, 20, 2);
+    let apps = app.db.with_conn(|c| db::workloads::applications(c, e)).unwrap();
+    let page = app.get(&format!("/engagements/{e}/assessment/applications/{}", apps[0].id)).await.text();
+    assert!(page.contains(">wl-000<") && page.contains(">wl-018<"));
+    assert!(!page.contains(">wl-001<") && !page.contains(">wl-019<"), "App 01's workloads are not App 00's");
+    let other = app.get(&format!("/engagements/{e}/assessment/applications/424242")).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+}

@@ -30,6 +30,15 @@ pub fn list_with_counts(conn: &Connection, engagement_id: i64) -> Result<Vec<App
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The workloads of an application, by name.
+pub fn workload_ids(conn: &Connection, engagement_id: i64, id: i64) -> Result<Vec<i64>, AppError> {
+    get(conn, engagement_id, id)?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id = ?2 ORDER BY name")?;
+    let rows = stmt.query_map([engagement_id, id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// How many workloads belong to no application.
 pub fn unassigned_count(conn: &Connection, engagement_id: i64) -> Result<i64, AppError> {
     Ok(conn

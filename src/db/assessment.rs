@@ -18,11 +18,66 @@ use crate::scoring::rules::QuestionKind;
 use crate::scoring::{AnswerBook, Assessment, Item, Profile, SubjectKind, rulebook, score_portfolio};
 use crate::strategy::Strategy;
 
+/// Which workloads of an engagement a page reads: all of them, one
+/// application's, or one workload. Pages about one application or workload
+/// load that, not the whole portfolio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Engagement,
+    Application(i64),
+    Workload(i64),
+}
+
+impl Scope {
+    /// The condition on the workloads `w` (with `?1` the engagement id and
+    /// `?2` the scope's id) and the parameters it needs.
+    fn workloads(self, engagement_id: i64) -> (&'static str, Vec<i64>) {
+        match self {
+            Scope::Engagement => ("w.engagement_id = ?1", vec![engagement_id]),
+            Scope::Application(app) => ("w.engagement_id = ?1 AND w.application_id = ?2", vec![engagement_id, app]),
+            Scope::Workload(wid) => ("w.engagement_id = ?1 AND w.id = ?2", vec![engagement_id, wid]),
+        }
+    }
+
+    /// The SQL of `select` (which reads from `w` joined as it needs) limited
+    /// to the scope, and its parameters.
+    pub fn sql(self, engagement_id: i64, select: &str, tail: &str) -> (String, Vec<i64>) {
+        let (condition, params) = self.workloads(engagement_id);
+        (format!("{select} WHERE {condition} {tail}"), params)
+    }
+}
+
 /// Every answer of the engagement.
 pub fn answers(conn: &Connection, engagement_id: i64) -> Result<AnswerBook, AppError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT subject_kind, subject_id, question, value FROM answers WHERE engagement_id = ?1")?;
-    let rows = stmt.query_map([engagement_id], |r| {
+    answers_in(conn, engagement_id, Scope::Engagement)
+}
+
+/// The answers that hold for the scope's workloads: their own and their
+/// applications'.
+pub fn answers_in(conn: &Connection, engagement_id: i64, scope: Scope) -> Result<AnswerBook, AppError> {
+    let (sql, params) = match scope {
+        Scope::Engagement => (
+            "SELECT subject_kind, subject_id, question, value FROM answers WHERE engagement_id = ?1".to_string(),
+            vec![engagement_id],
+        ),
+        _ => {
+            let (condition, params) = scope.workloads(engagement_id);
+            (
+                format!(
+                    "SELECT subject_kind, subject_id, question, value FROM answers
+                     WHERE engagement_id = ?1 AND subject_kind = 'workload' AND subject_id IN (SELECT w.id FROM workloads w WHERE {condition})
+                     UNION ALL
+                     SELECT subject_kind, subject_id, question, value FROM answers
+                     WHERE engagement_id = ?1 AND subject_kind = 'application'
+                       AND subject_id IN (SELECT w.application_id FROM workloads w WHERE {condition}{also})",
+                    also = if let Scope::Application(_) = scope { " UNION SELECT ?2" } else { "" }
+                ),
+                params,
+            )
+        }
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
     })?;
     let mut book = AnswerBook::default();
@@ -143,10 +198,24 @@ pub fn set_profile(conn: &Connection, engagement_id: i64, profile: &Profile, act
 
 /// Workloads with the application each belongs to.
 pub fn items(conn: &Connection, engagement_id: i64) -> Result<Vec<(Workload, Option<i64>)>, AppError> {
-    let list = workloads::list_all(conn, engagement_id)?;
-    let mut stmt = conn.prepare_cached("SELECT id, application_id FROM workloads WHERE engagement_id = ?1")?;
+    items_in(conn, engagement_id, Scope::Engagement)
+}
+
+/// The scope's workloads, by name, with the application each belongs to.
+pub fn items_in(conn: &Connection, engagement_id: i64, scope: Scope) -> Result<Vec<(Workload, Option<i64>)>, AppError> {
+    let list: Vec<Workload> = match scope {
+        Scope::Engagement => workloads::list_all(conn, engagement_id)?,
+        _ => {
+            let (sql, params) = scope.sql(engagement_id, workloads::SELECT_WORKLOAD, "ORDER BY w.name");
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(params), workloads::from_row)?;
+            rows.collect::<Result<_, _>>()?
+        }
+    };
+    let (sql, params) = scope.sql(engagement_id, "SELECT w.id, w.application_id FROM workloads w", "");
+    let mut stmt = conn.prepare_cached(&sql)?;
     let apps: HashMap<i64, Option<i64>> =
-        stmt.query_map([engagement_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        stmt.query_map(rusqlite::params_from_iter(params), |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     Ok(list.into_iter().map(|w| { let a = apps.get(&w.id).copied().flatten(); (w, a) }).collect())
 }
 
@@ -196,7 +265,7 @@ fn rescore_stale(conn: &Connection, engagement_id: i64) -> Result<Rescore, AppEr
         "SELECT w.id, w.application_id FROM workloads w LEFT JOIN assessments a ON a.workload_id = w.id
          WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR a.workload_version IS NOT w.version)",
     )?;
-    let mut scope = Scope::default();
+    let mut scope = RescoreScope::default();
     for row in stmt.query_map([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)))? {
         match row? {
             (_, Some(app)) => scope.applications.insert(app),
@@ -211,7 +280,7 @@ fn rescore_stale(conn: &Connection, engagement_id: i64) -> Result<Rescore, AppEr
 
 /// Which workloads a partial re-score covers.
 #[derive(Default)]
-struct Scope {
+struct RescoreScope {
     applications: HashSet<i64>,
     lone_workloads: HashSet<i64>,
 }
@@ -220,7 +289,7 @@ struct Scope {
 /// time and stores each result at once: memory holds one application's
 /// workloads and scores, not the portfolio's (hundreds of megabytes at
 /// 100,000 workloads).
-fn rescore(conn: &Connection, engagement_id: i64, scope: Option<&Scope>) -> Result<Rescore, AppError> {
+fn rescore(conn: &Connection, engagement_id: i64, scope: Option<&RescoreScope>) -> Result<Rescore, AppError> {
     let own_tx = write_transaction(conn)?;
     let answers = answers(conn, engagement_id)?;
     let profile = profile(conn, engagement_id)?;
@@ -365,8 +434,17 @@ fn write_transaction(conn: &Connection) -> Result<Option<rusqlite::Transaction<'
 
 /// The stored assessments of the engagement, by workload id.
 pub fn stored(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, Assessment>, AppError> {
-    let mut stmt = conn.prepare_cached("SELECT workload_id, detail FROM assessments WHERE engagement_id = ?1")?;
-    let rows = stmt.query_map([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    stored_in(conn, engagement_id, Scope::Engagement)
+}
+
+/// The stored assessments of the scope's workloads, by workload id.
+pub fn stored_in(conn: &Connection, engagement_id: i64, scope: Scope) -> Result<HashMap<i64, Assessment>, AppError> {
+    let (sql, params) = match scope {
+        Scope::Engagement => ("SELECT workload_id, detail FROM assessments WHERE engagement_id = ?1".to_string(), vec![engagement_id]),
+        _ => scope.sql(engagement_id, "SELECT a.workload_id, a.detail FROM assessments a JOIN workloads w ON w.id = a.workload_id", ""),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = HashMap::new();
     for row in rows {
         let (id, detail) = row?;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::db::assessment::Scope;
 use crate::db::audit;
 use crate::error::AppError;
 use crate::scoring::decision::{Decision, DecisionInput};
@@ -57,8 +58,8 @@ pub struct StoredDecision {
     pub version: i64,
 }
 
-const SELECT_DECISION: &str = "SELECT workload_id, strategy, rationale, effort, criticality, priority, decided_by,
-        decided_at, version FROM decisions";
+const SELECT_DECISION: &str = "SELECT d.workload_id, d.strategy, d.rationale, d.effort, d.criticality, d.priority,
+        d.decided_by, d.decided_at, d.version FROM decisions d";
 
 fn decision_from_row(r: &rusqlite::Row) -> rusqlite::Result<(StoredDecision, String)> {
     let code: String = r.get(1)?;
@@ -88,8 +89,17 @@ fn with_strategy((mut d, code): (StoredDecision, String)) -> Result<StoredDecisi
 
 /// Every decision of the engagement, by workload id.
 pub fn list(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, StoredDecision>, AppError> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT_DECISION} WHERE engagement_id = ?1"))?;
-    let rows = stmt.query_map([engagement_id], decision_from_row)?;
+    list_in(conn, engagement_id, Scope::Engagement)
+}
+
+/// The decisions on the scope's workloads, by workload id.
+pub fn list_in(conn: &Connection, engagement_id: i64, scope: Scope) -> Result<HashMap<i64, StoredDecision>, AppError> {
+    let (sql, params) = match scope {
+        Scope::Engagement => (format!("{SELECT_DECISION} WHERE engagement_id = ?1"), vec![engagement_id]),
+        _ => scope.sql(engagement_id, &format!("{SELECT_DECISION} JOIN workloads w ON w.id = d.workload_id"), ""),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), decision_from_row)?;
     let mut out = HashMap::new();
     for row in rows {
         let d = with_strategy(row?)?;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod applications;
 pub mod architecture;
 pub mod assessment;
+pub mod assessment_summary;
 pub mod decisions;
 pub mod derived;
 pub mod dependencies;

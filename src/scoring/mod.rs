@@ -176,6 +176,12 @@ impl SubjectKind {
 /// Raw answers of one subject, by question index of the rule book.
 pub type AnswerSet = Vec<Option<String>>;
 
+/// False for an empty answer or "unknown": the question is still open.
+pub fn is_known_answer(raw: &str) -> bool {
+    let value = raw.trim();
+    !(value.is_empty() || value.eq_ignore_ascii_case("unknown"))
+}
+
 /// Every answer of an engagement: the application's answer holds for its
 /// workloads unless the workload has its own.
 #[derive(Debug, Clone, Default)]
@@ -189,10 +195,10 @@ impl AnswerBook {
     pub fn set(&mut self, kind: SubjectKind, id: i64, question: &str, raw: &str) {
         let book = rulebook();
         let Some(qi) = book.questions.iter().position(|q| q.id == question) else { return };
-        let value = raw.trim();
-        if value.is_empty() || value.eq_ignore_ascii_case("unknown") {
+        if !is_known_answer(raw) {
             return;
         }
+        let value = raw.trim();
         let map = match kind {
             SubjectKind::Application => &mut self.applications,
             SubjectKind::Workload => &mut self.workloads,
@@ -229,29 +235,41 @@ pub struct Item<'a> {
     pub application_id: Option<i64>,
 }
 
-fn is_database(w: &Workload) -> bool {
-    w.role.trim().eq_ignore_ascii_case("db")
+fn is_database_role(role: &str) -> bool {
+    role.trim().eq_ignore_ascii_case("db")
+}
+
+/// The portfolio-wide fact the rules need: how many databases each
+/// application has (a lone database without replica is a single point of
+/// failure). Counted in a first pass over the workloads' roles.
+#[derive(Debug, Default)]
+struct DatabaseCount(HashMap<i64, usize>);
+
+impl DatabaseCount {
+    fn add(&mut self, role: &str, application_id: Option<i64>) {
+        if let (true, Some(a)) = (is_database_role(role), application_id) {
+            *self.0.entry(a).or_default() += 1;
+        }
+    }
+
+    /// True when `w` is its application's only database and no replica is noted.
+    fn alone(&self, w: &Workload, application_id: Option<i64>) -> bool {
+        is_database_role(&w.role)
+            && application_id.is_none_or(|a| self.0.get(&a).copied().unwrap_or(0) <= 1)
+            && !facts::mentions_replica(&w.notes)
+    }
 }
 
 /// Scores every workload of a portfolio. Portfolio-wide facts (is this the
-/// only database of its application?) are computed here once.
+/// only database of its application?) are computed here once: callers pass
+/// whole applications (db::assessment scores one application at a time).
 pub fn score_portfolio(items: &[Item], answers: &AnswerBook, profile: &Profile) -> Vec<Assessment> {
     let book = rulebook();
-    let mut databases_per_application: HashMap<i64, usize> = HashMap::new();
+    let mut databases = DatabaseCount::default();
     for it in items {
-        if let (true, Some(a)) = (is_database(it.workload), it.application_id) {
-            *databases_per_application.entry(a).or_default() += 1;
-        }
+        databases.add(&it.workload.role, it.application_id);
     }
-    items
-        .iter()
-        .map(|it| {
-            let alone = is_database(it.workload)
-                && it.application_id.is_none_or(|a| databases_per_application.get(&a).copied().unwrap_or(0) <= 1)
-                && !facts::mentions_replica(&it.workload.notes);
-            score_workload(book, it, answers, profile, alone)
-        })
-        .collect()
+    items.iter().map(|it| score_workload(book, it, answers, profile, databases.alone(it.workload, it.application_id))).collect()
 }
 
 fn eval(c: &Condition, facts: &[Value]) -> bool {

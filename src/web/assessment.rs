@@ -3,7 +3,8 @@
 //! application and in bulk), the reasons of one workload with its decision
 //! form, and the JSON read API.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -13,9 +14,10 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::engagements::LOCAL_ACTOR;
-use super::{AppState, PageCtx, redirect, render};
+use super::{AppState, PageCtx, Pager, page_number, redirect, render, url_with};
 use crate::db;
-use crate::db::assessment::{Move, Rescore};
+use crate::db::assessment_summary::{ApplicationSummary, AssessmentSummary, RowText, SummaryRow, confidence_band};
+use crate::db::assessment::{Move, Rescore, Scope};
 use crate::db::decisions::StoredDecision;
 use crate::error::AppError;
 use crate::inventory::{Application, Engagement, Workload};
@@ -155,15 +157,6 @@ impl Row {
     }
 }
 
-fn confidence_band(c: f64) -> &'static str {
-    if c >= 0.8 {
-        "high"
-    } else if c >= 0.5 {
-        "medium"
-    } else {
-        "low"
-    }
-}
 
 /// A question as a form shows it.
 pub struct QuestionView {
@@ -255,26 +248,33 @@ struct Portfolio {
     decisions: HashMap<i64, StoredDecision>,
     answers: AnswerBook,
     applications: Vec<Application>,
-    profile: Profile,
 }
 
 impl Portfolio {
     /// Loads the portfolio; workloads never scored, or edited since, are
     /// scored now so that no page is stale.
-    fn load(conn: &rusqlite::Connection, id: i64) -> Result<Portfolio, AppError> {
+    /// The part of the portfolio one page is about: an application page
+    /// reads that application's workloads and answers, not the engagement's.
+    fn load_in(conn: &rusqlite::Connection, id: i64, scope: Scope) -> Result<Portfolio, AppError> {
         let engagement = db::engagements::get(conn, id)?;
+        let applications = match scope {
+            Scope::Engagement => db::workloads::applications(conn, id)?,
+            Scope::Application(app) => vec![db::applications::get(conn, id, app)?],
+            Scope::Workload(_) => Vec::new(),
+        };
         db::assessment::ensure_scored(conn, id)?;
-        let items = db::assessment::items(conn, id)?;
-        let assessments = db::assessment::stored(conn, id)?;
-        Ok(Portfolio {
+        // One snapshot: the workloads, their assessments and decisions agree.
+        let snapshot = conn.unchecked_transaction()?;
+        let portfolio = Portfolio {
             engagement,
-            items,
-            assessments,
-            decisions: db::decisions::list(conn, id)?,
-            answers: db::assessment::answers(conn, id)?,
-            applications: db::workloads::applications(conn, id)?,
-            profile: db::assessment::profile(conn, id)?,
-        })
+            items: db::assessment::items_in(&snapshot, id, scope)?,
+            assessments: db::assessment::stored_in(&snapshot, id, scope)?,
+            decisions: db::decisions::list_in(&snapshot, id, scope)?,
+            answers: db::assessment::answers_in(&snapshot, id, scope)?,
+            applications,
+        };
+        snapshot.rollback()?;
+        Ok(portfolio)
     }
 
     fn row(&self, w: &Workload, app: Option<i64>, tr: &crate::i18n::Tr) -> Row {
@@ -282,7 +282,7 @@ impl Portfolio {
         let a = self.assessments.get(&w.id);
         let top_risk = a.and_then(|a| a.risks.iter().map(|r| r.severity).min());
         Row {
-            risk_label: top_risk.map(|s| tr.t(&format!("assessment.severity_{}", s.code())).to_string()).unwrap_or_default(),
+            risk_label: top_risk.map(|s| severity_label(tr, s)).unwrap_or_default(),
             id: w.id,
             name: w.name.clone(),
             application: w.application.clone(),
@@ -323,25 +323,80 @@ impl Portfolio {
 // ---------------------------------------------------------------------------
 // Dashboard
 
+/// Rows per page of the portfolio table.
+pub const DASHBOARD_PAGE_ROWS: usize = 100;
+
+/// Up to this many applications the filter offers them in a list; beyond,
+/// the user types part of the name (a list of thousands is no use and heavy).
+const APPLICATION_CHOICES: usize = 200;
+
 #[derive(Debug, Default, Deserialize, Clone)]
 pub struct Filter {
     #[serde(default)]
     pub strategy: String,
+    /// An application id, or "none" for workloads without one.
     #[serde(default)]
     pub application: String,
+    /// Part of an application's name (large portfolios).
+    #[serde(default)]
+    pub application_name: String,
     #[serde(default)]
     pub environment: String,
     #[serde(default)]
     pub confidence: String,
+    #[serde(default)]
+    pub page: String,
 }
 
 impl Filter {
-    fn keeps(&self, r: &Row) -> bool {
-        (self.strategy.is_empty() || r.effective().is_some_and(|s| s.code() == self.strategy))
-            && (self.application.is_empty()
-                || r.application_id.map(|a| a.to_string()).unwrap_or_else(|| "none".into()) == self.application)
-            && (self.environment.is_empty() || r.environment == self.environment)
-            && (self.confidence.is_empty() || r.confidence_band() == self.confidence)
+    /// The filter as a test on summary rows; a value that names nothing
+    /// (an unknown strategy or environment) keeps no row.
+    fn matcher<'s>(&self, summary: &'s AssessmentSummary) -> impl Fn(&SummaryRow) -> bool + 's {
+        let strategy = (!self.strategy.is_empty()).then(|| Strategy::parse(&self.strategy));
+        let application: Option<Option<Option<i64>>> = match self.application.trim() {
+            "" => None,
+            "none" => Some(Some(None)),
+            id => Some(id.parse::<i64>().ok().map(Some)),
+        };
+        let environment = (!self.environment.is_empty()).then(|| summary.environment_index(&self.environment));
+        let confidence = self.confidence.clone();
+        let needle = self.application_name.trim().to_lowercase();
+        let named: Option<HashSet<i64>> = (!needle.is_empty()).then(|| {
+            summary.applications.iter().filter(|a| a.name.to_lowercase().contains(&needle)).map(|a| a.id).collect()
+        });
+        move |r: &SummaryRow| {
+            strategy.is_none_or(|s| s.is_some() && r.effective() == s)
+                && application.is_none_or(|a| a.is_some_and(|a| r.application == a))
+                && environment.is_none_or(|e| e.is_some_and(|e| AssessmentSummary::in_environment(r, e)))
+                && (confidence.is_empty() || confidence_band(r.confidence) == confidence)
+                && named.as_ref().is_none_or(|ids| r.application.is_some_and(|a| ids.contains(&a)))
+        }
+    }
+
+    /// True when the filter keeps every row.
+    fn is_empty(&self) -> bool {
+        // As `matcher` reads them: names trimmed, codes as given.
+        self.strategy.is_empty()
+            && self.application.trim().is_empty()
+            && self.application_name.trim().is_empty()
+            && self.environment.is_empty()
+            && self.confidence.is_empty()
+    }
+
+    /// The dashboard address with this filter at page `page`.
+    fn url(&self, engagement_id: i64, page: usize) -> String {
+        let page = if page > 1 { page.to_string() } else { String::new() };
+        url_with(
+            &format!("/engagements/{engagement_id}/assessment"),
+            &[
+                ("strategy", &self.strategy),
+                ("application", &self.application),
+                ("application_name", &self.application_name),
+                ("environment", &self.environment),
+                ("confidence", &self.confidence),
+                ("page", &page),
+            ],
+        )
     }
 }
 
@@ -373,9 +428,12 @@ struct DashboardPage {
     risks: Vec<(Severity, usize, String)>,
     in_applications: String,
     showing: String,
+    pager: Pager,
     bands: Vec<(&'static str, String)>,
     filter: Filter,
-    applications: Vec<Application>,
+    /// The applications to pick from, or empty when there are too many to list.
+    applications: Vec<(i64, String)>,
+    application_search: bool,
     environments: Vec<String>,
     goals: Vec<GoalView>,
     hosting: Vec<SelectView>,
@@ -383,33 +441,92 @@ struct DashboardPage {
     error: Option<String>,
 }
 
-fn dashboard_page(ctx: PageCtx, p: Portfolio, filter: Filter, changes: Vec<String>, error: Option<String>) -> DashboardPage {
+/// What the dashboard reads per request: the kept summary, and for the rows
+/// of the page shown their names and reasons.
+struct DashboardData {
+    engagement: Engagement,
+    profile: Profile,
+    summary: Arc<AssessmentSummary>,
+    /// How many rows the filter keeps.
+    matching: usize,
+    /// Indices into `summary.rows` of the kept rows on the page shown.
+    shown: Vec<u32>,
+    pager: Pager,
+    texts: Vec<RowText>,
+}
+
+async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) -> Result<DashboardData, AppError> {
+    let summary = st.views.assessment.get(&st.db, id, move |c| db::assessment_summary::compute(c, id)).await?;
+    // Counted first, then only the page's rows are collected: no list of
+    // 100,000 indices per request, and no pass at all without a filter.
+    let (matching, pager, shown) = {
+        let url = |n| filter.url(id, n);
+        let page = page_number(&filter.page);
+        if filter.is_empty() {
+            let pager = Pager::new(&ctx.t, summary.rows.len(), DASHBOARD_PAGE_ROWS, page, "portfolio-table", url);
+            let shown = pager.range(summary.rows.len(), DASHBOARD_PAGE_ROWS).map(|i| i as u32).collect::<Vec<_>>();
+            (summary.rows.len(), pager, shown)
+        } else {
+            let keeps = filter.matcher(&summary);
+            let matching = summary.rows.iter().filter(|r| keeps(r)).count();
+            let pager = Pager::new(&ctx.t, matching, DASHBOARD_PAGE_ROWS, page, "portfolio-table", url);
+            let range = pager.range(matching, DASHBOARD_PAGE_ROWS);
+            let shown = (0u32..)
+                .zip(&summary.rows)
+                .filter(|(_, r)| keeps(r))
+                .skip(range.start)
+                .take(range.len())
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>();
+            (matching, pager, shown)
+        }
+    };
+    let lang = ctx.t.lang;
+    let rows = summary.clone();
+    let page_rows = shown.clone();
+    let (engagement, profile, texts) = st
+        .db
+        .call(move |c| {
+            let page: Vec<&SummaryRow> = page_rows.iter().map(|i| &rows.rows[*i as usize]).collect();
+            Ok((
+                db::engagements::get(c, id)?,
+                db::assessment::profile(c, id)?,
+                db::assessment_summary::row_texts(c, id, &page, lang)?,
+            ))
+        })
+        .await?;
+    Ok(DashboardData { engagement, profile, summary, matching, shown, pager, texts })
+}
+
+fn dashboard_page(ctx: PageCtx, data: DashboardData, filter: Filter, changes: Vec<String>, error: Option<String>) -> DashboardPage {
     let tr = ctx.t;
-    let all: Vec<Row> = p.items.iter().map(|(w, a)| p.row(w, *a, &tr)).collect();
-    let counts: Vec<(Strategy, usize, usize)> = Strategy::ALL
+    let DashboardData { engagement, profile, summary, matching, shown, pager, texts } = data;
+    let s = &*summary;
+    let rows: Vec<Row> = shown
         .iter()
-        .map(|s| {
-            (*s, all.iter().filter(|r| r.recommended == Some(*s)).count(), all.iter().filter(|r| r.decided == Some(*s)).count())
+        .zip(texts)
+        .map(|(i, text)| {
+            let r = &s.rows[*i as usize];
+            Row {
+                id: r.id,
+                name: text.name,
+                application: text.application,
+                application_id: r.application,
+                environment: s.environment(r).to_string(),
+                recommended: r.recommended,
+                decided: r.decided,
+                confidence: r.confidence,
+                top_risk: r.top_risk,
+                risk_label: r.top_risk.map(|sev| severity_label(&tr, sev)).unwrap_or_default(),
+                summary: text.summary,
+            }
         })
         .collect();
-    let mut risks: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
-    for a in p.assessments.values() {
-        for r in &a.risks {
-            *risks.entry(r.severity).or_default() += 1;
-        }
-    }
-    let app_ids: Vec<i64> = p.applications.iter().map(|a| a.id).collect();
-    let open_questions = db::assessment::unanswered(&p.answers, SubjectKind::Application, &app_ids);
-    let apps_with_open_questions = app_ids.iter().filter(|a| p.progress(**a).0 < p.progress(**a).1).count();
-    let mut environments: Vec<String> =
-        p.items.iter().map(|(w, _)| w.environment.clone()).filter(|e| !e.is_empty()).collect();
-    environments.sort();
-    environments.dedup();
-    let goals = [("speed", p.profile.speed), ("managed", p.profile.managed), ("modernise", p.profile.modernise), ("licence", p.profile.licence)]
+    let goals = [("speed", profile.speed), ("managed", profile.managed), ("modernise", profile.modernise), ("licence", profile.licence)]
         .into_iter()
         .map(|(key, value)| GoalView { key, label: tr.t(&format!("assessment.goal_{key}")).to_string(), value })
         .collect();
-    let hosting = [("app_hosting", p.profile.app_hosting), ("db_hosting", p.profile.db_hosting)]
+    let hosting = [("app_hosting", profile.app_hosting), ("db_hosting", profile.db_hosting)]
         .into_iter()
         .map(|(key, value)| SelectView {
             key,
@@ -418,32 +535,37 @@ fn dashboard_page(ctx: PageCtx, p: Portfolio, filter: Filter, changes: Vec<Strin
             options: hosting_options(&tr),
         })
         .collect();
-    let chart = ChartSvg::new(&tr, &counts).render().unwrap_or_default();
-    let total = all.len();
-    let rows_low_confidence = all.iter().filter(|r| r.confidence < 0.5).count();
-    let rows: Vec<Row> = all.into_iter().filter(|r| filter.keeps(r)).collect();
+    let application_search = s.applications.len() > APPLICATION_CHOICES;
+    let applications =
+        if application_search { Vec::new() } else { s.applications.iter().map(|a| (a.id, a.name.clone())).collect() };
     DashboardPage {
-        in_applications: tr.fmt("assessment.in_applications", &[("n", &apps_with_open_questions)]),
-        showing: tr.fmt("assessment.showing", &[("n", &rows.len()), ("total", &total)]),
+        chart: ChartSvg::new(&tr, &s.counts).render().unwrap_or_default(),
+        in_applications: tr.fmt("assessment.in_applications", &[("n", &s.applications_with_open_questions())]),
+        showing: tr.fmt("assessment.showing", &[("n", &matching), ("total", &s.rows.len())]),
         bands: ["high", "medium", "low"].iter().map(|b| (*b, tr.t(&format!("assessment.confidence_{b}")).to_string())).collect(),
-        total,
-        unassigned: p.items.iter().filter(|(_, a)| a.is_none()).count(),
-        low_confidence: rows_low_confidence,
+        total: s.rows.len(),
+        unassigned: s.unassigned,
+        low_confidence: s.low_confidence,
+        counts: s.counts.clone(),
+        open_questions: s.open_questions(),
+        risks: s.risks.iter().map(|(sev, n)| (*sev, *n, tr.t(&format!("assessment.risk_{}", sev.code())).to_string())).collect(),
+        environments: s.environments.clone(),
         rows,
+        pager,
         ctx,
-        engagement: p.engagement,
-        chart,
-        counts,
-        open_questions,
-        risks: risks.into_iter().map(|(s, n)| (s, n, tr.t(&format!("assessment.risk_{}", s.code())).to_string())).collect(),
+        engagement,
         filter,
-        applications: p.applications,
-        environments,
+        applications,
+        application_search,
         goals,
         hosting,
         changes,
         error,
     }
+}
+
+fn severity_label(tr: &crate::i18n::Tr, sev: Severity) -> String {
+    tr.t(&format!("assessment.severity_{}", sev.code())).to_string()
 }
 
 async fn dashboard(
@@ -452,8 +574,8 @@ async fn dashboard(
     Path(id): Path<i64>,
     Query(filter): Query<Filter>,
 ) -> Result<Html<String>, AppError> {
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
-    render(&dashboard_page(ctx, p, filter, Vec::new(), None))
+    let data = dashboard_data(&st, &ctx, id, &filter).await?;
+    render(&dashboard_page(ctx, data, filter, Vec::new(), None))
 }
 
 #[derive(Debug, Deserialize)]
@@ -519,12 +641,19 @@ async fn save_profile(
         Err(e) => return Err(e),
     };
     let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
-    Ok((status, render(&dashboard_page(ctx, p, Filter::default(), changes, error))?).into_response())
+    let filter = Filter::default();
+    let data = dashboard_data(&st, &ctx, id, &filter).await?;
+    Ok((status, render(&dashboard_page(ctx, data, filter, changes, error))?).into_response())
 }
 
 // ---------------------------------------------------------------------------
 // Questionnaire
+
+/// Applications per page of the questionnaire.
+pub const QUESTIONNAIRE_PAGE_ROWS: usize = 50;
+
+/// Single workloads offered for selection at most (narrowed by the search).
+const WORKLOAD_CHOICES: usize = 100;
 
 pub struct AppProgress {
     pub id: i64,
@@ -535,6 +664,38 @@ pub struct AppProgress {
     pub recommended: Option<Strategy>,
 }
 
+/// The questionnaire's list: part of an application's (or workload's) name,
+/// and the page.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct AppSearch {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl AppSearch {
+    fn from_fields(fields: &[(String, String)]) -> AppSearch {
+        let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+        AppSearch { q: field("q"), page: field("page") }
+    }
+
+    fn needle(&self) -> String {
+        self.q.trim().to_lowercase()
+    }
+
+    /// The applications whose name holds the search.
+    fn matching<'s>(&self, summary: &'s AssessmentSummary) -> Vec<&'s ApplicationSummary> {
+        let needle = self.needle();
+        summary.applications.iter().filter(|a| needle.is_empty() || a.name.to_lowercase().contains(&needle)).collect()
+    }
+
+    fn url(&self, engagement_id: i64, page: usize) -> String {
+        let page = if page > 1 { page.to_string() } else { String::new() };
+        url_with(&format!("/engagements/{engagement_id}/assessment/questionnaire"), &[("q", self.q.trim()), ("page", &page)])
+    }
+}
+
 #[derive(Template)]
 #[template(path = "assessment_questionnaire.html")]
 struct QuestionnairePage {
@@ -542,47 +703,102 @@ struct QuestionnairePage {
     engagement: Engagement,
     apps: Vec<AppProgress>,
     workloads: Vec<Row>,
+    /// More workloads match than are offered.
+    more_workloads: bool,
     questions: Vec<QuestionView>,
     answered: usize,
     total: usize,
+    search: AppSearch,
+    /// The list is long (or searched): show the search, the pager and "all matching".
+    searchable: bool,
+    showing: String,
+    all_matching_label: String,
+    more_workloads_label: String,
+    pager: Pager,
     message: Option<String>,
     error: Option<String>,
 }
 
-fn questionnaire_page(ctx: PageCtx, p: Portfolio, message: Option<String>, error: Option<String>) -> QuestionnairePage {
-    let apps: Vec<AppProgress> = p
-        .applications
+async fn questionnaire_page(
+    st: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    search: AppSearch,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<QuestionnairePage, AppError> {
+    let summary = st.views.assessment.get(&st.db, id, move |c| db::assessment_summary::compute(c, id)).await?;
+    let matching = search.matching(&summary);
+    let pager = Pager::new(&ctx.t, matching.len(), QUESTIONNAIRE_PAGE_ROWS, page_number(&search.page), "questionnaire-apps", |n| {
+        search.url(id, n)
+    });
+    let total_per_app = summary.evidence_questions;
+    let apps: Vec<AppProgress> = matching[pager.range(matching.len(), QUESTIONNAIRE_PAGE_ROWS)]
         .iter()
-        .map(|a| {
-            let (answered, total) = p.progress(a.id);
-            AppProgress {
-                id: a.id,
-                name: a.name.clone(),
-                answered,
-                total,
-                workloads: p.items.iter().filter(|(_, app)| *app == Some(a.id)).count(),
-                recommended: p.rollup(a.id).and_then(|r| r.recommended),
-            }
+        .map(|a| AppProgress {
+            id: a.id,
+            name: a.name.clone(),
+            answered: a.answered.min(total_per_app),
+            total: total_per_app,
+            workloads: a.workloads,
+            recommended: a.recommended,
         })
         .collect();
-    let questions = question_views(&ctx.t, |_| None, |_| None);
-    let workloads = p.items.iter().map(|(w, a)| p.row(w, *a, &ctx.t)).collect();
-    QuestionnairePage {
-        workloads,
-        answered: apps.iter().map(|a| a.answered).sum(),
-        total: apps.iter().map(|a| a.total).sum(),
+    let prefix = search.q.trim().to_string();
+    let found: Vec<i64> = if prefix.is_empty() { Vec::new() } else { matching.iter().map(|a| a.id).collect() };
+    let (engagement, choices) = st
+        .db
+        .call(move |c| {
+            let choices = db::assessment_summary::workload_choices(c, id, &prefix, &found, WORKLOAD_CHOICES + 1)?;
+            Ok((db::engagements::get(c, id)?, choices))
+        })
+        .await?;
+    let more_workloads = choices.len() > WORKLOAD_CHOICES;
+    let workloads = choices
+        .into_iter()
+        .take(WORKLOAD_CHOICES)
+        .map(|w| Row {
+            id: w.id,
+            name: w.name,
+            application: w.application,
+            application_id: None,
+            environment: w.environment,
+            recommended: w.recommended,
+            decided: None,
+            confidence: 0.0,
+            top_risk: None,
+            risk_label: String::new(),
+            summary: String::new(),
+        })
+        .collect();
+    let searchable = summary.applications.len() > QUESTIONNAIRE_PAGE_ROWS || !search.q.trim().is_empty();
+    Ok(QuestionnairePage {
+        all_matching_label: ctx.t.fmt("assessment.all_matching", &[("n", &matching.len())]),
+        showing: ctx.t.fmt("assessment.showing_applications", &[("n", &matching.len()), ("total", &summary.applications.len())]),
+        more_workloads_label: ctx.t.fmt("assessment.more_workloads", &[("n", &WORKLOAD_CHOICES)]),
+        answered: summary.answered(),
+        total: summary.applications.len() * total_per_app,
+        questions: question_views(&ctx.t, |_| None, |_| None),
         ctx,
-        engagement: p.engagement,
+        engagement,
         apps,
-        questions,
+        workloads,
+        more_workloads,
+        search,
+        searchable,
+        pager,
         message,
         error,
-    }
+    })
 }
 
-async fn questionnaire(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
-    render(&questionnaire_page(ctx, p, None, None))
+async fn questionnaire(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(search): Query<AppSearch>,
+) -> Result<Html<String>, AppError> {
+    render(&questionnaire_page(&st, ctx, id, search, None, None).await?)
 }
 
 /// Reads the answer fields of a form (`q.<question>`). In bulk mode an
@@ -616,7 +832,19 @@ async fn save_bulk_answers(
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let subjects = ids_field(&fields, "ids").and_then(|apps| {
+    let search = AppSearch::from_fields(&fields);
+    let all_matching = fields.iter().any(|(k, v)| k == "all_matching" && !v.is_empty());
+    let matching: Vec<i64> = if all_matching {
+        let summary = st.views.assessment.get(&st.db, id, move |c| db::assessment_summary::compute(c, id)).await?;
+        search.matching(&summary).iter().map(|a| a.id).collect()
+    } else {
+        Vec::new()
+    };
+    let subjects = ids_field(&fields, "ids").and_then(|mut apps| {
+        // "All matching" adds every application the search finds, listed or not.
+        apps.extend(matching);
+        apps.sort_unstable();
+        apps.dedup();
         let workloads = ids_field(&fields, "wids")?;
         Ok(apps
             .into_iter()
@@ -637,8 +865,7 @@ async fn save_bulk_answers(
         Err(e) => return Err(e),
     };
     let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
-    Ok((status, render(&questionnaire_page(ctx, p, message, error))?).into_response())
+    Ok((status, render(&questionnaire_page(&st, ctx, id, search, message, error).await?)?).into_response())
 }
 
 #[derive(Template)]
@@ -680,7 +907,7 @@ fn application_view(ctx: PageCtx, p: Portfolio, app: i64, message: Option<String
 }
 
 async fn application_page(State(st): State<AppState>, ctx: PageCtx, Path((id, app)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Application(app))).await?;
     render(&application_view(ctx, p, app, None, None)?)
 }
 
@@ -711,7 +938,7 @@ async fn respond_application(
         Err(e) => return Err(e),
     };
     let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Application(app))).await?;
     Ok((status, render(&application_view(ctx, p, app, message, error)?)).into_response())
 }
 
@@ -726,8 +953,7 @@ async fn decide_application(
     let outcome = st
         .db
         .call(move |c| {
-            let ids: Vec<i64> =
-                db::assessment::items(c, id)?.into_iter().filter(|(_, a)| *a == Some(app)).map(|(w, _)| w.id).collect();
+            let ids = db::applications::workload_ids(c, id, app)?;
             db::decisions::decide(c, id, &ids, &input, LOCAL_ACTOR)
         })
         .await;
@@ -823,7 +1049,7 @@ fn workload_view(ctx: PageCtx, p: &Portfolio, wid: i64, form: Option<DecisionInp
 }
 
 async fn workload_page(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
-    let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+    let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Workload(wid))).await?;
     render(&workload_view(ctx, &p, wid, None, None)?)
 }
 
@@ -837,7 +1063,7 @@ async fn decide_workload(
     match st.db.call(move |c| db::decisions::decide(c, id, &[wid], &attempt, LOCAL_ACTOR)).await {
         Ok(_) => Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}"))),
         Err(e @ AppError::Invalid(_)) => {
-            let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+            let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Workload(wid))).await?;
             let page = workload_view(ctx, &p, wid, Some(input), Some(e.public_message()))?;
             Ok((e.status(), render(&page)?).into_response())
         }
@@ -860,7 +1086,7 @@ async fn save_workload_answers(
     match st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Workload, wid)], &values, LOCAL_ACTOR)).await {
         Ok(_) => Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}"))),
         Err(e @ AppError::Invalid(_)) => {
-            let p = st.db.call(move |c| Portfolio::load(c, id)).await?;
+            let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Workload(wid))).await?;
             let page = workload_view(ctx, &p, wid, None, Some(e.public_message()))?;
             Ok((e.status(), render(&page)?).into_response())
         }

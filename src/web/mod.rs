@@ -61,6 +61,69 @@ pub struct Views {
     /// Whether the engagement has a bastion or jump host today: the one
     /// engagement-wide fact an application's architecture page needs.
     pub architecture_jump_host: Derived<bool>,
+    pub assessment: Derived<crate::db::assessment_summary::AssessmentSummary>,
+}
+
+/// Links to the first, previous, next and last page of a paged table
+/// (`templates/pager.html`); each works as a plain link and, with htmx,
+/// swaps only `target` (an element id) taken from the answer.
+pub struct Pager {
+    pub page: usize,
+    pub pages: usize,
+    pub label: String,
+    pub target: &'static str,
+    pub first_url: String,
+    pub prev_url: String,
+    pub next_url: String,
+    pub last_url: String,
+}
+
+impl Pager {
+    /// `items` rows shown `per_page` at a time; `page` is clamped into range.
+    /// `url(n)` is the address of page n with the table's filters.
+    pub fn new(tr: &crate::i18n::Tr, items: usize, per_page: usize, page: usize, target: &'static str, url: impl Fn(usize) -> String) -> Pager {
+        let pages = items.div_ceil(per_page.max(1)).max(1);
+        let page = page.clamp(1, pages);
+        Pager {
+            page,
+            pages,
+            label: tr.fmt("workloads.page_of", &[("page", &page), ("pages", &pages)]),
+            target,
+            first_url: url(1),
+            prev_url: url(page.saturating_sub(1).max(1)),
+            next_url: url((page + 1).min(pages)),
+            last_url: url(pages),
+        }
+    }
+
+    /// The rows of the current page as a range of indices.
+    pub fn range(&self, items: usize, per_page: usize) -> std::ops::Range<usize> {
+        let start = ((self.page - 1) * per_page).min(items);
+        start..(start + per_page).min(items)
+    }
+
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages
+    }
+}
+
+/// A page number from a query string: 1 when missing or not a number.
+pub fn page_number(raw: &str) -> usize {
+    raw.trim().parse().ok().filter(|n| *n >= 1).unwrap_or(1)
+}
+
+/// `path?k=v&...` with the non-empty pairs, URL-encoded.
+pub fn url_with(path: &str, pairs: &[(&str, &str)]) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        query.append_pair(k, v);
+    }
+    let query = query.finish();
+    if query.is_empty() { path.to_string() } else { format!("{path}?{query}") }
 }
 
 /// Headers every response carries: no inline script may run, nobody may
