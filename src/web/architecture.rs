@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::engagements::LOCAL_ACTOR;
-use super::{AppState, PageCtx, redirect, render, safe_local_path};
+use super::{AppState, PageCtx, Pager, page_number, redirect, render, safe_local_path};
 use crate::architecture::{self, AppArchitecture, Estate, Pattern, findings};
 use crate::cost::{self, SizingMode, money};
 use crate::db;
@@ -94,33 +94,14 @@ struct ListRow {
     high_target: u32,
 }
 
-/// A page of the list and the links to the others.
-struct Pager {
-    summary: String,
-    page_of: String,
-    first_url: String,
-    prev_url: String,
-    next_url: String,
-    last_url: String,
-    page: usize,
-    pages: usize,
-}
-
-impl Pager {
-    fn has_prev(&self) -> bool {
-        self.page > 1
-    }
-    fn has_next(&self) -> bool {
-        self.page < self.pages
-    }
-}
-
 #[derive(Template)]
 #[template(path = "architecture.html")]
 struct ListPage {
     ctx: PageCtx,
     engagement: Engagement,
     rows: Vec<ListRow>,
+    /// "Applications 51–100 of 5,000".
+    summary: String,
     pager: Pager,
     modes: Vec<ModeOption>,
     total_today: String,
@@ -151,9 +132,8 @@ async fn list(
     let cat = cost::catalogue();
     let all = st.views.architecture.get(&st.db, id, move |c| db::architecture::list(c, id, cost::catalogue())).await?;
     let t = ctx.t;
-    let pages = all.rows.len().div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
-    let shown = &all.rows[((page - 1) * PAGE_SIZE).min(all.rows.len())..(page * PAGE_SIZE).min(all.rows.len())];
+    let pager = Pager::new(&t, all.rows.len(), PAGE_SIZE, page_number(&query.page), "architecture-list", |p| list_url(id, p));
+    let shown = &all.rows[pager.range(all.rows.len(), PAGE_SIZE)];
     let cur = &all.currency;
     let rows = shown
         .iter()
@@ -178,21 +158,12 @@ async fn list(
             }
         })
         .collect();
-    let from = (page - 1) * PAGE_SIZE + 1;
+    let from = (pager.page - 1) * PAGE_SIZE + 1;
     let count = |n: usize| n.to_string();
-    let pager = Pager {
-        summary: t.fmt(
-            "architecture.list_summary",
-            &[("from", &count(from.min(all.rows.len()))), ("to", &count(from + shown.len() - 1)), ("total", &count(all.rows.len()))],
-        ),
-        page_of: t.fmt("architecture.page_of", &[("page", &count(page)), ("pages", &count(pages))]),
-        first_url: list_url(id, 1),
-        prev_url: list_url(id, page - 1),
-        next_url: list_url(id, (page + 1).min(pages)),
-        last_url: list_url(id, pages),
-        page,
-        pages,
-    };
+    let summary = t.fmt(
+        "architecture.list_summary",
+        &[("from", &count(from.min(all.rows.len()))), ("to", &count(from + shown.len() - 1)), ("total", &count(all.rows.len()))],
+    );
     render(&ListPage {
         total_today: money(all.total_on_prem_annual, cur),
         total_on_demand: money(all.total_on_demand_monthly, cur),
@@ -202,6 +173,7 @@ async fn list(
         ctx,
         engagement,
         rows,
+        summary,
         pager,
     })
 }

@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::engagements::LOCAL_ACTOR;
-use super::{AppState, PageCtx, redirect, render};
+use super::{AppState, PageCtx, Pager, redirect, render};
 use crate::db;
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
@@ -150,8 +150,8 @@ struct WaveView {
     apps: Vec<AppView>,
     /// The link text to the whole wave, when the page lists only its first applications.
     show_all: Option<String>,
-    /// When the page shows this wave alone.
-    pager: Option<Pager>,
+    /// When the page shows this wave alone: "Page 2 of 3 (250 applications)" and its links.
+    pager: Option<(String, Pager)>,
 }
 
 struct UnmovedView {
@@ -231,7 +231,7 @@ fn app_view(a: &crate::plan::PlanApp, t: &Tr) -> AppView {
     }
 }
 
-fn views(plan: &Plan, t: &Tr, query: &PlanQuery) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView>) {
+fn views(id: i64, plan: &Plan, t: &Tr, query: &PlanQuery) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView>) {
     let phases = plan
         .phases
         .iter()
@@ -248,8 +248,9 @@ fn views(plan: &Plan, t: &Tr, query: &PlanQuery) -> (Vec<PhaseView>, Vec<WaveVie
             let total = w.apps.len();
             let (apps, pager) = match selected {
                 Some(_) => {
-                    let (range, pager) = paged(t, total, APPS_PER_PAGE, query.page(), "plan.apps_page", |p| format!("?wave={}&page={p}", w.number));
-                    (w.apps[range].iter().collect::<Vec<_>>(), Some(pager))
+                    let pager = Pager::new(t, total, APPS_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
+                    let summary = t.fmt("plan.apps_page", &[("page", &pager.page), ("pages", &pager.pages), ("n", &total)]);
+                    (w.apps[pager.range(total, APPS_PER_PAGE)].iter().collect::<Vec<_>>(), Some((summary, pager)))
                 }
                 None => (w.apps.iter().take(APPS_PER_WAVE).collect(), None),
             };
@@ -294,32 +295,12 @@ fn shown_waves<'a>(plan: &'a Plan, query: &PlanQuery) -> Vec<&'a Wave> {
     }
 }
 
-/// The index range of page `page` (from 1, clamped) of `total` items, and
-/// the pager that says so; `link(p)` is the query string of page p.
-fn paged(t: &Tr, total: usize, per_page: usize, page: usize, summary: &str, link: impl Fn(usize) -> String) -> (std::ops::Range<usize>, Pager) {
-    let pages = total.div_ceil(per_page).max(1);
-    let page = page.min(pages);
-    let pager = Pager {
-        summary: t.fmt(summary, &[("page", &page), ("pages", &pages), ("n", &total)]),
-        previous: (page > 1).then(|| link(page - 1)),
-        next: (page < pages).then(|| link(page + 1)),
-    };
-    ((page - 1) * per_page..(page * per_page).min(total), pager)
-}
-
-/// Previous/next links through one wave's applications, or through the waves.
-struct Pager {
-    summary: String,
-    previous: Option<String>,
-    next: Option<String>,
-}
-
 struct PlanBody {
     plan: Arc<Plan>,
     /// The page shows one wave alone.
     single_wave: bool,
-    /// Through the waves, when there are more than a page shows.
-    waves_pager: Option<Pager>,
+    /// Through the waves, when there are more than a page shows: "Waves, page 1 of 450 (4,500 waves)" and its links.
+    waves_pager: Option<(String, Pager)>,
     phases: Vec<PhaseView>,
     waves: Vec<WaveView>,
     unmoved: Vec<UnmovedView>,
@@ -335,7 +316,7 @@ struct PlanBody {
 }
 
 impl PlanBody {
-    fn new(plan: Arc<Plan>, t: &Tr, moved_app: Option<&str>, error: Option<String>, query: &PlanQuery) -> PlanBody {
+    fn new(id: i64, plan: Arc<Plan>, t: &Tr, moved_app: Option<&str>, error: Option<String>, query: &PlanQuery) -> PlanBody {
         let involves = |w: &PlanWarning, app: &str| match w {
             PlanWarning::BrokenDependency { dependent, dependency, .. } => dependent == app || dependency == app,
             PlanWarning::OverCapacity { wave, .. } => plan.wave_of(app) == Some(*wave),
@@ -343,11 +324,13 @@ impl PlanBody {
         };
         let (fresh, rest): (Vec<&PlanWarning>, Vec<&PlanWarning>) =
             plan.warnings.iter().partition(|w| moved_app.is_some_and(|a| involves(w, a)));
-        let (phases, waves, unmoved) = views(&plan, t, query);
+        let (phases, waves, unmoved) = views(id, &plan, t, query);
         let hidden_warnings = rest.len().saturating_sub(WARNINGS_SHOWN);
         let single_wave = query.wave(&plan).is_some();
-        let waves_pager = (!single_wave && plan.waves.len() > WAVES_PER_PAGE)
-            .then(|| paged(t, plan.waves.len(), WAVES_PER_PAGE, query.page(), "plan.waves_page", |p| format!("?page={p}")).1);
+        let waves_pager = (!single_wave && plan.waves.len() > WAVES_PER_PAGE).then(|| {
+            let pager = Pager::new(t, plan.waves.len(), WAVES_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?page={p}"));
+            (t.fmt("plan.waves_page", &[("page", &pager.page), ("pages", &pager.pages), ("n", &plan.waves.len())]), pager)
+        });
         PlanBody {
             single_wave,
             waves_pager,
@@ -376,7 +359,7 @@ async fn load(st: &AppState, id: i64) -> Result<(Engagement, Arc<Plan>), AppErro
 
 async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Query(query): Query<PlanQuery>) -> Result<Html<String>, AppError> {
     let (engagement, plan) = load(&st, id).await?;
-    let body = PlanBody::new(plan, &ctx.t, None, None, &query);
+    let body = PlanBody::new(id, plan, &ctx.t, None, None, &query);
     render(&PlanPage { ctx, engagement, body })
 }
 
@@ -395,7 +378,7 @@ async fn respond(st: &AppState, ctx: PageCtx, id: i64, moved_app: Option<&str>, 
         .filter(|(position, _, index)| *position >= WAVES_PER_PAGE || *index >= APPS_PER_WAVE)
         .map(|(_, wave, index)| PlanQuery { wave: wave.to_string(), page: (index / APPS_PER_PAGE + 1).to_string() })
         .unwrap_or_default();
-    let body = PlanBody::new(plan, &ctx.t, moved_app, error.map(|e| e.public_message()), &query);
+    let body = PlanBody::new(id, plan, &ctx.t, moved_app, error.map(|e| e.public_message()), &query);
     let html = if ctx.htmx { render(&PlanPartial { ctx, engagement, body })? } else { render(&PlanPage { ctx, engagement, body })? };
     Ok(match status {
         Some(s) => (s, html).into_response(),
