@@ -492,3 +492,27 @@ async fn thousands_of_applications_stay_out_of_the_page_until_a_field_wants_them
     let html = small.get(&format!("/engagements/{sid}/workloads")).await.text();
     assert!(html.contains("<select name=\"application\">") && html.contains("<option value=\"app-A\">"), "few applications stay a select");
 }
+
+#[tokio::test]
+async fn the_applications_page_pages_and_finds_applications_by_name() {
+    let app = TestApp::new();
+    let id = app.seed_engagement("Apps Co");
+    for i in 0..130 {
+        app.seed_workload(id, &[("name", &format!("srv-{i:03}")), ("application", &format!("App {i:03}"))]);
+    }
+    let first = app.get(&format!("/engagements/{id}/applications")).await.text();
+    assert!(first.contains("130 applications"), "says how many there are");
+    assert!(first.contains("value=\"App 000\"") && !first.contains("value=\"App 100\""), "the first page holds the first hundred");
+    assert!(first.contains("rel=\"next\""), "and links to the next page");
+
+    let second = app.get(&format!("/engagements/{id}/applications?page=2")).await.text();
+    assert!(second.contains("value=\"App 129\"") && !second.contains("value=\"App 000\""), "the second page holds the rest");
+    let beyond = app.get(&format!("/engagements/{id}/applications?page=9")).await.text();
+    assert!(beyond.contains("value=\"App 129\""), "past the end shows the last page");
+
+    let found = app.get(&format!("/engagements/{id}/applications?q=app+12")).await.text();
+    assert!(found.contains("10 applications"), "App 120 to App 129, any case");
+    assert!(found.contains("value=\"App 125\"") && !found.contains("value=\"App 013\""));
+    let literal = app.get(&format!("/engagements/{id}/applications?q=%25")).await.text();
+    assert!(literal.contains("0 applications"), "a % in the search is a character, not a wildcard");
+}

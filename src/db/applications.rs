@@ -16,18 +16,36 @@ pub struct ApplicationSummary {
 }
 
 pub fn list_with_counts(conn: &Connection, engagement_id: i64) -> Result<Vec<ApplicationSummary>, AppError> {
+    Ok(find_with_counts(conn, engagement_id, "", 0, i64::MAX)?.0)
+}
+
+/// The applications whose name contains `search` (any case; all when
+/// empty), `limit` of them from `offset` by name, each with its workload
+/// count, and how many match in all.
+pub fn find_with_counts(
+    conn: &Connection,
+    engagement_id: i64,
+    search: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<ApplicationSummary>, i64), AppError> {
+    let pattern = super::workloads::like_pattern(search);
+    let total = conn
+        .prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1 AND name LIKE ?2 ESCAPE '\\'")?
+        .query_row(params![engagement_id, pattern], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.name, a.notes,
             (SELECT COUNT(*) FROM workloads w WHERE w.engagement_id = a.engagement_id AND w.application_id = a.id)
-         FROM applications a WHERE a.engagement_id = ?1 ORDER BY a.name",
+         FROM applications a WHERE a.engagement_id = ?1 AND a.name LIKE ?2 ESCAPE '\\'
+         ORDER BY a.name LIMIT ?3 OFFSET ?4",
     )?;
-    let rows = stmt.query_map([engagement_id], |r| {
+    let rows = stmt.query_map(params![engagement_id, pattern, limit, offset], |r| {
         Ok(ApplicationSummary {
             application: Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? },
             workloads: r.get(3)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok((rows.collect::<Result<_, _>>()?, total))
 }
 
 /// The workloads of an application, by name.

@@ -398,7 +398,7 @@ pub struct WorkloadPage {
 }
 
 /// Escapes `%`, `_` and `\` so typed text matches literally in LIKE.
-fn like_pattern(text: &str) -> String {
+pub(crate) fn like_pattern(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('%');
     for c in text.chars() {

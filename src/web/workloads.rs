@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Form, Path, RawQuery, State};
+use axum::extract::{Form, Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -13,7 +13,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use serde::Deserialize;
 
 use super::engagements::LOCAL_ACTOR;
-use super::{AppState, PageCtx, redirect, render, safe_local_path};
+use super::{AppState, PageCtx, Pager, page_number, redirect, render, safe_local_path, url_with};
 use crate::db;
 use crate::db::applications::ApplicationSummary;
 use crate::db::dependencies::Links;
@@ -931,10 +931,25 @@ struct ApplicationsPage {
     ctx: PageCtx,
     engagement: crate::inventory::Engagement,
     apps: Vec<ApplicationSummary>,
+    /// The name search, and how many applications it finds.
+    search: String,
+    found: String,
+    pager: Pager,
     unassigned: i64,
     error: Option<String>,
     new_name: String,
     no_application: &'static str,
+}
+
+/// Applications a page: 5,000 editable rows would be a 6 MB page.
+const APPLICATIONS_PER_PAGE: usize = 100;
+
+#[derive(Debug, Default, Deserialize)]
+struct ApplicationsQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
 }
 
 impl ApplicationsPage {
@@ -949,23 +964,48 @@ impl ApplicationsPage {
     }
 }
 
-async fn render_applications(st: &AppState, ctx: PageCtx, id: i64, status: StatusCode, error: Option<String>, new_name: String) -> Result<Response, AppError> {
-    let (engagement, apps, unassigned) = st
+async fn render_applications(
+    st: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    query: ApplicationsQuery,
+    status: StatusCode,
+    error: Option<String>,
+    new_name: String,
+) -> Result<Response, AppError> {
+    let search = query.q.trim().to_string();
+    let page = page_number(&query.page);
+    let wanted = search.clone();
+    let (engagement, (apps, total), unassigned) = st
         .db
         .call(move |c| {
-            Ok((
-                db::engagements::get(c, id)?,
-                db::applications::list_with_counts(c, id)?,
-                db::applications::unassigned_count(c, id)?,
-            ))
+            let per_page = APPLICATIONS_PER_PAGE as i64;
+            let mut found = db::applications::find_with_counts(c, id, &wanted, (page as i64 - 1) * per_page, per_page)?;
+            if found.0.is_empty() && found.1 > 0 {
+                // Past the last page: show the last one.
+                let last = (found.1 - 1) / per_page;
+                found = db::applications::find_with_counts(c, id, &wanted, last * per_page, per_page)?;
+            }
+            Ok((db::engagements::get(c, id)?, found, db::applications::unassigned_count(c, id)?))
         })
         .await?;
-    let page = ApplicationsPage { ctx, engagement, apps, unassigned, error, new_name, no_application: NO_APPLICATION };
+    let total = total as usize;
+    let pager = Pager::new(&ctx.t, total, APPLICATIONS_PER_PAGE, page, "applications-list", |p| {
+        let page = p.to_string();
+        url_with(&format!("/engagements/{id}/applications"), &[("q", &search), ("page", if p > 1 { &page } else { "" })])
+    });
+    let found = ctx.t.fmt("workloads.app_found", &[("n", &total)]);
+    let page = ApplicationsPage { ctx, engagement, apps, search, found, pager, unassigned, error, new_name, no_application: NO_APPLICATION };
     Ok((status, render(&page)?).into_response())
 }
 
-async fn applications_page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, AppError> {
-    render_applications(&st, ctx, id, StatusCode::OK, None, String::new()).await
+async fn applications_page(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(query): Query<ApplicationsQuery>,
+) -> Result<Response, AppError> {
+    render_applications(&st, ctx, id, query, StatusCode::OK, None, String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -989,7 +1029,7 @@ async fn application_change(
         Ok(()) => Ok(redirect(&ctx, &format!("/engagements/{id}/applications"))),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let message = e.public_message().trim_start_matches("name: ").to_string();
-            render_applications(st, ctx, id, e.status(), Some(message), typed_name).await
+            render_applications(st, ctx, id, ApplicationsQuery::default(), e.status(), Some(message), typed_name).await
         }
         Err(e) => Err(e),
     }
