@@ -106,6 +106,7 @@ pages=(
   "/engagements"
   "/engagements/$id"
   "/engagements/$id/workloads"
+  "/engagements/$id/applications"
   "/engagements/$id/assessment"
   "/engagements/$id/architecture"
   "/engagements/$id/plan"
@@ -120,13 +121,16 @@ to_ms() {
 }
 
 printf '\n== %s connections, %s thread(s), %s s per page, %s workloads\n' "$CONNECTIONS" "$THREADS" "$DURATION" "$WORKLOADS"
-printf '%-34s %8s %10s %10s %10s %9s  %s\n' "page" "status" "p50 ms" "p99 ms" "req/s" "x static" "goals"
+# "first ms": the request before the measurement, which computes what the
+# page keeps per engagement revision (once after each change).
+printf '%-34s %8s %10s %10s %10s %10s %9s  %s\n' "page" "status" "first ms" "p50 ms" "p99 ms" "req/s" "x static" "goals"
 static_rps=""
 for path in "${pages[@]}"; do
-  status="$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' "$base$path")"
+  read -r status first_s <<<"$(curl -s -b "$jar" -o /dev/null -w '%{http_code} %{time_total}' "$base$path")"
+  first="$(awk -v s="$first_s" 'BEGIN { printf "%.1f", s * 1000 }')"
   shown="${path/\/engagements\/$id/\/engagements\/\{id\}}"
   if [ "$status" != 200 ]; then
-    printf '%-34s %8s %10s %10s %10s %9s  %s\n' "$shown" "$status" "-" "-" "-" "-" "not measured (not on this build)"
+    printf '%-34s %8s %10s %10s %10s %10s %9s  %s\n' "$shown" "$status" "$first" "-" "-" "-" "-" "not measured (not on this build)"
     continue
   fi
   out="$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -H "Cookie: $cookie" "$base$path")"
@@ -137,7 +141,7 @@ for path in "${pages[@]}"; do
   errors="$(awk '/Socket errors/ {print}' <<<"$out")"
   done_count="$(awk '/requests in/ {print $1}' <<<"$out")"
   if [ "${done_count:-0}" = 0 ]; then
-    printf '%-34s %8s %10s %10s %10s %9s  %s\n' "$shown" "$status" "-" "-" "0" "-" "MISSED: no answer completed within ${DURATION} s"
+    printf '%-34s %8s %10s %10s %10s %10s %9s  %s\n' "$shown" "$status" "$first" "-" "-" "0" "-" "MISSED: no answer completed within ${DURATION} s"
     continue
   fi
   if [ -z "$static_rps" ]; then static_rps="$rps"; fi
@@ -147,7 +151,7 @@ for path in "${pages[@]}"; do
     printf "p99<50ms %s, >=0.3x static %s", (p < 50 ? "met" : "MISSED"), (x >= 0.3 ? "met" : "MISSED") }')"
   [ -n "$bad" ] && goals="$goals; $bad non-2xx answers"
   [ -n "$errors" ] && goals="$goals; $errors"
-  printf '%-34s %8s %10s %10s %10s %9s  %s\n' "$shown" "$status" "$p50" "$p99" "$rps" "$ratio" "$goals"
+  printf '%-34s %8s %10s %10s %10s %10s %9s  %s\n' "$shown" "$status" "$first" "$p50" "$p99" "$rps" "$ratio" "$goals"
 done
 
 hwm_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")"

@@ -223,31 +223,3 @@ async fn many_waves_page_ten_at_a_time_and_a_moved_application_stays_in_sight() 
     let html = r.text();
     assert!(html.contains("App 000 — Rehost") && html.contains(&format!("id=\"wave-{waves}\"")), "the moved application is shown in its new wave");
 }
-
-/// `list_for_plan` leaves most workload fields empty: the plan must not
-/// read any of them, or the page and the report would quietly differ from
-/// a plan of whole rows.
-#[test]
-fn the_plan_of_lean_rows_is_the_plan_of_whole_rows() {
-    let app = TestApp::new();
-    app.db
-        .with_conn(|c| {
-            let eid = fixture::anycompany(c);
-            let dependencies = db::workloads::dependencies(c, eid)?;
-            let strategies = db::decisions::effective_strategies(c, eid)?;
-            let decisions = db::plan::decision_facts(c, eid)?;
-            let settings = db::plan::settings(c, eid)?;
-            let build = |workloads: &[Workload]| {
-                sixr::plan::build(&sixr::plan::PlanInput {
-                    workloads,
-                    dependencies: &dependencies,
-                    strategies: &strategies,
-                    decisions: &decisions,
-                    settings: &settings,
-                })
-            };
-            assert_eq!(build(&db::workloads::list_for_plan(c, eid)?), build(&db::workloads::list_all(c, eid)?));
-            Ok(())
-        })
-        .unwrap();
-}

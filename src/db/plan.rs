@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 use crate::db::engagements;
 use crate::error::AppError;
-use crate::plan::{DecisionFacts, Effort, PREFERENCES_KEY, PlanSettings};
+use crate::plan::{DecisionFacts, Effort, PREFERENCES_KEY, PlanSettings, PlanWorkload};
 
 /// Effort, criticality and priority of every decided workload.
 pub fn decision_facts(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, DecisionFacts>, AppError> {
@@ -50,5 +50,26 @@ pub fn rationales(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, 
         "SELECT workload_id, rationale FROM decisions WHERE engagement_id = ?1 AND rationale <> ''",
     )?;
     let rows = stmt.query_map([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every workload of the engagement, by name, as the plan reads it.
+pub fn workloads(conn: &Connection, engagement_id: i64) -> Result<Vec<PlanWorkload>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.id, w.name, COALESCE(a.name, ''), w.role, w.criticality, w.db_engine, w.storage_gb
+         FROM workloads w LEFT JOIN applications a ON a.id = w.application_id
+         WHERE w.engagement_id = ?1 ORDER BY w.name",
+    )?;
+    let rows = stmt.query_map([engagement_id], |r| {
+        Ok(PlanWorkload {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            application: r.get(2)?,
+            role: r.get(3)?,
+            criticality: r.get(4)?,
+            db_engine: r.get(5)?,
+            storage_gb: r.get(6)?,
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -72,31 +72,6 @@ pub fn list_all(conn: &Connection, engagement_id: i64) -> Result<Vec<Workload>, 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Every workload of the engagement, by name, with only what the migration
-/// plan reads (id, name, application, role, criticality, database engine,
-/// storage); every other field is left empty. At 100,000 workloads the
-/// whole rows would cost the plan a hundred megabytes more.
-pub fn list_for_plan(conn: &Connection, engagement_id: i64) -> Result<Vec<Workload>, AppError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT w.id, w.name, COALESCE(a.name, ''), w.role, w.criticality, w.db_engine, w.storage_gb
-         FROM workloads w LEFT JOIN applications a ON a.id = w.application_id
-         WHERE w.engagement_id = ?1 ORDER BY w.name",
-    )?;
-    let rows = stmt.query_map([engagement_id], |r| {
-        Ok(Workload {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            application: r.get(2)?,
-            role: r.get(3)?,
-            criticality: r.get(4)?,
-            db_engine: r.get(5)?,
-            storage_gb: r.get(6)?,
-            ..Workload::default()
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// The id of the application called `name`, created when missing; `None`
 /// for an empty name.
 pub fn ensure_application(conn: &Connection, engagement_id: i64, name: &str) -> Result<Option<i64>, AppError> {

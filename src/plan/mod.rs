@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Tr};
-use crate::inventory::{Dependency, Workload};
+use crate::inventory::Dependency;
 use crate::strategy::{Strategy, application_strategy};
 pub use steps::{AppFacts, PlanStep};
 
@@ -112,11 +112,25 @@ impl PlanSettings {
 
 /// Everything the plan is computed from.
 pub struct PlanInput<'a> {
-    pub workloads: &'a [Workload],
+    pub workloads: &'a [PlanWorkload],
     pub dependencies: &'a [Dependency],
     pub strategies: &'a HashMap<i64, Strategy>,
     pub decisions: &'a HashMap<i64, DecisionFacts>,
     pub settings: &'a PlanSettings,
+}
+
+/// What the plan reads of a workload, and nothing more: at 100,000
+/// workloads whole `Workload`s cost the plan fifty megabytes it never reads.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanWorkload {
+    pub id: i64,
+    pub name: String,
+    pub application: String,
+    pub role: String,
+    /// As the inventory says it (high, 높음, 8...); a decision's number wins.
+    pub criticality: String,
+    pub db_engine: String,
+    pub storage_gb: Option<f64>,
 }
 
 /// An application (or a lone workload) as the plan moves it.
@@ -455,7 +469,7 @@ pub fn build(input: &PlanInput) -> Plan {
         let comp = &components[unit_of[g]];
         let mut cycle_with: Vec<String> = comp.iter().filter(|h| **h != g).map(|h| groups[*h].name.clone()).collect();
         cycle_with.sort();
-        let ws: Vec<&Workload> = grp.workloads.iter().map(|i| &input.workloads[*i]).collect();
+        let ws: Vec<&PlanWorkload> = grp.workloads.iter().map(|i| &input.workloads[*i]).collect();
         by_wave.entry(group_wave[g]).or_default().push(PlanApp {
             name: grp.name.clone(),
             is_application: grp.is_application,
@@ -514,11 +528,11 @@ pub fn build(input: &PlanInput) -> Plan {
 }
 
 /// Roles and fields that mean "this workload holds files to copy".
-fn is_file_workload(w: &Workload) -> bool {
+fn is_file_workload(w: &PlanWorkload) -> bool {
     matches!(w.role.as_str(), "file")
 }
 
-fn facts_of(workloads: &[&Workload]) -> AppFacts {
+fn facts_of(workloads: &[&PlanWorkload]) -> AppFacts {
     let mut db_engines: Vec<String> = Vec::new();
     for w in workloads {
         let engine = w.db_engine.trim();

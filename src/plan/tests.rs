@@ -1,7 +1,7 @@
 use super::*;
 
 struct Estate {
-    workloads: Vec<Workload>,
+    workloads: Vec<PlanWorkload>,
     dependencies: Vec<Dependency>,
     strategies: HashMap<i64, Strategy>,
     decisions: HashMap<i64, DecisionFacts>,
@@ -21,7 +21,7 @@ impl Estate {
 
     fn add(&mut self, name: &str, app: &str, strategy: Strategy, effort: Effort, criticality: i64) -> &mut Self {
         let id = self.workloads.len() as i64 + 1;
-        self.workloads.push(Workload { id, name: name.into(), application: app.into(), ..Workload::default() });
+        self.workloads.push(PlanWorkload { id, name: name.into(), application: app.into(), ..PlanWorkload::default() });
         self.strategies.insert(id, strategy);
         self.decisions.insert(id, DecisionFacts { effort: Some(effort), criticality: Some(criticality), priority: None });
         self
@@ -133,7 +133,7 @@ fn retire_retain_and_undecided_are_listed_apart() {
     let mut e = Estate::new();
     e.add("old-ftp", "FTP", Retire, Effort::S, 1).add("mainframe", "Ledger", Retain, Effort::S, 9).add("web", "Shop", Rehost, Effort::S, 2);
     e.dep("web", "mainframe");
-    e.workloads.push(Workload { id: 99, name: "mystery".into(), ..Workload::default() });
+    e.workloads.push(PlanWorkload { id: 99, name: "mystery".into(), ..PlanWorkload::default() });
     let plan = e.plan();
     let moved: Vec<&str> = plan.waves.iter().flat_map(|w| &w.apps).map(|a| a.name.as_str()).collect();
     assert_eq!(moved, ["Shop"]);

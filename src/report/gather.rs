@@ -15,7 +15,7 @@ use crate::strategy::application_strategy;
 
 /// The engagement's migration plan as stored settings and moves make it.
 pub fn plan(conn: &Connection, engagement_id: i64) -> Result<Plan, AppError> {
-    let workloads = db::workloads::list_for_plan(conn, engagement_id)?;
+    let workloads = db::plan::workloads(conn, engagement_id)?;
     let dependencies = db::workloads::dependencies(conn, engagement_id)?;
     let strategies = db::decisions::effective_strategies(conn, engagement_id)?;
     let decisions = db::plan::decision_facts(conn, engagement_id)?;
