@@ -123,7 +123,8 @@ mod tests {
         assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1, "an unchanged engagement is not computed twice");
 
         db.with_conn(|c| {
-            c.execute("INSERT INTO workloads (engagement_id, name) VALUES (?1, 'web-01')", [id])?;
+            let w = crate::inventory::Workload { name: "web-01".into(), ..Default::default() };
+            crate::db::workloads::create(c, id, &w, "test")?;
             Ok(())
         })
         .unwrap();
@@ -133,45 +134,53 @@ mod tests {
 
     #[tokio::test]
     async fn every_change_to_what_pages_show_raises_the_revision() {
+        use crate::db::{applications, assessment, decisions, dependencies, engagements, workloads};
+        use crate::inventory::{Dependency, Workload};
+        use crate::scoring::SubjectKind;
+        use crate::scoring::decision::DecisionInput;
+
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(dir.path().join("t.db")).unwrap();
         let id = engagement(&db, "Revised");
         let other = engagement(&db, "Other");
         db.with_conn(|c| {
-            let rev = |c: &Connection| crate::db::engagements::revision(c, id).unwrap();
+            let rev = |c: &Connection| engagements::revision(c, id).unwrap();
             let mut last = rev(c);
-            let mut changed = |c: &Connection, what: &str, sql: &str| {
-                c.execute(sql, [id]).unwrap();
+            let mut changed = |c: &Connection, what: &str| {
                 let now = rev(c);
                 assert!(now > last, "{what} did not raise the revision");
                 last = now;
             };
-            changed(c, "a new application", "INSERT INTO applications (engagement_id, name) VALUES (?1, 'Shop')");
-            changed(c, "a new workload", "INSERT INTO workloads (engagement_id, name) VALUES (?1, 'web-01')");
-            changed(c, "a second workload", "INSERT INTO workloads (engagement_id, name) VALUES (?1, 'db-01')");
-            changed(c, "an edited workload", "UPDATE workloads SET cpu_cores = 8 WHERE engagement_id = ?1 AND name = 'web-01'");
-            changed(
-                c,
-                "a dependency",
-                "INSERT INTO dependencies (engagement_id, from_workload_id, to_workload_id)
-                 SELECT ?1, a.id, b.id FROM workloads a, workloads b WHERE a.name = 'web-01' AND b.name = 'db-01'",
-            );
-            changed(
-                c,
-                "an answer",
-                "INSERT INTO answers (engagement_id, subject_kind, subject_id, question, value)
-                 SELECT ?1, 'application', id, 'still_used', 'yes' FROM applications WHERE name = 'Shop'",
-            );
-            changed(
-                c,
-                "a decision",
-                "INSERT INTO decisions (workload_id, engagement_id, strategy) SELECT id, ?1, 'rehost' FROM workloads WHERE name = 'web-01'",
-            );
-            changed(c, "a setting", "UPDATE engagements SET preferences = '{\"x\":1}' WHERE id = ?1");
-            changed(c, "a deleted workload", "DELETE FROM workloads WHERE engagement_id = ?1 AND name = 'db-01'");
-            assert_eq!(crate::db::engagements::counts(c, id)?, (1, 1), "the kept counts follow inserts and deletes");
+            // Through the application's own paths (each audited)...
+            let shop = applications::create(c, id, "Shop", "", "t")?.id;
+            changed(c, "a new application");
+            let w = |name: &str| Workload { name: name.into(), application: "Shop".into(), ..Workload::default() };
+            let web = workloads::create(c, id, &w("web-01"), "t")?.id;
+            changed(c, "a new workload");
+            let data = workloads::create(c, id, &w("db-01"), "t")?.id;
+            changed(c, "a second workload");
+            dependencies::add(c, id, web, data, &Dependency::default(), "t")?;
+            changed(c, "a dependency");
+            let answer = [("still_used".to_string(), "yes".to_string())];
+            assessment::set_answers(c, id, &[(SubjectKind::Application, shop)], &answer, "t")?;
+            changed(c, "an answer");
+            let rehost = DecisionInput { strategy: "rehost".into(), ..DecisionInput::default() };
+            decisions::decide(c, id, &[web], &rehost, "t")?;
+            changed(c, "a decision");
+            // ...and by hand, as another process might.
+            c.execute("UPDATE workloads SET cpu_cores = 8 WHERE engagement_id = ?1 AND name = 'web-01'", [id])?;
+            changed(c, "an edited workload");
+            c.execute("UPDATE answers SET value = 'no' WHERE engagement_id = ?1", [id])?;
+            changed(c, "an edited answer");
+            c.execute("UPDATE engagements SET preferences = '{\"x\":1}' WHERE id = ?1", [id])?;
+            changed(c, "a setting");
+            c.execute("DELETE FROM dependencies WHERE engagement_id = ?1", [id])?;
+            changed(c, "a deleted dependency");
+            c.execute("DELETE FROM workloads WHERE engagement_id = ?1 AND name = 'db-01'", [id])?;
+            changed(c, "a deleted workload");
+            assert_eq!(engagements::counts(c, id)?, (1, 1), "the counts follow inserts and deletes");
             let before = rev(c);
-            c.execute("INSERT INTO workloads (engagement_id, name) VALUES (?1, 'elsewhere')", [other])?;
+            workloads::create(c, other, &Workload { name: "elsewhere".into(), ..Workload::default() }, "t")?;
             assert_eq!(rev(c), before, "another engagement's change is not this one's");
             Ok(())
         })

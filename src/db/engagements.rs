@@ -38,12 +38,16 @@ fn as_json(e: &Engagement) -> serde_json::Value {
 
 pub fn list(conn: &Connection) -> Result<Vec<EngagementSummary>, AppError> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS}, workload_count, application_count FROM engagements ORDER BY updated_at DESC, id DESC"
+        "SELECT {COLUMNS} FROM engagements ORDER BY updated_at DESC, id DESC"
     ))?;
-    let rows = stmt.query_map([], |r| {
-        Ok(EngagementSummary { engagement: from_row(r)?, workloads: r.get(10)?, applications: r.get(11)? })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let engagements = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
+    engagements
+        .into_iter()
+        .map(|engagement| {
+            let (workloads, applications) = counts(conn, engagement.id)?;
+            Ok(EngagementSummary { engagement, workloads, applications })
+        })
+        .collect()
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Engagement, AppError> {
@@ -153,12 +157,28 @@ impl Engagement {
     }
 }
 
-/// How many workloads and applications the engagement has (kept by triggers).
+/// How many workloads and applications the engagement has: the kept counts
+/// while the revision has not moved since they were taken, else counted
+/// again (a few milliseconds at 100,000 workloads, once per change).
 pub fn counts(conn: &Connection, id: i64) -> Result<(i64, i64), AppError> {
-    conn.prepare_cached("SELECT workload_count, application_count FROM engagements WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+    let (revision, counted, workloads, applications): (i64, i64, i64, i64) = conn
+        .prepare_cached("SELECT revision, counted_revision, workload_count, application_count FROM engagements WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?
-        .ok_or_else(|| AppError::NotFound(format!("engagement {id}")))
+        .ok_or_else(|| AppError::NotFound(format!("engagement {id}")))?;
+    if revision == counted {
+        return Ok((workloads, applications));
+    }
+    let workloads: i64 =
+        conn.prepare_cached("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
+    let applications: i64 =
+        conn.prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
+    // Kept only if nothing changed while we counted.
+    conn.prepare_cached(
+        "UPDATE engagements SET workload_count = ?2, application_count = ?3, counted_revision = ?4 WHERE id = ?1 AND revision = ?4",
+    )?
+    .execute(rusqlite::params![id, workloads, applications, revision])?;
+    Ok((workloads, applications))
 }
 
 /// The engagement's revision: raised by the database itself (triggers in

@@ -138,6 +138,9 @@ thread_local! {
 
 /// Records one change in the audit trail. `before`/`after` are JSON values.
 /// Inside a web request the logged-in user is recorded instead of `actor`.
+/// Every audited change raises the engagement's revision, so the views kept
+/// per revision (`derived`) see it (migrations/05-revision says why inserts
+/// rely on this rather than on triggers).
 pub fn audit(
     conn: &Connection,
     engagement_id: Option<i64>,
@@ -161,6 +164,9 @@ pub fn audit(
         before.map(|v| v.to_string()),
         after.map(|v| v.to_string()),
     ])?;
+    if let Some(id) = engagement_id {
+        conn.prepare_cached("UPDATE engagements SET revision = revision + 1 WHERE id = ?1")?.execute([id])?;
+    }
     Ok(())
 }
 
