@@ -41,16 +41,7 @@ fn severity_label(t: &Tr, s: Severity) -> &'static str {
 
 /// A number with thousands separators and no decimals ("12,345").
 pub fn thousands(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    crate::i18n::thousands(v.round() as i64)
 }
 
 fn opt_num(v: Option<f64>) -> String {

@@ -87,7 +87,7 @@ impl Pager {
         Pager {
             page,
             pages,
-            label: tr.fmt("workloads.page_of", &[("page", &page), ("pages", &pages)]),
+            label: tr.fmt("workloads.page_of", &[("page", &crate::i18n::thousands(page as i64)), ("pages", &crate::i18n::thousands(pages as i64))]),
             target,
             first_url: url(1),
             prev_url: url(page.saturating_sub(1).max(1)),

@@ -19,7 +19,7 @@ use crate::db::applications::ApplicationSummary;
 use crate::db::dependencies::Links;
 use crate::db::workloads::{FilterColumn, NO_APPLICATION, PAGE_SIZES, WorkloadPage, WorkloadQuery};
 use crate::error::AppError;
-use crate::i18n::Tr;
+use crate::i18n::{Tr, thousands};
 use crate::inventory::{Dependency, FieldKind, ROLES, WORKLOAD_FIELDS, Workload};
 
 pub fn router() -> Router<AppState> {
@@ -124,19 +124,6 @@ pub fn query_url(engagement_id: i64, q: &WorkloadQuery) -> String {
     } else {
         format!("/engagements/{engagement_id}/workloads?{qs}")
     }
-}
-
-/// 12345 -> "12,345".
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 // ---------------------------------------------------------------------------
@@ -426,11 +413,7 @@ pub struct ResultsView {
     pub summary: String,
     pub columns: Vec<ColumnView>,
     pub rows: Vec<RowView>,
-    pub first_url: String,
-    pub prev_url: String,
-    pub next_url: String,
-    pub last_url: String,
-    pub page_of: String,
+    pub pager: Pager,
     pub notice: Option<String>,
 }
 
@@ -438,7 +421,6 @@ impl ResultsView {
     fn build(t: &Tr, engagement_id: i64, query: WorkloadQuery, page: WorkloadPage) -> ResultsView {
         let mut query = query;
         query.page = page.page;
-        let at = |p: i64| query_url(engagement_id, &WorkloadQuery { page: p, ..query.clone() });
         let columns = TABLE_FIELDS
             .iter()
             .map(|&f| {
@@ -473,13 +455,11 @@ impl ResultsView {
         } else {
             t.fmt("workloads.summary", &[("from", &thousands(from)), ("to", &thousands(to)), ("total", &thousands(page.total))])
         };
+        let at = |p: usize| query_url(engagement_id, &WorkloadQuery { page: p as i64, ..query.clone() });
+        let pager = Pager::new(t, page.total.max(0) as usize, page.per_page.max(1) as usize, page.page.max(1) as usize, "workload-results", at);
         ResultsView {
             engagement_id,
-            first_url: at(1),
-            prev_url: at((page.page - 1).max(1)),
-            next_url: at((page.page + 1).min(page.pages)),
-            last_url: at(page.pages),
-            page_of: t.fmt("workloads.page_of", &[("page", &thousands(page.page)), ("pages", &thousands(page.pages))]),
+            pager,
             query,
             total: page.total,
             page: page.page,
@@ -489,13 +469,6 @@ impl ResultsView {
             rows,
             notice: None,
         }
-    }
-
-    pub fn has_prev(&self) -> bool {
-        self.page > 1
-    }
-    pub fn has_next(&self) -> bool {
-        self.page < self.pages
     }
 }
 
