@@ -159,9 +159,23 @@ fn restore(db_path: PathBuf, from: PathBuf) -> anyhow::Result<ExitCode> {
     // Check that the backup is a sixr database before overwriting anything.
     Db::open(&from).map_err(|e| anyhow::anyhow!("{} is not a usable sixr backup: {e}", from.display()))?;
     let mut conn = rusqlite::Connection::open(&db_path)?;
+    // A running server keeps views labelled with each engagement's revision
+    // (db::derived); the backup's revisions could repeat those numbers.
+    let live_revisions: Vec<(i64, i64)> = conn
+        .prepare("SELECT id, revision FROM engagements")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .unwrap_or_default();
     conn.restore(rusqlite::MAIN_DB, &from, None::<fn(rusqlite::backup::Progress)>)?;
     drop(conn);
-    Db::open(&db_path)?;
+    let db = Db::open(&db_path)?;
+    // So every engagement moves past the revision it had here.
+    db.with_conn(|c| {
+        let mut raise = c.prepare("UPDATE engagements SET revision = revision + ?2 + 1 WHERE id = ?1")?;
+        for (id, revision) in &live_revisions {
+            raise.execute([id, revision])?;
+        }
+        Ok(())
+    })?;
     println!("restored {} from {}", db_path.display(), from.display());
     Ok(ExitCode::SUCCESS)
 }
