@@ -21,7 +21,7 @@ use crate::strategy::Strategy;
 /// Which workloads of an engagement a page reads: all of them, one
 /// application's, or one workload. Pages about one application or workload
 /// load that, not the whole portfolio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     Engagement,
     Application(i64),
@@ -203,20 +203,10 @@ pub fn items(conn: &Connection, engagement_id: i64) -> Result<Vec<(Workload, Opt
 
 /// The scope's workloads, by name, with the application each belongs to.
 pub fn items_in(conn: &Connection, engagement_id: i64, scope: Scope) -> Result<Vec<(Workload, Option<i64>)>, AppError> {
-    let list: Vec<Workload> = match scope {
-        Scope::Engagement => workloads::list_all(conn, engagement_id)?,
-        _ => {
-            let (sql, params) = scope.sql(engagement_id, workloads::SELECT_WORKLOAD, "ORDER BY w.name");
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(params), workloads::from_row)?;
-            rows.collect::<Result<_, _>>()?
-        }
-    };
-    let (sql, params) = scope.sql(engagement_id, "SELECT w.id, w.application_id FROM workloads w", "");
+    let (sql, params) = scope.sql(engagement_id, SELECT_WORKLOAD_AND_APPLICATION_ID, "ORDER BY w.name");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let apps: HashMap<i64, Option<i64>> =
-        stmt.query_map(rusqlite::params_from_iter(params), |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    Ok(list.into_iter().map(|w| { let a = apps.get(&w.id).copied().flatten(); (w, a) }).collect())
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), with_application_id)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Scores the engagement without storing anything.
@@ -249,7 +239,7 @@ pub struct Rescore {
 /// in `assessments`. Call after imports and edits; joins the caller's
 /// transaction when there is one.
 pub fn rescore_engagement(conn: &Connection, engagement_id: i64) -> Result<Rescore, AppError> {
-    rescore(conn, engagement_id, None)
+    rescore(conn, engagement_id, &[Scope::Engagement])
 }
 
 /// Above this many applications with a stale workload, re-scoring them one
@@ -265,31 +255,23 @@ fn rescore_stale(conn: &Connection, engagement_id: i64) -> Result<Rescore, AppEr
         "SELECT w.id, w.application_id FROM workloads w LEFT JOIN assessments a ON a.workload_id = w.id
          WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR a.workload_version IS NOT w.version)",
     )?;
-    let mut scope = RescoreScope::default();
+    let mut scopes: HashSet<Scope> = HashSet::new();
     for row in stmt.query_map([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)))? {
-        match row? {
-            (_, Some(app)) => scope.applications.insert(app),
-            (workload, None) => scope.lone_workloads.insert(workload),
-        };
-        if scope.applications.len() + scope.lone_workloads.len() > PARTIAL_RESCORE_LIMIT {
-            return rescore(conn, engagement_id, None);
+        scopes.insert(match row? {
+            (_, Some(app)) => Scope::Application(app),
+            (workload, None) => Scope::Workload(workload),
+        });
+        if scopes.len() > PARTIAL_RESCORE_LIMIT {
+            return rescore_engagement(conn, engagement_id);
         }
     }
-    rescore(conn, engagement_id, Some(&scope))
+    rescore(conn, engagement_id, &scopes.into_iter().collect::<Vec<_>>())
 }
 
-/// Which workloads a partial re-score covers.
-#[derive(Default)]
-struct RescoreScope {
-    applications: HashSet<i64>,
-    lone_workloads: HashSet<i64>,
-}
-
-/// Scores the workloads in `scope` (all when `None`) one application at a
-/// time and stores each result at once: memory holds one application's
-/// workloads and scores, not the portfolio's (hundreds of megabytes at
-/// 100,000 workloads).
-fn rescore(conn: &Connection, engagement_id: i64, scope: Option<&RescoreScope>) -> Result<Rescore, AppError> {
+/// Scores the workloads of `scopes` one application at a time and stores
+/// each result at once: memory holds one application's workloads and
+/// scores, not the portfolio's (hundreds of megabytes at 100,000 workloads).
+fn rescore(conn: &Connection, engagement_id: i64, scopes: &[Scope]) -> Result<Rescore, AppError> {
     let own_tx = write_transaction(conn)?;
     let answers = answers(conn, engagement_id)?;
     let profile = profile(conn, engagement_id)?;
@@ -317,23 +299,11 @@ fn rescore(conn: &Connection, engagement_id: i64, scope: Option<&RescoreScope>) 
             }
             Ok(())
         };
-        match scope {
-            None => for_each_application(conn, engagement_id, &mut store)?,
-            Some(scope) => {
-                let sql = format!("{SELECT_WORKLOAD_AND_APPLICATION_ID} WHERE w.engagement_id = ?1 AND w.application_id = ?2");
-                let mut of_application = conn.prepare_cached(&sql)?;
-                for app in &scope.applications {
-                    store(&of_application.query_map([engagement_id, *app], with_application_id)?.collect::<Result<Vec<_>, _>>()?)?;
-                }
-                let sql = format!("{SELECT_WORKLOAD_AND_APPLICATION_ID} WHERE w.engagement_id = ?1 AND w.id = ?2");
-                let mut one = conn.prepare_cached(&sql)?;
-                for workload in &scope.lone_workloads {
-                    store(&one.query_map([engagement_id, *workload], with_application_id)?.collect::<Result<Vec<_>, _>>()?)?;
-                }
-            }
+        for scope in scopes {
+            for_each_application(conn, engagement_id, *scope, &mut store)?;
         }
     }
-    if scope.is_none() {
+    if scopes.contains(&Scope::Engagement) {
         mark_scored(conn, engagement_id)?;
     }
     if let Some(tx) = own_tx {
@@ -346,17 +316,19 @@ fn with_application_id(r: &rusqlite::Row) -> rusqlite::Result<(Workload, Option<
     Ok((workloads::from_row(r)?, r.get(APPLICATION_ID_COLUMN)?))
 }
 
-/// Calls `each` with the workloads of one application at a time (a workload
-/// without an application alone), streaming the rows in application order.
+/// Calls `each` with the scope's workloads one application at a time (a
+/// workload without an application alone), streaming the rows in
+/// application order.
 fn for_each_application(
     conn: &Connection,
     engagement_id: i64,
+    scope: Scope,
     each: &mut impl FnMut(&[(Workload, Option<i64>)]) -> Result<(), AppError>,
 ) -> Result<(), AppError> {
-    let sql = format!("{SELECT_WORKLOAD_AND_APPLICATION_ID} WHERE w.engagement_id = ?1 ORDER BY w.application_id, w.id");
+    let (sql, params) = scope.sql(engagement_id, SELECT_WORKLOAD_AND_APPLICATION_ID, "ORDER BY w.application_id, w.id");
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut group: Vec<(Workload, Option<i64>)> = Vec::new();
-    for row in stmt.query_map([engagement_id], with_application_id)? {
+    for row in stmt.query_map(rusqlite::params_from_iter(params), with_application_id)? {
         let (w, app) = row?;
         if group.last().is_some_and(|(_, last)| last.is_none() || *last != app) {
             each(&group)?;
@@ -371,9 +343,9 @@ fn for_each_application(
 }
 
 /// True when a workload was never scored or changed since its scoring (its
-/// version moved; an edit that did not go through `rescore_engagement`). Answered from the
-/// engagement's revision alone when nothing changed since the last check;
-/// otherwise every workload is compared with its assessment.
+/// version moved; an edit that did not go through `rescore_engagement`).
+/// Answered from the engagement's revision alone when nothing changed since
+/// the last check; otherwise every workload is compared with its assessment.
 pub fn is_stale(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
     let (revision, scored): (i64, i64) = conn
         .prepare_cached("SELECT revision, scored_revision FROM engagements WHERE id = ?1")?

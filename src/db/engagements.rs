@@ -181,8 +181,8 @@ pub fn counts(conn: &Connection, id: i64) -> Result<(i64, i64), AppError> {
     Ok((workloads, applications))
 }
 
-/// The engagement's revision: raised by the database itself (triggers in
-/// migrations/05-revision) on every change to what its pages show.
+/// The engagement's revision: raised by every audited change and by the
+/// triggers of migrations/05-revision, on every change to what its pages show.
 pub fn revision(conn: &Connection, id: i64) -> Result<i64, AppError> {
     conn.prepare_cached("SELECT revision FROM engagements WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
