@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::engagements::LOCAL_ACTOR;
-use super::{AppState, PageCtx, Pager, redirect, render};
+use super::{AppState, PageCtx, Pager, page_number, redirect, render};
 use crate::db;
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
@@ -195,7 +195,7 @@ impl PlanQuery {
     }
 
     fn page(&self) -> usize {
-        self.page.trim().parse().unwrap_or(1).max(1)
+        page_number(&self.page)
     }
 }
 
@@ -231,7 +231,16 @@ fn app_view(a: &crate::plan::PlanApp, t: &Tr) -> AppView {
     }
 }
 
-fn views(id: i64, plan: &Plan, t: &Tr, query: &PlanQuery) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView>) {
+/// The page's text: `shown` are the waves on this page, `selected` the
+/// wave asked for alone (then paged through its applications).
+fn views(
+    id: i64,
+    plan: &Plan,
+    t: &Tr,
+    shown: &[&Wave],
+    selected: Option<u32>,
+    page: usize,
+) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView>) {
     let phases = plan
         .phases
         .iter()
@@ -241,14 +250,13 @@ fn views(id: i64, plan: &Plan, t: &Tr, query: &PlanQuery) -> (Vec<PhaseView>, Ve
             activities: p.activities(t.lang).to_vec(),
         })
         .collect();
-    let selected = query.wave(plan);
-    let waves = shown_waves(plan, query)
-        .into_iter()
+    let waves = shown
+        .iter()
         .map(|w| {
             let total = w.apps.len();
             let (apps, pager) = match selected {
                 Some(_) => {
-                    let pager = Pager::new(t, total, APPS_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
+                    let pager = Pager::new(t, total, APPS_PER_PAGE, page, "plan", |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
                     let summary = t.fmt("plan.apps_page", &[("page", &pager.page), ("pages", &pager.pages), ("n", &total)]);
                     (w.apps[pager.range(total, APPS_PER_PAGE)].iter().collect::<Vec<_>>(), Some((summary, pager)))
                 }
@@ -284,17 +292,6 @@ fn views(id: i64, plan: &Plan, t: &Tr, query: &PlanQuery) -> (Vec<PhaseView>, Ve
     (phases, waves, unmoved)
 }
 
-/// The waves the page shows: the one asked for, or a page of them.
-fn shown_waves<'a>(plan: &'a Plan, query: &PlanQuery) -> Vec<&'a Wave> {
-    match query.wave(plan) {
-        Some(n) => plan.waves.iter().filter(|w| w.number == n).collect(),
-        None => {
-            let pages = plan.waves.len().div_ceil(WAVES_PER_PAGE).max(1);
-            plan.waves.iter().skip((query.page().min(pages) - 1) * WAVES_PER_PAGE).take(WAVES_PER_PAGE).collect()
-        }
-    }
-}
-
 struct PlanBody {
     plan: Arc<Plan>,
     /// The page shows one wave alone.
@@ -324,12 +321,19 @@ impl PlanBody {
         };
         let (fresh, rest): (Vec<&PlanWarning>, Vec<&PlanWarning>) =
             plan.warnings.iter().partition(|w| moved_app.is_some_and(|a| involves(w, a)));
-        let (phases, waves, unmoved) = views(id, &plan, t, query);
         let hidden_warnings = rest.len().saturating_sub(WARNINGS_SHOWN);
-        let single_wave = query.wave(&plan).is_some();
-        let waves_pager = (!single_wave && plan.waves.len() > WAVES_PER_PAGE).then(|| {
-            let pager = Pager::new(t, plan.waves.len(), WAVES_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?page={p}"));
-            (t.fmt("plan.waves_page", &[("page", &pager.page), ("pages", &pager.pages), ("n", &plan.waves.len())]), pager)
+        // One wave alone, or a page of waves (all of them when they fit).
+        let selected = query.wave(&plan);
+        let single_wave = selected.is_some();
+        let waves_pager = Pager::new(t, plan.waves.len(), WAVES_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?page={p}"));
+        let shown: Vec<&Wave> = match selected {
+            Some(n) => plan.waves.iter().filter(|w| w.number == n).collect(),
+            None => plan.waves[waves_pager.range(plan.waves.len(), WAVES_PER_PAGE)].iter().collect(),
+        };
+        let (phases, waves, unmoved) = views(id, &plan, t, &shown, selected, query.page());
+        let timeline = timeline(&plan, &shown, t);
+        let waves_pager = (!single_wave && waves_pager.pages > 1).then(|| {
+            (t.fmt("plan.waves_page", &[("page", &waves_pager.page), ("pages", &waves_pager.pages), ("n", &plan.waves.len())]), waves_pager)
         });
         PlanBody {
             single_wave,
@@ -338,7 +342,7 @@ impl PlanBody {
             waves,
             unmoved,
             undecided: names_capped(t, plan.undecided.iter().map(|u| u.workload.as_str())),
-            timeline: timeline(&plan, &shown_waves(&plan, query), t),
+            timeline,
             warnings: rest.into_iter().take(WARNINGS_SHOWN).map(|w| warning_text(t, w)).collect(),
             more_warnings: if hidden_warnings > 0 { t.fmt("plan.more_warnings", &[("n", &hidden_warnings)]) } else { String::new() },
             fresh: fresh.into_iter().map(|w| warning_text(t, w)).collect(),
