@@ -109,11 +109,7 @@ fn application(conn: &Connection, engagement_id: i64, app_id: i64) -> Result<App
     if app_id == 0 {
         return Ok(unassigned_application());
     }
-    use rusqlite::OptionalExtension;
-    conn.prepare_cached("SELECT id, name, notes FROM applications WHERE engagement_id = ?1 AND id = ?2")?
-        .query_row([engagement_id, app_id], |r| Ok(Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? }))
-        .optional()?
-        .ok_or_else(|| AppError::NotFound(format!("application {app_id}")))
+    super::applications::get(conn, engagement_id, app_id)
 }
 
 /// `mine`: the workloads of application ?2 of engagement ?1 (0: without an
