@@ -92,8 +92,9 @@ fn timeline(plan: &Plan, waves: &[&Wave], t: &Tr) -> Timeline {
         });
         row += 1.0;
     }
-    // About a dozen ticks whatever the length: a plan can run for years.
-    let step = if weeks > 96.0 { (plan.total_weeks / 12).next_multiple_of(4) as usize } else if weeks > 60.0 { 8 } else if weeks > 24.0 { 4 } else { 2 };
+    // At most eight ticks on a long plan (it can run for years): a label of
+    // five digits needs about 80 of the axis' 700 units.
+    let step = if weeks > 96.0 { (plan.total_weeks / 8).next_multiple_of(4) as usize } else if weeks > 60.0 { 8 } else if weeks > 24.0 { 4 } else { 2 };
     let ticks = (0..=plan.total_weeks)
         .step_by(step)
         .map(|wk| TimelineTick { x: label_w + wk as f32 * scale, label: t.fmt("plan.week", &[("n", &(wk + 1))]) })

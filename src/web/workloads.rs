@@ -967,7 +967,7 @@ async fn render_applications(
         let page = p.to_string();
         url_with(&format!("/engagements/{id}/applications"), &[("q", &search), ("page", if p > 1 { &page } else { "" })])
     });
-    let found = ctx.t.fmt("workloads.app_found", &[("n", &total)]);
+    let found = ctx.t.fmt("workloads.app_found", &[("n", &thousands(total as i64))]);
     let page = ApplicationsPage { ctx, engagement, apps, search, found, pager, unassigned, error, new_name, no_application: NO_APPLICATION };
     Ok((status, render(&page)?).into_response())
 }
