@@ -1,4 +1,4 @@
-//! Every import format against the real files in ../shared/inventories and
+//! Every import format against the real files in tests/inventories and
 //! the samples; bad input refused with line and column and the database
 //! unchanged; re-import; JSON round trip; CSV export.
 
@@ -7,15 +7,12 @@ use sixr::db::imports::{self, Outcome, Target};
 use sixr::import::{self, Format, Parsed, Refusal};
 use sixr::inventory::Workload;
 
-/// A file of ../shared/inventories next to the repository (one level further
-/// up when the repository is a git worktree under a `wt/` folder).
+/// A real tool's export from tests/inventories (copied unchanged from the
+/// project's shared inventories, with their sources and licences in its
+/// README), so a clone anywhere runs these tests.
 pub fn inventory(name: &str) -> Vec<u8> {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let candidates = [format!("{root}/../shared/inventories/{name}"), format!("{root}/../../shared/inventories/{name}")];
-    candidates
-        .iter()
-        .find_map(|p| std::fs::read(p).ok())
-        .unwrap_or_else(|| panic!("{name} not found in {candidates:?}"))
+    let path = format!("{}/tests/inventories/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn sample(name: &str) -> Vec<u8> {
