@@ -110,6 +110,10 @@ pages=(
   "/engagements/$id/assessment"
   "/engagements/$id/architecture"
   "/engagements/$id/plan"
+  # Each request a page not read before (page=N counts up, wrapping at
+  # 2,000): what a render costs when no kept page answers it.
+  "/engagements/$id/workloads?page=*"
+  "/engagements/$id/assessment?page=*"
 )
 
 # wrk prints latencies as 850.00us, 1.23ms, 1.02s, 1.00m: to milliseconds.
@@ -123,17 +127,30 @@ to_ms() {
 printf '\n== %s connections, %s thread(s), %s s per page, %s workloads\n' "$CONNECTIONS" "$THREADS" "$DURATION" "$WORKLOADS"
 # "first ms": the request before the measurement, which computes what the
 # page keeps per engagement revision (once after each change).
-printf '%-34s %8s %10s %10s %10s %10s %9s  %s\n' "page" "status" "first ms" "p50 ms" "p99 ms" "req/s" "x static" "goals"
+printf '%-46s %8s %10s %10s %10s %10s %9s  %s\n' "page" "status" "first ms" "p50 ms" "p99 ms" "req/s" "x static" "goals"
 static_rps=""
 for path in "${pages[@]}"; do
-  read -r status first_s <<<"$(curl -s -b "$jar" -o /dev/null -w '%{http_code} %{time_total}' "$base$path")"
+  script=()
+  if [[ "$path" == *'*' ]]; then
+    prefix="${path%\*}"
+    cat > "$scratch/count-pages.lua" <<LUA
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "${prefix}" .. (n % 2000 + 1))
+end
+LUA
+    script=(-s "$scratch/count-pages.lua")
+  fi
+  read -r status first_s <<<"$(curl -s -b "$jar" -o /dev/null -w '%{http_code} %{time_total}' "$base${path/\*/1}")"
   first="$(awk -v s="$first_s" 'BEGIN { printf "%.1f", s * 1000 }')"
   shown="${path/\/engagements\/$id/\/engagements\/\{id\}}"
+  shown="${shown/\*/N (each new)}"
   if [ "$status" != 200 ]; then
-    printf '%-34s %8s %10s %10s %10s %10s %9s  %s\n' "$shown" "$status" "$first" "-" "-" "-" "-" "not measured (not on this build)"
+    printf '%-46s %8s %10s %10s %10s %10s %9s  %s\n' "$shown" "$status" "$first" "-" "-" "-" "-" "not measured (not on this build)"
     continue
   fi
-  out="$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -H "Cookie: $cookie" "$base$path")"
+  out="$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency "${script[@]}" -H "Cookie: $cookie" "$base${path/\*/1}")"
   p50="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
   p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
   rps="$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$out")"
@@ -141,7 +158,7 @@ for path in "${pages[@]}"; do
   errors="$(awk '/Socket errors/ {print}' <<<"$out")"
   done_count="$(awk '/requests in/ {print $1}' <<<"$out")"
   if [ "${done_count:-0}" = 0 ]; then
-    printf '%-34s %8s %10s %10s %10s %10s %9s  %s\n' "$shown" "$status" "$first" "-" "-" "0" "-" "MISSED: no answer completed within ${DURATION} s"
+    printf '%-46s %8s %10s %10s %10s %10s %9s  %s\n' "$shown" "$status" "$first" "-" "-" "0" "-" "MISSED: no answer completed within ${DURATION} s"
     continue
   fi
   if [ -z "$static_rps" ]; then static_rps="$rps"; fi
@@ -151,7 +168,7 @@ for path in "${pages[@]}"; do
     printf "p99<50ms %s, >=0.3x static %s", (p < 50 ? "met" : "MISSED"), (x >= 0.3 ? "met" : "MISSED") }')"
   [ -n "$bad" ] && goals="$goals; $bad non-2xx answers"
   [ -n "$errors" ] && goals="$goals; $errors"
-  printf '%-34s %8s %10s %10s %10s %10s %9s  %s\n' "$shown" "$status" "$first" "$p50" "$p99" "$rps" "$ratio" "$goals"
+  printf '%-46s %8s %10s %10s %10s %10s %9s  %s\n' "$shown" "$status" "$first" "$p50" "$p99" "$rps" "$ratio" "$goals"
 done
 
 hwm_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")"

@@ -80,7 +80,7 @@ fn main() {
     let started = Instant::now();
     let id = fill(&db, count);
     println!("filled {count} workloads in {:.1} s", started.elapsed().as_secs_f64());
-    let router = app(AppState { db });
+    let router = app(AppState::new(db));
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
 
     let deep = (count / 50).max(1) * 3 / 4;

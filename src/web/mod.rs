@@ -11,6 +11,7 @@ pub mod engagements;
 mod errors;
 pub mod import;
 pub mod members;
+pub mod page_cache;
 pub mod plan;
 pub mod workloads;
 
@@ -44,11 +45,13 @@ pub struct AppState {
     pub db: Db,
     pub login_limiter: auth::LoginLimiter,
     pub views: Arc<Views>,
+    /// Rendered table pages, kept per engagement revision.
+    pub pages: Arc<page_cache::PageCache>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> AppState {
-        AppState { db, login_limiter: auth::LoginLimiter::default(), views: Arc::default() }
+        AppState { db, login_limiter: auth::LoginLimiter::default(), views: Arc::default(), pages: Arc::default() }
     }
 }
 
@@ -149,6 +152,8 @@ pub fn app(state: AppState) -> Router {
         .merge(members::router())
         .merge(api::router())
         .nest_service("/static", ServeDir::new(static_dir))
+        // Inside the guards: a kept page is only served to who may see it.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::keep_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::middleware::from_fn(ctx::csrf_guard))
         // Ordinary requests stay small; upload routes raise this per route.

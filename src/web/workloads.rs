@@ -145,7 +145,6 @@ pub struct CellView {
     pub workload_id: i64,
     pub workload_name: String,
     pub field: &'static str,
-    pub label: String,
     /// What the cell shows, or what the input holds while editing.
     pub text: String,
     pub numeric: bool,
@@ -158,7 +157,7 @@ pub struct CellView {
     pub focus: bool,
     /// The `<datalist>` offering values while typing, if any.
     pub suggestions: &'static str,
-    pub edit_label: String,
+    t: Tr,
 }
 
 impl CellView {
@@ -170,14 +169,11 @@ impl CellView {
             (FieldKind::Text, _) => InputKind::Line,
             _ => InputKind::Number,
         };
-        let label = field_label(t, field);
         CellView {
             engagement_id,
             workload_id: w.id,
             workload_name: w.name.clone(),
             field,
-            edit_label: t.fmt("workloads.edit_cell", &[("field", &label), ("name", &w.name)]),
-            label,
             text: w.field_text(field),
             numeric: is_numeric(field),
             input,
@@ -186,7 +182,19 @@ impl CellView {
             version: w.version,
             focus: false,
             suggestions: suggestions_for(field),
+            t: *t,
         }
+    }
+
+    /// The field's column label. Labels are made when asked for: a table
+    /// page has 550 cells and shows few of them.
+    pub fn label(&self) -> String {
+        field_label(&self.t, self.field)
+    }
+
+    /// "Edit <field> of <workload>", for the input and for an empty cell.
+    pub fn edit_label(&self) -> String {
+        self.t.fmt("workloads.edit_cell", &[("field", &self.label()), ("name", &self.workload_name)])
     }
 
     pub fn url(&self) -> String {
@@ -366,7 +374,7 @@ async fn save_cell(
                     (StatusCode::CONFLICT, ctx.t.fmt("workloads.stale", &[("name", &current.name), ("version", &now)]))
                 }
                 EditRefused::Other(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-                    (e.status(), format!("{}: {}", cell.label, e.public_message().trim_start_matches("name: ")))
+                    (e.status(), format!("{}: {}", cell.label(), e.public_message().trim_start_matches("name: ")))
                 }
                 EditRefused::Other(e) => return Err(e),
             };
