@@ -51,6 +51,16 @@ document.addEventListener("keydown", function (event) {
   }
 });
 
+// A click (or Enter/Space) on a cell opens its editor in place. One listener
+// for the whole table: the cell names its field, its row or table the
+// workload's cells URL (templates/workload_cell.html).
+document.addEventListener("click", function (event) {
+  const button = event.target instanceof Element && event.target.closest("button.cell-value[data-cell]");
+  const owner = button && button.closest("[data-cells]");
+  if (!owner) return;
+  htmx.ajax("GET", owner.dataset.cells + button.dataset.cell + "/edit", { target: button.closest("td"), swap: "outerHTML" });
+});
+
 // Typing over a value is the common case: select it when the editor opens.
 document.addEventListener("focusin", function (event) {
   const field = event.target;

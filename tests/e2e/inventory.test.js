@@ -121,4 +121,51 @@ describe('inventory', () => {
     });
     await page.context().close();
   });
+
+  test('a cell is edited with the keyboard alone', async (t) => {
+    const page = await openPage(fx, 'en');
+    const base = fx.server.url;
+    const id = await createEngagement(page, base, 'en', { name: 'Keyboard edit' });
+    const step = steps(t, () => page);
+    const row = () => page.getByRole('row').filter({ hasText: 'anyco-web-02' }).first();
+    const hostCell = () => row().getByRole('button', { name: 'web02.anycompany.local' });
+    const active = () => page.evaluate(() => ({ tag: document.activeElement.tagName, value: document.activeElement.value || document.activeElement.innerText }));
+
+    await step('import the sample and open the table', async () => {
+      await uploadInventory(page, base, id, SAMPLE_CSV);
+      await page.goto(`${base}/engagements/${id}/workloads`);
+      await row().waitFor();
+    });
+
+    await step('Enter opens the editor with the value selected; typing and Enter save it', async () => {
+      await hostCell().focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'INPUT');
+      assert.deepEqual(await active(), { tag: 'INPUT', value: 'web02.anycompany.local' }, 'the editor has the focus and the value');
+      await page.keyboard.type('web02.shop.anycompany.local');
+      await page.keyboard.press('Enter');
+      await settle(page);
+      const now = await active();
+      assert.equal(now.tag, 'BUTTON', 'after saving, the keyboard is back on the cell');
+      assert.equal(now.value, 'web02.shop.anycompany.local');
+    });
+
+    await step('Escape drops an edit and shows the stored value', async () => {
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'INPUT');
+      await page.keyboard.type('typed but not kept');
+      await page.keyboard.press('Escape');
+      await settle(page);
+      const now = await active();
+      assert.equal(now.tag, 'BUTTON', 'after Escape, the keyboard is back on the cell');
+      assert.equal(now.value, 'web02.shop.anycompany.local');
+    });
+
+    await step('reload: the saved hostname is there', async () => {
+      await page.reload();
+      await row().waitFor();
+      assert.ok((await row().innerText()).includes('web02.shop.anycompany.local'));
+    });
+    await page.context().close();
+  });
 });
