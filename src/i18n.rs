@@ -114,8 +114,39 @@ impl Tr {
     }
 }
 
+/// A count or amount that `thousands` groups; templates pass their fields by
+/// reference, Rust code by value.
+pub trait Whole {
+    fn whole(&self) -> i64;
+}
+
+macro_rules! whole {
+    ($($t:ty),*) => {$(
+        impl Whole for $t {
+            fn whole(&self) -> i64 {
+                i64::try_from(*self).unwrap_or(i64::MAX)
+            }
+        }
+    )*};
+}
+whole!(i64, i32, u32, u64, usize);
+
+/// Amounts are shown without decimals.
+impl Whole for f64 {
+    fn whole(&self) -> i64 {
+        self.round() as i64
+    }
+}
+
+impl<T: Whole> Whole for &T {
+    fn whole(&self) -> i64 {
+        (**self).whole()
+    }
+}
+
 /// 12345 -> "12,345" (the grouping both languages' readers expect).
-pub fn thousands(n: i64) -> String {
+pub fn thousands(n: impl Whole) -> String {
+    let n = n.whole();
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -127,9 +158,35 @@ pub fn thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// 16100.0 -> "16,100", 0.5 -> "0.5", 1234.567 -> "1,234.57": at most two
+/// decimals, none when the value is whole.
+pub fn amount(v: f64) -> String {
+    let fixed = format!("{:.2}", v.abs());
+    let fixed = fixed.trim_end_matches('0').trim_end_matches('.');
+    let (whole, fraction) = fixed.split_once('.').unwrap_or((fixed, ""));
+    let mut out = if v < 0.0 && fixed != "0" { "-".to_string() } else { String::new() };
+    out.push_str(&thousands(whole.parse::<i64>().unwrap_or(0)));
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_grouped_with_at_most_two_decimals() {
+        assert_eq!(amount(16100.0), "16,100");
+        assert_eq!(amount(0.5), "0.5");
+        assert_eq!(amount(1234.567), "1,234.57");
+        assert_eq!(amount(-2500.25), "-2,500.25");
+        assert_eq!(amount(0.001), "0");
+        assert_eq!(thousands(1_234_567usize), "1,234,567");
+        assert_eq!(thousands(&-1000i64), "-1,000");
+    }
 
     #[test]
     fn both_catalogues_have_the_same_keys() {

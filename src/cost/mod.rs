@@ -129,6 +129,7 @@ fn price(c: &Component, t: &TargetArchitecture, cat: &Catalogue) -> CostLine {
     let h = cat.meta.hours_per_month;
     let a = &cat.assumptions;
     let gb = c.storage_gb;
+    let gb_text = crate::i18n::amount(gb);
     match c.kind {
         Kind::Ec2 | Kind::Bastion => {
             let hourly = cat.ec2(&c.size).and_then(|e| e.hourly.get(&t.region)).copied().unwrap_or(0.0);
@@ -150,7 +151,7 @@ fn price(c: &Component, t: &TargetArchitecture, cat: &Catalogue) -> CostLine {
             let share = if c.standby { (cat.rds.multi_az_factor - 1.0).max(0.0) } else { 1.0 };
             line(
                 c,
-                format!("{} ({engine}) × {h} h + {gb} GB", c.size),
+                format!("{} ({engine}) × {h} h + {gb_text} GB", c.size),
                 single * share * h,
                 Discount::Rds,
                 gb * share * p.rds_storage_gb_month,
@@ -175,7 +176,7 @@ fn price(c: &Component, t: &TargetArchitecture, cat: &Catalogue) -> CostLine {
             Discount::None,
             a.data_out_gb_month * p.data_transfer_out_gb,
         ),
-        Kind::S3 => line(c, format!("{gb} GB S3 Standard"), 0.0, Discount::None, gb * p.s3_standard_gb_month),
+        Kind::S3 => line(c, format!("{gb_text} GB S3 Standard"), 0.0, Discount::None, gb * p.s3_standard_gb_month),
         Kind::CloudFront => {
             line(c, format!("{} GB to users", a.cloudfront_gb_month), 0.0, Discount::None, a.cloudfront_gb_month * p.cloudfront_gb)
         }
@@ -209,7 +210,7 @@ fn price(c: &Component, t: &TargetArchitecture, cat: &Catalogue) -> CostLine {
             let m = a.serverless_requests_million_month;
             line(
                 c,
-                format!("{m} M requests (20% writes) + {gb} GB"),
+                format!("{m} M requests (20% writes) + {gb_text} GB"),
                 0.0,
                 Discount::None,
                 m * (0.2 * p.dynamodb_write_million + 0.8 * p.dynamodb_read_million) + gb * p.dynamodb_storage_gb_month,
@@ -221,7 +222,7 @@ fn price(c: &Component, t: &TargetArchitecture, cat: &Catalogue) -> CostLine {
         }
         Kind::HybridLink => line(c, format!("1 VPN connection × {h} h"), 0.0, Discount::None, p.vpn_connection_hour * h),
         Kind::Archive => {
-            line(c, format!("{gb} GB Glacier Deep Archive"), 0.0, Discount::None, gb * p.s3_glacier_deep_archive_gb_month)
+            line(c, format!("{gb_text} GB Glacier Deep Archive"), 0.0, Discount::None, gb * p.s3_glacier_deep_archive_gb_month)
         }
         Kind::Saas => {
             let mut l = line(c, "subscription: quote needed".into(), 0.0, Discount::None, 0.0);

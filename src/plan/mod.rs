@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Lang, Tr};
+use crate::i18n::{Lang, Tr, thousands};
 use crate::inventory::Dependency;
 use crate::strategy::{Strategy, application_strategy};
 pub use steps::{AppFacts, PlanStep};
@@ -262,7 +262,7 @@ pub fn warning_text(t: &Tr, w: &PlanWarning) -> String {
         ),
         PlanWarning::Cycle { apps } => t.fmt("plan.cycle", &[("apps", &apps.join(", "))]),
         PlanWarning::OverCapacity { wave, workloads, capacity } => {
-            t.fmt("plan.over_capacity", &[("wave", wave), ("workloads", workloads), ("capacity", capacity)])
+            t.fmt("plan.over_capacity", &[("wave", &thousands(wave)), ("workloads", &thousands(workloads)), ("capacity", &thousands(capacity))])
         }
         PlanWarning::DependsOnUnmoved { app, workload, dependency, strategy } => t.fmt(
             "plan.depends_on_unmoved",

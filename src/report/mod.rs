@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::architecture::{AppArchitecture, findings, layout_in};
 use crate::cost::{ModelCost, money};
-use crate::i18n::{Lang, Tr};
+use crate::i18n::{Lang, Tr, amount, thousands};
 use crate::plan::warning_text;
 use crate::strategy::Strategy;
 use draw::Bar;
@@ -39,11 +39,6 @@ fn severity_label(t: &Tr, s: Severity) -> &'static str {
     }
 }
 
-/// A number with thousands separators and no decimals ("12,345").
-pub fn thousands(v: f64) -> String {
-    crate::i18n::thousands(v.round() as i64)
-}
-
 fn opt_num(v: Option<f64>) -> String {
     v.map(|x| if x.fract() == 0.0 { thousands(x) } else { format!("{x:.1}") }).unwrap_or_default()
 }
@@ -63,7 +58,7 @@ pub fn render(data: &ReportData, lang: Lang) -> Vec<u8> {
     findings(&mut doc, data, &t);
     next_steps(&mut doc, &t);
     appendix(&mut doc, data, &t);
-    doc.finish(|n, total| t.fmt("report.page", &[("n", &n), ("total", &total)]))
+    doc.finish(|n, total| t.fmt("report.page", &[("n", &thousands(n)), ("total", &thousands(total))]))
 }
 
 fn cover(doc: &mut Doc, data: &ReportData, t: &Tr) {
@@ -110,7 +105,7 @@ fn summary(doc: &mut Doc, data: &ReportData, t: &Tr) {
     if !plan.undecided.is_empty() {
         figures.push((t.t("report.kf_undecided"), plan.undecided.len()));
     }
-    let rows: Vec<Vec<String>> = figures.into_iter().map(|(k, v)| vec![k.to_string(), thousands(v as f64)]).collect();
+    let rows: Vec<Vec<String>> = figures.into_iter().map(|(k, v)| vec![k.to_string(), thousands(v)]).collect();
     doc.table(&[Column::left(t.t("report.figure"), 4.0), Column::right(t.t("report.value"), 1.0)], &rows, 9.5);
     if let Some(tco) = EstateTco::of(&data.architectures)
         && let Some(best) = tco.models.iter().min_by(|a, b| a.three_year.total_cmp(&b.three_year))
@@ -132,7 +127,7 @@ fn summary(doc: &mut Doc, data: &ReportData, t: &Tr) {
     let total: usize = counts.values().sum();
     let rows: Vec<Vec<String>> = counts
         .iter()
-        .map(|(s, n)| vec![s.label(t.lang).to_string(), n.to_string(), format!("{:.0}%", *n as f64 / total.max(1) as f64 * 100.0)])
+        .map(|(s, n)| vec![s.label(t.lang).to_string(), thousands(n), format!("{:.0}%", *n as f64 / total.max(1) as f64 * 100.0)])
         .collect();
     doc.table(&[Column::left(t.t("report.strategy"), 3.0), Column::right(t.t("report.workloads"), 1.0), Column::right(t.t("report.share"), 1.0)], &rows, 9.5);
 
@@ -316,11 +311,6 @@ fn architecture(doc: &mut Doc, data: &ReportData, t: &Tr) {
 }
 
 /// "12" for whole numbers, "1.5" otherwise.
-fn num(v: f64) -> String {
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 fn costs(doc: &mut Doc, data: &ReportData, t: &Tr) {
     let Some(tco) = EstateTco::of(&data.architectures) else { return };
     doc.heading(t.t("report.costs"), 1);
@@ -350,14 +340,14 @@ fn costs(doc: &mut Doc, data: &ReportData, t: &Tr) {
                     let on_prem = format!(
                         "{} / {}",
                         l.cores.map(|c| format!("{c} cores")).unwrap_or_else(|| "? cores".into()),
-                        l.ram_gb.map(|r| format!("{} GB", num(r))).unwrap_or_else(|| "? GB".into())
+                        l.ram_gb.map(|r| format!("{} GB", amount(r))).unwrap_or_else(|| "? GB".into())
                     );
-                    let chosen = l.choice.as_ref().map_or_else(|| "—".to_string(), |c| format!("{} ({} vCPU / {} GiB)", c.name, c.vcpu, num(c.memory_gib)));
+                    let chosen = l.choice.as_ref().map_or_else(|| "—".to_string(), |c| format!("{} ({} vCPU / {} GiB)", c.name, c.vcpu, amount(c.memory_gib)));
                     vec![
                         format!("{} → {}", l.workload, l.component),
                         l.service.to_string(),
                         on_prem,
-                        format!("{} vCPU / {} GiB", num(l.demand.vcpu), num(l.demand.memory_gib)),
+                        format!("{} vCPU / {} GiB", amount(l.demand.vcpu), amount(l.demand.memory_gib)),
                         chosen,
                     ]
                 })
@@ -412,7 +402,7 @@ fn plan(doc: &mut Doc, data: &ReportData, t: &Tr) {
     for p in &plan.phases {
         let (name, activities) = (p.name(t.lang), p.activities(t.lang));
         let weeks = if p.weeks > 0 {
-            format!(" ({})", t.fmt("report.phase_weeks", &[("from", &(p.start_week + 1)), ("to", &(p.start_week + p.weeks))]))
+            format!(" ({})", t.fmt("report.phase_weeks", &[("from", &thousands(p.start_week + 1)), ("to", &thousands(p.start_week + p.weeks))]))
         } else {
             String::new()
         };
@@ -425,12 +415,12 @@ fn plan(doc: &mut Doc, data: &ReportData, t: &Tr) {
         .waves
         .iter()
         .map(|w| {
-            let mut label = t.fmt("report.wave_title", &[("n", &w.number)]);
+            let mut label = t.fmt("report.wave_title", &[("n", &thousands(w.number))]);
             if w.pilot {
                 label = format!("{label} {}", t.t("report.pilot"));
             }
             let apps: Vec<String> = w.apps.iter().map(|a| format!("{} ({})", a.name, a.strategy.label(t.lang))).collect();
-            vec![label, apps.join(", "), w.workload_count.to_string(), t.fmt("plan.week", &[("n", &(w.start_week + 1))]), w.weeks.to_string()]
+            vec![label, apps.join(", "), thousands(w.workload_count), t.fmt("plan.week", &[("n", &thousands(w.start_week + 1))]), thousands(w.weeks)]
         })
         .collect();
     doc.table(
@@ -451,7 +441,7 @@ fn plan(doc: &mut Doc, data: &ReportData, t: &Tr) {
     }
 
     for w in &plan.waves {
-        let mut title = t.fmt("report.wave_title", &[("n", &w.number)]);
+        let mut title = t.fmt("report.wave_title", &[("n", &thousands(w.number))]);
         if w.pilot {
             title = format!("{title} {}", t.t("report.pilot"));
         }

@@ -21,7 +21,7 @@ use crate::architecture::{self, AppArchitecture, Estate, Pattern, findings};
 use crate::cost::{self, SizingMode, money};
 use crate::db;
 use crate::error::AppError;
-use crate::i18n::Tr;
+use crate::i18n::{Tr, amount, thousands};
 use crate::inventory::Engagement;
 use crate::strategy::Strategy;
 
@@ -159,10 +159,9 @@ async fn list(
         })
         .collect();
     let from = (pager.page - 1) * PAGE_SIZE + 1;
-    let count = |n: usize| n.to_string();
     let summary = t.fmt(
         "architecture.list_summary",
-        &[("from", &count(from.min(all.rows.len()))), ("to", &count(from + shown.len() - 1)), ("total", &count(all.rows.len()))],
+        &[("from", &thousands(from.min(all.rows.len()))), ("to", &thousands(from + shown.len() - 1)), ("total", &thousands(all.rows.len()))],
     );
     render(&ListPage {
         total_today: money(all.total_on_prem_annual, cur),
@@ -266,11 +265,6 @@ struct DetailPage {
     notice: String,
 }
 
-fn num(v: f64) -> String {
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 fn groups(t: &Tr, fs: &[findings::Finding]) -> Vec<PillarGroup> {
     findings::by_pillar(fs)
         .into_iter()
@@ -336,17 +330,17 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
                 on_prem: format!(
                     "{} / {}",
                     l.cores.map(|c| format!("{c} cores")).unwrap_or_else(|| "? cores".into()),
-                    l.ram_gb.map(|r| format!("{} GB", num(r))).unwrap_or_else(|| "? GB".into())
+                    l.ram_gb.map(|r| format!("{} GB", amount(r))).unwrap_or_else(|| "? GB".into())
                 ),
                 peaks: format!(
                     "{} / {}",
-                    l.peak_cpu_pct.map(|p| format!("{}%", num(p))).unwrap_or_else(|| "?".into()),
-                    l.peak_ram_pct.map(|p| format!("{}%", num(p))).unwrap_or_else(|| "?".into())
+                    l.peak_cpu_pct.map(|p| format!("{}%", amount(p))).unwrap_or_else(|| "?".into()),
+                    l.peak_ram_pct.map(|p| format!("{}%", amount(p))).unwrap_or_else(|| "?".into())
                 ),
-                share: format!("{}%", num(l.share_pct)),
-                need: format!("{} vCPU / {} GiB", num(l.demand.vcpu), num(l.demand.memory_gib)),
+                share: format!("{}%", amount(l.share_pct)),
+                need: format!("{} vCPU / {} GiB", amount(l.demand.vcpu), amount(l.demand.memory_gib)),
                 chosen: l.choice.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "—".into()),
-                spec: l.choice.as_ref().map(|c| format!("{} vCPU / {} GiB", c.vcpu, num(c.memory_gib))).unwrap_or_default(),
+                spec: l.choice.as_ref().map(|c| format!("{} vCPU / {} GiB", c.vcpu, amount(c.memory_gib))).unwrap_or_default(),
                 hourly: l
                     .choice
                     .as_ref()

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, url_with};
+use crate::i18n::thousands;
 use crate::db;
 use crate::db::assessment_summary::{ApplicationSummary, AssessmentSummary, RowText, SummaryRow, confidence_band};
 use crate::db::assessment::{Move, Rescore, Scope};
@@ -112,7 +113,7 @@ impl ChartSvg {
                     colour: strategy_colour(*s),
                     opacity,
                     count,
-                    title: format!("{} · {what}: {count}", s.label(tr.lang)),
+                    title: format!("{} · {what}: {}", s.label(tr.lang), thousands(count)),
                 });
             }
             labels.push(ChartLabel { x: x0 + GROUP / 2 - 8, text: s.label(tr.lang).to_string() });
@@ -230,9 +231,9 @@ fn describe_moves(tr: &crate::i18n::Tr, moves: &[Move]) -> Vec<String> {
         .map(|m| match m.from {
             Some(from) => tr.fmt(
                 "assessment.moved",
-                &[("n", &m.count), ("from", &from.label(tr.lang)), ("to", &m.to.label(tr.lang))],
+                &[("n", &thousands(m.count)), ("from", &from.label(tr.lang)), ("to", &m.to.label(tr.lang))],
             ),
-            None => tr.fmt("assessment.newly_scored", &[("n", &m.count), ("to", &m.to.label(tr.lang))]),
+            None => tr.fmt("assessment.newly_scored", &[("n", &thousands(m.count)), ("to", &m.to.label(tr.lang))]),
         })
         .collect()
 }
@@ -540,8 +541,8 @@ fn dashboard_page(ctx: PageCtx, data: DashboardData, filter: Filter, changes: Ve
         if application_search { Vec::new() } else { s.applications.iter().map(|a| (a.id, a.name.clone())).collect() };
     DashboardPage {
         chart: ChartSvg::new(&tr, &s.counts).render().unwrap_or_default(),
-        in_applications: tr.fmt("assessment.in_applications", &[("n", &s.applications_with_open_questions())]),
-        showing: tr.fmt("assessment.showing", &[("n", &matching), ("total", &s.rows.len())]),
+        in_applications: tr.fmt("assessment.in_applications", &[("n", &thousands(s.applications_with_open_questions()))]),
+        showing: tr.fmt("assessment.showing", &[("n", &thousands(matching)), ("total", &thousands(s.rows.len()))]),
         bands: ["high", "medium", "low"].iter().map(|b| (*b, tr.t(&format!("assessment.confidence_{b}")).to_string())).collect(),
         total: s.rows.len(),
         unassigned: s.unassigned,
@@ -773,9 +774,9 @@ async fn questionnaire_page(
         .collect();
     let searchable = summary.applications.len() > QUESTIONNAIRE_PAGE_ROWS || !search.q.trim().is_empty();
     Ok(QuestionnairePage {
-        all_matching_label: ctx.t.fmt("assessment.all_matching", &[("n", &matching.len())]),
-        showing: ctx.t.fmt("assessment.showing_applications", &[("n", &matching.len()), ("total", &summary.applications.len())]),
-        more_workloads_label: ctx.t.fmt("assessment.more_workloads", &[("n", &WORKLOAD_CHOICES)]),
+        all_matching_label: ctx.t.fmt("assessment.all_matching", &[("n", &thousands(matching.len()))]),
+        showing: ctx.t.fmt("assessment.showing_applications", &[("n", &thousands(matching.len())), ("total", &thousands(summary.applications.len()))]),
+        more_workloads_label: ctx.t.fmt("assessment.more_workloads", &[("n", &thousands(WORKLOAD_CHOICES))]),
         answered: summary.answered(),
         total: summary.applications.len() * total_per_app,
         questions: question_views(&ctx.t, |_| None, |_| None),

@@ -16,6 +16,7 @@ use axum::Form;
 
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, MAX_UPLOAD_BYTES, PageCtx, render};
+use crate::i18n::thousands;
 use crate::db;
 use crate::db::imports::{ImportRecord, Outcome, Target};
 use crate::error::AppError;
@@ -54,7 +55,7 @@ fn rows(problems: &[Problem]) -> Vec<ProblemRow> {
 }
 
 fn more(ctx: &PageCtx, total: usize) -> String {
-    if total > SHOWN_PROBLEMS { ctx.t.fmt("import.more", &[("n", &(total - SHOWN_PROBLEMS))]) } else { String::new() }
+    if total > SHOWN_PROBLEMS { ctx.t.fmt("import.more", &[("n", &thousands(total - SHOWN_PROBLEMS))]) } else { String::new() }
 }
 
 /// The preview of an uploaded file.
@@ -180,7 +181,7 @@ fn stage(conn: &rusqlite::Connection, id: i64, token: &str, file_name: &str, byt
                 importable: parsed.workloads.len(),
                 more_errors: more(&page.ctx, parsed.errors.len()),
                 more_warnings: more(&page.ctx, o.warnings.len()),
-                commit_valid_label: page.ctx.t.fmt("import.commit_valid", &[("n", &parsed.workloads.len())]),
+                commit_valid_label: page.ctx.t.fmt("import.commit_valid", &[("n", &thousands(parsed.workloads.len()))]),
             });
         }
         Reading::Unknown(headers) => {

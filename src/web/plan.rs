@@ -16,7 +16,7 @@ use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render};
 use crate::db;
 use crate::error::AppError;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::{Lang, Tr, thousands};
 use crate::inventory::Engagement;
 use crate::plan::{MAX_WAVE, Plan, PlanWarning, Wave, warning_text};
 use crate::report::gather;
@@ -65,7 +65,7 @@ fn timeline(plan: &Plan, waves: &[&Wave], t: &Tr) -> Timeline {
     let scale = (width - label_w - 10.0) / weeks;
     let mut bars = Vec::new();
     let mut row = 0.0;
-    let span = |start: u32, len: u32| t.fmt("report.phase_weeks", &[("from", &(start + 1)), ("to", &(start + len.max(1)))]);
+    let span = |start: u32, len: u32| t.fmt("report.phase_weeks", &[("from", &thousands(start + 1)), ("to", &thousands(start + len.max(1)))]);
     for p in &plan.phases {
         bars.push(TimelineBar {
             y: AXIS_H + row * ROW_H,
@@ -78,7 +78,7 @@ fn timeline(plan: &Plan, waves: &[&Wave], t: &Tr) -> Timeline {
         row += 1.0;
     }
     for w in waves {
-        let mut label = t.fmt("plan.wave", &[("n", &w.number)]);
+        let mut label = t.fmt("plan.wave", &[("n", &thousands(w.number))]);
         if w.pilot {
             label = format!("{label} · {}", t.t("plan.pilot"));
         }
@@ -97,7 +97,7 @@ fn timeline(plan: &Plan, waves: &[&Wave], t: &Tr) -> Timeline {
     let step = if weeks > 96.0 { (plan.total_weeks / 8).next_multiple_of(4) as usize } else if weeks > 60.0 { 8 } else if weeks > 24.0 { 4 } else { 2 };
     let ticks = (0..=plan.total_weeks)
         .step_by(step)
-        .map(|wk| TimelineTick { x: label_w + wk as f32 * scale, label: t.fmt("plan.week", &[("n", &(wk + 1))]) })
+        .map(|wk| TimelineTick { x: label_w + wk as f32 * scale, label: t.fmt("plan.week", &[("n", &thousands(wk + 1))]) })
         .collect();
     Timeline { width, height: AXIS_H + row * ROW_H + 6.0, label_w, bars, ticks }
 }
@@ -208,11 +208,11 @@ fn names_capped<'a>(t: &Tr, names: impl Iterator<Item = &'a str>) -> String {
         if shown.len() < NAMES_SHOWN { shown.push(name) } else { more += 1 }
     }
     let list = shown.join(", ");
-    if more == 0 { list } else { t.fmt("plan.and_more", &[("list", &list), ("n", &more)]) }
+    if more == 0 { list } else { t.fmt("plan.and_more", &[("list", &list), ("n", &thousands(more))]) }
 }
 
 fn app_view(a: &crate::plan::PlanApp, t: &Tr) -> AppView {
-    let mut meta = vec![t.fmt("plan.workloads_count", &[("n", &a.workloads.len())])];
+    let mut meta = vec![t.fmt("plan.workloads_count", &[("n", &thousands(a.workloads.len()))])];
     if let Some(e) = a.effort {
         meta.push(format!("{} {}", t.t("plan.effort"), e.code()));
     }
@@ -247,7 +247,7 @@ fn views(
         .iter()
         .map(|p| PhaseView {
             name: p.name(t.lang).to_string(),
-            weeks: if p.weeks > 0 { t.fmt("plan.weeks", &[("n", &p.weeks)]) } else { String::new() },
+            weeks: if p.weeks > 0 { t.fmt("plan.weeks", &[("n", &thousands(p.weeks))]) } else { String::new() },
             activities: p.activities(t.lang).to_vec(),
         })
         .collect();
@@ -258,24 +258,24 @@ fn views(
             let (apps, pager) = match selected {
                 Some(_) => {
                     let pager = Pager::new(t, total, APPS_PER_PAGE, page, "plan", |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
-                    let summary = t.fmt("plan.apps_page", &[("page", &pager.page), ("pages", &pager.pages), ("n", &total)]);
+                    let summary = t.fmt("plan.apps_page", &[("page", &thousands(pager.page)), ("pages", &thousands(pager.pages)), ("n", &thousands(total))]);
                     (w.apps[pager.range(total, APPS_PER_PAGE)].iter().collect::<Vec<_>>(), Some((summary, pager)))
                 }
                 None => (w.apps.iter().take(APPS_PER_WAVE).collect(), None),
             };
             WaveView {
                 number: w.number,
-                title: t.fmt("plan.wave", &[("n", &w.number)]),
+                title: t.fmt("plan.wave", &[("n", &thousands(w.number))]),
                 pilot: w.pilot,
                 meta: [
-                    t.fmt("plan.apps_count", &[("n", &total)]),
-                    t.fmt("plan.workloads_count", &[("n", &w.workload_count)]),
-                    t.fmt("plan.week", &[("n", &(w.start_week + 1))]),
-                    t.fmt("plan.weeks", &[("n", &w.weeks)]),
+                    t.fmt("plan.apps_count", &[("n", &thousands(total))]),
+                    t.fmt("plan.workloads_count", &[("n", &thousands(w.workload_count))]),
+                    t.fmt("plan.week", &[("n", &thousands(w.start_week + 1))]),
+                    t.fmt("plan.weeks", &[("n", &thousands(w.weeks))]),
                 ]
                 .join(" · "),
                 show_all: (selected.is_none() && total > APPS_PER_WAVE)
-                    .then(|| t.fmt("plan.show_wave", &[("n", &total), ("wave", &w.number)])),
+                    .then(|| t.fmt("plan.show_wave", &[("n", &thousands(total)), ("wave", &thousands(w.number))])),
                 apps: apps.into_iter().map(|a| app_view(a, t)).collect(),
                 pager,
             }
@@ -334,7 +334,7 @@ impl PlanBody {
         let (phases, waves, unmoved) = views(id, &plan, t, &shown, selected, query.page());
         let timeline = timeline(&plan, &shown, t);
         let waves_pager = (!single_wave && waves_pager.pages > 1).then(|| {
-            (t.fmt("plan.waves_page", &[("page", &waves_pager.page), ("pages", &waves_pager.pages), ("n", &plan.waves.len())]), waves_pager)
+            (t.fmt("plan.waves_page", &[("page", &thousands(waves_pager.page)), ("pages", &thousands(waves_pager.pages)), ("n", &thousands(plan.waves.len()))]), waves_pager)
         });
         PlanBody {
             single_wave,
@@ -345,7 +345,7 @@ impl PlanBody {
             undecided: names_capped(t, plan.undecided.iter().map(|u| u.workload.as_str())),
             timeline,
             warnings: rest.into_iter().take(WARNINGS_SHOWN).map(|w| warning_text(t, w)).collect(),
-            more_warnings: if hidden_warnings > 0 { t.fmt("plan.more_warnings", &[("n", &hidden_warnings)]) } else { String::new() },
+            more_warnings: if hidden_warnings > 0 { t.fmt("plan.more_warnings", &[("n", &thousands(hidden_warnings))]) } else { String::new() },
             fresh: fresh.into_iter().map(|w| warning_text(t, w)).collect(),
             error,
             max_wave: MAX_WAVE,

@@ -686,9 +686,9 @@ async fn bulk_application(State(st): State<AppState>, ctx: PageCtx, Path(id): Pa
         let app_name = application.clone();
         let changed = write(&st, move |c| db::workloads::assign_application(c, id, &ids, &app_name, LOCAL_ACTOR)).await?;
         if application.is_empty() {
-            ctx.t.fmt("workloads.bulk_cleared", &[("n", &changed)])
+            ctx.t.fmt("workloads.bulk_cleared", &[("n", &thousands(changed))])
         } else {
-            ctx.t.fmt("workloads.bulk_assigned", &[("n", &changed), ("application", &application)])
+            ctx.t.fmt("workloads.bulk_assigned", &[("n", &thousands(changed)), ("application", &application)])
         }
     };
     if !ctx.htmx {
@@ -938,10 +938,10 @@ impl ApplicationsPage {
         query_url(self.engagement.id, &WorkloadQuery { application: application.to_string(), ..WorkloadQuery::default() })
     }
     fn unassigned_label(&self) -> String {
-        self.ctx.t.fmt("workloads.app_unassigned", &[("n", &self.unassigned)])
+        self.ctx.t.fmt("workloads.app_unassigned", &[("n", &thousands(self.unassigned))])
     }
     fn confirm(&self, a: &ApplicationSummary) -> String {
-        self.ctx.t.fmt("workloads.app_confirm_delete", &[("name", &a.application.name), ("n", &a.workloads)])
+        self.ctx.t.fmt("workloads.app_confirm_delete", &[("name", &a.application.name), ("n", &thousands(a.workloads))])
     }
 }
 
