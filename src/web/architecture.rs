@@ -41,7 +41,7 @@ pub const PAGE_SIZE: usize = 50;
 /// application needs; the engagement-wide fact it needs besides (a bastion
 /// or jump host anywhere) is kept per revision.
 async fn load_one(st: &AppState, id: i64, app_id: i64) -> Result<(Engagement, Estate, AppArchitecture), AppError> {
-    let jump_host = *st.views.architecture_jump_host.get(&st.db, id, move |c| db::architecture::has_jump_host(c, id)).await?;
+    let jump_host = st.views.jump_host(&st.db, id).await?;
     st.db
         .call(move |c| {
             let engagement = db::engagements::get(c, id)?;
@@ -130,7 +130,7 @@ async fn list(
 ) -> Result<Html<String>, AppError> {
     let engagement = st.db.call(move |c| db::engagements::get(c, id)).await?;
     let cat = cost::catalogue();
-    let all = st.views.architecture.get(&st.db, id, move |c| db::architecture::list(c, id, cost::catalogue())).await?;
+    let all = st.views.architectures(&st.db, id).await?;
     let t = ctx.t;
     let pager = Pager::new(&t, all.rows.len(), PAGE_SIZE, page_number(&query.page), "architecture-list", |p| list_url(id, p));
     let shown = &all.rows[pager.range(all.rows.len(), PAGE_SIZE)];

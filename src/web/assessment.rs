@@ -457,7 +457,7 @@ struct DashboardData {
 }
 
 async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) -> Result<DashboardData, AppError> {
-    let summary = st.views.assessment.get(&st.db, id, move |c| db::assessment_summary::compute(c, id)).await?;
+    let summary = st.views.assessment(&st.db, id).await?;
     // Counted first, then only the page's rows are collected: no list of
     // 100,000 indices per request, and no pass at all without a filter.
     let (matching, pager, shown) = {
@@ -728,7 +728,7 @@ async fn questionnaire_page(
     message: Option<String>,
     error: Option<String>,
 ) -> Result<QuestionnairePage, AppError> {
-    let summary = st.views.assessment.get(&st.db, id, move |c| db::assessment_summary::compute(c, id)).await?;
+    let summary = st.views.assessment(&st.db, id).await?;
     let matching = search.matching(&summary);
     let pager = Pager::new(&ctx.t, matching.len(), QUESTIONNAIRE_PAGE_ROWS, page_number(&search.page), "questionnaire-apps", |n| {
         search.url(id, n)
@@ -836,7 +836,7 @@ async fn save_bulk_answers(
     let search = AppSearch::from_fields(&fields);
     let all_matching = fields.iter().any(|(k, v)| k == "all_matching" && !v.is_empty());
     let matching: Vec<i64> = if all_matching {
-        let summary = st.views.assessment.get(&st.db, id, move |c| db::assessment_summary::compute(c, id)).await?;
+        let summary = st.views.assessment(&st.db, id).await?;
         search.matching(&summary).iter().map(|a| a.id).collect()
     } else {
         Vec::new()

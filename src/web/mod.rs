@@ -59,12 +59,54 @@ impl AppState {
 /// engagement's revision moves (see `db::derived`).
 #[derive(Default)]
 pub struct Views {
-    pub plan: Derived<crate::plan::Plan>,
-    pub architecture: Derived<crate::architecture::ArchitectureList>,
+    plan: Derived<crate::plan::Plan>,
+    architectures: Derived<crate::architecture::ArchitectureList>,
+    jump_host: Derived<bool>,
+    assessment: Derived<crate::db::assessment_summary::AssessmentSummary>,
+}
+
+impl Views {
+    /// The dashboard's figures and rows (scores the portfolio first).
+    pub async fn assessment(&self, db: &Db, id: i64) -> Result<Arc<crate::db::assessment_summary::AssessmentSummary>, AppError> {
+        self.assessment.get(db, id, move |c| crate::db::assessment_summary::compute(c, id)).await
+    }
+
+    /// Every application's target architecture and costs.
+    pub async fn architectures(&self, db: &Db, id: i64) -> Result<Arc<crate::architecture::ArchitectureList>, AppError> {
+        self.architectures.get(db, id, move |c| crate::db::architecture::list(c, id, crate::cost::catalogue())).await
+    }
+
     /// Whether the engagement has a bastion or jump host today: the one
     /// engagement-wide fact an application's architecture page needs.
-    pub architecture_jump_host: Derived<bool>,
-    pub assessment: Derived<crate::db::assessment_summary::AssessmentSummary>,
+    pub async fn jump_host(&self, db: &Db, id: i64) -> Result<bool, AppError> {
+        Ok(*self.jump_host.get(db, id, move |c| crate::db::architecture::has_jump_host(c, id)).await?)
+    }
+
+    /// The migration plan: waves, phases and steps.
+    pub async fn plan(&self, db: &Db, id: i64) -> Result<Arc<crate::plan::Plan>, AppError> {
+        self.plan.get(db, id, move |c| crate::report::gather::plan(c, id)).await
+    }
+
+    /// Computes an engagement's views before anyone asks: after an import the
+    /// consultant's next page is usually the dashboard, and at 100,000
+    /// workloads scoring and building the views take seconds. One at a time,
+    /// so memory peaks no higher than a visit to each page would make it; a
+    /// page asked for meanwhile waits for its view instead of computing it
+    /// twice.
+    pub fn warm(self: &Arc<Self>, db: &Db, id: i64) {
+        let (views, db) = (self.clone(), db.clone());
+        tokio::spawn(async move {
+            let warmed = async {
+                views.assessment(&db, id).await?;
+                views.architectures(&db, id).await?;
+                views.plan(&db, id).await?;
+                Ok::<_, AppError>(())
+            };
+            if let Err(e) = warmed.await {
+                tracing::warn!(engagement = id, "views not computed ahead: {e}");
+            }
+        });
+    }
 }
 
 /// Links to the first, previous, next and last page of a paged table

@@ -357,7 +357,7 @@ impl PlanBody {
 /// The engagement and its plan, kept per revision: at thousands of
 /// applications building the plan takes far longer than showing it.
 async fn load(st: &AppState, id: i64) -> Result<(Engagement, Arc<Plan>), AppError> {
-    let plan = st.views.plan.get(&st.db, id, move |c| gather::plan(c, id)).await?;
+    let plan = st.views.plan(&st.db, id).await?;
     let engagement = st.db.call(move |c| db::engagements::get(c, id)).await?;
     Ok((engagement, plan))
 }
