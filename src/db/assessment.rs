@@ -248,14 +248,18 @@ const PARTIAL_RESCORE_LIMIT: usize = 200;
 
 /// Re-scores what changed since the last scoring: the applications of the
 /// stale workloads (a workload's score depends on its application's other
-/// workloads) and the stale workloads without one. One edit at 100,000
+/// workloads), the stale workloads without one, and the applications a
+/// workload left (migrations/06-rescore-applications). One edit at 100,000
 /// workloads re-scores twenty, not everything.
 fn rescore_stale(conn: &Connection, engagement_id: i64) -> Result<Rescore, AppError> {
     let mut stmt = conn.prepare_cached(
         "SELECT w.id, w.application_id FROM workloads w LEFT JOIN assessments a ON a.workload_id = w.id
          WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR a.workload_version IS NOT w.version)",
     )?;
-    let mut scopes: HashSet<Scope> = HashSet::new();
+    let mut scopes: HashSet<Scope> = conn
+        .prepare_cached("SELECT application_id FROM applications_to_rescore WHERE engagement_id = ?1")?
+        .query_map([engagement_id], |r| r.get(0).map(Scope::Application))?
+        .collect::<Result<_, _>>()?;
     for row in stmt.query_map([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)))? {
         scopes.insert(match row? {
             (_, Some(app)) => Scope::Application(app),
@@ -358,7 +362,8 @@ pub fn is_stale(conn: &Connection, engagement_id: i64) -> Result<bool, AppError>
     let stale: bool = conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM workloads w LEFT JOIN assessments a ON a.workload_id = w.id
-             WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR a.workload_version IS NOT w.version))",
+             WHERE w.engagement_id = ?1 AND (a.workload_id IS NULL OR a.workload_version IS NOT w.version))
+             OR EXISTS (SELECT 1 FROM applications_to_rescore WHERE engagement_id = ?1)",
         )?
         .query_row([engagement_id], |r| r.get(0))?;
     if !stale {
@@ -369,9 +374,11 @@ pub fn is_stale(conn: &Connection, engagement_id: i64) -> Result<bool, AppError>
     Ok(stale)
 }
 
-/// Remembers that the engagement is fully scored at its current revision.
+/// Remembers that the engagement is fully scored at its current revision:
+/// no application waits to be scored again.
 fn mark_scored(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
     conn.prepare_cached("UPDATE engagements SET scored_revision = revision WHERE id = ?1")?.execute([engagement_id])?;
+    conn.prepare_cached("DELETE FROM applications_to_rescore WHERE engagement_id = ?1")?.execute([engagement_id])?;
     Ok(())
 }
 
@@ -592,6 +599,58 @@ mod tests {
             assert_eq!(rescore.moves.iter().map(|m| m.count).sum::<usize>(), 3, "three newly scored workloads");
             assert!(!is_stale(c, id)?);
             assert_eq!(rescore_engagement(c, id)?.moves, Vec::new(), "nothing moves the second time");
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    /// Shop with two databases: neither is the only one.
+    fn two_databases() -> (tempfile::TempDir, Db, i64) {
+        let (dir, db, id) = portfolio();
+        db.with_conn(|c| {
+            let w = Workload { name: "shop-db-replica".into(), application: "Shop".into(), role: "db".into(), ..Workload::default() };
+            workloads::create(c, id, &w, "t")?;
+            ensure_scored(c, id)
+        })
+        .unwrap();
+        (dir, db, id)
+    }
+
+    fn single_point_of_failure(c: &Connection, name: &str) -> bool {
+        detail(c, name).contains("\"rule\":\"single_point_of_failure\"")
+    }
+
+    fn workload_named(c: &Connection, id: i64, name: &str) -> Workload {
+        workloads::find_by_name_or_hostname(c, id, name).unwrap().unwrap()
+    }
+
+    #[test]
+    fn deleting_a_database_scores_the_one_left_in_its_application_again() {
+        let (_dir, db, id) = two_databases();
+        db.with_conn(|c| {
+            assert!(!single_point_of_failure(c, "shop-db"), "two databases: no single point of failure");
+            let replica = workload_named(c, id, "shop-db-replica");
+            workloads::delete(c, id, replica.id, "t")?;
+            assert!(is_stale(c, id)?, "no workload changed, but Shop did");
+            ensure_scored(c, id)?;
+            assert!(single_point_of_failure(c, "shop-db"), "shop-db is now Shop's only database");
+            assert!(!is_stale(c, id)?);
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn moving_a_database_out_scores_the_application_it_left_again() {
+        let (_dir, db, id) = two_databases();
+        db.with_conn(|c| {
+            let mut replica = workload_named(c, id, "shop-db-replica");
+            replica.application = "Reports".into();
+            crate::db::applications::ensure_audited(c, id, "Reports", "t")?;
+            workloads::save(c, id, &replica, "t")?;
+            ensure_scored(c, id)?;
+            assert!(single_point_of_failure(c, "shop-db"), "shop-db is now Shop's only database");
+            assert!(single_point_of_failure(c, "shop-db-replica"), "and the moved one is Reports' only database");
             Ok(())
         })
         .unwrap();

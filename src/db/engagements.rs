@@ -110,6 +110,8 @@ pub fn update(conn: &Connection, e: &Engagement, actor: &str) -> Result<Engageme
 pub fn delete(conn: &Connection, id: i64, actor: &str) -> Result<(), AppError> {
     let before = get(conn, id)?;
     conn.execute("DELETE FROM engagements WHERE id = ?1", [id])?;
+    // Written by the triggers while its workloads went (no foreign key there).
+    conn.execute("DELETE FROM applications_to_rescore WHERE engagement_id = ?1", [id])?;
     // The engagement's own audit rows go with it (cascade); the deletion is
     // recorded without an engagement so it stays visible.
     audit(conn, None, actor, "engagement", Some(id), "delete", Some(&as_json(&before)), None)?;
