@@ -151,6 +151,39 @@ async fn workload_page_shows_scores_reasons_and_risks() {
 }
 
 #[tokio::test]
+async fn two_people_deciding_at_once_do_not_overwrite_each_other() {
+    let app = TestApp::new();
+    let (e, _, ids) = anycompany(&app);
+    let page = format!("/engagements/{e}/assessment/workloads/{}", ids[2]);
+    let uri = format!("{page}/decision");
+    // Both open the page before either decides: their forms say version 0.
+    assert!(app.get(&page).await.text().contains("name=\"version\" value=\"0\""));
+    let bob = app.as_session(Some(app.login_as("bob", sixr::accounts::Role::Consultant)));
+    app.db
+        .with_conn(|c| {
+            let bob = db::accounts::find_user(c, "bob")?.unwrap();
+            db::accounts::add_member(c, e, bob.id, "test")
+        })
+        .unwrap();
+    let first = bob.post_form(&uri, &[("strategy", "replatform"), ("effort", "M"), ("version", "0")]).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text());
+
+    let second = app.post_form(&uri, &[("strategy", "rehost"), ("rationale", "lease ends"), ("version", "0")]).await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    let text = second.text();
+    assert!(text.contains("bob saved a decision on this workload"), "{text}");
+    assert!(text.contains("lease ends"), "the refused choice stays in the form");
+    assert!(text.contains("name=\"version\" value=\"1\""), "the form now starts from bob's decision");
+    let kept = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
+    assert_eq!(kept[&ids[2]], Strategy::Replatform, "bob's decision was not overwritten");
+
+    let again = app.post_form(&uri, &[("strategy", "rehost"), ("rationale", "lease ends"), ("version", "1")]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "having seen it, saving again replaces it");
+    let now = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
+    assert_eq!(now[&ids[2]], Strategy::Rehost);
+}
+
+#[tokio::test]
 async fn a_different_decision_needs_a_rationale_and_then_wins() {
     let app = TestApp::new();
     let (e, _, ids) = anycompany(&app);

@@ -144,6 +144,10 @@ pub fn decide(
         crate::db::workloads::get(&tx, engagement_id, id)?;
         let decision = input.check(recommended(&tx, engagement_id, id)?).map_err(AppError::Invalid)?;
         let before = get(&tx, engagement_id, id)?;
+        let current = before.as_ref().map_or(0, |b| b.version);
+        if input.version.is_some_and(|started_from| started_from != current) {
+            return Err(AppError::Conflict(format!("the decision on workload {id} was changed meanwhile (now version {current})")));
+        }
         tx.prepare_cached(
             "INSERT INTO decisions (workload_id, engagement_id, strategy, rationale, effort, criticality, priority, decided_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -160,7 +164,7 @@ pub fn decide(
             decision.effort,
             decision.criticality,
             decision.priority,
-            actor
+            crate::db::acting_user(actor)
         ])?;
         let after = get(&tx, engagement_id, id)?.ok_or_else(|| AppError::Internal("decision vanished".into()))?;
         let before_json = before.as_ref().map(|b| serde_json::json!(b));

@@ -136,6 +136,12 @@ thread_local! {
     static THREAD_ACTOR: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Who is making a change: inside a web request the logged-in user, else
+/// `actor` (the CLI's, a test's).
+pub fn acting_user(actor: &str) -> String {
+    THREAD_ACTOR.with(|a| a.borrow().clone()).unwrap_or_else(|| actor.to_string())
+}
+
 /// Records one change in the audit trail. `before`/`after` are JSON values.
 /// Inside a web request the logged-in user is recorded instead of `actor`.
 /// Every audited change raises the engagement's revision, so the views kept
@@ -157,7 +163,7 @@ pub fn audit(
     )?
     .execute(rusqlite::params![
         engagement_id,
-        THREAD_ACTOR.with(|a| a.borrow().clone()).unwrap_or_else(|| actor.to_string()),
+        acting_user(actor),
         entity,
         entity_id,
         action,

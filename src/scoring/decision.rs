@@ -19,6 +19,10 @@ pub struct DecisionInput {
     pub criticality: String,
     #[serde(default)]
     pub priority: String,
+    /// The version of the stored decision the form started from (0: none);
+    /// when given, a decision saved by someone else since is not overwritten.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 /// A checked decision.
@@ -79,7 +83,7 @@ mod tests {
     use super::*;
 
     fn input(strategy: &str, rationale: &str) -> DecisionInput {
-        DecisionInput { strategy: strategy.into(), rationale: rationale.into(), effort: "m".into(), criticality: "8".into(), priority: "".into() }
+        DecisionInput { strategy: strategy.into(), rationale: rationale.into(), effort: "m".into(), criticality: "8".into(), priority: "".into(), version: None }
     }
 
     #[test]

@@ -1024,6 +1024,7 @@ fn workload_view(ctx: PageCtx, p: &Portfolio, wid: i64, form: Option<DecisionInp
             effort: d.decision.effort.clone(),
             criticality: d.decision.criticality.map(|v| v.to_string()).unwrap_or_default(),
             priority: d.decision.priority.map(|v| v.to_string()).unwrap_or_default(),
+            version: None,
         },
         None => DecisionInput { strategy: assessment.recommended.code().into(), ..DecisionInput::default() },
     });
@@ -1063,9 +1064,17 @@ async fn decide_workload(
     let attempt = input.clone();
     match st.db.call(move |c| db::decisions::decide(c, id, &[wid], &attempt, LOCAL_ACTOR)).await {
         Ok(_) => Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}"))),
-        Err(e @ AppError::Invalid(_)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Workload(wid))).await?;
-            let page = workload_view(ctx, &p, wid, Some(input), Some(e.public_message()))?;
+            // Someone decided since the form was opened: their decision is on
+            // the page now, the consultant's choice stays in the form, and
+            // saving again (from the newer version) replaces it knowingly.
+            let message = match (&e, p.decisions.get(&wid)) {
+                (AppError::Conflict(_), Some(now)) => ctx.t.fmt("assessment.decision_stale", &[("by", &now.decided_by), ("at", &now.decided_at)]),
+                (AppError::Conflict(_), None) => ctx.t.t("assessment.decision_cleared_meanwhile").to_string(),
+                _ => e.public_message(),
+            };
+            let page = workload_view(ctx, &p, wid, Some(input), Some(message))?;
             Ok((e.status(), render(&page)?).into_response())
         }
         Err(e) => Err(e),
