@@ -15,12 +15,12 @@ use serde::Deserialize;
 
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, url_with};
-use crate::i18n::thousands;
 use crate::db;
 use crate::db::assessment_summary::{ApplicationSummary, AssessmentSummary, RowText, SummaryRow, confidence_band};
 use crate::db::assessment::{Move, Rescore, Scope};
 use crate::db::decisions::StoredDecision;
 use crate::error::AppError;
+use crate::i18n::thousands;
 use crate::inventory::{Application, Engagement, Workload};
 use crate::scoring::decision::{DecisionInput, EFFORTS};
 use crate::scoring::rules::QuestionKind;

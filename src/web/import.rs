@@ -16,10 +16,10 @@ use axum::Form;
 
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, MAX_UPLOAD_BYTES, PageCtx, render};
-use crate::i18n::thousands;
 use crate::db;
 use crate::db::imports::{ImportRecord, Outcome, Target};
 use crate::error::AppError;
+use crate::i18n::thousands;
 use crate::import::mapping::{self, Mapping};
 use crate::import::{Parsed, Problem, Refusal};
 use crate::inventory::Engagement;

@@ -130,6 +130,10 @@ describe('inventory', () => {
     const row = () => page.getByRole('row').filter({ hasText: 'anyco-web-02' }).first();
     const hostCell = () => row().getByRole('button', { name: 'web02.anycompany.local' });
     const active = () => page.evaluate(() => ({ tag: document.activeElement.tagName, value: document.activeElement.value || document.activeElement.innerText }));
+    // htmx moves the focus (autofocus) once the swapped cell has settled,
+    // a moment after the request ends: wait for it rather than race it.
+    const focusOn = (tag) =>
+      page.waitForFunction((t) => document.activeElement && document.activeElement.tagName === t, tag, { timeout: 5_000 }).catch(() => {});
 
     await step('import the sample and open the table', async () => {
       await uploadInventory(page, base, id, SAMPLE_CSV);
@@ -140,11 +144,12 @@ describe('inventory', () => {
     await step('Enter opens the editor with the value selected; typing and Enter save it', async () => {
       await hostCell().focus();
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'INPUT');
+      await focusOn('INPUT');
       assert.deepEqual(await active(), { tag: 'INPUT', value: 'web02.anycompany.local' }, 'the editor has the focus and the value');
       await page.keyboard.type('web02.shop.anycompany.local');
       await page.keyboard.press('Enter');
       await settle(page);
+      await focusOn('BUTTON');
       const now = await active();
       assert.equal(now.tag, 'BUTTON', 'after saving, the keyboard is back on the cell');
       assert.equal(now.value, 'web02.shop.anycompany.local');
@@ -152,10 +157,12 @@ describe('inventory', () => {
 
     await step('Escape drops an edit and shows the stored value', async () => {
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'INPUT');
+      await focusOn('INPUT');
+      assert.equal((await active()).tag, 'INPUT', 'Enter on the cell opens the editor again');
       await page.keyboard.type('typed but not kept');
       await page.keyboard.press('Escape');
       await settle(page);
+      await focusOn('BUTTON');
       const now = await active();
       assert.equal(now.tag, 'BUTTON', 'after Escape, the keyboard is back on the cell');
       assert.equal(now.value, 'web02.shop.anycompany.local');
@@ -164,7 +171,9 @@ describe('inventory', () => {
     await step('reload: the saved hostname is there', async () => {
       await page.reload();
       await row().waitFor();
-      assert.ok((await row().innerText()).includes('web02.shop.anycompany.local'));
+      const text = await row().innerText();
+      assert.ok(text.includes('web02.shop.anycompany.local'), `after a reload the row shows: ${text}`);
+      assert.ok(!text.includes('typed but not kept'), 'Escape saved the edit it should have dropped');
     });
     await page.context().close();
   });
