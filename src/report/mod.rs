@@ -310,7 +310,6 @@ fn architecture(doc: &mut Doc, data: &ReportData, t: &Tr) {
     }
 }
 
-/// "12" for whole numbers, "1.5" otherwise.
 fn costs(doc: &mut Doc, data: &ReportData, t: &Tr) {
     let Some(tco) = EstateTco::of(&data.architectures) else { return };
     doc.heading(t.t("report.costs"), 1);

@@ -138,6 +138,12 @@ pub enum InputKind {
     YesNo,
 }
 
+/// Where a workload's cells are shown and edited: the prefix of every cell
+/// URL, written once per row (data-cells) for static/workloads.js.
+pub fn cells_url(engagement_id: i64, workload_id: i64) -> String {
+    format!("/engagements/{engagement_id}/workloads/{workload_id}/cells/")
+}
+
 /// One workload field as a table cell, shown or being edited.
 #[derive(Debug, Clone)]
 pub struct CellView {
@@ -198,7 +204,7 @@ impl CellView {
     }
 
     pub fn url(&self) -> String {
-        format!("/engagements/{}/workloads/{}/cells/{}", self.engagement_id, self.workload_id, self.field)
+        format!("{}{}", cells_url(self.engagement_id, self.workload_id), self.field)
     }
 
     pub fn dom_id(&self) -> String {
