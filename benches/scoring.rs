@@ -12,7 +12,14 @@ const APPLICATIONS: i64 = 1_000;
 const RUNS: usize = 7;
 
 fn synthetic() -> (Vec<Workload>, Vec<Option<i64>>, AnswerBook) {
-    let oses = [("Ubuntu Linux", "22.04"), ("Windows Server 2012 R2", ""), ("CentOS", "7.9"), ("Red Hat Enterprise Linux", "9.2"), ("AIX", "7.2"), ("", "")];
+    let oses = [
+        ("Ubuntu Linux", "22.04"),
+        ("Windows Server 2012 R2", ""),
+        ("CentOS", "7.9"),
+        ("Red Hat Enterprise Linux", "9.2"),
+        ("AIX", "7.2"),
+        ("", ""),
+    ];
     let roles = ["web", "app", "web-app", "db", "file", "queue", "batch", ""];
     let engines = [("MySQL", "5.7"), ("PostgreSQL", "16"), ("Microsoft SQL Server", "2014"), ("Oracle", "19c"), ("Sybase ASE", "16")];
     let stacks = [("Apache Tomcat 9", "Java 11"), ("IIS 10", ".NET 4.8"), ("nginx", "PHP 8"), ("ActiveMQ", ""), ("", "")];

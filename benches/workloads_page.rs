@@ -114,10 +114,6 @@ fn main() {
         });
         let m = median(samples);
         let base = *baseline.get_or_insert(m);
-        println!(
-            "{label:<44} {:>10.2} {:>10.1} {bytes:>9}",
-            m.as_secs_f64() * 1000.0,
-            m.as_secs_f64() / base.as_secs_f64()
-        );
+        println!("{label:<44} {:>10.2} {:>10.1} {bytes:>9}", m.as_secs_f64() * 1000.0, m.as_secs_f64() / base.as_secs_f64());
     }
 }

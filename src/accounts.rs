@@ -1,8 +1,8 @@
 //! Accounts and roles: who may do what. Pure rules; storage in
 //! `db::accounts`, enforcement in `web::auth`.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -79,8 +79,7 @@ pub fn may_create_engagement(user: &User) -> bool {
 }
 
 pub fn validate_username(name: &str) -> Result<(), String> {
-    let ok = (2..=64).contains(&name.chars().count())
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'));
+    let ok = (2..=64).contains(&name.chars().count()) && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'));
     if ok { Ok(()) } else { Err("username: 2 to 64 letters, digits, '.', '-', '_' or '@'".into()) }
 }
 

@@ -98,9 +98,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
 
 fn serve(db_path: PathBuf, addr: SocketAddr) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "sixr=info,tower_http=warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "sixr=info,tower_http=warn".into()))
         .init();
     let db = Db::open(&db_path)?;
     let runtime = tokio::runtime::Runtime::new()?;

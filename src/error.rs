@@ -67,10 +67,7 @@ impl IntoResponse for AppError {
         let message = self.public_message();
         // A small self-contained fragment: htmx swaps it in place, a full
         // page load shows it on its own.
-        let body = format!(
-            "<div class=\"error\" role=\"alert\">{}</div>",
-            html_escape(&message)
-        );
+        let body = format!("<div class=\"error\" role=\"alert\">{}</div>", html_escape(&message));
         (status, Html(body)).into_response()
     }
 }

@@ -361,7 +361,13 @@ impl Workload {
             "data_classification" => self.data_classification.clone(),
             "users" => self.users.map(|v| v.to_string()).unwrap_or_default(),
             "notes" => self.notes.clone(),
-            "powered_off" => if self.powered_off { "yes".into() } else { String::new() },
+            "powered_off" => {
+                if self.powered_off {
+                    "yes".into()
+                } else {
+                    String::new()
+                }
+            }
             _ => String::new(),
         }
     }

@@ -14,14 +14,8 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 6] = [
-        Strategy::Rehost,
-        Strategy::Replatform,
-        Strategy::Refactor,
-        Strategy::Retire,
-        Strategy::Retain,
-        Strategy::Repurchase,
-    ];
+    pub const ALL: [Strategy; 6] =
+        [Strategy::Rehost, Strategy::Replatform, Strategy::Refactor, Strategy::Retire, Strategy::Retain, Strategy::Repurchase];
 
     /// The lower-case code used in storage, URLs, CSV and JSON.
     pub fn code(self) -> &'static str {

@@ -278,7 +278,10 @@ async fn the_architecture_pages_show_the_diagram_tables_and_costs() {
         .await;
     let ko = ko.text();
     assert!(ko.contains("이중화 없는 단일 데이터베이스"));
-    assert!(ko.contains("가용 영역 a") && ko.contains("베스천 호스트") && ko.contains("고객사 내부 네트워크"), "diagram and tables in Korean");
+    assert!(
+        ko.contains("가용 영역 a") && ko.contains("베스천 호스트") && ko.contains("고객사 내부 네트워크"),
+        "diagram and tables in Korean"
+    );
 
     // The sizing switch is stored per engagement and changes the sizes.
     let before = app.get(&format!("/api/engagements/{eid}/architecture")).await;
@@ -293,8 +296,7 @@ async fn the_architecture_pages_show_the_diagram_tables_and_costs() {
 
     let r = app.post_form(&format!("/engagements/{eid}/architecture/sizing"), &[("mode", "as_on_prem")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let after: serde_json::Value =
-        serde_json::from_slice(&app.get(&format!("/api/engagements/{eid}/architecture")).await.body).unwrap();
+    let after: serde_json::Value = serde_json::from_slice(&app.get(&format!("/api/engagements/{eid}/architecture")).await.body).unwrap();
     assert_eq!(after["sizing_mode"], "as_on_prem");
     // From htmx (the radio buttons post on change): a client-side redirect back.
     let r = app
@@ -316,7 +318,10 @@ async fn the_architecture_pages_show_the_diagram_tables_and_costs() {
     assert_eq!(app.get("/engagements/999/architecture").await.status, StatusCode::NOT_FOUND);
 
     // An engagement without workloads says what to do first.
-    let empty = app.db.with_conn(|c| Ok(db::engagements::create(c, &Engagement { name: "Empty".into(), ..Engagement::default_new() }, "test")?.id)).unwrap();
+    let empty = app
+        .db
+        .with_conn(|c| Ok(db::engagements::create(c, &Engagement { name: "Empty".into(), ..Engagement::default_new() }, "test")?.id))
+        .unwrap();
     let page = app.get(&format!("/engagements/{empty}/architecture")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("No workloads yet"));

@@ -111,9 +111,15 @@ fn imported_workloads_are_scored_before_export() {
     let db = dir.path().join("a.db");
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/anycompany.csv");
     let bin = env!("CARGO_BIN_EXE_sixr");
-    let out = std::process::Command::new(bin).args(["import", "--db"]).arg(&db).args(["--engagement", "AnyCompany", sample]).output().unwrap();
+    let out =
+        std::process::Command::new(bin).args(["import", "--db"]).arg(&db).args(["--engagement", "AnyCompany", sample]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = std::process::Command::new(bin).args(["export", "--db"]).arg(&db).args(["--engagement", "AnyCompany", "--format", "csv"]).output().unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["export", "--db"])
+        .arg(&db)
+        .args(["--engagement", "AnyCompany", "--format", "csv"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let csv = String::from_utf8(out.stdout).unwrap();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());

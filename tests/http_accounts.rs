@@ -20,18 +20,19 @@ fn form(fields: &[(&str, &str)]) -> String {
 }
 
 fn post_from(uri: &str, fields: &[(&str, &str)], peer: &str) -> Request<Body> {
-    let mut req = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form(fields)))
-        .unwrap();
+    let mut req =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form(fields))).unwrap();
     req.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
     req
 }
 
 fn session_from(reply: &common::Reply) -> Option<String> {
-    reply.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
-        c.strip_prefix("sixr_session=").map(|rest| rest.split(';').next().unwrap().to_string())
-    })
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("sixr_session=").map(|rest| rest.split(';').next().unwrap().to_string()))
 }
 
 #[tokio::test]
@@ -53,7 +54,13 @@ async fn first_start_sends_everyone_to_setup_which_only_loopback_may_use() {
     assert_eq!(admin.get("/engagements").await.status, StatusCode::OK);
 
     // Setup is closed once an administrator exists.
-    let again = app.send(post_from("/setup", &[("username", "eve"), ("password", "another long one"), ("confirm", "another long one")], "127.0.0.1:5000")).await;
+    let again = app
+        .send(post_from(
+            "/setup",
+            &[("username", "eve"), ("password", "another long one"), ("confirm", "another long one")],
+            "127.0.0.1:5000",
+        ))
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 }
 
@@ -89,7 +96,8 @@ async fn each_role_is_refused_what_it_may_not_do() {
     let admins = r.headers[header::LOCATION].to_str().unwrap().to_string();
 
     let consultant = admin.as_session(Some(admin.login_as("lee", Role::Consultant)));
-    let r = consultant.post_form("/engagements", &[("name", "Lee's"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await;
+    let r =
+        consultant.post_form("/engagements", &[("name", "Lee's"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let lees = r.headers[header::LOCATION].to_str().unwrap().to_string();
 
@@ -115,8 +123,17 @@ async fn each_role_is_refused_what_it_may_not_do() {
     let viewer = admin.as_session(Some(viewer_token));
     assert_eq!(viewer.get(&lees).await.status, StatusCode::OK);
     assert_eq!(viewer.get(&admins).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(viewer.post_form(&lees, &[("name", "Renamed"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(viewer.post_form("/engagements", &[("name", "Mine"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        viewer.post_form(&lees, &[("name", "Renamed"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        viewer
+            .post_form("/engagements", &[("name", "Mine"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(viewer.post_form(&format!("{lees}/members"), &[("username", "customer")]).await.status, StatusCode::FORBIDDEN);
 
     // The administrator sees everything; the audit trail names who did what.
@@ -124,7 +141,13 @@ async fn each_role_is_refused_what_it_may_not_do() {
     assert!(all.contains("Lee&#39;s") && all.contains("Admin&#39;s"));
     let actor: String = admin
         .db
-        .with_conn(|c| Ok(c.query_row("SELECT actor FROM audit_log WHERE entity = 'engagement' AND entity_id = ?1 AND action = 'create'", [lees_id], |r| r.get(0))?))
+        .with_conn(|c| {
+            Ok(c.query_row(
+                "SELECT actor FROM audit_log WHERE entity = 'engagement' AND entity_id = ?1 AND action = 'create'",
+                [lees_id],
+                |r| r.get(0),
+            )?)
+        })
         .unwrap();
     assert_eq!(actor, "lee");
 }

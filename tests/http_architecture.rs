@@ -37,8 +37,7 @@ fn workload(name: &str, application: &str, role: &str) -> Workload {
 }
 
 fn engagement(db: &Db, name: &str) -> i64 {
-    db.with_conn(|c| Ok(db::engagements::create(c, &Engagement { name: name.into(), ..Engagement::default_new() }, "test")?.id))
-        .unwrap()
+    db.with_conn(|c| Ok(db::engagements::create(c, &Engagement { name: name.into(), ..Engagement::default_new() }, "test")?.id)).unwrap()
 }
 
 /// `APPS` applications "App 000".. of a web server depending on a database,
@@ -148,11 +147,7 @@ async fn the_list_shows_every_change_at_once() {
     // A decision that changes an application's strategy.
     app.db
         .with_conn(|c| {
-            let ids: Vec<i64> = db::workloads::list_all(c, id)?
-                .iter()
-                .filter(|w| w.application == "App 001")
-                .map(|w| w.id)
-                .collect();
+            let ids: Vec<i64> = db::workloads::list_all(c, id)?.iter().filter(|w| w.application == "App 001").map(|w| w.id).collect();
             let retire = DecisionInput { strategy: "retire".into(), rationale: "replaced by App 000".into(), ..DecisionInput::default() };
             db::decisions::decide(c, id, &ids, &retire, "test")?;
             Ok(())
@@ -165,7 +160,9 @@ async fn the_list_shows_every_change_at_once() {
     assert_ne!(footer(&before), footer(&after), "the totals follow the decision");
 
     // The sizing mode, through the form on the list.
-    let r = app.post_form(&format!("/engagements/{id}/architecture/sizing"), &[("mode", "as_on_prem"), ("back", &format!("{url}?page=2"))]).await;
+    let r = app
+        .post_form(&format!("/engagements/{id}/architecture/sizing"), &[("mode", "as_on_prem"), ("back", &format!("{url}?page=2"))])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.headers["location"], format!("{url}?page=2").as_str(), "back to the page it was on");
     let sized = app.get(&url).await.text();
@@ -288,10 +285,7 @@ fn one_application_built_from_its_neighbourhood_is_the_one_built_from_the_whole_
         let total: f64 = whole.iter().map(|a| a.cost.on_prem_annual).sum();
         assert_eq!(list.total_on_prem_annual, total);
     }
-    assert!(matches!(
-        db.with_conn(|c| db::architecture::one_application(c, id, 999, false, cat)),
-        Err(sixr::error::AppError::NotFound(_))
-    ));
+    assert!(matches!(db.with_conn(|c| db::architecture::one_application(c, id, 999, false, cat)), Err(sixr::error::AppError::NotFound(_))));
 }
 
 #[tokio::test]

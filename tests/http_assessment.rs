@@ -75,10 +75,8 @@ fn anycompany(app: &TestApp) -> (i64, i64, Vec<i64>) {
 async fn anycompany_is_replatform_in_storage_export_and_effective_strategies() {
     let app = TestApp::new();
     let (e, _, ids) = anycompany(&app);
-    let (effective, rows) = app
-        .db
-        .with_conn(|c| Ok((db::decisions::effective_strategies(c, e)?, db::assessment::assessment_rows(c, e)?)))
-        .unwrap();
+    let (effective, rows) =
+        app.db.with_conn(|c| Ok((db::decisions::effective_strategies(c, e)?, db::assessment::assessment_rows(c, e)?))).unwrap();
     for id in &ids {
         assert_eq!(effective[id], Strategy::Replatform);
         assert_eq!(rows[id].recommended_strategy, "replatform");
@@ -193,7 +191,16 @@ async fn a_different_decision_needs_a_rationale_and_then_wins() {
     assert!(refused.text().contains("differs from the recommendation"));
 
     let ok = app
-        .post_form(&uri, &[("strategy", "rehost"), ("rationale", "Data-centre lease ends in 3 months"), ("effort", "S"), ("criticality", "9"), ("priority", "1")])
+        .post_form(
+            &uri,
+            &[
+                ("strategy", "rehost"),
+                ("rationale", "Data-centre lease ends in 3 months"),
+                ("effort", "S"),
+                ("criticality", "9"),
+                ("priority", "1"),
+            ],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
     let accept = app.post_form(&format!("/engagements/{e}/assessment/workloads/{}/decision", ids[1]), &[("strategy", "replatform")]).await;
@@ -228,7 +235,9 @@ async fn a_different_decision_needs_a_rationale_and_then_wins() {
 async fn application_decision_applies_to_all_its_workloads() {
     let app = TestApp::new();
     let (e, a, ids) = anycompany(&app);
-    let r = app.post_form(&format!("/engagements/{e}/assessment/applications/{a}/decision"), &[("strategy", "replatform"), ("effort", "L")]).await;
+    let r = app
+        .post_form(&format!("/engagements/{e}/assessment/applications/{a}/decision"), &[("strategy", "replatform"), ("effort", "L")])
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let rows = app.db.with_conn(|c| db::assessment::assessment_rows(c, e)).unwrap();
     assert!(ids.iter().all(|id| rows[id].chosen_strategy == "replatform" && rows[id].effort == "L"));
@@ -251,7 +260,9 @@ async fn profile_change_rescores_and_says_what_moved() {
     let stored = app.db.with_conn(|c| db::assessment::profile(c, e)).unwrap();
     assert_eq!(stored.speed, 5);
 
-    let bad = app.post_form(&format!("/engagements/{e}/assessment/profile"), &[("speed", "9"), ("app_hosting", "none"), ("db_hosting", "none")]).await;
+    let bad = app
+        .post_form(&format!("/engagements/{e}/assessment/profile"), &[("speed", "9"), ("app_hosting", "none"), ("db_hosting", "none")])
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -285,7 +296,8 @@ async fn questionnaire_bulk_answers_and_progress() {
 
     let none = app.post_form(&format!("/engagements/{e}/assessment/questionnaire"), &[("q.still_used", "no")]).await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let bad = app.post_form(&format!("/engagements/{e}/assessment/questionnaire"), &[("ids", &a.to_string()), ("q.still_used", "maybe")]).await;
+    let bad =
+        app.post_form(&format!("/engagements/{e}/assessment/questionnaire"), &[("ids", &a.to_string()), ("q.still_used", "maybe")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text().contains("answer yes, no or unknown"));
 }
@@ -310,7 +322,10 @@ async fn application_questionnaire_saves_and_workload_overrides() {
 
     // The database alone stays on premises.
     let r = app
-        .post_form(&format!("/engagements/{e}/assessment/workloads/{}/answers", ids[2]), &[("q.must_stay_on_prem", "yes"), ("q.must_stay_reason", "regulation")])
+        .post_form(
+            &format!("/engagements/{e}/assessment/workloads/{}/answers", ids[2]),
+            &[("q.must_stay_on_prem", "yes"), ("q.must_stay_reason", "regulation")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let effective = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
@@ -324,7 +339,8 @@ async fn application_questionnaire_saves_and_workload_overrides() {
 async fn json_api_carries_scores_reasons_answers_and_decisions() {
     let app = TestApp::new();
     let (e, a, ids) = anycompany(&app);
-    app.post_form(&format!("/engagements/{e}/assessment/workloads/{}/decision", ids[2]), &[("strategy", "replatform"), ("priority", "2")]).await;
+    app.post_form(&format!("/engagements/{e}/assessment/workloads/{}/decision", ids[2]), &[("strategy", "replatform"), ("priority", "2")])
+        .await;
     let r = app.get(&format!("/api/engagements/{e}/assessment")).await;
     assert_eq!(r.status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
@@ -419,10 +435,7 @@ async fn dashboard_pages_a_portfolio_larger_than_a_page_and_counts_it_all() {
     assert!(last.contains(&escaped(&reason.en)), "the English reason of wl-205: {}", reason.en);
     let ko = app
         .send(
-            Request::get(format!("/engagements/{e}/assessment?page=3"))
-                .header(header::ACCEPT_LANGUAGE, "ko")
-                .body(Body::empty())
-                .unwrap(),
+            Request::get(format!("/engagements/{e}/assessment?page=3")).header(header::ACCEPT_LANGUAGE, "ko").body(Body::empty()).unwrap(),
         )
         .await
         .text();
@@ -453,10 +466,8 @@ async fn a_dashboard_filter_applies_across_pages_and_is_kept_by_the_pager() {
     assert!(second.contains(r#"<option value="test" selected>"#), "the filter form shows the filter");
 
     // Filters combine: one application in one environment.
-    let app_id = app
-        .db
-        .with_conn(|c| Ok(c.query_row("SELECT id FROM applications WHERE name = 'App 01'", [], |r| r.get::<_, i64>(0))?))
-        .unwrap();
+    let app_id =
+        app.db.with_conn(|c| Ok(c.query_row("SELECT id FROM applications WHERE name = 'App 01'", [], |r| r.get::<_, i64>(0))?)).unwrap();
     let narrow = app.get(&format!("/engagements/{e}/assessment?environment=test&application={app_id}")).await.text();
     assert!(narrow.contains("25 of 250 workloads"), "half of App 01's 50 workloads are in test");
     assert!(!narrow.contains("Page 1 of"), "one page needs no pager");
@@ -485,9 +496,8 @@ async fn dashboard_figures_change_at_once_after_a_decision_or_an_answer() {
     let rehost_row = format!("/engagements/{e}/assessment?strategy=rehost");
     assert!(app.get(&rehost_row).await.text().contains("1 of 3 workloads"), "and the filter on the effective strategy sees it");
 
-    let answered = app
-        .post_form(&format!("/engagements/{e}/assessment/applications/{a}"), &[("q.usage_level", "high"), ("q.still_used", "no")])
-        .await;
+    let answered =
+        app.post_form(&format!("/engagements/{e}/assessment/applications/{a}"), &[("q.usage_level", "high"), ("q.still_used", "no")]).await;
     assert_eq!(answered.status, StatusCode::OK, "{}", answered.text());
     let after_answer = app.get(&format!("/engagements/{e}/assessment")).await.text();
     assert_eq!(open_questions(&after_answer), open - 1, "the answered question is no longer open");
@@ -521,10 +531,7 @@ async fn questionnaire_pages_applications_searches_and_answers_all_matching() {
 
     // One answer for every application the search finds, not only those ticked.
     let r = app
-        .post_form(
-            &format!("/engagements/{e}/assessment/questionnaire"),
-            &[("q", "app 5"), ("all_matching", "1"), ("q.still_used", "yes")],
-        )
+        .post_form(&format!("/engagements/{e}/assessment/questionnaire"), &[("q", "app 5"), ("all_matching", "1"), ("q.still_used", "yes")])
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(r.text().contains("10 of 60 applications"), "the search is kept after saving");

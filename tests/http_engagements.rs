@@ -16,14 +16,20 @@ async fn healthz_answers_ok() {
 #[tokio::test]
 async fn create_rename_and_delete_an_engagement() {
     let app = TestApp::new();
-    let r = app.post_form("/engagements", &[("name", "Acme <Corp>"), ("customer", "Acme"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")]).await;
+    let r = app
+        .post_form(
+            "/engagements",
+            &[("name", "Acme <Corp>"), ("customer", "Acme"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let location = r.headers[header::LOCATION].to_str().unwrap().to_string();
 
     let list = app.get("/engagements").await.text();
     assert!(list.contains("Acme &#60;Corp&#62;"), "name is shown escaped: {list}");
 
-    let r = app.post_form(&location, &[("name", "Acme renamed"), ("region", "ap-northeast-2"), ("currency", "KRW"), ("language", "ko")]).await;
+    let r =
+        app.post_form(&location, &[("name", "Acme renamed"), ("region", "ap-northeast-2"), ("currency", "KRW"), ("language", "ko")]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(app.get("/engagements").await.text().contains("Acme renamed"));
     let trail = app.get(&format!("{location}/audit")).await.text();
@@ -121,7 +127,12 @@ async fn a_bad_address_gets_a_page_of_the_app_not_a_developer_message() {
 
     // In Korean for a Korean reader.
     let ko = app
-        .send(axum::http::Request::get("/no/such/page").header(axum::http::header::ACCEPT_LANGUAGE, "ko").body(axum::body::Body::empty()).unwrap())
+        .send(
+            axum::http::Request::get("/no/such/page")
+                .header(axum::http::header::ACCEPT_LANGUAGE, "ko")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
         .await;
     assert!(ko.text().contains("이 주소에는 페이지가 없습니다") && ko.text().contains("lang=\"ko\""), "{}", ko.text());
 

@@ -105,13 +105,13 @@ async fn unknown_columns_are_mapped_once_and_remembered() {
     let start = html.find("/mapping").unwrap();
     let from = html[..start].rfind("action=\"").unwrap() + 8;
     let action = &html[from..start + "/mapping".len()];
-    let saved = app
-        .post_form(action, &[("col0", ""), ("col1", "name"), ("col2", "ram_gb"), ("col3", "os"), ("col4", ""), ("col5", "")])
-        .await;
+    let saved =
+        app.post_form(action, &[("col0", ""), ("col1", "name"), ("col2", "ram_gb"), ("col3", "os"), ("col4", ""), ("col5", "")]).await;
     assert!(saved.text().contains("CSV read with a saved column mapping"), "{}", saved.text());
     let done = app.post_form(&commit_action(&saved.text()), &[]).await;
     assert_eq!(done.status, 200, "{}", done.text());
-    let ram: f64 = app.db.with_conn(|c| Ok(c.query_row("SELECT ram_gb FROM workloads WHERE name = 'lab-db-01'", [], |r| r.get(0))?)).unwrap();
+    let ram: f64 =
+        app.db.with_conn(|c| Ok(c.query_row("SELECT ram_gb FROM workloads WHERE name = 'lab-db-01'", [], |r| r.get(0))?)).unwrap();
     assert_eq!(ram, 64.0);
     // The next file with the same header goes straight to the preview.
     let next = app.post_file(&format!("/engagements/{id}/import"), "assets2.csv", &file).await;

@@ -52,9 +52,7 @@ async fn a_change_made_outside_the_app_shows_too() {
     let (app, id, wid) = with_workloads();
     let uri = format!("/engagements/{id}/workloads");
     assert!(app.get(&uri).await.text().contains("old.example"));
-    app.db
-        .with_conn(|c| Ok(c.execute("UPDATE workloads SET hostname = 'sql.example' WHERE id = ?1", [wid])?))
-        .unwrap();
+    app.db.with_conn(|c| Ok(c.execute("UPDATE workloads SET hostname = 'sql.example' WHERE id = ?1", [wid])?)).unwrap();
     assert!(app.get(&uri).await.text().contains("sql.example"));
 
     let apps = format!("/engagements/{id}/applications");
@@ -70,7 +68,10 @@ async fn a_renamed_engagement_is_renamed_on_every_page() {
     let uri = format!("/engagements/{id}/assessment");
     assert!(app.get(&uri).await.text().contains("Kept Co"));
     let r = app
-        .post_form(&format!("/engagements/{id}"), &[("name", "Renamed Co"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")])
+        .post_form(
+            &format!("/engagements/{id}"),
+            &[("name", "Renamed Co"), ("region", "us-east-1"), ("currency", "USD"), ("language", "en")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let page = app.get(&uri).await.text();
@@ -82,10 +83,7 @@ async fn each_language_user_and_fragment_gets_its_own_page() {
     let (app, id, _) = with_workloads();
     let uri = format!("/engagements/{id}/workloads");
     let english = app.get(&uri).await.text();
-    let korean = app
-        .send(Request::get(&uri).header(header::ACCEPT_LANGUAGE, "ko-KR,ko;q=0.9").body(Body::empty()).unwrap())
-        .await
-        .text();
+    let korean = app.send(Request::get(&uri).header(header::ACCEPT_LANGUAGE, "ko-KR,ko;q=0.9").body(Body::empty()).unwrap()).await.text();
     assert!(english.contains("<html lang=\"en\""));
     assert!(korean.contains("<html lang=\"ko\""), "a Korean browser got the English page");
 

@@ -51,7 +51,9 @@ async fn the_plan_page_shows_waves_timeline_phases_and_steps() {
     let r = app.get(&format!("/engagements/{eid}/plan")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let html = r.text();
-    for needle in ["Wave 1", "<svg class=\"timeline\"", "Mobilize: prepare and plan", "Create the VPC and subnets", "AWS DMS", "report.pdf?lang=ko"] {
+    for needle in
+        ["Wave 1", "<svg class=\"timeline\"", "Mobilize: prepare and plan", "Create the VPC and subnets", "AWS DMS", "report.pdf?lang=ko"]
+    {
         assert!(html.contains(needle), "plan page lacks {needle:?}");
     }
 
@@ -114,7 +116,12 @@ async fn the_wave_capacity_splits_the_waves() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Without the CSRF token nothing changes.
     let r = app
-        .send(Request::post(format!("/engagements/{eid}/plan/settings")).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from("wave_capacity=5")).unwrap())
+        .send(
+            Request::post(format!("/engagements/{eid}/plan/settings"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("wave_capacity=5"))
+                .unwrap(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
@@ -221,5 +228,8 @@ async fn many_waves_page_ten_at_a_time_and_a_moved_application_stays_in_sight() 
     let r = htmx_post(&app, &format!("/engagements/{eid}/plan/move"), &[("app", "App 000"), ("wave", &waves.to_string())]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let html = r.text();
-    assert!(html.contains("App 000 — Rehost") && html.contains(&format!("id=\"wave-{waves}\"")), "the moved application is shown in its new wave");
+    assert!(
+        html.contains("App 000 — Rehost") && html.contains(&format!("id=\"wave-{waves}\"")),
+        "the moved application is shown in its new wave"
+    );
 }

@@ -211,7 +211,10 @@ async fn a_good_inline_edit_persists_and_is_audited() {
     let now = app.workload(id, w.id).unwrap();
     assert_eq!(now.environment, "production");
     let r = app
-        .post_htmx(&format!("/engagements/{id}/workloads/{}/cells/application", w.id), &[("value", "Shop"), ("version", &now.version.to_string())])
+        .post_htmx(
+            &format!("/engagements/{id}/workloads/{}/cells/application", w.id),
+            &[("value", "Shop"), ("version", &now.version.to_string())],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(app.workload(id, w.id).unwrap().application, "Shop");
@@ -281,7 +284,8 @@ async fn add_and_delete_workloads() {
 
     // From the workload page, delete goes back to the list.
     let w = app.seed_workload(id, &[("name", "app03")]);
-    let r = app.post_form(&format!("/engagements/{id}/workloads/{}/delete", w.id), &[("back", &format!("/engagements/{id}/workloads"))]).await;
+    let r =
+        app.post_form(&format!("/engagements/{id}/workloads/{}/delete", w.id), &[("back", &format!("/engagements/{id}/workloads"))]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.headers[header::LOCATION], format!("/engagements/{id}/workloads").as_str());
 }
@@ -303,7 +307,10 @@ async fn workloads_are_grouped_into_applications() {
     // Bulk: two selected rows into Shop; the table comes back with a notice.
     let (ia, ib) = (a.id.to_string(), b.id.to_string());
     let r = app
-        .post_htmx(&format!("/engagements/{id}/workloads/bulk-application"), &[("ids", &ia), ("ids", &ib), ("bulk_application", "Shop"), ("sort", "name")])
+        .post_htmx(
+            &format!("/engagements/{id}/workloads/bulk-application"),
+            &[("ids", &ia), ("ids", &ib), ("bulk_application", "Shop"), ("sort", "name")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text().contains("Moved 2 workload(s) into &#34;Shop&#34;"), "{}", r.text());
@@ -347,9 +354,7 @@ async fn dependencies_are_added_and_removed_both_ways() {
     let db = app.seed_workload(id, &[("name", "db01"), ("hostname", "db01.corp.local")]);
     let uri = format!("/engagements/{id}/workloads/{}/dependencies", web.id);
 
-    let r = app
-        .post_htmx(&uri, &[("direction", "depends_on"), ("other", "db01.corp.local"), ("port", "3306"), ("protocol", "tcp")])
-        .await;
+    let r = app.post_htmx(&uri, &[("direction", "depends_on"), ("other", "db01.corp.local"), ("port", "3306"), ("protocol", "tcp")]).await;
     assert_eq!(r.status, StatusCode::OK);
     let frag = r.text();
     assert!(frag.contains("<section class=\"card dependencies\" id=\"dependencies\">") && !frag.contains("<html"));

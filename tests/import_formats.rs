@@ -230,9 +230,7 @@ fn bad_input_is_refused_with_its_place_and_leaves_the_database_unchanged() {
             Err(r) => r.to_string(),
             Ok(parsed) => {
                 assert!(!parsed.errors.is_empty(), "{kind}: accepted");
-                db.with_conn(|c| imports::commit(c, Target::Name("E".into()), &parsed, "bad.csv", "test", false))
-                    .unwrap_err()
-                    .to_string()
+                db.with_conn(|c| imports::commit(c, Target::Name("E".into()), &parsed, "bad.csv", "test", false)).unwrap_err().to_string()
             }
         };
         assert!(message.contains(expected), "{kind}: {message}");

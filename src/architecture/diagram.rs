@@ -183,13 +183,13 @@ pub fn layout_in(t: &TargetArchitecture, tr: &Tr) -> Diagram {
     let say = |key: &str| tr.t(&format!("architecture.diagram.{key}")).to_string();
     let mut boxes = Vec::new();
     let comps: Vec<&Component> = t.components.iter().filter(|c| drawn(c)).collect();
-    let on_prem: Vec<&Component> =
-        comps.iter().copied().filter(|c| matches!(c.kind, Kind::OnPremServer | Kind::Decommission)).collect();
+    let on_prem: Vec<&Component> = comps.iter().copied().filter(|c| matches!(c.kind, Kind::OnPremServer | Kind::Decommission)).collect();
     let edge: Vec<&Component> = comps.iter().copied().filter(|c| matches!(c.kind, Kind::CloudFront | Kind::Saas)).collect();
-    let needs_customer = t.has(Kind::Bastion) || t.has(Kind::HybridLink) || !on_prem.is_empty()
+    let needs_customer = t.has(Kind::Bastion)
+        || t.has(Kind::HybridLink)
+        || !on_prem.is_empty()
         || t.rules.iter().any(|r| r.source.key == "customer_network");
-    let vpc_items: Vec<&Component> =
-        comps.iter().copied().filter(|c| c.subnet != Subnet::None && !on_prem.contains(c)).collect();
+    let vpc_items: Vec<&Component> = comps.iter().copied().filter(|c| c.subnet != Subnet::None && !on_prem.contains(c)).collect();
     let regional: Vec<&Component> = comps
         .iter()
         .copied()
@@ -263,7 +263,16 @@ pub fn layout_in(t: &TargetArchitecture, tr: &Tr) -> Diagram {
                 _ => (say("private_data"), BoxKind::SubnetPrivate),
             };
             for (i, placed) in cells.into_iter().enumerate() {
-                inner.push(Rect { x: col_x[i], y, w: col_w, h: cell_h, label: label.clone(), kind, detail: String::new(), key: String::new() });
+                inner.push(Rect {
+                    x: col_x[i],
+                    y,
+                    w: col_w,
+                    h: cell_h,
+                    label: label.clone(),
+                    kind,
+                    detail: String::new(),
+                    key: String::new(),
+                });
                 inner.extend(placed);
             }
             y += cell_h + GAP * 2.0;
@@ -326,7 +335,16 @@ pub fn layout_in(t: &TargetArchitecture, tr: &Tr) -> Diagram {
         key: String::new(),
     });
     if vpc {
-        boxes.push(Rect { x: vpc_x, y: vpc_y, w: vpc_w, h: vpc_h, label: "VPC".into(), kind: BoxKind::Vpc, detail: String::new(), key: String::new() });
+        boxes.push(Rect {
+            x: vpc_x,
+            y: vpc_y,
+            w: vpc_w,
+            h: vpc_h,
+            label: "VPC".into(),
+            kind: BoxKind::Vpc,
+            detail: String::new(),
+            key: String::new(),
+        });
         for (i, az) in ["a", "b"].into_iter().enumerate() {
             boxes.push(Rect {
                 x: col_x[i] - PAD / 2.0,

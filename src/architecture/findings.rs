@@ -130,9 +130,26 @@ fn mentions(w: &Workload, words: &[&str]) -> bool {
 fn end_of_life(w: &Workload) -> bool {
     let os = format!("{} {}", w.os, w.os_version).to_lowercase();
     const OLD: &[&str] = &[
-        "windows server 2003", "windows server 2008", "windows server 2012", "windows 2003", "windows 2008", "windows 2012",
-        "centos 6", "centos 7", "centos 8", "rhel 6", "red hat enterprise linux 6", "ubuntu 14.04", "ubuntu 16.04",
-        "ubuntu 18.04", "ubuntu linux 14.04", "ubuntu linux 16.04", "ubuntu linux 18.04", "sles 11", "debian 8", "debian 9",
+        "windows server 2003",
+        "windows server 2008",
+        "windows server 2012",
+        "windows 2003",
+        "windows 2008",
+        "windows 2012",
+        "centos 6",
+        "centos 7",
+        "centos 8",
+        "rhel 6",
+        "red hat enterprise linux 6",
+        "ubuntu 14.04",
+        "ubuntu 16.04",
+        "ubuntu 18.04",
+        "ubuntu linux 14.04",
+        "ubuntu linux 16.04",
+        "ubuntu linux 18.04",
+        "sles 11",
+        "debian 8",
+        "debian 9",
     ];
     OLD.iter().any(|o| os.contains(o))
 }
@@ -150,7 +167,9 @@ pub fn current(ws: &[&Workload], estate: &Estate) -> Vec<Finding> {
     let mut out = Vec::new();
     let dbs: Vec<&Workload> = ws.iter().copied().filter(|w| is_db(w)).collect();
     if dbs.len() == 1 || dbs.iter().any(|w| mentions(w, &["without redundancy", "no redundancy", "이중화 없"])) {
-        let single: Vec<&Workload> = if dbs.len() == 1 { dbs.clone() } else {
+        let single: Vec<&Workload> = if dbs.len() == 1 {
+            dbs.clone()
+        } else {
             dbs.iter().copied().filter(|w| mentions(w, &["without redundancy", "no redundancy", "이중화 없"])).collect()
         };
         out.push(Finding::new(Reliability, High, "single_database", names(&single)));
@@ -159,7 +178,8 @@ pub fn current(ws: &[&Workload], estate: &Estate) -> Vec<Finding> {
     if !tape.is_empty() {
         out.push(Finding::new(Reliability, Medium, "tape_backups", names(&tape)));
     }
-    let hard: Vec<&Workload> = ws.iter().copied().filter(|w| mentions(w, &["hard-coded", "hard coded", "hardcoded", "하드 코딩", "하드코딩"])).collect();
+    let hard: Vec<&Workload> =
+        ws.iter().copied().filter(|w| mentions(w, &["hard-coded", "hard coded", "hardcoded", "하드 코딩", "하드코딩"])).collect();
     if !hard.is_empty() {
         out.push(Finding::new(Security, Medium, "hard_coded_ip_rules", names(&hard)));
     }
@@ -212,9 +232,7 @@ pub fn target(t: &TargetArchitecture) -> Vec<Finding> {
         .components
         .iter()
         .filter(|c| c.kind == Kind::Ec2 && c.scaling.is_none() && c.tier != Tier::Data)
-        .filter(|c| {
-            !t.components.iter().any(|o| o.kind == Kind::Ec2 && o.tier == c.tier && o.az != c.az && o.scaling.is_none())
-        })
+        .filter(|c| !t.components.iter().any(|o| o.kind == Kind::Ec2 && o.tier == c.tier && o.az != c.az && o.scaling.is_none()))
         .map(|c| c.label.clone())
         .collect();
     if !single.is_empty() {

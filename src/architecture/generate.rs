@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::{
-    Az, Component, Engine, Estate, Kind, Pattern, Peer, Scaling, SgRule, SizingLine, Subnet, TargetArchitecture, Tier,
-    WorkloadStrategy, admin_port, app_port, findings,
+    Az, Component, Engine, Estate, Kind, Pattern, Peer, Scaling, SgRule, SizingLine, Subnet, TargetArchitecture, Tier, WorkloadStrategy,
+    admin_port, app_port, findings,
 };
 use crate::cost::catalogue::Catalogue;
 use crate::cost::sizing::{self, Choice, Demand};
@@ -126,10 +126,7 @@ impl<'a> Builder<'a> {
     }
 
     fn rule(&mut self, source: &Peer, destination: &Peer, port: u16, why: &'static str) {
-        let exists = self
-            .rules
-            .iter()
-            .any(|r| r.source.key == source.key && r.destination.key == destination.key && r.port == port);
+        let exists = self.rules.iter().any(|r| r.source.key == source.key && r.destination.key == destination.key && r.port == port);
         if !exists {
             self.rules.push(SgRule { source: source.clone(), destination: destination.clone(), protocol: "tcp", port, why });
         }
@@ -242,11 +239,7 @@ impl<'a> Builder<'a> {
 
     /// A port some dependency names for `w` (its clients' port).
     fn dependency_port(&self, w: &Workload) -> Option<u16> {
-        self.estate
-            .dependencies
-            .iter()
-            .filter(|d| d.to == w.name)
-            .find_map(|d| d.port.and_then(|p| u16::try_from(p).ok()))
+        self.estate.dependencies.iter().filter(|d| d.to == w.name).find_map(|d| d.port.and_then(|p| u16::try_from(p).ok()))
     }
 
     fn static_content(&mut self) {
@@ -423,7 +416,8 @@ impl<'a> Builder<'a> {
             }
             let total = (services.len() as u32).max(2);
             for (az, count) in [(Az::A, total.div_ceil(2)), (Az::B, total / 2)] {
-                let mut c = Component::generic(Kind::EcsFargate, format!("service-{}", az.code()), "ecs_service", Tier::App, Subnet::Private, az);
+                let mut c =
+                    Component::generic(Kind::EcsFargate, format!("service-{}", az.code()), "ecs_service", Tier::App, Subnet::Private, az);
                 c.count = count;
                 c.task_vcpu = task.0;
                 c.task_memory_gib = task.1;
@@ -476,7 +470,14 @@ impl<'a> Builder<'a> {
             base.push(Component::generic(Kind::InternetGateway, "igw", "internet_gateway", Tier::Network, Subnet::None, Az::None));
             if private {
                 for az in [Az::A, Az::B] {
-                    base.push(Component::generic(Kind::NatGateway, format!("nat-{}", az.code()), "nat_gateway", Tier::Network, Subnet::Public, az));
+                    base.push(Component::generic(
+                        Kind::NatGateway,
+                        format!("nat-{}", az.code()),
+                        "nat_gateway",
+                        Tier::Network,
+                        Subnet::Public,
+                        az,
+                    ));
                 }
             }
             base.push(Component::generic(Kind::Nacl, "nacl-public", "public_subnets", Tier::Network, Subnet::Public, Az::Both));
@@ -498,13 +499,7 @@ impl<'a> Builder<'a> {
             let admin = if windows { 3389 } else { 22 };
             self.rule(&Peer::customer_network(), &bastion, admin, "bastion_from_customer");
             for host in &hosts {
-                let port = self
-                    .estate
-                    .workloads
-                    .iter()
-                    .find(|w| host.key == format!("host:{}", w.name))
-                    .map(admin_port)
-                    .unwrap_or(admin);
+                let port = self.estate.workloads.iter().find(|w| host.key == format!("host:{}", w.name)).map(admin_port).unwrap_or(admin);
                 self.rule(&bastion, host, port, "admin_from_bastion");
             }
             let dbs: Vec<(Peer, u16)> = self.endpoints.inbound.values().filter(|(p, _)| p.key.starts_with("db:")).cloned().collect();
@@ -512,7 +507,12 @@ impl<'a> Builder<'a> {
                 self.rule(&bastion, &db, port, "db_admin_from_bastion");
             }
         }
-        let roles = self.components.iter().filter(|c| matches!(c.kind, Kind::Ec2 | Kind::EcsFargate | Kind::Lambda)).map(|c| c.tier).collect::<std::collections::BTreeSet<_>>();
+        let roles = self
+            .components
+            .iter()
+            .filter(|c| matches!(c.kind, Kind::Ec2 | Kind::EcsFargate | Kind::Lambda))
+            .map(|c| c.tier)
+            .collect::<std::collections::BTreeSet<_>>();
         let mut iam = Component::generic(Kind::IamRole, "iam", "iam", Tier::Operations, Subnet::None, Az::None);
         iam.count = (roles.len() as u32 + u32::from(!hosts.is_empty())).max(1);
         base.push(iam);
@@ -542,7 +542,8 @@ impl<'a> Builder<'a> {
     fn retain(&mut self, ws: &[&Workload]) {
         self.patterns.push(Pattern::Hybrid);
         for w in ws {
-            let mut c = Component::new(Kind::OnPremServer, format!("on-prem-{}", w.name), w.name.clone(), Tier::OnPrem, Subnet::None, Az::None);
+            let mut c =
+                Component::new(Kind::OnPremServer, format!("on-prem-{}", w.name), w.name.clone(), Tier::OnPrem, Subnet::None, Az::None);
             c.workloads = vec![w.name.clone()];
             self.add(c);
         }
@@ -564,7 +565,8 @@ impl<'a> Builder<'a> {
     fn retire(&mut self, ws: &[&Workload]) {
         self.patterns.push(Pattern::Decommission);
         for w in ws {
-            let mut c = Component::new(Kind::Decommission, format!("retire-{}", w.name), w.name.clone(), Tier::OnPrem, Subnet::None, Az::None);
+            let mut c =
+                Component::new(Kind::Decommission, format!("retire-{}", w.name), w.name.clone(), Tier::OnPrem, Subnet::None, Az::None);
             c.workloads = vec![w.name.clone()];
             self.add(c);
         }
@@ -585,10 +587,9 @@ impl<'a> Builder<'a> {
             let target = match self.endpoints.inbound.get(&d.to).cloned() {
                 Some(t) => Some(t),
                 // A dependency on a retained server of another application.
-                None if self.estate.strategy_by_name(&d.to) == Some(Strategy::Retain) => Some((
-                    Peer::new(format!("on_prem:{}", d.to), format!("{} (on premises)", d.to), Tier::OnPrem),
-                    0,
-                )),
+                None if self.estate.strategy_by_name(&d.to) == Some(Strategy::Retain) => {
+                    Some((Peer::new(format!("on_prem:{}", d.to), format!("{} (on premises)", d.to), Tier::OnPrem), 0))
+                }
                 None => None,
             };
             let Some((destination, inferred)) = target else { continue };

@@ -331,11 +331,7 @@ impl Component {
 
     /// The label in the translator's language.
     pub fn display_label(&self, t: &crate::i18n::Tr) -> String {
-        if self.label_code.is_empty() {
-            self.label.clone()
-        } else {
-            t.t(&format!("architecture.label.{}", self.label_code)).to_string()
-        }
+        if self.label_code.is_empty() { self.label.clone() } else { t.t(&format!("architecture.label.{}", self.label_code)).to_string() }
     }
 }
 
@@ -356,11 +352,7 @@ impl Peer {
     /// The name in the translator's language (generic peers are translated,
     /// hosts keep their names).
     pub fn display_name(&self, t: &crate::i18n::Tr) -> String {
-        if self.key.contains(':') {
-            self.name.clone()
-        } else {
-            t.t(&format!("architecture.peer.{}", self.key)).to_string()
-        }
+        if self.key.contains(':') { self.name.clone() } else { t.t(&format!("architecture.peer.{}", self.key)).to_string() }
     }
 
     pub fn internet() -> Peer {
@@ -602,13 +594,8 @@ pub struct AppSummary {
 impl AppSummary {
     pub fn of(a: &AppArchitecture) -> AppSummary {
         let high = |fs: &[Finding]| fs.iter().filter(|f| f.severity == Severity::High).count() as u32;
-        let best = a
-            .cost
-            .models
-            .iter()
-            .enumerate()
-            .min_by(|(_, x), (_, y)| x.three_year.total_cmp(&y.three_year))
-            .map(|(i, m)| (i, m.monthly));
+        let best =
+            a.cost.models.iter().enumerate().min_by(|(_, x), (_, y)| x.three_year.total_cmp(&y.three_year)).map(|(i, m)| (i, m.monthly));
         AppSummary {
             application_id: a.target.application_id,
             application: a.target.application.clone(),

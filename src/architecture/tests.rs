@@ -194,8 +194,18 @@ fn undecided_workloads_are_named_in_the_findings() {
 #[test]
 fn every_code_the_generator_emits_has_both_languages() {
     let whys = [
-        "web_from_internet", "web_from_alb", "app_from_web", "app_from_alb", "db_from_app", "bastion_from_customer",
-        "admin_from_bastion", "db_admin_from_bastion", "api_from_internet", "lambda_from_api", "dependency", "to_on_prem",
+        "web_from_internet",
+        "web_from_alb",
+        "app_from_web",
+        "app_from_alb",
+        "db_from_app",
+        "bastion_from_customer",
+        "admin_from_bastion",
+        "db_admin_from_bastion",
+        "api_from_internet",
+        "lambda_from_api",
+        "dependency",
+        "to_on_prem",
     ];
     for lang in [Lang::En, Lang::Ko] {
         let t = Tr::new(lang);
@@ -207,9 +217,17 @@ fn every_code_the_generator_emits_has_both_languages() {
         keys.extend(whys.iter().map(|w| format!("architecture.why.{w}")));
         keys.extend(Pillar::ALL.iter().map(|p| format!("architecture.pillar.{}", p.code())));
         keys.extend(
-            [Pattern::ThreeTier, Pattern::Ec2Mirror, Pattern::Containers, Pattern::Serverless, Pattern::Saas, Pattern::Hybrid, Pattern::Decommission]
-                .iter()
-                .map(|p| format!("architecture.pattern.{}", p.code())),
+            [
+                Pattern::ThreeTier,
+                Pattern::Ec2Mirror,
+                Pattern::Containers,
+                Pattern::Serverless,
+                Pattern::Saas,
+                Pattern::Hybrid,
+                Pattern::Decommission,
+            ]
+            .iter()
+            .map(|p| format!("architecture.pattern.{}", p.code())),
         );
         for k in keys {
             assert_ne!(t.t(&k), k.as_str(), "{k} missing in {lang:?}");

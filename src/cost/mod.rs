@@ -259,11 +259,8 @@ pub fn estimate(t: &TargetArchitecture, estate: &Estate, cat: &Catalogue) -> Cos
     let rate = cat.rate(&currency);
     let mut lines: Vec<CostLine> = t.components.iter().map(|c| price(c, t, cat)).collect();
     for l in &mut lines {
-        l.monthly = cat
-            .pricing_models
-            .iter()
-            .map(|m| (l.committable_usd * (1.0 - l.discount.pct(m) / 100.0) + l.fixed_usd) * rate)
-            .collect();
+        l.monthly =
+            cat.pricing_models.iter().map(|m| (l.committable_usd * (1.0 - l.discount.pct(m) / 100.0) + l.fixed_usd) * rate).collect();
     }
     let mut on_prem = 0.0;
     let mut retained = 0.0;

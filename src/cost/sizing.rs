@@ -154,19 +154,15 @@ fn pick<'a, T: Priced + 'a>(
     }
     let burstable_ok = demand.peak_cpu_pct.is_some_and(|p| p <= burstable_max_peak);
     let priced = candidates.filter(|t| t.hourly_in(region).is_some() && (burstable_ok || !t.is_burstable()));
-    let fits = priced
-        .clone()
-        .filter(|t| t.vcpu() as f64 >= demand.vcpu - 1e-9 && t.memory_gib() >= demand.memory_gib - 1e-9)
-        .min_by(|a, b| {
+    let fits =
+        priced.clone().filter(|t| t.vcpu() as f64 >= demand.vcpu - 1e-9 && t.memory_gib() >= demand.memory_gib - 1e-9).min_by(|a, b| {
             let (pa, pb) = (price(a).unwrap_or(f64::MAX), price(b).unwrap_or(f64::MAX));
             pa.total_cmp(&pb).then(a.vcpu().cmp(&b.vcpu())).then(a.name().cmp(b.name()))
         });
     if let Some(t) = fits {
         return Some(choice(t, flags));
     }
-    let largest = priced.max_by(|a, b| {
-        (a.vcpu() as f64 * 1e6 + a.memory_gib()).total_cmp(&(b.vcpu() as f64 * 1e6 + b.memory_gib()))
-    })?;
+    let largest = priced.max_by(|a, b| (a.vcpu() as f64 * 1e6 + a.memory_gib()).total_cmp(&(b.vcpu() as f64 * 1e6 + b.memory_gib())))?;
     flags.push(SizingFlag::BeyondLargest);
     Some(choice(largest, flags))
 }
@@ -183,14 +179,8 @@ pub fn size_ec2(cat: &Catalogue, region: &str, demand: &Demand) -> Option<Choice
 pub fn size_rds(cat: &Catalogue, region: &str, engine: &str, demand: &Demand) -> Option<Choice> {
     let rules = &cat.sizing;
     let factor = *cat.rds.engine_factor.get(engine)?;
-    let candidates = cat
-        .instances
-        .rds
-        .iter()
-        .filter(|c| (rules.rds_allow_arm || !c.is_arm()) && c.engines.iter().any(|e| e == engine));
-    pick(candidates, region, demand, rules.burstable_max_peak_cpu_pct, &rules.rds_when_unknown, |c| {
-        c.hourly_in(region).map(|h| h * factor)
-    })
+    let candidates = cat.instances.rds.iter().filter(|c| (rules.rds_allow_arm || !c.is_arm()) && c.engines.iter().any(|e| e == engine));
+    pick(candidates, region, demand, rules.burstable_max_peak_cpu_pct, &rules.rds_when_unknown, |c| c.hourly_in(region).map(|h| h * factor))
 }
 
 #[cfg(test)]

@@ -35,13 +35,14 @@ pub fn create_user(conn: &Connection, username: &str, password: &str, role: Role
     validate_username(username).map_err(AppError::Invalid)?;
     validate_password(password).map_err(AppError::Invalid)?;
     let hash = hash_password(password).map_err(AppError::Internal)?;
-    conn.execute("INSERT INTO users (username, password_hash, role) VALUES (?1, ?2, ?3)", params![username, hash, role.code()])
-        .map_err(|e| match e {
+    conn.execute("INSERT INTO users (username, password_hash, role) VALUES (?1, ?2, ?3)", params![username, hash, role.code()]).map_err(
+        |e| match e {
             rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                 AppError::Conflict(format!("username: \"{username}\" is taken"))
             }
             e => e.into(),
-        })?;
+        },
+    )?;
     let user = User { id: conn.last_insert_rowid(), username: username.to_string(), role };
     audit(conn, None, actor, "user", Some(user.id), "create", None, Some(&json!(user)))?;
     Ok(user)
@@ -49,20 +50,17 @@ pub fn create_user(conn: &Connection, username: &str, password: &str, role: Role
 
 pub fn list_users(conn: &Connection) -> Result<Vec<(User, bool)>, AppError> {
     let mut stmt = conn.prepare("SELECT id, username, role, disabled FROM users ORDER BY username")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((User { id: r.get(0)?, username: r.get(1)?, role: role_of(r.get(2)?)? }, r.get::<_, bool>(3)?))
-    })?;
+    let rows =
+        stmt.query_map([], |r| Ok((User { id: r.get(0)?, username: r.get(1)?, role: role_of(r.get(2)?)? }, r.get::<_, bool>(3)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The user if the password is right and the account is enabled.
 pub fn check_login(conn: &Connection, username: &str, password: &str) -> Result<Option<User>, AppError> {
     let row = conn
-        .query_row(
-            "SELECT id, username, role, password_hash FROM users WHERE username = ?1 AND disabled = 0",
-            [username],
-            |r| Ok((User { id: r.get(0)?, username: r.get(1)?, role: role_of(r.get(2)?)? }, r.get::<_, String>(3)?)),
-        )
+        .query_row("SELECT id, username, role, password_hash FROM users WHERE username = ?1 AND disabled = 0", [username], |r| {
+            Ok((User { id: r.get(0)?, username: r.get(1)?, role: role_of(r.get(2)?)? }, r.get::<_, String>(3)?))
+        })
         .optional()?;
     Ok(row.and_then(|(user, hash)| verify_password(password, &hash).then_some(user)))
 }
@@ -78,10 +76,7 @@ pub fn create_session(conn: &Connection, user_id: i64) -> Result<String, AppErro
         params![token_hash(&token), user_id, t],
     )?;
     // Old sessions of anyone are swept here rather than by a timer.
-    conn.execute(
-        "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2",
-        params![t - SESSION_IDLE_SECS, t - SESSION_MAX_SECS],
-    )?;
+    conn.execute("DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2", params![t - SESSION_IDLE_SECS, t - SESSION_MAX_SECS])?;
     Ok(token)
 }
 

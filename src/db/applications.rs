@@ -40,10 +40,7 @@ pub fn find_with_counts(
          ORDER BY a.name LIMIT ?3 OFFSET ?4",
     )?;
     let rows = stmt.query_map(params![engagement_id, pattern, limit, offset], |r| {
-        Ok(ApplicationSummary {
-            application: Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? },
-            workloads: r.get(3)?,
-        })
+        Ok(ApplicationSummary { application: Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? }, workloads: r.get(3)? })
     })?;
     Ok((rows.collect::<Result<_, _>>()?, total))
 }
@@ -51,8 +48,7 @@ pub fn find_with_counts(
 /// The workloads of an application, by name.
 pub fn workload_ids(conn: &Connection, engagement_id: i64, id: i64) -> Result<Vec<i64>, AppError> {
     get(conn, engagement_id, id)?;
-    let mut stmt =
-        conn.prepare_cached("SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id = ?2 ORDER BY name")?;
+    let mut stmt = conn.prepare_cached("SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id = ?2 ORDER BY name")?;
     let rows = stmt.query_map([engagement_id, id], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -105,11 +101,9 @@ pub fn create(conn: &Connection, engagement_id: i64, name: &str, notes: &str, ac
 pub fn update(conn: &Connection, engagement_id: i64, id: i64, name: &str, notes: &str, actor: &str) -> Result<Application, AppError> {
     let name = check_name(name)?;
     let before = get(conn, engagement_id, id)?;
-    conn.prepare_cached(
-        "UPDATE applications SET name = ?3, notes = ?4, version = version + 1 WHERE engagement_id = ?1 AND id = ?2",
-    )?
-    .execute(params![engagement_id, id, name, notes.trim()])
-    .map_err(|e| name_taken(e, &name))?;
+    conn.prepare_cached("UPDATE applications SET name = ?3, notes = ?4, version = version + 1 WHERE engagement_id = ?1 AND id = ?2")?
+        .execute(params![engagement_id, id, name, notes.trim()])
+        .map_err(|e| name_taken(e, &name))?;
     let after = get(conn, engagement_id, id)?;
     if after != before {
         audit(conn, Some(engagement_id), actor, "application", Some(id), "update", Some(&json!(before)), Some(&json!(after)))?;

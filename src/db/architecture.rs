@@ -25,12 +25,7 @@ pub const SIZING_KEY: &str = "sizing";
 /// The sizing mode of the engagement (performance-based unless set).
 pub fn sizing_mode(conn: &Connection, engagement_id: i64) -> Result<SizingMode, AppError> {
     let prefs = super::engagements::preferences(conn, engagement_id)?;
-    Ok(prefs
-        .get(SIZING_KEY)
-        .and_then(|s| s.get("mode"))
-        .and_then(|m| m.as_str())
-        .and_then(SizingMode::parse)
-        .unwrap_or_default())
+    Ok(prefs.get(SIZING_KEY).and_then(|s| s.get("mode")).and_then(|m| m.as_str()).and_then(SizingMode::parse).unwrap_or_default())
 }
 
 pub fn set_sizing_mode(conn: &Connection, engagement_id: i64, mode: SizingMode, actor: &str) -> Result<(), AppError> {
@@ -41,12 +36,7 @@ pub fn set_sizing_mode(conn: &Connection, engagement_id: i64, mode: SizingMode, 
 /// mode), with no inventory yet.
 pub fn settings(conn: &Connection, engagement_id: i64) -> Result<Estate, AppError> {
     let engagement = super::engagements::get(conn, engagement_id)?;
-    Ok(Estate {
-        region: engagement.region,
-        currency: engagement.currency,
-        mode: sizing_mode(conn, engagement_id)?,
-        ..Estate::default()
-    })
+    Ok(Estate { region: engagement.region, currency: engagement.currency, mode: sizing_mode(conn, engagement_id)?, ..Estate::default() })
 }
 
 /// Everything the generator needs for the engagement. At 100,000 workloads

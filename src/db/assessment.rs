@@ -56,10 +56,9 @@ pub fn answers(conn: &Connection, engagement_id: i64) -> Result<AnswerBook, AppE
 /// applications'.
 pub fn answers_in(conn: &Connection, engagement_id: i64, scope: Scope) -> Result<AnswerBook, AppError> {
     let (sql, params) = match scope {
-        Scope::Engagement => (
-            "SELECT subject_kind, subject_id, question, value FROM answers WHERE engagement_id = ?1".to_string(),
-            vec![engagement_id],
-        ),
+        Scope::Engagement => {
+            ("SELECT subject_kind, subject_id, question, value FROM answers WHERE engagement_id = ?1".to_string(), vec![engagement_id])
+        }
         _ => {
             let (condition, params) = scope.workloads(engagement_id);
             (
@@ -92,9 +91,8 @@ pub fn answers_in(conn: &Connection, engagement_id: i64, scope: Scope) -> Result
 
 /// Checks one answer as typed; empty means "unknown" (the answer is removed).
 pub fn check_answer(question: &str, raw: &str) -> Result<String, AppError> {
-    let q = rulebook()
-        .question(question)
-        .ok_or_else(|| AppError::Invalid(format!("\"{question}\" is not a question of the questionnaire")))?;
+    let q =
+        rulebook().question(question).ok_or_else(|| AppError::Invalid(format!("\"{question}\" is not a question of the questionnaire")))?;
     let value = raw.trim();
     if value.is_empty() || value.eq_ignore_ascii_case("unknown") {
         return Ok(String::new());
@@ -112,9 +110,7 @@ pub fn check_answer(question: &str, raw: &str) -> Result<String, AppError> {
             QuestionKind::Number => format!("{}: give a number, not \"{value}\"", q.en),
             _ => format!("{}: choose one of {}, not \"{value}\"", q.en, q.options.join(", ")),
         })),
-        crate::scoring::Value::Num(n) if n < 0.0 => {
-            Err(AppError::Invalid(format!("{}: give a positive number, not \"{value}\"", q.en)))
-        }
+        crate::scoring::Value::Num(n) if n < 0.0 => Err(AppError::Invalid(format!("{}: give a positive number, not \"{value}\"", q.en))),
         other => Ok(other.display(Lang::En)),
     }
 }
@@ -482,8 +478,7 @@ pub fn assessment_rows(conn: &Connection, engagement_id: i64) -> Result<HashMap<
 
 /// Per question, how many of the given subjects have no answer.
 pub fn unanswered(book: &AnswerBook, kind: SubjectKind, ids: &[i64]) -> usize {
-    let questions: HashSet<&str> =
-        rulebook().questions.iter().filter(|q| q.evidence).map(|q| q.id.as_str()).collect();
+    let questions: HashSet<&str> = rulebook().questions.iter().filter(|q| q.evidence).map(|q| q.id.as_str()).collect();
     ids.iter().map(|id| questions.iter().filter(|q| book.get(kind, *id, q).is_none()).count()).sum()
 }
 

@@ -149,9 +149,8 @@ pub fn compute(conn: &Connection, engagement_id: i64) -> Result<AssessmentSummar
 
     let mut answered: HashMap<i64, usize> = HashMap::new();
     {
-        let mut stmt = conn.prepare_cached(
-            "SELECT subject_id, question, value FROM answers WHERE engagement_id = ?1 AND subject_kind = 'application'",
-        )?;
+        let mut stmt = conn
+            .prepare_cached("SELECT subject_id, question, value FROM answers WHERE engagement_id = ?1 AND subject_kind = 'application'")?;
         let mut rows = stmt.query([engagement_id])?;
         while let Some(r) = rows.next()? {
             let question = text_at(r, 1)?.unwrap_or_default();
@@ -168,8 +167,7 @@ pub fn compute(conn: &Connection, engagement_id: i64) -> Result<AssessmentSummar
         let rows = stmt.query_map([engagement_id], |r| r.get(0))?;
         rows.collect::<Result<_, _>>()?
     };
-    let environment_index: HashMap<&str, u32> =
-        environments.iter().enumerate().map(|(i, e)| (e.as_str(), i as u32)).collect();
+    let environment_index: HashMap<&str, u32> = environments.iter().enumerate().map(|(i, e)| (e.as_str(), i as u32)).collect();
 
     let mut summary = AssessmentSummary { evidence_questions: evidence.len(), ..AssessmentSummary::default() };
     let mut recommended = [0usize; 6];
@@ -262,9 +260,7 @@ pub fn compute(conn: &Connection, engagement_id: i64) -> Result<AssessmentSummar
 
 /// A text column read in place (no copy), NULL as None.
 fn text_at<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
-    r.get_ref(i)?
-        .as_str_or_null()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    r.get_ref(i)?.as_str_or_null().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn strategy_index(s: Strategy) -> usize {
@@ -298,11 +294,7 @@ pub fn row_texts(conn: &Connection, engagement_id: i64, rows: &[&SummaryRow], la
         .map(|row| {
             let found = stmt
                 .query_row(params![engagement_id, row.id, row.summary_reason, language], |r| {
-                    Ok(RowText {
-                        name: r.get(0)?,
-                        application: r.get(1)?,
-                        summary: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    })
+                    Ok(RowText { name: r.get(0)?, application: r.get(1)?, summary: r.get::<_, Option<String>>(2)?.unwrap_or_default() })
                 })
                 .optional()?;
             Ok(found.unwrap_or_default())
@@ -346,12 +338,13 @@ pub fn workload_choices(
         })
     };
     let mut out: Vec<WorkloadChoice> = Vec::new();
-    let by_name = conn.prepare_cached(&format!(
-        "{SELECT} WHERE w.engagement_id = ?1 AND w.name >= ?2 AND w.name < ?2 || char(1114111)
+    let by_name = conn
+        .prepare_cached(&format!(
+            "{SELECT} WHERE w.engagement_id = ?1 AND w.name >= ?2 AND w.name < ?2 || char(1114111)
            AND substr(w.name, 1, length(?2)) = ?2 ORDER BY w.name LIMIT ?3"
-    ))?
-    .query_map(params![engagement_id, prefix, limit as i64], choice)?
-    .collect::<Result<Vec<_>, _>>()?;
+        ))?
+        .query_map(params![engagement_id, prefix, limit as i64], choice)?
+        .collect::<Result<Vec<_>, _>>()?;
     out.extend(by_name);
     if prefix.is_empty() {
         return Ok(out);

@@ -40,8 +40,8 @@ pub fn strategies_where<P: rusqlite::Params>(
     let mut out = HashMap::new();
     for row in rows {
         let (id, code) = row?;
-        let strategy = Strategy::parse(&code)
-            .ok_or_else(|| AppError::Internal(format!("workload {id} has an unknown strategy \"{code}\"")))?;
+        let strategy =
+            Strategy::parse(&code).ok_or_else(|| AppError::Internal(format!("workload {id} has an unknown strategy \"{code}\"")))?;
         out.insert(id, strategy);
     }
     Ok(out)

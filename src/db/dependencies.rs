@@ -108,8 +108,7 @@ pub fn add(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &
 
 pub fn remove(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Result<(), AppError> {
     let before = as_json(conn, engagement_id, id)?.ok_or_else(|| AppError::NotFound(format!("dependency {id}")))?;
-    conn.prepare_cached("DELETE FROM dependencies WHERE engagement_id = ?1 AND id = ?2")?
-        .execute(params![engagement_id, id])?;
+    conn.prepare_cached("DELETE FROM dependencies WHERE engagement_id = ?1 AND id = ?2")?.execute(params![engagement_id, id])?;
     audit(conn, Some(engagement_id), actor, "dependency", Some(id), "delete", Some(&before), None)?;
     Ok(())
 }

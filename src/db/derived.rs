@@ -98,7 +98,13 @@ mod tests {
 
     fn engagement(db: &Db, name: &str) -> i64 {
         db.with_conn(|c| {
-            let e = Engagement { name: name.into(), region: "us-east-1".into(), currency: "USD".into(), language: "en".into(), ..Default::default() };
+            let e = Engagement {
+                name: name.into(),
+                region: "us-east-1".into(),
+                currency: "USD".into(),
+                language: "en".into(),
+                ..Default::default()
+            };
             Ok(crate::db::engagements::create(c, &e, "test")?.id)
         })
         .unwrap()

@@ -37,9 +37,7 @@ fn as_json(e: &Engagement) -> serde_json::Value {
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<EngagementSummary>, AppError> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM engagements ORDER BY updated_at DESC, id DESC"
-    ))?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM engagements ORDER BY updated_at DESC, id DESC"))?;
     let engagements = stmt.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
     engagements
         .into_iter()
@@ -125,13 +123,7 @@ pub fn preferences(conn: &Connection, id: i64) -> Result<serde_json::Value, AppE
 }
 
 /// Replaces one top-level key of the settings document, leaving the others.
-pub fn set_preference(
-    conn: &Connection,
-    id: i64,
-    key: &str,
-    value: &serde_json::Value,
-    actor: &str,
-) -> Result<(), AppError> {
+pub fn set_preference(conn: &Connection, id: i64, key: &str, value: &serde_json::Value, actor: &str) -> Result<(), AppError> {
     let mut prefs = preferences(conn, id)?;
     let before = prefs.get(key).cloned();
     if !prefs.is_object() {
@@ -150,12 +142,7 @@ pub fn set_preference(
 impl Engagement {
     /// A new engagement with the defaults the form starts from.
     pub fn default_new() -> Engagement {
-        Engagement {
-            region: "ap-northeast-2".into(),
-            currency: "USD".into(),
-            language: "en".into(),
-            ..Engagement::default()
-        }
+        Engagement { region: "ap-northeast-2".into(), currency: "USD".into(), language: "en".into(), ..Engagement::default() }
     }
 }
 
@@ -171,8 +158,7 @@ pub fn counts(conn: &Connection, id: i64) -> Result<(i64, i64), AppError> {
     if revision == counted {
         return Ok((workloads, applications));
     }
-    let workloads: i64 =
-        conn.prepare_cached("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
+    let workloads: i64 = conn.prepare_cached("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
     let applications: i64 =
         conn.prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
     // Kept only if nothing changed while we counted.

@@ -63,9 +63,7 @@ impl Existing {
 
     /// Same rule as `workloads::find_existing`: the name, else a non-empty hostname.
     fn find(&self, w: &Workload) -> Option<i64> {
-        self.by_name.get(&w.name).copied().or_else(|| {
-            if w.hostname.is_empty() { None } else { self.by_host.get(&w.hostname).copied() }
-        })
+        self.by_name.get(&w.name).copied().or_else(|| if w.hostname.is_empty() { None } else { self.by_host.get(&w.hostname).copied() })
     }
 }
 
@@ -79,7 +77,10 @@ fn dependency_warnings(parsed: &Parsed, known: &dyn Fn(&str) -> bool) -> Vec<Pro
                     sheet: None,
                     line: None,
                     column: Some("dependencies".into()),
-                    message: format!("\"{}\" depends on \"{}\", but no workload is called \"{end}\"; that dependency is left out", d.from, d.to),
+                    message: format!(
+                        "\"{}\" depends on \"{}\", but no workload is called \"{end}\"; that dependency is left out",
+                        d.from, d.to
+                    ),
                 });
                 break;
             }
@@ -266,7 +267,16 @@ fn restore_settings(conn: &Connection, eid: i64, extras: &BackupExtras) -> Resul
         "UPDATE engagements SET customer = ?2, consultant = ?3, region = ?4, currency = ?5, language = ?6, notes = ?7,
             preferences = ?8, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
          WHERE id = ?1",
-        params![eid, candidate.customer, candidate.consultant, candidate.region, candidate.currency, candidate.language, candidate.notes, preferences],
+        params![
+            eid,
+            candidate.customer,
+            candidate.consultant,
+            candidate.region,
+            candidate.currency,
+            candidate.language,
+            candidate.notes,
+            preferences
+        ],
     )?;
     Ok(())
 }
@@ -363,9 +373,8 @@ pub fn answers(conn: &Connection, eid: i64) -> Result<Vec<Answer>, AppError> {
          WHERE a.engagement_id = ?1 AND COALESCE(w.name, ap.name) IS NOT NULL
          ORDER BY a.subject_kind, 2, a.question",
     )?;
-    let rows = stmt.query_map([eid], |r| {
-        Ok(Answer { subject_kind: r.get(0)?, subject: r.get(1)?, question: r.get(2)?, value: r.get(3)? })
-    })?;
+    let rows =
+        stmt.query_map([eid], |r| Ok(Answer { subject_kind: r.get(0)?, subject: r.get(1)?, question: r.get(2)?, value: r.get(3)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -391,9 +400,8 @@ pub fn strategy_codes(conn: &Connection, eid: i64) -> Result<HashMap<i64, String
 }
 
 pub fn saved_mapping(conn: &Connection, signature: &str) -> Result<Option<Mapping>, AppError> {
-    let raw: Option<String> = conn
-        .query_row("SELECT mapping FROM import_mappings WHERE header_signature = ?1", [signature], |r| r.get(0))
-        .optional()?;
+    let raw: Option<String> =
+        conn.query_row("SELECT mapping FROM import_mappings WHERE header_signature = ?1", [signature], |r| r.get(0)).optional()?;
     Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
 }
 
@@ -423,11 +431,9 @@ pub fn store_upload(conn: &Connection, eid: i64, file_name: &str, bytes: &[u8]) 
 }
 
 pub fn load_upload(conn: &Connection, eid: i64, token: &str) -> Result<(String, Vec<u8>), AppError> {
-    conn.query_row(
-        "SELECT file_name, bytes FROM import_uploads WHERE token = ?1 AND engagement_id = ?2",
-        params![token, eid],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
+    conn.query_row("SELECT file_name, bytes FROM import_uploads WHERE token = ?1 AND engagement_id = ?2", params![token, eid], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
     .optional()?
     .ok_or_else(|| AppError::NotFound("this upload (it expired or was already imported; upload the file again)".into()))
 }
@@ -453,7 +459,14 @@ pub fn recent(conn: &Connection, eid: i64) -> Result<Vec<ImportRecord>, AppError
         "SELECT file_name, format, created, updated, warnings, at FROM imports WHERE engagement_id = ?1 ORDER BY id DESC LIMIT 20",
     )?;
     let rows = stmt.query_map([eid], |r| {
-        Ok(ImportRecord { file_name: r.get(0)?, format: r.get(1)?, created: r.get(2)?, updated: r.get(3)?, warnings: r.get(4)?, at: r.get(5)? })
+        Ok(ImportRecord {
+            file_name: r.get(0)?,
+            format: r.get(1)?,
+            created: r.get(2)?,
+            updated: r.get(3)?,
+            warnings: r.get(4)?,
+            at: r.get(5)?,
+        })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

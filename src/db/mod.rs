@@ -1,15 +1,14 @@
 //! SQLite storage: opening, migrations, a small connection pool, and one
 //! repository module per domain concept. SQL lives here and nowhere else.
 
-
 pub mod accounts;
 pub mod applications;
 pub mod architecture;
 pub mod assessment;
 pub mod assessment_summary;
 pub mod decisions;
-pub mod derived;
 pub mod dependencies;
+pub mod derived;
 pub mod engagements;
 pub mod imports;
 pub mod plan;
@@ -80,8 +79,8 @@ impl Db {
             THREAD_ACTOR.with(|a| *a.borrow_mut() = None);
             result
         })
-            .await
-            .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?
+        .await
+        .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?
     }
 
     /// Runs `f` with a connection on the current thread (CLI, tests, benches).
@@ -122,8 +121,7 @@ fn connect(path: &Path) -> Result<Connection, AppError> {
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), AppError> {
-    let migrations = Migrations::from_directory(&MIGRATIONS_DIR)
-        .map_err(|e| AppError::Internal(format!("migrations directory: {e}")))?;
+    let migrations = Migrations::from_directory(&MIGRATIONS_DIR).map_err(|e| AppError::Internal(format!("migrations directory: {e}")))?;
     migrations.to_latest(conn).map_err(|e| AppError::Internal(format!("schema migration failed: {e}")))
 }
 

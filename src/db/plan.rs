@@ -12,17 +12,11 @@ use crate::plan::{DecisionFacts, Effort, PREFERENCES_KEY, PlanSettings, PlanWork
 
 /// Effort, criticality and priority of every decided workload.
 pub fn decision_facts(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, DecisionFacts>, AppError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT workload_id, effort, criticality, priority FROM decisions WHERE engagement_id = ?1",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT workload_id, effort, criticality, priority FROM decisions WHERE engagement_id = ?1")?;
     let rows = stmt.query_map([engagement_id], |r| {
         Ok((
             r.get::<_, i64>(0)?,
-            DecisionFacts {
-                effort: Effort::parse(&r.get::<_, String>(1)?),
-                criticality: r.get(2)?,
-                priority: r.get(3)?,
-            },
+            DecisionFacts { effort: Effort::parse(&r.get::<_, String>(1)?), criticality: r.get(2)?, priority: r.get(3)? },
         ))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -33,8 +27,9 @@ pub fn settings(conn: &Connection, engagement_id: i64) -> Result<PlanSettings, A
     let prefs = engagements::preferences(conn, engagement_id)?;
     match prefs.get(PREFERENCES_KEY) {
         None | Some(serde_json::Value::Null) => Ok(PlanSettings::default()),
-        Some(v) => serde_json::from_value(v.clone())
-            .map_err(|e| AppError::Internal(format!("engagement {engagement_id} plan settings: {e}"))),
+        Some(v) => {
+            serde_json::from_value(v.clone()).map_err(|e| AppError::Internal(format!("engagement {engagement_id} plan settings: {e}")))
+        }
     }
 }
 
@@ -46,9 +41,7 @@ pub fn save_settings(conn: &Connection, engagement_id: i64, settings: &PlanSetti
 
 /// The consultant's rationale per decided workload, where written.
 pub fn rationales(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, String>, AppError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT workload_id, rationale FROM decisions WHERE engagement_id = ?1 AND rationale <> ''",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT workload_id, rationale FROM decisions WHERE engagement_id = ?1 AND rationale <> ''")?;
     let rows = stmt.query_map([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -20,11 +20,8 @@ macro_rules! workload_columns {
 pub const SELECT_WORKLOAD: &str =
     concat!("SELECT ", workload_columns!(), " FROM workloads w LEFT JOIN applications a ON a.id = w.application_id");
 /// The same, with the application id after the workload's columns.
-pub const SELECT_WORKLOAD_AND_APPLICATION_ID: &str = concat!(
-    "SELECT ",
-    workload_columns!(),
-    ", w.application_id FROM workloads w LEFT JOIN applications a ON a.id = w.application_id"
-);
+pub const SELECT_WORKLOAD_AND_APPLICATION_ID: &str =
+    concat!("SELECT ", workload_columns!(), ", w.application_id FROM workloads w LEFT JOIN applications a ON a.id = w.application_id");
 /// Where `SELECT_WORKLOAD_AND_APPLICATION_ID` puts the application id.
 pub const APPLICATION_ID_COLUMN: usize = 26;
 
@@ -171,10 +168,31 @@ pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<
             ?20, ?21, ?22, ?23, ?24, ?25)",
     )?
     .execute(params![
-        engagement_id, application_id, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
-        w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
-        w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
-        w.data_classification, w.users, w.notes, w.powered_off, w.source,
+        engagement_id,
+        application_id,
+        w.name,
+        w.hostname,
+        w.environment,
+        w.role,
+        w.os,
+        w.os_version,
+        w.cpu_cores,
+        w.ram_gb,
+        w.storage_gb,
+        w.cpu_util_peak_pct,
+        w.ram_util_peak_pct,
+        w.db_engine,
+        w.db_version,
+        w.middleware,
+        w.runtime,
+        w.license,
+        w.annual_cost,
+        w.criticality,
+        w.data_classification,
+        w.users,
+        w.notes,
+        w.powered_off,
+        w.source,
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -191,10 +209,32 @@ fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id: Op
          WHERE engagement_id = ?1 AND id = ?26",
     )?
     .execute(params![
-        engagement_id, application_id, w.name, w.hostname, w.environment, w.role, w.os, w.os_version,
-        w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct, w.db_engine,
-        w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
-        w.data_classification, w.users, w.notes, w.powered_off, w.source, id,
+        engagement_id,
+        application_id,
+        w.name,
+        w.hostname,
+        w.environment,
+        w.role,
+        w.os,
+        w.os_version,
+        w.cpu_cores,
+        w.ram_gb,
+        w.storage_gb,
+        w.cpu_util_peak_pct,
+        w.ram_util_peak_pct,
+        w.db_engine,
+        w.db_version,
+        w.middleware,
+        w.runtime,
+        w.license,
+        w.annual_cost,
+        w.criticality,
+        w.data_classification,
+        w.users,
+        w.notes,
+        w.powered_off,
+        w.source,
+        id,
     ])?;
     Ok(())
 }
@@ -229,8 +269,7 @@ pub fn dependency_from_row(r: &Row) -> rusqlite::Result<Dependency> {
 
 /// Every dependency of the engagement, by workload name.
 pub fn dependencies(conn: &Connection, engagement_id: i64) -> Result<Vec<Dependency>, AppError> {
-    let mut stmt =
-        conn.prepare_cached(&format!("{SELECT_DEPENDENCY} WHERE d.engagement_id = ?1 ORDER BY f.name, t.name"))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT_DEPENDENCY} WHERE d.engagement_id = ?1 ORDER BY f.name, t.name"))?;
     let rows = stmt.query_map([engagement_id], dependency_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -320,11 +359,7 @@ impl WorkloadQuery {
 
     /// True when a search or filter narrows the list.
     pub fn is_filtered(&self) -> bool {
-        !(self.q.is_empty()
-            && self.application.is_empty()
-            && self.environment.is_empty()
-            && self.role.is_empty()
-            && self.os.is_empty())
+        !(self.q.is_empty() && self.application.is_empty() && self.environment.is_empty() && self.role.is_empty() && self.os.is_empty())
     }
 }
 
@@ -451,16 +486,12 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
     let order = sort_column(&q.sort).unwrap_or("w.name");
     let dir = if q.descending() { "DESC" } else { "ASC" };
     let join = if order.starts_with("a.") { "LEFT JOIN applications a ON a.id = w.application_id" } else { "" };
-    let ids_sql = format!(
-        "SELECT w.id FROM workloads w {join} WHERE {filter} ORDER BY {order} {dir}, w.id {dir} LIMIT ? OFFSET ?"
-    );
+    let ids_sql = format!("SELECT w.id FROM workloads w {join} WHERE {filter} ORDER BY {order} {dir}, w.id {dir} LIMIT ? OFFSET ?");
     let mut ids_args = args;
     ids_args.push(rusqlite::types::Value::Integer(q.per_page));
     ids_args.push(rusqlite::types::Value::Integer((page - 1) * q.per_page));
-    let ids: Vec<i64> = conn
-        .prepare_cached(&ids_sql)?
-        .query_map(rusqlite::params_from_iter(ids_args.iter()), |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let ids: Vec<i64> =
+        conn.prepare_cached(&ids_sql)?.query_map(rusqlite::params_from_iter(ids_args.iter()), |r| r.get(0))?.collect::<Result<_, _>>()?;
     let mut by_id = conn.prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.id = ?1 AND w.engagement_id = ?2"))?;
     let mut items = Vec::with_capacity(ids.len());
     for id in ids {

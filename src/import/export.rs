@@ -34,11 +34,7 @@ pub const ASSESSMENT_COLUMNS: [&str; 8] =
 /// One row per workload: the template columns (so the file imports back as
 /// a template), the strategy in effect (`strategies`: workload id to code)
 /// and the assessment: recommendation, decision, confidence and reasons.
-pub fn inventory_csv(
-    backup: &Backup,
-    strategies: &HashMap<i64, String>,
-    assessments: &HashMap<i64, AssessmentRow>,
-) -> Vec<u8> {
+pub fn inventory_csv(backup: &Backup, strategies: &HashMap<i64, String>, assessments: &HashMap<i64, AssessmentRow>) -> Vec<u8> {
     let mut header = template_columns();
     header.extend(ASSESSMENT_COLUMNS);
     let mut depends: HashMap<&str, Vec<&str>> = HashMap::new();

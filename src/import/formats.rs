@@ -344,9 +344,14 @@ fn parse_migration_hub(table: &Table) -> Parsed {
             Some(n) => w.name = n.to_string(),
             None => errors.push(table.problem(row.line, "HostName", "a server needs a HostName, VMware.VMName or ExternalId")),
         }
-        for (c, field) in [(host, "hostname"), (cores, "cpu_cores"), (os, "os"), (os_version, "os_version"),
-            (cpu_max, "cpu_util_peak_pct"), (ram_max, "ram_util_peak_pct")]
-        {
+        for (c, field) in [
+            (host, "hostname"),
+            (cores, "cpu_cores"),
+            (os, "os"),
+            (os_version, "os_version"),
+            (cpu_max, "cpu_util_peak_pct"),
+            (ram_max, "ram_util_peak_pct"),
+        ] {
             if let Some(c) = c {
                 set(&mut w, &mut errors, table, row, &table.headers[c], field, row.get(c));
             }
@@ -429,8 +434,7 @@ fn database_key(raw: &str) -> String {
 /// Percent columns MPA names `...PctDec` hold either 0..1 fractions or
 /// 0..100 percentages; a column whose values are all at most 1 is fractions.
 fn fraction_column(table: &Table, col: usize) -> bool {
-    let values: Vec<f64> =
-        table.rows.iter().filter_map(|r| crate::inventory::parse_number(r.get(col))).collect();
+    let values: Vec<f64> = table.rows.iter().filter_map(|r| crate::inventory::parse_number(r.get(col))).collect();
     !values.is_empty() && values.iter().all(|v| *v <= 1.0)
 }
 
@@ -475,7 +479,9 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
         }
         w.name = name.to_string();
         w.hostname = host.to_string();
-        for (keys, field) in [(&["osname"][..], "os"), (&["osversion"][..], "os_version"), (&["environmenttype", "environment"][..], "environment")] {
+        for (keys, field) in
+            [(&["osname"][..], "os"), (&["osversion"][..], "os_version"), (&["environmenttype", "environment"][..], "environment")]
+        {
             if let Some(c) = servers.column(keys) {
                 set(&mut w, &mut errors, &servers, row, &servers.headers[c], field, row.get(c));
             }
@@ -518,8 +524,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     // Applications: names and descriptions.
     let mut app_names: HashMap<String, String> = HashMap::new();
     if let Some(apps) = sheet(book, "Applications")? {
-        let (id_c, name_c, desc_c) =
-            (apps.column(&["applicationid"]), apps.column(&["applicationname"]), apps.column(&["description"]));
+        let (id_c, name_c, desc_c) = (apps.column(&["applicationid"]), apps.column(&["applicationname"]), apps.column(&["description"]));
         for row in &apps.rows {
             let id = id_c.map(|c| row.get(c).trim()).unwrap_or("");
             let name = name_c.map(|c| row.get(c).trim()).filter(|s| !s.is_empty()).unwrap_or(id);
@@ -538,13 +543,8 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     if let Some(dbs) = sheet(book, "Databases")? {
         let col = |keys: &[&str]| dbs.column(keys);
         let (id_c, name_c, inst_c) = (col(&["databaseid"]), col(&["dbname"]), col(&["dbinstancename"]));
-        let (engine_c, version_c, size_c, server_c, cores_c) = (
-            col(&["sourceenginetype"]),
-            col(&["sourceengineversion"]),
-            col(&["totalsize"]),
-            col(&["serverid"]),
-            col(&["cpucores"]),
-        );
+        let (engine_c, version_c, size_c, server_c, cores_c) =
+            (col(&["sourceenginetype"]), col(&["sourceengineversion"]), col(&["totalsize"]), col(&["serverid"]), col(&["cpucores"]));
         for row in &dbs.rows {
             let mut w = Workload { source: "mpa".into(), role: "db".into(), ..Workload::default() };
             let mut errors = Vec::new();
@@ -573,7 +573,11 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                     }
                     w.notes = format!("Runs on server {host}");
                 } else if !server.is_empty() {
-                    out.parsed.warnings.push(dbs.problem(row.line, &dbs.headers[c], format!("server \"{server}\" is not on the Servers sheet")));
+                    out.parsed.warnings.push(dbs.problem(
+                        row.line,
+                        &dbs.headers[c],
+                        format!("server \"{server}\" is not on the Servers sheet"),
+                    ));
                 }
             }
             let name = w.name.clone();
@@ -587,7 +591,13 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     // becomes its application and the others are noted.
     let mut members: HashMap<String, Vec<String>> = HashMap::new();
     let mut memberships: Vec<(String, String)> = Vec::new();
-    let mut read_membership = |book: &mut Workbook, sheet_name: &str, member_keys: &[&str], app_keys: &[&str], lookup: &dyn Fn(&str) -> Option<String>, out: &mut Collector| -> Result<(), Refusal> {
+    let mut read_membership = |book: &mut Workbook,
+                               sheet_name: &str,
+                               member_keys: &[&str],
+                               app_keys: &[&str],
+                               lookup: &dyn Fn(&str) -> Option<String>,
+                               out: &mut Collector|
+     -> Result<(), Refusal> {
         let Some(t) = sheet(book, sheet_name)? else { return Ok(()) };
         let (m_c, a_c) = (t.column(member_keys), t.column(app_keys));
         let (Some(m_c), Some(a_c)) = (m_c, a_c) else { return Ok(()) };
@@ -597,7 +607,11 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                 continue;
             }
             let (Some(w), Some(a)) = (lookup(member), app_name(app)) else {
-                out.parsed.warnings.push(t.problem(row.line, &t.headers[m_c], format!("\"{member}\" or application \"{app}\" is not in the workbook; row ignored")));
+                out.parsed.warnings.push(t.problem(
+                    row.line,
+                    &t.headers[m_c],
+                    format!("\"{member}\" or application \"{app}\" is not in the workbook; row ignored"),
+                ));
                 continue;
             };
             memberships.push((w, a));
@@ -632,7 +646,11 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
             for row in &t.rows {
                 let (from, to) = (row.get(s_c).trim(), row.get(d_c).trim());
                 let (Some(from), Some(to)) = (server_lookup(from), server_lookup(to)) else {
-                    out.parsed.warnings.push(t.problem(row.line, &t.headers[s_c], format!("\"{from}\" -> \"{to}\" names a server not on the Servers sheet; ignored")));
+                    out.parsed.warnings.push(t.problem(
+                        row.line,
+                        &t.headers[s_c],
+                        format!("\"{from}\" -> \"{to}\" names a server not on the Servers sheet; ignored"),
+                    ));
                     continue;
                 };
                 let port = port_c.and_then(|c| crate::inventory::parse_number(row.get(c))).map(|p| p as i64);
@@ -652,7 +670,11 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
             for row in &t.rows {
                 let (src, dst) = (row.get(s_c).trim(), row.get(d_c).trim());
                 let (Some(src_app), Some(dst_app)) = (app_name(src), app_name(dst)) else {
-                    out.parsed.warnings.push(t.problem(row.line, &t.headers[s_c], format!("application \"{src}\" or \"{dst}\" is not on the Applications sheet; ignored")));
+                    out.parsed.warnings.push(t.problem(
+                        row.line,
+                        &t.headers[s_c],
+                        format!("application \"{src}\" or \"{dst}\" is not on the Applications sheet; ignored"),
+                    ));
                     continue;
                 };
                 let sources = members.get(&src_app).cloned().unwrap_or_default();

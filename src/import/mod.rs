@@ -188,11 +188,7 @@ impl From<Refusal> for AppError {
 
 /// Reads a file of any supported format. `mapping` is a saved column mapping
 /// for files of unknown shape (see [`mapping`]), looked up by header signature.
-pub fn parse(
-    file_name: &str,
-    bytes: &[u8],
-    saved_mapping: &dyn Fn(&str) -> Option<mapping::Mapping>,
-) -> Result<Parsed, Refusal> {
+pub fn parse(file_name: &str, bytes: &[u8], saved_mapping: &dyn Fn(&str) -> Option<mapping::Mapping>) -> Result<Parsed, Refusal> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Problem::file(format!(
             "the file is {} MB; sixr imports files up to {} MB",

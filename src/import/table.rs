@@ -94,9 +94,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), Problem> {
     }
     let (text, _, had_errors) = encoding_rs::EUC_KR.decode(body);
     if had_errors {
-        return Err(Problem::file(
-            "the file is neither UTF-8 nor CP949/EUC-KR text; save it from Excel as \"CSV UTF-8\" and try again",
-        ));
+        return Err(Problem::file("the file is neither UTF-8 nor CP949/EUC-KR text; save it from Excel as \"CSV UTF-8\" and try again"));
     }
     Ok((text.into_owned(), "CP949"))
 }
@@ -171,11 +169,7 @@ pub fn read_csv(text: &str) -> Result<Table, Problem> {
             "a quoted value starts here and is never closed (a missing \" character); nothing was imported",
         ));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -207,9 +201,7 @@ pub fn read_csv(text: &str) -> Result<Table, Problem> {
             continue;
         }
         if rows.len() >= MAX_ROWS {
-            return Err(Problem::file(format!(
-                "the file has more than {MAX_ROWS} rows; split it into smaller files"
-            )));
+            return Err(Problem::file(format!("the file has more than {MAX_ROWS} rows; split it into smaller files")));
         }
         rows.push(row);
     }
@@ -223,7 +215,13 @@ fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Bool(b) => if *b { "True".into() } else { "False".into() },
+        Data::Bool(b) => {
+            if *b {
+                "True".into()
+            } else {
+                "False".into()
+            }
+        }
         other => other.to_string(),
     }
 }
@@ -252,10 +250,7 @@ impl Workbook {
 
     /// Reads a sheet as a table: the first non-blank row is the header.
     pub fn table(&mut self, sheet: &str) -> Result<Table, Problem> {
-        let range = self
-            .sheets
-            .worksheet_range(sheet)
-            .map_err(|e| Problem::file(format!("sheet \"{sheet}\" cannot be read ({e})")))?;
+        let range = self.sheets.worksheet_range(sheet).map_err(|e| Problem::file(format!("sheet \"{sheet}\" cannot be read ({e})")))?;
         let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
         let mut headers: Option<Vec<String>> = None;
         let mut rows = Vec::new();

@@ -261,9 +261,10 @@ pub fn warning_text(t: &Tr, w: &PlanWarning) -> String {
             ],
         ),
         PlanWarning::Cycle { apps } => t.fmt("plan.cycle", &[("apps", &apps.join(", "))]),
-        PlanWarning::OverCapacity { wave, workloads, capacity } => {
-            t.fmt("plan.over_capacity", &[("wave", &thousands(wave)), ("workloads", &thousands(workloads)), ("capacity", &thousands(capacity))])
-        }
+        PlanWarning::OverCapacity { wave, workloads, capacity } => t.fmt(
+            "plan.over_capacity",
+            &[("wave", &thousands(wave)), ("workloads", &thousands(workloads)), ("capacity", &thousands(capacity))],
+        ),
         PlanWarning::DependsOnUnmoved { app, workload, dependency, strategy } => t.fmt(
             "plan.depends_on_unmoved",
             &[("app", app), ("workload", workload), ("dependency", dependency), ("strategy", &strategy.label(t.lang))],
@@ -302,8 +303,7 @@ impl Group {
     }
 
     fn low_risk(&self) -> bool {
-        self.criticality.unwrap_or(UNKNOWN_CRITICALITY) <= LOW_RISK_CRITICALITY
-            && self.effort.unwrap_or(Effort::M) <= Effort::M
+        self.criticality.unwrap_or(UNKNOWN_CRITICALITY) <= LOW_RISK_CRITICALITY && self.effort.unwrap_or(Effort::M) <= Effort::M
     }
 }
 
@@ -495,9 +495,10 @@ pub fn build(input: &PlanInput) -> Plan {
             warnings.push(PlanWarning::OverCapacity { wave: number, workloads: workload_count, capacity: settings.wave_capacity });
         }
         let weeks = apps.iter().map(|a| a.weeks).max().unwrap_or(0);
-        let pilot = number == 1 && apps.iter().all(|a| {
-            a.criticality.unwrap_or(UNKNOWN_CRITICALITY) <= LOW_RISK_CRITICALITY && a.effort.unwrap_or(Effort::M) <= Effort::M
-        });
+        let pilot = number == 1
+            && apps.iter().all(|a| {
+                a.criticality.unwrap_or(UNKNOWN_CRITICALITY) <= LOW_RISK_CRITICALITY && a.effort.unwrap_or(Effort::M) <= Effort::M
+            });
         waves.push(Wave { number, pilot, apps, workload_count, start_week: week, weeks });
         week += weeks;
     }

@@ -106,8 +106,7 @@ impl AppFacts {
 pub fn catalogue() -> &'static StepCatalogue {
     static CATALOGUE: OnceLock<StepCatalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
-        toml::from_str(include_str!("../../data/plan_steps.toml"))
-            .unwrap_or_else(|e| panic!("data/plan_steps.toml is invalid: {e}"))
+        toml::from_str(include_str!("../../data/plan_steps.toml")).unwrap_or_else(|e| panic!("data/plan_steps.toml is invalid: {e}"))
     })
 }
 
@@ -122,11 +121,7 @@ pub fn steps_for(strategy: Strategy, facts: &AppFacts) -> Vec<PlanStep> {
         .iter()
         .filter(|s| s.strategies.contains(&strategy))
         .filter(|s| s.when.is_none_or(|c| facts.holds(c, strategy, cat.large_data_tb)))
-        .map(|s| PlanStep {
-            en: fill(&s.en, &engine),
-            ko: fill(&s.ko, &engine),
-            tools: s.tools.clone(),
-        })
+        .map(|s| PlanStep { en: fill(&s.en, &engine), ko: fill(&s.ko, &engine), tools: s.tools.clone() })
         .collect()
 }
 
@@ -151,7 +146,8 @@ mod tests {
         let facts = AppFacts { db_engines: vec!["MySQL".into()], ..AppFacts::default() };
         let steps = steps_for(Strategy::Replatform, &facts);
         let texts: Vec<&str> = steps.iter().map(|s| s.en.as_str()).collect();
-        let pos = |needle: &str| texts.iter().position(|t| t.contains(needle)).unwrap_or_else(|| panic!("no step with {needle}: {texts:?}"));
+        let pos =
+            |needle: &str| texts.iter().position(|t| t.contains(needle)).unwrap_or_else(|| panic!("no step with {needle}: {texts:?}"));
         let order = [
             pos("VPC and subnets"),
             pos("security groups and network ACLs"),
@@ -186,6 +182,8 @@ mod tests {
         let big = AppFacts { storage_gb: 12_000.0, has_file_data: true, ..AppFacts::default() };
         let t = tools(Strategy::Rehost, &big);
         assert!(t.contains(&"AWS Snow Family".to_string()) && t.contains(&"AWS DataSync".to_string()));
-        assert!(!tools(Strategy::Rehost, &AppFacts { storage_gb: 9_000.0, ..AppFacts::default() }).contains(&"AWS Snow Family".to_string()));
+        assert!(
+            !tools(Strategy::Rehost, &AppFacts { storage_gb: 9_000.0, ..AppFacts::default() }).contains(&"AWS Snow Family".to_string())
+        );
     }
 }

@@ -140,7 +140,11 @@ fn retire_retain_and_undecided_are_listed_apart() {
     assert_eq!(plan.not_migrated.len(), 2);
     assert_eq!(plan.undecided.iter().map(|u| u.workload.as_str()).collect::<Vec<_>>(), ["mystery"]);
     assert_eq!(plan.not_migrated_steps.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [Retire, Retain]);
-    assert!(plan.warnings.iter().any(|w| matches!(w, PlanWarning::DependsOnUnmoved { dependency, strategy: Retain, .. } if dependency == "mainframe")));
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| matches!(w, PlanWarning::DependsOnUnmoved { dependency, strategy: Retain, .. } if dependency == "mainframe"))
+    );
 }
 
 #[test]

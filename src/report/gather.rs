@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 
 use super::model::{AppDecision, ReportData};
+use crate::cost;
 use crate::db;
 use crate::error::AppError;
-use crate::scoring::{Assessment, Reason, Risk};
-use crate::cost;
 use crate::plan::{self, Plan, PlanInput};
+use crate::scoring::{Assessment, Reason, Risk};
 use crate::strategy::application_strategy;
 
 /// The engagement's migration plan as stored settings and moves make it.
@@ -20,7 +20,13 @@ pub fn plan(conn: &Connection, engagement_id: i64) -> Result<Plan, AppError> {
     let strategies = db::decisions::effective_strategies(conn, engagement_id)?;
     let decisions = db::plan::decision_facts(conn, engagement_id)?;
     let settings = db::plan::settings(conn, engagement_id)?;
-    Ok(plan::build(&PlanInput { workloads: &workloads, dependencies: &dependencies, strategies: &strategies, decisions: &decisions, settings: &settings }))
+    Ok(plan::build(&PlanInput {
+        workloads: &workloads,
+        dependencies: &dependencies,
+        strategies: &strategies,
+        decisions: &decisions,
+        settings: &settings,
+    }))
 }
 
 /// Everything the report shows, each part from the module that owns it:
@@ -90,7 +96,16 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
         })
         .collect();
 
-    Ok(ReportData { engagement, generated_on: generated_on.to_string(), workloads, dependencies, strategies, applications, plan, architectures })
+    Ok(ReportData {
+        engagement,
+        generated_on: generated_on.to_string(),
+        workloads,
+        dependencies,
+        strategies,
+        applications,
+        plan,
+        architectures,
+    })
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, without a date crate.

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
 };
 
 /// Nanum Gothic (SIL Open Font License, see assets/fonts/OFL.txt): Hangul and Latin.
@@ -248,10 +248,7 @@ impl Doc {
     }
 
     pub fn triangle(&mut self, pts: [(f32, f32); 3], fill: Rgb8) {
-        let points = pts
-            .iter()
-            .map(|(x, y)| LinePoint { p: Point { x: Pt(*x), y: Pt(PAGE_H - y) }, bezier: false })
-            .collect();
+        let points = pts.iter().map(|(x, y)| LinePoint { p: Point { x: Pt(*x), y: Pt(PAGE_H - y) }, bezier: false }).collect();
         self.ops.push(Op::SetFillColor { col: color(fill) });
         self.ops.push(Op::DrawPolygon {
             polygon: Polygon { rings: vec![PolygonRing { points }], mode: PaintMode::Fill, winding_order: WindingOrder::NonZero },

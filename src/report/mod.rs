@@ -112,7 +112,11 @@ fn summary(doc: &mut Doc, data: &ReportData, t: &Tr) {
     {
         let mut s = t.fmt(
             "report.tco_headline",
-            &[("aws", &money(best.three_year / 3.0, &tco.currency)), ("model", &best.label(t)), ("onprem", &money(tco.on_prem_annual, &tco.currency))],
+            &[
+                ("aws", &money(best.three_year / 3.0, &tco.currency)),
+                ("model", &best.label(t)),
+                ("onprem", &money(tco.on_prem_annual, &tco.currency)),
+            ],
         );
         if tco.on_prem_annual > 0.0 {
             let key = if best.saving_pct >= 0.0 { "report.tco_saving" } else { "report.tco_more" };
@@ -129,11 +133,18 @@ fn summary(doc: &mut Doc, data: &ReportData, t: &Tr) {
         .iter()
         .map(|(s, n)| vec![s.label(t.lang).to_string(), thousands(n), format!("{:.0}%", *n as f64 / total.max(1) as f64 * 100.0)])
         .collect();
-    doc.table(&[Column::left(t.t("report.strategy"), 3.0), Column::right(t.t("report.workloads"), 1.0), Column::right(t.t("report.share"), 1.0)], &rows, 9.5);
+    doc.table(
+        &[Column::left(t.t("report.strategy"), 3.0), Column::right(t.t("report.workloads"), 1.0), Column::right(t.t("report.share"), 1.0)],
+        &rows,
+        9.5,
+    );
 
     doc.heading(t.t("report.top_risks"), 2);
-    let mut risks: Vec<(Severity, String)> =
-        data.applications.iter().flat_map(|a| a.risks.iter().map(move |r| (r.severity, format!("{}: {}", a.name, r.text(t.lang))))).collect();
+    let mut risks: Vec<(Severity, String)> = data
+        .applications
+        .iter()
+        .flat_map(|a| a.risks.iter().map(move |r| (r.severity, format!("{}: {}", a.name, r.text(t.lang)))))
+        .collect();
     risks.sort();
     if risks.is_empty() {
         doc.paragraph_styled(t.t("report.no_risks"), Face::Regular, 10.0, GREY, 0.0);
@@ -160,7 +171,9 @@ fn inventory(doc: &mut Doc, data: &ReportData, t: &Tr) {
     let cores: i64 = ws.iter().filter_map(|w| w.cpu_cores).sum();
     let ram: f64 = ws.iter().filter_map(|w| w.ram_gb).sum();
     let storage: f64 = ws.iter().filter_map(|w| w.storage_gb).sum();
-    doc.paragraph(&t.fmt("report.totals", &[("cores", &thousands(cores as f64)), ("ram", &thousands(ram)), ("storage", &thousands(storage))]));
+    doc.paragraph(
+        &t.fmt("report.totals", &[("cores", &thousands(cores as f64)), ("ram", &thousands(ram)), ("storage", &thousands(storage))]),
+    );
     let unknown = t.t("report.unknown");
     for (title, rows) in [
         (t.t("report.by_environment"), count_by(ws.iter().map(|w| w.environment.as_str()), unknown)),
@@ -234,7 +247,12 @@ impl EstateTco {
             currency: first.cost.currency.clone(),
             on_prem_annual: 0.0,
             on_prem_three_year: 0.0,
-            models: first.cost.models.iter().map(|m| ModelCost { monthly: 0.0, three_year: 0.0, saving_three_year: 0.0, ..m.clone() }).collect(),
+            models: first
+                .cost
+                .models
+                .iter()
+                .map(|m| ModelCost { monthly: 0.0, three_year: 0.0, saving_three_year: 0.0, ..m.clone() })
+                .collect(),
         };
         for a in archs {
             tco.on_prem_annual += a.cost.on_prem_annual;
@@ -262,9 +280,16 @@ fn app_title(t: &Tr, a: &AppArchitecture) -> String {
 
 /// Model | per month | 3 years | saving | %, today's cost first.
 fn tco_table(doc: &mut Doc, t: &Tr, currency: &str, on_prem_three_year: f64, models: &[ModelCost]) {
-    let mut rows = vec![vec![t.t("architecture.today").to_string(), String::new(), money(on_prem_three_year, currency), String::new(), String::new()]];
+    let mut rows =
+        vec![vec![t.t("architecture.today").to_string(), String::new(), money(on_prem_three_year, currency), String::new(), String::new()]];
     rows.extend(models.iter().map(|m| {
-        vec![m.label(t).to_string(), money(m.monthly, currency), money(m.three_year, currency), money(m.saving_three_year, currency), format!("{:.0}%", m.saving_pct)]
+        vec![
+            m.label(t).to_string(),
+            money(m.monthly, currency),
+            money(m.three_year, currency),
+            money(m.saving_three_year, currency),
+            format!("{:.0}%", m.saving_pct),
+        ]
     }));
     doc.table(
         &[
@@ -293,7 +318,9 @@ fn architecture(doc: &mut Doc, data: &ReportData, t: &Tr) {
                 .target
                 .rules
                 .iter()
-                .map(|r| vec![r.source.display_name(t), r.destination.display_name(t), r.protocol.to_string(), r.port.to_string(), r.why_text(t)])
+                .map(|r| {
+                    vec![r.source.display_name(t), r.destination.display_name(t), r.protocol.to_string(), r.port.to_string(), r.why_text(t)]
+                })
                 .collect();
             doc.table(
                 &[
@@ -321,7 +348,12 @@ fn costs(doc: &mut Doc, data: &ReportData, t: &Tr) {
         value_text: money(tco.on_prem_three_year, &tco.currency),
         fill: Rgb8(0x9a, 0xa1, 0xa9),
     }];
-    bars.extend(tco.models.iter().map(|m| Bar { label: m.label(t).to_string(), value: m.three_year, value_text: money(m.three_year, &tco.currency), fill: layout::ACCENT }));
+    bars.extend(tco.models.iter().map(|m| Bar {
+        label: m.label(t).to_string(),
+        value: m.three_year,
+        value_text: money(m.three_year, &tco.currency),
+        fill: layout::ACCENT,
+    }));
     draw::bar_chart(doc, &bars);
     let notice = data.architectures.first().map(|a| a.cost.notice.as_str()).unwrap_or_default();
     doc.paragraph_styled(&format!("{} {notice}", t.t("architecture.tco_note")), Face::Regular, 8.5, GREY, 0.0);
@@ -341,7 +373,10 @@ fn costs(doc: &mut Doc, data: &ReportData, t: &Tr) {
                         l.cores.map(|c| format!("{c} cores")).unwrap_or_else(|| "? cores".into()),
                         l.ram_gb.map(|r| format!("{} GB", amount(r))).unwrap_or_else(|| "? GB".into())
                     );
-                    let chosen = l.choice.as_ref().map_or_else(|| "—".to_string(), |c| format!("{} ({} vCPU / {} GiB)", c.name, c.vcpu, amount(c.memory_gib)));
+                    let chosen = l
+                        .choice
+                        .as_ref()
+                        .map_or_else(|| "—".to_string(), |c| format!("{} ({} vCPU / {} GiB)", c.name, c.vcpu, amount(c.memory_gib)));
                     vec![
                         format!("{} → {}", l.workload, l.component),
                         l.service.to_string(),
@@ -370,7 +405,8 @@ fn costs(doc: &mut Doc, data: &ReportData, t: &Tr) {
             .iter()
             .filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed)
             .map(|l| {
-                let label = a.target.components.iter().find(|c| c.key == l.component).map_or_else(|| l.label.clone(), |c| c.display_label(t));
+                let label =
+                    a.target.components.iter().find(|c| c.key == l.component).map_or_else(|| l.label.clone(), |c| c.display_label(t));
                 let basis = if l.quote_needed { t.t("architecture.quote_needed").to_string() } else { l.basis.clone() };
                 let mut row = vec![format!("{} — {label}", l.kind.service_name()), basis];
                 row.extend(l.monthly.iter().map(|v| money(*v, cur)));
@@ -401,7 +437,10 @@ fn plan(doc: &mut Doc, data: &ReportData, t: &Tr) {
     for p in &plan.phases {
         let (name, activities) = (p.name(t.lang), p.activities(t.lang));
         let weeks = if p.weeks > 0 {
-            format!(" ({})", t.fmt("report.phase_weeks", &[("from", &thousands(p.start_week + 1)), ("to", &thousands(p.start_week + p.weeks))]))
+            format!(
+                " ({})",
+                t.fmt("report.phase_weeks", &[("from", &thousands(p.start_week + 1)), ("to", &thousands(p.start_week + p.weeks))])
+            )
         } else {
             String::new()
         };
@@ -419,7 +458,13 @@ fn plan(doc: &mut Doc, data: &ReportData, t: &Tr) {
                 label = format!("{label} {}", t.t("report.pilot"));
             }
             let apps: Vec<String> = w.apps.iter().map(|a| format!("{} ({})", a.name, a.strategy.label(t.lang))).collect();
-            vec![label, apps.join(", "), thousands(w.workload_count), t.fmt("plan.week", &[("n", &thousands(w.start_week + 1))]), thousands(w.weeks)]
+            vec![
+                label,
+                apps.join(", "),
+                thousands(w.workload_count),
+                t.fmt("plan.week", &[("n", &thousands(w.start_week + 1))]),
+                thousands(w.weeks),
+            ]
         })
         .collect();
     doc.table(

@@ -83,7 +83,14 @@ mod tests {
     use super::*;
 
     fn input(strategy: &str, rationale: &str) -> DecisionInput {
-        DecisionInput { strategy: strategy.into(), rationale: rationale.into(), effort: "m".into(), criticality: "8".into(), priority: "".into(), version: None }
+        DecisionInput {
+            strategy: strategy.into(),
+            rationale: rationale.into(),
+            effort: "m".into(),
+            criticality: "8".into(),
+            priority: "".into(),
+            version: None,
+        }
     }
 
     #[test]

@@ -154,9 +154,7 @@ pub fn gather<'a>(
     let db_entry = book.databases.iter().find(|e| contains_any(&engine, &e.patterns));
     match (engine.is_empty(), db_entry) {
         (true, _) => f.extend([Value::Unknown, Value::Unknown, Value::Unknown, Value::Unknown]),
-        (false, None) => {
-            f.extend([Value::Text("other".into(), "other".into()), Value::Unknown, Value::Unknown, Value::Unknown])
-        }
+        (false, None) => f.extend([Value::Text("other".into(), "other".into()), Value::Unknown, Value::Unknown, Value::Unknown]),
         (false, Some(e)) => {
             f.push(Value::Text(e.family.clone(), e.family.clone()));
             f.push(Value::Bool(!e.managed.is_empty()));
@@ -199,9 +197,7 @@ pub fn gather<'a>(
 /// Notes that say a database already has a replica or cluster partner.
 pub fn mentions_replica(notes: &str) -> bool {
     let n = notes.to_lowercase();
-    ["replica", "standby", "cluster", "mirror", "always on", "alwayson", "data guard", "복제", "이중화 구성"]
-        .iter()
-        .any(|p| n.contains(p))
+    ["replica", "standby", "cluster", "mirror", "always on", "alwayson", "data guard", "복제", "이중화 구성"].iter().any(|p| n.contains(p))
         && !n.contains("no replica")
         && !n.contains("without redundancy")
 }

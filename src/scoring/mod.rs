@@ -210,12 +210,7 @@ impl AnswerBook {
     /// The raw answer that holds for a workload (its own, else its application's).
     pub fn effective(&self, workload_id: i64, application_id: Option<i64>, qi: usize) -> Option<&str> {
         let own = self.workloads.get(&workload_id).and_then(|s| s.get(qi)).and_then(|v| v.as_deref());
-        own.or_else(|| {
-            application_id
-                .and_then(|a| self.applications.get(&a))
-                .and_then(|s| s.get(qi))
-                .and_then(|v| v.as_deref())
-        })
+        own.or_else(|| application_id.and_then(|a| self.applications.get(&a)).and_then(|s| s.get(qi)).and_then(|v| v.as_deref()))
     }
 
     pub fn get(&self, kind: SubjectKind, id: i64, question: &str) -> Option<&str> {
@@ -405,12 +400,8 @@ pub fn score_workload(book: &RuleBook, it: &Item, answers: &AnswerBook, profile:
             (s, mark)
         })
         .collect();
-    let confidence =
-        if needed == 0 { 1.0 } else { round2(f64::from((needed & known).count_ones()) / f64::from(needed.count_ones())) };
-    let missing = (0..book.facts.len())
-        .filter(|i| needed & !known & (1 << i) != 0)
-        .map(|i| book.facts[i].clone())
-        .collect();
+    let confidence = if needed == 0 { 1.0 } else { round2(f64::from((needed & known).count_ones()) / f64::from(needed.count_ones())) };
+    let missing = (0..book.facts.len()).filter(|i| needed & !known & (1 << i) != 0).map(|i| book.facts[i].clone()).collect();
     Assessment {
         workload_id: w.id,
         recommended,

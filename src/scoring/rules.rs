@@ -305,8 +305,7 @@ impl RuleBook {
     /// Parses and checks a rule book; the error names the rule and what is wrong.
     pub fn parse(source: &str) -> Result<RuleBook, String> {
         let raw: RawBook = toml::from_str(source).map_err(|e| format!("rules file: {e}"))?;
-        let mut facts: Vec<String> =
-            WORKLOAD_FACTS.iter().chain(DERIVED_FACTS).chain(PROFILE_FACTS).map(|s| s.to_string()).collect();
+        let mut facts: Vec<String> = WORKLOAD_FACTS.iter().chain(DERIVED_FACTS).chain(PROFILE_FACTS).map(|s| s.to_string()).collect();
         let first_answer = facts.len();
         let mut seen_questions = HashSet::new();
         for q in &raw.question {

@@ -300,16 +300,48 @@ fn every_rule_in_the_book_fires_somewhere() {
     let db = |engine: &str, version: &str| Workload { db_engine: engine.into(), db_version: version.into(), ..linux_server("db") };
     type Case<'a> = (Workload, Vec<(&'a str, &'a str)>, Profile);
     let cases: Vec<Case> = vec![
-        (anycompany()[0].clone(), vec![("still_used", "yes"), ("saas_alternative", "no"), ("needs_new_features", "no"), ("deadline_months", "6")], Profile::default()),
+        (
+            anycompany()[0].clone(),
+            vec![("still_used", "yes"), ("saas_alternative", "no"), ("needs_new_features", "no"), ("deadline_months", "6")],
+            Profile::default(),
+        ),
         (anycompany()[2].clone(), vec![], Profile { db_hosting: Hosting::Managed, ..Profile::default() }),
-        (db("Oracle", "11g"), vec![("license_bound_to_hardware", "yes")], Profile { db_hosting: Hosting::SelfManaged, ..Profile::default() }),
+        (
+            db("Oracle", "11g"),
+            vec![("license_bound_to_hardware", "yes")],
+            Profile { db_hosting: Hosting::SelfManaged, ..Profile::default() },
+        ),
         (db("Sybase ASE", "16"), vec![], Profile::default()),
-        (Workload { middleware: "Tomcat".into(), ..linux_server("app") }, vec![("usage_level", "high")], Profile { app_hosting: Hosting::Managed, ..Profile::default() }),
-        (Workload { middleware: "Tomcat".into(), ..linux_server("app") }, vec![], Profile { app_hosting: Hosting::SelfManaged, ..Profile::default() }),
-        (Workload { middleware: "RabbitMQ".into(), cpu_util_peak_pct: Some(95.0), ..linux_server("queue") }, vec![("still_used", "no")], Profile::default()),
-        (Workload { os: "CentOS".into(), os_version: "6".into(), cpu_util_peak_pct: Some(1.0), ..linux_server("app") }, vec![("must_stay_on_prem", "yes"), ("usage_level", "low")], Profile::default()),
-        (Workload { os: "AIX".into(), powered_off: true, ..Workload::default() }, vec![("source_available", "no"), ("needs_new_features", "yes"), ("saas_alternative", "yes")], Profile::default()),
-        (linux_server("app"), vec![("source_available", "yes"), ("needs_new_features", "yes"), ("deadline_months", "24")], Profile::default()),
+        (
+            Workload { middleware: "Tomcat".into(), ..linux_server("app") },
+            vec![("usage_level", "high")],
+            Profile { app_hosting: Hosting::Managed, ..Profile::default() },
+        ),
+        (
+            Workload { middleware: "Tomcat".into(), ..linux_server("app") },
+            vec![],
+            Profile { app_hosting: Hosting::SelfManaged, ..Profile::default() },
+        ),
+        (
+            Workload { middleware: "RabbitMQ".into(), cpu_util_peak_pct: Some(95.0), ..linux_server("queue") },
+            vec![("still_used", "no")],
+            Profile::default(),
+        ),
+        (
+            Workload { os: "CentOS".into(), os_version: "6".into(), cpu_util_peak_pct: Some(1.0), ..linux_server("app") },
+            vec![("must_stay_on_prem", "yes"), ("usage_level", "low")],
+            Profile::default(),
+        ),
+        (
+            Workload { os: "AIX".into(), powered_off: true, ..Workload::default() },
+            vec![("source_available", "no"), ("needs_new_features", "yes"), ("saas_alternative", "yes")],
+            Profile::default(),
+        ),
+        (
+            linux_server("app"),
+            vec![("source_available", "yes"), ("needs_new_features", "yes"), ("deadline_months", "24")],
+            Profile::default(),
+        ),
         (Workload { name: "mystery".into(), ..Workload::default() }, vec![], Profile::default()),
     ];
     let mut fired_reasons = std::collections::HashSet::new();

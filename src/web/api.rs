@@ -1,10 +1,10 @@
 //! The JSON API, read side: engagements and their workloads, for scripts
 //! and the other tools of an engagement. Errors answer JSON too.
 
+use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
-use axum::Router;
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -63,9 +63,7 @@ async fn engagements(State(st): State<AppState>, ctx: super::PageCtx) -> ApiResu
 async fn engagement(State(st): State<AppState>, Path(id): Path<i64>) -> ApiResult {
     let (e, workloads, applications) = st
         .db
-        .call(move |c| {
-            Ok((db::engagements::get(c, id)?, db::engagements::counts(c, id)?.0, db::applications::list_with_counts(c, id)?))
-        })
+        .call(move |c| Ok((db::engagements::get(c, id)?, db::engagements::counts(c, id)?.0, db::applications::list_with_counts(c, id)?)))
         .await?;
     let mut v = to_json(&e)?;
     v["workloads"] = json!(workloads);
@@ -97,9 +95,6 @@ struct WorkloadWithLinks {
 }
 
 async fn workload(State(st): State<AppState>, Path((id, wid)): Path<(i64, i64)>) -> ApiResult {
-    let (workload, links) = st
-        .db
-        .call(move |c| Ok((db::workloads::get(c, id, wid)?, db::dependencies::links(c, id, wid)?)))
-        .await?;
+    let (workload, links) = st.db.call(move |c| Ok((db::workloads::get(c, id, wid)?, db::dependencies::links(c, id, wid)?))).await?;
     Ok(Json(to_json(WorkloadWithLinks { workload, depends_on: links.depends_on, used_by: links.used_by })?))
 }

@@ -161,7 +161,11 @@ async fn list(
     let from = (pager.page - 1) * PAGE_SIZE + 1;
     let summary = t.fmt(
         "architecture.list_summary",
-        &[("from", &thousands(from.min(all.rows.len()))), ("to", &thousands(from + shown.len() - 1)), ("total", &thousands(all.rows.len()))],
+        &[
+            ("from", &thousands(from.min(all.rows.len()))),
+            ("to", &thousands(from + shown.len() - 1)),
+            ("total", &thousands(all.rows.len())),
+        ],
     );
     render(&ListPage {
         total_today: money(all.total_on_prem_annual, cur),
@@ -298,7 +302,11 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
             service: c.kind.service_name().to_string(),
             label: c.display_label(&t),
             tier: tier(c.tier.code()),
-            subnet: if c.subnet.code().is_empty() { String::new() } else { t.t(&format!("architecture.subnet.{}", c.subnet.code())).to_string() },
+            subnet: if c.subnet.code().is_empty() {
+                String::new()
+            } else {
+                t.t(&format!("architecture.subnet.{}", c.subnet.code())).to_string()
+            },
             az: c.az.code().to_string(),
             size: c.size.clone(),
             count: c.count,
@@ -341,12 +349,7 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
                 need: format!("{} vCPU / {} GiB", amount(l.demand.vcpu), amount(l.demand.memory_gib)),
                 chosen: l.choice.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "—".into()),
                 spec: l.choice.as_ref().map(|c| format!("{} vCPU / {} GiB", c.vcpu, amount(c.memory_gib))).unwrap_or_default(),
-                hourly: l
-                    .choice
-                    .as_ref()
-                    .filter(|c| c.hourly_usd > 0.0)
-                    .map(|c| format!("${:.4}", c.hourly_usd))
-                    .unwrap_or_default(),
+                hourly: l.choice.as_ref().filter(|c| c.hourly_usd > 0.0).map(|c| format!("${:.4}", c.hourly_usd)).unwrap_or_default(),
                 flags: flags.iter().map(|f| t.t(&format!("architecture.flag.{}", f.code())).to_string()).collect::<Vec<_>>().join("; "),
             }
         })
@@ -357,7 +360,11 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
         .iter()
         .filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed)
         .map(|l| CostRow {
-            label: format!("{} — {}", l.kind.service_name(), a.target.components.iter().find(|c| c.key == l.component).map(|c| c.display_label(&t)).unwrap_or_else(|| l.label.clone())),
+            label: format!(
+                "{} — {}",
+                l.kind.service_name(),
+                a.target.components.iter().find(|c| c.key == l.component).map(|c| c.display_label(&t)).unwrap_or_else(|| l.label.clone())
+            ),
             basis: if l.quote_needed { t.t("architecture.quote_needed").to_string() } else { l.basis.clone() },
             values: l.monthly.iter().map(|v| money(*v, &cur)).collect(),
         })
@@ -425,9 +432,8 @@ async fn set_sizing(
     Path(id): Path<i64>,
     Form(form): Form<SizingForm>,
 ) -> Result<Response, AppError> {
-    let mode = SizingMode::parse(&form.mode).ok_or_else(|| {
-        AppError::Invalid(format!("sizing: \"{}\" is not one of performance, as_on_prem", form.mode))
-    })?;
+    let mode = SizingMode::parse(&form.mode)
+        .ok_or_else(|| AppError::Invalid(format!("sizing: \"{}\" is not one of performance, as_on_prem", form.mode)))?;
     st.db.call(move |c| db::architecture::set_sizing_mode(c, id, mode, LOCAL_ACTOR)).await?;
     let fallback = format!("/engagements/{id}/architecture");
     let back = if form.back.is_empty() { fallback.clone() } else { safe_local_path(&form.back) };
@@ -496,7 +502,8 @@ async fn api(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response
             .call(move |c| {
                 let cat = cost::catalogue();
                 let en = Tr::new(crate::i18n::Lang::En);
-                let send = |bytes: Vec<u8>| tx.blocking_send(Ok(Bytes::from(bytes))).map_err(|_| AppError::Internal("the client left".into()));
+                let send =
+                    |bytes: Vec<u8>| tx.blocking_send(Ok(Bytes::from(bytes))).map_err(|_| AppError::Internal("the client left".into()));
                 // Keys in the order serde_json writes an object's (sorted).
                 send(b"{\"applications\":[".to_vec())?;
                 let snapshot = c.unchecked_transaction()?;

@@ -7,17 +7,17 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, url_with};
 use crate::db;
-use crate::db::assessment_summary::{ApplicationSummary, AssessmentSummary, RowText, SummaryRow, confidence_band};
 use crate::db::assessment::{Move, Rescore, Scope};
+use crate::db::assessment_summary::{ApplicationSummary, AssessmentSummary, RowText, SummaryRow, confidence_band};
 use crate::db::decisions::StoredDecision;
 use crate::error::AppError;
 use crate::i18n::thousands;
@@ -158,7 +158,6 @@ impl Row {
     }
 }
 
-
 /// A question as a form shows it.
 pub struct QuestionView {
     pub id: String,
@@ -173,22 +172,23 @@ pub struct QuestionView {
     pub evidence: bool,
 }
 
-fn question_views(tr: &crate::i18n::Tr, answer: impl Fn(&str) -> Option<String>, inherited: impl Fn(&str) -> Option<String>) -> Vec<QuestionView> {
+fn question_views(
+    tr: &crate::i18n::Tr,
+    answer: impl Fn(&str) -> Option<String>,
+    inherited: impl Fn(&str) -> Option<String>,
+) -> Vec<QuestionView> {
     rulebook()
         .questions
         .iter()
         .map(|q| {
             let options = match q.kind {
-                QuestionKind::YesNo => vec![
-                    ("yes".to_string(), tr.t("assessment.yes").to_string()),
-                    ("no".to_string(), tr.t("assessment.no").to_string()),
-                ],
+                QuestionKind::YesNo => {
+                    vec![("yes".to_string(), tr.t("assessment.yes").to_string()), ("no".to_string(), tr.t("assessment.no").to_string())]
+                }
                 QuestionKind::Choice => q.options.iter().map(|o| (o.clone(), capitalised(q.option_label(o, tr.lang)))).collect(),
                 _ => Vec::new(),
             };
-            let normal = |raw: Option<String>| {
-                raw.map(|r| db::assessment::check_answer(&q.id, &r).unwrap_or(r)).unwrap_or_default()
-            };
+            let normal = |raw: Option<String>| raw.map(|r| db::assessment::check_answer(&q.id, &r).unwrap_or(r)).unwrap_or_default();
             QuestionView {
                 id: q.id.clone(),
                 text: q.text(tr.lang).to_string(),
@@ -229,10 +229,9 @@ fn describe_moves(tr: &crate::i18n::Tr, moves: &[Move]) -> Vec<String> {
     moves
         .iter()
         .map(|m| match m.from {
-            Some(from) => tr.fmt(
-                "assessment.moved",
-                &[("n", &thousands(m.count)), ("from", &from.label(tr.lang)), ("to", &m.to.label(tr.lang))],
-            ),
+            Some(from) => {
+                tr.fmt("assessment.moved", &[("n", &thousands(m.count)), ("from", &from.label(tr.lang)), ("to", &m.to.label(tr.lang))])
+            }
             None => tr.fmt("assessment.newly_scored", &[("n", &thousands(m.count)), ("to", &m.to.label(tr.lang))]),
         })
         .collect()
@@ -301,12 +300,8 @@ impl Portfolio {
     }
 
     fn rollup(&self, app: i64) -> Option<Rollup> {
-        let list: Vec<&Assessment> = self
-            .items
-            .iter()
-            .filter(|(_, a)| *a == Some(app))
-            .filter_map(|(w, _)| self.assessments.get(&w.id))
-            .collect();
+        let list: Vec<&Assessment> =
+            self.items.iter().filter(|(_, a)| *a == Some(app)).filter_map(|(w, _)| self.assessments.get(&w.id)).collect();
         if list.is_empty() { None } else { Some(roll_up(&list)) }
     }
 
@@ -362,9 +357,8 @@ impl Filter {
         let environment = (!self.environment.is_empty()).then(|| summary.environment_index(&self.environment));
         let confidence = self.confidence.clone();
         let needle = self.application_name.trim().to_lowercase();
-        let named: Option<HashSet<i64>> = (!needle.is_empty()).then(|| {
-            summary.applications.iter().filter(|a| a.name.to_lowercase().contains(&needle)).map(|a| a.id).collect()
-        });
+        let named: Option<HashSet<i64>> = (!needle.is_empty())
+            .then(|| summary.applications.iter().filter(|a| a.name.to_lowercase().contains(&needle)).map(|a| a.id).collect());
         move |r: &SummaryRow| {
             strategy.is_none_or(|s| s.is_some() && r.effective() == s)
                 && application.is_none_or(|a| a.is_some_and(|a| r.application == a))
@@ -489,11 +483,7 @@ async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) 
         .db
         .call(move |c| {
             let page: Vec<&SummaryRow> = page_rows.iter().map(|i| &rows.rows[*i as usize]).collect();
-            Ok((
-                db::engagements::get(c, id)?,
-                db::assessment::profile(c, id)?,
-                db::assessment_summary::row_texts(c, id, &page, lang)?,
-            ))
+            Ok((db::engagements::get(c, id)?, db::assessment::profile(c, id)?, db::assessment_summary::row_texts(c, id, &page, lang)?))
         })
         .await?;
     Ok(DashboardData { engagement, profile, summary, matching, shown, pager, texts })
@@ -537,8 +527,7 @@ fn dashboard_page(ctx: PageCtx, data: DashboardData, filter: Filter, changes: Ve
         })
         .collect();
     let application_search = s.applications.len() > APPLICATION_CHOICES;
-    let applications =
-        if application_search { Vec::new() } else { s.applications.iter().map(|a| (a.id, a.name.clone())).collect() };
+    let applications = if application_search { Vec::new() } else { s.applications.iter().map(|a| (a.id, a.name.clone())).collect() };
     DashboardPage {
         chart: ChartSvg::new(&tr, &s.counts).render().unwrap_or_default(),
         in_applications: tr.fmt("assessment.in_applications", &[("n", &thousands(s.applications_with_open_questions()))]),
@@ -730,9 +719,8 @@ async fn questionnaire_page(
 ) -> Result<QuestionnairePage, AppError> {
     let summary = st.views.assessment(&st.db, id).await?;
     let matching = search.matching(&summary);
-    let pager = Pager::new(&ctx.t, matching.len(), QUESTIONNAIRE_PAGE_ROWS, page_number(&search.page), "questionnaire-apps", |n| {
-        search.url(id, n)
-    });
+    let pager =
+        Pager::new(&ctx.t, matching.len(), QUESTIONNAIRE_PAGE_ROWS, page_number(&search.page), "questionnaire-apps", |n| search.url(id, n));
     let total_per_app = summary.evidence_questions;
     let apps: Vec<AppProgress> = matching[pager.range(matching.len(), QUESTIONNAIRE_PAGE_ROWS)]
         .iter()
@@ -775,7 +763,10 @@ async fn questionnaire_page(
     let searchable = summary.applications.len() > QUESTIONNAIRE_PAGE_ROWS || !search.q.trim().is_empty();
     Ok(QuestionnairePage {
         all_matching_label: ctx.t.fmt("assessment.all_matching", &[("n", &thousands(matching.len()))]),
-        showing: ctx.t.fmt("assessment.showing_applications", &[("n", &thousands(matching.len())), ("total", &thousands(summary.applications.len()))]),
+        showing: ctx.t.fmt(
+            "assessment.showing_applications",
+            &[("n", &thousands(matching.len())), ("total", &thousands(summary.applications.len()))],
+        ),
         more_workloads_label: ctx.t.fmt("assessment.more_workloads", &[("n", &thousands(WORKLOAD_CHOICES))]),
         answered: summary.answered(),
         total: summary.applications.len() * total_per_app,
@@ -886,7 +877,13 @@ struct ApplicationPage {
     error: Option<String>,
 }
 
-fn application_view(ctx: PageCtx, p: Portfolio, app: i64, message: Option<String>, error: Option<String>) -> Result<ApplicationPage, AppError> {
+fn application_view(
+    ctx: PageCtx,
+    p: Portfolio,
+    app: i64,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<ApplicationPage, AppError> {
     let application = p.application(app)?.clone();
     let questions = question_views(&ctx.t, |q| p.answers.get(SubjectKind::Application, app, q).map(str::to_string), |_| None);
     let (answered, total) = p.progress(app);
@@ -919,8 +916,7 @@ async fn save_application_answers(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let values = answer_fields(&fields, false);
-    let outcome =
-        st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Application, app)], &values, LOCAL_ACTOR)).await;
+    let outcome = st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Application, app)], &values, LOCAL_ACTOR)).await;
     respond_application(st, ctx, id, app, outcome.map(Some)).await
 }
 
@@ -991,11 +987,16 @@ struct WorkloadPage {
     error: Option<String>,
 }
 
-fn workload_view(ctx: PageCtx, p: &Portfolio, wid: i64, form: Option<DecisionInput>, error: Option<String>) -> Result<WorkloadPage, AppError> {
+fn workload_view(
+    ctx: PageCtx,
+    p: &Portfolio,
+    wid: i64,
+    form: Option<DecisionInput>,
+    error: Option<String>,
+) -> Result<WorkloadPage, AppError> {
     let (workload, app) =
         p.items.iter().find(|(w, _)| w.id == wid).cloned().ok_or_else(|| AppError::NotFound(format!("workload {wid}")))?;
-    let assessment =
-        p.assessments.get(&wid).cloned().ok_or_else(|| AppError::Internal(format!("workload {wid} was not scored")))?;
+    let assessment = p.assessments.get(&wid).cloned().ok_or_else(|| AppError::Internal(format!("workload {wid} was not scored")))?;
     let top = assessment.scores.values().cloned().fold(0.0f64, f64::max).max(1.0);
     let scores = Strategy::ALL
         .into_iter()
@@ -1070,7 +1071,9 @@ async fn decide_workload(
             // the page now, the consultant's choice stays in the form, and
             // saving again (from the newer version) replaces it knowingly.
             let message = match (&e, p.decisions.get(&wid)) {
-                (AppError::Conflict(_), Some(now)) => ctx.t.fmt("assessment.decision_stale", &[("by", &now.decided_by), ("at", &now.decided_at)]),
+                (AppError::Conflict(_), Some(now)) => {
+                    ctx.t.fmt("assessment.decision_stale", &[("by", &now.decided_by), ("at", &now.decided_at)])
+                }
                 (AppError::Conflict(_), None) => ctx.t.t("assessment.decision_cleared_meanwhile").to_string(),
                 _ => e.public_message(),
             };

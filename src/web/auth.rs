@@ -164,10 +164,7 @@ pub fn current_user(ctx: &PageCtx) -> Result<&User, AppError> {
 }
 
 fn session_cookie(token: &str, secure: bool, max_age: i64) -> String {
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    )
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}", if secure { "; Secure" } else { "" })
 }
 
 /// Served over TLS (directly or behind a proxy that says so).

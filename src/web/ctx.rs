@@ -53,11 +53,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// browser's `Accept-Language`.
 pub fn request_lang(headers: &HeaderMap) -> Lang {
     cookie(headers, LANG_COOKIE).and_then(Lang::parse).unwrap_or_else(|| {
-        headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(Lang::from_accept_language)
-            .unwrap_or(Lang::En)
+        headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or(Lang::En)
     })
 }
 
@@ -108,12 +104,8 @@ pub async fn csrf_guard(request: Request, next: Next) -> Response {
         let Some(expected) = existing.as_deref() else {
             return AppError::Csrf.into_response();
         };
-        let mut provided = parts
-            .headers
-            .get(CSRF_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-            .or_else(|| token_in_query(parts.uri.query()));
+        let mut provided =
+            parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string).or_else(|| token_in_query(parts.uri.query()));
         let is_form = parts
             .headers
             .get(CONTENT_TYPE)

@@ -11,9 +11,9 @@ use super::auth::current_user;
 use super::{AppState, PageCtx, redirect, render};
 use crate::accounts::Role;
 use crate::db;
+use crate::db::engagements::EngagementSummary;
 use crate::error::AppError;
 use crate::inventory::{CURRENCIES, Engagement, LANGUAGES, REGIONS};
-use crate::db::engagements::EngagementSummary;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -212,4 +212,3 @@ async fn load_sample(State(st): State<AppState>, ctx: PageCtx) -> Result<Respons
         .await?;
     Ok(redirect(&ctx, &format!("/engagements/{id}")))
 }
-

@@ -6,13 +6,13 @@
 //! the file that was previewed.
 
 use askama::Template;
+use axum::Form;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Form;
 
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, MAX_UPLOAD_BYTES, PageCtx, render};
@@ -114,8 +114,7 @@ impl ImportPage {
 }
 
 async fn base(st: &AppState, ctx: PageCtx, id: i64) -> Result<ImportPage, AppError> {
-    let (engagement, recent) =
-        st.db.call(move |c| Ok((db::engagements::get(c, id)?, db::imports::recent(c, id)?))).await?;
+    let (engagement, recent) = st.db.call(move |c| Ok((db::engagements::get(c, id)?, db::imports::recent(c, id)?))).await?;
     Ok(ImportPage::new(ctx, engagement, recent))
 }
 
@@ -193,11 +192,7 @@ fn stage(conn: &rusqlite::Connection, id: i64, token: &str, file_name: &str, byt
                 .map(|(i, h)| MappingColumn {
                     index: i,
                     header: h.clone(),
-                    sample: table
-                        .as_ref()
-                        .and_then(|t| t.rows.first())
-                        .map(|r| r.get(i).chars().take(60).collect())
-                        .unwrap_or_default(),
+                    sample: table.as_ref().and_then(|t| t.rows.first()).map(|r| r.get(i).chars().take(60).collect()).unwrap_or_default(),
                     suggested: suggestions[i].unwrap_or("").to_string(),
                 })
                 .collect();
@@ -342,12 +337,9 @@ async fn template_csv(State(st): State<AppState>, Path(id): Path<i64>) -> Result
 }
 
 async fn export(st: AppState, id: i64, format: &'static str) -> Result<Response, AppError> {
-    let (engagement, bytes) = st
-        .db
-        .call(move |c| Ok((db::engagements::get(c, id)?, crate::import::cli::export_bytes(c, id, format)?)))
-        .await?;
-    let (content_type, ext) =
-        if format == "json" { ("application/json", "json") } else { ("text/csv; charset=utf-8", "csv") };
+    let (engagement, bytes) =
+        st.db.call(move |c| Ok((db::engagements::get(c, id)?, crate::import::cli::export_bytes(c, id, format)?))).await?;
+    let (content_type, ext) = if format == "json" { ("application/json", "json") } else { ("text/csv; charset=utf-8", "csv") };
     Ok(download(bytes, content_type, &format!("{}.{ext}", file_stem(&engagement))))
 }
 

@@ -16,9 +16,7 @@ use crate::error::AppError;
 use crate::inventory::Engagement;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/engagements/{id}/members", get(page).post(add))
-        .route("/engagements/{id}/members/{user_id}/remove", post(remove))
+    Router::new().route("/engagements/{id}/members", get(page).post(add)).route("/engagements/{id}/members/{user_id}/remove", post(remove))
 }
 
 #[derive(Template)]

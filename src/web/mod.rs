@@ -126,13 +126,23 @@ pub struct Pager {
 impl Pager {
     /// `items` rows shown `per_page` at a time; `page` is clamped into range.
     /// `url(n)` is the address of page n with the table's filters.
-    pub fn new(tr: &crate::i18n::Tr, items: usize, per_page: usize, page: usize, target: &'static str, url: impl Fn(usize) -> String) -> Pager {
+    pub fn new(
+        tr: &crate::i18n::Tr,
+        items: usize,
+        per_page: usize,
+        page: usize,
+        target: &'static str,
+        url: impl Fn(usize) -> String,
+    ) -> Pager {
         let pages = items.div_ceil(per_page.max(1)).max(1);
         let page = page.clamp(1, pages);
         Pager {
             page,
             pages,
-            label: tr.fmt("workloads.page_of", &[("page", &crate::i18n::thousands(page as i64)), ("pages", &crate::i18n::thousands(pages as i64))]),
+            label: tr.fmt(
+                "workloads.page_of",
+                &[("page", &crate::i18n::thousands(page as i64)), ("pages", &crate::i18n::thousands(pages as i64))],
+            ),
             target,
             first_url: url(1),
             prev_url: url(page.saturating_sub(1).max(1)),
@@ -201,10 +211,7 @@ pub fn app(state: AppState) -> Router {
         // Ordinary requests stay small; upload routes raise this per route.
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES + 64 * 1024))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
@@ -221,11 +228,7 @@ pub fn render(t: &impl Template) -> Result<Html<String>, AppError> {
 async fn healthz(State(state): State<AppState>) -> Response {
     let db = state.db.clone();
     let healthy = tokio::task::spawn_blocking(move || db.is_healthy()).await.unwrap_or(false);
-    if healthy {
-        (StatusCode::OK, "ok").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
-    }
+    if healthy { (StatusCode::OK, "ok").into_response() } else { (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response() }
 }
 
 #[derive(serde::Deserialize)]

@@ -65,7 +65,8 @@ fn timeline(plan: &Plan, waves: &[&Wave], t: &Tr) -> Timeline {
     let scale = (width - label_w - 10.0) / weeks;
     let mut bars = Vec::new();
     let mut row = 0.0;
-    let span = |start: u32, len: u32| t.fmt("report.phase_weeks", &[("from", &thousands(start + 1)), ("to", &thousands(start + len.max(1)))]);
+    let span =
+        |start: u32, len: u32| t.fmt("report.phase_weeks", &[("from", &thousands(start + 1)), ("to", &thousands(start + len.max(1)))]);
     for p in &plan.phases {
         bars.push(TimelineBar {
             y: AXIS_H + row * ROW_H,
@@ -94,7 +95,15 @@ fn timeline(plan: &Plan, waves: &[&Wave], t: &Tr) -> Timeline {
     }
     // At most eight ticks on a long plan (it can run for years): a label of
     // five digits needs about 80 of the axis' 700 units.
-    let step = if weeks > 96.0 { (plan.total_weeks / 8).next_multiple_of(4) as usize } else if weeks > 60.0 { 8 } else if weeks > 24.0 { 4 } else { 2 };
+    let step = if weeks > 96.0 {
+        (plan.total_weeks / 8).next_multiple_of(4) as usize
+    } else if weeks > 60.0 {
+        8
+    } else if weeks > 24.0 {
+        4
+    } else {
+        2
+    };
     let ticks = (0..=plan.total_weeks)
         .step_by(step)
         .map(|wk| TimelineTick { x: label_w + wk as f32 * scale, label: t.fmt("plan.week", &[("n", &thousands(wk + 1))]) })
@@ -257,8 +266,12 @@ fn views(
             let total = w.apps.len();
             let (apps, pager) = match selected {
                 Some(_) => {
-                    let pager = Pager::new(t, total, APPS_PER_PAGE, page, "plan", |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
-                    let summary = t.fmt("plan.apps_page", &[("page", &thousands(pager.page)), ("pages", &thousands(pager.pages)), ("n", &thousands(total))]);
+                    let pager =
+                        Pager::new(t, total, APPS_PER_PAGE, page, "plan", |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
+                    let summary = t.fmt(
+                        "plan.apps_page",
+                        &[("page", &thousands(pager.page)), ("pages", &thousands(pager.pages)), ("n", &thousands(total))],
+                    );
                     (w.apps[pager.range(total, APPS_PER_PAGE)].iter().collect::<Vec<_>>(), Some((summary, pager)))
                 }
                 None => (w.apps.iter().take(APPS_PER_WAVE).collect(), None),
@@ -326,7 +339,8 @@ impl PlanBody {
         // One wave alone, or a page of waves (all of them when they fit).
         let selected = query.wave(&plan);
         let single_wave = selected.is_some();
-        let waves_pager = Pager::new(t, plan.waves.len(), WAVES_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?page={p}"));
+        let waves_pager =
+            Pager::new(t, plan.waves.len(), WAVES_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?page={p}"));
         let shown: Vec<&Wave> = match selected {
             Some(n) => plan.waves.iter().filter(|w| w.number == n).collect(),
             None => plan.waves[waves_pager.range(plan.waves.len(), WAVES_PER_PAGE)].iter().collect(),
@@ -334,7 +348,17 @@ impl PlanBody {
         let (phases, waves, unmoved) = views(id, &plan, t, &shown, selected, query.page());
         let timeline = timeline(&plan, &shown, t);
         let waves_pager = (!single_wave && waves_pager.pages > 1).then(|| {
-            (t.fmt("plan.waves_page", &[("page", &thousands(waves_pager.page)), ("pages", &thousands(waves_pager.pages)), ("n", &thousands(plan.waves.len()))]), waves_pager)
+            (
+                t.fmt(
+                    "plan.waves_page",
+                    &[
+                        ("page", &thousands(waves_pager.page)),
+                        ("pages", &thousands(waves_pager.pages)),
+                        ("n", &thousands(plan.waves.len())),
+                    ],
+                ),
+                waves_pager,
+            )
         });
         PlanBody {
             single_wave,
@@ -345,7 +369,11 @@ impl PlanBody {
             undecided: names_capped(t, plan.undecided.iter().map(|u| u.workload.as_str())),
             timeline,
             warnings: rest.into_iter().take(WARNINGS_SHOWN).map(|w| warning_text(t, w)).collect(),
-            more_warnings: if hidden_warnings > 0 { t.fmt("plan.more_warnings", &[("n", &thousands(hidden_warnings))]) } else { String::new() },
+            more_warnings: if hidden_warnings > 0 {
+                t.fmt("plan.more_warnings", &[("n", &thousands(hidden_warnings))])
+            } else {
+                String::new()
+            },
             fresh: fresh.into_iter().map(|w| warning_text(t, w)).collect(),
             error,
             max_wave: MAX_WAVE,
@@ -362,7 +390,12 @@ async fn load(st: &AppState, id: i64) -> Result<(Engagement, Arc<Plan>), AppErro
     Ok((engagement, plan))
 }
 
-async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Query(query): Query<PlanQuery>) -> Result<Html<String>, AppError> {
+async fn page(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(query): Query<PlanQuery>,
+) -> Result<Html<String>, AppError> {
     let (engagement, plan) = load(&st, id).await?;
     let body = PlanBody::new(id, plan, &ctx.t, None, None, &query);
     render(&PlanPage { ctx, engagement, body })
@@ -376,9 +409,10 @@ async fn respond(st: &AppState, ctx: PageCtx, id: i64, moved_app: Option<&str>, 
     // list it, the page shows its new wave at the application's page.
     let query = moved_app
         .and_then(|name| {
-            plan.waves.iter().enumerate().find_map(|(position, w)| {
-                w.apps.iter().position(|a| a.name == name).map(|index| (position, w.number, index))
-            })
+            plan.waves
+                .iter()
+                .enumerate()
+                .find_map(|(position, w)| w.apps.iter().position(|a| a.name == name).map(|index| (position, w.number, index)))
         })
         .filter(|(position, _, index)| *position >= WAVES_PER_PAGE || *index >= APPS_PER_WAVE)
         .map(|(_, wave, index)| PlanQuery { wave: wave.to_string(), page: (index / APPS_PER_PAGE + 1).to_string() })
@@ -396,7 +430,12 @@ struct SettingsForm {
     wave_capacity: String,
 }
 
-async fn save_settings(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<SettingsForm>) -> Result<Response, AppError> {
+async fn save_settings(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, AppError> {
     let Ok(capacity) = form.wave_capacity.trim().parse::<u32>() else {
         let e = AppError::Invalid(format!("wave capacity: \"{}\" is not a whole number", form.wave_capacity.trim()));
         return respond(&st, ctx, id, None, Some(e)).await;
@@ -472,7 +511,12 @@ struct ReportQuery {
     lang: Option<String>,
 }
 
-async fn report_pdf(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Query(q): Query<ReportQuery>) -> Result<Response, AppError> {
+async fn report_pdf(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, AppError> {
     let requested = match q.lang.as_deref().filter(|l| !l.is_empty()) {
         Some(code) => Some(Lang::parse(code).ok_or_else(|| AppError::Invalid(format!("lang: \"{code}\" is not ko or en")))?),
         None => None,

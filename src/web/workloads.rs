@@ -119,11 +119,7 @@ pub fn query_url(engagement_id: i64, q: &WorkloadQuery) -> String {
         s.append_pair("page", &q.page.to_string());
     }
     let qs = s.finish();
-    if qs.is_empty() {
-        format!("/engagements/{engagement_id}/workloads")
-    } else {
-        format!("/engagements/{engagement_id}/workloads?{qs}")
-    }
+    if qs.is_empty() { format!("/engagements/{engagement_id}/workloads") } else { format!("/engagements/{engagement_id}/workloads?{qs}") }
 }
 
 // ---------------------------------------------------------------------------
@@ -247,9 +243,7 @@ struct CellQuery {
 }
 
 fn check_field(field: &str) -> Result<&'static str, AppError> {
-    crate::inventory::field(field)
-        .map(|f| f.name)
-        .ok_or_else(|| AppError::NotFound(format!("workload field \"{field}\"")))
+    crate::inventory::field(field).map(|f| f.name).ok_or_else(|| AppError::NotFound(format!("workload field \"{field}\"")))
 }
 
 async fn load_workload(st: &AppState, id: i64, wid: i64) -> Result<Workload, AppError> {
@@ -357,10 +351,7 @@ async fn save_cell(
     let field = check_field(&field)?;
     let value = form.value.clone();
     let version = form.version;
-    let result = st
-        .db
-        .call(move |c| Ok(apply_edit(c, id, wid, field, &value, version)))
-        .await?;
+    let result = st.db.call(move |c| Ok(apply_edit(c, id, wid, field, &value, version))).await?;
     let (status, cell) = match result {
         Ok(saved) => {
             let mut cell = CellView::new(&ctx.t, id, &saved, field);
@@ -470,7 +461,8 @@ impl ResultsView {
             t.fmt("workloads.summary", &[("from", &thousands(from)), ("to", &thousands(to)), ("total", &thousands(page.total))])
         };
         let at = |p: usize| query_url(engagement_id, &WorkloadQuery { page: p as i64, ..query.clone() });
-        let pager = Pager::new(t, page.total.max(0) as usize, page.per_page.max(1) as usize, page.page.max(1) as usize, "workload-results", at);
+        let pager =
+            Pager::new(t, page.total.max(0) as usize, page.per_page.max(1) as usize, page.page.max(1) as usize, "workload-results", at);
         ResultsView {
             engagement_id,
             pager,
@@ -575,12 +567,15 @@ struct ResultsFragment {
 /// True when htmx asks for the table fragment only. A history restore
 /// (back button after a cache miss) needs the whole page.
 fn wants_results_fragment(headers: &HeaderMap) -> bool {
-    headers.get("hx-target").and_then(|v| v.to_str().ok()) == Some(RESULTS_ID)
-        && !headers.contains_key("hx-history-restore-request")
+    headers.get("hx-target").and_then(|v| v.to_str().ok()) == Some(RESULTS_ID) && !headers.contains_key("hx-history-restore-request")
 }
 
 /// Everything the full workloads page reads, in one database call.
-fn load_list(conn: &Connection, id: i64, query: &WorkloadQuery) -> Result<(crate::inventory::Engagement, WorkloadPage, Suggestions), AppError> {
+fn load_list(
+    conn: &Connection,
+    id: i64,
+    query: &WorkloadQuery,
+) -> Result<(crate::inventory::Engagement, WorkloadPage, Suggestions), AppError> {
     let engagement = db::engagements::get(conn, id)?;
     let page = db::workloads::search(conn, id, query)?;
     let lists = Suggestions::load(conn, id)?;
@@ -865,25 +860,24 @@ async fn add_dependency(
             let f = form.clone();
             let t = ctx.t;
             write(&st, move |c| {
-                    let this = db::workloads::get(c, id, wid)?;
-                    let other = db::workloads::find_by_name_or_hostname(c, id, &f.other)?.ok_or_else(|| {
-                        AppError::Invalid(t.fmt("workloads.dep_unknown", &[("name", &f.other.trim())]))
-                    })?;
-                    let (from, to) = if f.direction == "used_by" { (&other, &this) } else { (&this, &other) };
-                    if from.id == to.id {
-                        return Err(AppError::Invalid(t.t("workloads.dep_self").to_string()));
-                    }
-                    let d = Dependency {
-                        from: from.name.clone(),
-                        to: to.name.clone(),
-                        port,
-                        protocol: f.protocol.trim().to_string(),
-                        description: f.description.trim().to_string(),
-                    };
-                    db::dependencies::add(c, id, from.id, to.id, &d, LOCAL_ACTOR)?;
-                    Ok(t.fmt("workloads.dep_added", &[("from", &from.name), ("to", &to.name)]))
-                })
-                .await
+                let this = db::workloads::get(c, id, wid)?;
+                let other = db::workloads::find_by_name_or_hostname(c, id, &f.other)?
+                    .ok_or_else(|| AppError::Invalid(t.fmt("workloads.dep_unknown", &[("name", &f.other.trim())])))?;
+                let (from, to) = if f.direction == "used_by" { (&other, &this) } else { (&this, &other) };
+                if from.id == to.id {
+                    return Err(AppError::Invalid(t.t("workloads.dep_self").to_string()));
+                }
+                let d = Dependency {
+                    from: from.name.clone(),
+                    to: to.name.clone(),
+                    port,
+                    protocol: f.protocol.trim().to_string(),
+                    description: f.description.trim().to_string(),
+                };
+                db::dependencies::add(c, id, from.id, to.id, &d, LOCAL_ACTOR)?;
+                Ok(t.fmt("workloads.dep_added", &[("from", &from.name), ("to", &to.name)]))
+            })
+            .await
         }
     };
     match attempt {
@@ -982,7 +976,8 @@ async fn render_applications(
         url_with(&format!("/engagements/{id}/applications"), &[("q", &search), ("page", if p > 1 { &page } else { "" })])
     });
     let found = ctx.t.fmt("workloads.app_found", &[("n", &thousands(total as i64))]);
-    let page = ApplicationsPage { ctx, engagement, apps, search, found, pager, unassigned, error, new_name, no_application: NO_APPLICATION };
+    let page =
+        ApplicationsPage { ctx, engagement, apps, search, found, pager, unassigned, error, new_name, no_application: NO_APPLICATION };
     Ok((status, render(&page)?).into_response())
 }
 
@@ -1022,7 +1017,12 @@ async fn application_change(
     }
 }
 
-async fn create_application(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<ApplicationForm>) -> Result<Response, AppError> {
+async fn create_application(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<ApplicationForm>,
+) -> Result<Response, AppError> {
     let typed = form.name.clone();
     application_change(&st, ctx, id, typed, move |c| {
         db::engagements::get(c, id)?;
@@ -1053,7 +1053,15 @@ mod tests {
 
     #[test]
     fn query_urls_round_trip_and_omit_defaults() {
-        let q = WorkloadQuery { q: "web & db".into(), role: "db".into(), sort: "cpu_cores".into(), dir: "desc".into(), page: 3, per_page: 100, ..WorkloadQuery::default() };
+        let q = WorkloadQuery {
+            q: "web & db".into(),
+            role: "db".into(),
+            sort: "cpu_cores".into(),
+            dir: "desc".into(),
+            page: 3,
+            per_page: 100,
+            ..WorkloadQuery::default()
+        };
         let url = query_url(7, &q);
         let raw = url.split_once('?').unwrap().1;
         assert_eq!(parse_query(raw.as_bytes()), q);

@@ -90,10 +90,7 @@ impl TestApp {
             body.append_pair(k, v);
         }
         self.send(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body.finish()))
-                .unwrap(),
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body.finish())).unwrap(),
         )
         .await
     }
@@ -124,8 +121,7 @@ impl TestApp {
 impl TestApp {
     /// Sends what htmx sends for a GET aimed at the element `target`.
     pub async fn get_htmx(&self, uri: &str, target: &str) -> Reply {
-        self.send(Request::get(uri).header("hx-request", "true").header("hx-target", target).body(Body::empty()).unwrap())
-            .await
+        self.send(Request::get(uri).header("hx-request", "true").header("hx-target", target).body(Body::empty()).unwrap()).await
     }
 
     /// POSTs a form the way htmx does: token in the header, `HX-Request` set.
