@@ -35,10 +35,10 @@ impl Lang {
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
-            if let Some(lang) = Lang::parse(primary) {
-                if best.is_none_or(|(bq, _)| q > bq) {
-                    best = Some((q, lang));
-                }
+            if let Some(lang) = Lang::parse(primary)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, lang));
             }
         }
         best.map(|(_, l)| l).unwrap_or(Lang::En)
@@ -183,7 +183,7 @@ mod tests {
         assert_eq!(amount(-2500.25), "-2,500.25");
         assert_eq!(amount(0.001), "0");
         assert_eq!(thousands(1_234_567usize), "1,234,567");
-        assert_eq!(thousands(&-1000i64), "-1,000");
+        assert_eq!(thousands(-1000i64), "-1,000");
     }
 
     #[test]

@@ -80,10 +80,10 @@ fn as_json(conn: &Connection, engagement_id: i64, id: i64) -> Result<Option<serd
 /// Records "from depends on to" (updating the details when it exists) and
 /// audits it. Both workloads must belong to the engagement.
 pub fn add(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &Dependency, actor: &str) -> Result<i64, AppError> {
-    if let Some(port) = d.port {
-        if !(1..=65535).contains(&port) {
-            return Err(AppError::Invalid(format!("port: \"{port}\" is not a port number (1 to 65535)")));
-        }
+    if let Some(port) = d.port
+        && !(1..=65535).contains(&port)
+    {
+        return Err(AppError::Invalid(format!("port: \"{port}\" is not a port number (1 to 65535)")));
     }
     // Both ends must be in this engagement (ids come from the request).
     crate::db::workloads::get(conn, engagement_id, from_id)?;

@@ -183,11 +183,11 @@ pub fn commit(
     let lookup = |name: &str| existing.by_name.get(name).or_else(|| existing.by_host.get(name)).copied();
     let mut dependencies = 0;
     for d in &parsed.dependencies {
-        if let (Some(from), Some(to)) = (lookup(&d.from), lookup(&d.to)) {
-            if from != to {
-                workloads::add_dependency(&tx, eid, from, to, d)?;
-                dependencies += 1;
-            }
+        if let (Some(from), Some(to)) = (lookup(&d.from), lookup(&d.to))
+            && from != to
+        {
+            workloads::add_dependency(&tx, eid, from, to, d)?;
+            dependencies += 1;
         }
     }
 

@@ -93,12 +93,11 @@ impl Db {
         let result = f(&mut conn);
         // A connection left inside a transaction (a panic or an early return
         // mid-way) must not be reused.
-        if conn.is_autocommit() {
-            if let Ok(mut idle) = self.idle.lock() {
-                if idle.len() < POOL_SIZE {
-                    idle.push(conn);
-                }
-            }
+        if conn.is_autocommit()
+            && let Ok(mut idle) = self.idle.lock()
+            && idle.len() < POOL_SIZE
+        {
+            idle.push(conn);
         }
         result
     }
@@ -145,6 +144,7 @@ pub fn acting_user(actor: &str) -> String {
 /// Every audited change raises the engagement's revision, so the views kept
 /// per revision (`derived`) see it (migrations/05-revision says why inserts
 /// rely on this rather than on triggers).
+#[allow(clippy::too_many_arguments)] // one audit row's columns, named at every call
 pub fn audit(
     conn: &Connection,
     engagement_id: Option<i64>,
@@ -174,28 +174,6 @@ pub fn audit(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn opens_with_wal_foreign_keys_and_schema() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(dir.path().join("t.db")).unwrap();
-        db.with_conn(|c| {
-            let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-            let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
-            let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            assert_eq!(mode, "wal");
-            assert_eq!(fk, 1);
-            assert!(version >= 1);
-            Ok(())
-        })
-        .unwrap();
-        assert!(db.is_healthy());
-    }
-}
-
 /// The latest audit entries of an engagement, newest first; narrowed to one
 /// entity when `entity` is given (e.g. `("workload", 7)`).
 pub fn audit_entries(
@@ -223,4 +201,26 @@ pub fn audit_entries(
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_with_wal_foreign_keys_and_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("t.db")).unwrap();
+        db.with_conn(|c| {
+            let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+            let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+            let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            assert_eq!(mode, "wal");
+            assert_eq!(fk, 1);
+            assert!(version >= 1);
+            Ok(())
+        })
+        .unwrap();
+        assert!(db.is_healthy());
+    }
 }

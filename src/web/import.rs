@@ -144,7 +144,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), (Sta
 }
 
 enum Reading {
-    Parsed(Parsed),
+    Parsed(Box<Parsed>),
     Unknown(Vec<String>),
     Refused(String),
 }
@@ -153,7 +153,7 @@ enum Reading {
 fn read_file(conn: &rusqlite::Connection, file_name: &str, bytes: &[u8]) -> Reading {
     let lookup = |sig: &str| db::imports::saved_mapping(conn, sig).ok().flatten();
     match crate::import::parse(file_name, bytes, &lookup) {
-        Ok(p) => Reading::Parsed(p),
+        Ok(p) => Reading::Parsed(Box::new(p)),
         Err(Refusal::UnknownFormat { headers, .. }) => Reading::Unknown(headers),
         Err(r) => Reading::Refused(r.to_string()),
     }

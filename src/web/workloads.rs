@@ -826,6 +826,7 @@ async fn detail_page(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): 
 
 /// Answers a dependency change: the refreshed section for htmx (with the
 /// status), the workload page for a plain form.
+#[allow(clippy::too_many_arguments)] // the form's state travels back whole
 async fn dependencies_answer(
     st: &AppState,
     ctx: PageCtx,
