@@ -49,7 +49,7 @@ pub fn rationales(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, 
 /// Every workload of the engagement, by name, as the plan reads it.
 pub fn workloads(conn: &Connection, engagement_id: i64) -> Result<Vec<PlanWorkload>, AppError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT w.id, w.name, COALESCE(a.name, ''), w.role, w.criticality, w.db_engine, w.storage_gb
+        "SELECT w.id, w.name, COALESCE(a.name, ''), w.role, w.criticality, w.db_engine, w.storage_gb, w.application_id
          FROM workloads w LEFT JOIN applications a ON a.id = w.application_id
          WHERE w.engagement_id = ?1 ORDER BY w.name",
     )?;
@@ -62,6 +62,7 @@ pub fn workloads(conn: &Connection, engagement_id: i64) -> Result<Vec<PlanWorklo
             criticality: r.get(4)?,
             db_engine: r.get(5)?,
             storage_gb: r.get(6)?,
+            application_id: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

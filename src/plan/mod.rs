@@ -126,6 +126,7 @@ pub struct PlanWorkload {
     pub id: i64,
     pub name: String,
     pub application: String,
+    pub application_id: Option<i64>,
     pub role: String,
     /// As the inventory says it (high, 높음, 8...); a decision's number wins.
     pub criticality: String,
@@ -140,7 +141,9 @@ pub struct PlanApp {
     /// False for a workload without an application, which moves alone.
     pub is_application: bool,
     pub strategy: Strategy,
+    /// The moving workloads' names (read for the applications shown).
     pub workloads: Vec<String>,
+    pub workload_count: usize,
     pub effort: Option<Effort>,
     pub criticality: Option<i64>,
     pub weeks: u32,
@@ -286,17 +289,26 @@ fn criticality_from_text(s: &str) -> Option<i64> {
 const LOW_RISK_CRITICALITY: i64 = 4;
 const UNKNOWN_CRITICALITY: i64 = 5;
 
-struct Group {
-    name: String,
-    is_application: bool,
-    workloads: Vec<usize>,
-    strategy: Strategy,
-    effort: Option<Effort>,
-    criticality: Option<i64>,
-    priority: Option<i64>,
+/// A group as the plan moves it: an application, or a workload without one.
+/// Only its workloads that move to AWS (not retired, retained or undecided)
+/// count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupInput {
+    /// What `Link`s name the group by.
+    pub key: i64,
+    pub name: String,
+    pub is_application: bool,
+    pub strategy: Strategy,
+    /// The moving workloads' names; left empty where only counted.
+    pub workloads: Vec<String>,
+    pub workload_count: usize,
+    pub effort: Option<Effort>,
+    pub criticality: Option<i64>,
+    pub priority: Option<i64>,
+    pub facts: AppFacts,
 }
 
-impl Group {
+impl GroupInput {
     fn risk(&self) -> i64 {
         let effort = self.effort.unwrap_or(Effort::M) as i64;
         self.criticality.unwrap_or(UNKNOWN_CRITICALITY) + 2 * effort
@@ -307,76 +319,130 @@ impl Group {
     }
 }
 
-pub fn build(input: &PlanInput) -> Plan {
-    let settings = input.settings.clone();
-    let capacity = settings.wave_capacity.max(1) as usize;
-    let by_name: HashMap<&str, usize> = input.workloads.iter().enumerate().map(|(i, w)| (w.name.as_str(), i)).collect();
+/// A dependency the plan orders by: a moving workload of group `from_key`
+/// depends on `to_workload`, of group `to_key` when that one moves too, or
+/// retired or retained (`to_strategy`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub from_key: i64,
+    pub to_key: i64,
+    pub from_workload: String,
+    pub to_workload: String,
+    pub to_strategy: Strategy,
+}
 
-    // Who moves, who does not.
+/// True for a strategy under which the workload moves in a wave.
+pub fn moves_in_a_wave(s: Strategy) -> bool {
+    !matches!(s, Strategy::Retire | Strategy::Retain)
+}
+
+/// The group `members` make (all the workloads of one application, or one
+/// workload without an application), or `None` when none of them moves.
+pub fn group_input(
+    key: i64,
+    name: &str,
+    is_application: bool,
+    members: &[&PlanWorkload],
+    strategies: &HashMap<i64, Strategy>,
+    decisions: &HashMap<i64, DecisionFacts>,
+) -> Option<GroupInput> {
+    let moving: Vec<&PlanWorkload> =
+        members.iter().copied().filter(|w| strategies.get(&w.id).is_some_and(|s| moves_in_a_wave(*s))).collect();
+    let strategies_of: Vec<Strategy> = moving.iter().filter_map(|w| strategies.get(&w.id).copied()).collect();
+    let strategy = application_strategy(&strategies_of)?;
+    let (mut effort, mut criticality, mut priority) = (None, None, None);
+    for w in &moving {
+        let d = decisions.get(&w.id).copied().unwrap_or_default();
+        effort = effort.max(d.effort);
+        criticality = criticality.max(d.criticality.or_else(|| criticality_from_text(&w.criticality)));
+        priority = priority.max(d.priority);
+    }
+    Some(GroupInput {
+        key,
+        name: name.to_string(),
+        is_application,
+        strategy,
+        workloads: moving.iter().map(|w| w.name.clone()).collect(),
+        workload_count: moving.len(),
+        effort,
+        criticality,
+        priority,
+        facts: facts_of(&moving),
+    })
+}
+
+/// The plan from the workloads, one pass: who moves, in which group, and
+/// the dependencies between groups. The same plan as `build_groups` makes
+/// from the groups and links kept per application (db::derived).
+pub fn build(input: &PlanInput) -> Plan {
+    let by_name: HashMap<&str, usize> = input.workloads.iter().enumerate().map(|(i, w)| (w.name.as_str(), i)).collect();
     let mut not_migrated = Vec::new();
     let mut undecided = Vec::new();
-    let mut group_of: HashMap<usize, usize> = HashMap::new();
-    let mut groups: Vec<Group> = Vec::new();
+    // Moving workloads by group, in order of first appearance.
+    let mut members: Vec<((bool, &str), Vec<&PlanWorkload>)> = Vec::new();
     let mut group_index: HashMap<(bool, &str), usize> = HashMap::new();
+    let mut key_of: HashMap<usize, i64> = HashMap::new();
     for (i, w) in input.workloads.iter().enumerate() {
         let unmoved = |strategy| Unmoved { workload: w.name.clone(), application: w.application.clone(), strategy };
         match input.strategies.get(&w.id) {
             None => undecided.push(unmoved(None)),
-            Some(s @ (Strategy::Retire | Strategy::Retain)) => not_migrated.push(unmoved(Some(*s))),
+            Some(s) if !moves_in_a_wave(*s) => not_migrated.push(unmoved(Some(*s))),
             Some(_) => {
                 let is_app = !w.application.trim().is_empty();
-                let key = (is_app, if is_app { w.application.as_str() } else { w.name.as_str() });
-                let g = *group_index.entry(key).or_insert_with(|| {
-                    groups.push(Group {
-                        name: key.1.to_string(),
-                        is_application: is_app,
-                        workloads: Vec::new(),
-                        strategy: Strategy::Rehost,
-                        effort: None,
-                        criticality: None,
-                        priority: None,
-                    });
-                    groups.len() - 1
+                let group = (is_app, if is_app { w.application.as_str() } else { w.name.as_str() });
+                let g = *group_index.entry(group).or_insert_with(|| {
+                    members.push((group, Vec::new()));
+                    members.len() - 1
                 });
-                groups[g].workloads.push(i);
-                group_of.insert(i, g);
+                members[g].1.push(w);
+                key_of.insert(i, g as i64 + 1);
             }
         }
     }
-    for g in &mut groups {
-        let strategies: Vec<Strategy> = g.workloads.iter().filter_map(|i| input.strategies.get(&input.workloads[*i].id).copied()).collect();
-        g.strategy = application_strategy(&strategies).unwrap_or(Strategy::Rehost);
-        for i in &g.workloads {
-            let w = &input.workloads[*i];
-            let d = input.decisions.get(&w.id).copied().unwrap_or_default();
-            g.effort = g.effort.max(d.effort);
-            g.criticality = g.criticality.max(d.criticality.or_else(|| criticality_from_text(&w.criticality)));
-            g.priority = g.priority.max(d.priority);
+    let groups = members
+        .iter()
+        .enumerate()
+        .filter_map(|(g, ((is_app, name), ws))| group_input(g as i64 + 1, name, *is_app, ws, input.strategies, input.decisions))
+        .collect();
+    let mut links = Vec::new();
+    for d in input.dependencies {
+        let (Some(&from), Some(&to)) = (by_name.get(d.from.as_str()), by_name.get(d.to.as_str())) else { continue };
+        let (Some(&from_key), Some(&to_strategy)) = (key_of.get(&from), input.strategies.get(&input.workloads[to].id)) else { continue };
+        let to_key = key_of.get(&to).copied().unwrap_or(0);
+        if to_key != from_key {
+            links.push(Link { from_key, to_key, from_workload: d.from.clone(), to_workload: d.to.clone(), to_strategy });
         }
     }
+    let not_migrated_steps = unmoved_steps(not_migrated.iter().filter_map(|u: &Unmoved| u.strategy));
+    Plan { not_migrated, not_migrated_steps, undecided, ..build_groups(groups, &links, input.settings) }
+}
+
+/// The plan of `groups` ordered by `links` (in dependency order: by the
+/// depending workload's name, then the other's). Lists only moving groups:
+/// `not_migrated` and `undecided` are left empty.
+pub fn build_groups(mut groups: Vec<GroupInput>, links: &[Link], settings: &PlanSettings) -> Plan {
+    let settings = settings.clone();
+    let capacity = settings.wave_capacity.max(1) as usize;
+    // One order whatever the groups came in.
+    groups.sort_by(|a, b| (&a.name, a.is_application).cmp(&(&b.name, b.is_application)));
+    let index: HashMap<i64, usize> = groups.iter().enumerate().map(|(i, g)| (g.key, i)).collect();
 
     // Group edges: `needs[a]` holds the groups `a` depends on.
     let mut warnings = Vec::new();
     let mut needs: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); groups.len()];
     let mut edge_example: HashMap<(usize, usize), (String, String)> = HashMap::new();
-    for d in input.dependencies {
-        let (Some(&from), Some(&to)) = (by_name.get(d.from.as_str()), by_name.get(d.to.as_str())) else { continue };
-        match (group_of.get(&from), group_of.get(&to)) {
-            (Some(&a), Some(&b)) if a != b => {
-                needs[a].insert(b);
-                edge_example.entry((a, b)).or_insert_with(|| (d.from.clone(), d.to.clone()));
-            }
-            (Some(&a), None) => {
-                if let Some(s @ (Strategy::Retire | Strategy::Retain)) = input.strategies.get(&input.workloads[to].id) {
-                    warnings.push(PlanWarning::DependsOnUnmoved {
-                        app: groups[a].name.clone(),
-                        workload: d.from.clone(),
-                        dependency: d.to.clone(),
-                        strategy: *s,
-                    });
-                }
-            }
-            _ => {}
+    for l in links {
+        let Some(&a) = index.get(&l.from_key) else { continue };
+        if !moves_in_a_wave(l.to_strategy) {
+            warnings.push(PlanWarning::DependsOnUnmoved {
+                app: groups[a].name.clone(),
+                workload: l.from_workload.clone(),
+                dependency: l.to_workload.clone(),
+                strategy: l.to_strategy,
+            });
+        } else if let Some(&b) = index.get(&l.to_key).filter(|b| **b != a) {
+            needs[a].insert(b);
+            edge_example.entry((a, b)).or_insert_with(|| (l.from_workload.clone(), l.to_workload.clone()));
         }
     }
 
@@ -398,7 +464,7 @@ pub fn build(input: &PlanInput) -> Plan {
         .enumerate()
         .map(|(u, comp)| comp.iter().flat_map(|g| needs[*g].iter().map(|h| unit_of[*h])).filter(|v| *v != u).collect())
         .collect();
-    let unit_size: Vec<usize> = components.iter().map(|c| c.iter().map(|g| groups[*g].workloads.len()).sum()).collect();
+    let unit_size: Vec<usize> = components.iter().map(|c| c.iter().map(|g| groups[*g].workload_count).sum()).collect();
     let unit_risk: Vec<i64> = components.iter().map(|c| c.iter().map(|g| groups[*g].risk()).max().unwrap_or(0)).collect();
     let unit_low_risk: Vec<bool> = components.iter().map(|c| c.iter().all(|g| groups[*g].low_risk())).collect();
     let unit_priority: Vec<i64> = components.iter().map(|c| c.iter().filter_map(|g| groups[*g].priority).max().unwrap_or(0)).collect();
@@ -464,24 +530,25 @@ pub fn build(input: &PlanInput) -> Plan {
 
     // Waves, their applications and their weeks.
     let cat = steps::catalogue();
+    let names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
     let mut by_wave: BTreeMap<u32, Vec<PlanApp>> = BTreeMap::new();
-    for (g, grp) in groups.iter().enumerate() {
+    for (g, grp) in groups.into_iter().enumerate() {
         let comp = &components[unit_of[g]];
-        let mut cycle_with: Vec<String> = comp.iter().filter(|h| **h != g).map(|h| groups[*h].name.clone()).collect();
+        let mut cycle_with: Vec<String> = comp.iter().filter(|h| **h != g).map(|h| names[*h].clone()).collect();
         cycle_with.sort();
-        let ws: Vec<&PlanWorkload> = grp.workloads.iter().map(|i| &input.workloads[*i]).collect();
         by_wave.entry(group_wave[g]).or_default().push(PlanApp {
-            name: grp.name.clone(),
+            steps: steps::steps_for(grp.strategy, &grp.facts),
+            name: grp.name,
             is_application: grp.is_application,
             strategy: grp.strategy,
-            workloads: ws.iter().map(|w| w.name.clone()).collect(),
+            workloads: grp.workloads,
+            workload_count: grp.workload_count,
             effort: grp.effort,
             criticality: grp.criticality,
             weeks: grp.effort.unwrap_or(Effort::M).weeks(),
             wave: group_wave[g],
             moved: moved[g],
             cycle_with,
-            steps: steps::steps_for(grp.strategy, &facts_of(&ws)),
         });
     }
     let phase_weeks = |key: &str| cat.phases.iter().find(|p| p.key == key).map_or(0, |p| p.weeks);
@@ -490,7 +557,7 @@ pub fn build(input: &PlanInput) -> Plan {
     let mut waves = Vec::new();
     for (number, mut apps) in by_wave {
         apps.sort_by(|a, b| a.name.cmp(&b.name));
-        let workload_count = apps.iter().map(|a| a.workloads.len()).sum();
+        let workload_count = apps.iter().map(|a| a.workload_count).sum();
         if workload_count > capacity && apps.len() > 1 {
             warnings.push(PlanWarning::OverCapacity { wave: number, workloads: workload_count, capacity: settings.wave_capacity });
         }
@@ -502,13 +569,18 @@ pub fn build(input: &PlanInput) -> Plan {
         waves.push(Wave { number, pilot, apps, workload_count, start_week: week, weeks });
         week += weeks;
     }
+    let (phases, total_weeks) = phases(week - migrate_start);
+    Plan { settings, phases, waves, not_migrated: Vec::new(), not_migrated_steps: Vec::new(), undecided: Vec::new(), warnings, total_weeks }
+}
 
+/// The four phases when migrating takes `migrate_weeks`, and the weeks of all.
+pub fn phases(migrate_weeks: u32) -> (Vec<Phase>, u32) {
     let mut start = 0;
-    let phases = cat
+    let phases = steps::catalogue()
         .phases
         .iter()
         .map(|p| {
-            let weeks = if p.key == "migrate" { week - migrate_start } else { p.weeks };
+            let weeks = if p.key == "migrate" { migrate_weeks } else { p.weeks };
             let phase = Phase {
                 key: p.key.clone(),
                 en: p.en.clone(),
@@ -522,10 +594,13 @@ pub fn build(input: &PlanInput) -> Plan {
             phase
         })
         .collect();
-    let strategies_unmoved: BTreeSet<Strategy> = not_migrated.iter().filter_map(|u: &Unmoved| u.strategy).collect();
-    let not_migrated_steps = strategies_unmoved.into_iter().map(|s| (s, steps::steps_for(s, &AppFacts::default()))).collect();
+    (phases, start)
+}
 
-    Plan { settings, phases, waves, not_migrated, not_migrated_steps, undecided, warnings, total_weeks: start }
+/// The steps for the workloads that do not move, per strategy they have.
+pub fn unmoved_steps(strategies: impl IntoIterator<Item = Strategy>) -> Vec<(Strategy, Vec<PlanStep>)> {
+    let strategies: BTreeSet<Strategy> = strategies.into_iter().collect();
+    strategies.into_iter().map(|s| (s, steps::steps_for(s, &AppFacts::default()))).collect()
 }
 
 /// Roles and fields that mean "this workload holds files to copy".

@@ -221,7 +221,7 @@ fn names_capped<'a>(t: &Tr, names: impl Iterator<Item = &'a str>) -> String {
 }
 
 fn app_view(a: &crate::plan::PlanApp, t: &Tr) -> AppView {
-    let mut meta = vec![t.fmt("plan.workloads_count", &[("n", &thousands(a.workloads.len()))])];
+    let mut meta = vec![t.fmt("plan.workloads_count", &[("n", &thousands(a.workload_count))])];
     if let Some(e) = a.effort {
         meta.push(format!("{} {}", t.t("plan.effort"), e.code()));
     }
