@@ -116,6 +116,9 @@ fn serve(db_path: PathBuf, addr: SocketAddr) -> anyhow::Result<ExitCode> {
         if crate::db::Db::with_conn(&db, |c| crate::db::accounts::user_count(c))? == 0 {
             println!("sixr: first start: open the page above on this machine to create the administrator (or run `sixr user add`)");
         }
+        // Imports, new profiles and new rule books derive large engagements
+        // here, a step at a time (db::derived).
+        tokio::spawn(db.clone().derive_in_background());
         let service = app(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         anyhow::Ok(())
@@ -157,23 +160,11 @@ fn restore(db_path: PathBuf, from: PathBuf) -> anyhow::Result<ExitCode> {
     // Check that the backup is a sixr database before overwriting anything.
     Db::open(&from).map_err(|e| anyhow::anyhow!("{} is not a usable sixr backup: {e}", from.display()))?;
     let mut conn = rusqlite::Connection::open(&db_path)?;
-    // A running server keeps views labelled with each engagement's revision
-    // (db::derived); the backup's revisions could repeat those numbers.
-    let live_revisions: Vec<(i64, i64)> = conn
-        .prepare("SELECT id, revision FROM engagements")
-        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-        .unwrap_or_default();
     conn.restore(rusqlite::MAIN_DB, &from, None::<fn(rusqlite::backup::Progress)>)?;
     drop(conn);
-    let db = Db::open(&db_path)?;
-    // So every engagement moves past the revision it had here.
-    db.with_conn(|c| {
-        let mut raise = c.prepare("UPDATE engagements SET revision = revision + ?2 + 1 WHERE id = ?1")?;
-        for (id, revision) in &live_revisions {
-            raise.execute([id, revision])?;
-        }
-        Ok(())
-    })?;
+    // The backup carries its own derived data; opening it brings the
+    // schema (and, with another rule book, the derivations) up to date.
+    Db::open(&db_path)?;
     println!("restored {} from {}", db_path.display(), from.display());
     Ok(ExitCode::SUCCESS)
 }

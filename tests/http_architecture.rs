@@ -55,6 +55,7 @@ fn portfolio(db: &Db) -> i64 {
             db::workloads::add_dependency(&tx, id, web, dbw, &Dependency { port: Some(3306), ..Dependency::default() })?;
         }
         db::workloads::upsert(&tx, id, &workload("loose-01", "", "app"))?;
+        db::derived::rederive(&tx, id)?;
         tx.commit()?;
         Ok(())
     })
@@ -198,7 +199,8 @@ async fn the_list_shows_every_change_at_once() {
     // A new application shows, and so does an edit of a workload's cost.
     app.db
         .with_conn(|c| {
-            db::workloads::upsert(c, id, &Workload { annual_cost: Some(5000.0), ..workload("w-000-web", "App 000", "web") })?;
+            let w = db::workloads::find_by_name_or_hostname(c, id, "w-000-web")?.unwrap();
+            db::workloads::save(c, id, &Workload { annual_cost: Some(5000.0), ..w }, "t")?;
             Ok(())
         })
         .unwrap();

@@ -66,7 +66,8 @@ fn anycompany(app: &TestApp) -> (i64, i64, Vec<i64>) {
                     rusqlite::params![e.id, app_id, q, v],
                 )?;
             }
-            db::assessment::rescore_engagement(c, e.id)?;
+            // Written with the building blocks an import uses: derived as an import does.
+            db::derived::rederive(c, e.id)?;
             Ok((e.id, app_id, ids))
         })
         .unwrap()
@@ -117,22 +118,22 @@ async fn dashboard_shows_chart_counts_risks_and_links_to_reasons() {
 }
 
 #[tokio::test]
-async fn an_inventory_edit_is_scored_when_the_dashboard_opens() {
+async fn an_inventory_edit_is_scored_by_the_edit_itself() {
     let app = TestApp::new();
     let (e, _, ids) = anycompany(&app);
-    app.db
-        .with_conn(|c| {
-            // An edit made elsewhere (every write raises the workload's version),
-            // in the same second as the scoring.
-            c.execute("UPDATE workloads SET powered_off = 1, version = version + 1 WHERE id = ?1", [ids[1]])?;
-            Ok(())
-        })
-        .unwrap();
-    assert!(app.db.with_conn(|c| db::assessment::is_stale(c, e)).unwrap());
-    assert_eq!(app.get(&format!("/engagements/{e}/assessment")).await.status, StatusCode::OK);
-    assert!(!app.db.with_conn(|c| db::assessment::is_stale(c, e)).unwrap());
+    let version = app.db.with_conn(|c| Ok(db::workloads::get(c, e, ids[1])?.version)).unwrap();
+    let r = app
+        .post_form(
+            &format!("/engagements/{e}/workloads/{}/cells/powered_off", ids[1]),
+            &[("value", "yes"), ("version", &version.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // Straight from storage: no page has been read since the edit.
+    let stored = app.db.with_conn(|c| db::assessment::stored(c, e)).unwrap();
+    assert!(stored[&ids[1]].reasons.iter().any(|r| r.rule == "powered_off"), "re-scored in the edit's own transaction");
     let page = app.get(&format!("/engagements/{e}/assessment/workloads/{}", ids[1])).await.text();
-    assert!(page.contains("powered off in the inventory"), "re-scored with the edit");
+    assert!(page.contains("powered off in the inventory"));
     let effective = app.db.with_conn(|c| db::decisions::effective_strategies(c, e)).unwrap();
     assert_eq!(effective[&ids[1]], Strategy::Replatform, "a powered-off server still used is not retired by that alone");
 }
@@ -384,7 +385,7 @@ fn portfolio(app: &TestApp, n: usize, apps: usize) -> i64 {
                 };
                 db::workloads::upsert(&tx, e.id, &w)?;
             }
-            db::assessment::rescore_engagement(&tx, e.id)?;
+            db::derived::rederive(&tx, e.id)?;
             tx.commit()?;
             Ok(e.id)
         })

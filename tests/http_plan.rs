@@ -26,6 +26,8 @@ fn two_apps(app: &TestApp) -> i64 {
                 )?;
             }
             db::workloads::add_dependency(c, eid, web, data, &Dependency::default())?;
+            // Written with an import's building blocks: derived as an import does.
+            db::derived::rederive(c, eid)?;
             Ok(eid)
         })
         .unwrap()
@@ -153,6 +155,7 @@ fn many_apps(app: &TestApp, n: usize) -> i64 {
                     [id, eid],
                 )?;
             }
+            db::derived::rederive(c, eid)?;
             Ok(eid)
         })
         .unwrap()
@@ -201,7 +204,16 @@ async fn the_plan_follows_a_change_at_once() {
     assert!(before.contains("App 002 — Rehost"), "{before}");
     app.db
         .with_conn(|c| {
-            c.execute("UPDATE decisions SET strategy = 'replatform' WHERE engagement_id = ?1", [eid])?;
+            let ids: Vec<i64> = c
+                .prepare("SELECT id FROM workloads WHERE engagement_id = ?1")?
+                .query_map([eid], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let input = sixr::scoring::decision::DecisionInput {
+                strategy: "replatform".into(),
+                rationale: "managed platform".into(),
+                ..Default::default()
+            };
+            db::decisions::decide(c, eid, &ids, &input, "t")?;
             Ok(())
         })
         .unwrap();

@@ -273,7 +273,9 @@ fn json_backup_restores_the_engagement_in_a_new_one() {
             "INSERT INTO decisions (workload_id, engagement_id, strategy, rationale) VALUES (?1, ?2, 'replatform', 'move to RDS')",
             [wid, id],
         )?;
-        sixr::db::engagements::set_preference(c, id, "sizing", &serde_json::json!({"mode": "peak"}), "test")
+        sixr::db::engagements::set_preference(c, id, "sizing", &serde_json::json!({"mode": "peak"}), "test")?;
+        // Written by hand: derived as a write path would.
+        sixr::db::derived::rederive(c, id).map(|_| ())
     })
     .unwrap();
     let json = db.with_conn(|c| sixr::import::cli::export_bytes(c, id, "json")).unwrap();

@@ -382,7 +382,7 @@ impl SgRule {
 }
 
 /// Which target design a group of workloads gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pattern {
     /// The AnyCompany pattern (Replatform).
@@ -572,8 +572,8 @@ pub fn build(estate: &Estate, app: &Application, cat: &crate::cost::catalogue::C
 }
 
 /// What the architecture list shows of one application: codes and figures,
-/// no text, so one kept list serves both languages.
-#[derive(Debug, Clone, PartialEq)]
+/// no text, so one kept row serves both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct AppSummary {
     pub application_id: i64,
     /// Empty for the workloads without an application.

@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
 use crate::db::audit;
+use crate::db::derived::{Touched, in_transaction, refresh};
 use crate::error::AppError;
 use crate::inventory::Application;
 
@@ -89,30 +90,48 @@ fn name_taken(e: rusqlite::Error, name: &str) -> AppError {
 
 pub fn create(conn: &Connection, engagement_id: i64, name: &str, notes: &str, actor: &str) -> Result<Application, AppError> {
     let name = check_name(name)?;
-    conn.prepare_cached("INSERT INTO applications (engagement_id, name, notes) VALUES (?1, ?2, ?3)")?
-        .execute(params![engagement_id, name, notes.trim()])
-        .map_err(|e| name_taken(e, &name))?;
-    let created = get(conn, engagement_id, conn.last_insert_rowid())?;
-    audit(conn, Some(engagement_id), actor, "application", Some(created.id), "create", None, Some(&json!(created)))?;
-    Ok(created)
+    in_transaction(conn, |tx| {
+        tx.prepare_cached("INSERT INTO applications (engagement_id, name, notes) VALUES (?1, ?2, ?3)")?
+            .execute(params![engagement_id, name, notes.trim()])
+            .map_err(|e| name_taken(e, &name))?;
+        let created = get(tx, engagement_id, tx.last_insert_rowid())?;
+        audit(tx, Some(engagement_id), actor, "application", Some(created.id), "create", None, Some(&json!(created)))?;
+        refresh(tx, engagement_id, Touched::new().application(created.id))?;
+        Ok(created)
+    })
 }
 
 /// Renames the application and replaces its notes.
 pub fn update(conn: &Connection, engagement_id: i64, id: i64, name: &str, notes: &str, actor: &str) -> Result<Application, AppError> {
     let name = check_name(name)?;
-    let before = get(conn, engagement_id, id)?;
-    conn.prepare_cached("UPDATE applications SET name = ?3, notes = ?4, version = version + 1 WHERE engagement_id = ?1 AND id = ?2")?
-        .execute(params![engagement_id, id, name, notes.trim()])
-        .map_err(|e| name_taken(e, &name))?;
-    let after = get(conn, engagement_id, id)?;
-    if after != before {
-        audit(conn, Some(engagement_id), actor, "application", Some(id), "update", Some(&json!(before)), Some(&json!(after)))?;
-    }
-    Ok(after)
+    in_transaction(conn, |tx| {
+        let before = get(tx, engagement_id, id)?;
+        tx.prepare_cached("UPDATE applications SET name = ?3, notes = ?4, version = version + 1 WHERE engagement_id = ?1 AND id = ?2")?
+            .execute(params![engagement_id, id, name, notes.trim()])
+            .map_err(|e| name_taken(e, &name))?;
+        let after = get(tx, engagement_id, id)?;
+        if after != before {
+            audit(tx, Some(engagement_id), actor, "application", Some(id), "update", Some(&json!(before)), Some(&json!(after)))?;
+        }
+        if after.name != before.name {
+            // The name is in the plan and the architecture list.
+            refresh(tx, engagement_id, Touched::new().application(id))?;
+        }
+        Ok(after)
+    })
 }
 
 /// Deletes the application; its workloads stay, in no application.
 pub fn delete(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Result<(), AppError> {
+    in_transaction(conn, |tx| {
+        delete_one(tx, engagement_id, id, actor)?;
+        // Its workloads, now without an application, follow from its rows.
+        refresh(tx, engagement_id, Touched::new().application(id))?;
+        Ok(())
+    })
+}
+
+fn delete_one(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Result<(), AppError> {
     let before = get(conn, engagement_id, id)?;
     let members: Vec<i64> = conn
         .prepare_cached("SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id = ?2 ORDER BY id")?

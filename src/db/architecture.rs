@@ -13,7 +13,7 @@
 use rusqlite::Connection;
 use serde_json::json;
 
-use crate::architecture::{self, AppArchitecture, ArchitectureList, Estate};
+use crate::architecture::{self, AppArchitecture, AppSummary, ArchitectureList, Estate};
 use crate::cost::SizingMode;
 use crate::cost::catalogue::Catalogue;
 use crate::error::AppError;
@@ -28,8 +28,13 @@ pub fn sizing_mode(conn: &Connection, engagement_id: i64) -> Result<SizingMode, 
     Ok(prefs.get(SIZING_KEY).and_then(|s| s.get("mode")).and_then(|m| m.as_str()).and_then(SizingMode::parse).unwrap_or_default())
 }
 
+/// Saves the sizing mode; every application's sizing and cost follow it.
 pub fn set_sizing_mode(conn: &Connection, engagement_id: i64, mode: SizingMode, actor: &str) -> Result<(), AppError> {
-    super::engagements::set_preference(conn, engagement_id, SIZING_KEY, &json!({ "mode": mode.code() }), actor)
+    super::derived::in_transaction(conn, |tx| {
+        super::engagements::set_preference(tx, engagement_id, SIZING_KEY, &json!({ "mode": mode.code() }), actor)?;
+        super::derived::rederive(tx, engagement_id)?;
+        Ok(())
+    })
 }
 
 /// The engagement's settings the generator reads (region, currency, sizing
@@ -113,8 +118,8 @@ const NEAR: &str = "WITH mine(id) AS (
        UNION SELECT from_workload_id FROM dependencies WHERE to_workload_id IN mine)";
 
 /// What `app`'s target needs (see the module comment), on top of the
-/// engagement's `settings`. `jump_host` is `has_jump_host` of the engagement.
-/// The caller makes sure the engagement is scored.
+/// engagement's `settings`. `jump_host`: whether the engagement has a jump
+/// host (its figures count them).
 pub fn application_estate(
     conn: &Connection,
     engagement_id: i64,
@@ -159,7 +164,6 @@ pub fn one_application(
     jump_host: bool,
     cat: &Catalogue,
 ) -> Result<(Estate, AppArchitecture), AppError> {
-    super::assessment::ensure_scored(conn, engagement_id)?;
     let settings = settings(conn, engagement_id)?;
     let app = application(conn, engagement_id, app_id)?;
     let estate = application_estate(conn, engagement_id, &settings, &app, jump_host)?;
@@ -179,7 +183,6 @@ pub fn each_application(
     cat: &Catalogue,
     mut each: impl FnMut(AppArchitecture) -> Result<(), AppError>,
 ) -> Result<Estate, AppError> {
-    super::assessment::ensure_scored(conn, engagement_id)?;
     let settings = settings(conn, engagement_id)?;
     let jump_host = has_jump_host(conn, engagement_id)?;
     for app in applications_with_workloads(conn, engagement_id)? {
@@ -189,7 +192,34 @@ pub fn each_application(
     Ok(settings)
 }
 
-/// The architecture list: every application's summary and the totals.
+/// Whether any workload of the engagement is a bastion or jump host today,
+/// as its figures count them.
+pub fn jump_host(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
+    Ok(super::derived::figures::get(conn, engagement_id, super::derived::figures::TOTALS)?.jump_hosts() > 0)
+}
+
+/// The kept architecture list: `limit` summaries from `offset` in the
+/// list's order, how many there are, and the totals of today's annual cost
+/// and the On-Demand monthly cost over all of them.
+pub fn summaries(conn: &Connection, engagement_id: i64, offset: i64, limit: i64) -> Result<(Vec<AppSummary>, i64, f64, f64), AppError> {
+    let (count, on_prem, on_demand) = conn
+        .prepare_cached(
+            "SELECT COUNT(*), COALESCE(SUM(on_prem_annual), 0), COALESCE(SUM(on_demand_monthly), 0)
+             FROM architecture_summaries WHERE engagement_id = ?1",
+        )?
+        .query_row([engagement_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let mut stmt =
+        conn.prepare_cached("SELECT summary FROM architecture_summaries WHERE engagement_id = ?1 ORDER BY sort_name LIMIT ?2 OFFSET ?3")?;
+    let rows = stmt.query_map(rusqlite::params![engagement_id, limit, offset], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        out.push(serde_json::from_str(&json?).map_err(|e| AppError::Internal(format!("architecture summary: {e}")))?);
+    }
+    Ok((out, count, on_prem, on_demand))
+}
+
+/// The architecture list computed from the inventory (what the kept
+/// summaries must equal: the tests compare).
 pub fn list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<ArchitectureList, AppError> {
     let mut list = ArchitectureList::new(SizingMode::default());
     let settings = each_application(conn, engagement_id, cat, |a| {
@@ -198,4 +228,36 @@ pub fn list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<Ar
     })?;
     list.mode = settings.mode;
     Ok(list)
+}
+
+/// Where the workloads without an application sort in the list: last.
+const UNASSIGNED_SORT_NAME: &str = "\u{10FFFF}";
+
+/// Builds the application's target (0: the workloads without one) from
+/// what is stored now and keeps its summary for the list; the summary goes
+/// when the application has no workloads (or no longer exists).
+pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_host: bool) -> Result<(), AppError> {
+    let built = match application(conn, engagement_id, app_id) {
+        Ok(app) => {
+            let settings = settings(conn, engagement_id)?;
+            let estate = application_estate(conn, engagement_id, &settings, &app, jump_host)?;
+            estate.workloads_of(&app).next().is_some().then(|| architecture::build(&estate, &app, crate::cost::catalogue()))
+        }
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let Some(built) = built else {
+        conn.prepare_cached("DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2")?
+            .execute([engagement_id, app_id])?;
+        return Ok(());
+    };
+    let summary = AppSummary::of(&built);
+    let json = serde_json::to_string(&summary).map_err(|e| AppError::Internal(format!("architecture summary: {e}")))?;
+    let sort_name = if app_id == 0 { UNASSIGNED_SORT_NAME } else { summary.application.as_str() };
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO architecture_summaries (engagement_id, application_id, sort_name, on_prem_annual, on_demand_monthly, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(rusqlite::params![engagement_id, app_id, sort_name, summary.on_prem_annual, summary.on_demand_monthly, json])?;
+    Ok(())
 }

@@ -11,18 +11,14 @@ use crate::scoring::decision::{Decision, DecisionInput};
 use crate::strategy::Strategy;
 
 /// The strategy each workload goes with: the consultant's decision when
-/// there is one, else the recommendation. Workloads with neither are absent.
-///
-/// Imports and inline edits don't score (an import must stay fast); the
-/// recommendations are brought up to date here, on first read.
+/// there is one, else the recommendation (as derived: `db::derived`).
+/// Workloads not scored yet are absent.
 pub fn effective_strategies(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, Strategy>, AppError> {
-    crate::db::assessment::ensure_scored(conn, engagement_id)?;
     strategies_where(conn, "", "w.engagement_id = ?1", [engagement_id])
 }
 
 /// The effective strategies of the workloads `filter` (on `workloads w`)
-/// selects; `with` is an optional WITH clause the filter reads. The caller
-/// makes sure the engagement is scored.
+/// selects; `with` is an optional WITH clause the filter reads.
 pub fn strategies_where<P: rusqlite::Params>(
     conn: &Connection,
     with: &str,
@@ -30,11 +26,7 @@ pub fn strategies_where<P: rusqlite::Params>(
     params: P,
 ) -> Result<HashMap<i64, Strategy>, AppError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{with} SELECT w.id, COALESCE(d.strategy, a.recommended)
-         FROM workloads w
-         LEFT JOIN decisions d ON d.workload_id = w.id
-         LEFT JOIN assessments a ON a.workload_id = w.id
-         WHERE {filter} AND COALESCE(d.strategy, a.recommended) IS NOT NULL"
+        "{with} SELECT w.id, a.effective FROM workloads w JOIN assessments a ON a.workload_id = w.id WHERE {filter}"
     ))?;
     let rows = stmt.query_map(params, |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = HashMap::new();
@@ -138,12 +130,26 @@ pub fn decide(
     if workload_ids.is_empty() {
         return Err(AppError::Invalid("select at least one workload".into()));
     }
-    let tx = conn.unchecked_transaction()?;
+    crate::db::derived::in_transaction(conn, |tx| {
+        let out = decide_each(tx, engagement_id, workload_ids, input, actor)?;
+        let touched = crate::db::derived::Touched::new().workloads(tx, engagement_id, workload_ids)?;
+        crate::db::derived::refresh(tx, engagement_id, touched)?;
+        Ok(out)
+    })
+}
+
+fn decide_each(
+    tx: &Connection,
+    engagement_id: i64,
+    workload_ids: &[i64],
+    input: &DecisionInput,
+    actor: &str,
+) -> Result<Vec<StoredDecision>, AppError> {
     let mut out = Vec::new();
     for &id in workload_ids {
-        crate::db::workloads::get(&tx, engagement_id, id)?;
-        let decision = input.check(recommended(&tx, engagement_id, id)?).map_err(AppError::Invalid)?;
-        let before = get(&tx, engagement_id, id)?;
+        crate::db::workloads::get(tx, engagement_id, id)?;
+        let decision = input.check(recommended(tx, engagement_id, id)?).map_err(AppError::Invalid)?;
+        let before = get(tx, engagement_id, id)?;
         let current = before.as_ref().map_or(0, |b| b.version);
         if input.version.is_some_and(|started_from| started_from != current) {
             return Err(AppError::Conflict(format!("the decision on workload {id} was changed meanwhile (now version {current})")));
@@ -166,20 +172,23 @@ pub fn decide(
             decision.priority,
             crate::db::acting_user(actor)
         ])?;
-        let after = get(&tx, engagement_id, id)?.ok_or_else(|| AppError::Internal("decision vanished".into()))?;
+        let after = get(tx, engagement_id, id)?.ok_or_else(|| AppError::Internal("decision vanished".into()))?;
         let before_json = before.as_ref().map(|b| serde_json::json!(b));
-        audit(&tx, Some(engagement_id), actor, "decision", Some(id), "decide", before_json.as_ref(), Some(&serde_json::json!(after)))?;
+        audit(tx, Some(engagement_id), actor, "decision", Some(id), "decide", before_json.as_ref(), Some(&serde_json::json!(after)))?;
         out.push(after);
     }
-    tx.commit()?;
     Ok(out)
 }
 
 /// Removes the decision: the recommendation holds again.
 pub fn clear(conn: &Connection, engagement_id: i64, workload_id: i64, actor: &str) -> Result<(), AppError> {
-    if let Some(before) = get(conn, engagement_id, workload_id)? {
-        conn.execute("DELETE FROM decisions WHERE engagement_id = ?1 AND workload_id = ?2", [engagement_id, workload_id])?;
-        audit(conn, Some(engagement_id), actor, "decision", Some(workload_id), "clear", Some(&serde_json::json!(before)), None)?;
-    }
-    Ok(())
+    crate::db::derived::in_transaction(conn, |tx| {
+        if let Some(before) = get(tx, engagement_id, workload_id)? {
+            tx.execute("DELETE FROM decisions WHERE engagement_id = ?1 AND workload_id = ?2", [engagement_id, workload_id])?;
+            audit(tx, Some(engagement_id), actor, "decision", Some(workload_id), "clear", Some(&serde_json::json!(before)), None)?;
+            let touched = crate::db::derived::Touched::new().workload(tx, engagement_id, workload_id)?;
+            crate::db::derived::refresh(tx, engagement_id, touched)?;
+        }
+        Ok(())
+    })
 }

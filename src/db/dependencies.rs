@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
 use crate::db::audit;
+use crate::db::derived::{Touched, in_transaction, refresh};
 use crate::error::AppError;
 use crate::inventory::Dependency;
 
@@ -85,6 +86,14 @@ pub fn add(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &
     {
         return Err(AppError::Invalid(format!("port: \"{port}\" is not a port number (1 to 65535)")));
     }
+    in_transaction(conn, |tx| {
+        let id = add_one(tx, engagement_id, from_id, to_id, d, actor)?;
+        refresh(tx, engagement_id, Touched::new().workloads(tx, engagement_id, &[from_id, to_id])?)?;
+        Ok(id)
+    })
+}
+
+fn add_one(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &Dependency, actor: &str) -> Result<i64, AppError> {
     // Both ends must be in this engagement (ids come from the request).
     crate::db::workloads::get(conn, engagement_id, from_id)?;
     crate::db::workloads::get(conn, engagement_id, to_id)?;
@@ -107,8 +116,12 @@ pub fn add(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &
 }
 
 pub fn remove(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Result<(), AppError> {
-    let before = as_json(conn, engagement_id, id)?.ok_or_else(|| AppError::NotFound(format!("dependency {id}")))?;
-    conn.prepare_cached("DELETE FROM dependencies WHERE engagement_id = ?1 AND id = ?2")?.execute(params![engagement_id, id])?;
-    audit(conn, Some(engagement_id), actor, "dependency", Some(id), "delete", Some(&before), None)?;
-    Ok(())
+    in_transaction(conn, |tx| {
+        let before = as_json(tx, engagement_id, id)?.ok_or_else(|| AppError::NotFound(format!("dependency {id}")))?;
+        let ends: Vec<i64> = ["from_id", "to_id"].iter().filter_map(|k| before[*k].as_i64()).collect();
+        tx.prepare_cached("DELETE FROM dependencies WHERE engagement_id = ?1 AND id = ?2")?.execute(params![engagement_id, id])?;
+        audit(tx, Some(engagement_id), actor, "dependency", Some(id), "delete", Some(&before), None)?;
+        refresh(tx, engagement_id, Touched::new().workloads(tx, engagement_id, &ends)?)?;
+        Ok(())
+    })
 }

@@ -102,14 +102,16 @@ pub fn update(conn: &Connection, e: &Engagement, actor: &str) -> Result<Engageme
     .map_err(|err| name_taken(err, &e.name))?;
     let after = get(conn, e.id)?;
     audit(conn, Some(e.id), actor, "engagement", Some(e.id), "update", Some(&as_json(&before)), Some(&as_json(&after)))?;
+    if (&after.region, &after.currency) != (&before.region, &before.currency) {
+        // Every application's sizing and prices follow the region and currency.
+        crate::db::derived::rederive(conn, e.id)?;
+    }
     Ok(after)
 }
 
 pub fn delete(conn: &Connection, id: i64, actor: &str) -> Result<(), AppError> {
     let before = get(conn, id)?;
     conn.execute("DELETE FROM engagements WHERE id = ?1", [id])?;
-    // Written by the triggers while its workloads went (no foreign key there).
-    conn.execute("DELETE FROM applications_to_rescore WHERE engagement_id = ?1", [id])?;
     // The engagement's own audit rows go with it (cascade); the deletion is
     // recorded without an engagement so it stays visible.
     audit(conn, None, actor, "engagement", Some(id), "delete", Some(&as_json(&before)), None)?;
@@ -146,34 +148,18 @@ impl Engagement {
     }
 }
 
-/// How many workloads and applications the engagement has: the kept counts
-/// while the revision has not moved since they were taken, else counted
-/// again (a few milliseconds at 100,000 workloads, once per change).
+/// How many workloads and applications the engagement has (its figures:
+/// `db::derived`).
+/// While the engagement is derived anew in the background its figures lag
+/// behind: then the rows are counted.
 pub fn counts(conn: &Connection, id: i64) -> Result<(i64, i64), AppError> {
-    let (revision, counted, workloads, applications): (i64, i64, i64, i64) = conn
-        .prepare_cached("SELECT revision, counted_revision, workload_count, application_count FROM engagements WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .optional()?
-        .ok_or_else(|| AppError::NotFound(format!("engagement {id}")))?;
-    if revision == counted {
-        return Ok((workloads, applications));
+    if crate::db::derived::progress(conn, id)?.is_some() {
+        let count = |sql: &str| -> Result<i64, AppError> { Ok(conn.prepare_cached(sql)?.query_row([id], |r| r.get(0))?) };
+        return Ok((
+            count("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1")?,
+            count("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?,
+        ));
     }
-    let workloads: i64 = conn.prepare_cached("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
-    let applications: i64 =
-        conn.prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
-    // Kept only if nothing changed while we counted.
-    conn.prepare_cached(
-        "UPDATE engagements SET workload_count = ?2, application_count = ?3, counted_revision = ?4 WHERE id = ?1 AND revision = ?4",
-    )?
-    .execute(rusqlite::params![id, workloads, applications, revision])?;
-    Ok((workloads, applications))
-}
-
-/// The engagement's revision: raised by every audited change and by the
-/// triggers of migrations/05-revision, on every change to what its pages show.
-pub fn revision(conn: &Connection, id: i64) -> Result<i64, AppError> {
-    conn.prepare_cached("SELECT revision FROM engagements WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| AppError::NotFound(format!("engagement {id}")))
+    let totals = crate::db::derived::figures::get(conn, id, crate::db::derived::figures::TOTALS)?;
+    Ok((totals.workloads(), totals.applications()))
 }

@@ -211,8 +211,8 @@ pub fn commit(
         }
     }
 
+    // A backup's assessments are derived data: scored anew below.
     if let Some(extras) = &parsed.backup {
-        restore_rows(&tx, eid, "assessments", &extras.assessments, &lookup)?;
         restore_rows(&tx, eid, "decisions", &extras.decisions, &lookup)?;
     }
 
@@ -228,6 +228,9 @@ pub fn commit(
         "rows_refused": parsed.errors.len(),
     });
     audit(&tx, Some(eid), actor, "import", Some(import_id), "import", None, Some(&summary))?;
+    // Scored and summed with the rows when the engagement is small, else
+    // in the background right after (db::derived).
+    crate::db::derived::rederive(&tx, eid)?;
     tx.commit()?;
     // A large import changes the row counts the query planner relies on
     // (e.g. filtering by application); refresh its statistics.
@@ -308,7 +311,7 @@ fn sql_to_json(v: SqlValue) -> serde_json::Value {
     }
 }
 
-/// Restores rows of a per-workload table (assessments, decisions) whose
+/// Restores rows of a per-workload table (decisions) whose
 /// columns may have grown since the backup: only columns the table has are
 /// written, `workload` (a name) becomes `workload_id`.
 fn restore_rows(

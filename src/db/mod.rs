@@ -49,6 +49,7 @@ impl Db {
         let path = path.as_ref().to_path_buf();
         let mut conn = connect(&path)?;
         migrate(&mut conn)?;
+        derived::check_fingerprint(&conn)?;
         Ok(Db {
             path: Arc::new(path),
             idle: Arc::new(Mutex::new(vec![conn])),
@@ -102,6 +103,27 @@ impl Db {
         result
     }
 
+    /// Carries out the derivations recorded (after an import, a new profile,
+    /// a new rule book): the command line does before it reads.
+    pub fn complete_derivations(&self) -> Result<(), AppError> {
+        self.with_conn(|c| derived::complete_pending(c))
+    }
+
+    /// Carries out recorded derivations a step at a time, for as long as the
+    /// server runs: the background worker of `db::derived`.
+    pub async fn derive_in_background(self) {
+        loop {
+            match self.call(|c| derived::step_any(c)).await {
+                Ok(true) => tokio::task::yield_now().await,
+                Ok(false) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+                Err(e) => {
+                    tracing::error!("background derivation: {e}");
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                }
+            }
+        }
+    }
+
     /// True when the database answers a trivial query.
     pub fn is_healthy(&self) -> bool {
         self.with_conn(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).is_ok()
@@ -141,9 +163,6 @@ pub fn acting_user(actor: &str) -> String {
 
 /// Records one change in the audit trail. `before`/`after` are JSON values.
 /// Inside a web request the logged-in user is recorded instead of `actor`.
-/// Every audited change raises the engagement's revision, so the views kept
-/// per revision (`derived`) see it (migrations/05-revision says why inserts
-/// rely on this rather than on triggers).
 #[allow(clippy::too_many_arguments)] // one audit row's columns, named at every call
 pub fn audit(
     conn: &Connection,
@@ -168,9 +187,6 @@ pub fn audit(
         before.map(|v| v.to_string()),
         after.map(|v| v.to_string()),
     ])?;
-    if let Some(id) = engagement_id {
-        conn.prepare_cached("UPDATE engagements SET revision = revision + 1 WHERE id = ?1")?.execute([id])?;
-    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
 use crate::db::audit;
+use crate::db::derived::{Touched, in_transaction, refresh};
 use crate::error::AppError;
 use crate::inventory::{Application, Dependency, Workload};
 
@@ -145,10 +146,13 @@ pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) ->
     if before.name != w.name && find_existing(conn, engagement_id, &w.name, "")?.is_some() {
         return Err(AppError::Conflict(format!("name: a workload called \"{}\" already exists", w.name)));
     }
-    upsert_by_id(conn, engagement_id, w)?;
-    let after = get(conn, engagement_id, w.id)?;
-    audit(conn, Some(engagement_id), actor, "workload", Some(w.id), "update", Some(&json!(before)), Some(&json!(after)))?;
-    Ok(after)
+    in_transaction(conn, |tx| {
+        upsert_by_id(tx, engagement_id, w)?;
+        let after = get(tx, engagement_id, w.id)?;
+        audit(tx, Some(engagement_id), actor, "workload", Some(w.id), "update", Some(&json!(before)), Some(&json!(after)))?;
+        refresh(tx, engagement_id, Touched::new().workload(tx, engagement_id, w.id)?)?;
+        Ok(after)
+    })
 }
 
 fn upsert_by_id(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<(), AppError> {
@@ -243,19 +247,27 @@ pub fn create(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) 
     if find_existing(conn, engagement_id, &w.name, "")?.is_some() {
         return Err(AppError::Conflict(format!("name: a workload called \"{}\" already exists", w.name)));
     }
-    let Upsert::Created(id) = upsert(conn, engagement_id, w)? else {
-        return Err(AppError::Conflict(format!("a workload with hostname \"{}\" already exists", w.hostname)));
-    };
-    let created = get(conn, engagement_id, id)?;
-    audit(conn, Some(engagement_id), actor, "workload", Some(id), "create", None, Some(&json!(created)))?;
-    Ok(created)
+    in_transaction(conn, |tx| {
+        let Upsert::Created(id) = upsert(tx, engagement_id, w)? else {
+            return Err(AppError::Conflict(format!("a workload with hostname \"{}\" already exists", w.hostname)));
+        };
+        let created = get(tx, engagement_id, id)?;
+        audit(tx, Some(engagement_id), actor, "workload", Some(id), "create", None, Some(&json!(created)))?;
+        refresh(tx, engagement_id, Touched::new().workload(tx, engagement_id, id)?)?;
+        Ok(created)
+    })
 }
 
 pub fn delete(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Result<(), AppError> {
-    let before = get(conn, engagement_id, id)?;
-    conn.execute("DELETE FROM workloads WHERE engagement_id = ?1 AND id = ?2", [engagement_id, id])?;
-    audit(conn, Some(engagement_id), actor, "workload", Some(id), "delete", Some(&json!(before)), None)?;
-    Ok(())
+    in_transaction(conn, |tx| {
+        let before = get(tx, engagement_id, id)?;
+        // Its dependencies go with it: the groups at their other ends too.
+        let touched = Touched::new().workload(tx, engagement_id, id)?.partners(tx, engagement_id, id)?;
+        tx.execute("DELETE FROM workloads WHERE engagement_id = ?1 AND id = ?2", [engagement_id, id])?;
+        audit(tx, Some(engagement_id), actor, "workload", Some(id), "delete", Some(&json!(before)), None)?;
+        refresh(tx, engagement_id, touched)?;
+        Ok(())
+    })
 }
 
 /// Dependency columns in the order `dependency_from_row` reads them, with
@@ -539,6 +551,14 @@ pub fn assign_application(
     application: &str,
     actor: &str,
 ) -> Result<usize, AppError> {
+    in_transaction(conn, |tx| {
+        let changed = assign_each(tx, engagement_id, workload_ids, application, actor)?;
+        refresh(tx, engagement_id, Touched::new().workloads(tx, engagement_id, workload_ids)?)?;
+        Ok(changed)
+    })
+}
+
+fn assign_each(conn: &Connection, engagement_id: i64, workload_ids: &[i64], application: &str, actor: &str) -> Result<usize, AppError> {
     let application_id = crate::db::applications::ensure_audited(conn, engagement_id, application, actor)?;
     let mut changed = 0;
     for &id in workload_ids {

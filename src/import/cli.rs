@@ -104,6 +104,7 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
 /// Writes the engagement as CSV (one row per workload) or JSON (backup).
 pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let db = Db::open(&args.db)?;
+    db.complete_derivations()?;
     let name = args.engagement.clone();
     let format = args.format.to_lowercase();
     if format != "csv" && format != "json" {

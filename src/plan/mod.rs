@@ -160,7 +160,9 @@ pub struct Wave {
     pub number: u32,
     /// The first wave, holding only low-risk applications to learn from.
     pub pilot: bool,
+    /// Its applications (of a kept plan: those read).
     pub apps: Vec<PlanApp>,
+    pub app_count: usize,
     pub workload_count: usize,
     pub start_week: u32,
     pub weeks: u32,
@@ -202,7 +204,7 @@ pub struct Unmoved {
 }
 
 /// Something the consultant should know about the plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PlanWarning {
     /// `dependent` moves before `dependency`, which it needs.
@@ -566,7 +568,7 @@ pub fn build_groups(mut groups: Vec<GroupInput>, links: &[Link], settings: &Plan
             && apps.iter().all(|a| {
                 a.criticality.unwrap_or(UNKNOWN_CRITICALITY) <= LOW_RISK_CRITICALITY && a.effort.unwrap_or(Effort::M) <= Effort::M
             });
-        waves.push(Wave { number, pilot, apps, workload_count, start_week: week, weeks });
+        waves.push(Wave { number, pilot, app_count: apps.len(), apps, workload_count, start_week: week, weeks });
         week += weeks;
     }
     let (phases, total_weeks) = phases(week - migrate_start);

@@ -33,6 +33,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("no database at {}", args.db.display());
     }
     let db = Db::open(&args.db)?;
+    db.complete_derivations()?;
     let data = db.with_conn(|conn| {
         let engagement = crate::db::engagements::find_by_name(conn, &args.engagement)?
             .ok_or_else(|| crate::AppError::NotFound(format!("engagement \"{}\"", args.engagement)))?;

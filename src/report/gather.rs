@@ -13,7 +13,8 @@ use crate::plan::{self, Plan, PlanInput};
 use crate::scoring::{Assessment, Reason, Risk};
 use crate::strategy::application_strategy;
 
-/// The engagement's migration plan as stored settings and moves make it.
+/// The engagement's migration plan computed from the inventory (what the
+/// kept plan must equal: the tests compare).
 pub fn plan(conn: &Connection, engagement_id: i64) -> Result<Plan, AppError> {
     let workloads = db::plan::workloads(conn, engagement_id)?;
     let dependencies = db::workloads::dependencies(conn, engagement_id)?;
@@ -34,13 +35,12 @@ pub fn plan(conn: &Connection, engagement_id: i64) -> Result<Plan, AppError> {
 /// per application the target architecture with its cost and findings.
 pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) -> Result<ReportData, AppError> {
     let engagement = db::engagements::get(conn, engagement_id)?;
-    // First: re-scores stale workloads, so the stored assessments read below are current.
     let strategies = db::decisions::effective_strategies(conn, engagement_id)?;
     let assessments = db::assessment::stored(conn, engagement_id)?;
     let workloads = db::workloads::list_all(conn, engagement_id)?;
     let dependencies = db::workloads::dependencies(conn, engagement_id)?;
     let rationales = db::plan::rationales(conn, engagement_id)?;
-    let plan = plan(conn, engagement_id)?;
+    let plan = db::plan::full(conn, engagement_id)?;
     // One application at a time: the whole-estate build looks every
     // application's workloads up in the full list, slow at 100,000.
     let mut architectures = Vec::new();

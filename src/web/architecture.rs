@@ -37,14 +37,13 @@ pub fn router() -> Router<AppState> {
 /// Applications per page of the list.
 pub const PAGE_SIZE: usize = 50;
 
-/// The engagement and one application's target, loading only what that
-/// application needs; the engagement-wide fact it needs besides (a bastion
-/// or jump host anywhere) is kept per revision.
+/// The engagement and one application's target, built from what that
+/// application needs and the engagement's figures (a jump host anywhere).
 async fn load_one(st: &AppState, id: i64, app_id: i64) -> Result<(Engagement, Estate, AppArchitecture), AppError> {
-    let jump_host = st.views.jump_host(&st.db, id).await?;
     st.db
         .call(move |c| {
             let engagement = db::engagements::get(c, id)?;
+            let jump_host = db::architecture::jump_host(c, id)?;
             let (settings, a) = db::architecture::one_application(c, id, app_id, jump_host, cost::catalogue())?;
             Ok((engagement, settings, a))
         })
@@ -108,6 +107,8 @@ struct ListPage {
     total_on_demand: String,
     notice: String,
     currency: String,
+    /// "Scores are being updated: 40%" while a background derivation runs.
+    progress: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -121,20 +122,32 @@ fn list_url(id: i64, page: usize) -> String {
 }
 
 /// The list: one summary row per application, a page at a time, from the
-/// list kept per engagement revision; totals over every application.
+/// summaries kept per application (db::derived); totals over all of them.
 async fn list(
     State(st): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<i64>,
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    let engagement = st.db.call(move |c| db::engagements::get(c, id)).await?;
+    let page = page_number(&query.page);
+    let (engagement, mode, (mut shown, count, total_on_prem, total_on_demand), progress) = st
+        .db
+        .call(move |c| {
+            let per_page = PAGE_SIZE as i64;
+            let mut found = db::architecture::summaries(c, id, (page as i64 - 1) * per_page, per_page)?;
+            if found.0.is_empty() && found.1 > 0 {
+                // Past the last page: show the last one.
+                found = db::architecture::summaries(c, id, (found.1 - 1) / per_page * per_page, per_page)?;
+            }
+            Ok((db::engagements::get(c, id)?, db::architecture::sizing_mode(c, id)?, found, db::derived::progress(c, id)?))
+        })
+        .await?;
     let cat = cost::catalogue();
-    let all = st.views.architectures(&st.db, id).await?;
     let t = ctx.t;
-    let pager = Pager::new(&t, all.rows.len(), PAGE_SIZE, page_number(&query.page), "architecture-list", |p| list_url(id, p));
-    let shown = &all.rows[pager.range(all.rows.len(), PAGE_SIZE)];
-    let cur = &all.currency;
+    let count = count as usize;
+    let pager = Pager::new(&t, count, PAGE_SIZE, page, "architecture-list", |p| list_url(id, p));
+    shown.truncate(PAGE_SIZE);
+    let cur = &engagement.currency;
     let rows = shown
         .iter()
         .map(|a| {
@@ -161,18 +174,15 @@ async fn list(
     let from = (pager.page - 1) * PAGE_SIZE + 1;
     let summary = t.fmt(
         "architecture.list_summary",
-        &[
-            ("from", &thousands(from.min(all.rows.len()))),
-            ("to", &thousands(from + shown.len() - 1)),
-            ("total", &thousands(all.rows.len())),
-        ],
+        &[("from", &thousands(from.min(count))), ("to", &thousands(from + shown.len() - 1)), ("total", &thousands(count))],
     );
     render(&ListPage {
-        total_today: money(all.total_on_prem_annual, cur),
-        total_on_demand: money(all.total_on_demand_monthly, cur),
+        total_today: money(total_on_prem, cur),
+        total_on_demand: money(total_on_demand, cur),
         notice: cat.meta.notice.clone(),
-        modes: mode_options(&t, all.mode),
-        currency: all.currency.clone(),
+        modes: mode_options(&t, mode),
+        currency: cur.clone(),
+        progress: progress.map(|p| t.fmt("assessment.derived_progress", &[("pct", &p)])),
         ctx,
         engagement,
         rows,

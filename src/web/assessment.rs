@@ -3,8 +3,7 @@
 //! application and in bulk), the reasons of one workload with its decision
 //! form, and the JSON read API.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
@@ -17,8 +16,9 @@ use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, url_with};
 use crate::db;
 use crate::db::assessment::{Move, Rescore, Scope};
-use crate::db::assessment_summary::{ApplicationSummary, AssessmentSummary, RowText, SummaryRow, confidence_band};
+use crate::db::assessment_summary::{DashboardRow, RowFilter, confidence_band};
 use crate::db::decisions::StoredDecision;
+use crate::db::derived::Figures;
 use crate::error::AppError;
 use crate::i18n::thousands;
 use crate::inventory::{Application, Engagement, Workload};
@@ -132,23 +132,28 @@ impl ChartSvg {
 }
 
 /// One row of the portfolio table.
+/// A workload's row with its texts in the page's language.
 pub struct Row {
-    pub id: i64,
-    pub name: String,
-    pub application: String,
-    pub application_id: Option<i64>,
-    pub environment: String,
-    pub recommended: Option<Strategy>,
-    pub decided: Option<Strategy>,
-    pub confidence: f64,
-    pub top_risk: Option<Severity>,
+    pub row: DashboardRow,
     pub risk_label: String,
+    /// The main reason's sentence.
     pub summary: String,
 }
 
+impl std::ops::Deref for Row {
+    type Target = DashboardRow;
+    fn deref(&self) -> &DashboardRow {
+        &self.row
+    }
+}
+
 impl Row {
-    pub fn effective(&self) -> Option<Strategy> {
-        self.decided.or(self.recommended)
+    fn new(row: DashboardRow, tr: &crate::i18n::Tr) -> Row {
+        Row {
+            risk_label: row.top_risk.map(|s| severity_label(tr, s)).unwrap_or_default(),
+            summary: row.main_reason.as_ref().map(|reason| reason.text(tr.lang)).unwrap_or_default(),
+            row,
+        }
     }
     pub fn confidence_pct(&self) -> i64 {
         (self.confidence * 100.0).round() as i64
@@ -251,8 +256,6 @@ struct Portfolio {
 }
 
 impl Portfolio {
-    /// Loads the portfolio; workloads never scored, or edited since, are
-    /// scored now so that no page is stale.
     /// The part of the portfolio one page is about: an application page
     /// reads that application's workloads and answers, not the engagement's.
     fn load_in(conn: &rusqlite::Connection, id: i64, scope: Scope) -> Result<Portfolio, AppError> {
@@ -262,7 +265,6 @@ impl Portfolio {
             Scope::Application(app) => vec![db::applications::get(conn, id, app)?],
             Scope::Workload(_) => Vec::new(),
         };
-        db::assessment::ensure_scored(conn, id)?;
         // One snapshot: the workloads, their assessments and decisions agree.
         let snapshot = conn.unchecked_transaction()?;
         let portfolio = Portfolio {
@@ -278,11 +280,8 @@ impl Portfolio {
     }
 
     fn row(&self, w: &Workload, app: Option<i64>, tr: &crate::i18n::Tr) -> Row {
-        let lang = tr.lang;
         let a = self.assessments.get(&w.id);
-        let top_risk = a.and_then(|a| a.risks.iter().map(|r| r.severity).min());
-        Row {
-            risk_label: top_risk.map(|s| severity_label(tr, s)).unwrap_or_default(),
+        let row = DashboardRow {
             id: w.id,
             name: w.name.clone(),
             application: w.application.clone(),
@@ -291,12 +290,10 @@ impl Portfolio {
             recommended: a.map(|a| a.recommended),
             decided: self.decisions.get(&w.id).map(|d| d.decision.strategy),
             confidence: a.map_or(0.0, |a| a.confidence),
-            top_risk,
-            summary: a
-                .and_then(|a| a.reasons.iter().find(|r| r.gate.is_some() || r.points.contains_key(&a.recommended)))
-                .map(|r| r.text(lang).to_string())
-                .unwrap_or_default(),
-        }
+            top_risk: a.and_then(|a| a.risks.iter().map(|r| r.severity).min()),
+            main_reason: a.and_then(|a| a.reasons.iter().find(|r| r.gate.is_some() || r.points.contains_key(&a.recommended))).cloned(),
+        };
+        Row::new(row, tr)
     }
 
     fn rollup(&self, app: i64) -> Option<Rollup> {
@@ -345,37 +342,25 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// The filter as a test on summary rows; a value that names nothing
-    /// (an unknown strategy or environment) keeps no row.
-    fn matcher<'s>(&self, summary: &'s AssessmentSummary) -> impl Fn(&SummaryRow) -> bool + 's {
-        let strategy = (!self.strategy.is_empty()).then(|| Strategy::parse(&self.strategy));
-        let application: Option<Option<Option<i64>>> = match self.application.trim() {
-            "" => None,
-            "none" => Some(Some(None)),
-            id => Some(id.parse::<i64>().ok().map(Some)),
+    /// The filter as the database applies it; a value that names nothing
+    /// (an unknown strategy or application) keeps no row.
+    fn rows(&self) -> RowFilter {
+        use crate::db::assessment_summary::ApplicationFilter;
+        let strategy = match self.strategy.trim() {
+            "" => String::new(),
+            code => Strategy::parse(code).map_or_else(|| "-".to_string(), |s| s.code().to_string()),
         };
-        let environment = (!self.environment.is_empty()).then(|| summary.environment_index(&self.environment));
-        let confidence = self.confidence.clone();
-        let needle = self.application_name.trim().to_lowercase();
-        let named: Option<HashSet<i64>> = (!needle.is_empty())
-            .then(|| summary.applications.iter().filter(|a| a.name.to_lowercase().contains(&needle)).map(|a| a.id).collect());
-        move |r: &SummaryRow| {
-            strategy.is_none_or(|s| s.is_some() && r.effective() == s)
-                && application.is_none_or(|a| a.is_some_and(|a| r.application == a))
-                && environment.is_none_or(|e| e.is_some_and(|e| AssessmentSummary::in_environment(r, e)))
-                && (confidence.is_empty() || confidence_band(r.confidence) == confidence)
-                && named.as_ref().is_none_or(|ids| r.application.is_some_and(|a| ids.contains(&a)))
+        RowFilter {
+            strategy,
+            application: match self.application.trim() {
+                "" => ApplicationFilter::Any,
+                "none" => ApplicationFilter::None,
+                id => id.parse().map_or(ApplicationFilter::Nothing, ApplicationFilter::Id),
+            },
+            application_name: self.application_name.trim().to_string(),
+            environment: self.environment.clone(),
+            confidence: self.confidence.clone(),
         }
-    }
-
-    /// True when the filter keeps every row.
-    fn is_empty(&self) -> bool {
-        // As `matcher` reads them: names trimmed, codes as given.
-        self.strategy.is_empty()
-            && self.application.trim().is_empty()
-            && self.application_name.trim().is_empty()
-            && self.environment.is_empty()
-            && self.confidence.is_empty()
     }
 
     /// The dashboard address with this filter at page `page`.
@@ -434,85 +419,84 @@ struct DashboardPage {
     hosting: Vec<SelectView>,
     changes: Vec<String>,
     error: Option<String>,
+    /// "Scores are being updated: 40%" while the engagement is re-scored in the background.
+    progress: Option<String>,
 }
 
-/// What the dashboard reads per request: the kept summary, and for the rows
-/// of the page shown their names and reasons.
+/// What the dashboard reads per request: the engagement's figures, the
+/// filter's choices, and the page of rows shown.
 struct DashboardData {
     engagement: Engagement,
     profile: Profile,
-    summary: Arc<AssessmentSummary>,
+    totals: Figures,
+    /// Workloads in all, and without an application.
+    workloads: i64,
+    unassigned: i64,
+    applications: i64,
+    /// The applications to pick from; empty when there are too many to list.
+    choices: Vec<(i64, String)>,
+    environments: Vec<String>,
     /// How many rows the filter keeps.
-    matching: usize,
-    /// Indices into `summary.rows` of the kept rows on the page shown.
-    shown: Vec<u32>,
+    matching: i64,
+    rows: Vec<DashboardRow>,
     pager: Pager,
-    texts: Vec<RowText>,
+    /// How far a background re-scoring got.
+    progress: Option<u8>,
 }
 
 async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) -> Result<DashboardData, AppError> {
-    let summary = st.views.assessment(&st.db, id).await?;
-    // Counted first, then only the page's rows are collected: no list of
-    // 100,000 indices per request, and no pass at all without a filter.
-    let (matching, pager, shown) = {
-        let url = |n| filter.url(id, n);
-        let page = page_number(&filter.page);
-        if filter.is_empty() {
-            let pager = Pager::new(&ctx.t, summary.rows.len(), DASHBOARD_PAGE_ROWS, page, "portfolio-table", url);
-            let shown = pager.range(summary.rows.len(), DASHBOARD_PAGE_ROWS).map(|i| i as u32).collect::<Vec<_>>();
-            (summary.rows.len(), pager, shown)
-        } else {
-            let keeps = filter.matcher(&summary);
-            let matching = summary.rows.iter().filter(|r| keeps(r)).count();
-            let pager = Pager::new(&ctx.t, matching, DASHBOARD_PAGE_ROWS, page, "portfolio-table", url);
-            let range = pager.range(matching, DASHBOARD_PAGE_ROWS);
-            let shown = (0u32..)
-                .zip(&summary.rows)
-                .filter(|(_, r)| keeps(r))
-                .skip(range.start)
-                .take(range.len())
-                .map(|(i, _)| i)
-                .collect::<Vec<_>>();
-            (matching, pager, shown)
-        }
-    };
-    let lang = ctx.t.lang;
-    let rows = summary.clone();
-    let page_rows = shown.clone();
-    let (engagement, profile, texts) = st
+    let rows_filter = filter.rows();
+    let page = page_number(&filter.page);
+    let (engagement, profile, totals, (workloads, unassigned, applications), choices, environments, matching, progress) = st
         .db
         .call(move |c| {
-            let page: Vec<&SummaryRow> = page_rows.iter().map(|i| &rows.rows[*i as usize]).collect();
-            Ok((db::engagements::get(c, id)?, db::assessment::profile(c, id)?, db::assessment_summary::row_texts(c, id, &page, lang)?))
+            let engagement = db::engagements::get(c, id)?;
+            let totals = db::derived::figures::get(c, id, db::derived::figures::TOTALS)?;
+            let applications: i64 =
+                c.prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
+            let choices = if applications > APPLICATION_CHOICES as i64 {
+                Vec::new()
+            } else {
+                db::workloads::applications(c, id)?.into_iter().map(|a| (a.id, a.name)).collect()
+            };
+            let workloads = db::engagements::counts(c, id)?.0;
+            let unassigned = db::derived::figures::get(c, id, 0)?.workloads();
+            Ok((
+                engagement,
+                db::assessment::profile(c, id)?,
+                totals,
+                (workloads, unassigned, applications),
+                choices,
+                db::workloads::distinct_values(c, id, db::workloads::FilterColumn::Environment)?,
+                db::assessment_summary::matching(c, id, &rows_filter)?,
+                db::derived::progress(c, id)?,
+            ))
         })
         .await?;
-    Ok(DashboardData { engagement, profile, summary, matching, shown, pager, texts })
+    let pager = Pager::new(&ctx.t, matching as usize, DASHBOARD_PAGE_ROWS, page, "portfolio-table", |n| filter.url(id, n));
+    let offset = ((pager.page - 1) * DASHBOARD_PAGE_ROWS) as i64;
+    let rows_filter = filter.rows();
+    let rows = st.db.call(move |c| db::assessment_summary::rows(c, id, &rows_filter, offset, DASHBOARD_PAGE_ROWS as i64)).await?;
+    Ok(DashboardData {
+        engagement,
+        profile,
+        totals,
+        workloads,
+        unassigned,
+        applications,
+        choices,
+        environments,
+        matching,
+        rows,
+        pager,
+        progress,
+    })
 }
 
 fn dashboard_page(ctx: PageCtx, data: DashboardData, filter: Filter, changes: Vec<String>, error: Option<String>) -> DashboardPage {
     let tr = ctx.t;
-    let DashboardData { engagement, profile, summary, matching, shown, pager, texts } = data;
-    let s = &*summary;
-    let rows: Vec<Row> = shown
-        .iter()
-        .zip(texts)
-        .map(|(i, text)| {
-            let r = &s.rows[*i as usize];
-            Row {
-                id: r.id,
-                name: text.name,
-                application: text.application,
-                application_id: r.application,
-                environment: s.environment(r).to_string(),
-                recommended: r.recommended,
-                decided: r.decided,
-                confidence: r.confidence,
-                top_risk: r.top_risk,
-                risk_label: r.top_risk.map(|sev| severity_label(&tr, sev)).unwrap_or_default(),
-                summary: text.summary,
-            }
-        })
-        .collect();
+    let (profile, totals, applications, matching) = (data.profile, data.totals, data.applications, data.matching);
+    let rows: Vec<Row> = data.rows.into_iter().map(|r| Row::new(r, &tr)).collect();
     let goals = [("speed", profile.speed), ("managed", profile.managed), ("modernise", profile.modernise), ("licence", profile.licence)]
         .into_iter()
         .map(|(key, value)| GoalView { key, label: tr.t(&format!("assessment.goal_{key}")).to_string(), value })
@@ -526,27 +510,33 @@ fn dashboard_page(ctx: PageCtx, data: DashboardData, filter: Filter, changes: Ve
             options: hosting_options(&tr),
         })
         .collect();
-    let application_search = s.applications.len() > APPLICATION_CHOICES;
-    let applications = if application_search { Vec::new() } else { s.applications.iter().map(|a| (a.id, a.name.clone())).collect() };
+    let counts: Vec<(Strategy, usize, usize)> =
+        Strategy::ALL.iter().map(|s| (*s, totals.recommended(*s) as usize, totals.decided(*s) as usize)).collect();
+    let evidence = db::derived::figures::evidence_questions();
+    let total = data.workloads as usize;
     DashboardPage {
-        chart: ChartSvg::new(&tr, &s.counts).render().unwrap_or_default(),
-        in_applications: tr.fmt("assessment.in_applications", &[("n", &thousands(s.applications_with_open_questions()))]),
-        showing: tr.fmt("assessment.showing", &[("n", &thousands(matching)), ("total", &thousands(s.rows.len()))]),
+        chart: ChartSvg::new(&tr, &counts).render().unwrap_or_default(),
+        in_applications: tr.fmt("assessment.in_applications", &[("n", &thousands(totals.open_applications()))]),
+        showing: tr.fmt("assessment.showing", &[("n", &thousands(matching)), ("total", &thousands(total))]),
         bands: ["high", "medium", "low"].iter().map(|b| (*b, tr.t(&format!("assessment.confidence_{b}")).to_string())).collect(),
-        total: s.rows.len(),
-        unassigned: s.unassigned,
-        low_confidence: s.low_confidence,
-        counts: s.counts.clone(),
-        open_questions: s.open_questions(),
-        risks: s.risks.iter().map(|(sev, n)| (*sev, *n, tr.t(&format!("assessment.risk_{}", sev.code())).to_string())).collect(),
-        environments: s.environments.clone(),
+        total,
+        unassigned: data.unassigned as usize,
+        low_confidence: totals.low_confidence() as usize,
+        counts,
+        open_questions: (applications * evidence - totals.answered()).max(0) as usize,
+        risks: Severity::ALL
+            .iter()
+            .map(|sev| (*sev, totals.risks(*sev) as usize, tr.t(&format!("assessment.risk_{}", sev.code())).to_string()))
+            .collect(),
+        application_search: applications > APPLICATION_CHOICES as i64,
+        applications: data.choices,
+        environments: data.environments,
+        progress: data.progress.map(|p| tr.fmt("assessment.derived_progress", &[("pct", &p)])),
         rows,
-        pager,
+        pager: data.pager,
         ctx,
-        engagement,
+        engagement: data.engagement,
         filter,
-        applications,
-        application_search,
         goals,
         hosting,
         changes,
@@ -620,13 +610,15 @@ async fn save_profile(
         Err(e) => Err(e),
     };
     let (changes, error) = match outcome {
-        Ok(rescore) => {
+        Ok(Some(rescore)) => {
             let mut lines = describe_moves(&ctx.t, &rescore.moves);
             if lines.is_empty() {
                 lines.push(ctx.t.t("assessment.nothing_moved").to_string());
             }
             (lines, None)
         }
+        // A large engagement: the progress shows on the page.
+        Ok(None) => (vec![ctx.t.t("assessment.rescoring_in_background").to_string()], None),
         Err(e @ AppError::Invalid(_)) => (Vec::new(), Some(e.public_message())),
         Err(e) => return Err(e),
     };
@@ -670,16 +662,6 @@ impl AppSearch {
         AppSearch { q: field("q"), page: field("page") }
     }
 
-    fn needle(&self) -> String {
-        self.q.trim().to_lowercase()
-    }
-
-    /// The applications whose name holds the search.
-    fn matching<'s>(&self, summary: &'s AssessmentSummary) -> Vec<&'s ApplicationSummary> {
-        let needle = self.needle();
-        summary.applications.iter().filter(|a| needle.is_empty() || a.name.to_lowercase().contains(&needle)).collect()
-    }
-
     fn url(&self, engagement_id: i64, page: usize) -> String {
         let page = if page > 1 { page.to_string() } else { String::new() };
         url_with(&format!("/engagements/{engagement_id}/assessment/questionnaire"), &[("q", self.q.trim()), ("page", &page)])
@@ -717,59 +699,68 @@ async fn questionnaire_page(
     message: Option<String>,
     error: Option<String>,
 ) -> Result<QuestionnairePage, AppError> {
-    let summary = st.views.assessment(&st.db, id).await?;
-    let matching = search.matching(&summary);
-    let pager =
-        Pager::new(&ctx.t, matching.len(), QUESTIONNAIRE_PAGE_ROWS, page_number(&search.page), "questionnaire-apps", |n| search.url(id, n));
-    let total_per_app = summary.evidence_questions;
-    let apps: Vec<AppProgress> = matching[pager.range(matching.len(), QUESTIONNAIRE_PAGE_ROWS)]
-        .iter()
+    let page = page_number(&search.page) as i64;
+    let needle = search.q.trim().to_string();
+    let per_page = QUESTIONNAIRE_PAGE_ROWS as i64;
+    let (engagement, (mut listed, matching), applications, totals, choices) = st
+        .db
+        .call(move |c| {
+            let mut found = db::assessment_summary::applications(c, id, &needle, (page - 1) * per_page, per_page)?;
+            if found.0.is_empty() && found.1 > 0 {
+                // Past the last page: show the last one.
+                found = db::assessment_summary::applications(c, id, &needle, (found.1 - 1) / per_page * per_page, per_page)?;
+            }
+            let applications: i64 =
+                c.prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
+            let apps = if needle.is_empty() { Vec::new() } else { db::assessment_summary::application_ids(c, id, &needle)? };
+            let choices = db::assessment_summary::workload_choices(c, id, &needle, &apps, WORKLOAD_CHOICES + 1)?;
+            Ok((
+                db::engagements::get(c, id)?,
+                found,
+                applications,
+                db::derived::figures::get(c, id, db::derived::figures::TOTALS)?,
+                choices,
+            ))
+        })
+        .await?;
+    let matching = matching as usize;
+    let pager = Pager::new(&ctx.t, matching, QUESTIONNAIRE_PAGE_ROWS, page as usize, "questionnaire-apps", |n| search.url(id, n));
+    let total_per_app = db::derived::figures::evidence_questions() as usize;
+    let apps: Vec<AppProgress> = listed
+        .drain(..)
         .map(|a| AppProgress {
             id: a.id,
-            name: a.name.clone(),
+            name: a.name,
             answered: a.answered.min(total_per_app),
             total: total_per_app,
             workloads: a.workloads,
             recommended: a.recommended,
         })
         .collect();
-    let prefix = search.q.trim().to_string();
-    let found: Vec<i64> = if prefix.is_empty() { Vec::new() } else { matching.iter().map(|a| a.id).collect() };
-    let (engagement, choices) = st
-        .db
-        .call(move |c| {
-            let choices = db::assessment_summary::workload_choices(c, id, &prefix, &found, WORKLOAD_CHOICES + 1)?;
-            Ok((db::engagements::get(c, id)?, choices))
-        })
-        .await?;
     let more_workloads = choices.len() > WORKLOAD_CHOICES;
     let workloads = choices
         .into_iter()
         .take(WORKLOAD_CHOICES)
-        .map(|w| Row {
-            id: w.id,
-            name: w.name,
-            application: w.application,
-            application_id: None,
-            environment: w.environment,
-            recommended: w.recommended,
-            decided: None,
-            confidence: 0.0,
-            top_risk: None,
-            risk_label: String::new(),
-            summary: String::new(),
+        .map(|w| {
+            let row = DashboardRow {
+                id: w.id,
+                name: w.name,
+                application: w.application,
+                environment: w.environment,
+                recommended: w.recommended,
+                ..DashboardRow::default()
+            };
+            Row::new(row, &ctx.t)
         })
         .collect();
-    let searchable = summary.applications.len() > QUESTIONNAIRE_PAGE_ROWS || !search.q.trim().is_empty();
+    let applications = applications as usize;
+    let searchable = applications > QUESTIONNAIRE_PAGE_ROWS || !search.q.trim().is_empty();
     Ok(QuestionnairePage {
-        all_matching_label: ctx.t.fmt("assessment.all_matching", &[("n", &thousands(matching.len()))]),
-        showing: ctx.t.fmt(
-            "assessment.showing_applications",
-            &[("n", &thousands(matching.len())), ("total", &thousands(summary.applications.len()))],
-        ),
+        all_matching_label: ctx.t.fmt("assessment.all_matching", &[("n", &thousands(matching))]),
+        showing: ctx.t.fmt("assessment.showing_applications", &[("n", &thousands(matching)), ("total", &thousands(applications))]),
         more_workloads_label: ctx.t.fmt("assessment.more_workloads", &[("n", &thousands(WORKLOAD_CHOICES))]),
-        answered: summary.answered(),
-        total: summary.applications.len() * total_per_app,
+        answered: totals.answered() as usize,
+        total: applications * total_per_app,
         questions: question_views(&ctx.t, |_| None, |_| None),
         ctx,
         engagement,
@@ -827,8 +818,8 @@ async fn save_bulk_answers(
     let search = AppSearch::from_fields(&fields);
     let all_matching = fields.iter().any(|(k, v)| k == "all_matching" && !v.is_empty());
     let matching: Vec<i64> = if all_matching {
-        let summary = st.views.assessment(&st.db, id).await?;
-        search.matching(&summary).iter().map(|a| a.id).collect()
+        let needle = search.q.clone();
+        st.db.call(move |c| db::assessment_summary::application_ids(c, id, &needle)).await?
     } else {
         Vec::new()
     };

@@ -262,7 +262,6 @@ async fn commit(
         .await;
     match result {
         Ok(outcome) => {
-            st.views.warm(&st.db, id);
             page.done_warnings = rows(&outcome.warnings);
             page.done = Some(outcome);
             page.recent = st.db.call(move |c| db::imports::recent(c, id)).await?;

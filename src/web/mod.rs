@@ -11,11 +11,8 @@ pub mod engagements;
 mod errors;
 pub mod import;
 pub mod members;
-pub mod page_cache;
 pub mod plan;
 pub mod workloads;
-
-use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
@@ -30,7 +27,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
-use crate::db::derived::Derived;
 use crate::error::AppError;
 use crate::i18n::Lang;
 pub use ctx::PageCtx;
@@ -44,68 +40,11 @@ pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub db: Db,
     pub login_limiter: auth::LoginLimiter,
-    pub views: Arc<Views>,
-    /// Rendered table pages, kept per engagement revision.
-    pub pages: Arc<page_cache::PageCache>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> AppState {
-        AppState { db, login_limiter: auth::LoginLimiter::default(), views: Arc::default(), pages: Arc::default() }
-    }
-}
-
-/// Whole-portfolio views, kept per engagement and recomputed only when the
-/// engagement's revision moves (see `db::derived`).
-#[derive(Default)]
-pub struct Views {
-    plan: Derived<crate::plan::Plan>,
-    architectures: Derived<crate::architecture::ArchitectureList>,
-    jump_host: Derived<bool>,
-    assessment: Derived<crate::db::assessment_summary::AssessmentSummary>,
-}
-
-impl Views {
-    /// The dashboard's figures and rows (scores the portfolio first).
-    pub async fn assessment(&self, db: &Db, id: i64) -> Result<Arc<crate::db::assessment_summary::AssessmentSummary>, AppError> {
-        self.assessment.get(db, id, move |c| crate::db::assessment_summary::compute(c, id)).await
-    }
-
-    /// Every application's target architecture and costs.
-    pub async fn architectures(&self, db: &Db, id: i64) -> Result<Arc<crate::architecture::ArchitectureList>, AppError> {
-        self.architectures.get(db, id, move |c| crate::db::architecture::list(c, id, crate::cost::catalogue())).await
-    }
-
-    /// Whether the engagement has a bastion or jump host today: the one
-    /// engagement-wide fact an application's architecture page needs.
-    pub async fn jump_host(&self, db: &Db, id: i64) -> Result<bool, AppError> {
-        Ok(*self.jump_host.get(db, id, move |c| crate::db::architecture::has_jump_host(c, id)).await?)
-    }
-
-    /// The migration plan: waves, phases and steps.
-    pub async fn plan(&self, db: &Db, id: i64) -> Result<Arc<crate::plan::Plan>, AppError> {
-        self.plan.get(db, id, move |c| crate::report::gather::plan(c, id)).await
-    }
-
-    /// Computes an engagement's views before anyone asks: after an import the
-    /// consultant's next page is usually the dashboard, and at 100,000
-    /// workloads scoring and building the views take seconds. One at a time,
-    /// so memory peaks no higher than a visit to each page would make it; a
-    /// page asked for meanwhile waits for its view instead of computing it
-    /// twice.
-    pub fn warm(self: &Arc<Self>, db: &Db, id: i64) {
-        let (views, db) = (self.clone(), db.clone());
-        tokio::spawn(async move {
-            let warmed = async {
-                views.assessment(&db, id).await?;
-                views.architectures(&db, id).await?;
-                views.plan(&db, id).await?;
-                Ok::<_, AppError>(())
-            };
-            if let Err(e) = warmed.await {
-                tracing::warn!(engagement = id, "views not computed ahead: {e}");
-            }
-        });
+        AppState { db, login_limiter: auth::LoginLimiter::default() }
     }
 }
 
@@ -204,8 +143,6 @@ pub fn app(state: AppState) -> Router {
         .merge(members::router())
         .merge(api::router())
         .nest_service("/static", ServeDir::new(static_dir))
-        // Inside the guards: a kept page is only served to who may see it.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::keep_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::middleware::from_fn(ctx::csrf_guard))
         // Ordinary requests stay small; upload routes raise this per route.

@@ -2,8 +2,6 @@
 //! and steps, the wave capacity, moving an application to another wave, and
 //! the PDF report download. JSON at /api/engagements/{id}/plan.
 
-use std::sync::Arc;
-
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -15,6 +13,7 @@ use serde::Deserialize;
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render};
 use crate::db;
+use crate::db::plan::{PlanRead, PlanView, WavesRead};
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr, thousands};
 use crate::inventory::Engagement;
@@ -199,23 +198,24 @@ pub struct PlanQuery {
 }
 
 impl PlanQuery {
-    /// The wave asked for, if it is one of the plan's; anything else shows all.
-    fn wave(&self, plan: &Plan) -> Option<u32> {
-        self.wave.trim().parse().ok().filter(|n| plan.waves.iter().any(|w| w.number == *n))
-    }
-
     fn page(&self) -> usize {
         page_number(&self.page)
     }
+
+    /// What to read of the kept plan for this page.
+    fn read(&self) -> PlanRead {
+        let waves = match self.wave.trim().parse::<u32>() {
+            Ok(number) => WavesRead::One { number, from: (self.page() - 1) * APPS_PER_PAGE, count: APPS_PER_PAGE },
+            Err(_) => WavesRead::Page { from: (self.page() - 1) * WAVES_PER_PAGE, count: WAVES_PER_PAGE, apps: APPS_PER_WAVE },
+        };
+        PlanRead { waves, names: NAMES_SHOWN, warnings: WARNINGS_SHOWN }
+    }
 }
 
-/// "a, b, c and 97 more".
-fn names_capped<'a>(t: &Tr, names: impl Iterator<Item = &'a str>) -> String {
-    let mut shown: Vec<&str> = Vec::new();
-    let mut more = 0usize;
-    for name in names {
-        if shown.len() < NAMES_SHOWN { shown.push(name) } else { more += 1 }
-    }
+/// "a, b, c and 97 more": the first names of `total`.
+fn names_capped<'a>(t: &Tr, names: impl Iterator<Item = &'a str>, total: usize) -> String {
+    let shown: Vec<&str> = names.take(NAMES_SHOWN).collect();
+    let more = total.saturating_sub(shown.len());
     let list = shown.join(", ");
     if more == 0 { list } else { t.fmt("plan.and_more", &[("list", &list), ("n", &thousands(more))]) }
 }
@@ -235,22 +235,16 @@ fn app_view(a: &crate::plan::PlanApp, t: &Tr) -> AppView {
         meta: meta.join(" · "),
         moved: a.moved,
         cycle: if a.cycle_with.is_empty() { String::new() } else { t.fmt("plan.cycle_with", &[("apps", &a.cycle_with.join(", "))]) },
-        workloads: names_capped(t, a.workloads.iter().map(String::as_str)),
+        workloads: names_capped(t, a.workloads.iter().map(String::as_str), a.workload_count),
         wave: a.wave,
         steps: steps_view(&a.steps, t.lang),
     }
 }
 
-/// The page's text: `shown` are the waves on this page, `selected` the
-/// wave asked for alone (then paged through its applications).
-fn views(
-    id: i64,
-    plan: &Plan,
-    t: &Tr,
-    shown: &[&Wave],
-    selected: Option<u32>,
-    page: usize,
-) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView>) {
+/// The page's text: the waves read, `selected` the wave asked for alone
+/// (then paged through its applications).
+fn views(id: i64, view: &PlanView, t: &Tr, selected: Option<u32>, page: usize) -> (Vec<PhaseView>, Vec<WaveView>, Vec<UnmovedView>) {
+    let plan = &view.plan;
     let phases = plan
         .phases
         .iter()
@@ -260,22 +254,20 @@ fn views(
             activities: p.activities(t.lang).to_vec(),
         })
         .collect();
-    let waves = shown
+    let waves = plan
+        .waves
         .iter()
         .map(|w| {
-            let total = w.apps.len();
-            let (apps, pager) = match selected {
-                Some(_) => {
-                    let pager =
-                        Pager::new(t, total, APPS_PER_PAGE, page, "plan", |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
-                    let summary = t.fmt(
-                        "plan.apps_page",
-                        &[("page", &thousands(pager.page)), ("pages", &thousands(pager.pages)), ("n", &thousands(total))],
-                    );
-                    (w.apps[pager.range(total, APPS_PER_PAGE)].iter().collect::<Vec<_>>(), Some((summary, pager)))
-                }
-                None => (w.apps.iter().take(APPS_PER_WAVE).collect(), None),
-            };
+            let total = w.app_count;
+            let pager = selected.map(|_| {
+                let pager =
+                    Pager::new(t, total, APPS_PER_PAGE, page, "plan", |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
+                let summary = t.fmt(
+                    "plan.apps_page",
+                    &[("page", &thousands(pager.page)), ("pages", &thousands(pager.pages)), ("n", &thousands(total))],
+                );
+                (summary, pager)
+            });
             WaveView {
                 number: w.number,
                 title: t.fmt("plan.wave", &[("n", &thousands(w.number))]),
@@ -289,7 +281,7 @@ fn views(
                 .join(" · "),
                 show_all: (selected.is_none() && total > APPS_PER_WAVE)
                     .then(|| t.fmt("plan.show_wave", &[("n", &thousands(total)), ("wave", &thousands(w.number))])),
-                apps: apps.into_iter().map(|a| app_view(a, t)).collect(),
+                apps: w.apps.iter().map(|a| app_view(a, t)).collect(),
                 pager,
             }
         })
@@ -297,17 +289,24 @@ fn views(
     let unmoved = plan
         .not_migrated_steps
         .iter()
-        .map(|(strategy, steps)| UnmovedView {
-            title: strategy.label(t.lang).to_string(),
-            workloads: names_capped(t, plan.not_migrated.iter().filter(|u| u.strategy == Some(*strategy)).map(|u| u.workload.as_str())),
-            steps: steps.iter().map(|s| s.text(t.lang).to_string()).collect(),
+        .map(|(strategy, steps)| {
+            let total = view.not_migrated.iter().find(|(s, _)| s == strategy).map_or(0, |(_, n)| *n);
+            UnmovedView {
+                title: strategy.label(t.lang).to_string(),
+                workloads: names_capped(
+                    t,
+                    plan.not_migrated.iter().filter(|u| u.strategy == Some(*strategy)).map(|u| u.workload.as_str()),
+                    total,
+                ),
+                steps: steps.iter().map(|s| s.text(t.lang).to_string()).collect(),
+            }
         })
         .collect();
     (phases, waves, unmoved)
 }
 
 struct PlanBody {
-    plan: Arc<Plan>,
+    plan: Plan,
     /// The page shows one wave alone.
     single_wave: bool,
     /// Through the waves, when there are more than a page shows: "Waves, page 1 of 450 (4,500 waves)" and its links.
@@ -324,70 +323,79 @@ struct PlanBody {
     fresh: Vec<String>,
     error: Option<String>,
     max_wave: u32,
+    /// "Scores are being updated: 40%" while a background derivation runs.
+    progress: Option<String>,
 }
 
 impl PlanBody {
-    fn new(id: i64, plan: Arc<Plan>, t: &Tr, moved_app: Option<&str>, error: Option<String>, query: &PlanQuery) -> PlanBody {
-        let involves = |w: &PlanWarning, app: &str| match w {
-            PlanWarning::BrokenDependency { dependent, dependency, .. } => dependent == app || dependency == app,
-            PlanWarning::OverCapacity { wave, .. } => plan.wave_of(app) == Some(*wave),
-            _ => false,
+    /// `fresh`: the warnings the move just made caused (shown first, and
+    /// not again among the others).
+    fn new(
+        id: i64,
+        view: PlanView,
+        t: &Tr,
+        fresh: Vec<PlanWarning>,
+        error: Option<String>,
+        query: &PlanQuery,
+        progress: Option<u8>,
+    ) -> PlanBody {
+        let selected = match query.read().waves {
+            WavesRead::One { number, .. } if !view.plan.waves.is_empty() => Some(number),
+            _ => None,
         };
-        let (fresh, rest): (Vec<&PlanWarning>, Vec<&PlanWarning>) =
-            plan.warnings.iter().partition(|w| moved_app.is_some_and(|a| involves(w, a)));
-        let hidden_warnings = rest.len().saturating_sub(WARNINGS_SHOWN);
-        // One wave alone, or a page of waves (all of them when they fit).
-        let selected = query.wave(&plan);
         let single_wave = selected.is_some();
-        let waves_pager =
-            Pager::new(t, plan.waves.len(), WAVES_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?page={p}"));
-        let shown: Vec<&Wave> = match selected {
-            Some(n) => plan.waves.iter().filter(|w| w.number == n).collect(),
-            None => plan.waves[waves_pager.range(plan.waves.len(), WAVES_PER_PAGE)].iter().collect(),
-        };
-        let (phases, waves, unmoved) = views(id, &plan, t, &shown, selected, query.page());
-        let timeline = timeline(&plan, &shown, t);
+        let waves_pager = Pager::new(t, view.waves, WAVES_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?page={p}"));
+        let (phases, waves, unmoved) = views(id, &view, t, selected, query.page());
+        let shown: Vec<&Wave> = view.plan.waves.iter().collect();
+        let timeline = timeline(&view.plan, &shown, t);
         let waves_pager = (!single_wave && waves_pager.pages > 1).then(|| {
             (
                 t.fmt(
                     "plan.waves_page",
-                    &[
-                        ("page", &thousands(waves_pager.page)),
-                        ("pages", &thousands(waves_pager.pages)),
-                        ("n", &thousands(plan.waves.len())),
-                    ],
+                    &[("page", &thousands(waves_pager.page)), ("pages", &thousands(waves_pager.pages)), ("n", &thousands(view.waves))],
                 ),
                 waves_pager,
             )
         });
+        let rest: Vec<&PlanWarning> = view.plan.warnings.iter().filter(|w| !fresh.contains(w)).collect();
+        let hidden_warnings = view.warnings.saturating_sub(fresh.len() + rest.len());
         PlanBody {
             single_wave,
             waves_pager,
             phases,
             waves,
             unmoved,
-            undecided: names_capped(t, plan.undecided.iter().map(|u| u.workload.as_str())),
+            undecided: names_capped(t, view.plan.undecided.iter().map(|u| u.workload.as_str()), view.undecided),
             timeline,
-            warnings: rest.into_iter().take(WARNINGS_SHOWN).map(|w| warning_text(t, w)).collect(),
+            warnings: rest.into_iter().map(|w| warning_text(t, w)).collect(),
             more_warnings: if hidden_warnings > 0 {
                 t.fmt("plan.more_warnings", &[("n", &thousands(hidden_warnings))])
             } else {
                 String::new()
             },
-            fresh: fresh.into_iter().map(|w| warning_text(t, w)).collect(),
+            fresh: fresh.iter().map(|w| warning_text(t, w)).collect(),
             error,
             max_wave: MAX_WAVE,
-            plan,
+            progress: progress.map(|p| t.fmt("assessment.derived_progress", &[("pct", &p)])),
+            plan: view.plan,
         }
     }
 }
 
-/// The engagement and its plan, kept per revision: at thousands of
-/// applications building the plan takes far longer than showing it.
-async fn load(st: &AppState, id: i64) -> Result<(Engagement, Arc<Plan>), AppError> {
-    let plan = st.views.plan(&st.db, id).await?;
-    let engagement = st.db.call(move |c| db::engagements::get(c, id)).await?;
-    Ok((engagement, plan))
+/// The engagement and the part of its kept plan `query` asks for (a whole
+/// page of waves when the wave asked for is not one of the plan's).
+async fn load(st: &AppState, id: i64, query: &PlanQuery) -> Result<(Engagement, PlanView, Option<u8>), AppError> {
+    let read = query.read();
+    st.db
+        .call(move |c| {
+            let engagement = db::engagements::get(c, id)?;
+            let mut view = db::plan::view(c, id, read)?;
+            if view.plan.waves.is_empty() && matches!(read.waves, WavesRead::One { .. }) {
+                view = db::plan::view(c, id, PlanQuery::default().read())?;
+            }
+            Ok((engagement, view, db::derived::progress(c, id)?))
+        })
+        .await
 }
 
 async fn page(
@@ -396,28 +404,41 @@ async fn page(
     Path(id): Path<i64>,
     Query(query): Query<PlanQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (engagement, plan) = load(&st, id).await?;
-    let body = PlanBody::new(id, plan, &ctx.t, None, None, &query);
+    let (engagement, view, progress) = load(&st, id, &query).await?;
+    let body = PlanBody::new(id, view, &ctx.t, Vec::new(), None, &query, progress);
     render(&PlanPage { ctx, engagement, body })
 }
 
 /// The page, or only its plan section for htmx.
 async fn respond(st: &AppState, ctx: PageCtx, id: i64, moved_app: Option<&str>, error: Option<AppError>) -> Result<Response, AppError> {
-    let (engagement, plan) = load(st, id).await?;
     let status = error.as_ref().map(AppError::status);
     // A moved application stays in sight: when the first page would not
-    // list it, the page shows its new wave at the application's page.
-    let query = moved_app
-        .and_then(|name| {
-            plan.waves
-                .iter()
-                .enumerate()
-                .find_map(|(position, w)| w.apps.iter().position(|a| a.name == name).map(|index| (position, w.number, index)))
+    // list it, the page shows its new wave at the application's page; the
+    // warnings it caused come first.
+    let name = moved_app.map(str::to_string);
+    let (place, fresh) = st
+        .db
+        .call(move |c| {
+            let Some(name) = name else { return Ok((None, Vec::new())) };
+            let place = db::plan::place_of(c, id, &name)?;
+            let wave = place.map(|(wave, _, _)| wave);
+            let fresh: Vec<PlanWarning> = db::plan::warnings(c, id)?
+                .into_iter()
+                .filter(|w| match w {
+                    PlanWarning::BrokenDependency { dependent, dependency, .. } => *dependent == name || *dependency == name,
+                    PlanWarning::OverCapacity { wave: n, .. } => Some(*n) == wave,
+                    _ => false,
+                })
+                .collect();
+            Ok((place, fresh))
         })
-        .filter(|(position, _, index)| *position >= WAVES_PER_PAGE || *index >= APPS_PER_WAVE)
-        .map(|(_, wave, index)| PlanQuery { wave: wave.to_string(), page: (index / APPS_PER_PAGE + 1).to_string() })
+        .await?;
+    let query = place
+        .filter(|(_, position, index)| *position >= WAVES_PER_PAGE || *index >= APPS_PER_WAVE)
+        .map(|(wave, _, index)| PlanQuery { wave: wave.to_string(), page: (index / APPS_PER_PAGE + 1).to_string() })
         .unwrap_or_default();
-    let body = PlanBody::new(id, plan, &ctx.t, moved_app, error.map(|e| e.public_message()), &query);
+    let (engagement, view, progress) = load(st, id, &query).await?;
+    let body = PlanBody::new(id, view, &ctx.t, fresh, error.map(|e| e.public_message()), &query, progress);
     let html = if ctx.htmx { render(&PlanPartial { ctx, engagement, body })? } else { render(&PlanPage { ctx, engagement, body })? };
     Ok(match status {
         Some(s) => (s, html).into_response(),
@@ -501,8 +522,14 @@ async fn move_app(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>,
 }
 
 async fn api_plan(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Json<Plan>, AppError> {
-    let (_, plan) = load(&st, id).await?;
-    Ok(Json(Plan::clone(&plan)))
+    let plan = st
+        .db
+        .call(move |c| {
+            db::engagements::get(c, id)?;
+            db::plan::full(c, id)
+        })
+        .await?;
+    Ok(Json(plan))
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,668 @@
+//! Derived data, and the one rule that keeps it fresh.
+//!
+//! sixr derives from the inventory, the answers, the decisions and the
+//! settings: per workload its assessment (`assessments`: the scores with
+//! their reasons, the strategy in effect, what the pages count and filter
+//! by), per application and for the engagement the sums the dashboard shows
+//! (`figures`), per application the summary of its target architecture
+//! (`architecture_summaries`), and the wave plan (built from `plan_groups`
+//! and `plan_links`, kept in `plans`, `plan_waves`, `plan_apps`,
+//! `plan_warnings`).
+//!
+//! **The rule: a write re-derives, in its own transaction, what it touched.**
+//! Every write function of `db` ends with `refresh` and the groups it
+//! touched (an application, or a workload without one: a workload's score
+//! depends on the other workloads of its application). A change that every
+//! application is derived from (an import, the preference profile, region,
+//! currency or sizing, a jump host appearing or going, a new rule book) re-
+//! derives the whole engagement (`rederive`): in the same transaction when
+//! the engagement is small, otherwise by recording a derivation that the
+//! server's background worker (or the command line, before it reads) carries
+//! out a step at a time, while the pages show how far it got. Reading never
+//! derives and never writes.
+
+pub mod figures;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::db::assessment::{Move, Rescore, Scope};
+use crate::error::AppError;
+use crate::inventory::Workload;
+use crate::scoring::{Assessment, Item, Profile, Severity, score_portfolio};
+use crate::strategy::Strategy;
+pub use figures::Figures;
+use figures::{Counted, Deltas, TOTALS};
+
+/// Up to this many workloads an engagement is derived whole inside the
+/// write that asks for it; above, in the background, a step at a time.
+pub const INLINE_WORKLOADS: i64 = 2_000;
+/// Applications derived per background step (one transaction each).
+const APPLICATIONS_PER_STEP: i64 = 25;
+/// Workloads without an application derived per background step.
+const LONE_WORKLOADS_PER_STEP: i64 = 1_000;
+
+/// Workloads scored together: an application's, or one without an
+/// application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    Application(i64),
+    Lone(i64),
+}
+
+impl Group {
+    /// The key of the group in `plan_groups` and `plan_links`.
+    pub fn plan_key(self) -> i64 {
+        match self {
+            Group::Application(a) => a,
+            Group::Lone(w) => -w,
+        }
+    }
+
+    /// The application whose architecture it is part of (0: none).
+    fn architecture(self) -> i64 {
+        match self {
+            Group::Application(a) => a,
+            Group::Lone(_) => 0,
+        }
+    }
+
+    /// The workloads of the group, as a scope of `db::assessment`.
+    pub fn scope(self) -> Scope {
+        match self {
+            Group::Application(a) => Scope::Application(a),
+            Group::Lone(w) => Scope::Workload(w),
+        }
+    }
+}
+
+/// What a write touched: the groups to derive again, and whether the plan
+/// settings changed.
+#[derive(Debug, Clone, Default)]
+pub struct Touched {
+    groups: BTreeSet<Group>,
+    plan: bool,
+}
+
+impl Touched {
+    pub fn new() -> Touched {
+        Touched::default()
+    }
+
+    pub fn application(mut self, id: i64) -> Touched {
+        self.groups.insert(Group::Application(id));
+        self
+    }
+
+    /// The workload's group as it stands (for a deleted workload: the group
+    /// it was scored in). Call it before a change that moves or deletes the
+    /// workload, or after: `refresh` follows a workload to where it went.
+    pub fn workload(mut self, conn: &Connection, engagement_id: i64, id: i64) -> Result<Touched, AppError> {
+        self.groups.extend(group_of(conn, engagement_id, id)?);
+        Ok(self)
+    }
+
+    pub fn workloads(mut self, conn: &Connection, engagement_id: i64, ids: &[i64]) -> Result<Touched, AppError> {
+        for id in ids {
+            self.groups.extend(group_of(conn, engagement_id, *id)?);
+        }
+        Ok(self)
+    }
+
+    /// The groups of the workloads at the other ends of the workload's
+    /// dependencies (whose targets and plan links show it).
+    pub fn partners(mut self, conn: &Connection, engagement_id: i64, id: i64) -> Result<Touched, AppError> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT o.id, o.application_id FROM dependencies d JOIN workloads o ON o.id = d.to_workload_id
+             WHERE d.engagement_id = ?1 AND d.from_workload_id = ?2
+             UNION SELECT o.id, o.application_id FROM dependencies d JOIN workloads o ON o.id = d.from_workload_id
+             WHERE d.engagement_id = ?1 AND d.to_workload_id = ?2",
+        )?;
+        for row in stmt.query_map([engagement_id, id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)))? {
+            let (other, app) = row?;
+            self.groups.insert(app.map_or(Group::Lone(other), Group::Application));
+        }
+        Ok(self)
+    }
+
+    /// The plan settings (capacity, moves) changed.
+    pub fn plan(mut self) -> Touched {
+        self.plan = true;
+        self
+    }
+}
+
+/// The group a workload is in now, else the one it was last scored in.
+fn group_of(conn: &Connection, engagement_id: i64, id: i64) -> Result<Option<Group>, AppError> {
+    let now: Option<Option<i64>> = conn
+        .prepare_cached("SELECT application_id FROM workloads WHERE engagement_id = ?1 AND id = ?2")?
+        .query_row([engagement_id, id], |r| r.get(0))
+        .optional()?;
+    let app = match now {
+        Some(app) => app,
+        None => conn
+            .prepare_cached("SELECT application_id FROM assessments WHERE engagement_id = ?1 AND workload_id = ?2")?
+            .query_row([engagement_id, id], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|a| Some(a).filter(|a| *a != 0))
+            .ok_or_else(|| AppError::NotFound(format!("workload {id}")))?,
+    };
+    Ok(Some(app.map_or(Group::Lone(id), Group::Application)))
+}
+
+/// Runs `f` inside the caller's transaction, or in one of its own.
+pub fn in_transaction<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T, AppError>) -> Result<T, AppError> {
+    if conn.is_autocommit() {
+        let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    } else {
+        f(conn)
+    }
+}
+
+/// Re-derives what a write touched; call it in the write's transaction,
+/// after the change. Returns how the recommendations moved.
+pub fn refresh(conn: &Connection, engagement_id: i64, touched: Touched) -> Result<Rescore, AppError> {
+    let mut run = Run::new(conn, engagement_id)?;
+    run.groups(touched.groups, true)?;
+    run.finish(touched.plan, false)
+}
+
+/// Re-derives the whole engagement: at once when it is small (the result
+/// says what moved), else by recording a derivation for the background
+/// (`None`). Call it in the write's transaction.
+pub fn rederive(conn: &Connection, engagement_id: i64) -> Result<Option<Rescore>, AppError> {
+    let workloads: i64 =
+        conn.prepare_cached("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1")?.query_row([engagement_id], |r| r.get(0))?;
+    if workloads > INLINE_WORKLOADS {
+        record_derivation(conn, engagement_id)?;
+        return Ok(None);
+    }
+    // A derivation recorded before is done here and now.
+    conn.prepare_cached("DELETE FROM derivations WHERE engagement_id = ?1")?.execute([engagement_id])?;
+    let mut run = Run::new(conn, engagement_id)?;
+    let groups = all_groups(conn, engagement_id)?;
+    run.groups(groups, false)?;
+    run.architecture.insert(0);
+    complete(conn, engagement_id)?;
+    Ok(Some(run.finish(true, true)?))
+}
+
+/// Records (or starts over) the background derivation of the engagement.
+pub fn record_derivation(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
+    // Applications are gone through twice: scored, then their architecture.
+    let total: i64 = conn
+        .prepare_cached(
+            "SELECT 2 * (SELECT COUNT(*) FROM applications WHERE engagement_id = ?1)
+                  + (SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1 AND application_id IS NULL)",
+        )?
+        .query_row([engagement_id], |r| r.get(0))?;
+    conn.prepare_cached(
+        "INSERT INTO derivations (engagement_id, total, done, stage, last_id) VALUES (?1, ?2, 0, 0, 0)
+         ON CONFLICT (engagement_id) DO UPDATE SET total = excluded.total, done = 0, stage = 0, last_id = 0",
+    )?
+    .execute([engagement_id, total])?;
+    Ok(())
+}
+
+/// How far the background derivation of the engagement got, in percent;
+/// `None` when there is none.
+pub fn progress(conn: &Connection, engagement_id: i64) -> Result<Option<u8>, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT total, done FROM derivations WHERE engagement_id = ?1")?
+        .query_row([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+        .optional()?
+        .map(|(total, done)| if total <= 0 { 0 } else { (done.min(total) * 100 / total).min(99) as u8 }))
+}
+
+/// The engagements with a derivation to carry out.
+pub fn pending(conn: &Connection) -> Result<Vec<i64>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT engagement_id FROM derivations ORDER BY engagement_id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One step of the engagement's derivation, in a transaction of its own;
+/// true when the derivation is complete (or there was none). The steps
+/// score the applications, then the workloads without one, then build
+/// every application's architecture (which reads the strategies of its
+/// neighbours and whether a jump host exists anywhere), then the plan.
+pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
+    in_transaction(conn, |tx| {
+        let Some((stage, last_id)) = tx
+            .prepare_cached("SELECT stage, last_id FROM derivations WHERE engagement_id = ?1")?
+            .query_row([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+            .optional()?
+        else {
+            return Ok(true);
+        };
+        const APPLICATIONS: &str = "SELECT id FROM applications WHERE engagement_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
+        const LONE: &str = "SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id IS NULL AND id > ?2 ORDER BY id LIMIT ?3";
+        let (sql, per_step) = match stage {
+            0 | 2 => (APPLICATIONS, APPLICATIONS_PER_STEP),
+            1 => (LONE, LONE_WORKLOADS_PER_STEP),
+            _ => {
+                tx.prepare_cached("DELETE FROM derivations WHERE engagement_id = ?1")?.execute([engagement_id])?;
+                complete(tx, engagement_id)?;
+                crate::db::plan::store_plan(tx, engagement_id)?;
+                return Ok(true);
+            }
+        };
+        let ids: Vec<i64> =
+            tx.prepare_cached(sql)?.query_map(params![engagement_id, last_id, per_step], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let next = match ids.last() {
+            Some(last) if ids.len() as i64 == per_step => (stage, *last),
+            _ => (stage + 1, 0),
+        };
+        if stage == 2 {
+            let jump_host = figures::get(tx, engagement_id, TOTALS)?.jump_hosts() > 0;
+            for app in ids.iter().copied().chain((next.0 == 3).then_some(0)) {
+                crate::db::architecture::store_summary(tx, engagement_id, app, jump_host)?;
+            }
+        } else {
+            let group = if stage == 0 { Group::Application } else { Group::Lone };
+            let mut run = Run::new(tx, engagement_id)?;
+            run.groups(ids.iter().map(|id| group(*id)).collect(), false)?;
+            // Built in stage 2, once every strategy is known.
+            run.architecture.clear();
+            run.finish(false, true)?;
+        }
+        tx.prepare_cached("UPDATE derivations SET stage = ?2, last_id = ?3, done = done + ?4 WHERE engagement_id = ?1")?
+            .execute(params![engagement_id, next.0, next.1, ids.len() as i64])?;
+        Ok(false)
+    })
+}
+
+/// One step of the first engagement with a derivation under way; false
+/// when there is none (the background worker then waits a little).
+pub fn step_any(conn: &Connection) -> Result<bool, AppError> {
+    match pending(conn)?.first() {
+        Some(id) => {
+            step(conn, *id)?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// Raise when what the code derives changes (not what the data files say:
+/// those are in the fingerprint already).
+const DERIVED_VERSION: &str = "1";
+
+/// What derived data is computed with: the rule book, the price catalogue,
+/// the plan steps' data and this code's version.
+fn fingerprint() -> String {
+    use blake2::{Blake2s256, Digest};
+    let mut h = Blake2s256::new();
+    for part in [DERIVED_VERSION, crate::scoring::rules::RULES_SOURCE, crate::cost::catalogue::SHIPPED] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// At start: when the derived data was computed with another rule book,
+/// price catalogue or version of this code, every engagement is derived
+/// anew (in the background).
+pub fn check_fingerprint(conn: &Connection) -> Result<(), AppError> {
+    let now = fingerprint();
+    let stored: Option<String> =
+        conn.prepare_cached("SELECT fingerprint FROM derived_with WHERE id = 1")?.query_row([], |r| r.get(0)).optional()?;
+    if stored.as_deref() == Some(now.as_str()) {
+        return Ok(());
+    }
+    in_transaction(conn, |tx| {
+        let ids: Vec<i64> = tx.prepare_cached("SELECT id FROM engagements")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        for id in ids {
+            record_derivation(tx, id)?;
+        }
+        tx.prepare_cached("INSERT OR REPLACE INTO derived_with (id, fingerprint) VALUES (1, ?1)")?.execute([&now])?;
+        Ok(())
+    })
+}
+
+/// Carries out every recorded derivation to its end (the command line,
+/// before it reads or exports).
+pub fn complete_pending(conn: &Connection) -> Result<(), AppError> {
+    for id in pending(conn)? {
+        while !step(conn, id)? {}
+    }
+    Ok(())
+}
+
+/// Every group of the engagement.
+fn all_groups(conn: &Connection, engagement_id: i64) -> Result<BTreeSet<Group>, AppError> {
+    let mut groups = BTreeSet::new();
+    let mut apps = conn.prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1")?;
+    for a in apps.query_map([engagement_id], |r| r.get(0))? {
+        groups.insert(Group::Application(a?));
+    }
+    let mut lone = conn.prepare_cached("SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id IS NULL")?;
+    for w in lone.query_map([engagement_id], |r| r.get(0))? {
+        groups.insert(Group::Lone(w?));
+    }
+    Ok(groups)
+}
+
+/// The end of a whole derivation: what belongs to nothing any more goes,
+/// and the figures are summed anew from the assessments.
+fn complete(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
+    for sql in [
+        "DELETE FROM assessments WHERE engagement_id = ?1 AND workload_id NOT IN (SELECT id FROM workloads WHERE engagement_id = ?1)",
+        "DELETE FROM plan_groups WHERE engagement_id = ?1 AND (
+            (group_key > 0 AND group_key NOT IN (SELECT id FROM applications WHERE engagement_id = ?1))
+            OR (group_key < 0 AND -group_key NOT IN (SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id IS NULL)))",
+        "DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id <> 0
+            AND application_id NOT IN (SELECT id FROM applications WHERE engagement_id = ?1)",
+    ] {
+        conn.prepare_cached(sql)?.execute([engagement_id])?;
+    }
+    let rows = figures::from_scratch(conn, engagement_id)?;
+    figures::replace(conn, engagement_id, rows)
+}
+
+/// A stored assessment as the figures count it.
+fn counted_of(r: &rusqlite::Row) -> rusqlite::Result<Option<Counted>> {
+    let strategy =
+        |i: usize| -> rusqlite::Result<Option<Strategy>> { Ok(r.get::<_, Option<String>>(i)?.and_then(|c| Strategy::parse(&c))) };
+    let (Some(recommended), Some(effective)) = (strategy(1)?, strategy(3)?) else { return Ok(None) };
+    Ok(Some(Counted {
+        application_id: r.get(0)?,
+        recommended,
+        decided: strategy(2)?,
+        effective,
+        confidence: r.get(4)?,
+        risks: [r.get(5)?, r.get(6)?, r.get(7)?],
+        jump_host: r.get(8)?,
+    }))
+}
+
+const SELECT_COUNTED: &str = "SELECT application_id, recommended, decided, effective, confidence, risks_high, risks_medium, risks_low,
+        jump_host, workload_id FROM assessments";
+
+/// One derivation: the groups it derived, and what follows from them.
+struct Run<'c> {
+    conn: &'c Connection,
+    engagement_id: i64,
+    profile: Profile,
+    deltas: Deltas,
+    done: BTreeSet<Group>,
+    /// Applications whose architecture to build again (0: the workloads
+    /// without one).
+    architecture: BTreeSet<i64>,
+    plan_changed: bool,
+    scored: usize,
+    moves: BTreeMap<(Option<Strategy>, Strategy), usize>,
+    jump_hosts_before: i64,
+}
+
+impl<'c> Run<'c> {
+    fn new(conn: &'c Connection, engagement_id: i64) -> Result<Run<'c>, AppError> {
+        Ok(Run {
+            conn,
+            engagement_id,
+            profile: crate::db::assessment::profile(conn, engagement_id)?,
+            deltas: Deltas::default(),
+            done: BTreeSet::new(),
+            architecture: BTreeSet::new(),
+            plan_changed: false,
+            scored: 0,
+            moves: BTreeMap::new(),
+            jump_hosts_before: figures::get(conn, engagement_id, TOTALS)?.jump_hosts(),
+        })
+    }
+
+    /// Derives `groups` and every group a workload moved from or to; with
+    /// `neighbours`, also the architectures of the applications their
+    /// workloads have dependencies with.
+    fn groups(&mut self, groups: BTreeSet<Group>, neighbours: bool) -> Result<(), AppError> {
+        let mut queue: VecDeque<Group> = groups.into_iter().collect();
+        let mut derived = Vec::new();
+        while let Some(g) = queue.pop_front() {
+            if self.done.insert(g) {
+                self.group(g, &mut queue)?;
+                derived.push(g);
+            }
+        }
+        for g in &derived {
+            self.architecture.insert(g.architecture());
+            if neighbours {
+                self.architecture.extend(neighbour_applications(self.conn, self.engagement_id, g.scope())?);
+            }
+        }
+        self.applications(&derived)?;
+        self.deltas.flush(self.conn, self.engagement_id)?;
+        self.plan_inputs(&derived)?;
+        Ok(())
+    }
+
+    /// Scores a group's workloads and stores them, counting the changes.
+    fn group(&mut self, g: Group, queue: &mut VecDeque<Group>) -> Result<(), AppError> {
+        let (conn, eid) = (self.conn, self.engagement_id);
+        let members: Vec<(Workload, Option<i64>)> = match g {
+            Group::Application(_) => crate::db::assessment::items_in(conn, eid, g.scope())?,
+            Group::Lone(_) => {
+                let items = crate::db::assessment::items_in(conn, eid, g.scope())?;
+                match items.first() {
+                    // It joined an application: scored with it.
+                    Some((_, Some(app))) => {
+                        queue.push_back(Group::Application(*app));
+                        Vec::new()
+                    }
+                    _ => items,
+                }
+            }
+        };
+        let answers = crate::db::assessment::answers_in(conn, eid, g.scope())?;
+        let decisions = crate::db::decisions::list_in(conn, eid, g.scope())?;
+        let items: Vec<Item> = members.iter().map(|(w, a)| Item { workload: w, application_id: *a }).collect();
+        let mut old_row = conn.prepare_cached(&format!("{SELECT_COUNTED} WHERE workload_id = ?1"))?;
+        let mut store = conn.prepare_cached(
+            "INSERT OR REPLACE INTO assessments (workload_id, engagement_id, application_id, name, recommended, decided, effective,
+                confidence, top_risk, risks_high, risks_medium, risks_low, jump_host, main_reason, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )?;
+        let mut members_ids = HashSet::new();
+        // score_portfolio answers in the order of `items`.
+        for (a, (w, app)) in score_portfolio(&items, &answers, &self.profile).into_iter().zip(&members) {
+            members_ids.insert(w.id);
+            let decided = decisions.get(&w.id).map(|d| d.decision.strategy);
+            let new = counted(&a, app.unwrap_or(0), decided, w);
+            let old = old_row.query_row([w.id], counted_of).optional()?.flatten();
+            if let Some(old) = &old {
+                self.deltas.change(old.application_id, &old.figures(), -1);
+                if old.application_id != new.application_id {
+                    // Where it was goes again: the application's other
+                    // workloads score anew, a lone workload's plan group goes.
+                    queue.push_back(match old.application_id {
+                        0 => Group::Lone(w.id),
+                        app => Group::Application(app),
+                    });
+                }
+            }
+            self.deltas.change(new.application_id, &new.figures(), 1);
+            if old.as_ref().map(|o| o.recommended) != Some(a.recommended) {
+                *self.moves.entry((old.map(|o| o.recommended), a.recommended)).or_default() += 1;
+            }
+            self.scored += 1;
+            let detail = serde_json::to_string(&a).map_err(|e| AppError::Internal(format!("assessment detail: {e}")))?;
+            let top_risk = a.risks.iter().map(|r| r.severity).min();
+            let main_reason = a.reasons.iter().position(|r| r.gate.is_some() || r.points.contains_key(&a.recommended));
+            store.execute(params![
+                w.id,
+                eid,
+                new.application_id,
+                w.name,
+                a.recommended.code(),
+                decided.map(Strategy::code),
+                new.effective.code(),
+                a.confidence,
+                top_risk.map(Severity::code),
+                new.risks[0],
+                new.risks[1],
+                new.risks[2],
+                new.jump_host,
+                main_reason.map(|i| i as i64),
+                detail,
+            ])?;
+        }
+        // Rows counted in this group whose workload is no longer in it:
+        // moved away (scored where it went) or deleted.
+        let (sql, key) = match g {
+            Group::Application(a) => (format!("{SELECT_COUNTED} WHERE engagement_id = ?1 AND application_id = ?2"), a),
+            Group::Lone(w) => (format!("{SELECT_COUNTED} WHERE engagement_id = ?1 AND workload_id = ?2 AND application_id = 0"), w),
+        };
+        let left: Vec<(i64, Option<Counted>)> = conn
+            .prepare_cached(&sql)?
+            .query_map([eid, key], |r| Ok((r.get::<_, i64>(9)?, counted_of(r)?)))?
+            .filter(|row| !row.as_ref().is_ok_and(|(id, _)| members_ids.contains(id)))
+            .collect::<Result<_, _>>()?;
+        for (id, old) in left {
+            let now: Option<Option<i64>> = conn
+                .prepare_cached("SELECT application_id FROM workloads WHERE engagement_id = ?1 AND id = ?2")?
+                .query_row([eid, id], |r| r.get(0))
+                .optional()?;
+            match now {
+                // Its row moves with it when its new group is scored.
+                Some(app) => queue.push_back(app.map_or(Group::Lone(id), Group::Application)),
+                None => {
+                    if let Some(old) = old {
+                        self.deltas.change(old.application_id, &old.figures(), -1);
+                    }
+                    conn.prepare_cached("DELETE FROM assessments WHERE workload_id = ?1")?.execute([id])?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The applications' own part of their figures rows (being one, their
+    /// answered questions); the row of an application that is gone goes.
+    fn applications(&mut self, derived: &[Group]) -> Result<(), AppError> {
+        let (conn, eid) = (self.conn, self.engagement_id);
+        for g in derived {
+            let Group::Application(a) = *g else { continue };
+            let exists: bool = conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM applications WHERE engagement_id = ?1 AND id = ?2)")?
+                .query_row([eid, a], |r| r.get(0))?;
+            let now = figures::application_part(exists, if exists { figures::answered(conn, eid, a)? } else { 0 });
+            let before = figures::application_part_of(&figures::get(conn, eid, a)?);
+            self.deltas.change(a, &before, -1);
+            self.deltas.change(a, &now, 1);
+            if !exists {
+                self.deltas.flush(conn, eid)?;
+                figures::remove(conn, eid, a)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The plan's groups and links of the derived groups; notes whether
+    /// anything the plan is built from changed.
+    fn plan_inputs(&mut self, derived: &[Group]) -> Result<(), AppError> {
+        for g in derived {
+            let changed = crate::db::plan::store_group(self.conn, self.engagement_id, *g)?;
+            self.plan_changed |= changed;
+        }
+        let keys: Vec<i64> = derived.iter().map(|g| g.plan_key()).collect();
+        let changed = crate::db::plan::store_links(self.conn, self.engagement_id, &keys)?;
+        self.plan_changed |= changed;
+        Ok(())
+    }
+
+    /// Builds the architectures to build and the plan when its inputs (or
+    /// its settings: `plan`) changed; says what moved. `whole`: part of a
+    /// whole derivation, which builds every architecture with the final
+    /// jump-host fact itself.
+    fn finish(self, plan: bool, whole: bool) -> Result<Rescore, AppError> {
+        let (conn, eid) = (self.conn, self.engagement_id);
+        let jump_hosts = figures::get(conn, eid, TOTALS)?.jump_hosts();
+        let whole_pending = progress(conn, eid)?.is_some();
+        if (jump_hosts > 0) != (self.jump_hosts_before > 0) && !whole {
+            // Every application's findings and bastion depend on it.
+            if whole_pending {
+                record_derivation(conn, eid)?;
+            } else {
+                rederive_architectures(conn, eid)?;
+            }
+        } else {
+            for app in &self.architecture {
+                crate::db::architecture::store_summary(conn, eid, *app, jump_hosts > 0)?;
+            }
+        }
+        // A whole derivation under way builds the plan once, at its end.
+        if (self.plan_changed || plan) && !whole_pending {
+            crate::db::plan::store_plan(conn, eid)?;
+        }
+        Ok(Rescore { scored: self.scored, moves: self.moves.into_iter().map(|((from, to), count)| Move { from, to, count }).collect() })
+    }
+}
+
+/// Every application's architecture again: at once when the engagement is
+/// small, else as part of a whole derivation.
+fn rederive_architectures(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
+    let workloads = figures::get(conn, engagement_id, TOTALS)?.workloads();
+    if workloads > INLINE_WORKLOADS {
+        return record_derivation(conn, engagement_id);
+    }
+    let jump_host = figures::get(conn, engagement_id, TOTALS)?.jump_hosts() > 0;
+    let mut apps: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1")?
+        .query_map([engagement_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    apps.push(0);
+    for app in apps {
+        crate::db::architecture::store_summary(conn, engagement_id, app, jump_host)?;
+    }
+    Ok(())
+}
+
+/// The applications (0: none) of the workloads at the other end of the
+/// dependencies of a group's workloads: their targets show this group's.
+fn neighbour_applications(conn: &Connection, engagement_id: i64, scope: Scope) -> Result<Vec<i64>, AppError> {
+    let (mine, params) = scope.sql(engagement_id, "SELECT w.id FROM workloads w", "");
+    let sql = format!(
+        "WITH mine(id) AS ({mine})
+         SELECT DISTINCT COALESCE(o.application_id, 0) FROM dependencies d JOIN workloads o ON o.id = d.to_workload_id
+           WHERE d.from_workload_id IN mine
+         UNION SELECT DISTINCT COALESCE(o.application_id, 0) FROM dependencies d JOIN workloads o ON o.id = d.from_workload_id
+           WHERE d.to_workload_id IN mine"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// What an assessed workload counts.
+fn counted(a: &Assessment, application_id: i64, decided: Option<Strategy>, w: &Workload) -> Counted {
+    let mut risks = [0i64; 3];
+    for r in &a.risks {
+        risks[Severity::ALL.iter().position(|s| *s == r.severity).unwrap_or(0)] += 1;
+    }
+    Counted {
+        application_id,
+        recommended: a.recommended,
+        decided,
+        effective: decided.unwrap_or(a.recommended),
+        confidence: a.confidence,
+        risks,
+        jump_host: crate::architecture::findings::is_jump_host(&w.name, &w.role, &w.notes),
+    }
+}
+
+/// The strategy each workload of `ids` goes with, from the stored assessments.
+pub fn effective(conn: &Connection, engagement_id: i64, ids: &[i64]) -> Result<HashMap<i64, Strategy>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT effective FROM assessments WHERE engagement_id = ?1 AND workload_id = ?2")?;
+    let mut out = HashMap::new();
+    for id in ids {
+        if let Some(s) = stmt.query_row([engagement_id, *id], |r| r.get::<_, String>(0)).optional()?.and_then(|c| Strategy::parse(&c)) {
+            out.insert(*id, s);
+        }
+    }
+    Ok(out)
+}
