@@ -197,10 +197,14 @@ CREATE TABLE derivations (
     -- Groups to derive in all and done so far.
     total         INTEGER NOT NULL,
     done          INTEGER NOT NULL DEFAULT 0,
-    -- Where the work stands: the last application id, then the last
-    -- workload id without an application, done.
+    -- Where the work stands: the stage (scores of applications, of the
+    -- workloads without one, architectures, the plan, the search index)
+    -- and the last id done in it.
     stage         INTEGER NOT NULL DEFAULT 0,
-    last_id       INTEGER NOT NULL DEFAULT 0
+    last_id       INTEGER NOT NULL DEFAULT 0,
+    -- Workloads from this id on are not in the search index yet (a large
+    -- import indexes them in the background).
+    index_from    INTEGER
 );
 
 -- What the derived data was computed with (rule book, price catalogue, the
@@ -210,6 +214,13 @@ CREATE TABLE derived_with (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
     fingerprint TEXT NOT NULL
 );
+
+-- The workloads' searchable text (name, hostname, notes), for substring
+-- search in any script: the trigram tokenizer matches any three characters
+-- or more, Hangul included. Contentless: the text stays in `workloads`;
+-- db::search keeps the index in step with every write of a workload.
+CREATE VIRTUAL TABLE workload_text USING fts5(text, content = '', contentless_delete = 1, tokenize = 'trigram');
+INSERT INTO workload_text (rowid, text) SELECT id, name || char(10) || hostname || char(10) || notes FROM workloads;
 
 -- Every engagement is derived anew under this schema.
 INSERT INTO derivations (engagement_id, total) SELECT id, 0 FROM engagements;

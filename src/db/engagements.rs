@@ -111,6 +111,7 @@ pub fn update(conn: &Connection, e: &Engagement, actor: &str) -> Result<Engageme
 
 pub fn delete(conn: &Connection, id: i64, actor: &str) -> Result<(), AppError> {
     let before = get(conn, id)?;
+    crate::db::search::unindex_engagement(conn, id)?;
     conn.execute("DELETE FROM engagements WHERE id = ?1", [id])?;
     // The engagement's own audit rows go with it (cascade); the deletion is
     // recorded without an engagement so it stays visible.

@@ -157,6 +157,8 @@ pub fn commit(
     }
 
     let mut existing = Existing::load(&tx, eid)?;
+    // Rows from this id on are new: their text is indexed after them.
+    let first_new: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM workloads", [], |r| r.get(0))?;
     let (mut created, mut updated) = (0, 0);
     {
         for w in &parsed.workloads {
@@ -228,9 +230,14 @@ pub fn commit(
         "rows_refused": parsed.errors.len(),
     });
     audit(&tx, Some(eid), actor, "import", Some(import_id), "import", None, Some(&summary))?;
-    // Scored and summed with the rows when the engagement is small, else
-    // in the background right after (db::derived).
-    crate::db::derived::rederive(&tx, eid)?;
+    // Scored, summed and indexed with the rows when the engagement is small,
+    // else in the background right after (db::derived).
+    match crate::db::derived::rederive(&tx, eid)? {
+        Some(_) => {
+            crate::db::search::index_from(&tx, eid, first_new, i64::MAX)?;
+        }
+        None => crate::db::derived::index_later(&tx, eid, first_new)?,
+    }
     tx.commit()?;
     // A large import changes the row counts the query planner relies on
     // (e.g. filtering by application); refresh its statistics.

@@ -129,6 +129,7 @@ pub fn upsert(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<Ups
         None => Ok(Upsert::Created(insert_row(conn, engagement_id, application_id, w)?)),
         Some(id) => {
             update_row(conn, engagement_id, id, application_id, w)?;
+            crate::db::search::index(conn, id)?;
             Ok(Upsert::Updated(id))
         }
     }
@@ -148,6 +149,7 @@ pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) ->
     }
     in_transaction(conn, |tx| {
         upsert_by_id(tx, engagement_id, w)?;
+        crate::db::search::index(tx, w.id)?;
         let after = get(tx, engagement_id, w.id)?;
         audit(tx, Some(engagement_id), actor, "workload", Some(w.id), "update", Some(&json!(before)), Some(&json!(after)))?;
         refresh(tx, engagement_id, Touched::new().workload(tx, engagement_id, w.id)?)?;
@@ -161,7 +163,8 @@ fn upsert_by_id(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<(
 }
 
 /// Inserts `w` as a new row and returns its id (the bulk import calls this
-/// per row; the statement is prepared once per connection).
+/// per row; the statement is prepared once per connection). A building
+/// block: the caller indexes the text (`db::search`) and derives.
 pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<i64>, w: &Workload) -> Result<i64, AppError> {
     conn.prepare_cached(
         "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
@@ -251,6 +254,7 @@ pub fn create(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) 
         let Upsert::Created(id) = upsert(tx, engagement_id, w)? else {
             return Err(AppError::Conflict(format!("a workload with hostname \"{}\" already exists", w.hostname)));
         };
+        crate::db::search::index(tx, id)?;
         let created = get(tx, engagement_id, id)?;
         audit(tx, Some(engagement_id), actor, "workload", Some(id), "create", None, Some(&json!(created)))?;
         refresh(tx, engagement_id, Touched::new().workload(tx, engagement_id, id)?)?;
@@ -264,6 +268,7 @@ pub fn delete(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Re
         // Its dependencies go with it: the groups at their other ends too.
         let touched = Touched::new().workload(tx, engagement_id, id)?.partners(tx, engagement_id, id)?;
         tx.execute("DELETE FROM workloads WHERE engagement_id = ?1 AND id = ?2", [engagement_id, id])?;
+        crate::db::search::unindex(tx, id)?;
         audit(tx, Some(engagement_id), actor, "workload", Some(id), "delete", Some(&json!(before)), None)?;
         refresh(tx, engagement_id, touched)?;
         Ok(())
@@ -448,7 +453,11 @@ fn query_filter(
     use rusqlite::types::Value;
     let mut sql = String::from(if scan { "+w.engagement_id = ?" } else { "w.engagement_id = ?" });
     let mut args = vec![Value::Integer(engagement_id)];
-    if !q.q.is_empty() {
+    if !q.q.is_empty() && crate::db::search::indexable(&q.q) && crate::db::search::is_complete(conn, engagement_id)? {
+        // Through the trigram index: the same substrings LIKE finds.
+        sql.push_str(" AND w.id IN (SELECT rowid FROM workload_text WHERE workload_text MATCH ?)");
+        args.push(Value::Text(crate::db::search::phrase(&q.q)));
+    } else if !q.q.is_empty() {
         sql.push_str(" AND (w.name LIKE ? ESCAPE '\\' OR w.hostname LIKE ? ESCAPE '\\' OR w.notes LIKE ? ESCAPE '\\')");
         let pattern = like_pattern(&q.q);
         args.extend([Value::Text(pattern.clone()), Value::Text(pattern.clone()), Value::Text(pattern)]);

@@ -44,6 +44,8 @@ pub const INLINE_WORKLOADS: i64 = 2_000;
 const APPLICATIONS_PER_STEP: i64 = 25;
 /// Workloads without an application derived per background step.
 const LONE_WORKLOADS_PER_STEP: i64 = 1_000;
+/// Workloads whose text is indexed per background step.
+const INDEXED_PER_STEP: i64 = 5_000;
 
 /// Workloads scored together: an application's, or one without an
 /// application.
@@ -183,7 +185,14 @@ pub fn rederive(conn: &Connection, engagement_id: i64) -> Result<Option<Rescore>
         record_derivation(conn, engagement_id)?;
         return Ok(None);
     }
-    // A derivation recorded before is done here and now.
+    // A derivation recorded before is done here and now, its text indexing too.
+    let index_from: Option<Option<i64>> = conn
+        .prepare_cached("SELECT index_from FROM derivations WHERE engagement_id = ?1")?
+        .query_row([engagement_id], |r| r.get(0))
+        .optional()?;
+    if let Some(from) = index_from.flatten() {
+        crate::db::search::index_from(conn, engagement_id, from, i64::MAX)?;
+    }
     conn.prepare_cached("DELETE FROM derivations WHERE engagement_id = ?1")?.execute([engagement_id])?;
     let mut run = Run::new(conn, engagement_id)?;
     let groups = all_groups(conn, engagement_id)?;
@@ -210,11 +219,20 @@ pub fn record_derivation(conn: &Connection, engagement_id: i64) -> Result<(), Ap
     Ok(())
 }
 
+/// Leaves the search index of the engagement's workloads from id `from` on
+/// to its background derivation (recorded already).
+pub fn index_later(conn: &Connection, engagement_id: i64, from: i64) -> Result<(), AppError> {
+    conn.prepare_cached("UPDATE derivations SET index_from = MIN(COALESCE(index_from, ?2), ?2) WHERE engagement_id = ?1")?
+        .execute([engagement_id, from])?;
+    Ok(())
+}
+
 /// How far the background derivation of the engagement got, in percent;
-/// `None` when there is none.
+/// `None` when there is none or when all that is left is indexing text
+/// (the pages then show the derived data whole).
 pub fn progress(conn: &Connection, engagement_id: i64) -> Result<Option<u8>, AppError> {
     Ok(conn
-        .prepare_cached("SELECT total, done FROM derivations WHERE engagement_id = ?1")?
+        .prepare_cached("SELECT total, done FROM derivations WHERE engagement_id = ?1 AND stage < 4")?
         .query_row([engagement_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
         .optional()?
         .map(|(total, done)| if total <= 0 { 0 } else { (done.min(total) * 100 / total).min(99) as u8 }))
@@ -246,10 +264,25 @@ pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
         let (sql, per_step) = match stage {
             0 | 2 => (APPLICATIONS, APPLICATIONS_PER_STEP),
             1 => (LONE, LONE_WORKLOADS_PER_STEP),
-            _ => {
-                tx.prepare_cached("DELETE FROM derivations WHERE engagement_id = ?1")?.execute([engagement_id])?;
+            3 => {
                 complete(tx, engagement_id)?;
                 crate::db::plan::store_plan(tx, engagement_id)?;
+                tx.prepare_cached("UPDATE derivations SET stage = 4 WHERE engagement_id = ?1")?.execute([engagement_id])?;
+                return Ok(false);
+            }
+            _ => {
+                // Last, the text of the rows a large import brought.
+                let from: Option<i64> = tx
+                    .prepare_cached("SELECT index_from FROM derivations WHERE engagement_id = ?1")?
+                    .query_row([engagement_id], |r| r.get(0))?;
+                if let Some(last) =
+                    from.map(|from| crate::db::search::index_from(tx, engagement_id, from, INDEXED_PER_STEP)).transpose()?.flatten()
+                {
+                    tx.prepare_cached("UPDATE derivations SET index_from = ?2 WHERE engagement_id = ?1")?
+                        .execute([engagement_id, last + 1])?;
+                    return Ok(false);
+                }
+                tx.prepare_cached("DELETE FROM derivations WHERE engagement_id = ?1")?.execute([engagement_id])?;
                 return Ok(true);
             }
         };
