@@ -412,7 +412,20 @@ async fn dashboard_pages_a_portfolio_larger_than_a_page_and_counts_it_all() {
     assert!(first.contains(">wl-000<") && first.contains(">wl-099<"), "the first page holds the first 100 by name");
     assert!(!first.contains(">wl-100<"), "the second page's rows are not on the first");
     assert!(first.contains("Page 1 of 3"));
-    assert!(first.contains(&format!("href=\"/engagements/{e}/assessment?page=3\"")), "a link to the last page");
+    assert!(first.contains(&format!("href=\"/engagements/{e}/assessment?page=3&#38;end=1\"")), "a link to the last page");
+    // The next links start from the last row shown: the index finds a deep
+    // page without counting the rows before it.
+    let next = |html: &str| {
+        let at = html.find("rel=\"next\"").expect("a next link");
+        let href = &html[html[..at].rfind("href=\"").unwrap() + 6..at];
+        href[..href.find('"').unwrap()].replace("&#38;", "&")
+    };
+    let second_url = next(&first);
+    assert!(second_url.contains("page=2") && second_url.contains("after="), "{second_url}");
+    let second = app.get(&second_url).await.text();
+    assert!(second.contains(">wl-100<") && second.contains(">wl-199<") && !second.contains(">wl-099<") && second.contains("Page 2 of 3"));
+    let third = app.get(&next(&second)).await.text();
+    assert!(third.contains(">wl-200<") && third.contains(">wl-249<") && !third.contains(">wl-199<"));
 
     // Every workload is counted in the chart, not only the page's.
     let rows = app.db.with_conn(|c| db::assessment::assessment_rows(c, e)).unwrap();
@@ -461,9 +474,10 @@ async fn a_dashboard_filter_applies_across_pages_and_is_kept_by_the_pager() {
     assert!(test_only.contains("125 of 250 workloads"));
     assert!(test_only.contains(">wl-001<") && !test_only.contains(">wl-000<"), "only the filter's rows");
     assert!(test_only.contains("Page 1 of 2"));
-    let next = format!("/engagements/{e}/assessment?environment=test&#38;page=2");
-    assert!(test_only.contains(&format!("href=\"{next}\"")), "the pager keeps the filter");
-    let second = app.get(&next.replace("&#38;", "&")).await.text();
+    let next = format!("href=\"/engagements/{e}/assessment?environment=test&#38;page=2&#38;after=");
+    let at = test_only.find(&next).expect("the pager keeps the filter");
+    let href = &test_only[at + 6..];
+    let second = app.get(&href[..href.find('"').unwrap()].replace("&#38;", "&")).await.text();
     assert!(second.contains(">wl-249<") && !second.contains(">wl-248<"));
     assert!(second.contains("125 of 250 workloads") && second.contains("Page 2 of 2"));
     assert!(second.contains(r#"<option value="test" selected>"#), "the filter form shows the filter");

@@ -521,3 +521,68 @@ async fn the_applications_page_pages_and_finds_applications_by_name() {
     let literal = app.get(&format!("/engagements/{id}/applications?q=%25")).await.text();
     assert!(literal.contains("0 applications"), "a % in the search is a character, not a wildcard");
 }
+
+/// Every `href` of the pager that leads to `rel` ("next", "prev"), decoded.
+fn pager_link(html: &str, rel: &str) -> Option<String> {
+    let at = html.find(&format!("rel=\"{rel}\""))?;
+    let tag_start = html[..at].rfind("<a ")?;
+    let href = &html[tag_start..at];
+    let start = href.find("href=\"")? + 6;
+    let end = href[start..].find('"')? + start;
+    Some(href[start..end].replace("&#38;", "&"))
+}
+
+fn row_names(html: &str) -> Vec<String> {
+    html.match_indices("<tr id=\"row-")
+        .filter_map(|(i, _)| {
+            let row = &html[i..];
+            let name = row.find("data-cell=\"name\"")?;
+            let text = &row[name..];
+            let start = text.find('>')? + 1;
+            Some(text[start..start + text[start..].find('<')?].to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn next_and_previous_links_page_by_key_through_every_row_once() {
+    let (app, id) = seeded();
+    for (sort, dir) in [("name", "asc"), ("role", "desc"), ("hostname", "asc"), ("cpu_cores", "desc")] {
+        // The order the numbered pages give...
+        let mut by_number = Vec::new();
+        for page in 1..=3 {
+            let html = app.get(&format!("/engagements/{id}/workloads?sort={sort}&dir={dir}&page={page}")).await.text();
+            by_number.extend(row_names(&html));
+        }
+        assert_eq!(by_number.len(), 120, "{sort} {dir}");
+        // ...is the order the next links walk, and the previous links walk it back.
+        let mut url = format!("/engagements/{id}/workloads?sort={sort}&dir={dir}");
+        let mut walked = Vec::new();
+        let mut pages = Vec::new();
+        loop {
+            let html = app.get(&url).await.text();
+            assert!(html.contains("Page ") && html.contains(" of 3"), "{url}");
+            walked.extend(row_names(&html));
+            pages.push(url.clone());
+            match pager_link(&html, "next") {
+                Some(next) => url = next,
+                None => break,
+            }
+        }
+        assert_eq!(walked, by_number, "{sort} {dir}: the next links visit every row once, in order");
+        if sort != "cpu_cores" {
+            assert!(pages[1].contains("after=") && pages[2].contains("after="), "{sort}: deep pages start from a key: {pages:?}");
+        }
+        let last = app.get(&pages[2]).await.text();
+        let back = app.get(&pager_link(&last, "prev").unwrap()).await.text();
+        assert_eq!(row_names(&back), by_number[50..100], "{sort} {dir}: the previous link shows page 2 again");
+    }
+    // The last-page link, and a cursor naming no workload (deleted since).
+    let first = app.get(&format!("/engagements/{id}/workloads")).await.text();
+    let last_url = first.split("href=\"").filter_map(|s| s.split('"').next()).find(|h| h.contains("end=1")).unwrap().replace("&#38;", "&");
+    let last = app.get(&last_url).await.text();
+    assert_eq!(row_names(&last).first().map(String::as_str), Some("srv-100"));
+    assert!(last.contains("Page 3 of 3"));
+    let gone = app.get(&format!("/engagements/{id}/workloads?page=2&after=999999")).await.text();
+    assert_eq!(row_names(&gone).first().map(String::as_str), Some("srv-050"), "falls back to the page number");
+}

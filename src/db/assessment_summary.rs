@@ -132,17 +132,40 @@ pub fn matching(conn: &Connection, engagement_id: i64, filter: &RowFilter) -> Re
     Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))?)
 }
 
-/// `limit` rows the filter keeps, from `offset`, by name.
-pub fn rows(conn: &Connection, engagement_id: i64, filter: &RowFilter, offset: i64, limit: i64) -> Result<Vec<DashboardRow>, AppError> {
+/// Where a page of rows starts in name order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Start {
+    /// After skipping this many rows.
+    Offset(i64),
+    /// Right after (before) the workload with this id: the pager's next
+    /// (previous) link, found through the index however deep.
+    After(i64),
+    Before(i64),
+    /// The last rows.
+    End,
+}
+
+/// `limit` rows the filter keeps, from `start`, by name.
+pub fn rows(conn: &Connection, engagement_id: i64, filter: &RowFilter, start: Start, limit: i64) -> Result<Vec<DashboardRow>, AppError> {
     let (condition, mut args) = filter.sql(engagement_id);
     // With a strategy the index of assessments by strategy and name gives
     // the order; else the workloads' by name.
     let (join, order) = if filter.strategy.is_empty() { ("LEFT JOIN", "w.name") } else { ("JOIN", "a.name") };
+    let key = |cmp: &str| format!(" AND {order} {cmp} (SELECT name FROM workloads WHERE engagement_id = ? AND id = ?)");
+    let (cursor, dir, offset) = match start {
+        Start::Offset(n) => (String::new(), "ASC", n),
+        Start::After(_) => (key(">"), "ASC", 0),
+        Start::Before(_) => (key("<"), "DESC", 0),
+        Start::End => (String::new(), "DESC", 0),
+    };
+    if let Start::After(id) | Start::Before(id) = start {
+        args.extend([Value::Integer(engagement_id), Value::Integer(id)]);
+    }
     let sql = format!(
         "SELECT w.id, w.name, COALESCE(p.name, ''), w.application_id, w.environment, a.recommended, a.decided, a.confidence,
             a.top_risk, json_extract(a.detail, '$.reasons[' || a.main_reason || ']')
          FROM workloads w {join} assessments a ON a.workload_id = w.id LEFT JOIN applications p ON p.id = w.application_id
-         WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?"
+         WHERE {condition}{cursor} ORDER BY {order} {dir} LIMIT ? OFFSET ?"
     );
     args.extend([Value::Integer(limit), Value::Integer(offset)]);
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -161,7 +184,11 @@ pub fn rows(conn: &Connection, engagement_id: i64, filter: &RowFilter, offset: i
             main_reason: r.get::<_, Option<String>>(9)?.and_then(|json| serde_json::from_str(&json).ok()),
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut rows: Vec<DashboardRow> = rows.collect::<Result<_, _>>()?;
+    if dir == "DESC" {
+        rows.reverse();
+    }
+    Ok(rows)
 }
 
 /// An application with its questionnaire progress and roll-up.

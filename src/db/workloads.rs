@@ -334,6 +334,13 @@ pub struct WorkloadQuery {
     /// 1-based.
     pub page: i64,
     pub per_page: i64,
+    /// Where the page starts, when the pager's links say (keyset paging):
+    /// right after, or right before, this workload in the sort order, or
+    /// at the end. A deep page is then found through the index, not by
+    /// counting every row before it; `page` only labels it.
+    pub after: Option<i64>,
+    pub before: Option<i64>,
+    pub end: bool,
 }
 
 impl Default for WorkloadQuery {
@@ -348,6 +355,9 @@ impl Default for WorkloadQuery {
             dir: "asc".into(),
             page: 1,
             per_page: PAGE_SIZES[0],
+            after: None,
+            before: None,
+            end: false,
         }
     }
 }
@@ -416,6 +426,8 @@ fn sort_column(field: &str) -> Option<&'static str> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct WorkloadPage {
     pub items: Vec<Workload>,
+    /// The sort order can be paged by key (`WorkloadQuery::after`...).
+    pub by_key: bool,
     /// Rows matching the search and filters, over all pages.
     pub total: i64,
     /// The page actually shown (clamped to the last page).
@@ -505,20 +517,47 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
     let pages = ((total + q.per_page - 1) / q.per_page).max(1);
     let page = q.page.min(pages);
     let order = sort_column(&q.sort).unwrap_or("w.name");
-    let dir = if q.descending() { "DESC" } else { "ASC" };
     let join = if order.starts_with("a.") { "LEFT JOIN applications a ON a.id = w.application_id" } else { "" };
-    let ids_sql = format!("SELECT w.id FROM workloads w {join} WHERE {filter} ORDER BY {order} {dir}, w.id {dir} LIMIT ? OFFSET ?");
-    let mut ids_args = args;
-    ids_args.push(rusqlite::types::Value::Integer(q.per_page));
-    ids_args.push(rusqlite::types::Value::Integer((page - 1) * q.per_page));
-    let ids: Vec<i64> =
-        conn.prepare_cached(&ids_sql)?.query_map(rusqlite::params_from_iter(ids_args.iter()), |r| r.get(0))?.collect::<Result<_, _>>()?;
+    // Ties go by name (unique in an engagement), as the indexes hold them.
+    let key = if order == "w.name" { "w.name".to_string() } else { format!("{order}, w.name") };
+    let by_key = indexed_sort;
+    let ascending = !q.descending();
+    let run = |cursor: Option<(&str, i64)>, ascending: bool, limit: i64, offset: i64| -> Result<Vec<i64>, AppError> {
+        let dir = if ascending { "ASC" } else { "DESC" };
+        let order_by = key.split(", ").map(|k| format!("{k} {dir}")).collect::<Vec<_>>().join(", ");
+        let mut sql = format!("SELECT w.id FROM workloads w {join} WHERE {filter}");
+        let mut all = args.clone();
+        if let Some((cmp, id)) = cursor {
+            let of_row = key.replace("w.", "c.");
+            sql.push_str(&format!(" AND ({key}) {cmp} (SELECT {of_row} FROM workloads c WHERE c.engagement_id = ? AND c.id = ?)"));
+            all.extend([rusqlite::types::Value::Integer(engagement_id), rusqlite::types::Value::Integer(id)]);
+        }
+        sql.push_str(&format!(" ORDER BY {order_by} LIMIT ? OFFSET ?"));
+        all.extend([rusqlite::types::Value::Integer(limit), rusqlite::types::Value::Integer(offset)]);
+        Ok(conn.prepare_cached(&sql)?.query_map(rusqlite::params_from_iter(all.iter()), |r| r.get(0))?.collect::<Result<_, _>>()?)
+    };
+    let forward = if ascending { ">" } else { "<" };
+    let backward = if ascending { "<" } else { ">" };
+    let keyed = match (by_key, q.after, q.before, q.end) {
+        (true, Some(id), _, _) => Some(run(Some((forward, id)), ascending, q.per_page, 0)?),
+        (true, None, Some(id), _) => Some(run(Some((backward, id)), !ascending, q.per_page, 0)?.into_iter().rev().collect()),
+        (true, None, None, true) => {
+            let on_last = total - (pages - 1) * q.per_page;
+            Some(run(None, !ascending, on_last.max(0), 0)?.into_iter().rev().collect())
+        }
+        _ => None,
+    };
+    // A cursor that names no row (deleted since) falls back to the page number.
+    let ids = match keyed {
+        Some(ids) if !ids.is_empty() || total == 0 => ids,
+        _ => run(None, ascending, q.per_page, (page - 1) * q.per_page)?,
+    };
     let mut by_id = conn.prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.id = ?1 AND w.engagement_id = ?2"))?;
     let mut items = Vec::with_capacity(ids.len());
     for id in ids {
         items.push(by_id.query_row([id, engagement_id], from_row)?);
     }
-    Ok(WorkloadPage { items, total, page, per_page: q.per_page, pages })
+    Ok(WorkloadPage { items, by_key, total, page, per_page: q.per_page, pages })
 }
 
 /// A column the workloads table can be filtered by exact value.

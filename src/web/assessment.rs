@@ -16,7 +16,7 @@ use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, url_with};
 use crate::db;
 use crate::db::assessment::{Move, Rescore, Scope};
-use crate::db::assessment_summary::{DashboardRow, RowFilter, confidence_band};
+use crate::db::assessment_summary::{DashboardRow, RowFilter, Start, confidence_band};
 use crate::db::decisions::StoredDecision;
 use crate::db::derived::Figures;
 use crate::error::AppError;
@@ -339,9 +339,27 @@ pub struct Filter {
     pub confidence: String,
     #[serde(default)]
     pub page: String,
+    /// Where the page starts (the pager's links): after or before this
+    /// workload by name, or at the end; `page` only labels it then.
+    #[serde(default)]
+    pub after: String,
+    #[serde(default)]
+    pub before: String,
+    #[serde(default)]
+    pub end: String,
 }
 
 impl Filter {
+    /// Where the rows of page `page` start.
+    fn start(&self, page: usize) -> Start {
+        match (self.after.trim().parse(), self.before.trim().parse(), self.end.is_empty()) {
+            (Ok(id), _, _) => Start::After(id),
+            (_, Ok(id), _) => Start::Before(id),
+            (_, _, false) => Start::End,
+            _ => Start::Offset(((page - 1) * DASHBOARD_PAGE_ROWS) as i64),
+        }
+    }
+
     /// The filter as the database applies it; a value that names nothing
     /// (an unknown strategy or application) keeps no row.
     fn rows(&self) -> RowFilter {
@@ -365,6 +383,12 @@ impl Filter {
 
     /// The dashboard address with this filter at page `page`.
     fn url(&self, engagement_id: i64, page: usize) -> String {
+        self.url_from(engagement_id, page, "", "", false)
+    }
+
+    /// The address of page `page` starting after or before a workload (an
+    /// id, or empty), or at the end.
+    fn url_from(&self, engagement_id: i64, page: usize, after: &str, before: &str, end: bool) -> String {
         let page = if page > 1 { page.to_string() } else { String::new() };
         url_with(
             &format!("/engagements/{engagement_id}/assessment"),
@@ -375,6 +399,9 @@ impl Filter {
                 ("environment", &self.environment),
                 ("confidence", &self.confidence),
                 ("page", &page),
+                ("after", after),
+                ("before", before),
+                ("end", if end { "1" } else { "" }),
             ],
         )
     }
@@ -473,10 +500,32 @@ async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) 
             ))
         })
         .await?;
-    let pager = Pager::new(&ctx.t, matching as usize, DASHBOARD_PAGE_ROWS, page, "portfolio-table", |n| filter.url(id, n));
-    let offset = ((pager.page - 1) * DASHBOARD_PAGE_ROWS) as i64;
-    let rows_filter = filter.rows();
-    let rows = st.db.call(move |c| db::assessment_summary::rows(c, id, &rows_filter, offset, DASHBOARD_PAGE_ROWS as i64)).await?;
+    let mut pager = Pager::new(&ctx.t, matching as usize, DASHBOARD_PAGE_ROWS, page, "portfolio-table", |n| filter.url(id, n));
+    let on_page = match filter.start(pager.page) {
+        // The last page holds what is left after the full ones.
+        Start::End => matching as usize - (pager.pages - 1) * DASHBOARD_PAGE_ROWS,
+        _ => DASHBOARD_PAGE_ROWS,
+    };
+    let (rows_filter, start) = (filter.rows(), filter.start(pager.page));
+    let fallback = Start::Offset(((pager.page - 1) * DASHBOARD_PAGE_ROWS) as i64);
+    let rows = st
+        .db
+        .call(move |c| {
+            let rows = db::assessment_summary::rows(c, id, &rows_filter, start, on_page as i64)?;
+            // A key that names no workload (deleted since): the page number.
+            if rows.is_empty() && start != fallback {
+                return db::assessment_summary::rows(c, id, &rows_filter, fallback, DASHBOARD_PAGE_ROWS as i64);
+            }
+            Ok(rows)
+        })
+        .await?;
+    if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+        pager.next_url = filter.url_from(id, pager.page + 1, &last.id.to_string(), "", false);
+        if pager.page > 2 {
+            pager.prev_url = filter.url_from(id, pager.page - 1, "", &first.id.to_string(), false);
+        }
+        pager.last_url = filter.url_from(id, pager.pages, "", "", true);
+    }
     Ok(DashboardData {
         engagement,
         profile,

@@ -88,6 +88,9 @@ pub fn parse_query(raw: &[u8]) -> WorkloadQuery {
             "sort" => q.sort = v,
             "dir" => q.dir = v,
             "page" => q.page = v.trim().parse().unwrap_or(1),
+            "after" => q.after = v.trim().parse().ok(),
+            "before" => q.before = v.trim().parse().ok(),
+            "end" => q.end = !v.is_empty(),
             "per_page" => q.per_page = v.trim().parse().unwrap_or(PAGE_SIZES[0]),
             _ => {}
         }
@@ -117,6 +120,14 @@ pub fn query_url(engagement_id: i64, q: &WorkloadQuery) -> String {
     }
     if q.page != 1 {
         s.append_pair("page", &q.page.to_string());
+    }
+    for (k, v) in [("after", q.after), ("before", q.before)] {
+        if let Some(id) = v {
+            s.append_pair(k, &id.to_string());
+        }
+    }
+    if q.end {
+        s.append_pair("end", "1");
     }
     let qs = s.finish();
     if qs.is_empty() { format!("/engagements/{engagement_id}/workloads") } else { format!("/engagements/{engagement_id}/workloads?{qs}") }
@@ -424,7 +435,7 @@ pub struct ResultsView {
 
 impl ResultsView {
     fn build(t: &Tr, engagement_id: i64, query: WorkloadQuery, page: WorkloadPage) -> ResultsView {
-        let mut query = query;
+        let mut query = WorkloadQuery { after: None, before: None, end: false, ..query };
         query.page = page.page;
         let columns = TABLE_FIELDS
             .iter()
@@ -461,8 +472,20 @@ impl ResultsView {
             t.fmt("workloads.summary", &[("from", &thousands(from)), ("to", &thousands(to)), ("total", &thousands(page.total))])
         };
         let at = |p: usize| query_url(engagement_id, &WorkloadQuery { page: p as i64, ..query.clone() });
-        let pager =
+        let mut pager =
             Pager::new(t, page.total.max(0) as usize, page.per_page.max(1) as usize, page.page.max(1) as usize, "workload-results", at);
+        if let (true, Some(first), Some(last)) = (page.by_key, page.items.first(), page.items.last()) {
+            // Next and previous start from this page's rows, the last page
+            // from the end: the index finds them without counting.
+            let from = |p: usize, after: Option<i64>, before: Option<i64>, end: bool| {
+                query_url(engagement_id, &WorkloadQuery { page: p as i64, after, before, end, ..query.clone() })
+            };
+            pager.next_url = from(pager.page + 1, Some(last.id), None, false);
+            if pager.page > 2 {
+                pager.prev_url = from(pager.page - 1, None, Some(first.id), false);
+            }
+            pager.last_url = from(pager.pages, None, None, true);
+        }
         ResultsView {
             engagement_id,
             pager,
