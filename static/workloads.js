@@ -55,7 +55,7 @@ document.addEventListener("keydown", function (event) {
 // for the whole table: the cell names its field, its row or table the
 // workload's cells URL (templates/workload_cell.html).
 document.addEventListener("click", function (event) {
-  const button = event.target instanceof Element && event.target.closest("button.cell-value[data-cell]");
+  const button = event.target instanceof Element && event.target.closest("button[data-cell]");
   const owner = button && button.closest("[data-cells]");
   if (!owner) return;
   htmx.ajax("GET", owner.dataset.cells + button.dataset.cell + "/edit", { target: button.closest("td"), swap: "outerHTML" });
@@ -88,4 +88,16 @@ document.addEventListener("focusin", function (event) {
     .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
     .then(function (html) { list.innerHTML = html; list.dataset.loaded = "yes"; })
     .catch(function () { delete list.dataset.loaded; });
+});
+
+// Delete in a table row: asks first (the table holds the question, the
+// row's name cell the name), then the row is replaced by nothing.
+document.addEventListener("click", function (event) {
+  const button = event.target instanceof Element && event.target.closest("button[data-delete]");
+  const row = button && button.closest("tr[data-cells]");
+  const table = row && row.closest("table[data-confirm]");
+  if (!table) return;
+  const name = row.querySelector('button[data-cell="name"]');
+  if (!confirm(table.dataset.confirm.replace("{name}", name ? name.textContent : ""))) return;
+  htmx.ajax("POST", row.dataset.cells.replace(/cells\/$/, "delete"), { target: row, swap: "outerHTML" });
 });

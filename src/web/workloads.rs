@@ -414,7 +414,6 @@ pub struct RowView {
     pub cells: Vec<CellView>,
     pub select_label: String,
     pub delete_label: String,
-    pub confirm: String,
     pub powered_off: bool,
 }
 
@@ -431,6 +430,9 @@ pub struct ResultsView {
     pub rows: Vec<RowView>,
     pub pager: Pager,
     pub notice: Option<String>,
+    /// The question before a row is deleted, "{name}" standing for the row's
+    /// workload (static/workloads.js fills it in).
+    pub confirm: String,
 }
 
 impl ResultsView {
@@ -460,7 +462,6 @@ impl ResultsView {
                 cells: TABLE_FIELDS.iter().map(|&f| CellView::new(t, engagement_id, w, f)).collect(),
                 select_label: t.fmt("workloads.select_row", &[("name", &w.name)]),
                 delete_label: t.fmt("workloads.delete_named", &[("name", &w.name)]),
-                confirm: t.fmt("workloads.confirm_delete", &[("name", &w.name)]),
                 powered_off: w.powered_off,
             })
             .collect();
@@ -497,6 +498,7 @@ impl ResultsView {
             columns,
             rows,
             notice: None,
+            confirm: t.fmt("workloads.confirm_delete", &[("name", &"{name}")]),
         }
     }
 }

@@ -122,6 +122,44 @@ describe('inventory', () => {
     await page.context().close();
   });
 
+  test('a row deletes itself after asking, and stays deleted', async (t) => {
+    const page = await openPage(fx, 'en');
+    const base = fx.server.url;
+    const id = await createEngagement(page, base, 'en', { name: 'Row delete' });
+    const step = steps(t, () => page);
+    const row = () => page.getByRole('row').filter({ hasText: 'anyco-web-02' });
+
+    await step('import the sample and open the table', async () => {
+      await uploadInventory(page, base, id, SAMPLE_CSV);
+      await page.goto(`${base}/engagements/${id}/workloads`);
+      await row().first().waitFor();
+    });
+
+    await step('declining the question keeps the row', async () => {
+      page.once('dialog', (d) => d.dismiss());
+      await row().getByRole('button', { name: 'Delete anyco-web-02' }).click();
+      await settle(page);
+      assert.equal(await row().count(), 1, 'the row is still there');
+    });
+
+    await step('accepting it deletes the row, which a reload confirms', async () => {
+      let question = '';
+      page.once('dialog', (d) => {
+        question = d.message();
+        d.accept();
+      });
+      await row().getByRole('button', { name: 'Delete anyco-web-02' }).click();
+      await settle(page);
+      assert.match(question, /anyco-web-02/, `the question names the workload: ${question}`);
+      assert.equal(await row().count(), 0, 'the row is gone');
+      await page.reload();
+      await page.getByRole('row').filter({ hasText: 'anyco-web-01' }).first().waitFor();
+      assert.equal(await row().count(), 0, 'and stays gone');
+      assert.equal((await overviewCounts(page, base, 'en', id)).workloads, 2);
+    });
+    await page.context().close();
+  });
+
   test('a cell is edited with the keyboard alone', async (t) => {
     const page = await openPage(fx, 'en');
     const base = fx.server.url;
