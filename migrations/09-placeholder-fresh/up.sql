@@ -1,1 +1,0 @@
--- Placeholder on the fresh branch only: migration 09 belongs to another branch; removed when main has it.
