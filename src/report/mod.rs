@@ -4,8 +4,10 @@
 pub mod cli;
 pub mod draw;
 pub mod gather;
+pub mod group;
 pub mod layout;
 pub mod model;
+pub mod os;
 
 use std::collections::BTreeMap;
 
