@@ -22,7 +22,7 @@ use crate::strategy::{Strategy, application_strategy};
 /// How many applications get a page of their own.
 pub const FEATURED: usize = 8;
 /// Reasons and risks on an application's page; the rest are in the estate's findings.
-const PAGE_REASONS: usize = 6;
+const PAGE_REASONS: usize = 8;
 const PAGE_RISKS: usize = 4;
 
 /// One application as the report ranks and shows it.
@@ -171,7 +171,7 @@ fn page(doc: &mut Doc, n: &mut Numbering, data: &ReportData, a: &App, t: &Tr) {
     let strategy = a.strategy.map_or(t.t("report.not_decided"), |s| s.label(t.lang));
     n.part(doc, &format!("{} — {strategy}", a.label(t)), true);
     let total = a.workloads.len();
-    let mut facts = vec![t.fmt("plan.workloads_count", &[("n", &thousands(total))])];
+    let mut facts = vec![super::counted(t, "workloads", total)];
     if let Some(c) = a.confidence {
         facts.push(t.fmt("report.confidence", &[("pct", &(c * 100.0).round())]));
     }
@@ -184,7 +184,12 @@ fn page(doc: &mut Doc, n: &mut Numbering, data: &ReportData, a: &App, t: &Tr) {
     facts.push(t.fmt("report.decided_of", &[("n", &thousands(a.decided)), ("total", &thousands(total))]));
     doc.paragraph_styled(&facts.join(" · "), Face::Regular, 9.0, GREY, 0.0);
 
-    let found = group::group(a.workloads.iter().copied(), &data.assessments);
+    let mut found = group::group(a.workloads.iter().copied(), &data.assessments);
+    // The reasons for the decision first: what speaks most for it, on the most workloads.
+    if let Some(s) = a.strategy {
+        let weight = |f: &Finding| f.support(s) * f.workloads.len() as f64;
+        found.reasons.sort_by(|x, y| weight(y).total_cmp(&weight(x)));
+    }
     doc.paragraph_styled(t.t("report.decision_why"), Face::Bold, 10.0, super::layout::BLACK, 0.0);
     let mut rationale: Vec<&str> = Vec::new();
     for w in &a.workloads {
@@ -214,7 +219,7 @@ fn page(doc: &mut Doc, n: &mut Numbering, data: &ReportData, a: &App, t: &Tr) {
     if let Some(arch) = a.architecture {
         let c = &arch.cost;
         if let Some(best) = c.best() {
-            doc.paragraph_styled(t.t("architecture.cost"), Face::Bold, 10.0, super::layout::BLACK, 0.0);
+            doc.paragraph_styled(t.t("report.app_cost_title"), Face::Bold, 10.0, super::layout::BLACK, 0.0);
             doc.paragraph(&t.fmt(
                 "report.app_cost",
                 &[

@@ -17,6 +17,7 @@ use crate::i18n::Lang;
 use crate::inventory::Workload;
 use crate::scoring::rules::{Kind as RuleKind, Piece, RuleBook};
 use crate::scoring::{Assessment, Reason, Severity, Value, rulebook};
+use crate::strategy::Strategy;
 
 /// What a finding says, whatever the wording.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -56,7 +57,21 @@ impl Finding {
     pub fn effect(&self, lang: Lang) -> String {
         self.reason.as_ref().map(|r| r.effect(lang)).unwrap_or_default()
     }
+
+    /// How much the reason speaks for `s` on one workload: its points, or
+    /// for a gate more than any points (for when forced, against when blocked).
+    pub fn support(&self, s: Strategy) -> f64 {
+        let Some(r) = &self.reason else { return 0.0 };
+        match &r.gate {
+            Some(g) if g.force == Some(s) => GATE_SUPPORT,
+            Some(g) if g.block.contains(&s) => -GATE_SUPPORT,
+            _ => r.points.get(&s).copied().unwrap_or(0.0),
+        }
+    }
 }
+
+/// A gate outweighs the points of any rule.
+const GATE_SUPPORT: f64 = 1000.0;
 
 /// The reasons and the risks of a set of workloads, each stated once.
 #[derive(Debug, Clone, Default)]
@@ -232,6 +247,7 @@ mod tests {
         assert_eq!(ec2[0].text(Lang::En), "RHEL 4 runs on Amazon EC2: the server can move as it is");
         assert_eq!(ec2[0].key.params, vec!["rhel", "4"]);
         assert_eq!(ec2[0].effect(Lang::En), "+2 Rehost");
+        assert_eq!((ec2[0].support(Strategy::Rehost), ec2[0].support(Strategy::Replatform)), (2.0, 0.0));
         let eos = f.risks.iter().find(|r| r.key.rule == "os_end_of_support").expect("RHEL 4 is past end of support");
         assert_eq!((eos.workloads.len(), eos.severity), (42, Some(Severity::High)));
         assert!(eos.text(Lang::Ko).starts_with("RHEL 4는 지원이 종료되어"), "{}", eos.text(Lang::Ko));

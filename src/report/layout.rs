@@ -466,9 +466,11 @@ impl Doc {
     }
 
     fn table_of(&mut self, columns: &[Column], rows: &[Vec<String>], size: f32, cells: Cells) {
-        let total: f32 = columns.iter().map(|c| c.width).sum::<f32>().max(f32::EPSILON);
-        let widths: Vec<f32> = columns.iter().map(|c| c.width / total * CONTENT_W).collect();
         let pad = 3.0;
+        let widths = match cells {
+            Cells::Wrap => shares(columns.iter().map(|c| c.width)),
+            Cells::Clip => self.fitted_widths(columns, rows, size, pad),
+        };
         let lh = size * 1.35;
         let header: Vec<Vec<String>> =
             columns.iter().zip(&widths).map(|(c, w)| self.wrap(c.title, Face::Bold, size, w - 2.0 * pad)).collect();
@@ -497,6 +499,45 @@ impl Doc {
             self.table_row(columns, &widths, &cells, h, Face::Regular, size, stripe);
         }
         self.y += 8.0;
+    }
+
+    /// Column widths for a table of one line per row, from what is in it:
+    /// each column as wide as its heading and its widest cell. When that is
+    /// too wide for the page, the widest columns after the first are cut to
+    /// one width (the narrow ones keep all they need), never narrower than
+    /// their heading: headings stay on one line, the first column whole.
+    /// Room left over is shared out in proportion. The shares of `columns`
+    /// count only when even the headings do not fit.
+    fn fitted_widths(&mut self, columns: &[Column], rows: &[Vec<String>], size: f32, pad: f32) -> Vec<f32> {
+        // A point to spare: wrapping must not find a measured width too wide by a rounding error.
+        let room = |w: f32| w + 2.0 * pad + 1.0;
+        let mut natural: Vec<f32> = columns.iter().map(|c| room(self.text_width(c.title, Face::Bold, size))).collect();
+        let least = natural.clone();
+        for row in rows {
+            for (c, cell) in row.iter().enumerate().take(natural.len()) {
+                natural[c] = natural[c].max(room(self.text_width(cell, Face::Regular, size)));
+            }
+        }
+        let floor: Vec<f32> = least.iter().zip(&natural).enumerate().map(|(c, (l, n))| if c == 0 { *n } else { *l }).collect();
+        if floor.iter().sum::<f32>() > CONTENT_W {
+            return shares(columns.iter().map(|c| c.width));
+        }
+        // The cap on the columns after the first, found by halving.
+        let capped = |cap: f32| -> Vec<f32> {
+            natural.iter().zip(&floor).enumerate().map(|(c, (n, f))| if c == 0 { *n } else { n.min(cap.max(*f)) }).collect()
+        };
+        let (mut low, mut high) = (0.0_f32, natural.iter().copied().fold(0.0, f32::max));
+        for _ in 0..40 {
+            let mid = (low + high) / 2.0;
+            if capped(mid).iter().sum::<f32>() > CONTENT_W {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        let widths = capped(low);
+        let total: f32 = widths.iter().sum();
+        widths.iter().map(|w| w + (CONTENT_W - total) * w / total).collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -627,6 +668,12 @@ impl Doc {
     }
 }
 
+/// Widths in proportion to `weights`, filling the content width.
+fn shares(weights: impl Iterator<Item = f32> + Clone) -> Vec<f32> {
+    let total = weights.clone().sum::<f32>().max(f32::EPSILON);
+    weights.map(|w| w / total * CONTENT_W).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -663,6 +710,21 @@ mod tests {
         let pages: Vec<usize> = done.contents.iter().map(|a| a.page).collect();
         assert_eq!(pages, (1..=70).map(|i| i + 1 + toc).collect::<Vec<_>>(), "chapter i was laid out on page i + 1");
         assert_eq!(done.contents[0].title, "1 Chapter");
+    }
+
+    #[test]
+    fn a_one_line_table_keeps_its_headings_and_first_column_whole() {
+        let mut doc = Doc::new("t");
+        let columns = [Column::left("Workload", 1.0), Column::left("Application", 1.0), Column::right("디스크 GB", 1.0)];
+        let long = "x".repeat(400);
+        let rows = vec![vec!["srv-0299-application-server".to_string(), long, "500".to_string()]];
+        let widths = doc.fitted_widths(&columns, &rows, 6.5, 3.0);
+        assert!((widths.iter().sum::<f32>() - CONTENT_W).abs() < 0.5, "{widths:?}");
+        assert!(widths[0] >= doc.text_width("srv-0299-application-server", Face::Regular, 6.5) + 6.0, "{widths:?}");
+        assert!(widths[2] >= doc.text_width("디스크 GB", Face::Bold, 6.5) + 6.0, "{widths:?}");
+        let short = vec![vec!["a".to_string(), "b".to_string(), "1".to_string()]];
+        let widths = doc.fitted_widths(&columns, &short, 6.5, 3.0);
+        assert!((widths.iter().sum::<f32>() - CONTENT_W).abs() < 0.5, "what is left over is shared out: {widths:?}");
     }
 
     #[test]

@@ -63,6 +63,12 @@ fn with_effect(f: &Finding, t: &Tr) -> String {
     if effect.is_empty() { f.text(t.lang).to_string() } else { format!("{} ({effect})", f.text(t.lang)) }
 }
 
+/// "3 workloads", "1 workload": `report.n_<noun>` in the report's language.
+fn counted(t: &Tr, noun: &str, n: usize) -> String {
+    let key = if n == 1 { format!("report.n_{noun}_one") } else { format!("report.n_{noun}") };
+    t.fmt(&key, &[("n", &thousands(n))])
+}
+
 fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
@@ -105,7 +111,7 @@ fn scope(data: &ReportData, ids: &[i64], t: &Tr) -> (Option<String>, String) {
     if ws.len() <= NAMED_WORKLOADS {
         return (only, ws.iter().map(|w| w.name.as_str()).collect::<Vec<_>>().join(", "));
     }
-    let count = t.fmt("plan.workloads_count", &[("n", &thousands(ws.len()))]);
+    let count = counted(t, "workloads", ws.len());
     if only.is_some() {
         return (only, count);
     }
@@ -712,9 +718,12 @@ fn findings(doc: &mut Doc, n: &mut Numbering, data: &ReportData, t: &Tr) {
     );
 }
 
+/// Points the next steps take: heading and four short paragraphs.
+const NEXT_STEPS_HEIGHT: f32 = 200.0;
+
 fn next_steps(doc: &mut Doc, n: &mut Numbering, t: &Tr) {
-    // Short: it follows the findings on their last page.
-    n.chapter_on(doc, t.t("report.next_steps"), false);
+    // Short: it follows the findings on their last page when it fits there whole.
+    n.chapter_on(doc, t.t("report.next_steps"), doc.room() < NEXT_STEPS_HEIGHT);
     doc.bullets(&[t.t("report.next_poc"), t.t("report.next_mvp"), t.t("report.next_parallel"), t.t("report.next_cutover")]);
 }
 
@@ -764,15 +773,11 @@ fn appendix(doc: &mut Doc, n: &mut Numbering, data: &ReportData, t: &Tr) {
     let rows: Vec<Vec<String>> = ws
         .iter()
         .map(|w| {
-            let mut system = os::normalise(&w.os, &w.os_version).display();
-            let db = format!("{} {}", w.db_engine.trim(), w.db_version.trim()).trim().to_string();
-            if !db.is_empty() {
-                system = if system.is_empty() { db } else { format!("{system} · {db}") };
-            }
             vec![
                 w.name.clone(),
                 w.application.clone(),
-                system,
+                os::normalise(&w.os, &w.os_version).display(),
+                format!("{} {}", w.db_engine.trim(), w.db_version.trim()).trim().to_string(),
                 w.cpu_cores.map(|c| c.to_string()).unwrap_or_default(),
                 opt_num(w.ram_gb),
                 opt_num(w.storage_gb),
@@ -784,15 +789,16 @@ fn appendix(doc: &mut Doc, n: &mut Numbering, data: &ReportData, t: &Tr) {
         .collect();
     doc.compact_table(
         &[
-            Column::left(t.t("report.col_name"), 2.5),
-            Column::left(t.t("report.col_app"), 2.0),
-            Column::left(t.t("report.col_os"), 1.9),
-            Column::right(t.t("report.col_cpu"), 0.6),
-            Column::right(t.t("report.col_ram"), 0.8),
-            Column::right(t.t("report.col_storage"), 0.9),
-            Column::left(t.t("report.strategy"), 1.1),
-            Column::right(t.t("report.col_confidence"), 1.1),
-            Column::right(t.t("report.wave"), 0.6),
+            Column::left(t.t("report.col_name"), 2.2),
+            Column::left(t.t("report.col_app"), 1.9),
+            Column::left(t.t("report.col_os"), 1.2),
+            Column::left(t.t("report.col_db"), 1.0),
+            Column::right(t.t("report.col_cpu"), 0.5),
+            Column::right(t.t("report.col_ram"), 0.7),
+            Column::right(t.t("report.col_storage"), 0.7),
+            Column::left(t.t("report.strategy"), 0.9),
+            Column::right(t.t("report.col_confidence"), 0.9),
+            Column::right(t.t("report.wave"), 0.5),
         ],
         &rows,
         7.0,

@@ -11,7 +11,7 @@ use super::group::{Finding, Findings};
 use super::layout::{ACCENT, Doc, Face, GREY, Rgb8};
 use super::model::ReportData;
 use super::os;
-use super::{EstateTco, Numbering, draw, strategy_colour};
+use super::{EstateTco, Numbering, counted, draw, strategy_colour};
 use crate::cost::money;
 use crate::i18n::{Tr, thousands};
 use crate::scoring::rulebook;
@@ -90,15 +90,15 @@ fn figures(doc: &mut Doc, data: &ReportData, apps: &[App], t: &Tr) {
         "report.summary_estate",
         &[
             ("customer", &data.engagement.customer),
-            ("workloads", &thousands(ws.len())),
-            ("servers", &thousands(ws.len() - databases)),
-            ("databases", &thousands(databases)),
-            ("applications", &thousands(named)),
+            ("workloads", &counted(t, "workloads", ws.len())),
+            ("servers", &counted(t, "servers", ws.len() - databases)),
+            ("databases", &counted(t, "databases", databases)),
+            ("applications", &counted(t, "applications", named)),
         ],
     );
     if unassigned > 0 {
         intro.push(' ');
-        intro.push_str(&t.fmt("report.summary_unassigned", &[("n", &thousands(unassigned))]));
+        intro.push_str(&t.fmt("report.summary_unassigned", &[("workloads", &counted(t, "workloads", unassigned))]));
     }
     doc.paragraph(&intro);
     let cores: i64 = ws.iter().filter_map(|w| w.cpu_cores).sum();
@@ -231,13 +231,7 @@ fn timeline(doc: &mut Doc, data: &ReportData, t: &Tr) {
         return;
     }
     doc.heading(t.t("report.timeline"), 2);
-    let note = |apps: usize, workloads: usize| {
-        format!(
-            "{} · {}",
-            t.fmt("plan.apps_count", &[("n", &thousands(apps))]),
-            t.fmt("plan.workloads_count", &[("n", &thousands(workloads))])
-        )
-    };
+    let note = |apps: usize, workloads: usize| format!("{} · {}", counted(t, "applications", apps), counted(t, "workloads", workloads));
     let shown = if plan.waves.len() > TIMELINE_ROWS { TIMELINE_ROWS - 1 } else { plan.waves.len() };
     let mut spans: Vec<Span> = plan.waves[..shown]
         .iter()
@@ -277,7 +271,7 @@ fn open_decisions(doc: &mut Doc, data: &ReportData, apps: &[App], t: &Tr) {
         items.push(t.fmt("report.open_recommended", &[("n", &thousands(recommended)), ("total", &thousands(total))]));
     }
     if !data.plan.undecided.is_empty() {
-        items.push(t.fmt("report.open_undecided", &[("n", &thousands(data.plan.undecided.len()))]));
+        items.push(t.fmt("report.open_undecided", &[("workloads", &counted(t, "workloads", data.plan.undecided.len()))]));
     }
     // The questionnaire answers the rules needed and nobody gave, most asked first.
     let mut open: BTreeMap<&str, usize> = BTreeMap::new();
@@ -292,12 +286,14 @@ fn open_decisions(doc: &mut Doc, data: &ReportData, apps: &[App], t: &Tr) {
     open.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     for (q, count) in open.iter().take(OPEN_QUESTIONS) {
         if let Some(question) = rulebook().question(q) {
-            items.push(t.fmt("report.open_question", &[("question", &question.text(t.lang)), ("n", &thousands(count))]));
+            items.push(
+                t.fmt("report.open_question", &[("question", &question.text(t.lang)), ("workloads", &counted(t, "workloads", *count))]),
+            );
         }
     }
     let unsure = apps.iter().filter(|a| a.is_application() && a.confidence.is_some_and(|c| c < 0.5)).count();
     if unsure > 0 {
-        items.push(t.fmt("report.open_low_confidence", &[("n", &thousands(unsure))]));
+        items.push(t.fmt("report.open_low_confidence", &[("applications", &counted(t, "applications", unsure))]));
     }
     if !data.plan.warnings.is_empty() {
         items.push(t.fmt("report.open_warnings", &[("n", &thousands(data.plan.warnings.len())), ("chapter", &t.t("report.plan"))]));
