@@ -3,20 +3,20 @@
 //! workload.
 //!
 //! What makes two findings the same is what they say, not how the sentence
-//! reads: the rule that fired and the values filled into its sentence, read
-//! back against the rule's own template (`rules/scoring.toml`). OS names are
-//! normalised on the way (`os::normalise`), so "RHEL 5" and "LINUX RedHat EL
-//! 5.11 64bit" are one finding, worded with the normalised name. A sentence
-//! that no longer matches its rule (the rule book changed since the workload
-//! was scored) is kept as it is and groups by its English text.
+//! reads: the rule that fired and the values of the facts its sentence
+//! names (kept with each reason and risk). OS names are normalised on the
+//! way (`os::normalise`), so "RHEL 5" and "LINUX RedHat EL 5.11 64bit" are
+//! one finding, worded with the normalised name; an inventory field nobody
+//! filled in is left out of the sentence rather than read as "unknown".
 
 use std::collections::HashMap;
 
 use super::os;
 use crate::i18n::Lang;
 use crate::inventory::Workload;
-use crate::scoring::rules::{Kind as RuleKind, Piece, RuleBook};
-use crate::scoring::{Assessment, Reason, Severity, Value, rulebook};
+use crate::scoring::facts::format_number;
+use crate::scoring::rules::{Piece, RuleBook, Section, WORKLOAD_FACTS};
+use crate::scoring::{Assessment, Named, Reason, Severity, Value, rulebook};
 use crate::strategy::Strategy;
 
 /// What a finding says, whatever the wording.
@@ -24,7 +24,8 @@ use crate::strategy::Strategy;
 pub struct Key {
     pub rule: String,
     pub risk: bool,
-    /// The values in the sentence, case-folded, OS names normalised.
+    /// The values in the sentence by fact name, case-folded, OS names
+    /// normalised; empty for one left out.
     pub params: Vec<String>,
 }
 
@@ -82,130 +83,93 @@ pub struct Findings {
     pub reasons: Vec<Finding>,
 }
 
-/// The workload field a fact of that name is, as typed.
-fn raw_field<'w>(w: &'w Workload, fact: &str) -> Option<&'w str> {
-    Some(match fact {
-        "role" => &w.role,
-        "environment" => &w.environment,
-        "os" => &w.os,
-        "os_version" => &w.os_version,
-        "db_engine" => &w.db_engine,
-        "db_version" => &w.db_version,
-        "middleware" => &w.middleware,
-        "runtime" => &w.runtime,
-        "license" => &w.license,
-        "criticality" => &w.criticality,
-        "data_classification" => &w.data_classification,
-        _ => return None,
-    })
+/// The values as the report says them: OS name and release normalised, an
+/// unknown inventory field empty (the sentence drops it), the rest as kept.
+fn shown(named: &Named) -> HashMap<&str, Option<Value>> {
+    let text = |name: &str| match named.get(name) {
+        Some(Value::Text(raw, _)) => raw.as_str(),
+        _ => "",
+    };
+    let os = os::normalise(text("os"), text("os_version"));
+    named
+        .iter()
+        .map(|(name, v)| {
+            let v = match name.as_str() {
+                "os" if !os.family.is_empty() => Some(Value::from_text(&os.family)),
+                "os_version" if !os.version.is_empty() => Some(Value::from_text(&os.version)),
+                "os" | "os_version" => None,
+                field if WORKLOAD_FACTS.contains(&field) && matches!(v, Value::Unknown) => None,
+                _ => Some(v.clone()),
+            };
+            (name.as_str(), v)
+        })
+        .collect()
 }
 
-/// A workload field as a sentence shows it: as typed, or the word for unknown.
-fn field(w: &Workload, fact: &str, lang: Lang) -> Option<String> {
-    let raw = raw_field(w, fact)?.trim();
-    Some(if raw.is_empty() { Value::Unknown.display(lang) } else { raw.to_string() })
-}
-
-/// The values (by fact index) that fill `pieces` to read `text`. A value
-/// runs to the text that follows it in the template; a workload field is
-/// matched as the workload has it, since it may hold that very text ("SQL
-/// Server" before " 2014").
-fn values(book: &RuleBook, pieces: &[Piece], text: &str, known: impl Fn(&str) -> Option<String>) -> Option<Vec<(usize, String)>> {
-    let mut rest = text;
-    let mut out = Vec::new();
-    for (i, piece) in pieces.iter().enumerate() {
-        match piece {
-            Piece::Text(t) => rest = rest.strip_prefix(t.as_str())?,
-            Piece::Fact(f) => {
-                let end = match (known(&book.facts[*f]), pieces.get(i + 1)) {
-                    (Some(v), _) if rest.starts_with(v.as_str()) => v.len(),
-                    (_, Some(Piece::Text(next))) if !next.is_empty() => rest.find(next.as_str())?,
-                    (_, None) => rest.len(),
-                    _ => return None,
-                };
-                out.push((*f, rest[..end].to_string()));
-                rest = &rest[end..];
-            }
-        }
-    }
-    rest.is_empty().then_some(out)
-}
-
-/// `pieces` filled with `values`; a value shown empty takes the space before it along.
-fn render(pieces: &[Piece], values: &[String]) -> String {
+/// A sentence's pieces in words; a value left out takes the space before it along.
+fn render(book: &RuleBook, pieces: &[Piece], values: &HashMap<&str, Option<Value>>, lang: Lang) -> String {
     let mut out = String::new();
-    let mut next = values.iter();
-    for piece in pieces {
-        match piece {
+    for p in pieces {
+        match p {
             Piece::Text(t) => out.push_str(t),
-            Piece::Fact(_) => match next.next() {
-                Some(v) if !v.is_empty() => out.push_str(v),
-                _ => {
+            Piece::Fact(i) => match (values.get(book.facts[*i].as_str()), i.checked_sub(book.first_answer)) {
+                // A choice answer reads as its label ("low" → "낮음").
+                (Some(Some(Value::Text(_, low))), Some(q)) => out.push_str(book.questions[q].option_label(low, lang)),
+                (Some(Some(v)), _) => out.push_str(&v.display(lang)),
+                (Some(None), _) => {
                     if out.ends_with(' ') {
                         out.pop();
                     }
                 }
+                (None, _) => out.push_str(&Value::Unknown.display(lang)),
             },
         }
     }
     out
 }
 
-/// The key and both sentences of a rule's finding on `w`.
-fn read(book: &RuleBook, rule: usize, w: &Workload, en: &str, ko: &str) -> (Key, String, String) {
-    let r = &book.rules[rule];
-    let risk = matches!(r.kind, RuleKind::Risk(_));
-    let parsed = values(book, &r.en, en, |f| field(w, f, Lang::En)).zip(values(book, &r.ko, ko, |f| field(w, f, Lang::Ko)));
-    let Some((en_values, ko_values)) = parsed else {
-        return (Key { rule: r.id.clone(), risk, params: vec![en.to_string()] }, en.to_string(), ko.to_string());
-    };
-    let name = os::normalise(&w.os, &w.os_version);
-    let shown = |values: Vec<(usize, String)>| -> Vec<String> {
-        values
-            .into_iter()
-            .map(|(f, v)| match book.facts[f].as_str() {
-                "os" => name.family.clone(),
-                "os_version" => name.version.clone(),
-                // "PostgreSQL unknown → …" reads better without the unknown version.
-                fact if raw_field(w, fact).is_some_and(|r| r.trim().is_empty()) => String::new(),
-                _ => v,
-            })
-            .collect()
-    };
-    let (en_shown, ko_shown) = (shown(en_values), shown(ko_values));
-    let params = en_shown.iter().map(|v| v.to_lowercase()).collect();
-    (Key { rule: r.id.clone(), risk, params }, render(&r.en, &en_shown), render(&r.ko, &ko_shown))
+/// The key of a value: its English words, case-folded ("" for one left out).
+fn param(v: &Option<Value>) -> String {
+    match v {
+        Some(Value::Num(n)) => format_number(*n),
+        Some(v) => v.display(Lang::En).to_lowercase(),
+        None => String::new(),
+    }
 }
 
 /// The findings of `workloads` (those without an assessment have none).
 pub fn group<'a>(workloads: impl IntoIterator<Item = &'a Workload>, assessments: &HashMap<i64, Assessment>) -> Findings {
     let book = rulebook();
-    let position = |id: &str, risk: bool| book.rules.iter().position(|r| r.id == id && matches!(r.kind, RuleKind::Risk(_)) == risk);
     let mut found: Vec<Finding> = Vec::new();
     let mut index: HashMap<Key, usize> = HashMap::new();
     for w in workloads {
         let Some(a) = assessments.get(&w.id) else { continue };
-        let reasons = a.reasons.iter().map(|r| (&r.rule, false, None, Some(r), &r.en, &r.ko));
-        let risks = a.risks.iter().map(|r| (&r.rule, true, Some(r.severity), None, &r.en, &r.ko));
-        for (rule, risk, severity, reason, en, ko) in reasons.chain(risks) {
-            let (key, en, ko, order) = match position(rule, risk) {
-                Some(i) => {
-                    let (key, en, ko) = read(book, i, w, en, ko);
-                    (key, en, ko, i)
+        let reasons = a.reasons.iter().map(|r| {
+            let section = if r.gate.is_some() { Section::Gate } else { Section::Rule };
+            (section, &r.rule, &r.facts, None, Some(r))
+        });
+        let risks = a.risks.iter().map(|r| (Section::Risk, &r.rule, &r.facts, Some(r.severity), None));
+        for (section, rule, named, severity, reason) in reasons.chain(risks) {
+            let values = shown(named);
+            let params = named.keys().map(|name| param(&values[name.as_str()])).collect();
+            let key = Key { rule: rule.clone(), risk: section == Section::Risk, params };
+            if let Some(&i) = index.get(&key) {
+                if found[i].workloads.last() != Some(&w.id) {
+                    found[i].workloads.push(w.id);
                 }
-                None => (Key { rule: rule.clone(), risk, params: vec![en.clone()] }, en.clone(), ko.clone(), usize::MAX),
-            };
-            match index.get(&key) {
-                Some(&i) => {
-                    if found[i].workloads.last() != Some(&w.id) {
-                        found[i].workloads.push(w.id);
-                    }
-                }
-                None => {
-                    index.insert(key.clone(), found.len());
-                    found.push(Finding { key, severity, en, ko, reason: reason.cloned(), workloads: vec![w.id], order });
-                }
+                continue;
             }
+            // A rule the rule book no longer has reads as its id until the next scoring.
+            let (en, ko, order) = match book.rule(section, rule) {
+                Some(r) => (
+                    render(book, &r.en, &values, Lang::En),
+                    render(book, &r.ko, &values, Lang::Ko),
+                    book.rules.iter().position(|x| std::ptr::eq(x, r)).unwrap_or(usize::MAX),
+                ),
+                None => (rule.clone(), rule.clone(), usize::MAX),
+            };
+            index.insert(key.clone(), found.len());
+            found.push(Finding { key, severity, en, ko, reason: reason.cloned(), workloads: vec![w.id], order });
         }
     }
     let (mut risks, mut reasons): (Vec<Finding>, Vec<Finding>) = found.into_iter().partition(|f| f.key.risk);
@@ -277,7 +241,7 @@ mod tests {
     }
 
     #[test]
-    fn values_with_spaces_are_read_as_the_workload_has_them() {
+    fn a_finding_is_keyed_by_its_facts_and_leaves_an_unknown_version_out() {
         let w = Workload {
             id: 1,
             name: "db".into(),
@@ -288,7 +252,7 @@ mod tests {
         };
         let f = group([&w], &scored(std::slice::from_ref(&w)));
         let managed = f.reasons.iter().find(|r| r.key.rule == "managed_database").expect("SQL Server goes to RDS");
-        assert_eq!(managed.key.params, vec!["sql server", "2014", "amazon rds for sql server"]);
+        assert_eq!(managed.key.params, vec!["sql server", "amazon rds for sql server", "2014"], "by fact name");
 
         let no_version = Workload { db_version: String::new(), db_engine: "PostgreSQL".into(), ..w };
         let f = group([&no_version], &scored(std::slice::from_ref(&no_version)));
@@ -306,12 +270,11 @@ mod tests {
     }
 
     #[test]
-    fn a_sentence_its_rule_no_longer_makes_keeps_its_own_text() {
-        let book = rulebook();
-        let rule = book.rules.iter().position(|r| r.id == "runs_on_ec2").unwrap();
-        let w = server(1, "RHEL", "5");
-        let (key, en, _) = read(book, rule, &w, "Something else entirely", "다른 문장");
-        assert_eq!(key.params, vec!["Something else entirely"]);
-        assert_eq!(en, "Something else entirely");
+    fn a_rule_the_book_no_longer_has_reads_as_its_id() {
+        let ws = vec![server(1, "RHEL", "5")];
+        let mut scored = scored(&ws);
+        scored.get_mut(&1).unwrap().reasons[0].rule = "retired_rule".into();
+        let f = group(&ws, &scored);
+        assert!(f.reasons.iter().any(|r| r.text(Lang::En) == "retired_rule" && r.key.rule == "retired_rule"));
     }
 }

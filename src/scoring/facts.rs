@@ -1,6 +1,8 @@
 //! Facts about one workload as the rules read them: inventory fields,
 //! facts derived with the rule book's tables, answers and the profile.
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 use super::profile::Profile;
 use super::rules::{QuestionKind, RuleBook};
 use crate::i18n::Lang;
@@ -29,6 +31,11 @@ impl Value {
         v.map_or(Value::Unknown, Value::Num)
     }
 
+    /// A text value as stored or typed (lower-cased for comparison).
+    pub fn from_text(raw: &str) -> Value {
+        Value::Text(raw.to_string(), raw.to_lowercase())
+    }
+
     /// How the value reads inside a reason sentence.
     pub fn display(&self, lang: Lang) -> String {
         match (self, lang) {
@@ -39,6 +46,31 @@ impl Value {
             (Value::Bool(b), Lang::En) => if *b { "yes" } else { "no" }.into(),
             (Value::Bool(b), Lang::Ko) => if *b { "예" } else { "아니오" }.into(),
         }
+    }
+}
+
+/// Stored as plain JSON (text as typed, number, boolean, null for unknown):
+/// a reason keeps the values of the facts its sentence names, typed, and is
+/// put into words when read (`Reason::text`).
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Unknown => s.serialize_none(),
+            Value::Text(raw, _) => s.serialize_str(raw),
+            Value::Num(n) => s.serialize_f64(*n),
+            Value::Bool(b) => s.serialize_bool(*b),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(raw) => Value::from_text(&raw),
+            serde_json::Value::Number(n) => n.as_f64().map_or(Value::Unknown, Value::Num),
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            _ => Value::Unknown,
+        })
     }
 }
 
@@ -230,6 +262,15 @@ mod tests {
         assert!(!version_matches("2023", "2"));
         assert_eq!(version_in("windows server 2012 r2 (64-bit)"), Some("2012"));
         assert_eq!(version_in("ubuntu linux (64-bit)"), None);
+    }
+
+    #[test]
+    fn values_keep_their_type_through_json() {
+        for v in [Value::from_text("Ubuntu Linux"), Value::Num(4.5), Value::Num(6.0), Value::Bool(true), Value::Unknown] {
+            let json = serde_json::to_string(&v).unwrap();
+            assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), v, "{json}");
+        }
+        assert_eq!(serde_json::to_string(&Value::from_text("Ubuntu")).unwrap(), "\"Ubuntu\"", "text is stored as typed, once");
     }
 
     #[test]

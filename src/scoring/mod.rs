@@ -16,7 +16,7 @@ use crate::inventory::Workload;
 use crate::strategy::Strategy;
 pub use facts::Value;
 pub use profile::{Hosting, Profile};
-use rules::{Condition, Kind, Op, Piece, RuleBook, slot};
+use rules::{Condition, Kind, Op, Piece, RuleBook, Section, slot};
 pub use rules::{Severity, rulebook};
 
 /// How a strategy came out for a workload.
@@ -47,25 +47,30 @@ pub struct GateEffect {
     pub block: Vec<Strategy>,
 }
 
-/// One rule that fired: what it says and the points it gave.
+/// The values of the facts a rule's sentences name, by fact name: what a
+/// reason or risk keeps so that it can be put into words in the reader's
+/// language when it is read (the sentences themselves stay in the rule book).
+pub type Named = BTreeMap<String, Value>;
+
+/// One rule that fired: which, the points it gave, and the facts its
+/// sentence names. `text` renders the sentence from the rule book.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
     pub rule: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateEffect>,
     /// Points per strategy after the profile's weights (non-zero only).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub points: BTreeMap<Strategy, f64>,
-    pub en: String,
-    pub ko: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: Named,
 }
 
 impl Reason {
-    pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Ko => &self.ko,
-        }
+    /// The rule's sentence in `lang` with the kept fact values.
+    pub fn text(&self, lang: Lang) -> String {
+        let section = if self.gate.is_some() { Section::Gate } else { Section::Rule };
+        sentence(section, &self.rule, &self.facts, lang)
     }
 
     /// "+3 Replatform, -2 Refactor" (or the gate's effect).
@@ -98,16 +103,31 @@ impl Reason {
 pub struct Risk {
     pub rule: String,
     pub severity: Severity,
-    pub en: String,
-    pub ko: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: Named,
 }
 
 impl Risk {
-    pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Ko => &self.ko,
+    /// The risk's sentence in `lang` with the kept fact values.
+    pub fn text(&self, lang: Lang) -> String {
+        sentence(Section::Risk, &self.rule, &self.facts, lang)
+    }
+}
+
+/// The sentence of rule `id` of `section` in `lang`, its placeholders
+/// filled from `named`. A rule the rule book no longer has reads as its id
+/// until the next scoring replaces the reason.
+fn sentence(section: Section, id: &str, named: &Named, lang: Lang) -> String {
+    let book = rulebook();
+    match book.rule(section, id) {
+        Some(rule) => {
+            let pieces = match lang {
+                Lang::En => &rule.en,
+                Lang::Ko => &rule.ko,
+            };
+            render(book, pieces, |i| named.get(&book.facts[i]).unwrap_or(&Value::Unknown), lang)
         }
+        None => id.to_string(),
     }
 }
 
@@ -136,13 +156,31 @@ impl Assessment {
         self.marks.get(&s).copied().unwrap_or(Mark::NotRecommended)
     }
 
+    /// The assessment as readers outside sixr get it (the JSON API): as
+    /// stored, each reason and risk with its sentence in both languages.
+    pub fn with_sentences(&self) -> serde_json::Value {
+        let mut out = serde_json::json!(self);
+        let worded = |texts: [String; 2], item: &mut serde_json::Value| {
+            let [en, ko] = texts;
+            item["en"] = en.into();
+            item["ko"] = ko.into();
+        };
+        for (r, item) in self.reasons.iter().zip(out["reasons"].as_array_mut().into_iter().flatten()) {
+            worded([r.text(Lang::En), r.text(Lang::Ko)], item);
+        }
+        for (r, item) in self.risks.iter().zip(out["risks"].as_array_mut().into_iter().flatten()) {
+            worded([r.text(Lang::En), r.text(Lang::Ko)], item);
+        }
+        out
+    }
+
     /// All reasons in one line, each with its effect (for CSV export).
     pub fn reasons_line(&self, lang: Lang) -> String {
         self.reasons
             .iter()
             .map(|r| {
                 let effect = r.effect(lang);
-                if effect.is_empty() { r.text(lang).to_string() } else { format!("{}: {}", r.text(lang), effect) }
+                if effect.is_empty() { r.text(lang) } else { format!("{}: {}", r.text(lang), effect) }
             })
             .collect::<Vec<_>>()
             .join("; ")
@@ -305,12 +343,13 @@ fn eval(c: &Condition, facts: &[Value]) -> bool {
     }
 }
 
-fn render(book: &RuleBook, pieces: &[Piece], facts: &[Value], lang: Lang) -> String {
+/// Puts a sentence's pieces into words, `fact(i)` giving the value of fact i.
+fn render<'v>(book: &RuleBook, pieces: &[Piece], fact: impl Fn(usize) -> &'v Value, lang: Lang) -> String {
     let mut out = String::new();
     for p in pieces {
         match p {
             Piece::Text(t) => out.push_str(t),
-            Piece::Fact(i) => match (&facts[*i], i.checked_sub(book.first_answer).map(|q| &book.questions[q])) {
+            Piece::Fact(i) => match (fact(*i), i.checked_sub(book.first_answer).map(|q| &book.questions[q])) {
                 // A choice answer reads as its label ("low" → "낮음").
                 (Value::Text(_, low), Some(q)) => out.push_str(q.option_label(low, lang)),
                 (v, _) => out.push_str(&v.display(lang)),
@@ -345,8 +384,7 @@ pub fn score_workload(book: &RuleBook, it: &Item, answers: &AnswerBook, profile:
         if !rule.when.iter().all(|c| eval(c, &facts)) {
             continue;
         }
-        let en = render(book, &rule.en, &facts, Lang::En);
-        let ko = render(book, &rule.ko, &facts, Lang::Ko);
+        let named: Named = rule.named.iter().map(|i| (book.facts[*i].clone(), facts[*i].clone())).collect();
         match &rule.kind {
             Kind::Gate { force, block } => {
                 if forced.is_none() {
@@ -356,7 +394,7 @@ pub fn score_workload(book: &RuleBook, it: &Item, answers: &AnswerBook, profile:
                     blocked[slot(*b)] = true;
                 }
                 let gate = Some(GateEffect { force: *force, block: block.clone() });
-                reasons.push(Reason { rule: rule.id.clone(), gate, points: BTreeMap::new(), en, ko });
+                reasons.push(Reason { rule: rule.id.clone(), gate, points: BTreeMap::new(), facts: named });
             }
             Kind::Score => {
                 let weight = rule.goal.map_or(1.0, |g| profile.weight(g));
@@ -368,9 +406,9 @@ pub fn score_workload(book: &RuleBook, it: &Item, answers: &AnswerBook, profile:
                         points.insert(s, p);
                     }
                 }
-                reasons.push(Reason { rule: rule.id.clone(), gate: None, points, en, ko });
+                reasons.push(Reason { rule: rule.id.clone(), gate: None, points, facts: named });
             }
-            Kind::Risk(severity) => risks.push(Risk { rule: rule.id.clone(), severity: *severity, en, ko }),
+            Kind::Risk(severity) => risks.push(Risk { rule: rule.id.clone(), severity: *severity, facts: named }),
         }
     }
     risks.sort_by_key(|r| r.severity);

@@ -375,3 +375,53 @@ fn choice_answers_read_as_their_labels_in_sentences() {
     let low = one(linux_server("app"), &[("usage_level", "low")]);
     assert!(low.reasons_line(Lang::Ko).contains("'낮음'"), "{}", low.reasons_line(Lang::Ko));
 }
+
+#[test]
+fn every_rule_of_the_book_reads_back_from_what_a_reason_keeps() {
+    // Whatever rule the book holds, now or added later: a reason keeps the
+    // values its sentences name, and the stored form reads back as the
+    // sentence with those values in either language.
+    let book = rulebook();
+    for rule in &book.rules {
+        let named: Named = rule.named.iter().map(|i| (book.facts[*i].clone(), Value::from_text(&format!("value-{i}")))).collect();
+        let (reason, risk);
+        let texts: Vec<String> = match rule.kind {
+            rules::Kind::Risk(severity) => {
+                risk = Risk { rule: rule.id.clone(), severity, facts: named.clone() };
+                let stored: Risk = serde_json::from_str(&serde_json::to_string(&risk).unwrap()).unwrap();
+                assert_eq!(stored, risk);
+                vec![stored.text(Lang::En), stored.text(Lang::Ko)]
+            }
+            rules::Kind::Gate { force, ref block } => {
+                let gate = Some(GateEffect { force, block: block.clone() });
+                reason = Reason { rule: rule.id.clone(), gate, points: BTreeMap::new(), facts: named.clone() };
+                let stored: Reason = serde_json::from_str(&serde_json::to_string(&reason).unwrap()).unwrap();
+                assert_eq!(stored, reason);
+                vec![stored.text(Lang::En), stored.text(Lang::Ko)]
+            }
+            rules::Kind::Score => {
+                reason = Reason { rule: rule.id.clone(), gate: None, points: BTreeMap::new(), facts: named.clone() };
+                let stored: Reason = serde_json::from_str(&serde_json::to_string(&reason).unwrap()).unwrap();
+                vec![stored.text(Lang::En), stored.text(Lang::Ko)]
+            }
+        };
+        for text in texts {
+            assert!(!text.contains('{') && text != rule.id, "{}: {text}", rule.id);
+            for i in &rule.named {
+                assert!(text.contains(&format!("value-{i}")), "{}: {text} lacks fact {}", rule.id, book.facts[*i]);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_stored_assessment_is_compact_and_reads_as_it_was_scored() {
+    let result = score(&anycompany(), &anycompany_answers(), &Profile::default());
+    let db = &result[2];
+    let json = serde_json::to_string(db).unwrap();
+    assert!(!json.contains("Amazon RDS for MySQL를"), "no sentence is stored, only the facts they name: {json}");
+    let stored: Assessment = serde_json::from_str(&json).unwrap();
+    assert_eq!(&stored, db);
+    assert!(stored.reasons_line(Lang::Ko).contains("Amazon RDS for MySQL를 사용할 수 있습니다"));
+    assert!(json.len() < 1500, "{} bytes: {json}", json.len());
+}
