@@ -40,7 +40,7 @@ fn is_database(role: &str) -> bool {
 }
 
 /// "RHEL 206 (4: 159, 5: 25, ?: 12)": counts per family, versions inside.
-pub fn os_counts(data: &ReportData, unknown: &str) -> String {
+fn os_counts(data: &ReportData, unknown: &str) -> String {
     let mut families: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for w in &data.workloads {
         let name = os::normalise(&w.os, &w.os_version);
