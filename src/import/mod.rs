@@ -7,6 +7,7 @@ pub mod backup;
 pub mod cli;
 pub mod export;
 pub mod formats;
+pub mod identity;
 pub mod mapping;
 pub mod table;
 
@@ -29,8 +30,17 @@ pub const MAX_ROWS: usize = 1_000_000;
 
 /// Questionnaire columns of the sixr template, stored as answers under the
 /// workload with these exact question names (the scoring rules read them).
-pub const QUESTIONS: &[&str] =
-    &["still_used", "saas_alternative", "source_available", "must_stay_on_prem", "needs_new_features", "deadline_months"];
+pub const QUESTIONS: &[&str] = &[
+    "still_used",
+    "saas_alternative",
+    "source_available",
+    "must_stay_on_prem",
+    "needs_new_features",
+    "deadline_months",
+    "usage_level",
+    "must_stay_reason",
+    "license_bound_to_hardware",
+];
 
 /// The file shapes sixr recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,8 +145,12 @@ pub struct Parsed {
     pub errors: Vec<Problem>,
     /// Worth knowing, not blocking (powered-off VMs, unknown dependency names...).
     pub warnings: Vec<Problem>,
-    /// Data rows read, refused ones included.
+    /// Data rows read: templates and refused rows included.
     pub rows_read: usize,
+    /// VM templates among the rows read (not workloads).
+    pub templates_skipped: usize,
+    /// Application attributes the file gives, by application name.
+    pub app_attributes: Vec<(String, crate::inventory::AppAttributes)>,
     /// The rest of an engagement backup (settings, assessments, decisions).
     pub backup: Option<backup::BackupExtras>,
 }
@@ -144,6 +158,12 @@ pub struct Parsed {
 impl Parsed {
     pub fn format(&self) -> Format {
         self.format.unwrap_or(Format::Template)
+    }
+
+    /// Rows left out for their errors: every row read is a template, a
+    /// workload or refused.
+    pub fn rows_refused(&self) -> usize {
+        self.rows_read.saturating_sub(self.templates_skipped + self.workloads.len())
     }
 }
 
