@@ -220,6 +220,10 @@ pub fn parse(file_name: &str, bytes: &[u8], saved_mapping: &dyn Fn(&str) -> Opti
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Problem::file("the file is empty").into());
     }
+    parse_any(file_name, bytes, saved_mapping).map(note_unrecognised_os)
+}
+
+fn parse_any(file_name: &str, bytes: &[u8], saved_mapping: &dyn Fn(&str) -> Option<mapping::Mapping>) -> Result<Parsed, Refusal> {
     if table::is_zip(bytes) {
         return formats::parse_workbook(bytes).map(lift_shared_answers);
     }
@@ -239,6 +243,35 @@ pub fn parse(file_name: &str, bytes: &[u8], saved_mapping: &dyn Fn(&str) -> Opti
     }
     let table = table::read_csv(&text)?;
     formats::parse_csv_table(table, saved_mapping).map(lift_shared_answers)
+}
+
+/// Operating systems the product knowledge does not recognise are kept as
+/// typed and listed, one warning per text: their end of support is unknown
+/// rather than guessed.
+pub fn note_unrecognised_os(mut parsed: Parsed) -> Parsed {
+    let mut unknown: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for w in &parsed.workloads {
+        let os = w.os.trim();
+        if !os.is_empty() && crate::knowledge::os::parse(os).is_none() {
+            unknown.entry(os).or_default().push(w.name.as_str());
+        }
+    }
+    let warnings: Vec<Problem> = unknown
+        .into_iter()
+        .map(|(os, names)| {
+            let shown: Vec<&str> = names.iter().take(5).copied().collect();
+            let more = if names.len() > shown.len() { format!(" and {} more", names.len() - shown.len()) } else { String::new() };
+            Problem {
+                column: Some("os".into()),
+                ..Problem::file(format!(
+                    "operating system \"{os}\" is not recognised ({}{more}): kept as typed; its end of support is unknown",
+                    shown.join(", ")
+                ))
+            }
+        })
+        .collect();
+    parsed.warnings.extend(warnings);
+    parsed
 }
 
 /// Answers are asked per application and inherited by its workloads (the

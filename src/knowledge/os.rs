@@ -76,7 +76,8 @@ fn version_after(product: &Product, w: &[String]) -> (String, Vec<String>) {
         if first.len() != 4 || !first.starts_with("20") {
             return (String::new(), Vec::new());
         }
-        let r2 = w.get(at + 1).is_some_and(|n| n == "r2");
+        // "2012 R2", also as "2012 Standard R2".
+        let r2 = w.iter().skip(at + 1).take(2).any(|n| n == "r2");
         let v = if r2 { format!("{first} R2") } else { first.clone() };
         return (v.clone(), vec![v]);
     }
@@ -108,7 +109,9 @@ pub fn parse(text: &str) -> Option<OsRelease> {
         .collect();
     let joined = w.join(" ");
     let cat = catalogue();
-    let (product, end) = cat.find_with_end(&joined).into_iter().find(|(p, _)| p.is_os())?;
+    // "LINUX RedHat EL 6.8": the distribution says more than "linux".
+    let found: Vec<_> = cat.find_with_end(&joined).into_iter().filter(|(p, _)| p.is_os()).collect();
+    let (product, end) = found.iter().find(|(p, _)| p.id != "linux").or(found.first()).copied()?;
     // "Other 3.x or later Linux": a Linux of unnamed distribution, no version.
     let (version, cycles) =
         if product.id == "linux" { (String::new(), Vec::new()) } else { version_after(product, &w[end.min(w.len())..]) };
@@ -171,6 +174,8 @@ mod tests {
         assert_eq!(read("win2k8r2").1, "2008 R2");
         assert_eq!(read("Red Hat Fedora (32-bit)").0, "fedora");
         assert_eq!(read("Amazon Linux 2 (64-bit)").1, "2");
+        assert_eq!(read("LINUX RedHat EL 6.8 64bit"), ("rhel".into(), "6.8".into(), "rhel".into()));
+        assert_eq!(read("Windows 2012 Standard R2").1, "2012 R2");
     }
 
     #[test]

@@ -113,8 +113,9 @@ struct RawCatalogue {
 #[derive(Debug)]
 pub struct Catalogue {
     pub products: Vec<Product>,
-    /// (alias words, product index), longest aliases first.
-    aliases: Vec<(Vec<String>, usize)>,
+    /// First word -> (alias words, product index), longest aliases first:
+    /// one lookup per word of a text, whatever the catalogue's size.
+    aliases: std::collections::HashMap<String, Vec<(Vec<String>, usize)>>,
 }
 
 /// Lower-case words of a free text: split on spaces and punctuation, but
@@ -171,7 +172,11 @@ impl Catalogue {
             }
         }
         aliases.sort_by_key(|(w, i)| (std::cmp::Reverse(w.len()), *i));
-        Ok(Catalogue { products: raw.product, aliases })
+        let mut index: std::collections::HashMap<String, Vec<(Vec<String>, usize)>> = std::collections::HashMap::new();
+        for (w, i) in aliases {
+            index.entry(w[0].clone()).or_default().push((w, i));
+        }
+        Ok(Catalogue { products: raw.product, aliases: index })
     }
 
     pub fn get(&self, id: &str) -> Option<&Product> {
@@ -186,7 +191,7 @@ impl Catalogue {
         let mut out: Vec<(&Product, usize)> = Vec::new();
         let mut at = 0;
         while at < w.len() {
-            let hit = self.aliases.iter().find(|(alias, _)| w[at..].starts_with(alias));
+            let hit = self.aliases.get(&w[at]).and_then(|list| list.iter().find(|(alias, _)| w[at..].starts_with(alias)));
             match hit {
                 Some((alias, i)) => {
                     let p = &self.products[*i];

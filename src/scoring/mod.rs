@@ -12,9 +12,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
-use crate::inventory::Workload;
+use crate::inventory::{AppAttributes, Workload};
+use crate::knowledge::Date;
 use crate::strategy::Strategy;
-pub use facts::Value;
+pub use facts::{EndOfSupport, Value};
 pub use profile::{Hosting, Profile};
 use rules::{Condition, Kind, Op, Piece, RuleBook, slot};
 pub use rules::{Severity, rulebook};
@@ -125,6 +126,19 @@ pub struct Assessment {
     /// Facts the rules needed but nobody knows yet (`os`, `answer.still_used`...).
     #[serde(default)]
     pub missing: Vec<String>,
+    /// A gate decided the strategy.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub forced: bool,
+    /// Strategies a gate marked not viable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<Strategy>,
+    /// Dated ends of support of its OS and database (the timeline reads them).
+    #[serde(default)]
+    pub end_of_support: Vec<EndOfSupport>,
+    /// The strategy decided for its application as a whole, when it has
+    /// one with other workloads; `recommended` differs only with a reason.
+    #[serde(default)]
+    pub application_strategy: Option<Strategy>,
 }
 
 impl Assessment {
@@ -255,16 +269,46 @@ impl DatabaseCount {
     }
 }
 
+/// What scoring reads beyond workloads, answers and profile: the day (end
+/// of support is compared with it) and the portfolio attributes of the
+/// applications (by application id).
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub today: Date,
+    pub applications: Option<&'a HashMap<i64, AppAttributes>>,
+}
+
+impl Context<'_> {
+    /// Today, without application attributes.
+    pub fn today() -> Context<'static> {
+        Context { today: Date::today(), applications: None }
+    }
+}
+
+/// Scores every workload of a portfolio, today, without application attributes.
+pub fn score_portfolio(items: &[Item], answers: &AnswerBook, profile: &Profile) -> Vec<Assessment> {
+    score_portfolio_with(items, answers, profile, &Context::today())
+}
+
 /// Scores every workload of a portfolio. Portfolio-wide facts (is this the
 /// only database of its application?) are computed here once: callers pass
 /// whole applications (db::assessment scores one application at a time).
-pub fn score_portfolio(items: &[Item], answers: &AnswerBook, profile: &Profile) -> Vec<Assessment> {
+/// Then each application gets one decision (see [`decide_applications`]).
+pub fn score_portfolio_with(items: &[Item], answers: &AnswerBook, profile: &Profile, ctx: &Context) -> Vec<Assessment> {
     let book = rulebook();
     let mut databases = DatabaseCount::default();
     for it in items {
         databases.add(&it.workload.role, it.application_id);
     }
-    items.iter().map(|it| score_workload(book, it, answers, profile, databases.alone(it.workload, it.application_id))).collect()
+    let mut out: Vec<Assessment> = items
+        .iter()
+        .map(|it| {
+            let application = it.application_id.and_then(|a| ctx.applications.and_then(|m| m.get(&a)));
+            score_workload(book, it, answers, profile, databases.alone(it.workload, it.application_id), application, ctx.today)
+        })
+        .collect();
+    decide_applications(book, items, &mut out);
+    out
 }
 
 fn eval(c: &Condition, facts: &[Value]) -> bool {
@@ -326,15 +370,25 @@ fn round2(x: f64) -> f64 {
 
 /// Scores one workload. `alone`: it is the only database of its application
 /// and nothing says it has a replica.
-pub fn score_workload(book: &RuleBook, it: &Item, answers: &AnswerBook, profile: &Profile, alone: bool) -> Assessment {
+pub fn score_workload(
+    book: &RuleBook,
+    it: &Item,
+    answers: &AnswerBook,
+    profile: &Profile,
+    alone: bool,
+    application: Option<&AppAttributes>,
+    today: Date,
+) -> Assessment {
     let w = it.workload;
-    let facts = facts::gather(book, w, |qi| answers.effective(w.id, it.application_id, qi), profile, alone);
-    let known = facts.iter().enumerate().filter(|(_, v)| v.is_known()).fold(0u64, |m, (i, _)| m | (1 << i));
+    let (os_eos, db_eos) = facts::end_of_support(book, w, today);
+    let situation = facts::Situation { today, application, db_alone_in_application: alone, os_eos: &os_eos, db_eos: &db_eos };
+    let facts = facts::gather(book, w, |qi| answers.effective(w.id, it.application_id, qi), profile, &situation);
+    let known = facts.iter().enumerate().filter(|(_, v)| v.is_known()).fold(0u128, |m, (i, _)| m | (1u128 << i));
 
     let mut scores = [0.0f64; 6];
     let mut blocked = [false; 6];
     let mut forced: Option<Strategy> = None;
-    let mut needed = 0u64;
+    let mut needed = 0u128;
     let mut reasons = Vec::new();
     let mut risks = Vec::new();
     for rule in &book.rules {
@@ -375,42 +429,155 @@ pub fn score_workload(book: &RuleBook, it: &Item, answers: &AnswerBook, profile:
     }
     risks.sort_by_key(|r| r.severity);
 
-    let recommended = forced.unwrap_or_else(|| {
-        // Highest score not blocked; ties go to the earlier strategy.
-        let mut best: Option<Strategy> = None;
-        for s in Strategy::ALL {
-            if !blocked[slot(s)] && best.is_none_or(|b| scores[slot(s)] > scores[slot(b)]) {
-                best = Some(s);
-            }
-        }
-        best.unwrap_or(Strategy::Retain)
+    let blocked_list: Vec<Strategy> = Strategy::ALL.into_iter().filter(|s| blocked[slot(*s)]).collect();
+    let confidence = if needed == 0 { 1.0 } else { round2(f64::from((needed & known).count_ones()) / f64::from(needed.count_ones())) };
+    let missing = (0..book.facts.len()).filter(|i| needed & !known & (1u128 << i) != 0).map(|i| book.facts[i].clone()).collect();
+    let end_of_support = [os_eos, db_eos].into_iter().flatten().collect();
+    let mut a = Assessment {
+        workload_id: w.id,
+        recommended: Strategy::Retain,
+        confidence,
+        scores: Strategy::ALL.into_iter().map(|s| (s, round2(scores[slot(s)]))).collect(),
+        marks: BTreeMap::new(),
+        reasons,
+        risks,
+        missing,
+        forced: forced.is_some(),
+        blocked: blocked_list.clone(),
+        end_of_support,
+        application_strategy: None,
+    };
+    let recommended = match forced {
+        Some(s) => s,
+        None => best(book, &mut a, &blocked_list),
+    };
+    a.recommended = recommended;
+    a.marks = marks(&a, forced.is_some(), &blocked_list);
+    a
+}
+
+/// The highest score not blocked. A tie is named in the reasons and lowers
+/// the confidence; the first tied strategy in `Strategy::ALL` order is shown.
+fn best(book: &RuleBook, a: &mut Assessment, blocked: &[Strategy]) -> Strategy {
+    let open: Vec<Strategy> = Strategy::ALL.into_iter().filter(|s| !blocked.contains(s)).collect();
+    let Some(top) = open.iter().map(|s| a.score(*s)).max_by(f64::total_cmp) else { return Strategy::Retain };
+    let tied: Vec<Strategy> = open.into_iter().filter(|s| (a.score(*s) - top).abs() < 0.005).collect();
+    if tied.len() > 1 {
+        note_tie(book, a, &tied, top);
+    }
+    tied[0]
+}
+
+fn note_tie(book: &RuleBook, a: &mut Assessment, tied: &[Strategy], points: f64) {
+    let m = &book.messages;
+    let fill = |text: &str, lang: Lang| {
+        let names: Vec<&str> = tied.iter().map(|s| s.label(lang)).collect();
+        let (first, rest) = names.split_first().map(|(f, r)| (*f, r.join(", "))).unwrap_or_default();
+        text.replace("{a}", first).replace("{b}", &rest).replace("{points}", &facts::format_number(points))
+    };
+    a.reasons.push(Reason {
+        rule: "tie".into(),
+        gate: None,
+        points: BTreeMap::new(),
+        en: fill(&m.tie_en, Lang::En),
+        ko: fill(&m.tie_ko, Lang::Ko),
     });
-    let top = scores[slot(recommended)];
-    let marks = Strategy::ALL
+    a.confidence = round2(a.confidence * m.tie_confidence);
+}
+
+/// Recommended, viable (at least half the recommended score, above zero,
+/// not blocked, no gate decided) or not recommended.
+fn marks(a: &Assessment, forced: bool, blocked: &[Strategy]) -> BTreeMap<Strategy, Mark> {
+    let top = a.score(a.recommended);
+    Strategy::ALL
         .into_iter()
         .map(|s| {
-            let i = slot(s);
-            let mark = if s == recommended {
+            let score = a.score(s);
+            let mark = if s == a.recommended {
                 Mark::Recommended
-            } else if forced.is_none() && !blocked[i] && scores[i] > 0.0 && scores[i] >= top * 0.5 {
+            } else if !forced && !blocked.contains(&s) && score > 0.0 && score >= top * 0.5 {
                 Mark::Viable
             } else {
                 Mark::NotRecommended
             };
             (s, mark)
         })
-        .collect();
-    let confidence = if needed == 0 { 1.0 } else { round2(f64::from((needed & known).count_ones()) / f64::from(needed.count_ones())) };
-    let missing = (0..book.facts.len()).filter(|i| needed & !known & (1 << i) != 0).map(|i| book.facts[i].clone()).collect();
-    Assessment {
-        workload_id: w.id,
-        recommended,
-        confidence,
-        scores: Strategy::ALL.into_iter().map(|s| (s, round2(scores[slot(s)]))).collect(),
-        marks,
-        reasons,
-        risks,
-        missing,
+        .collect()
+}
+
+/// One decision per application: the workloads of an application with
+/// several get the strategy their mean scores favour (a tie is named and
+/// lowers the confidence, as for a workload). A workload keeps its own
+/// strategy only with a stated reason: a gate decided it, the
+/// application's strategy is blocked for it, or a rule the rule book lets
+/// differ (`messages.may_differ`: its database goes to RDS while the
+/// servers are rehosted) makes its own strategy score higher.
+pub fn decide_applications(book: &RuleBook, items: &[Item], out: &mut [Assessment]) {
+    let mut groups: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    for (i, it) in items.iter().enumerate() {
+        if let Some(app) = it.application_id {
+            groups.entry(app).or_default().push(i);
+        }
+    }
+    let m = &book.messages;
+    for members in groups.values().filter(|g| g.len() > 1) {
+        let free: Vec<usize> = members.iter().copied().filter(|i| !out[*i].forced).collect();
+        if free.is_empty() {
+            continue;
+        }
+        let mut mean = Assessment { scores: BTreeMap::new(), ..out[free[0]].clone() };
+        mean.reasons.clear();
+        mean.confidence = 1.0;
+        for s in Strategy::ALL {
+            mean.scores.insert(s, round2(free.iter().map(|i| out[*i].score(s)).sum::<f64>() / free.len() as f64));
+        }
+        let blocked_for_all: Vec<Strategy> =
+            Strategy::ALL.into_iter().filter(|s| free.iter().all(|i| out[*i].blocked.contains(s))).collect();
+        let chosen = best(book, &mut mean, &blocked_for_all);
+        let tie = mean.reasons.pop();
+        for &i in members {
+            let a = &mut out[i];
+            a.application_strategy = Some(chosen);
+            if a.forced || a.recommended == chosen && tie.is_none() {
+                continue;
+            }
+            let own = a.recommended;
+            let differs_by_rule = a
+                .reasons
+                .iter()
+                .find(|r| m.may_differ.contains(&r.rule) && r.points.get(&own).is_some_and(|p| *p > 0.0))
+                .filter(|_| own != chosen && a.score(own) > a.score(chosen))
+                .cloned();
+            if a.blocked.contains(&chosen) || differs_by_rule.is_some() {
+                if own != chosen {
+                    let why = differs_by_rule.map(|r| (r.en, r.ko)).unwrap_or_else(|| {
+                        let gate = a.reasons.iter().find(|r| r.gate.as_ref().is_some_and(|g| g.block.contains(&chosen)));
+                        gate.map(|g| (g.en.clone(), g.ko.clone())).unwrap_or_default()
+                    });
+                    let fill = |text: &str, lang: Lang, why: &str| text.replace("{strategy}", chosen.label(lang)).replace("{reason}", why);
+                    let (en, ko) = (fill(&m.differs_en, Lang::En, &why.0), fill(&m.differs_ko, Lang::Ko, &why.1));
+                    a.reasons.push(Reason { rule: "differs_from_application".into(), gate: None, points: BTreeMap::new(), en, ko });
+                }
+                continue;
+            }
+            // Its own tie, if any, is settled by the application.
+            if let Some(pos) = a.reasons.iter().position(|r| r.rule == "tie") {
+                a.reasons.remove(pos);
+                a.confidence = round2((a.confidence / m.tie_confidence).min(1.0));
+            }
+            if own != chosen {
+                let fill = |text: &str, lang: Lang| text.replace("{strategy}", chosen.label(lang)).replace("{own}", own.label(lang));
+                let (en, ko) = (fill(&m.application_en, Lang::En), fill(&m.application_ko, Lang::Ko));
+                a.reasons.push(Reason { rule: "application_decision".into(), gate: None, points: BTreeMap::new(), en, ko });
+            }
+            if let Some(t) = &tie {
+                a.reasons.push(t.clone());
+                a.confidence = round2(a.confidence * m.tie_confidence);
+            }
+            a.recommended = chosen;
+            let blocked = a.blocked.clone();
+            a.marks = marks(a, false, &blocked);
+        }
     }
 }
 
