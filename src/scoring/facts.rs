@@ -297,7 +297,8 @@ pub fn gather<'a>(
             f.push(Value::text(p.target()));
             f.push(Value::Text(p.licence.code().into(), p.licence.code().into()));
         }
-        None => f.extend([Value::Unknown, Value::Unknown, Value::Unknown, Value::Unknown]),
+        // No product named is itself known: rules can ask for a product that is not replaced.
+        None => f.extend([Value::Unknown, Value::Text("none".into(), "none".into()), Value::Unknown, Value::Unknown]),
     }
     let none = AppAttributes::default();
     let app = at.application.unwrap_or(&none);
