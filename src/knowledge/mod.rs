@@ -6,6 +6,7 @@
 //! read these facts; the enrichment suggestions and the report use the same
 //! functions.
 
+pub mod cli;
 pub mod date;
 pub mod eol;
 pub mod os;
