@@ -506,7 +506,8 @@ fn marks(a: &Assessment, forced: bool, blocked: &[Strategy]) -> BTreeMap<Strateg
 }
 
 /// One decision per application: the workloads of an application with
-/// several get the strategy their mean scores favour (a tie is named and
+/// several get the strategy their mean scores favour, leaving out the
+/// points of the rules that let a component differ (a tie is named and
 /// lowers the confidence, as for a workload). A workload keeps its own
 /// strategy only with a stated reason: a gate decided it, the
 /// application's strategy is blocked for it, or a rule the rule book lets
@@ -528,8 +529,13 @@ pub fn decide_applications(book: &RuleBook, items: &[Item], out: &mut [Assessmen
         let mut mean = Assessment { scores: BTreeMap::new(), ..out[free[0]].clone() };
         mean.reasons.clear();
         mean.confidence = 1.0;
+        // A component's own points (its database to Amazon RDS) are its
+        // reason to differ, not a vote for the whole application.
+        let shared = |a: &Assessment, s: Strategy| {
+            a.score(s) - a.reasons.iter().filter(|r| m.may_differ.contains(&r.rule)).filter_map(|r| r.points.get(&s)).sum::<f64>()
+        };
         for s in Strategy::ALL {
-            mean.scores.insert(s, round2(free.iter().map(|i| out[*i].score(s)).sum::<f64>() / free.len() as f64));
+            mean.scores.insert(s, round2(free.iter().map(|i| shared(&out[*i], s)).sum::<f64>() / free.len() as f64));
         }
         let blocked_for_all: Vec<Strategy> =
             Strategy::ALL.into_iter().filter(|s| free.iter().all(|i| out[*i].blocked.contains(s))).collect();
@@ -546,7 +552,10 @@ pub fn decide_applications(book: &RuleBook, items: &[Item], out: &mut [Assessmen
                 .reasons
                 .iter()
                 .find(|r| m.may_differ.contains(&r.rule) && r.points.get(&own).is_some_and(|p| *p > 0.0))
-                .filter(|_| own != chosen && a.score(own) > a.score(chosen))
+                // Only an application that moves to AWS leaves room for a
+                // component to go its own way: one replaced by SaaS, kept or
+                // retired goes as a whole.
+                .filter(|_| chosen.moves_to_aws() && own != chosen && a.score(own) > a.score(chosen))
                 .cloned();
             if a.blocked.contains(&chosen) || differs_by_rule.is_some() {
                 if own != chosen {
