@@ -157,7 +157,7 @@ impl Catalogue {
             if [p.saas, !p.successor.is_empty(), !p.managed.is_empty()].iter().filter(|b| **b).count() > 1 {
                 return Err(format!("product \"{}\": give one of saas, successor and managed", p.id));
             }
-            if p.is_os() != !p.family.is_empty() {
+            if p.is_os() == p.family.is_empty() {
                 return Err(format!("product \"{}\": operating systems, and only they, have a family", p.id));
             }
             for a in &p.aliases {

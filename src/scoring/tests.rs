@@ -374,7 +374,8 @@ fn every_rule_in_the_book_fires_somewhere() {
         users: Some(5),
         ..Workload::default()
     };
-    let with_attributes: Vec<(Workload, Vec<(&str, &str)>, AppAttributes)> = vec![
+    type WithAttributes<'a> = (Workload, Vec<(&'a str, &'a str)>, AppAttributes);
+    let with_attributes: Vec<WithAttributes> = vec![
         (portfolio_row("Zendesk", "Zendesk Suite", ""), vec![], attributes(&[("current_state", "SaaS")])),
         (portfolio_row("Salesforce", "", ""), vec![], AppAttributes::default()),
         (portfolio_row("Wiki", "Confluence Server 7.13", "PostgreSQL 10"), vec![], attributes(&[("complexity", "low")])),
