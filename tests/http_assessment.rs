@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::TestApp;
 use sixr::db;
+use sixr::i18n::Lang;
 use sixr::inventory::Workload;
 use sixr::scoring::SubjectKind;
 use sixr::strategy::Strategy;
@@ -457,14 +458,15 @@ async fn dashboard_pages_a_portfolio_larger_than_a_page_and_counts_it_all() {
     let id = app.db.with_conn(|c| Ok(c.query_row("SELECT id FROM workloads WHERE name = 'wl-205'", [], |r| r.get::<_, i64>(0))?)).unwrap();
     let a = &stored[&id];
     let reason = a.reasons.iter().find(|r| r.gate.is_some() || r.points.contains_key(&a.recommended)).expect("a main reason");
-    assert!(last.contains(&escaped(&reason.en)), "the English reason of wl-205: {}", reason.en);
+    let (en, ko_text) = (reason.text(Lang::En), reason.text(Lang::Ko));
+    assert!(last.contains(&escaped(&en)), "the English reason of wl-205: {en}");
     let ko = app
         .send(
             Request::get(format!("/engagements/{e}/assessment?page=3")).header(header::ACCEPT_LANGUAGE, "ko").body(Body::empty()).unwrap(),
         )
         .await
         .text();
-    assert!(ko.contains(&escaped(&reason.ko)), "the Korean reason of wl-205: {}", reason.ko);
+    assert!(ko.contains(&escaped(&ko_text)), "the Korean reason of wl-205: {ko_text}");
 
     // The questionnaire offers a bounded number of single workloads; the search finds the rest.
     let questionnaire = app.get(&format!("/engagements/{e}/assessment/questionnaire")).await.text();

@@ -527,7 +527,7 @@ pub fn assessment_json(conn: &Connection, engagement_id: i64) -> Result<serde_js
                 "application": w.application,
                 "application_id": app,
                 "environment": w.environment,
-                "assessment": assessment,
+                "assessment": assessment.map(Assessment::with_sentences),
                 "decision": decision,
                 "effective_strategy": decision.map(|d| d.decision.strategy).or(assessment.map(|a| a.recommended)),
                 "answers": answers_of(SubjectKind::Workload, w.id),

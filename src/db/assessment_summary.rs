@@ -16,7 +16,7 @@ use serde::de::IgnoredAny;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::knowledge::Date;
-use crate::scoring::{Severity, is_known_answer, rulebook};
+use crate::scoring::{Reason, Severity, is_known_answer, rulebook};
 use crate::strategy::{Strategy, application_strategy};
 
 /// No environment (the workload's field is empty).
@@ -296,21 +296,18 @@ pub struct RowText {
 /// row; a workload deleted since the summary was kept reads as empty).
 pub fn row_texts(conn: &Connection, engagement_id: i64, rows: &[&SummaryRow], lang: Lang) -> Result<Vec<RowText>, AppError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT w.name, COALESCE(p.name, ''), json_extract(a.detail, '$.reasons[' || ?3 || '].' || ?4)
+        "SELECT w.name, COALESCE(p.name, ''), json_extract(a.detail, '$.reasons[' || ?3 || ']')
          FROM workloads w
          LEFT JOIN applications p ON p.id = w.application_id
          LEFT JOIN assessments a ON a.workload_id = w.id
          WHERE w.engagement_id = ?1 AND w.id = ?2",
     )?;
-    let language = match lang {
-        Lang::En => "en",
-        Lang::Ko => "ko",
-    };
     rows.iter()
         .map(|row| {
             let found = stmt
-                .query_row(params![engagement_id, row.id, row.summary_reason, language], |r| {
-                    Ok(RowText { name: r.get(0)?, application: r.get(1)?, summary: r.get::<_, Option<String>>(2)?.unwrap_or_default() })
+                .query_row(params![engagement_id, row.id, row.summary_reason], |r| {
+                    let reason = r.get::<_, Option<String>>(2)?.and_then(|json| serde_json::from_str::<Reason>(&json).ok());
+                    Ok(RowText { name: r.get(0)?, application: r.get(1)?, summary: reason.map(|r| r.text(lang)).unwrap_or_default() })
                 })
                 .optional()?;
             Ok(found.unwrap_or_default())

@@ -1,7 +1,7 @@
 //! Facts about one workload as the rules read them: inventory fields,
 //! facts derived with the rule book's tables, answers and the profile.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::profile::Profile;
 use super::rules::{QuestionKind, RuleBook};
@@ -33,6 +33,11 @@ impl Value {
         v.map_or(Value::Unknown, Value::Num)
     }
 
+    /// A text value as stored or typed (lower-cased for comparison).
+    pub fn from_text(raw: &str) -> Value {
+        Value::Text(raw.to_string(), raw.to_lowercase())
+    }
+
     /// How the value reads inside a reason sentence.
     pub fn display(&self, lang: Lang) -> String {
         match (self, lang) {
@@ -43,6 +48,31 @@ impl Value {
             (Value::Bool(b), Lang::En) => if *b { "yes" } else { "no" }.into(),
             (Value::Bool(b), Lang::Ko) => if *b { "예" } else { "아니오" }.into(),
         }
+    }
+}
+
+/// Stored as plain JSON (text as typed, number, boolean, null for unknown):
+/// a reason keeps the values of the facts its sentence names, typed, and is
+/// put into words when read (`Reason::text`).
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Unknown => s.serialize_none(),
+            Value::Text(raw, _) => s.serialize_str(raw),
+            Value::Num(n) => s.serialize_f64(*n),
+            Value::Bool(b) => s.serialize_bool(*b),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(raw) => Value::from_text(&raw),
+            serde_json::Value::Number(n) => n.as_f64().map_or(Value::Unknown, Value::Num),
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            _ => Value::Unknown,
+        })
     }
 }
 
@@ -79,32 +109,37 @@ pub fn normalise_answer(kind: QuestionKind, options: &[String], raw: &str) -> Va
     }
 }
 
-/// A dated end of support of a workload's operating system or database.
+/// A dated end of support of a workload's operating system or database, as
+/// an assessment keeps it (the timeline reads the dates).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EndOfSupport {
     /// `os` or `db`.
     pub kind: String,
-    /// The product and version as sentences name them (`CentOS 4/5/6/7`).
-    pub release: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub version: String,
     /// `YYYY-MM-DD`; none when support ended without a date.
     #[serde(default)]
     pub date: Option<String>,
+}
+
+/// An end of support as scoring judges it on its day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    pub kept: EndOfSupport,
     /// Ended before the day of scoring.
     pub past: bool,
 }
 
-impl EndOfSupport {
-    fn from(kind: &str, release: String, version: String, support: &Support, today: Date) -> EndOfSupport {
-        EndOfSupport {
-            kind: kind.into(),
-            release,
-            version,
-            date: support.until.date().map(|d| d.to_string()),
+impl Judged {
+    fn from(kind: &str, version: String, support: &Support, today: Date) -> Judged {
+        Judged {
+            kept: EndOfSupport { kind: kind.into(), version, date: support.until.date().map(|d| d.to_string()) },
             past: support.until.ended_by(today),
         }
     }
+}
 
+impl EndOfSupport {
     pub fn day(&self) -> Option<Date> {
         self.date.as_deref().and_then(Date::parse)
     }
@@ -137,27 +172,27 @@ fn db_version(text: &str) -> Option<String> {
 
 /// The dated ends of support of a workload: its OS (from the OS text, the
 /// version field or the version in the OS string) and its database engine.
-pub fn end_of_support(book: &RuleBook, w: &Workload, today: Date) -> (Option<EndOfSupport>, Option<EndOfSupport>) {
-    let os = crate::knowledge::os::end_of_support(&os_text(w))
-        .map(|(release, support)| EndOfSupport::from("os", release.label(), release.version.clone(), &support, today));
+pub fn end_of_support(book: &RuleBook, w: &Workload, today: Date) -> (Option<Judged>, Option<Judged>) {
+    let os =
+        crate::knowledge::os::end_of_support(&os_text(w)).map(|(release, support)| Judged::from("os", release.version, &support, today));
     let engine = w.db_engine.trim().to_lowercase();
     let db = book.databases.iter().find(|e| contains_any(&engine, &e.patterns)).filter(|e| !e.eol.is_empty()).and_then(|e| {
         let version = db_version(&db_text(w))?;
         let support = crate::knowledge::eol::data().support(&e.eol, &version)?;
-        Some(EndOfSupport::from("db", format!("{} {version}", w.db_engine.trim()), version, &support, today))
+        Some(Judged::from("db", version, &support, today))
     });
     (os, db)
 }
 
 /// What an end of support means on the day of scoring: past (true), or
 /// still to come (false); unknown without a date.
-fn eos_facts(eos: &Option<EndOfSupport>, deadline: Option<Date>, today: Date) -> [Value; 3] {
+fn eos_facts(eos: &Option<Judged>, deadline: Option<Date>, today: Date) -> [Value; 3] {
     match eos {
         None => [Value::Unknown, Value::Unknown, Value::Unknown],
         Some(e) => {
-            let date = e.date.as_deref().map_or(Value::Unknown, Value::text);
+            let date = e.kept.date.as_deref().map_or(Value::Unknown, Value::text);
             // Not past yet, but before the migration deadline.
-            let soon = match (e.day(), deadline) {
+            let soon = match (e.kept.day(), deadline) {
                 (Some(d), Some(deadline)) => Value::Bool(d >= today && d <= deadline),
                 _ => Value::Unknown,
             };
@@ -177,8 +212,8 @@ pub struct Situation<'a> {
     /// The attributes of the workload's application, when the portfolio gives any.
     pub application: Option<&'a AppAttributes>,
     pub db_alone_in_application: bool,
-    pub os_eos: &'a Option<EndOfSupport>,
-    pub db_eos: &'a Option<EndOfSupport>,
+    pub os_eos: &'a Option<Judged>,
+    pub db_eos: &'a Option<Judged>,
 }
 
 /// Every fact of one workload, indexed like `book.facts`.
@@ -350,6 +385,15 @@ mod tests {
         assert_eq!(db_version("SQL Server 2008 R2").as_deref(), Some("2008 r2"));
         assert_eq!(db_version("MySQL 5.7.44").as_deref(), Some("5.7.44"));
         assert_eq!(db_version("Teradata"), None);
+    }
+
+    #[test]
+    fn values_keep_their_type_through_json() {
+        for v in [Value::from_text("Ubuntu Linux"), Value::Num(4.5), Value::Num(6.0), Value::Bool(true), Value::Unknown] {
+            let json = serde_json::to_string(&v).unwrap();
+            assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), v, "{json}");
+        }
+        assert_eq!(serde_json::to_string(&Value::from_text("Ubuntu")).unwrap(), "\"Ubuntu\"", "text is stored as typed, once");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::knowledge::Date;
 use crate::strategy::Strategy;
 pub use facts::{EndOfSupport, Value};
 pub use profile::{Hosting, Profile};
-use rules::{Condition, Kind, Op, Piece, RuleBook, slot};
+use rules::{Condition, Kind, Op, Piece, RuleBook, Section, slot};
 pub use rules::{Severity, rulebook};
 
 /// How a strategy came out for a workload.
@@ -48,25 +48,30 @@ pub struct GateEffect {
     pub block: Vec<Strategy>,
 }
 
-/// One rule that fired: what it says and the points it gave.
+/// The values of the facts a rule's sentences name, by fact name: what a
+/// reason or risk keeps so that it can be put into words in the reader's
+/// language when it is read (the sentences themselves stay in the rule book).
+pub type Named = BTreeMap<String, Value>;
+
+/// One rule that fired: which, the points it gave, and the facts its
+/// sentence names. `text` renders the sentence from the rule book.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
     pub rule: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateEffect>,
     /// Points per strategy after the profile's weights (non-zero only).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub points: BTreeMap<Strategy, f64>,
-    pub en: String,
-    pub ko: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: Named,
 }
 
 impl Reason {
-    pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Ko => &self.ko,
-        }
+    /// The rule's sentence in `lang` with the kept fact values.
+    pub fn text(&self, lang: Lang) -> String {
+        let section = if self.gate.is_some() { Section::Gate } else { Section::Rule };
+        sentence(section, &self.rule, &self.facts, lang)
     }
 
     /// "+3 Replatform, -2 Refactor" (or the gate's effect).
@@ -99,16 +104,36 @@ impl Reason {
 pub struct Risk {
     pub rule: String,
     pub severity: Severity,
-    pub en: String,
-    pub ko: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: Named,
 }
 
 impl Risk {
-    pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Ko => &self.ko,
+    /// The risk's sentence in `lang` with the kept fact values.
+    pub fn text(&self, lang: Lang) -> String {
+        sentence(Section::Risk, &self.rule, &self.facts, lang)
+    }
+}
+
+/// The sentence of rule `id` of `section` in `lang`, its placeholders
+/// filled from `named`. A rule the rule book no longer has reads as its id
+/// until the next scoring replaces the reason.
+fn sentence(section: Section, id: &str, named: &Named, lang: Lang) -> String {
+    if section == Section::Rule
+        && let Some(text) = decision_sentence(id, named, lang)
+    {
+        return text;
+    }
+    let book = rulebook();
+    match book.rule(section, id) {
+        Some(rule) => {
+            let pieces = match lang {
+                Lang::En => &rule.en,
+                Lang::Ko => &rule.ko,
+            };
+            render(book, pieces, |i| named.get(&book.facts[i]).unwrap_or(&Value::Unknown), lang)
         }
+        None => id.to_string(),
     }
 }
 
@@ -135,9 +160,9 @@ pub struct Assessment {
     /// Dated ends of support of its OS and database (the timeline reads them).
     #[serde(default)]
     pub end_of_support: Vec<EndOfSupport>,
-    /// The strategy decided for its application as a whole, when it has
-    /// one with other workloads; `recommended` differs only with a reason.
-    #[serde(default)]
+    /// The strategy decided for its application as a whole, kept when this
+    /// workload differs from it (with the reason why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_strategy: Option<Strategy>,
 }
 
@@ -150,13 +175,31 @@ impl Assessment {
         self.marks.get(&s).copied().unwrap_or(Mark::NotRecommended)
     }
 
+    /// The assessment as readers outside sixr get it (the JSON API): as
+    /// stored, each reason and risk with its sentence in both languages.
+    pub fn with_sentences(&self) -> serde_json::Value {
+        let mut out = serde_json::json!(self);
+        let worded = |texts: [String; 2], item: &mut serde_json::Value| {
+            let [en, ko] = texts;
+            item["en"] = en.into();
+            item["ko"] = ko.into();
+        };
+        for (r, item) in self.reasons.iter().zip(out["reasons"].as_array_mut().into_iter().flatten()) {
+            worded([r.text(Lang::En), r.text(Lang::Ko)], item);
+        }
+        for (r, item) in self.risks.iter().zip(out["risks"].as_array_mut().into_iter().flatten()) {
+            worded([r.text(Lang::En), r.text(Lang::Ko)], item);
+        }
+        out
+    }
+
     /// All reasons in one line, each with its effect (for CSV export).
     pub fn reasons_line(&self, lang: Lang) -> String {
         self.reasons
             .iter()
             .map(|r| {
                 let effect = r.effect(lang);
-                if effect.is_empty() { r.text(lang).to_string() } else { format!("{}: {}", r.text(lang), effect) }
+                if effect.is_empty() { r.text(lang) } else { format!("{}: {}", r.text(lang), effect) }
             })
             .collect::<Vec<_>>()
             .join("; ")
@@ -349,12 +392,13 @@ fn eval(c: &Condition, facts: &[Value]) -> bool {
     }
 }
 
-fn render(book: &RuleBook, pieces: &[Piece], facts: &[Value], lang: Lang) -> String {
+/// Puts a sentence's pieces into words, `fact(i)` giving the value of fact i.
+fn render<'v>(book: &RuleBook, pieces: &[Piece], fact: impl Fn(usize) -> &'v Value, lang: Lang) -> String {
     let mut out = String::new();
     for p in pieces {
         match p {
             Piece::Text(t) => out.push_str(t),
-            Piece::Fact(i) => match (&facts[*i], i.checked_sub(book.first_answer).map(|q| &book.questions[q])) {
+            Piece::Fact(i) => match (fact(*i), i.checked_sub(book.first_answer).map(|q| &book.questions[q])) {
                 // A choice answer reads as its label ("low" → "낮음").
                 (Value::Text(_, low), Some(q)) => out.push_str(q.option_label(low, lang)),
                 (v, _) => out.push_str(&v.display(lang)),
@@ -399,8 +443,7 @@ pub fn score_workload(
         if !rule.when.iter().all(|c| eval(c, &facts)) {
             continue;
         }
-        let en = render(book, &rule.en, &facts, Lang::En);
-        let ko = render(book, &rule.ko, &facts, Lang::Ko);
+        let named: Named = rule.named.iter().map(|i| (book.facts[*i].clone(), facts[*i].clone())).collect();
         match &rule.kind {
             Kind::Gate { force, block } => {
                 if forced.is_none() {
@@ -410,7 +453,7 @@ pub fn score_workload(
                     blocked[slot(*b)] = true;
                 }
                 let gate = Some(GateEffect { force: *force, block: block.clone() });
-                reasons.push(Reason { rule: rule.id.clone(), gate, points: BTreeMap::new(), en, ko });
+                reasons.push(Reason { rule: rule.id.clone(), gate, points: BTreeMap::new(), facts: named });
             }
             Kind::Score => {
                 let weight = rule.goal.map_or(1.0, |g| profile.weight(g));
@@ -422,9 +465,9 @@ pub fn score_workload(
                         points.insert(s, p);
                     }
                 }
-                reasons.push(Reason { rule: rule.id.clone(), gate: None, points, en, ko });
+                reasons.push(Reason { rule: rule.id.clone(), gate: None, points, facts: named });
             }
-            Kind::Risk(severity) => risks.push(Risk { rule: rule.id.clone(), severity: *severity, en, ko }),
+            Kind::Risk(severity) => risks.push(Risk { rule: rule.id.clone(), severity: *severity, facts: named }),
         }
     }
     risks.sort_by_key(|r| r.severity);
@@ -432,7 +475,7 @@ pub fn score_workload(
     let blocked_list: Vec<Strategy> = Strategy::ALL.into_iter().filter(|s| blocked[slot(*s)]).collect();
     let confidence = if needed == 0 { 1.0 } else { round2(f64::from((needed & known).count_ones()) / f64::from(needed.count_ones())) };
     let missing = (0..book.facts.len()).filter(|i| needed & !known & (1u128 << i) != 0).map(|i| book.facts[i].clone()).collect();
-    let end_of_support = [os_eos, db_eos].into_iter().flatten().collect();
+    let end_of_support = [os_eos, db_eos].into_iter().flatten().map(|j| j.kept).collect();
     let mut a = Assessment {
         workload_id: w.id,
         recommended: Strategy::Retain,
@@ -469,20 +512,54 @@ fn best(book: &RuleBook, a: &mut Assessment, blocked: &[Strategy]) -> Strategy {
 }
 
 fn note_tie(book: &RuleBook, a: &mut Assessment, tied: &[Strategy], points: f64) {
-    let m = &book.messages;
-    let fill = |text: &str, lang: Lang| {
-        let names: Vec<&str> = tied.iter().map(|s| s.label(lang)).collect();
-        let (first, rest) = names.split_first().map(|(f, r)| (*f, r.join(", "))).unwrap_or_default();
-        text.replace("{a}", first).replace("{b}", &rest).replace("{points}", &facts::format_number(points))
+    let codes: Vec<&str> = tied.iter().map(|s| s.code()).collect();
+    let facts = Named::from([("tied".to_string(), Value::from_text(&codes.join(","))), ("points".to_string(), Value::Num(points))]);
+    a.reasons.push(Reason { rule: TIE.into(), gate: None, points: BTreeMap::new(), facts });
+    a.confidence = round2(a.confidence * book.messages.tie_confidence);
+}
+
+/// Reasons the scoring gives beyond single rules; their sentences are in
+/// the rule book's `[messages]`.
+const TIE: &str = "tie";
+const APPLICATION_DECISION: &str = "application_decision";
+const DIFFERS: &str = "differs_from_application";
+
+/// The sentence of a reason the scoring itself gives (a tie, the
+/// application's decision, a workload differing from it), from the kept
+/// strategy codes and, for a difference, the reason it differs by.
+fn decision_sentence(id: &str, named: &Named, lang: Lang) -> Option<String> {
+    let m = &rulebook().messages;
+    let pick = |en: &str, ko: &str| match lang {
+        Lang::En => en.to_string(),
+        Lang::Ko => ko.to_string(),
     };
-    a.reasons.push(Reason {
-        rule: "tie".into(),
-        gate: None,
-        points: BTreeMap::new(),
-        en: fill(&m.tie_en, Lang::En),
-        ko: fill(&m.tie_ko, Lang::Ko),
-    });
-    a.confidence = round2(a.confidence * m.tie_confidence);
+    let labels = |key: &str| -> Vec<&'static str> {
+        match named.get(key) {
+            Some(Value::Text(raw, _)) => raw.split(',').filter_map(Strategy::parse).map(|s| s.label(lang)).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let first = |key: &str| labels(key).first().copied().unwrap_or_default();
+    Some(match id {
+        TIE => {
+            let names = labels("tied");
+            let (a, b) = names.split_first().map(|(a, b)| (*a, b.join(", "))).unwrap_or_default();
+            let points = named.get("points").map(|v| v.display(lang)).unwrap_or_default();
+            pick(&m.tie_en, &m.tie_ko).replace("{a}", a).replace("{b}", &b).replace("{points}", &points)
+        }
+        APPLICATION_DECISION => {
+            pick(&m.application_en, &m.application_ko).replace("{strategy}", first("strategy")).replace("{own}", first("own"))
+        }
+        DIFFERS => {
+            let section = if named.get("reason_gate") == Some(&Value::Bool(true)) { Section::Gate } else { Section::Rule };
+            let why = match named.get("reason") {
+                Some(Value::Text(rule, _)) => sentence(section, rule, named, lang),
+                _ => String::new(),
+            };
+            pick(&m.differs_en, &m.differs_ko).replace("{strategy}", first("strategy")).replace("{reason}", &why)
+        }
+        _ => return None,
+    })
 }
 
 /// Recommended, viable (at least half the recommended score, above zero,
@@ -543,7 +620,9 @@ pub fn decide_applications(book: &RuleBook, items: &[Item], out: &mut [Assessmen
         let tie = mean.reasons.pop();
         for &i in members {
             let a = &mut out[i];
-            a.application_strategy = Some(chosen);
+            if a.recommended != chosen {
+                a.application_strategy = Some(chosen);
+            }
             if a.forced || a.recommended == chosen && tie.is_none() {
                 continue;
             }
@@ -559,31 +638,36 @@ pub fn decide_applications(book: &RuleBook, items: &[Item], out: &mut [Assessmen
                 .cloned();
             if a.blocked.contains(&chosen) || differs_by_rule.is_some() {
                 if own != chosen {
-                    let why = differs_by_rule.map(|r| (r.en, r.ko)).unwrap_or_else(|| {
-                        let gate = a.reasons.iter().find(|r| r.gate.as_ref().is_some_and(|g| g.block.contains(&chosen)));
-                        gate.map(|g| (g.en.clone(), g.ko.clone())).unwrap_or_default()
-                    });
-                    let fill = |text: &str, lang: Lang, why: &str| text.replace("{strategy}", chosen.label(lang)).replace("{reason}", why);
-                    let (en, ko) = (fill(&m.differs_en, Lang::En, &why.0), fill(&m.differs_ko, Lang::Ko, &why.1));
-                    a.reasons.push(Reason { rule: "differs_from_application".into(), gate: None, points: BTreeMap::new(), en, ko });
+                    let why = differs_by_rule
+                        .or_else(|| a.reasons.iter().find(|r| r.gate.as_ref().is_some_and(|g| g.block.contains(&chosen))).cloned());
+                    let mut facts = why.as_ref().map(|r| r.facts.clone()).unwrap_or_default();
+                    facts.insert("strategy".into(), Value::from_text(chosen.code()));
+                    if let Some(r) = &why {
+                        facts.insert("reason".into(), Value::from_text(&r.rule));
+                        facts.insert("reason_gate".into(), Value::Bool(r.gate.is_some()));
+                    }
+                    a.reasons.push(Reason { rule: DIFFERS.into(), gate: None, points: BTreeMap::new(), facts });
                 }
                 continue;
             }
             // Its own tie, if any, is settled by the application.
-            if let Some(pos) = a.reasons.iter().position(|r| r.rule == "tie") {
+            if let Some(pos) = a.reasons.iter().position(|r| r.rule == TIE) {
                 a.reasons.remove(pos);
                 a.confidence = round2((a.confidence / m.tie_confidence).min(1.0));
             }
             if own != chosen {
-                let fill = |text: &str, lang: Lang| text.replace("{strategy}", chosen.label(lang)).replace("{own}", own.label(lang));
-                let (en, ko) = (fill(&m.application_en, Lang::En), fill(&m.application_ko, Lang::Ko));
-                a.reasons.push(Reason { rule: "application_decision".into(), gate: None, points: BTreeMap::new(), en, ko });
+                let facts = Named::from([
+                    ("strategy".to_string(), Value::from_text(chosen.code())),
+                    ("own".to_string(), Value::from_text(own.code())),
+                ]);
+                a.reasons.push(Reason { rule: APPLICATION_DECISION.into(), gate: None, points: BTreeMap::new(), facts });
             }
             if let Some(t) = &tie {
                 a.reasons.push(t.clone());
                 a.confidence = round2(a.confidence * m.tie_confidence);
             }
             a.recommended = chosen;
+            a.application_strategy = None;
             let blocked = a.blocked.clone();
             a.marks = marks(a, false, &blocked);
         }

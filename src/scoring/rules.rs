@@ -308,6 +308,27 @@ pub struct Rule {
     pub evidence: u128,
     pub en: Vec<Piece>,
     pub ko: Vec<Piece>,
+    /// The facts its sentences name (either language), in fact order: what
+    /// a reason keeps to be put into words later.
+    pub named: Vec<usize>,
+}
+
+/// Which list of the rules file a rule comes from; ids are unique within one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    Gate,
+    Rule,
+    Risk,
+}
+
+impl Section {
+    fn parse(name: &str) -> Section {
+        match name {
+            "gate" => Section::Gate,
+            "risk" => Section::Risk,
+            _ => Section::Rule,
+        }
+    }
 }
 
 /// The compiled rule book.
@@ -323,6 +344,8 @@ pub struct RuleBook {
     /// Every fact name by index.
     pub facts: Vec<String>,
     index: HashMap<String, usize>,
+    /// Position in `rules` by section and id.
+    by_id: HashMap<(Section, String), usize>,
     /// Index of the first answer fact; answers follow in question order.
     pub first_answer: usize,
 }
@@ -330,6 +353,11 @@ pub struct RuleBook {
 impl RuleBook {
     pub fn fact_index(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
+    }
+
+    /// The rule of `section` called `id`, if the rule book has it.
+    pub fn rule(&self, section: Section, id: &str) -> Option<&Rule> {
+        self.by_id.get(&(section, id.to_string())).map(|i| &self.rules[*i])
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
@@ -373,12 +401,13 @@ impl RuleBook {
             messages: raw.messages,
             facts,
             index,
+            by_id: HashMap::new(),
             first_answer,
         };
-        let mut ids = HashSet::new();
         for (section, list) in [("gate", raw.gate), ("rule", raw.rule), ("risk", raw.risk)] {
             for r in list {
-                if !ids.insert(format!("{section}.{}", r.id)) {
+                let key = (Section::parse(section), r.id.clone());
+                if book.by_id.insert(key, book.rules.len()).is_some() {
                     return Err(format!("{section} \"{}\" is defined twice", r.id));
                 }
                 let rule = book.compile(section, r)?;
@@ -444,7 +473,10 @@ impl RuleBook {
         }
         let en = self.sentence(&r.en).map_err(&at)?;
         let ko = self.sentence(&r.ko).map_err(&at)?;
-        Ok(Rule { id: r.id, kind, scope, when, points, goal: r.goal, evidence, en, ko })
+        let mut named: Vec<usize> = en.iter().chain(&ko).filter_map(|p| if let Piece::Fact(i) = p { Some(*i) } else { None }).collect();
+        named.sort_unstable();
+        named.dedup();
+        Ok(Rule { id: r.id, kind, scope, when, points, goal: r.goal, evidence, en, ko, named })
     }
 
     fn is_profile(&self, i: usize) -> bool {

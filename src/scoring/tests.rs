@@ -471,7 +471,7 @@ fn end_of_support_is_a_date_against_today_and_the_deadline() {
     let centos = one(vm("CentOS 8 (64-bit)"), &[]);
     assert!(reason_with(&centos, "CentOS 8 (64-bit) reached end of support on 2021-12-31"), "{}", centos.reasons_line(Lang::En));
     let old = one(vm("CentOS 4/5/6/7 (64-bit)"), &[]);
-    assert!(old.risks.iter().any(|r| r.rule == "os_end_of_support" && r.en.contains("2024-06-30")), "{:?}", old.risks);
+    assert!(old.risks.iter().any(|r| r.rule == "os_end_of_support" && r.text(Lang::En).contains("2024-06-30")), "{:?}", old.risks);
     let w2016 = one(vm("Microsoft Windows Server 2016 (64-bit)"), &[("deadline_months", "18")]);
     assert!(
         reason_with(&w2016, "Microsoft Windows Server 2016 (64-bit) leaves support on 2027-01-12, before the 18-month deadline"),
@@ -501,8 +501,9 @@ fn a_tie_is_named_and_lowers_the_confidence() {
     // Nothing at all is known: every strategy scores 0.
     let a = one(Workload { name: "blank".into(), ..Workload::default() }, &[]);
     let tie = a.reasons.iter().find(|r| r.rule == "tie").expect("the tie is named");
-    assert!(tie.en.contains("Rehost and Replatform") && tie.en.contains("score the same (0)"), "{}", tie.en);
-    assert!(tie.ko.contains("리호스팅"), "{}", tie.ko);
+    let (en, ko) = (tie.text(Lang::En), tie.text(Lang::Ko));
+    assert!(en.contains("Rehost and Replatform") && en.contains("score the same (0)"), "{en}");
+    assert!(ko.contains("리호스팅"), "{ko}");
     let decided = one(linux_server("app"), &[]);
     assert!(!decided.reasons.iter().any(|r| r.rule == "tie"));
     // Two strategies with equal points.
@@ -510,6 +511,44 @@ fn a_tie_is_named_and_lowers_the_confidence() {
     let (rehost, repurchase) = (even.score(Strategy::Rehost), even.score(Strategy::Repurchase));
     if (rehost - repurchase).abs() < 0.005 {
         assert!(even.reasons.iter().any(|r| r.rule == "tie"));
+    }
+}
+
+#[test]
+fn every_rule_of_the_book_reads_back_from_what_a_reason_keeps() {
+    // Whatever rule the book holds, now or added later: a reason keeps the
+    // values its sentences name, and the stored form reads back as the
+    // sentence with those values in either language.
+    let book = rulebook();
+    for rule in &book.rules {
+        let named: Named = rule.named.iter().map(|i| (book.facts[*i].clone(), Value::from_text(&format!("value-{i}")))).collect();
+        let (reason, risk);
+        let texts: Vec<String> = match rule.kind {
+            rules::Kind::Risk(severity) => {
+                risk = Risk { rule: rule.id.clone(), severity, facts: named.clone() };
+                let stored: Risk = serde_json::from_str(&serde_json::to_string(&risk).unwrap()).unwrap();
+                assert_eq!(stored, risk);
+                vec![stored.text(Lang::En), stored.text(Lang::Ko)]
+            }
+            rules::Kind::Gate { force, ref block } => {
+                let gate = Some(GateEffect { force, block: block.clone() });
+                reason = Reason { rule: rule.id.clone(), gate, points: BTreeMap::new(), facts: named.clone() };
+                let stored: Reason = serde_json::from_str(&serde_json::to_string(&reason).unwrap()).unwrap();
+                assert_eq!(stored, reason);
+                vec![stored.text(Lang::En), stored.text(Lang::Ko)]
+            }
+            rules::Kind::Score => {
+                reason = Reason { rule: rule.id.clone(), gate: None, points: BTreeMap::new(), facts: named.clone() };
+                let stored: Reason = serde_json::from_str(&serde_json::to_string(&reason).unwrap()).unwrap();
+                vec![stored.text(Lang::En), stored.text(Lang::Ko)]
+            }
+        };
+        for text in texts {
+            assert!(!text.contains('{') && text != rule.id, "{}: {text}", rule.id);
+            for i in &rule.named {
+                assert!(text.contains(&format!("value-{i}")), "{}: {text} lacks fact {}", rule.id, book.facts[*i]);
+            }
+        }
     }
 }
 
@@ -522,7 +561,7 @@ fn an_application_gets_one_decision_and_a_database_differs_only_with_its_reason(
     answers.set(SubjectKind::Application, APP, "saas_alternative", "yes");
     answers.set(SubjectKind::Application, APP, "still_used", "yes");
     let result = score(&[server.clone(), db.clone()], &answers, &Profile::default());
-    assert!(result.iter().all(|a| a.application_strategy == Some(Strategy::Repurchase)), "{:?}", result[1].scores);
+    assert!(result.iter().all(|a| a.application_strategy.is_none()), "no workload differs: {:?}", result[1].scores);
     assert!(
         result.iter().all(|a| a.recommended == Strategy::Repurchase),
         "the database goes with it: {}",
@@ -535,10 +574,11 @@ fn an_application_gets_one_decision_and_a_database_differs_only_with_its_reason(
     let fast = Profile { speed: 5, ..Profile::default() };
     let result = score(&[plain, plain2, db], &AnswerBook::default(), &fast);
     assert_eq!(result[0].recommended, Strategy::Rehost, "{:?}", result[0].scores);
-    assert_eq!(result[0].application_strategy, Some(Strategy::Rehost));
+    assert_eq!(result[2].application_strategy, Some(Strategy::Rehost), "the database keeps its application's strategy beside its own");
     assert_eq!(result[2].recommended, Strategy::Replatform, "{:?}", result[2].reasons_line(Lang::En));
     let why = result[2].reasons.iter().find(|r| r.rule == "differs_from_application").expect("the database says why it differs");
-    assert!(why.en.starts_with("Its application goes Rehost; this workload differs:") && why.en.contains("Amazon RDS"), "{}", why.en);
+    let why = why.text(Lang::En);
+    assert!(why.starts_with("Its application goes Rehost; this workload differs:") && why.contains("Amazon RDS"), "{why}");
 }
 
 #[test]
@@ -559,5 +599,19 @@ fn portfolio_attributes_drive_the_rules() {
     assert!(matches!(debt[0].recommended, Strategy::Refactor | Strategy::Repurchase));
     let sox =
         score_with(&[row("Ledger", 30)], &AnswerBook::default(), &Profile::default(), Some(attributes(&[("compliance", "SOX, PCI DSS")])));
-    assert!(sox[0].risks.iter().any(|r| r.rule == "compliance" && r.en.contains("SOX; PCI DSS")), "{:?}", sox[0].risks);
+    assert!(sox[0].risks.iter().any(|r| r.rule == "compliance" && r.text(Lang::En).contains("SOX; PCI DSS")), "{:?}", sox[0].risks);
+}
+
+#[test]
+fn a_stored_assessment_is_compact_and_reads_as_it_was_scored() {
+    let result = score(&anycompany(), &anycompany_answers(), &Profile::default());
+    let db = &result[2];
+    let json = serde_json::to_string(db).unwrap();
+    assert!(!json.contains("Amazon RDS for MySQL를"), "no sentence is stored, only the facts they name: {json}");
+    let stored: Assessment = serde_json::from_str(&json).unwrap();
+    assert_eq!(&stored, db);
+    assert!(stored.reasons_line(Lang::Ko).contains("Amazon RDS for MySQL를 사용할 수 있습니다"));
+    // Issue 11 adds dated end-of-support reasons (the 22.04 deadline rule and
+    // its risk) and the dates the timeline reads: under 1.9 KB.
+    assert!(json.len() < 1900, "{} bytes: {json}", json.len());
 }
