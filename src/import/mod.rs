@@ -250,9 +250,11 @@ fn parse_any(file_name: &str, bytes: &[u8], saved_mapping: &dyn Fn(&str) -> Opti
 /// rather than guessed.
 pub fn note_unrecognised_os(mut parsed: Parsed) -> Parsed {
     let mut unknown: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    // A file repeats a handful of OS texts: each is read once.
+    let mut recognised: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
     for w in &parsed.workloads {
         let os = w.os.trim();
-        if !os.is_empty() && crate::knowledge::os::parse(os).is_none() {
+        if !os.is_empty() && !*recognised.entry(os).or_insert_with(|| crate::knowledge::os::parse(os).is_some()) {
             unknown.entry(os).or_default().push(w.name.as_str());
         }
     }
