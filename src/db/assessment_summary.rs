@@ -15,6 +15,7 @@ use serde::de::IgnoredAny;
 
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::knowledge::Date;
 use crate::scoring::{Reason, Severity, is_known_answer, rulebook};
 use crate::strategy::{Strategy, application_strategy};
 
@@ -84,6 +85,9 @@ pub struct AssessmentSummary {
     pub evidence_questions: usize,
     pub unassigned: usize,
     pub low_confidence: usize,
+    /// Per workload with a dated end of support (OS or database), the
+    /// earliest: what the end-of-support timeline counts.
+    pub end_of_support: Vec<Date>,
 }
 
 impl AssessmentSummary {
@@ -126,6 +130,14 @@ struct DetailDigest {
     reasons: Vec<ReasonDigest>,
     #[serde(default)]
     risks: Vec<RiskDigest>,
+    #[serde(default)]
+    end_of_support: Vec<EosDigest>,
+}
+
+#[derive(Deserialize)]
+struct EosDigest {
+    #[serde(default)]
+    date: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -191,6 +203,10 @@ pub fn compute(conn: &Connection, engagement_id: i64) -> Result<AssessmentSummar
             // A detail an older rule book wrote that no longer reads counts
             // as no reasons and no risks until the next re-score.
             let digest = text_at(r, 5)?.and_then(|detail| serde_json::from_str::<DetailDigest>(detail).ok());
+            if let Some(first) = digest.iter().flat_map(|d| &d.end_of_support).filter_map(|e| e.date.as_deref().and_then(Date::parse)).min()
+            {
+                summary.end_of_support.push(first);
+            }
             let (top_risk, summary_reason) = match (&digest, rec) {
                 (Some(d), Some(rec)) => {
                     for risk in &d.risks {
