@@ -327,9 +327,14 @@ fn a_finding_shared_by_many_workloads_is_stated_once_with_their_count() {
     let dir = tempfile::tempdir().unwrap();
     let data = mpa(dir.path());
     let estate = group::group(&data.workloads, &data.assessments);
-    let rhel4 = estate.reasons.iter().find(|f| f.key.rule == "runs_on_ec2" && f.key.params == ["rhel", "4"]).expect("RHEL 4 servers");
+    let rhel4 = estate
+        .reasons
+        .iter()
+        .find(|f| f.key.rule == "runs_on_ec2" && f.key.params == ["red hat enterprise linux 4"])
+        .expect("RHEL 4 servers");
     assert_eq!(rhel4.workloads.len(), 159);
-    let eos = estate.risks.iter().find(|f| f.key.rule == "os_end_of_support" && f.key.params == ["rhel", "4"]).unwrap();
+    let eos = estate.risks.iter().find(|f| f.key.rule == "os_end_of_support" && f.key.params[1] == "red hat enterprise linux 4").unwrap();
+    assert_eq!(eos.text(Lang::En), "Red Hat Enterprise Linux 4 reached end of support on 2012-02-29: no more security patches");
     assert_eq!(estate.risks.first().map(|f| &f.key), Some(&eos.key), "the widest high risk ranks first");
 
     for lang in [Lang::En, Lang::Ko] {
@@ -348,7 +353,7 @@ fn a_finding_shared_by_many_workloads_is_stated_once_with_their_count() {
         let top = format!("1. [{}] {}", if lang == Lang::En { "High" } else { "높음" }, eos.text(lang));
         assert!(summary.contains(&top), "{top:?} not first:\n{summary}");
         // RHEL, LINUX RedHat and RHEL 4/5 are one system in the OS summary.
-        assert!(summary.contains("RHEL 206 (4: 159, 5: 25, 6: 10, ?: 12)"), "{summary}");
+        assert!(summary.contains("Red Hat Enterprise Linux 206 (4: 159, 5: 25, 6: 10, ?: 12)"), "{summary}");
         assert!(!summary.contains("LINUX RedHat"), "{summary}");
     }
 }

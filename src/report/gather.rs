@@ -1,8 +1,6 @@
 //! Collects a `ReportData` (and the plan) from storage. The only part of
 //! the report that touches the database, through the `db` modules.
 
-use std::collections::HashMap;
-
 use rusqlite::Connection;
 
 use super::model::ReportData;
@@ -58,7 +56,6 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
         assessments,
         decided,
         rationales,
-        end_of_support: HashMap::new(),
         plan,
         architectures,
     })

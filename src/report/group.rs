@@ -98,6 +98,8 @@ fn shown(named: &Named) -> HashMap<&str, Option<Value>> {
                 "os" if !os.family.is_empty() => Some(Value::from_text(&os.family)),
                 "os_version" if !os.version.is_empty() => Some(Value::from_text(&os.version)),
                 "os" | "os_version" => None,
+                // "LINUX RedHat EL 6.8 64bit reached end of support": the label as typed, normalised.
+                "os_label" if !text("os_label").is_empty() => Some(Value::from_text(&os::normalise(text("os_label"), "").display())),
                 field if WORKLOAD_FACTS.contains(&field) && matches!(v, Value::Unknown) => None,
                 _ => Some(v.clone()),
             };
@@ -146,10 +148,10 @@ pub fn group<'a>(workloads: impl IntoIterator<Item = &'a Workload>, assessments:
         let Some(a) = assessments.get(&w.id) else { continue };
         let reasons = a.reasons.iter().map(|r| {
             let section = if r.gate.is_some() { Section::Gate } else { Section::Rule };
-            (section, &r.rule, &r.facts, None, Some(r))
+            (section, &r.rule, &r.facts, None, Some(r), None)
         });
-        let risks = a.risks.iter().map(|r| (Section::Risk, &r.rule, &r.facts, Some(r.severity), None));
-        for (section, rule, named, severity, reason) in reasons.chain(risks) {
+        let risks = a.risks.iter().map(|r| (Section::Risk, &r.rule, &r.facts, Some(r.severity), None, Some(r)));
+        for (section, rule, named, severity, reason, risk) in reasons.chain(risks) {
             let values = shown(named);
             let params = named.keys().map(|name| param(&values[name.as_str()])).collect();
             let key = Key { rule: rule.clone(), risk: section == Section::Risk, params };
@@ -159,14 +161,18 @@ pub fn group<'a>(workloads: impl IntoIterator<Item = &'a Workload>, assessments:
                 }
                 continue;
             }
-            // A rule the rule book no longer has reads as its id until the next scoring.
-            let (en, ko, order) = match book.rule(section, rule) {
-                Some(r) => (
+            // A sentence not in the rule book (the scoring's own, about a tie
+            // or a workload that differs from its application) reads as the
+            // scoring words it.
+            let (en, ko, order) = match (book.rule(section, rule), reason, risk) {
+                (Some(r), _, _) => (
                     render(book, &r.en, &values, Lang::En),
                     render(book, &r.ko, &values, Lang::Ko),
                     book.rules.iter().position(|x| std::ptr::eq(x, r)).unwrap_or(usize::MAX),
                 ),
-                None => (rule.clone(), rule.clone(), usize::MAX),
+                (None, Some(r), _) => (r.text(Lang::En), r.text(Lang::Ko), usize::MAX),
+                (None, _, Some(r)) => (r.text(Lang::En), r.text(Lang::Ko), usize::MAX),
+                (None, None, None) => (rule.clone(), rule.clone(), usize::MAX),
             };
             index.insert(key.clone(), found.len());
             found.push(Finding { key, severity, en, ko, reason: reason.cloned(), workloads: vec![w.id], order });
@@ -208,13 +214,14 @@ mod tests {
         let ec2: Vec<&Finding> = f.reasons.iter().filter(|r| r.key.rule == "runs_on_ec2").collect();
         assert_eq!(ec2.len(), 1, "one finding, not 42");
         assert_eq!(ec2[0].workloads.len(), 42);
-        assert_eq!(ec2[0].text(Lang::En), "RHEL 4 runs on Amazon EC2: the server can move as it is");
-        assert_eq!(ec2[0].key.params, vec!["rhel", "4"]);
+        assert_eq!(ec2[0].text(Lang::En), "Red Hat Enterprise Linux 4 runs on Amazon EC2: the server can move as it is");
+        assert_eq!(ec2[0].key.params, vec!["red hat enterprise linux 4"]);
         assert_eq!(ec2[0].effect(Lang::En), "+2 Rehost");
         assert_eq!((ec2[0].support(Strategy::Rehost), ec2[0].support(Strategy::Replatform)), (2.0, 0.0));
         let eos = f.risks.iter().find(|r| r.key.rule == "os_end_of_support").expect("RHEL 4 is past end of support");
         assert_eq!((eos.workloads.len(), eos.severity), (42, Some(Severity::High)));
-        assert!(eos.text(Lang::Ko).starts_with("RHEL 4는 지원이 종료되어"), "{}", eos.text(Lang::Ko));
+        assert_eq!(eos.text(Lang::En), "Red Hat Enterprise Linux 4 reached end of support on 2012-02-29: no more security patches");
+        assert!(eos.text(Lang::Ko).starts_with("Red Hat Enterprise Linux 4는 2012-02-29에 지원이 종료되어"), "{}", eos.text(Lang::Ko));
     }
 
     #[test]
@@ -230,14 +237,25 @@ mod tests {
         assert_eq!(
             ec2,
             vec![
-                ("RHEL 5 runs on Amazon EC2: the server can move as it is".to_string(), 3),
-                ("RHEL 4 runs on Amazon EC2: the server can move as it is".to_string(), 1),
-                ("RHEL runs on Amazon EC2: the server can move as it is".to_string(), 1),
+                ("Red Hat Enterprise Linux 5 runs on Amazon EC2: the server can move as it is".to_string(), 3),
+                ("Red Hat Enterprise Linux 4 runs on Amazon EC2: the server can move as it is".to_string(), 1),
+                ("Red Hat Enterprise Linux runs on Amazon EC2: the server can move as it is".to_string(), 1),
             ],
             "most workloads first; an unknown version reads as no version"
         );
-        let unknown = f.reasons.iter().find(|r| r.text(Lang::En).starts_with("RHEL runs")).unwrap();
-        assert!(unknown.text(Lang::Ko).starts_with("RHEL는 Amazon EC2에서"), "{}", unknown.text(Lang::Ko));
+        let unknown = f.reasons.iter().find(|r| r.text(Lang::En).starts_with("Red Hat Enterprise Linux runs")).unwrap();
+        let eos: Vec<(String, usize)> = f
+            .risks
+            .iter()
+            .filter(|r| r.key.rule == "os_end_of_support")
+            .map(|r| (r.text(Lang::En).to_string(), r.workloads.len()))
+            .collect();
+        assert_eq!(
+            eos[0],
+            (format!("{} 5 reached end of support on 2017-03-31: no more security patches", "Red Hat Enterprise Linux"), 3),
+            "{eos:?}"
+        );
+        assert!(unknown.text(Lang::Ko).starts_with("Red Hat Enterprise Linux는 Amazon EC2에서"), "{}", unknown.text(Lang::Ko));
     }
 
     #[test]
@@ -252,7 +270,7 @@ mod tests {
         };
         let f = group([&w], &scored(std::slice::from_ref(&w)));
         let managed = f.reasons.iter().find(|r| r.key.rule == "managed_database").expect("SQL Server goes to RDS");
-        assert_eq!(managed.key.params, vec!["sql server", "amazon rds for sql server", "2014"], "by fact name");
+        assert_eq!(managed.key.params, vec!["sql server 2014", "amazon rds for sql server"], "by fact name");
 
         let no_version = Workload { db_version: String::new(), db_engine: "PostgreSQL".into(), ..w };
         let f = group([&no_version], &scored(std::slice::from_ref(&no_version)));
@@ -267,6 +285,18 @@ mod tests {
         let f = group(&ws, &scored(&ws));
         let ranked: Vec<(Option<Severity>, usize)> = f.risks.iter().map(|r| (r.severity, r.workloads.len())).collect();
         assert_eq!(ranked, vec![(Some(Severity::High), 2), (Some(Severity::Low), 3)]);
+    }
+
+    #[test]
+    fn a_sentence_the_scoring_words_itself_reads_as_it_does() {
+        let ws = vec![server(1, "RHEL", "5")];
+        let mut scored = scored(&ws);
+        let tie = crate::scoring::Reason { rule: "tie".into(), ..scored[&1].reasons[0].clone() };
+        scored.get_mut(&1).unwrap().reasons.push(tie.clone());
+        let f = group(&ws, &scored);
+        let found = f.reasons.iter().find(|r| r.key.rule == "tie").unwrap();
+        assert_eq!(found.text(Lang::En), tie.text(Lang::En));
+        assert_ne!(found.text(Lang::En), "tie");
     }
 
     #[test]

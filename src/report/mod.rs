@@ -263,10 +263,7 @@ fn estate_findings(doc: &mut Doc, n: &mut Numbering, data: &ReportData, estate: 
     doc.paragraph_styled(t.t("report.findings_estate_text"), Face::Regular, 9.5, GREY, 0.0);
     let item = |f: &Finding, text: String| {
         let (app, scope) = scope(data, &f.workloads, t);
-        let mut detail = app.map_or(scope.clone(), |a| format!("{a} — {scope}"));
-        if let Some(date) = summary::support_date(f, data) {
-            detail.push_str(&format!(" ({})", t.fmt("report.eos_date", &[("date", &date)])));
-        }
+        let detail = app.map_or(scope.clone(), |a| format!("{a} — {scope}"));
         (thousands(f.workloads.len()), text, detail)
     };
     if !estate.risks.is_empty() {

@@ -32,19 +32,8 @@ pub struct ReportData {
     pub decided: HashSet<i64>,
     /// The consultant's rationale per decided workload, where written.
     pub rationales: HashMap<i64, String>,
-    /// End-of-support dates per workload where they are known. The seam for
-    /// the inventory's dated end-of-support facts (issue 11): until they
-    /// land this is empty and risks rank by severity and count only.
-    pub end_of_support: HashMap<i64, SupportDates>,
     pub plan: Plan,
     /// Per application: target architecture (diagram, security groups,
     /// sizing, Well-Architected findings) and its cost.
     pub architectures: Vec<AppArchitecture>,
-}
-
-/// When a workload's software leaves support (YYYY-MM-DD).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SupportDates {
-    pub os: Option<String>,
-    pub database: Option<String>,
 }

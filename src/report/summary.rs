@@ -192,26 +192,11 @@ fn cost_range(doc: &mut Doc, data: &ReportData, t: &Tr) {
     );
 }
 
-/// The end-of-support date of a risk's workloads, the earliest, where the
-/// inventory knows it (`ReportData::end_of_support`).
-pub fn support_date(f: &Finding, data: &ReportData) -> Option<String> {
-    let pick = |d: &super::model::SupportDates| match f.key.rule.as_str() {
-        "os_end_of_support" => d.os.clone(),
-        "database_end_of_support" => d.database.clone(),
-        _ => None,
-    };
-    f.workloads.iter().filter_map(|id| data.end_of_support.get(id)).filter_map(pick).min()
-}
-
 /// A ranked risk as one line: "[High] CRM Application: Oracle 11g is past end of support — Customer Database".
 pub fn risk_line(f: &Finding, data: &ReportData, t: &Tr) -> String {
     let (app, scope) = super::scope(data, &f.workloads, t);
     let prefix = app.map(|a| format!("{a}: ")).unwrap_or_default();
-    let mut line = format!("{}{prefix}{} — {scope}", super::severity_tag(f, t), f.text(t.lang));
-    if let Some(date) = support_date(f, data) {
-        line.push_str(&format!(" ({})", t.fmt("report.eos_date", &[("date", &date)])));
-    }
-    line
+    format!("{}{prefix}{} — {scope}", super::severity_tag(f, t), f.text(t.lang))
 }
 
 fn top_risks(doc: &mut Doc, data: &ReportData, estate: &Findings, t: &Tr) {
