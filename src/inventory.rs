@@ -109,6 +109,16 @@ pub struct Workload {
     pub cpu_util_peak_pct: Option<f64>,
     #[serde(default)]
     pub ram_util_peak_pct: Option<f64>,
+    /// Average and 95th-percentile utilisation, where the inventory has them
+    /// (MPA average columns, RVTools vCPU/vMemory sheets): other sizing bases.
+    #[serde(default)]
+    pub cpu_util_avg_pct: Option<f64>,
+    #[serde(default)]
+    pub ram_util_avg_pct: Option<f64>,
+    #[serde(default)]
+    pub cpu_util_p95_pct: Option<f64>,
+    #[serde(default)]
+    pub ram_util_p95_pct: Option<f64>,
     #[serde(default)]
     pub db_engine: String,
     #[serde(default)]
@@ -188,6 +198,10 @@ pub const WORKLOAD_FIELDS: &[Field] = &[
     Field { name: "storage_gb", kind: FieldKind::Amount },
     Field { name: "cpu_util_peak_pct", kind: FieldKind::Percent },
     Field { name: "ram_util_peak_pct", kind: FieldKind::Percent },
+    Field { name: "cpu_util_p95_pct", kind: FieldKind::Percent },
+    Field { name: "ram_util_p95_pct", kind: FieldKind::Percent },
+    Field { name: "cpu_util_avg_pct", kind: FieldKind::Percent },
+    Field { name: "ram_util_avg_pct", kind: FieldKind::Percent },
     Field { name: "db_engine", kind: FieldKind::Text },
     Field { name: "db_version", kind: FieldKind::Text },
     Field { name: "middleware", kind: FieldKind::Text },
@@ -290,6 +304,10 @@ impl Workload {
                     "annual_cost" => self.annual_cost = v,
                     "cpu_util_peak_pct" => self.cpu_util_peak_pct = v,
                     "ram_util_peak_pct" => self.ram_util_peak_pct = v,
+                    "cpu_util_p95_pct" => self.cpu_util_p95_pct = v,
+                    "ram_util_p95_pct" => self.ram_util_p95_pct = v,
+                    "cpu_util_avg_pct" => self.cpu_util_avg_pct = v,
+                    "ram_util_avg_pct" => self.ram_util_avg_pct = v,
                     _ => unreachable!("number field without a slot"),
                 }
             }
@@ -351,6 +369,10 @@ impl Workload {
             "storage_gb" => num(self.storage_gb),
             "cpu_util_peak_pct" => num(self.cpu_util_peak_pct),
             "ram_util_peak_pct" => num(self.ram_util_peak_pct),
+            "cpu_util_p95_pct" => num(self.cpu_util_p95_pct),
+            "ram_util_p95_pct" => num(self.ram_util_p95_pct),
+            "cpu_util_avg_pct" => num(self.cpu_util_avg_pct),
+            "ram_util_avg_pct" => num(self.ram_util_avg_pct),
             "db_engine" => self.db_engine.clone(),
             "db_version" => self.db_version.clone(),
             "middleware" => self.middleware.clone(),

@@ -319,6 +319,32 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
     out.parsed
 }
 
+/// The utilisation RVTools samples when it runs: the vCPU sheet's `Overall`
+/// MHz of `Max` MHz and the vMemory sheet's `Consumed` MiB of `Size MiB`.
+/// One point in time, so it stands for typical (average) use, never the peak.
+fn rvtools_utilisation(book: &mut Workbook, parsed: &mut Parsed) -> Result<(), Refusal> {
+    let by_name: HashMap<String, usize> = parsed.workloads.iter().enumerate().map(|(i, w)| (w.name.clone(), i)).collect();
+    for (sheet, used, total, field) in
+        [("vCPU", "overall", "max", "cpu_util_avg_pct"), ("vMemory", "consumed", "sizemib", "ram_util_avg_pct")]
+    {
+        let Some(name) = book.find_sheet(sheet) else { continue };
+        let table = book.table(&name)?;
+        let (Some(vm), Some(used), Some(total)) = (table.column(&["vm"]), table.column(&[used]), table.column(&[total])) else { continue };
+        for row in &table.rows {
+            let Some(&i) = by_name.get(row.get(vm).trim()) else { continue };
+            let number = |c: usize| crate::inventory::parse_number(row.get(c));
+            if let (Some(u), Some(t)) = (number(used), number(total))
+                && t > 0.0
+                && u >= 0.0
+            {
+                let pct = (u / t * 100.0).min(100.0);
+                let _ = parsed.workloads[i].set_field(field, &number_text((pct * 100.0).round() / 100.0));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// AWS Migration Hub (Application Discovery Service) import template.
 fn parse_migration_hub(table: &Table) -> Parsed {
     let mut out = Collector::new(Format::MigrationHub);
@@ -331,6 +357,8 @@ fn parse_migration_hub(table: &Table) -> Parsed {
     let os_version = col(&["osversion"]);
     let cpu_max = col(&["cpuusagepctmax"]);
     let ram_max = col(&["ramusagepctmax"]);
+    let cpu_avg = col(&["cpuusagepctavg"]);
+    let ram_avg = col(&["ramusagepctavg"]);
     let apps = col(&["applications"]);
     for row in &table.rows {
         if let Some(p) = ragged(table, row) {
@@ -351,6 +379,8 @@ fn parse_migration_hub(table: &Table) -> Parsed {
             (os_version, "os_version"),
             (cpu_max, "cpu_util_peak_pct"),
             (ram_max, "ram_util_peak_pct"),
+            (cpu_avg, "cpu_util_avg_pct"),
+            (ram_avg, "ram_util_avg_pct"),
         ] {
             if let Some(c) = c {
                 set(&mut w, &mut errors, table, row, &table.headers[c], field, row.get(c));
@@ -392,7 +422,8 @@ fn read_workbook(bytes: &[u8]) -> Result<Parsed, Refusal> {
     let mut book = Workbook::open(bytes)?;
     if let Some(sheet) = book.find_sheet("vInfo") {
         let table = book.table(&sheet)?;
-        let parsed = parse_rvtools(&table, Format::RvtoolsXlsx);
+        let mut parsed = parse_rvtools(&table, Format::RvtoolsXlsx);
+        rvtools_utilisation(&mut book, &mut parsed)?;
         return finish(parsed, &table);
     }
     if book.find_sheet("Servers").is_some() {
@@ -465,8 +496,11 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     let storage_c = col(&["storagetotaldisksize"]);
     let cpu_max_c = col(&["maxcpuusagepctdec", "maxcpuusagepct"]);
     let ram_max_c = col(&["maxramusagepctdec", "maxramusagepct"]);
-    let cpu_fraction = cpu_max_c.is_some_and(|c| fraction_column(&servers, c));
-    let ram_fraction = ram_max_c.is_some_and(|c| fraction_column(&servers, c));
+    let cpu_avg_c = col(&["avgcpuusagepctdec", "avgcpuusagepct"]);
+    let ram_avg_c = col(&["avgramutlpctdec", "avgramusagepctdec", "avgramutlpct", "avgramusagepct"]);
+    let fraction = |c: Option<usize>| c.is_some_and(|c| fraction_column(&servers, c));
+    let (cpu_fraction, ram_fraction) = (fraction(cpu_max_c), fraction(ram_max_c));
+    let (cpu_avg_fraction, ram_avg_fraction) = (fraction(cpu_avg_c), fraction(ram_avg_c));
     let mut server_names: HashMap<String, String> = HashMap::new();
     for row in &servers.rows {
         let mut w = Workload { source: "mpa".into(), ..Workload::default() };
@@ -506,6 +540,12 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
         }
         if let Some(c) = ram_max_c {
             set_percent(&mut w, &mut errors, &servers, row, c, "ram_util_peak_pct", ram_fraction);
+        }
+        if let Some(c) = cpu_avg_c {
+            set_percent(&mut w, &mut errors, &servers, row, c, "cpu_util_avg_pct", cpu_avg_fraction);
+        }
+        if let Some(c) = ram_avg_c {
+            set_percent(&mut w, &mut errors, &servers, row, c, "ram_util_avg_pct", ram_avg_fraction);
         }
         if !name.is_empty() {
             server_names.insert(id_key(name), name.to_string());
