@@ -38,6 +38,9 @@ pub enum Command {
     Export(crate::import::cli::ExportArgs),
     /// Write the engagement's migration plan as a PDF report.
     Report(crate::report::cli::ReportArgs),
+    /// The price catalogue.
+    #[command(subcommand)]
+    Prices(PricesCommand),
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -57,6 +60,12 @@ pub enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricesCommand {
+    /// Write a catalogue with the prices of AWS Price List bulk offer files (one region at a time).
+    Import(crate::cost::cli::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +99,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Import(args) => crate::import::cli::import(args),
         Command::Export(args) => crate::import::cli::export(args),
         Command::Report(args) => crate::report::cli::run(args),
+        Command::Prices(PricesCommand::Import(args)) => crate::cost::cli::import(args),
         Command::User(UserCommand::Add { db, username, role }) => add_user(db, &username, &role),
         Command::Backup { db, out } => backup(db, out),
         Command::Restore { db, from } => restore(db, from),

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod architecture;
 pub mod audit;
+pub mod cfn;
 pub mod cli;
 pub mod cost;
 pub mod db;

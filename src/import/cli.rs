@@ -30,10 +30,11 @@ pub struct ExportArgs {
     pub db: PathBuf,
     #[arg(long)]
     pub engagement: String,
-    /// csv (assessed inventory) or json (the whole engagement; re-importable backup).
+    /// csv (assessed inventory), json (the whole engagement; re-importable
+    /// backup) or cloudformation (templates of the target, into the --out directory).
     #[arg(long, default_value = "csv")]
     pub format: String,
-    /// Output file (default: standard output).
+    /// Output file (default: standard output); the directory for cloudformation.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
@@ -106,8 +107,11 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let db = Db::open(&args.db)?;
     let name = args.engagement.clone();
     let format = args.format.to_lowercase();
+    if format == "cloudformation" {
+        return crate::cfn::cli::export(&db, &args.engagement, args.out.as_deref());
+    }
     if format != "csv" && format != "json" {
-        eprintln!("error: --format must be csv or json, not \"{}\"", args.format);
+        eprintln!("error: --format must be csv, json or cloudformation, not \"{}\"", args.format);
         return Ok(ExitCode::FAILURE);
     }
     let bytes = db.with_conn(|conn| {
