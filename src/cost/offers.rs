@@ -96,6 +96,10 @@ fn wanted(code: &str, family: &str, a: &HashMap<String, String>) -> bool {
     let get = |k: &str| a.get(k).map(String::as_str).unwrap_or("");
     let usage = get("usagetype");
     let optional = |k: &str, v: &str| get(k).is_empty() || get(k).eq_ignore_ascii_case(v);
+    // Outposts, Local Zones and Wavelength sell the same products at other prices.
+    if !optional("locationtype", "AWS Region") {
+        return false;
+    }
     match (code, family) {
         ("AmazonEC2", "Compute Instance") => {
             get("operatingsystem") == "Linux"
@@ -580,10 +584,16 @@ pub fn import(cat: &mut Catalogue, offers: &[(String, Offer)], region: Option<&s
         dates.push(offer.date().to_string());
         sources.push(format!("{} {} ({region})", offer.code, offer.date()));
     }
-    let oldest = dates.iter().min().cloned().ok_or("no offer file given")?;
+    // The catalogue is as old as its oldest price: the files', or those it
+    // started with and kept.
+    let oldest = dates.iter().min().cloned().ok_or("no offer file given")?.min(cat.meta.retrieved.clone());
+    const PREFIX: &str = "AWS Price List bulk offer files: ";
+    cat.meta.source = match cat.meta.source.strip_prefix(PREFIX) {
+        Some(earlier) => format!("{PREFIX}{}, {}", sources.join(", "), earlier),
+        None => format!("{PREFIX}{}; the rest from: {} ({})", sources.join(", "), cat.meta.source, cat.meta.retrieved),
+    };
     cat.meta.retrieved = oldest.clone();
-    cat.meta.source = format!("AWS Price List bulk offer files: {}; the rest as shipped", sources.join(", "));
-    cat.meta.notice = format!("Prices from AWS Price List offer files published {oldest} and later; verify before quoting.");
+    cat.meta.notice = format!("Prices from AWS Price List offer files, the oldest of {oldest}; verify before quoting.");
     cat.validate()?;
     Ok(lines)
 }
@@ -597,6 +607,28 @@ mod tests {
         assert_eq!(norm("instanceType"), norm("Instance Type"));
         assert_eq!(norm("preInstalledSw"), norm("Pre Installed S/W"));
         assert_eq!(norm("regionCode"), norm("Region Code"));
+    }
+
+    #[test]
+    fn a_file_of_several_regions_needs_the_region_named() {
+        let row = |region: &str| PriceRow {
+            sku: region.into(),
+            family: "Load Balancer-Application".into(),
+            attrs: [("regioncode".to_string(), region.to_string()), ("usagetype".to_string(), "LoadBalancerUsage".to_string())].into(),
+            term: Term::OnDemand,
+            unit: "Hrs".into(),
+            usd: 0.03,
+            begin: 0.0,
+        };
+        let offer =
+            Offer { code: "AWSELB".into(), published: "2026-11-01T00:00:00Z".into(), rows: vec![row("us-east-1"), row("ap-northeast-2")] };
+        let mut cat = Catalogue::parse(super::super::catalogue::SHIPPED).unwrap();
+        let files = [("elb.json".to_string(), offer)];
+        assert!(import(&mut cat, &files, None).unwrap_err().contains("--region"));
+        import(&mut cat, &files, Some("ap-northeast-2")).unwrap();
+        assert_eq!(cat.regions["ap-northeast-2"].alb_hour, 0.03);
+        assert_eq!(cat.regions["us-east-1"].alb_hour, 0.0225, "the other region is left alone");
+        assert_eq!(cat.meta.retrieved, "2026-11-01");
     }
 
     #[test]
