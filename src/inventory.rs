@@ -3,6 +3,38 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Why a value is refused: a message of the catalogues (`validation.<key>`)
+/// with its values, so the page says it in the reader's language. Displays
+/// in English (import reports, the command line, logs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Invalid {
+    fn new(key: &'static str, args: &[(&'static str, &str)]) -> Invalid {
+        Invalid { key, args: args.iter().map(|(k, v)| (*k, v.to_string())).collect() }
+    }
+
+    pub fn text(&self, t: &crate::i18n::Tr) -> String {
+        let args: Vec<(&str, &dyn std::fmt::Display)> = self.args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+        t.fmt(&format!("validation.{}", self.key), &args)
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(&crate::i18n::Tr::new(crate::i18n::Lang::En)))
+    }
+}
+
+impl From<Invalid> for String {
+    fn from(e: Invalid) -> String {
+        e.to_string()
+    }
+}
+
 /// A customer assessment: everything sixr knows lives under one.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Engagement {
@@ -44,21 +76,19 @@ pub const LANGUAGES: &[&str] = &["en", "ko"];
 
 impl Engagement {
     /// Checks what a consultant types into the engagement form.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if self.name.trim().is_empty() {
-            return Err("name: an engagement needs a name".into());
+            return Err(Invalid::new("engagement_name_missing", &[]));
         }
         if self.name.chars().count() > 200 {
-            return Err("name: keep it under 200 characters".into());
+            return Err(Invalid::new("engagement_name_long", &[]));
         }
-        if !REGIONS.contains(&self.region.as_str()) {
-            return Err(format!("region: \"{}\" is not one of {}", self.region, REGIONS.join(", ")));
-        }
-        if !CURRENCIES.contains(&self.currency.as_str()) {
-            return Err(format!("currency: \"{}\" is not one of {}", self.currency, CURRENCIES.join(", ")));
-        }
-        if !LANGUAGES.contains(&self.language.as_str()) {
-            return Err(format!("language: \"{}\" is not one of {}", self.language, LANGUAGES.join(", ")));
+        for (key, value, allowed) in
+            [("region", &self.region, REGIONS), ("currency", &self.currency, CURRENCIES), ("language", &self.language, LANGUAGES)]
+        {
+            if !allowed.contains(&value.as_str()) {
+                return Err(Invalid::new(key, &[("value", value), ("allowed", &allowed.join(", "))]));
+            }
         }
         Ok(())
     }
@@ -254,16 +284,17 @@ pub fn normalise_environment(raw: &str) -> String {
 impl Workload {
     /// Sets one field from text, as typed by a consultant or read from a
     /// file. The error says what is wrong with the value, in a sentence.
-    pub fn set_field(&mut self, name: &str, raw: &str) -> Result<(), String> {
-        let spec = field(name).ok_or_else(|| format!("\"{name}\" is not a workload field"))?;
+    pub fn set_field(&mut self, name: &str, raw: &str) -> Result<(), Invalid> {
+        let spec = field(name).ok_or_else(|| Invalid::new("not_a_field", &[("value", name)]))?;
         let text = raw.trim();
-        let number = |text: &str| -> Result<Option<f64>, String> {
+        let refused = |key: &'static str| Invalid::new(key, &[("value", text)]);
+        let number = |text: &str| -> Result<Option<f64>, Invalid> {
             if text.is_empty() {
                 return Ok(None);
             }
-            let v = parse_number(text).ok_or_else(|| format!("\"{text}\" is not a number"))?;
+            let v = parse_number(text).ok_or_else(|| refused("not_a_number"))?;
             if v < 0.0 {
-                return Err(format!("\"{text}\" is not a positive number"));
+                return Err(refused("not_positive"));
             }
             Ok(Some(v))
         };
@@ -272,17 +303,17 @@ impl Workload {
                 let v = number(text)?;
                 if let Some(v) = v {
                     if v.fract() != 0.0 {
-                        return Err(format!("\"{text}\" is not a whole number"));
+                        return Err(refused("not_whole"));
                     }
                     if v > 1e12 {
-                        return Err(format!("\"{text}\" is too large"));
+                        return Err(refused("too_large"));
                     }
                 }
                 let v = v.map(|v| v as i64);
                 match name {
                     "cpu_cores" => {
                         if v == Some(0) {
-                            return Err("\"0\" is not a positive number".into());
+                            return Err(refused("not_positive"));
                         }
                         self.cpu_cores = v
                     }
@@ -293,10 +324,10 @@ impl Workload {
             FieldKind::Amount | FieldKind::Percent => {
                 let v = number(text)?;
                 if spec.kind == FieldKind::Percent && v.is_some_and(|v| v > 100.0) {
-                    return Err(format!("\"{text}\" is more than 100 percent"));
+                    return Err(refused("over_100"));
                 }
                 if v.is_some_and(|v| v > 1e15) {
-                    return Err(format!("\"{text}\" is too large"));
+                    return Err(refused("too_large"));
                 }
                 match name {
                     "ram_gb" => self.ram_gb = v,
@@ -315,18 +346,18 @@ impl Workload {
                 self.powered_off = match text.to_lowercase().as_str() {
                     "" | "0" | "false" | "no" | "n" | "아니오" => false,
                     "1" | "true" | "yes" | "y" | "예" => true,
-                    _ => return Err(format!("\"{text}\" is not yes or no")),
+                    _ => return Err(refused("not_yes_no")),
                 }
             }
             FieldKind::Text => {
                 if text.chars().count() > 10_000 {
-                    return Err("the text is longer than 10,000 characters".into());
+                    return Err(Invalid::new("text_too_long", &[]));
                 }
                 let value = text.to_string();
                 match name {
                     "name" => {
                         if value.is_empty() {
-                            return Err("a workload needs a name".into());
+                            return Err(Invalid::new("name_missing", &[]));
                         }
                         self.name = value
                     }
@@ -421,8 +452,13 @@ mod tests {
         assert_eq!(parse_number("500 GB"), Some(500.0));
         assert_eq!(parse_number("75%"), Some(75.0));
         let mut w = Workload::default();
-        assert_eq!(w.set_field("cpu_cores", "-3").unwrap_err(), "\"-3\" is not a positive number");
-        assert_eq!(w.set_field("ram_gb", "lots").unwrap_err(), "\"lots\" is not a number");
+        assert_eq!(w.set_field("cpu_cores", "-3").unwrap_err().to_string(), "\"-3\" is not a positive number");
+        assert_eq!(w.set_field("ram_gb", "lots").unwrap_err().to_string(), "\"lots\" is not a number");
+        let ko = crate::i18n::Tr::new(crate::i18n::Lang::Ko);
+        assert_eq!(w.set_field("ram_gb", "lots").unwrap_err().text(&ko), "\"lots\"은(는) 숫자가 아닙니다");
+        let e = Engagement { name: "x".into(), region: "mars-1".into(), ..Engagement::default() };
+        assert_eq!(e.validate().unwrap_err().to_string(), "region: \"mars-1\" is not one of us-east-1, ap-northeast-2");
+        assert!(e.validate().unwrap_err().text(&ko).starts_with("리전: \"mars-1\""));
         assert!(w.set_field("cpu_util_peak_pct", "130").is_err());
         assert!(w.set_field("cpu_cores", "2.5").is_err());
     }

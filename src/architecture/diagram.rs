@@ -461,11 +461,13 @@ fn route_all(d: &Diagram, flows: &[Flow]) -> Vec<Arrow> {
     let solid: Vec<usize> = (0..d.boxes.len()).filter(|i| !d.boxes[*i].kind.is_container()).collect();
     let areas: Vec<Area> = solid.iter().map(|i| d.boxes[*i].area()).collect();
     let bounds = Area::new(0.0, 0.0, d.width, d.height);
-    let mut router = Router::new(areas.clone(), bounds);
+    let flows = &flows[..flows.len().min(MAX_ARROWS)];
+    let ends: Vec<usize> = flows.iter().flat_map(|(a, b, _)| [*a, *b]).filter_map(|i| solid.iter().position(|s| *s == i)).collect();
+    let mut router = Router::new(areas.clone(), &ends, bounds);
     let mut taken: Vec<Area> = areas;
     taken.extend(d.boxes.iter().filter(|b| b.kind.is_container()).map(Rect::title_area));
     let mut arrows = Vec::new();
-    for (from, to, label) in flows.iter().take(MAX_ARROWS) {
+    for (from, to, label) in flows {
         let (Some(a), Some(b)) = (solid.iter().position(|i| i == from), solid.iter().position(|i| i == to)) else { continue };
         if a == b {
             continue;

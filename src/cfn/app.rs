@@ -811,12 +811,11 @@ impl Stack<'_> {
         if table {
             role.set(
                 "Policies",
-                vec![
-                    Node::map().with("PolicyName", "table-access").with(
-                        "PolicyDocument",
-                        Node::map().with("Version", "2012-10-17").with(
-                            "Statement",
-                            vec![
+                vec![Node::map().with("PolicyName", "table-access").with(
+                    "PolicyDocument",
+                    Node::map().with("Version", "2012-10-17").with(
+                        "Statement",
+                        vec![
                                 Node::map()
                                     .with("Effect", "Allow")
                                     .with(
@@ -831,9 +830,8 @@ impl Stack<'_> {
                                     )
                                     .with("Resource", att("Table", "Arn")),
                             ],
-                        ),
                     ),
-                ],
+                )],
             );
         }
         self.t.add("FunctionRole", resource("AWS::IAM::Role", role));

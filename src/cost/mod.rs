@@ -84,6 +84,9 @@ pub struct CostLine {
     pub component: String,
     pub kind: Kind,
     pub label: String,
+    /// The component's generic label (`architecture.label.<code>`), or "".
+    #[serde(skip)]
+    pub label_code: &'static str,
     /// What is charged, e.g. "2 × m6i.xlarge × 730 h + 40 GB gp3".
     pub basis: CostBasis,
     /// On-Demand USD/month of the part a commitment discounts, and which.
@@ -102,7 +105,11 @@ pub struct CostLine {
 impl CostLine {
     /// "NAT gateway — NAT gateway (shared)" as the tables show it.
     pub fn title(&self, c: Option<&Component>, t: &Tr) -> String {
-        let label = c.map_or_else(|| self.label.clone(), |c| c.display_label(t));
+        let label = match (c, self.label_code) {
+            (Some(c), _) => c.display_label(t),
+            (None, "") => self.label.clone(),
+            (None, code) => t.t(&format!("architecture.label.{code}")).to_string(),
+        };
         let service = self.kind.service_name(t);
         if self.shared { format!("{service} — {label} ({})", t.t("landing_zone.shared")) } else { format!("{service} — {label}") }
     }
@@ -210,6 +217,7 @@ impl CostEstimate {
                 component: l.line.component.clone(),
                 kind: l.line.kind,
                 label: l.line.label.clone(),
+                label_code: l.line.label_code,
                 basis,
                 committable_usd: l.line.committable_usd * fraction,
                 discount: l.line.discount,
@@ -228,6 +236,7 @@ fn line(c: &Component, basis: CostBasis, committable: f64, discount: Discount, f
         component: c.key.clone(),
         kind: c.kind,
         label: c.label.clone(),
+        label_code: c.label_code,
         basis,
         committable_usd: committable,
         discount,

@@ -68,7 +68,7 @@ fn name_taken(e: rusqlite::Error, name: &str) -> AppError {
 }
 
 pub fn create(conn: &Connection, e: &Engagement, actor: &str) -> Result<Engagement, AppError> {
-    e.validate().map_err(AppError::Invalid)?;
+    e.validate().map_err(|e| AppError::Invalid(e.to_string()))?;
     conn.execute(
         "INSERT INTO engagements (name, customer, consultant, region, currency, language, notes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -90,7 +90,7 @@ pub fn find_or_create(conn: &Connection, name: &str, actor: &str) -> Result<Enga
 }
 
 pub fn update(conn: &Connection, e: &Engagement, actor: &str) -> Result<Engagement, AppError> {
-    e.validate().map_err(AppError::Invalid)?;
+    e.validate().map_err(|e| AppError::Invalid(e.to_string()))?;
     let before = get(conn, e.id)?;
     conn.execute(
         "UPDATE engagements SET name = ?2, customer = ?3, consultant = ?4, region = ?5, currency = ?6,

@@ -606,7 +606,7 @@ fn plan(doc: &mut Doc, data: &ReportData, t: &Tr) {
                 .map(|s| {
                     let mut line = s.text(t.lang).to_string();
                     if !s.tools.is_empty() {
-                        line.push_str(&format!(" — {}", t.fmt("report.tools", &[("tools", &s.tools.join(", "))])));
+                        line.push_str(&format!(" — {}", t.fmt("report.tools", &[("tools", &s.tools_text(t))])));
                     }
                     line
                 })

@@ -171,7 +171,7 @@ struct UnmovedView {
 }
 
 fn steps_view(steps: &[crate::plan::PlanStep], lang: Lang) -> Vec<StepView> {
-    steps.iter().map(|s| StepView { text: s.text(lang).to_string(), tools: s.tools.join(", ") }).collect()
+    steps.iter().map(|s| StepView { text: s.text(lang).to_string(), tools: s.tools_text(&crate::i18n::Tr::new(lang)) }).collect()
 }
 
 /// How many applications a wave lists on the plan page; the rest are one

@@ -323,14 +323,14 @@ impl From<rusqlite::Error> for EditRefused {
 
 /// Applies one field edit if `version` is still current; an unchanged value
 /// saves nothing (leaving a cell is not a change).
-fn apply_edit(conn: &mut Connection, id: i64, wid: i64, field: &str, value: &str, version: i64) -> Result<Workload, EditRefused> {
+fn apply_edit(conn: &mut Connection, t: Tr, id: i64, wid: i64, field: &str, value: &str, version: i64) -> Result<Workload, EditRefused> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current = db::workloads::get(&tx, id, wid)?;
     if current.version != version {
         return Err(EditRefused::Stale(current.version));
     }
     let mut edited = current.clone();
-    edited.set_field(field, value).map_err(AppError::Invalid)?;
+    edited.set_field(field, value).map_err(|e| AppError::Invalid(e.text(&t)))?;
     if edited == current {
         return Ok(current);
     }
@@ -351,7 +351,8 @@ async fn save_cell(
     let field = check_field(&field)?;
     let value = form.value.clone();
     let version = form.version;
-    let result = st.db.call(move |c| Ok(apply_edit(c, id, wid, field, &value, version))).await?;
+    let t = ctx.t;
+    let result = st.db.call(move |c| Ok(apply_edit(c, t, id, wid, field, &value, version))).await?;
     let (status, cell) = match result {
         Ok(saved) => {
             let mut cell = CellView::new(&ctx.t, id, &saved, field);
@@ -639,7 +640,7 @@ fn workload_from_form(t: &Tr, pairs: &[(String, String)]) -> Result<Workload, St
             if f.name == "name" {
                 named = true;
             }
-            w.set_field(f.name, v).map_err(|e| format!("{}: {e}", field_label(t, f.name)))?;
+            w.set_field(f.name, v).map_err(|e| format!("{}: {}", field_label(t, f.name), e.text(t)))?;
         }
     }
     if !named || w.name.is_empty() {

@@ -79,3 +79,36 @@ pub fn three_apps(conn: &Connection) -> i64 {
     }
     id
 }
+
+/// The three applications and one per other target design: serverless and
+/// container refactors, a retained ledger the shop calls, a retired
+/// reporting server, a CRM replaced by SaaS.
+pub fn every_pattern(conn: &Connection) -> i64 {
+    let id = three_apps(conn);
+    let small = |name: &str, app: &str, role: &str, runtime: &str, cores: i64| Workload {
+        runtime: runtime.into(),
+        cpu_cores: Some(cores),
+        ram_gb: Some(4.0 * cores as f64),
+        environment: "production".into(),
+        ..server(name, app, "production", role)
+    };
+    let rows = [
+        (small("api-fn", "Events API", "app", "Node.js 20", 2), "refactor"),
+        (small("api-db", "Events API", "db", "", 2), "refactor"),
+        (small("orders-svc", "Orders", "web-app", "Java 17", 8), "refactor"),
+        (small("ledger-01", "Ledger", "app", "COBOL", 4), "retain"),
+        (small("reports-01", "Reports", "app", "", 2), "retire"),
+        (small("crm-01", "CRM", "app", "", 4), "repurchase"),
+    ];
+    let mut ids = std::collections::HashMap::new();
+    for (w, strategy) in rows {
+        let saved = db::workloads::create(conn, id, &w, "test").unwrap();
+        conn.execute("INSERT INTO decisions (workload_id, engagement_id, strategy) VALUES (?1, ?2, ?3)", params![saved.id, id, strategy])
+            .unwrap();
+        ids.insert(w.name.clone(), saved.id);
+    }
+    let shop = db::workloads::list_all(conn, id).unwrap().into_iter().find(|w| w.name == "shop-app").unwrap();
+    let d = Dependency { port: Some(1521), protocol: "tcp".into(), ..Dependency::default() };
+    db::workloads::add_dependency(conn, id, shop.id, ids["ledger-01"], &d).unwrap();
+    id
+}
