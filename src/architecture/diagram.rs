@@ -30,6 +30,8 @@ pub enum BoxKind {
     Users,
     /// An application placed in the landing zone (its own diagram has the detail).
     Application,
+    /// What the dashed outline means.
+    Legend,
     CustomerNetwork,
     Component(Kind),
 }
@@ -51,6 +53,7 @@ impl BoxKind {
             BoxKind::DataCentre => ("#5b6675", "#f3f4f6"),
             BoxKind::Users | BoxKind::CustomerNetwork => ("#232f3e", "#ffffff"),
             BoxKind::Application => ("#ed7100", "#fdf0e4"),
+            BoxKind::Legend => ("#5b6675", "#ffffff"),
             BoxKind::Component(k) => match k {
                 Kind::Ec2 | Kind::EcsFargate | Kind::Lambda | Kind::Bastion => ("#ed7100", "#fdf0e4"),
                 Kind::Rds | Kind::DynamoDb => ("#3b48cc", "#eceefb"),
@@ -163,9 +166,6 @@ fn detail(c: &Component, tr: &Tr) -> String {
         } else if title(c, tr) != c.kind.service_name(tr) {
             parts.push(c.kind.service_name(tr));
         }
-    }
-    if c.shared {
-        parts.push(tr.t("landing_zone.shared").to_string());
     }
     parts.join(" · ")
 }
@@ -325,7 +325,23 @@ pub fn layout_in(t: &TargetArchitecture, tr: &Tr) -> Diagram {
     // Regional services down the right (or across the region without a VPC).
     let mut side = Vec::new();
     let side_y = if vpc { vpc_y } else { region_y + TITLE + GAP };
-    let side_h = flow(&regional, side_x + GAP, side_y, side_w - GAP, tr, &mut side);
+    let mut side_h = flow(&regional, side_x + GAP, side_y, side_w - GAP, tr, &mut side);
+    // Dashed parts come from the landing zone: say so once, under the services.
+    if t.components.iter().any(|c| c.shared && drawn(c)) {
+        let y = side_y + side_h + if side_h > 0.0 { GAP } else { 0.0 };
+        side.push(Rect {
+            x: side_x + GAP,
+            y,
+            w: BOX_W,
+            h: BOX_H,
+            label: say("legend_shared"),
+            kind: BoxKind::Legend,
+            detail: say("legend_shared_detail"),
+            key: "legend".into(),
+            shared: true,
+        });
+        side_h = y + BOX_H - side_y;
+    }
     let region_h = (vpc_y - region_y + vpc_h).max(side_y - region_y + side_h) + 2.0 * PAD;
 
     // Customer data centre on the left.
@@ -502,8 +518,10 @@ pub fn landing_zone_layout(lz: &LandingZone, tr: &Tr) -> Diagram {
     let mut inner = Vec::new();
     let hub_spoke = lz.settings.topology == Topology::HubSpoke;
     let tgw = lz.global.iter().find(|c| c.kind == Kind::TransitGateway);
+    // The landing zone's own parts are drawn plain here: they are what it is.
+    let plain = |c: &Component, x: f64, y: f64| Rect { shared: false, ..component_box(c, x, y, BOX_W, tr) };
     if let Some(tgw) = tgw {
-        inner.push(component_box(tgw, vpc_x + vpc_w / 2.0 - BOX_W / 2.0, y, BOX_W, tr));
+        inner.push(plain(tgw, vpc_x + vpc_w / 2.0 - BOX_W / 2.0, y));
         y += BOX_H + 2.0 * GAP;
     }
     for net in &lz.networks {
@@ -525,6 +543,7 @@ pub fn landing_zone_layout(lz: &LandingZone, tr: &Tr) -> Diagram {
                 let here: Vec<&Component> = public.iter().copied().filter(|c| c.az == az).collect();
                 let mut placed = Vec::new();
                 row_h = row_h.max(flow(&here, col_x[i] + PAD, yy + TITLE + PAD, col_w - 2.0 * PAD, tr, &mut placed));
+                placed.iter_mut().for_each(|r| r.shared = false);
                 cells.push(placed);
             }
             let cell_h = TITLE + row_h.max(BOX_H) + 2.0 * PAD;
@@ -541,6 +560,7 @@ pub fn landing_zone_layout(lz: &LandingZone, tr: &Tr) -> Diagram {
             let w = vpc_w - 2.0 * PAD;
             let mut placed = Vec::new();
             let mut used = flow(&endpoints, x + PAD, yy + TITLE + PAD, w - 2.0 * PAD, tr, &mut placed);
+            placed.iter_mut().for_each(|r| r.shared = false);
             if !endpoints.is_empty() {
                 used += GAP;
             }
@@ -555,7 +575,7 @@ pub fn landing_zone_layout(lz: &LandingZone, tr: &Tr) -> Diagram {
                     h: BOX_H,
                     label: if name.is_empty() { tr.t("architecture.unassigned").to_string() } else { name.clone() },
                     kind: BoxKind::Application,
-                    detail: say("application_detail"),
+                    detail: tr.fmt("architecture.diagram.application_detail", &[("n", &net.workloads.get(i).copied().unwrap_or(0))]),
                     key: format!("app:{name}"),
                     shared: false,
                 });
@@ -580,10 +600,24 @@ pub fn landing_zone_layout(lz: &LandingZone, tr: &Tr) -> Diagram {
             ));
         }
         if let Some(igw) = net.components.iter().find(|c| c.kind == Kind::InternetGateway) {
-            let mut r = component_box(igw, vpc_x + vpc_w - BOX_W - 3.0 * PAD, vpc_y - BOX_H * 0.4, BOX_W, tr);
+            let mut r = plain(igw, vpc_x + vpc_w - BOX_W - 3.0 * PAD, vpc_y - BOX_H * 0.4);
             r.h = BOX_H * 0.8;
             inner.push(r);
         }
+        // Where the link enters the VPC: its virtual private gateway, or its
+        // Transit Gateway attachment; on the top edge, clear of the title.
+        let (label, kind) = if hub_spoke { ("tgw_attachment", Kind::TransitGateway) } else { ("vgw", Kind::HybridLink) };
+        inner.push(Rect {
+            x: vpc_x + 260.0,
+            y: vpc_y - BOX_H * 0.4,
+            w: BOX_W,
+            h: BOX_H * 0.8,
+            label: say(label),
+            kind: BoxKind::Component(kind),
+            detail: String::new(),
+            key: format!("{}-edge", net.short()),
+            shared: false,
+        });
         y = vpc_y + vpc_h + 2.0 * GAP;
     }
     // Shared operations down the right.
@@ -591,6 +625,7 @@ pub fn landing_zone_layout(lz: &LandingZone, tr: &Tr) -> Diagram {
         lz.global.iter().filter(|c| !matches!(c.kind, Kind::TransitGateway | Kind::HybridLink | Kind::DirectConnect)).collect();
     let mut side = Vec::new();
     let side_h = flow(&ops, side_x, region_y + TITLE + 2.0 * GAP, BOX_W, tr, &mut side);
+    side.iter_mut().for_each(|r| r.shared = false);
     let region_h = (y - region_y).max(TITLE + 2.0 * GAP + side_h + PAD) + PAD;
 
     // The customer's data centre and the link on the left.
@@ -607,7 +642,7 @@ pub fn landing_zone_layout(lz: &LandingZone, tr: &Tr) -> Diagram {
         shared: false,
     }];
     if let Some(link) = lz.global.iter().find(|c| matches!(c.kind, Kind::HybridLink | Kind::DirectConnect)) {
-        dc.push(component_box(link, dc_x, region_y + TITLE + 2.0 * GAP + BOX_H, BOX_W, tr));
+        dc.push(plain(link, dc_x, region_y + TITLE + 2.0 * GAP + BOX_H));
     }
     let users = Rect {
         x: vpc_x + vpc_w / 2.0 - BOX_W / 2.0,
@@ -659,15 +694,8 @@ pub fn landing_zone_layout(lz: &LandingZone, tr: &Tr) -> Diagram {
                 flows.push((u, g, "80/443".into()));
             }
         }
-        let vpc_anchor = net
-            .components
-            .iter()
-            .find(|c| c.kind == Kind::Bastion)
-            .or_else(|| net.components.iter().find(|c| c.kind == Kind::NatGateway))
-            .and_then(|c| find(&c.key))
-            .or_else(|| net.applications.first().and_then(|a| find(&format!("app:{a}"))));
         let from = if hub_spoke { find("tgw") } else { link };
-        if let (Some(f), Some(v)) = (from, vpc_anchor) {
+        if let (Some(f), Some(v)) = (from, find(&format!("{p}-edge"))) {
             flows.push((f, v, String::new()));
         }
         if let (Some(c), Some(b)) =

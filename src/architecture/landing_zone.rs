@@ -202,8 +202,9 @@ pub struct Network {
     pub env: Option<Env>,
     pub cidr: &'static str,
     pub components: Vec<Component>,
-    /// The applications placed in it, by name.
+    /// The applications placed in it, by name, and the workloads each moves.
     pub applications: Vec<String>,
+    pub workloads: Vec<u32>,
 }
 
 impl Network {
@@ -362,6 +363,7 @@ pub fn plan(settings: LandingSettings, estate: &Estate, footprints: &[Footprint]
             cidr: env.cidr(),
             components: network_parts(env.short(), private, hosts, &settings, hub_bastion, cat),
             applications: here.iter().map(|f| f.application.clone()).collect(),
+            workloads: here.iter().map(|f| f.moving).collect(),
         });
     }
     let any_hosts = footprints.iter().any(|f| f.hosts && f.in_vpc);
@@ -370,7 +372,7 @@ pub fn plan(settings: LandingSettings, estate: &Estate, footprints: &[Footprint]
             vec![shared(Component::generic(Kind::InternetGateway, "Hub-igw", "internet_gateway", Tier::Network, Subnet::None, Az::None))];
         hub.push(shared(Component::generic(Kind::Nacl, "Hub-nacl-public", "public_subnets", Tier::Network, Subnet::Public, Az::Both)));
         hub.push(bastion("Hub-bastion", cat));
-        networks.push(Network { env: None, cidr: HUB_CIDR, components: hub, applications: Vec::new() });
+        networks.push(Network { env: None, cidr: HUB_CIDR, components: hub, applications: Vec::new(), workloads: Vec::new() });
     }
     let mut global = Vec::new();
     if settings.topology == Topology::HubSpoke && !networks.is_empty() {

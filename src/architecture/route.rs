@@ -130,11 +130,11 @@ impl Router {
         let channels = |v: &mut Vec<f64>| {
             v.retain(|x| x.is_finite());
             v.sort_by(f64::total_cmp);
-            v.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+            v.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
             let mids: Vec<f64> = v.windows(2).filter(|w| w[1] - w[0] > 6.0).map(|w| (w[0] + w[1]) / 2.0).collect();
             v.extend(mids);
             v.sort_by(f64::total_cmp);
-            v.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+            v.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
         };
         channels(&mut xs);
         channels(&mut ys);
@@ -189,8 +189,8 @@ impl Router {
     pub fn route(&mut self, from: usize, to: usize) -> Option<Vec<(f64, f64)>> {
         let (nx, ny) = (self.xs.len(), self.ys.len());
         let index = |v: &[f64], x: f64| {
-            let i = v.partition_point(|c| *c < x - 0.5);
-            (i < v.len() && (v[i] - x).abs() < 0.5).then_some(i)
+            let i = v.partition_point(|c| *c < x - 1e-6);
+            (i < v.len() && (v[i] - x).abs() < 1e-6).then_some(i)
         };
         let on_grid = |p: &Port| -> Option<(usize, usize, Port)> {
             let (i, j) = (index(&self.xs, p.out.0)?, index(&self.ys, p.out.1)?);
@@ -266,7 +266,7 @@ impl Router {
         }
         grid.reverse();
         let first = grid[0];
-        let (_, _, start) = starts.iter().find(|(i, j, _)| (xs[*i] - first.0).abs() < 0.5 && (ys[*j] - first.1).abs() < 0.5)?;
+        let (_, _, start) = starts.iter().find(|(i, j, _)| (xs[*i] - first.0).abs() < 1e-6 && (ys[*j] - first.1).abs() < 1e-6)?;
         let mut points = vec![start.at];
         points.extend(grid);
         points.push(goal.at);
