@@ -1,5 +1,5 @@
 //! The diagrams a customer is shown: every edge runs in horizontal and
-//! vertical segments and through no box, no label covers a box, a
+//! vertical segments and through no box or container title, no label covers a box, a
 //! container's title or another label, boxes do not overlap, and the
 //! landing zone draws each shared part once. Checked on the AnyCompany
 //! case, three applications and the MPA sample workbook, in both languages.
@@ -32,6 +32,9 @@ fn check(d: &Diagram, what: &str) {
             assert!((p.0 - q.0).abs() < 1e-9 || (p.1 - q.1).abs() < 1e-9, "{what}: a slanted segment {p:?} → {q:?} ({})", arrow.label);
             for (k, a) in &solid {
                 assert!(!a.crossed_by(p, q), "{what}: the {} arrow runs through {k}: {:?}", arrow.label, arrow.points);
+            }
+            for t in &titles {
+                assert!(!t.crossed_by(p, q), "{what}: the {} arrow runs through a container's title", arrow.label);
             }
         }
         if arrow.label.is_empty() {

@@ -142,7 +142,6 @@ const GAP: f64 = 24.0;
 const TITLE: f64 = 22.0;
 const SIDE_W: f64 = 2.0 * BOX_W + 3.0 * GAP;
 const DC_W: f64 = BOX_W + 2.0 * PAD;
-const LABEL_CHARS: usize = 27;
 /// Beyond this many flows a diagram is a tangle: the rest are in the table.
 const MAX_ARROWS: usize = 60;
 
@@ -475,13 +474,15 @@ fn route_all(d: &Diagram, flows: &[Flow]) -> Vec<Arrow> {
     // Every drawn component (and users, customer network) is in the way;
     // containers are frames an arrow may cross.
     let solid: Vec<usize> = (0..d.boxes.len()).filter(|i| !d.boxes[*i].kind.is_container()).collect();
-    let areas: Vec<Area> = solid.iter().map(|i| d.boxes[*i].area()).collect();
+    let mut areas: Vec<Area> = solid.iter().map(|i| d.boxes[*i].area()).collect();
+    // Containers' titles are in the way too, so no line runs through one.
+    let titles: Vec<Area> = d.boxes.iter().filter(|b| b.kind.is_container()).map(Rect::title_area).collect();
     let bounds = Area::new(0.0, 0.0, d.width, d.height);
     let flows = &flows[..flows.len().min(MAX_ARROWS)];
     let ends: Vec<usize> = flows.iter().flat_map(|(a, b, _)| [*a, *b]).filter_map(|i| solid.iter().position(|s| *s == i)).collect();
+    areas.extend(titles);
     let mut router = Router::new(areas.clone(), &ends, bounds);
     let mut taken: Vec<Area> = areas;
-    taken.extend(d.boxes.iter().filter(|b| b.kind.is_container()).map(Rect::title_area));
     let mut arrows = Vec::new();
     for (from, to, label) in flows {
         let (Some(a), Some(b)) = (solid.iter().position(|i| i == from), solid.iter().position(|i| i == to)) else { continue };
@@ -716,8 +717,23 @@ fn esc(s: &str) -> String {
     crate::error::html_escape(s)
 }
 
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
+/// `s` shortened with an ellipsis to fit `width` pixels of 11 px text
+/// (Hangul and other wide characters take about twice a Latin letter).
+fn clip(s: &str, width: f64) -> String {
+    let w = |c: char| if c.is_ascii() { 6.6 } else { 11.4 };
+    if s.chars().map(w).sum::<f64>() <= width {
+        return s.to_string();
+    }
+    let mut used = w('…');
+    let mut out = String::new();
+    for c in s.chars() {
+        used += w(c);
+        if used > width {
+            break;
+        }
+        out.push(c);
+    }
+    format!("{out}…")
 }
 
 /// A number as `{:.1}` writes it, without the formatter's exact path
@@ -778,9 +794,9 @@ pub fn svg(d: &Diagram, title: &str) -> String {
                 D1(b.w),
                 D1(b.h),
                 D1(b.y + 18.0),
-                esc(&clip(&b.label, LABEL_CHARS.max((b.w / 6.2) as usize))),
+                esc(&clip(&b.label, b.w - 8.0)),
                 D1(b.y + 34.0),
-                esc(&clip(&b.detail, LABEL_CHARS.max((b.w / 6.2) as usize)))
+                esc(&clip(&b.detail, b.w - 8.0))
             );
         }
     }

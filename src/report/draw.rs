@@ -3,7 +3,7 @@
 //! frames and arrows for the diagram.
 
 use super::layout::{BLACK, CONTENT_W, Doc, Face, GREY, MARGIN_X, RULE, Rgb8};
-use crate::architecture::diagram::Diagram;
+use crate::architecture::diagram::{BoxKind, Diagram};
 
 /// One bar of a horizontal bar chart.
 pub struct Bar {
@@ -78,7 +78,8 @@ pub fn diagram(doc: &mut Doc, d: &Diagram, max_h: f32) {
         let (stroke, fill) = (hex(stroke), hex(fill));
         let (x, y) = map(b.x, b.y);
         let (w, h) = (b.w as f32 * scale, b.h as f32 * scale);
-        if b.shared {
+        // Dashed as on the page: shared parts and the AZ frames.
+        if b.shared || b.kind == BoxKind::Az {
             doc.rect(x, y, w, h, fill, None);
             if let Some(s) = stroke {
                 doc.dashed_rect(x, y, w, h, s);
@@ -157,7 +158,7 @@ fn fit(doc: &mut Doc, s: &str, face: Face, size: f32, width: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::architecture::diagram::{Arrow, BoxKind, Rect};
+    use crate::architecture::diagram::{Arrow, Rect};
 
     fn rect(x: f64, y: f64, w: f64, h: f64, kind: BoxKind) -> Rect {
         Rect { x, y, w, h, label: "box".into(), kind, detail: "t3.small".into(), key: String::new(), shared: false }
