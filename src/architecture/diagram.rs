@@ -110,6 +110,11 @@ impl Rect {
         Area::new(self.x + 4.0, self.y + 2.0, label_width(&self.label) + 8.0, 18.0)
     }
 
+    /// A plain box of the standard size (users, the customer's network...).
+    fn node(label: String, detail: String, kind: BoxKind, key: &str, x: f64, y: f64) -> Rect {
+        Rect { x, y, w: BOX_W, h: BOX_H, label, kind, detail, key: key.into(), shared: false }
+    }
+
     fn container(label: String, kind: BoxKind, x: f64, y: f64, w: f64, h: f64) -> Rect {
         Rect { x, y, w, h, label, kind, detail: String::new(), key: String::new(), shared: false }
     }
@@ -253,17 +258,14 @@ pub fn layout_in(t: &TargetArchitecture, tr: &Tr) -> Diagram {
     let vpc = !vpc_items.is_empty();
     let side_x = if vpc { region_x + region_w - SIDE_W - PAD } else { region_x + PAD };
     let side_w = if vpc { SIDE_W } else { region_w - 2.0 * PAD };
-    let users = Rect {
-        x: if vpc { region_x + (side_x - region_x) / 2.0 - BOX_W / 2.0 } else { region_x + PAD },
-        y: top,
-        w: BOX_W,
-        h: BOX_H,
-        label: say("users"),
-        kind: BoxKind::Users,
-        detail: say("internet"),
-        key: "internet".into(),
-        shared: false,
-    };
+    let users = Rect::node(
+        say("users"),
+        say("internet"),
+        BoxKind::Users,
+        "internet",
+        if vpc { region_x + (side_x - region_x) / 2.0 - BOX_W / 2.0 } else { region_x + PAD },
+        top,
+    );
     let mut edge_x = users.x + BOX_W + GAP * 3.0;
     let mut edge_boxes = Vec::new();
     for c in &edge {
@@ -631,31 +633,18 @@ pub fn landing_zone_layout(lz: &LandingZone, tr: &Tr) -> Diagram {
 
     // The customer's data centre and the link on the left.
     let dc_x = PAD + PAD;
-    let mut dc = vec![Rect {
-        x: dc_x,
-        y: region_y + TITLE + GAP,
-        w: BOX_W,
-        h: BOX_H,
-        label: say("customer_network"),
-        kind: BoxKind::CustomerNetwork,
-        detail: say("customer_network_detail"),
-        key: "customer_network".into(),
-        shared: false,
-    }];
+    let mut dc = vec![Rect::node(
+        say("customer_network"),
+        say("customer_network_detail"),
+        BoxKind::CustomerNetwork,
+        "customer_network",
+        dc_x,
+        region_y + TITLE + GAP,
+    )];
     if let Some(link) = lz.global.iter().find(|c| matches!(c.kind, Kind::HybridLink | Kind::DirectConnect)) {
         dc.push(plain(link, dc_x, region_y + TITLE + 2.0 * GAP + BOX_H));
     }
-    let users = Rect {
-        x: vpc_x + vpc_w / 2.0 - BOX_W / 2.0,
-        y: PAD,
-        w: BOX_W,
-        h: BOX_H,
-        label: say("users"),
-        kind: BoxKind::Users,
-        detail: say("internet"),
-        key: "internet".into(),
-        shared: false,
-    };
+    let users = Rect::node(say("users"), say("internet"), BoxKind::Users, "internet", vpc_x + vpc_w / 2.0 - BOX_W / 2.0, PAD);
     boxes.insert(0, Rect::container(say("data_centre"), BoxKind::DataCentre, PAD, region_y, DC_W, region_h));
     boxes.insert(
         1,

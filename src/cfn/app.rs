@@ -4,9 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::landing::{assume, public_access_block};
 use super::yaml::Node;
-use super::{Template, att, import, logical, managed_policy, r, resource, sub, tags};
+use super::{Template, assume, att, bucket, import, logical, managed_policy, policy, r, resource, retained, sub, tags, tls_only};
 use crate::architecture::landing_zone::{LandingZone, Management, Topology};
 use crate::architecture::{AppArchitecture, Component, Engine, Kind, Peer, SgRule, Tier};
 use crate::i18n::{Lang, Tr};
@@ -125,24 +124,6 @@ fn alarm(topic: &Node, namespace: &str, metric: &str, dimension: (&str, Node), s
             .with("TreatMissingData", "notBreaching")
             .with("AlarmActions", vec![topic.clone()]),
     )
-}
-
-fn bucket(lifecycle: Option<Node>) -> Node {
-    let mut p = Node::map()
-        .with(
-            "BucketEncryption",
-            Node::map().with(
-                "ServerSideEncryptionConfiguration",
-                vec![Node::map().with("ServerSideEncryptionByDefault", Node::map().with("SSEAlgorithm", "AES256"))],
-            ),
-        )
-        .with("VersioningConfiguration", Node::map().with("Status", "Enabled"))
-        .with("PublicAccessBlockConfiguration", public_access_block())
-        .with("OwnershipControls", Node::map().with("Rules", vec![Node::map().with("ObjectOwnership", "BucketOwnerEnforced")]));
-    if let Some(l) = lifecycle {
-        p.set("LifecycleConfiguration", Node::map().with("Rules", vec![l]));
-    }
-    resource("AWS::S3::Bucket", p).with("DeletionPolicy", "Retain").with("UpdateReplacePolicy", "Retain")
 }
 
 /// Hosts per stack: CloudFormation allows 500 resources and 200 parameters
@@ -682,13 +663,7 @@ impl Stack<'_> {
                                         ),
                                     ),
                                 ),
-                            Node::map()
-                                .with("Sid", "TlsOnly")
-                                .with("Effect", "Deny")
-                                .with("Principal", "*")
-                                .with("Action", "s3:*")
-                                .with("Resource", vec![att("StaticContentBucket", "Arn"), sub("${StaticContentBucket.Arn}/*")])
-                                .with("Condition", Node::map().with("Bool", Node::map().with("aws:SecureTransport", "false"))),
+                            tls_only("StaticContentBucket"),
                         ],
                     ),
                 ),
@@ -718,12 +693,7 @@ impl Stack<'_> {
                     .with("ManagedPolicyArns", vec![managed_policy("service-role/AmazonECSTaskExecutionRolePolicy")]),
             ),
         );
-        self.t.add(
-            "ServiceLogs",
-            resource("AWS::Logs::LogGroup", Node::map().with("RetentionInDays", 90i64))
-                .with("DeletionPolicy", "Retain")
-                .with("UpdateReplacePolicy", "Retain"),
-        );
+        self.t.add("ServiceLogs", retained(resource("AWS::Logs::LogGroup", Node::map().with("RetentionInDays", 90i64))));
         self.t.add(
             "TaskDefinition",
             resource(
@@ -792,7 +762,7 @@ impl Stack<'_> {
         if table {
             self.t.add(
                 "Table",
-                resource(
+                retained(resource(
                     "AWS::DynamoDB::Table",
                     Node::map()
                         .with("BillingMode", "PAY_PER_REQUEST")
@@ -800,39 +770,15 @@ impl Stack<'_> {
                         .with("KeySchema", vec![Node::map().with("AttributeName", "pk").with("KeyType", "HASH")])
                         .with("SSESpecification", Node::map().with("SSEEnabled", true))
                         .with("PointInTimeRecoverySpecification", Node::map().with("PointInTimeRecoveryEnabled", true)),
-                )
-                .with("DeletionPolicy", "Retain")
-                .with("UpdateReplacePolicy", "Retain"),
+                )),
             );
         }
         let mut role = Node::map()
             .with("AssumeRolePolicyDocument", assume("lambda.amazonaws.com"))
             .with("ManagedPolicyArns", vec![managed_policy("service-role/AWSLambdaBasicExecutionRole")]);
         if table {
-            role.set(
-                "Policies",
-                vec![Node::map().with("PolicyName", "table-access").with(
-                    "PolicyDocument",
-                    Node::map().with("Version", "2012-10-17").with(
-                        "Statement",
-                        vec![
-                                Node::map()
-                                    .with("Effect", "Allow")
-                                    .with(
-                                        "Action",
-                                        vec![
-                                            "dynamodb:GetItem".into(),
-                                            "dynamodb:PutItem".into(),
-                                            "dynamodb:UpdateItem".into(),
-                                            "dynamodb:DeleteItem".into(),
-                                            "dynamodb:Query".into(),
-                                        ],
-                                    )
-                                    .with("Resource", att("Table", "Arn")),
-                            ],
-                    ),
-                )],
-            );
+            let actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"];
+            role.set("Policies", vec![policy("table-access", &actions, att("Table", "Arn"))]);
         }
         self.t.add("FunctionRole", resource("AWS::IAM::Role", role));
         let mut f = Node::map()

@@ -1,7 +1,7 @@
 //! The landing-zone stack: what every application stack imports.
 
 use super::yaml::Node;
-use super::{Template, att, az, managed_policy, r, resource, sub, tags};
+use super::{Template, assume, att, az, bucket, log_group_with_writer, managed_policy, r, resource, sub, tags, tls_only};
 use crate::architecture::Kind;
 use crate::architecture::landing_zone::{Env, HUB_CIDR, LandingZone, Link, Management, Network, Topology};
 
@@ -233,32 +233,31 @@ fn nacls(t: &mut Template, lz: &LandingZone, net: &Network, rows: &[&str]) {
     }
 }
 
+/// A security group in a network's VPC admitting TCP `port` from `cidr`.
+fn one_rule_group(t: &mut Template, id: &str, net: &Network, description: &str, port: i64, cidr: Node, why: &str) {
+    let ingress =
+        Node::map().with("IpProtocol", "tcp").with("FromPort", port).with("ToPort", port).with("CidrIp", cidr).with("Description", why);
+    t.add(
+        id,
+        resource(
+            "AWS::EC2::SecurityGroup",
+            Node::map()
+                .with("GroupDescription", description)
+                .with("VpcId", r(&format!("{}Vpc", net.short())))
+                .with("SecurityGroupIngress", vec![ingress]),
+        ),
+    );
+}
+
 /// The bastion in a network's public subnet A: admin only from the
 /// customer's network, SSM managed, IMDSv2, encrypted disk.
 fn bastion(t: &mut Template, lz: &LandingZone, net: &Network) {
     let p = net.short();
     let sg = format!("{p}BastionSg");
     let port = lz.rules.first().map(|r| i64::from(r.port)).unwrap_or(22);
-    t.add(
-        &sg,
-        resource(
-            "AWS::EC2::SecurityGroup",
-            Node::map()
-                .with("GroupDescription", "Bastion host: administrators from the customer network only")
-                .with("VpcId", r(&format!("{p}Vpc")))
-                .with(
-                    "SecurityGroupIngress",
-                    vec![
-                        Node::map()
-                            .with("IpProtocol", "tcp")
-                            .with("FromPort", port)
-                            .with("ToPort", port)
-                            .with("CidrIp", r("CustomerNetworkCidr"))
-                            .with("Description", "Administrators connect only from the customer's network"),
-                    ],
-                ),
-        ),
-    );
+    let (what, why) =
+        ("Bastion host: administrators from the customer network only", "Administrators connect only from the customer's network");
+    one_rule_group(t, &sg, net, what, port, r("CustomerNetworkCidr"), why);
     let size = net.components.iter().find(|c| c.kind == Kind::Bastion).map(|c| c.size.clone()).unwrap_or_else(|| "t3.micro".into());
     t.add(
         &format!("{p}Bastion"),
@@ -303,26 +302,7 @@ fn bastion(t: &mut Template, lz: &LandingZone, net: &Network) {
 fn session_manager(t: &mut Template, net: &Network) {
     let p = net.short();
     let sg = format!("{p}EndpointSg");
-    t.add(
-        &sg,
-        resource(
-            "AWS::EC2::SecurityGroup",
-            Node::map()
-                .with("GroupDescription", "Systems Manager endpoints: HTTPS from the VPC")
-                .with("VpcId", r(&format!("{p}Vpc")))
-                .with(
-                    "SecurityGroupIngress",
-                    vec![
-                        Node::map()
-                            .with("IpProtocol", "tcp")
-                            .with("FromPort", 443i64)
-                            .with("ToPort", 443i64)
-                            .with("CidrIp", net.cidr)
-                            .with("Description", "Hosts reach Session Manager"),
-                    ],
-                ),
-        ),
-    );
+    one_rule_group(t, &sg, net, "Systems Manager endpoints: HTTPS from the VPC", 443, net.cidr.into(), "Hosts reach Session Manager");
     for service in ["ssm", "ssmmessages", "ec2messages"] {
         t.add(
             &format!("{p}{}Endpoint", super::logical(service)),
@@ -476,35 +456,13 @@ fn link(t: &mut Template, lz: &LandingZone) {
 fn logging(t: &mut Template, lz: &LandingZone) {
     t.add(
         "LogArchiveBucket",
-        resource(
-            "AWS::S3::Bucket",
+        bucket(Some(
             Node::map()
-                .with(
-                    "BucketEncryption",
-                    Node::map().with(
-                        "ServerSideEncryptionConfiguration",
-                        vec![Node::map().with("ServerSideEncryptionByDefault", Node::map().with("SSEAlgorithm", "AES256"))],
-                    ),
-                )
-                .with("VersioningConfiguration", Node::map().with("Status", "Enabled"))
-                .with("PublicAccessBlockConfiguration", public_access_block())
-                .with("OwnershipControls", Node::map().with("Rules", vec![Node::map().with("ObjectOwnership", "BucketOwnerEnforced")]))
-                .with(
-                    "LifecycleConfiguration",
-                    Node::map().with(
-                        "Rules",
-                        vec![
-                            Node::map()
-                                .with("Id", "archive-then-expire")
-                                .with("Status", "Enabled")
-                                .with("Transitions", vec![Node::map().with("StorageClass", "GLACIER").with("TransitionInDays", 90i64)])
-                                .with("ExpirationInDays", 2555i64),
-                        ],
-                    ),
-                ),
-        )
-        .with("DeletionPolicy", "Retain")
-        .with("UpdateReplacePolicy", "Retain"),
+                .with("Id", "archive-then-expire")
+                .with("Status", "Enabled")
+                .with("Transitions", vec![Node::map().with("StorageClass", "GLACIER").with("TransitionInDays", 90i64)])
+                .with("ExpirationInDays", 2555i64),
+        )),
     );
     let statement = |sid: &str, action: &str, resource_arn: Node, condition: Option<Node>| {
         let mut s = Node::map()
@@ -534,42 +492,19 @@ fn logging(t: &mut Template, lz: &LandingZone) {
                             sub("${LogArchiveBucket.Arn}/AWSLogs/${AWS::AccountId}/*"),
                             Some(Node::map().with("StringEquals", Node::map().with("s3:x-amz-acl", "bucket-owner-full-control"))),
                         ),
-                        Node::map()
-                            .with("Sid", "TlsOnly")
-                            .with("Effect", "Deny")
-                            .with("Principal", "*")
-                            .with("Action", "s3:*")
-                            .with("Resource", vec![att("LogArchiveBucket", "Arn"), sub("${LogArchiveBucket.Arn}/*")])
-                            .with("Condition", Node::map().with("Bool", Node::map().with("aws:SecureTransport", "false"))),
+                        tls_only("LogArchiveBucket"),
                     ],
                 ),
             ),
         ),
     );
-    t.add(
+    log_group_with_writer(
+        t,
         "TrailLogGroup",
-        resource("AWS::Logs::LogGroup", Node::map().with("RetentionInDays", 365i64))
-            .with("DeletionPolicy", "Retain")
-            .with("UpdateReplacePolicy", "Retain"),
-    );
-    t.add(
         "TrailLogsRole",
-        resource(
-            "AWS::IAM::Role",
-            Node::map().with("AssumeRolePolicyDocument", assume("cloudtrail.amazonaws.com")).with(
-                "Policies",
-                vec![Node::map().with("PolicyName", "write-trail-logs").with(
-                    "PolicyDocument",
-                    Node::map().with("Version", "2012-10-17").with(
-                        "Statement",
-                        vec![Node::map()
-                            .with("Effect", "Allow")
-                            .with("Action", vec!["logs:CreateLogStream".into(), "logs:PutLogEvents".into()])
-                            .with("Resource", att("TrailLogGroup", "Arn"))],
-                    ),
-                )],
-            ),
-        ),
+        "cloudtrail.amazonaws.com",
+        365,
+        &["logs:CreateLogStream", "logs:PutLogEvents"],
     );
     t.add(
         "Trail",
@@ -587,34 +522,8 @@ fn logging(t: &mut Template, lz: &LandingZone) {
         .with("DependsOn", "LogArchiveBucketPolicy"),
     );
     if !lz.networks.is_empty() {
-        t.add(
-            "FlowLogGroup",
-            resource("AWS::Logs::LogGroup", Node::map().with("RetentionInDays", 90i64))
-                .with("DeletionPolicy", "Retain")
-                .with("UpdateReplacePolicy", "Retain"),
-        );
-        t.add(
-            "FlowLogsRole",
-            resource(
-                "AWS::IAM::Role",
-                Node::map().with("AssumeRolePolicyDocument", assume("vpc-flow-logs.amazonaws.com")).with(
-                    "Policies",
-                    vec![Node::map().with("PolicyName", "write-flow-logs").with(
-                        "PolicyDocument",
-                        Node::map().with("Version", "2012-10-17").with(
-                            "Statement",
-                            vec![Node::map()
-                                .with("Effect", "Allow")
-                                .with(
-                                    "Action",
-                                    vec!["logs:CreateLogStream".into(), "logs:PutLogEvents".into(), "logs:DescribeLogStreams".into()],
-                                )
-                                .with("Resource", att("FlowLogGroup", "Arn"))],
-                        ),
-                    )],
-                ),
-            ),
-        );
+        let actions = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"];
+        log_group_with_writer(t, "FlowLogGroup", "FlowLogsRole", "vpc-flow-logs.amazonaws.com", 90, &actions);
         for net in &lz.networks {
             let p = net.short();
             t.add(
@@ -647,22 +556,6 @@ fn logging(t: &mut Template, lz: &LandingZone) {
     );
     t.output("AlarmTopicArn", r("AlarmTopic"), Some("AlarmTopicArn"));
     t.output("LogArchiveBucket", r("LogArchiveBucket"), Some("LogArchiveBucket"));
-}
-
-pub(super) fn public_access_block() -> Node {
-    Node::map()
-        .with("BlockPublicAcls", true)
-        .with("BlockPublicPolicy", true)
-        .with("IgnorePublicAcls", true)
-        .with("RestrictPublicBuckets", true)
-}
-
-/// A trust policy letting `service` assume the role.
-pub(super) fn assume(service: &str) -> Node {
-    Node::map().with("Version", "2012-10-17").with(
-        "Statement",
-        vec![Node::map().with("Effect", "Allow").with("Principal", Node::map().with("Service", service)).with("Action", "sts:AssumeRole")],
-    )
 }
 
 pub fn template(engagement: &str, lz: &LandingZone) -> String {

@@ -68,6 +68,87 @@ fn managed_policy(name: &str) -> Node {
     sub(&format!("arn:${{AWS::Partition}}:iam::aws:policy/{name}"))
 }
 
+/// An S3 bucket encrypted, versioned, private, owner-enforced, kept when
+/// the stack goes, with an optional lifecycle rule.
+fn bucket(lifecycle: Option<Node>) -> Node {
+    let mut p = Node::map()
+        .with(
+            "BucketEncryption",
+            Node::map().with(
+                "ServerSideEncryptionConfiguration",
+                vec![Node::map().with("ServerSideEncryptionByDefault", Node::map().with("SSEAlgorithm", "AES256"))],
+            ),
+        )
+        .with("VersioningConfiguration", Node::map().with("Status", "Enabled"))
+        .with(
+            "PublicAccessBlockConfiguration",
+            Node::map()
+                .with("BlockPublicAcls", true)
+                .with("BlockPublicPolicy", true)
+                .with("IgnorePublicAcls", true)
+                .with("RestrictPublicBuckets", true),
+        )
+        .with("OwnershipControls", Node::map().with("Rules", vec![Node::map().with("ObjectOwnership", "BucketOwnerEnforced")]));
+    if let Some(l) = lifecycle {
+        p.set("LifecycleConfiguration", Node::map().with("Rules", vec![l]));
+    }
+    retained(resource("AWS::S3::Bucket", p))
+}
+
+/// Kept when the stack is deleted or the resource replaced.
+fn retained(resource: Node) -> Node {
+    resource.with("DeletionPolicy", "Retain").with("UpdateReplacePolicy", "Retain")
+}
+
+/// The bucket policy statement refusing every request not over TLS.
+fn tls_only(bucket: &str) -> Node {
+    Node::map()
+        .with("Sid", "TlsOnly")
+        .with("Effect", "Deny")
+        .with("Principal", "*")
+        .with("Action", "s3:*")
+        .with("Resource", vec![att(bucket, "Arn"), sub(&format!("${{{bucket}.Arn}}/*"))])
+        .with("Condition", Node::map().with("Bool", Node::map().with("aws:SecureTransport", "false")))
+}
+
+/// A trust policy letting `service` assume the role.
+fn assume(service: &str) -> Node {
+    Node::map().with("Version", "2012-10-17").with(
+        "Statement",
+        vec![Node::map().with("Effect", "Allow").with("Principal", Node::map().with("Service", service)).with("Action", "sts:AssumeRole")],
+    )
+}
+
+/// An inline policy `name` allowing `actions` on `resource`.
+fn policy(name: &str, actions: &[&str], resource: Node) -> Node {
+    Node::map().with("PolicyName", name).with(
+        "PolicyDocument",
+        Node::map().with("Version", "2012-10-17").with(
+            "Statement",
+            vec![
+                Node::map()
+                    .with("Effect", "Allow")
+                    .with("Action", actions.iter().map(|a| Node::from(*a)).collect::<Vec<_>>())
+                    .with("Resource", resource),
+            ],
+        ),
+    )
+}
+
+/// A log group kept `days` days and a role `service` assumes to write to it.
+fn log_group_with_writer(t: &mut Template, group: &str, role: &str, service: &str, days: i64, actions: &[&str]) {
+    t.add(group, retained(resource("AWS::Logs::LogGroup", Node::map().with("RetentionInDays", days))));
+    t.add(
+        role,
+        resource(
+            "AWS::IAM::Role",
+            Node::map()
+                .with("AssumeRolePolicyDocument", assume(service))
+                .with("Policies", vec![policy("write-logs", actions, att(group, "Arn"))]),
+        ),
+    );
+}
+
 /// A CloudFormation template being built.
 struct Template {
     description: String,

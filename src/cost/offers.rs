@@ -425,6 +425,50 @@ fn discount(rows: &[PriceRow], pairs: &[(String, f64)], lease: &str, option: &st
     Some((found.iter().sum::<f64>() / found.len() as f64 * 1000.0).round() / 10.0)
 }
 
+/// Sets each instance type's (or class's) hourly price in `region` where
+/// the file has it; returns the SKU and price of those found, for the
+/// reservation discounts.
+fn hourly_prices<'a>(
+    rows: &[PriceRow],
+    region: &str,
+    names: &[(String, String)],
+    family: &str,
+    priced: impl Iterator<Item = (&'a str, &'a mut std::collections::BTreeMap<String, f64>)>,
+    out: &mut Applied,
+) -> Vec<(String, f64)> {
+    let mut pairs = Vec::new();
+    for (name, hourly) in priced {
+        let row = on_demand(rows, region, names, |r| r.family == family && r.attr("instancetype") == name && r.unit == "Hrs");
+        match row {
+            Some(r) if r.usd > 0.0 => {
+                hourly.insert(region.to_string(), r.usd);
+                pairs.push((r.sku.clone(), r.usd));
+                out.updated.push(name.to_string());
+            }
+            _ => out.missing.push(name.to_string()),
+        }
+    }
+    pairs
+}
+
+/// The reserved pricing models' discounts from the file's reservations
+/// (1 year no upfront, 3 years all upfront, standard class).
+fn reserved_discounts(
+    cat: &mut Catalogue,
+    rows: &[PriceRow],
+    pairs: &[(String, f64)],
+    service: &str,
+    slot: fn(&mut super::catalogue::PricingModel) -> &mut f64,
+    out: &mut Applied,
+) {
+    for (code, lease, option) in [("reserved_1yr", "1yr", "No Upfront"), ("reserved_3yr", "3yr", "All Upfront")] {
+        if let (Some(d), Some(m)) = (discount(rows, pairs, lease, option), cat.pricing_models.iter_mut().find(|m| m.code == code)) {
+            *slot(m) = d;
+            out.updated.push(format!("{code} {service} discount {d}%"));
+        }
+    }
+}
+
 /// Updates the catalogue's prices for `region` from an offer file.
 pub fn apply(cat: &mut Catalogue, offer: &Offer, region: &str) -> Result<Applied, String> {
     if !cat.regions.contains_key(region) {
@@ -447,26 +491,8 @@ pub fn apply(cat: &mut Catalogue, offer: &Offer, region: &str) -> Result<Applied
     let price = |pick: &dyn Fn(&PriceRow) -> bool| on_demand(rows, region, &names, pick).map(|r| r.usd);
     match offer.code.as_str() {
         "AmazonEC2" => {
-            let mut pairs = Vec::new();
-            let types: Vec<String> = cat.instances.ec2.iter().map(|t| t.name.clone()).collect();
-            let mut found = Vec::new();
-            for name in &types {
-                let row = on_demand(rows, region, &names, |r| {
-                    r.family == "Compute Instance" && r.attr("instancetype") == name && r.unit == "Hrs"
-                });
-                found.push((name.clone(), row.map(|r| (r.sku.clone(), r.usd))));
-            }
-            for (name, hit) in found {
-                let t = cat.instances.ec2.iter_mut().find(|t| t.name == name).expect("named from the list");
-                match hit {
-                    Some((sku, usd)) if usd > 0.0 => {
-                        t.hourly.insert(region.to_string(), usd);
-                        pairs.push((sku, usd));
-                        out.updated.push(name);
-                    }
-                    _ => out.missing.push(name),
-                }
-            }
+            let priced = cat.instances.ec2.iter_mut().map(|t| (t.name.as_str(), &mut t.hourly));
+            let pairs = hourly_prices(rows, region, &names, "Compute Instance", priced, &mut out);
             let gp3 = price(&|r: &PriceRow| r.family == "Storage" && r.attr("volumeapiname") == "gp3");
             let nat_hour = price(&usage("NatGateway-Hours"));
             let nat_gb = price(&usage("NatGateway-Bytes"));
@@ -474,49 +500,17 @@ pub fn apply(cat: &mut Catalogue, offer: &Offer, region: &str) -> Result<Applied
             set("EBS gp3", gp3, &mut p.ebs_gp3_gb_month, &mut out);
             set("NAT gateway hour", nat_hour, &mut p.nat_gateway_hour, &mut out);
             set("NAT gateway GB", nat_gb, &mut p.nat_gateway_gb, &mut out);
-            let one = discount(rows, &pairs, "1yr", "No Upfront");
-            let three = discount(rows, &pairs, "3yr", "All Upfront");
-            for (code, d) in [("reserved_1yr", one), ("reserved_3yr", three)] {
-                if let (Some(d), Some(m)) = (d, cat.pricing_models.iter_mut().find(|m| m.code == code)) {
-                    m.ec2_discount_pct = d;
-                    out.updated.push(format!("{code} EC2 discount {d}%"));
-                }
-            }
+            reserved_discounts(cat, rows, &pairs, "EC2", |m| &mut m.ec2_discount_pct, &mut out);
         }
         "AmazonRDS" => {
-            let mut pairs = Vec::new();
-            let classes: Vec<String> = cat.instances.rds.iter().map(|c| c.class.clone()).collect();
-            let mut found = Vec::new();
-            for name in &classes {
-                let row = on_demand(rows, region, &names, |r| {
-                    r.family == "Database Instance" && r.attr("instancetype") == name && r.unit == "Hrs"
-                });
-                found.push((name.clone(), row.map(|r| (r.sku.clone(), r.usd))));
-            }
-            for (name, hit) in found {
-                let c = cat.instances.rds.iter_mut().find(|c| c.class == name).expect("named from the list");
-                match hit {
-                    Some((sku, usd)) if usd > 0.0 => {
-                        c.hourly.insert(region.to_string(), usd);
-                        pairs.push((sku, usd));
-                        out.updated.push(name);
-                    }
-                    _ => out.missing.push(name),
-                }
-            }
+            let priced = cat.instances.rds.iter_mut().map(|c| (c.class.as_str(), &mut c.hourly));
+            let pairs = hourly_prices(rows, region, &names, "Database Instance", priced, &mut out);
             // gp3 where the file has it, the General Purpose (gp2) price otherwise.
             let storage = price(&|r: &PriceRow| r.family == "Database Storage" && r.attr("volumetype") == "General Purpose-GP3")
                 .or_else(|| price(&|r: &PriceRow| r.family == "Database Storage" && r.attr("volumetype") == "General Purpose"));
             let p = cat.regions.get_mut(region).expect("checked above");
             set("RDS storage", storage, &mut p.rds_storage_gb_month, &mut out);
-            let one = discount(rows, &pairs, "1yr", "No Upfront");
-            let three = discount(rows, &pairs, "3yr", "All Upfront");
-            for (code, d) in [("reserved_1yr", one), ("reserved_3yr", three)] {
-                if let (Some(d), Some(m)) = (d, cat.pricing_models.iter_mut().find(|m| m.code == code)) {
-                    m.rds_discount_pct = d;
-                    out.updated.push(format!("{code} RDS discount {d}%"));
-                }
-            }
+            reserved_discounts(cat, rows, &pairs, "RDS", |m| &mut m.rds_discount_pct, &mut out);
         }
         "AWSELB" => {
             let hour = price(&usage("LoadBalancerUsage"));
