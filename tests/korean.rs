@@ -46,7 +46,7 @@ fn english_phrases() -> Vec<(String, String)> {
         if !areas.iter().any(|a| key.starts_with(a)) || ko.iter().any(|(k, v)| k == key && v == text) {
             continue;
         }
-        for part in text.split(|c| c == '{' || c == '}').step_by(2) {
+        for part in text.split(['{', '}']).step_by(2) {
             let part = part.trim_matches(|c: char| c.is_whitespace() || "+×/·,:;-".contains(c));
             let words = part.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count();
             // AWS product names and other phrases Korean messages use too are fine.

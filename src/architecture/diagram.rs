@@ -679,10 +679,8 @@ pub fn landing_zone_layout(lz: &LandingZone, tr: &Tr) -> Diagram {
     }
     for net in &lz.networks {
         let p = net.short();
-        if let (Some(u), Some(g)) = (find("internet"), find(&format!("{p}-igw"))) {
-            if net.env.is_some() {
-                flows.push((u, g, "80/443".into()));
-            }
+        if let (Some(u), Some(g), Some(_)) = (find("internet"), find(&format!("{p}-igw")), net.env) {
+            flows.push((u, g, "80/443".into()));
         }
         let from = if hub_spoke { find("tgw") } else { link };
         if let (Some(f), Some(v)) = (from, find(&format!("{p}-edge"))) {

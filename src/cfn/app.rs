@@ -836,6 +836,11 @@ pub fn templates(engagement: &str, a: &AppArchitecture, lz: &LandingZone, slug: 
     (0..parts).map(|part| template(engagement, a, lz, slug, part, parts, &owner)).collect()
 }
 
+/// Whether a host runs Windows (its sizing said x86 only).
+fn windows(a: &AppArchitecture, c: &Component) -> bool {
+    c.workloads.iter().any(|w| a.target.sizing.iter().any(|l| &l.workload == w && l.demand.x86_only))
+}
+
 fn host_id(c: &Component) -> String {
     format!("Host{}", logical(c.key.trim_start_matches("db-host-").trim_start_matches("host-")))
 }
@@ -876,8 +881,7 @@ fn template(
     let mine = |c: &&&Component| owner.get(&format!("{}Sg", host_id(c))).copied().unwrap_or(0) == part;
     if part > 0 {
         for c in comps.iter().filter(|c| c.kind == Kind::Ec2 && c.scaling.is_none()).filter(mine) {
-            let os_windows = c.workloads.iter().any(|w| a.target.sizing.iter().any(|l| &l.workload == w && l.demand.x86_only));
-            s.host(c, os_windows);
+            s.host(c, windows(a, c));
         }
         s.rules();
         s.security_groups(true);
@@ -898,17 +902,15 @@ fn template(
         .map(|c| format!("Host{}", logical(c.key.trim_start_matches("host-"))))
         .collect();
     for c in comps.iter().filter(|c| c.kind == Kind::Ec2 && c.scaling.is_none()).filter(mine) {
-        let os_windows = c.workloads.iter().any(|w| a.target.sizing.iter().any(|l| &l.workload == w && l.demand.x86_only));
-        s.host(c, os_windows);
+        s.host(c, windows(a, c));
     }
-    if !web_hosts.is_empty() && s.t.has("WebAlbTg") {
-        if let Some(Node::Map(tg)) = s.t.resources.get("WebAlbTg").cloned() {
-            let mut tg = Node::Map(tg);
-            if let Some(props) = tg.get("Properties").cloned() {
-                tg.set("Properties", props.with("Targets", web_hosts.iter().map(|h| Node::map().with("Id", r(h))).collect::<Vec<_>>()));
-            }
-            s.t.add("WebAlbTg", tg);
-        }
+    // Moved web servers behind the load balancer are its targets.
+    if !web_hosts.is_empty()
+        && let Some(mut tg) = s.t.resources.get("WebAlbTg").cloned()
+        && let Some(props) = tg.get("Properties").cloned()
+    {
+        tg.set("Properties", props.with("Targets", web_hosts.iter().map(|h| Node::map().with("Id", r(h))).collect::<Vec<_>>()));
+        s.t.add("WebAlbTg", tg);
     }
     for c in comps.iter().filter(|c| c.kind == Kind::Rds && !c.standby) {
         s.database(c);
