@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cli;
 pub mod cost;
 pub mod db;
+pub mod enrich;
 pub mod error;
 pub mod i18n;
 pub mod import;

@@ -53,6 +53,7 @@ pub fn from_row(r: &Row) -> rusqlite::Result<Workload> {
         powered_off: r.get(23)?,
         source: r.get(24)?,
         version: r.get(25)?,
+        discovered: Default::default(),
     })
 }
 
