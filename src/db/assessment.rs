@@ -8,14 +8,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::db::workloads::{APPLICATION_ID_COLUMN, SELECT_WORKLOAD_AND_APPLICATION_ID};
-use crate::db::{audit, engagements, workloads};
+use crate::db::{audit, engagements, suggestions, workloads};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::inventory::Workload;
 use crate::scoring::facts::normalise_answer;
 use crate::scoring::profile::PREFERENCE_KEY;
 use crate::scoring::rules::QuestionKind;
-use crate::scoring::{AnswerBook, Assessment, Item, Profile, SubjectKind, rulebook, score_portfolio};
+use crate::scoring::{AnswerBook, Assessment, Item, Profile, SubjectKind, SuggestedFact, rulebook, score_portfolio};
 use crate::strategy::Strategy;
 
 /// Which workloads of an engagement a page reads: all of them, one
@@ -210,7 +210,11 @@ pub fn score(conn: &Connection, engagement_id: i64) -> Result<Vec<Assessment>, A
     let items = items(conn, engagement_id)?;
     let answers = answers(conn, engagement_id)?;
     let profile = profile(conn, engagement_id)?;
-    let refs: Vec<Item> = items.iter().map(|(w, a)| Item { workload: w, application_id: *a }).collect();
+    let suggested = suggestions::scoring_facts_by_workload(conn, engagement_id)?;
+    let refs: Vec<Item> = items
+        .iter()
+        .map(|(w, a)| Item { workload: w, application_id: *a, suggested: suggested.get(&w.id).map(Vec::as_slice).unwrap_or(&[]) })
+        .collect();
     Ok(score_portfolio(&refs, &answers, &profile))
 }
 
@@ -275,6 +279,10 @@ fn rescore(conn: &Connection, engagement_id: i64, scopes: &[Scope]) -> Result<Re
     let own_tx = write_transaction(conn)?;
     let answers = answers(conn, engagement_id)?;
     let profile = profile(conn, engagement_id)?;
+    // The whole engagement's suggestions in one read; a few applications'
+    // workload by workload.
+    let everyone =
+        if scopes.contains(&Scope::Engagement) { Some(suggestions::scoring_facts_by_workload(conn, engagement_id)?) } else { None };
     let mut moves: BTreeMap<(Option<Strategy>, Strategy), usize> = BTreeMap::new();
     let mut scored = 0;
     {
@@ -286,7 +294,15 @@ fn rescore(conn: &Connection, engagement_id: i64, scopes: &[Scope]) -> Result<Re
                  confidence = excluded.confidence, workload_version = excluded.workload_version, updated_at = excluded.updated_at",
         )?;
         let mut store = |group: &[(Workload, Option<i64>)]| -> Result<(), AppError> {
-            let items: Vec<Item> = group.iter().map(|(w, a)| Item { workload: w, application_id: *a }).collect();
+            let suggested: Vec<Vec<SuggestedFact>> = group
+                .iter()
+                .map(|(w, _)| match &everyone {
+                    Some(all) => Ok(all.get(&w.id).cloned().unwrap_or_default()),
+                    None => Ok(suggestions::scoring_facts(&suggestions::in_effect_for(conn, w)?)),
+                })
+                .collect::<Result<_, AppError>>()?;
+            let items: Vec<Item> =
+                group.iter().zip(&suggested).map(|((w, a), s)| Item { workload: w, application_id: *a, suggested: s }).collect();
             // score_portfolio answers in the order of `items`.
             for (a, (w, _)) in score_portfolio(&items, &answers, &profile).into_iter().zip(group) {
                 let old: Option<String> = before.query_row([a.workload_id], |r| r.get(0)).optional()?.flatten();

@@ -8,7 +8,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
-use crate::db::{audit, engagements, workloads};
+use crate::db::{audit, engagements, suggestions, workloads};
 use crate::error::AppError;
 use crate::import::backup::{BACKUP_KIND, BACKUP_VERSION, Backup, BackupExtras};
 use crate::import::mapping::Mapping;
@@ -34,6 +34,8 @@ pub struct Outcome {
     pub answers: usize,
     /// Rows left out because they had errors (only with "valid rows only").
     pub rows_refused: usize,
+    /// The suggestions waiting after the import (`db::suggestions::refresh`).
+    pub suggestions: suggestions::Refreshed,
     /// The file's warnings plus those found against the database
     /// (dependencies naming no known workload).
     pub warnings: Vec<Problem>,
@@ -160,18 +162,23 @@ pub fn commit(
     let (mut created, mut updated) = (0, 0);
     {
         for w in &parsed.workloads {
-            if existing.find(w).is_some() {
+            if let Some(id) = existing.find(w) {
                 // Re-imports are the rare case: the shared upsert keeps the
-                // update in one place.
-                let id = match workloads::upsert(&tx, eid, w)? {
+                // update in one place. What the consultant typed or a
+                // suggestion gave survives a file that leaves it empty.
+                let mut w = w.clone();
+                suggestions::keep_curated(&tx, &workloads::get(&tx, eid, id)?, &mut w)?;
+                let id = match workloads::upsert(&tx, eid, &w)? {
                     workloads::Upsert::Created(id) | workloads::Upsert::Updated(id) => id,
                 };
+                suggestions::store_discovered(&tx, eid, id, &w.discovered)?;
                 existing.by_name.insert(w.name.clone(), id);
                 updated += 1;
                 continue;
             }
             let app = application_id(&tx, eid, &mut apps, &w.application)?;
             let id = workloads::insert_row(&tx, eid, app, w)?;
+            suggestions::store_discovered(&tx, eid, id, &w.discovered)?;
             existing.by_name.insert(w.name.clone(), id);
             if !w.hostname.is_empty() {
                 existing.by_host.entry(w.hostname.clone()).or_insert(id);
@@ -214,7 +221,13 @@ pub fn commit(
     if let Some(extras) = &parsed.backup {
         restore_rows(&tx, eid, "assessments", &extras.assessments, &lookup)?;
         restore_rows(&tx, eid, "decisions", &extras.decisions, &lookup)?;
+        restore_rows(&tx, eid, "workload_discovery", &extras.discovery, &lookup)?;
+        restore_rows(&tx, eid, "suggestions", &extras.suggestions, &lookup)?;
+        restore_rows(&tx, eid, "edited_fields", &extras.edited_fields, &lookup)?;
     }
+    // Suggestions from everything the engagement's files said, this one's
+    // included, in the import's transaction.
+    let refreshed = suggestions::refresh(&tx, eid)?;
 
     let format = parsed.format().code();
     tx.execute(
@@ -225,14 +238,14 @@ pub fn commit(
     let summary = json!({
         "file": file_name, "format": format, "created": created, "updated": updated,
         "dependencies": dependencies, "answers": answers, "warnings": outcome.warnings.len(),
-        "rows_refused": parsed.errors.len(),
+        "rows_refused": parsed.errors.len(), "suggestions": refreshed.pending, "conflicts": refreshed.conflicts,
     });
     audit(&tx, Some(eid), actor, "import", Some(import_id), "import", None, Some(&summary))?;
     tx.commit()?;
     // A large import changes the row counts the query planner relies on
     // (e.g. filtering by application); refresh its statistics.
     conn.execute_batch("PRAGMA optimize")?;
-    Ok(Outcome { import_id, created, updated, dependencies, answers, ..outcome })
+    Ok(Outcome { import_id, created, updated, dependencies, answers, suggestions: refreshed, ..outcome })
 }
 
 /// The id of the application called `name` (created when missing), cached.
@@ -391,6 +404,9 @@ pub fn backup(conn: &Connection, eid: i64) -> Result<Backup, AppError> {
         answers: answers(conn, eid)?,
         assessments: export_rows(conn, eid, "assessments")?,
         decisions: export_rows(conn, eid, "decisions")?,
+        discovery: export_rows(conn, eid, "workload_discovery")?,
+        suggestions: export_rows(conn, eid, "suggestions")?,
+        edited_fields: export_rows(conn, eid, "edited_fields")?,
     })
 }
 

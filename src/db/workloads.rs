@@ -148,6 +148,7 @@ pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) ->
     }
     upsert_by_id(conn, engagement_id, w)?;
     let after = get(conn, engagement_id, w.id)?;
+    crate::db::suggestions::mark_edited(conn, engagement_id, &before, &after)?;
     audit(conn, Some(engagement_id), actor, "workload", Some(w.id), "update", Some(&json!(before)), Some(&json!(after)))?;
     Ok(after)
 }
@@ -248,6 +249,8 @@ pub fn create(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) 
         return Err(AppError::Conflict(format!("a workload with hostname \"{}\" already exists", w.hostname)));
     };
     let created = get(conn, engagement_id, id)?;
+    // Every value of a workload added by hand is typed.
+    crate::db::suggestions::mark_edited(conn, engagement_id, &Workload { id, ..Workload::default() }, &created)?;
     audit(conn, Some(engagement_id), actor, "workload", Some(id), "create", None, Some(&json!(created)))?;
     Ok(created)
 }
@@ -311,6 +314,8 @@ pub struct WorkloadQuery {
     pub environment: String,
     pub role: String,
     pub os: String,
+    /// Only workloads with discovery suggestions waiting for a decision.
+    pub pending: bool,
     /// A workload field name (see `inventory::WORKLOAD_FIELDS`).
     pub sort: String,
     /// "asc" or "desc".
@@ -328,6 +333,7 @@ impl Default for WorkloadQuery {
             environment: String::new(),
             role: String::new(),
             os: String::new(),
+            pending: false,
             sort: "name".into(),
             dir: "asc".into(),
             page: 1,
@@ -360,7 +366,12 @@ impl WorkloadQuery {
 
     /// True when a search or filter narrows the list.
     pub fn is_filtered(&self) -> bool {
-        !(self.q.is_empty() && self.application.is_empty() && self.environment.is_empty() && self.role.is_empty() && self.os.is_empty())
+        !(self.q.is_empty()
+            && self.application.is_empty()
+            && self.environment.is_empty()
+            && self.role.is_empty()
+            && self.os.is_empty()
+            && !self.pending)
     }
 }
 
@@ -428,7 +439,7 @@ pub(crate) fn like_pattern(text: &str) -> String {
 /// reads the table in order instead of looking every row up through an
 /// index: when each row must be read anyway (a text search, a sort on a
 /// column without an index) one pass is several times cheaper at 100,000.
-fn query_filter(
+pub(crate) fn query_filter(
     conn: &Connection,
     engagement_id: i64,
     q: &WorkloadQuery,
@@ -458,6 +469,9 @@ fn query_filter(
             args.push(Value::Text(value.clone()));
         }
     }
+    if q.pending {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM suggestions s WHERE s.workload_id = w.id AND s.status = 'pending')");
+    }
     Ok((sql, args))
 }
 
@@ -474,7 +488,7 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
     let count_scan = !q.q.is_empty() && !narrowed_by_index;
     let (filter, args) = query_filter(conn, engagement_id, &q, count_scan)?;
     // Unfiltered, the count the triggers keep saves counting every row.
-    let total: i64 = if q.q.is_empty() && !narrowed_by_index {
+    let total: i64 = if q.q.is_empty() && !narrowed_by_index && !q.pending {
         super::engagements::counts(conn, engagement_id)?.0
     } else {
         conn.prepare_cached(&format!("SELECT COUNT(*) FROM workloads w WHERE {filter}"))?
@@ -554,6 +568,7 @@ pub fn assign_application(
         )?
         .execute(params![engagement_id, id, application_id])?;
         let after = get(conn, engagement_id, id)?;
+        crate::db::suggestions::mark_edited(conn, engagement_id, &before, &after)?;
         audit(conn, Some(engagement_id), actor, "workload", Some(id), "update", Some(&json!(before)), Some(&json!(after)))?;
         changed += 1;
     }

@@ -358,7 +358,7 @@ fn annotated_application(v: &Vocabulary, annotation: &str) -> Option<(String, St
     for part in annotation.split(['\n', ';', '|', ',']) {
         let Some((key, value)) = part.split_once([':', '=']) else { continue };
         let (key, value) = (key.trim().to_lowercase(), value.trim());
-        if v.application_keys.iter().any(|k| *k == key) && (1..=60).contains(&value.chars().count()) {
+        if v.application_keys.contains(&key) && (1..=60).contains(&value.chars().count()) {
             return Some((value.to_string(), part.trim().to_string()));
         }
     }
@@ -385,7 +385,11 @@ fn applications(v: &Vocabulary, s: &Subject, prefixes: &Prefixes) -> Candidates 
         found.add(&app, Evidence::new(Source::Annotation, text));
     }
     if let Some((prefix, n)) = prefixes.of(v, s.name) {
-        found.add(prefix, Evidence { source: Source::Prefix, detail: prefix.to_string(), n });
+        // A prefix adds evidence to an application named elsewhere, or
+        // stands alone; it never opposes one (rules/enrichment.toml).
+        if found.is_empty() || found.0.iter().any(|(app, _)| app.eq_ignore_ascii_case(prefix)) {
+            found.add(prefix, Evidence { source: Source::Prefix, detail: prefix.to_string(), n });
+        }
     }
     found
 }
@@ -462,7 +466,23 @@ fn os_versions(s: &Subject, read: OsVersionReader) -> Candidates {
             found.add(&version, Evidence::new(source, text));
         }
     }
+    // "CentOS 4/5/6/7" (how vSphere names old CentOS) and "CentOS 7" (what
+    // VMware Tools saw), or "2012" and "2012 R2", do not disagree: the
+    // precise version stands.
+    let precise: Vec<String> = found.0.iter().map(|(v, _)| v.clone()).collect();
+    found.0.retain(|(v, _)| !precise.iter().any(|p| refines(p, v)));
     found
+}
+
+/// True when `precise` says more than `vague`: one of its listed versions,
+/// or the same version with more after it.
+fn refines(precise: &str, vague: &str) -> bool {
+    if precise == vague {
+        return false;
+    }
+    let listed = vague.contains('/') && vague.split('/').any(|part| part.trim() == precise);
+    let longer = precise.strip_prefix(vague).is_some_and(|rest| rest.starts_with([' ', '.']));
+    listed || longer
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The engine on real names: the examples (DB01, App01,
 //! AnyCo-WebServer, WordpresDB02), the MPA sample of tests/inventories
-//! (Server10-Monitoring serves all 14 applications; the Databases sheet
+//! (Server10-Monitoring serves eleven applications; the Databases sheet
 //! puts Oracle on Server1) and its RVTools export (vm-3's two OS columns).
 
 use super::*;
@@ -215,4 +215,57 @@ fn appliances_are_known_by_their_os_and_software_lists_count() {
     assert_eq!(of(&list, 1, Field::Role)[0].0, "appliance");
     assert_eq!(of(&list, 2, Field::Role), [("db".to_string(), vec!["software list has MySQL Server 5.7".to_string()])]);
     assert_eq!(of(&list, 2, Field::DbEngine)[0].0, "MySQL");
+}
+
+#[test]
+fn a_vague_os_version_gives_way_to_a_precise_one() {
+    // CentOS as vSphere names it in the configuration file, and as the tools saw it.
+    let centos = Discovered { os_config: "CentOS 4/5/6/7 (64-bit)".into(), os_tools: "CentOS 7 (64-bit)".into(), ..Discovered::default() };
+    let windows = Discovered {
+        os_config: "Microsoft Windows Server 2012 (64-bit)".into(),
+        os_tools: "Microsoft Windows Server 2012 R2 (64-bit)".into(),
+        ..Discovered::default()
+    };
+    // What the OS parser reads out of these four strings.
+    let read = |text: &str| -> Option<String> {
+        Some(
+            match text {
+                "CentOS 4/5/6/7 (64-bit)" => "4/5/6/7",
+                "CentOS 7 (64-bit)" => "7",
+                "Microsoft Windows Server 2012 (64-bit)" => "2012",
+                "Microsoft Windows Server 2012 R2 (64-bit)" => "2012 R2",
+                _ => return None,
+            }
+            .to_string(),
+        )
+    };
+    let mut a = subject(1, "vm-2003", "CentOS 7 (64-bit)", &centos);
+    let mut b = subject(2, "portal-app-180", "Microsoft Windows Server 2012 R2 (64-bit)", &windows);
+    a.os_version = "";
+    b.os_version = "";
+    let list = suggest(&[a, b], &[], &read);
+    assert_eq!(
+        of(&list, 1, Field::OsVersion),
+        [("7".to_string(), vec!["OS according to the VMware Tools: CentOS 7 (64-bit)".to_string()])]
+    );
+    assert_eq!(of(&list, 2, Field::OsVersion)[0].0, "2012 R2");
+    assert_eq!(of(&list, 2, Field::OsVersion).len(), 1);
+}
+
+#[test]
+fn a_folder_application_is_not_opposed_by_a_name_prefix() {
+    // GV-Win-01..03 in the folder VDI (tests/fixtures/rvtools-messy-vInfo.csv of the inventory work).
+    let vdi = Discovered { folder: "VDI".into(), ..Discovered::default() };
+    let alpha = Discovered { folder: "Production/Alpha".into(), ..Discovered::default() };
+    let list = run(&[
+        subject(1, "GV-Win-01", "", &vdi),
+        subject(2, "GV-Win-02", "", &vdi),
+        subject(3, "alpha-web-01", "", &alpha),
+        subject(4, "alpha-db-01", "", &alpha),
+    ]);
+    assert_eq!(of(&list, 1, Field::Application), [("VDI".to_string(), vec!["folder VDI".to_string()])]);
+    assert_eq!(
+        of(&list, 3, Field::Application),
+        [("Alpha".to_string(), vec!["folder Production/Alpha".to_string(), "name prefix “alpha” shared by 2 workloads".to_string()])]
+    );
 }

@@ -32,6 +32,16 @@ pub struct Backup {
     pub assessments: Vec<serde_json::Map<String, serde_json::Value>>,
     #[serde(default)]
     pub decisions: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// What the source files said beyond sixr's fields (`attributes`, JSON).
+    #[serde(default)]
+    pub discovery: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Every suggestion with its status and evidence: fields' sources
+    /// (suggested, confirmed) and rejections come back with them.
+    #[serde(default)]
+    pub suggestions: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// The fields consultants typed.
+    #[serde(default)]
+    pub edited_fields: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// What a backup restores beyond the inventory.
@@ -41,6 +51,9 @@ pub struct BackupExtras {
     pub preferences: serde_json::Value,
     pub assessments: Vec<serde_json::Map<String, serde_json::Value>>,
     pub decisions: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub discovery: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub suggestions: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub edited_fields: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Reads a backup, checking every workload value as if typed in.
@@ -93,6 +106,9 @@ pub fn parse(text: &str) -> Result<Parsed, Refusal> {
         preferences: backup.preferences,
         assessments: backup.assessments,
         decisions: backup.decisions,
+        discovery: backup.discovery,
+        suggestions: backup.suggestions,
+        edited_fields: backup.edited_fields,
     });
     Ok(parsed)
 }

@@ -135,6 +135,7 @@ pub fn export_bytes(conn: &rusqlite::Connection, engagement_id: i64, format: &st
     } else {
         let strategies = imports::strategy_codes(conn, engagement_id)?;
         let assessments = crate::db::assessment::assessment_rows(conn, engagement_id)?;
-        Ok(super::export::inventory_csv(&backup, &strategies, &assessments))
+        let suggested = crate::db::suggestions::unconfirmed(conn, engagement_id)?;
+        Ok(super::export::inventory_csv(&backup, &suggested, &strategies, &assessments))
     }
 }

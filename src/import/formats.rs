@@ -264,6 +264,8 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
     let os_config = col(&["osaccordingtotheconfigurationfile"]);
     let dns = col(&["dnsname"]);
     let annotation = col(&["annotation"]);
+    // Kept for discovery enrichment: what the VM's place in vCenter says.
+    let (folder, vapp, pool) = (col(&["folder"]), col(&["vapp"]), col(&["resourcepool"]));
     let mut templates = 0;
     for row in &table.rows {
         if let Some(p) = ragged(table, row) {
@@ -302,6 +304,16 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
         if let Some(c) = annotation {
             w.notes = row.get(c).trim().to_string();
         }
+        let text = |c: Option<usize>| c.map(|c| row.get(c).trim().to_string()).unwrap_or_default();
+        w.discovered = crate::inventory::Discovered {
+            annotation: w.notes.clone(),
+            folder: text(folder),
+            vapp: text(vapp),
+            resource_pool: text(pool),
+            os_config: text(os_config),
+            os_tools: text(os_tools),
+            ..Default::default()
+        };
         let off = power.is_some_and(|c| row.get(c).trim().eq_ignore_ascii_case("poweredoff"));
         w.powered_off = off;
         if finish_row(&mut out, table, row, w, errors) && off {
@@ -317,6 +329,18 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
         out.parsed.rows_read = out.parsed.rows_read.max(1);
     }
     out.parsed
+}
+
+/// The applications a source says a server serves: one is its application;
+/// several make it a shared server, kept apart for discovery enrichment to
+/// model (`enrich`: the shared-services application) instead of putting it
+/// in whichever came first.
+fn set_applications(w: &mut Workload, apps: Vec<String>) {
+    match apps.len() {
+        0 => {}
+        1 => w.application = apps.into_iter().next().unwrap_or_default(),
+        _ => w.discovered.applications = apps,
+    }
 }
 
 /// AWS Migration Hub (Application Discovery Service) import template.
@@ -360,15 +384,8 @@ fn parse_migration_hub(table: &Table) -> Parsed {
             set_size(&mut w, &mut errors, table, row, c, "ram_gb", "mb");
         }
         if let Some(c) = apps {
-            // A server may serve several applications; sixr keeps the first
-            // as its application and notes the others.
-            let list: Vec<&str> = row.get(c).split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).collect();
-            if let Some(first) = list.first() {
-                w.application = first.to_string();
-            }
-            if list.len() > 1 {
-                w.notes = format!("Also part of: {}", list[1..].join(", "));
-            }
+            let list: Vec<String> = row.get(c).split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+            set_applications(&mut w, list);
         }
         finish_row(&mut out, table, row, w, errors);
     }
@@ -570,6 +587,13 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                         let (env, os) = (h.environment.clone(), h.os.clone());
                         w.environment = env;
                         w.os = os;
+                        // The server a database runs on is a database server.
+                        if !h.discovered.sheets.iter().any(|s| s == "Databases") {
+                            h.discovered.sheets.push("Databases".into());
+                        }
+                        if !w.db_engine.is_empty() && !h.discovered.databases.contains(&w.db_engine) {
+                            h.discovered.databases.push(w.db_engine.clone());
+                        }
                     }
                     w.notes = format!("Runs on server {host}");
                 } else if !server.is_empty() {
@@ -622,14 +646,17 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     let db_lookup = |id: &str| db_names.get(&database_key(id)).cloned();
     read_membership(book, "Server to application", &["serverid"], &["appid", "applicationid"], &server_lookup, &mut out)?;
     read_membership(book, "Database to application", &["databaseid"], &["applicationid", "appid"], &db_lookup, &mut out)?;
+    let mut served: HashMap<String, Vec<String>> = HashMap::new();
     for (workload, app) in memberships {
         members.entry(app.clone()).or_default().push(workload.clone());
+        let list = served.entry(workload).or_default();
+        if !list.contains(&app) {
+            list.push(app);
+        }
+    }
+    for (workload, apps) in served {
         if let Some(w) = out.get_mut(&workload) {
-            if w.application.is_empty() {
-                w.application = app;
-            } else if w.application != app {
-                w.notes = if w.notes.is_empty() { format!("Also part of: {app}") } else { format!("{}; also part of: {app}", w.notes) };
-            }
+            set_applications(w, apps);
         }
     }
 

@@ -228,6 +228,19 @@ impl AnswerBook {
 pub struct Item<'a> {
     pub workload: &'a Workload,
     pub application_id: Option<i64>,
+    /// Its fields whose value is a discovery suggestion nobody confirmed yet.
+    pub suggested: &'a [SuggestedFact],
+}
+
+/// A workload field whose value is an unconfirmed suggestion, with how the
+/// reasons that rest on it say so ("role db (suggested: name contains
+/// “db”)"), in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuggestedFact {
+    /// A workload field (`rules::WORKLOAD_FACTS`); others are ignored.
+    pub field: String,
+    pub en: String,
+    pub ko: String,
 }
 
 fn is_database_role(role: &str) -> bool {
@@ -330,6 +343,26 @@ pub fn score_workload(book: &RuleBook, it: &Item, answers: &AnswerBook, profile:
     let w = it.workload;
     let facts = facts::gather(book, w, |qi| answers.effective(w.id, it.application_id, qi), profile, alone);
     let known = facts.iter().enumerate().filter(|(_, v)| v.is_known()).fold(0u64, |m, (i, _)| m | (1 << i));
+    // Suggested workload fields, and every fact read from one of them.
+    let suggested_fields: Vec<(u64, &SuggestedFact)> = it
+        .suggested
+        .iter()
+        .filter_map(|s| book.fact_index(&s.field).filter(|i| *i < rules::WORKLOAD_FACTS.len()).map(|i| (1u64 << i, s)))
+        .collect();
+    let suggested_mask = suggested_fields.iter().fold(0u64, |m, (bit, _)| m | bit);
+    let weak = book.sources.iter().enumerate().filter(|(_, src)| *src & suggested_mask != 0).fold(0u64, |m, (i, _)| m | (1 << i));
+    // "...; role db (suggested: name contains “db”)" on a sentence that rests on suggestions.
+    let note = |rule: &rules::Rule, en: &mut String, ko: &mut String| {
+        let read = (0..book.facts.len()).filter(|i| rule.reads & (1 << i) != 0).fold(0u64, |m, i| m | book.sources[i]);
+        for (bit, s) in &suggested_fields {
+            if read & bit != 0 {
+                en.push_str("; ");
+                en.push_str(&s.en);
+                ko.push_str("; ");
+                ko.push_str(&s.ko);
+            }
+        }
+    };
 
     let mut scores = [0.0f64; 6];
     let mut blocked = [false; 6];
@@ -345,8 +378,9 @@ pub fn score_workload(book: &RuleBook, it: &Item, answers: &AnswerBook, profile:
         if !rule.when.iter().all(|c| eval(c, &facts)) {
             continue;
         }
-        let en = render(book, &rule.en, &facts, Lang::En);
-        let ko = render(book, &rule.ko, &facts, Lang::Ko);
+        let mut en = render(book, &rule.en, &facts, Lang::En);
+        let mut ko = render(book, &rule.ko, &facts, Lang::Ko);
+        note(rule, &mut en, &mut ko);
         match &rule.kind {
             Kind::Gate { force, block } => {
                 if forced.is_none() {
@@ -400,7 +434,11 @@ pub fn score_workload(book: &RuleBook, it: &Item, answers: &AnswerBook, profile:
             (s, mark)
         })
         .collect();
-    let confidence = if needed == 0 { 1.0 } else { round2(f64::from((needed & known).count_ones()) / f64::from(needed.count_ones())) };
+    // A suggested fact counts `suggested_evidence` of a confirmed one (rules/scoring.toml, step 5).
+    let confirmed = f64::from((needed & known & !weak).count_ones());
+    let suggested = f64::from((needed & known & weak).count_ones());
+    let confidence =
+        if needed == 0 { 1.0 } else { round2((confirmed + book.suggested_evidence * suggested) / f64::from(needed.count_ones())) };
     let missing = (0..book.facts.len()).filter(|i| needed & !known & (1 << i) != 0).map(|i| book.facts[i].clone()).collect();
     Assessment {
         workload_id: w.id,

@@ -61,7 +61,7 @@ pub(crate) fn anycompany_answers() -> AnswerBook {
 }
 
 fn score(ws: &[Workload], answers: &AnswerBook, profile: &Profile) -> Vec<Assessment> {
-    let items: Vec<Item> = ws.iter().map(|w| Item { workload: w, application_id: Some(APP) }).collect();
+    let items: Vec<Item> = ws.iter().map(|w| Item { workload: w, application_id: Some(APP), suggested: &[] }).collect();
     score_portfolio(&items, answers, profile)
 }
 

@@ -13,6 +13,7 @@ pub mod import;
 pub mod members;
 pub mod page_cache;
 pub mod plan;
+pub mod suggestions;
 pub mod workloads;
 
 use std::sync::Arc;
@@ -196,6 +197,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(engagements::router())
         .merge(workloads::router())
+        .merge(suggestions::router())
         .merge(import::router())
         .merge(assessment::router())
         .merge(architecture::router())
