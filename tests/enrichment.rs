@@ -225,7 +225,7 @@ fn confidence_is_highest_once_accepted_and_lowest_with_nothing() {
         let line = a.reasons_line(Lang::En);
         assert!(line.contains("role db (suggested: name contains “db”"), "{line}");
         assert!(!line.contains("is unknown"), "{line}");
-        assert!(a.reasons_line(Lang::Ko).contains("role db (제안: 이름에 “db” 포함"));
+        assert!(a.reasons_line(Lang::Ko).contains("역할 db (제안: 이름에 “db” 포함"));
         Ok(())
     })
     .unwrap();

@@ -210,7 +210,8 @@ pub fn scoring_facts(list: &[InEffect]) -> Vec<crate::scoring::SuggestedFact> {
     use crate::i18n::{Lang, Tr};
     let say = |t: Tr, f: &InEffect| {
         let evidence = crate::enrich::evidence_line(&f.evidence, &t);
-        t.fmt("enrich.suggested_fact", &[("field", &f.field.code()), ("value", &f.value), ("evidence", &evidence)])
+        let field = t.t(&format!("enrich.fact_{}", f.field.code())).to_string();
+        t.fmt("enrich.suggested_fact", &[("field", &field), ("value", &f.value), ("evidence", &evidence)])
     };
     list.iter()
         .map(|f| crate::scoring::SuggestedFact {
