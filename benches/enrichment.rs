@@ -89,7 +89,10 @@ fn main() {
             // Back to before any suggestion, timed from there, then undone.
             let tx = c.transaction()?;
             tx.execute("DELETE FROM suggestions WHERE engagement_id = ?1", [eid])?;
-            tx.execute("UPDATE workloads SET role = '', application_id = NULL, db_engine = '', os_version = '' WHERE engagement_id = ?1", [eid])?;
+            tx.execute(
+                "UPDATE workloads SET role = '', application_id = NULL, db_engine = '', os_version = '' WHERE engagement_id = ?1",
+                [eid],
+            )?;
             let start = Instant::now();
             written = sixr::db::suggestions::refresh(&tx, eid)?.workloads_changed;
             from_nothing.push(start.elapsed());

@@ -101,6 +101,12 @@ fn an_export_without_roles_gets_roles_engines_and_applications_with_their_eviden
         assert_eq!(candidates.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), ["db", "web"]);
         assert_eq!(workload(c, eid, "shop-web-db").role, "");
         assert!(state(c, eid, "vm-3", Field::Role).is_none(), "vm-3 says nothing of its role");
+        // Its two OS columns disagree (Debian 7 configured, Debian 9 running): a conflict.
+        let (source, versions) = state(c, eid, "vm-3", Field::OsVersion).unwrap();
+        assert_eq!(source, Provenance::Conflict);
+        assert_eq!(versions.iter().map(|v| v.0.as_str()).collect::<Vec<_>>(), ["7", "9"]);
+        // "2012" configured, "2012 R2" running: the precise one, no conflict.
+        assert_eq!(workload(c, eid, "DB01").os_version, "2012 R2");
         Ok(())
     })
     .unwrap();
@@ -112,10 +118,10 @@ fn bulk_decisions_are_audited_once_and_a_rejection_survives_a_reimport() {
     db.with_conn(|c| {
         let eid = import(c, "Fixture", "vInfo.csv", &file(&format!("fixtures/{FIXTURE}")));
         let before = audit_count(c, eid);
-        // Accept every kind in the filter "alpha": roles, engine and application.
+        // Accept every kind in the filter "alpha": roles, engine, application, OS versions.
         let accepted =
             suggestions::decide_bulk(c, eid, &Selection { fields: vec![], query: query("alpha") }, Decision::Accept, "consultant")?;
-        assert_eq!(accepted.len(), 5, "{accepted:?}");
+        assert_eq!(accepted.len(), 7, "{accepted:?}");
         assert_eq!(audit_count(c, eid), before + 1, "one entry for the bulk action");
         let (actor, after): (String, String) = c.query_row(
             "SELECT actor, after FROM audit_log WHERE engagement_id = ?1 AND entity = 'suggestions' ORDER BY id DESC LIMIT 1",
@@ -249,8 +255,9 @@ fn the_csv_holds_effective_values_and_says_which_are_suggestions() {
         let row = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap().clone();
         let alpha = row("alpha-db-01");
         assert_eq!((alpha["role"].as_str(), alpha["db_engine"].as_str(), alpha["application"].as_str()), ("db", "PostgreSQL", "alpha"));
-        assert_eq!(alpha["suggested"], "application; db_engine", "the role is confirmed now");
-        assert_eq!(row("DB01")["suggested"], "role; db_engine");
+        assert_eq!(alpha["suggested"], "application; db_engine; os_version", "the role is confirmed now");
+        assert_eq!(alpha["os_version"], "7", "read out of \"Red Hat Enterprise Linux 7 (64-bit)\"");
+        assert_eq!(row("DB01")["suggested"], "role; db_engine; os_version");
         assert_eq!(row("shop-web-db")["role"], "", "a conflict holds no value");
         assert_eq!(row("vm-3")["suggested"], "");
         // The export reads back as a template; `suggested` is output, ignored.

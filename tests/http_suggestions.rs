@@ -70,7 +70,7 @@ async fn a_filter_is_accepted_in_one_action_and_audited_once() {
         app.post_htmx(&format!("/engagements/{eid}/suggestions/bulk"), &[("q", "alpha"), ("decision", "accept"), ("kind", "")]).await;
     assert_eq!(reply.status, 200);
     let text = reply.text();
-    assert!(text.contains("Accepted 5 suggestion(s)"), "{text}");
+    assert!(text.contains("Accepted 7 suggestion(s)"), "{text}");
     assert!(!text.contains("class=\"cell suggested\""), "nothing waits in the filter any more");
     let entries = bulk_entries(&app, eid);
     assert_eq!(entries.len(), 1, "one audit entry for the action");

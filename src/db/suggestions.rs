@@ -204,21 +204,10 @@ pub fn in_effect_for(conn: &Connection, w: &Workload) -> Result<Vec<InEffect>, A
     Ok(out)
 }
 
-/// The suggestions in effect as the scoring reads them: which fields, and
-/// how a reason resting on one says so, in both languages.
+/// The suggestions in effect as the scoring reads them.
 pub fn scoring_facts(list: &[InEffect]) -> Vec<crate::scoring::SuggestedFact> {
-    use crate::i18n::{Lang, Tr};
-    let say = |t: Tr, f: &InEffect| {
-        let evidence = crate::enrich::evidence_line(&f.evidence, &t);
-        let field = t.t(&format!("enrich.fact_{}", f.field.code())).to_string();
-        t.fmt("enrich.suggested_fact", &[("field", &field), ("value", &f.value), ("evidence", &evidence)])
-    };
     list.iter()
-        .map(|f| crate::scoring::SuggestedFact {
-            field: f.field.code().to_string(),
-            en: say(Tr::new(Lang::En), f),
-            ko: say(Tr::new(Lang::Ko), f),
-        })
+        .map(|f| crate::scoring::SuggestedFact { field: f.field.code().to_string(), value: f.value.clone(), evidence: f.evidence.clone() })
         .collect()
 }
 
@@ -312,11 +301,11 @@ pub fn mark_edited(conn: &Connection, engagement_id: i64, before: &Workload, aft
     Ok(())
 }
 
-/// The OS version the inventory's OS parser reads out of an OS string.
-/// Seam: the parser is the inventory work's (`knowledge::os`); until it is
-/// merged no OS version is suggested.
-fn os_version_of(_os: &str) -> Option<String> {
-    None
+/// The OS version the product knowledge reads out of an OS string
+/// ("Red Hat Enterprise Linux 8 (64-bit)" → "8"); none for a string it
+/// does not recognise or that names no version ("2016 or later").
+fn os_version_of(os: &str) -> Option<String> {
+    crate::knowledge::os::parse(os).map(|r| r.version).filter(|v| !v.is_empty())
 }
 
 /// What a refresh did.

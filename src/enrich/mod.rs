@@ -148,7 +148,8 @@ pub struct Suggestion {
 }
 
 /// Reads an OS version out of an OS string ("Red Hat Enterprise Linux 8
-/// (64-bit)" → "8"); `None` when the string is not recognised.
+/// (64-bit)" → "8"); `None` when the string is not recognised. Storage
+/// passes `knowledge::os`; tests pass what they need.
 pub type OsVersionReader<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// The distinct values found for one field, each with all its evidence;

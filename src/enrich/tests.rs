@@ -5,10 +5,9 @@
 
 use super::*;
 
-/// A stand-in for the OS parser of `knowledge`: the first number of the
-/// string (enough to see how the engine groups and conflicts versions).
-fn first_number(text: &str) -> Option<String> {
-    text.split(|c: char| !c.is_ascii_digit() && c != '.').find(|t| t.starts_with(|c: char| c.is_ascii_digit())).map(str::to_string)
+/// The OS parser of the product knowledge, as storage passes it.
+fn os_version(text: &str) -> Option<String> {
+    crate::knowledge::os::parse(text).map(|r| r.version).filter(|v| !v.is_empty())
 }
 
 fn subject<'a>(id: i64, name: &'a str, os: &'a str, d: &'a Discovered) -> Subject<'a> {
@@ -16,7 +15,7 @@ fn subject<'a>(id: i64, name: &'a str, os: &'a str, d: &'a Discovered) -> Subjec
 }
 
 fn run(subjects: &[Subject]) -> Vec<Suggestion> {
-    suggest(subjects, &[], &first_number)
+    suggest(subjects, &[], &os_version)
 }
 
 fn of(list: &[Suggestion], id: i64, field: Field) -> Vec<(String, Vec<String>)> {
@@ -140,7 +139,7 @@ fn applications_come_from_shared_prefixes_folders_vapps_pools_and_annotations() 
 fn existing_applications_keep_their_spelling() {
     let none = Discovered::default();
     let subjects = [subject(1, "alpha-web-01", "", &none), subject(2, "alpha-db-01", "", &none)];
-    let list = suggest(&subjects, &["Alpha"], &first_number);
+    let list = suggest(&subjects, &["Alpha"], &os_version);
     assert_eq!(of(&list, 1, Field::Application)[0].0, "Alpha");
 }
 
@@ -226,24 +225,11 @@ fn a_vague_os_version_gives_way_to_a_precise_one() {
         os_tools: "Microsoft Windows Server 2012 R2 (64-bit)".into(),
         ..Discovered::default()
     };
-    // What the OS parser reads out of these four strings.
-    let read = |text: &str| -> Option<String> {
-        Some(
-            match text {
-                "CentOS 4/5/6/7 (64-bit)" => "4/5/6/7",
-                "CentOS 7 (64-bit)" => "7",
-                "Microsoft Windows Server 2012 (64-bit)" => "2012",
-                "Microsoft Windows Server 2012 R2 (64-bit)" => "2012 R2",
-                _ => return None,
-            }
-            .to_string(),
-        )
-    };
     let mut a = subject(1, "vm-2003", "CentOS 7 (64-bit)", &centos);
     let mut b = subject(2, "portal-app-180", "Microsoft Windows Server 2012 R2 (64-bit)", &windows);
     a.os_version = "";
     b.os_version = "";
-    let list = suggest(&[a, b], &[], &read);
+    let list = suggest(&[a, b], &[], &os_version);
     assert_eq!(
         of(&list, 1, Field::OsVersion),
         [("7".to_string(), vec!["OS according to the VMware Tools: CentOS 7 (64-bit)".to_string()])]

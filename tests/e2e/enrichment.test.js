@@ -78,9 +78,9 @@ describe('discovery enrichment', () => {
       await page.locator('#workload-results').filter({ hasText: '2 matching workloads' }).waitFor();
       await settle(page);
       const bar = page.locator('#suggestions-bulk');
-      assert.match(await bar.innerText(), /5 suggestions wait in this view/);
+      assert.match(await bar.innerText(), /7 suggestions wait in this view/);
       await bar.getByRole('button', { name: tr('en', 'enrich.bulk_accept') }).click();
-      await page.getByRole('status').filter({ hasText: 'Accepted 5 suggestion(s)' }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Accepted 7 suggestion(s)' }).waitFor();
       assert.equal(await page.locator('td.cell.suggested').count(), 0, 'nothing waits in the filter now');
     });
 
