@@ -5,6 +5,8 @@
 //! - a refresh that finds nothing new (what "Suggest again" costs);
 //! - a refresh from nothing (every suggestion written and every field it
 //!   fills updated: what an import adds);
+//! - the table page's suggestion figures: the count of what waits in the
+//!   whole engagement, and a first page of the table with its cells' states;
 //! - the baseline, same run: reading every workload of the engagement.
 //!
 //! Run: `cargo bench --bench enrichment` (`WORKLOADS=20000` for fewer).
@@ -73,6 +75,7 @@ fn main() {
     let eid = outcome.engagement_id;
 
     let (mut baseline, mut unchanged, mut from_nothing) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut waiting, mut table) = (Vec::new(), Vec::new());
     let mut written = 0;
     db.with_conn(|c| {
         for _ in 0..RUNS {
@@ -80,6 +83,14 @@ fn main() {
             let all = sixr::db::workloads::list_all(c, eid)?;
             baseline.push(start.elapsed());
             assert_eq!(all.len(), n);
+
+            let start = Instant::now();
+            let w = sixr::db::suggestions::waiting(c, eid, &sixr::db::workloads::WorkloadQuery::default())?;
+            waiting.push(start.elapsed());
+            assert!(w.total() > 0);
+            let start = Instant::now();
+            sixr::web::workloads::load_table(c, eid, &sixr::db::workloads::WorkloadQuery::default())?;
+            table.push(start.elapsed());
 
             let start = Instant::now();
             let again = sixr::db::suggestions::refresh(c, eid)?;
@@ -112,5 +123,7 @@ fn main() {
     println!("engine alone ({found} suggestions): {}", median(engine));
     println!("refresh, nothing new: {}", median(unchanged));
     println!("refresh from nothing ({written} workloads filled): {}", median(from_nothing));
+    println!("suggestions waiting, whole engagement counted: {}", median(waiting));
+    println!("first table page with its cells' states and the count: {}", median(table));
     println!("baseline, every workload read: {}", median(baseline));
 }

@@ -200,7 +200,11 @@ pub fn suggest(subjects: &[Subject], known_applications: &[&str], os_version: Os
     let known: HashMap<String, &str> = known_applications.iter().map(|a| (a.to_lowercase(), *a)).collect();
     let mut out = Vec::new();
     for s in subjects {
-        let role = if s.role.is_empty() { roles(v, s) } else { Candidates::default() };
+        // A row that is a whole application (a portfolio's, named as its
+        // application) is no server: its database column names the
+        // application's database, not its role.
+        let application_row = !s.application.is_empty() && s.application.eq_ignore_ascii_case(s.name);
+        let role = if s.role.is_empty() && !application_row { roles(v, s) } else { Candidates::default() };
         // The role that holds (or the only one suggested) decides the rest.
         let role_now = if s.role.is_empty() { role.sole().unwrap_or("") } else { s.role };
         if s.application.is_empty() {
@@ -215,7 +219,7 @@ pub fn suggest(subjects: &[Subject], known_applications: &[&str], os_version: Os
             }
             apps.into_suggestions(s.id, Field::Application, &mut out);
         }
-        if s.db_engine.is_empty() && role_now == "db" {
+        if s.db_engine.is_empty() && role_now == "db" && !application_row {
             engines(v, s).into_suggestions(s.id, Field::DbEngine, &mut out);
         }
         if s.os_version.is_empty() {

@@ -255,3 +255,17 @@ fn a_folder_application_is_not_opposed_by_a_name_prefix() {
         [("Alpha".to_string(), vec!["folder Production/Alpha".to_string(), "name prefix “alpha” shared by 2 workloads".to_string()])]
     );
 }
+
+#[test]
+fn a_row_that_is_a_whole_application_gets_no_server_role() {
+    // tests/fixtures/application-portfolio.csv: "Fax Server", database "SQL Server 2008".
+    let none = Discovered::default();
+    let mut fax = subject(1, "Fax Server", "", &none);
+    fax.application = "Fax Server";
+    fax.db_engine = "SQL Server 2008";
+    let mut db = subject(2, "fax-db", "", &none);
+    db.db_engine = "SQL Server 2008";
+    let list = run(&[fax, db]);
+    assert!(of(&list, 1, Field::Role).is_empty(), "the portfolio row names the application's database");
+    assert_eq!(of(&list, 2, Field::Role)[0].0, "db", "a server row with an engine is a database server");
+}
