@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, Query, Request, State};
+use axum::extract::{ConnectInfo, Form, FromRequestParts, MatchedPath, Path, Query, Request, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -73,13 +73,6 @@ fn is_public(path: &str) -> bool {
     matches!(path, "/healthz" | "/login" | "/setup" | "/lang" | "/favicon.ico") || path.starts_with("/static/")
 }
 
-/// The engagement id of an engagement-scoped path (`/engagements/7/...`,
-/// `/api/engagements/7/...`).
-fn engagement_in_path(path: &str) -> Option<i64> {
-    let rest = path.strip_prefix("/api").unwrap_or(path).strip_prefix("/engagements/")?;
-    rest.split('/').next()?.parse().ok()
-}
-
 fn session_token(headers: &HeaderMap) -> Option<String> {
     cookie(headers, SESSION_COOKIE).filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())).map(str::to_string)
 }
@@ -97,8 +90,9 @@ fn unauthenticated(path: &str, htmx: bool) -> Response {
 }
 
 /// Every request: find the user from the session cookie, send strangers to
-/// the login (or the first-start setup), refuse what the role does not
-/// allow, and run the handler with the user as the audit actor.
+/// the login (or the first-start setup), and run the rest with the user as
+/// the audit actor. What the user may do is decided after routing, by
+/// [`authorize`].
 pub async fn guard(State(st): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     if is_public(&path) {
@@ -128,28 +122,96 @@ pub async fn guard(State(st): State<AppState>, mut request: Request, next: Next)
         return unauthenticated(&path, htmx);
     };
 
-    let access = if matches!(*request.method(), Method::GET | Method::HEAD) { Access::Read } else { Access::Write };
-    let allowed = if path.starts_with("/admin/") {
-        user.role == Role::Admin
-    } else if let Some(engagement_id) = engagement_in_path(&path) {
-        let uid = user.id;
-        let member = match st.db.call(move |c| db::accounts::is_member(c, engagement_id, uid)).await {
-            Ok(m) => m,
-            Err(e) => return e.into_response(),
-        };
-        may_access_engagement(&user, member, access)
-    } else if access == Access::Write && path != "/logout" {
-        // Creating engagements (and loading the sample) is the only other write.
-        may_create_engagement(&user)
-    } else {
-        true
+    let actor = user.username.clone();
+    request.extensions_mut().insert(user);
+    REQUEST_ACTOR.scope(actor, next.run(request)).await
+}
+
+/// What a route asks of the user, read from its route template (what the
+/// router matched, never the URL as sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone, logged in or not (login, first start, health, language).
+    Public,
+    /// Any logged-in user (lists narrowed to their engagements, logout).
+    LoggedIn,
+    /// Administrators only.
+    Admin,
+    /// Consultants and administrators: a new engagement, the sample.
+    CreateEngagement,
+    /// Members of the engagement `{id}`: reading for GET and HEAD, writing otherwise.
+    Engagement(Access),
+}
+
+/// The rule of a route. Every route under `/engagements/{id}` and
+/// `/api/engagements/{id}` is engagement-scoped by its place; a write
+/// anywhere else must be listed here, so a new one is refused until it is.
+pub fn rule(template: &str, method: &Method) -> Option<Rule> {
+    let read = matches!(*method, Method::GET | Method::HEAD);
+    let access = if read { Access::Read } else { Access::Write };
+    let rest = template.strip_prefix("/api").unwrap_or(template);
+    if rest == "/engagements/{id}" || rest.starts_with("/engagements/{id}/") {
+        return Some(Rule::Engagement(access));
+    }
+    if rest.starts_with("/engagements/{") {
+        // An engagement's route whose id is named otherwise would escape the check.
+        return None;
+    }
+    if template.starts_with("/admin/") {
+        return Some(Rule::Admin);
+    }
+    match template {
+        "/healthz" | "/login" | "/setup" | "/lang" => Some(Rule::Public),
+        "/logout" => Some(Rule::LoggedIn),
+        "/engagements" | "/engagements/sample" if !read => Some(Rule::CreateEngagement),
+        _ if read => Some(Rule::LoggedIn),
+        _ => None,
+    }
+}
+
+#[derive(Deserialize)]
+struct EngagementParam {
+    id: i64,
+}
+
+/// After routing, on every route: applies the route's [`Rule`] to the user
+/// the guard found. The engagement id is read with the extractor handlers
+/// use (`Path`), so `%31`, `01` and `+1` are the engagement 1 here exactly
+/// as they are in the handler; a refused request never reaches it.
+pub async fn authorize(State(st): State<AppState>, mut request: Request, next: Next) -> Response {
+    let template = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_default();
+    let Some(rule) = rule(&template, request.method()) else {
+        tracing::error!(route = %template, method = %request.method(), "a route without an access rule was refused");
+        return AppError::Forbidden("this address has no access rule".into()).into_response();
+    };
+    if rule == Rule::Public {
+        return next.run(request).await;
+    }
+    let Some(user) = request.extensions().get::<User>().cloned() else {
+        return unauthenticated(request.uri().path(), request.headers().contains_key("hx-request"));
+    };
+    let allowed = match rule {
+        Rule::Public | Rule::LoggedIn => true,
+        Rule::Admin => user.role == Role::Admin,
+        Rule::CreateEngagement => may_create_engagement(&user),
+        Rule::Engagement(access) => {
+            let (mut parts, body) = request.into_parts();
+            let id = match Path::<EngagementParam>::from_request_parts(&mut parts, &st).await {
+                Ok(Path(p)) => p.id,
+                Err(rejection) => return rejection.into_response(),
+            };
+            request = Request::from_parts(parts, body);
+            let uid = user.id;
+            match st.db.call(move |c| db::accounts::is_member(c, id, uid)).await {
+                Ok(member) => may_access_engagement(&user, member, access),
+                Err(e) => return e.into_response(),
+            }
+        }
     };
     if !allowed {
         return AppError::Forbidden(format!("your role ({}) does not allow this", user.role.code())).into_response();
     }
-    let actor = user.username.clone();
-    request.extensions_mut().insert(user);
-    REQUEST_ACTOR.scope(actor, next.run(request)).await
+    next.run(request).await
 }
 
 fn redirect_to(to: &str, htmx: bool) -> Response {
@@ -367,10 +429,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn engagement_ids_are_found_in_page_and_api_paths() {
-        assert_eq!(engagement_in_path("/engagements/12/workloads"), Some(12));
-        assert_eq!(engagement_in_path("/api/engagements/3"), Some(3));
-        assert_eq!(engagement_in_path("/engagements"), None);
-        assert_eq!(engagement_in_path("/engagements/sample"), None);
+    fn rules_come_from_the_route_template() {
+        assert_eq!(rule("/engagements/{id}/plan", &Method::GET), Some(Rule::Engagement(Access::Read)));
+        assert_eq!(rule("/api/engagements/{id}", &Method::HEAD), Some(Rule::Engagement(Access::Read)));
+        assert_eq!(rule("/engagements/{id}", &Method::POST), Some(Rule::Engagement(Access::Write)));
+        assert_eq!(rule("/engagements", &Method::POST), Some(Rule::CreateEngagement));
+        assert_eq!(rule("/admin/users", &Method::GET), Some(Rule::Admin));
+        assert_eq!(rule("/engagements/{eid}/notes", &Method::GET), None, "an engagement route must call its id {{id}}");
+        assert_eq!(rule("/something/new", &Method::POST), None, "a new write outside engagements needs a rule");
     }
 }

@@ -203,9 +203,11 @@ pub fn app(state: AppState) -> Router {
         .merge(audit::router())
         .merge(members::router())
         .merge(api::router())
+        // After routing, on every route above: a kept page is only served
+        // to who may see it, and nothing reaches a handler unauthorised.
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::keep_pages))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::authorize))
         .nest_service("/static", ServeDir::new(static_dir))
-        // Inside the guards: a kept page is only served to who may see it.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::keep_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::middleware::from_fn(ctx::csrf_guard))
         // Ordinary requests stay small; upload routes raise this per route.
