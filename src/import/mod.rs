@@ -9,6 +9,7 @@ pub mod export;
 pub mod formats;
 pub mod mapping;
 pub mod table;
+pub mod workbook_check;
 
 use std::fmt;
 

@@ -124,7 +124,7 @@ async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> 
 
 /// Reads the file field of the upload form; a refusal carries its status
 /// (413 for a file over the limit).
-async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), (StatusCode, String)> {
+async fn read_upload(mut multipart: Multipart) -> Result<(String, axum::body::Bytes), (StatusCode, String)> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         let status = e.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -136,8 +136,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), (Sta
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload").to_string();
-            let bytes = field.bytes().await.map_err(unreadable)?;
-            return Ok((name, bytes.to_vec()));
+            // Kept as received: a 50 MB file is not copied on its way to the parser.
+            return Ok((name, field.bytes().await.map_err(unreadable)?));
         }
     }
     Err((StatusCode::UNPROCESSABLE_ENTITY, "choose a file to upload".into()))
