@@ -89,6 +89,44 @@ async fn login_rate_limit_and_logout() {
     assert_eq!(kim.get("/engagements").await.status, StatusCode::SEE_OTHER, "the session is gone after logout");
 }
 
+/// Attempts sent at once are counted before any is verified: of 24 wrong
+/// passwords for one user from one address, at most five are verified.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_wrong_passwords_are_limited_too() {
+    let app = TestApp::new();
+    app.login_as("kim", Role::Consultant);
+    let attempts: Vec<_> = (0..24)
+        .map(|_| {
+            let anon = app.as_session(None);
+            let req = post_from("/login", &[("username", "kim"), ("password", "wrong password")], "10.0.0.3:1");
+            tokio::spawn(async move { anon.send(req).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for a in attempts {
+        statuses.push(a.await.unwrap());
+    }
+    let limited = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    let verified = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    assert_eq!((verified, limited), (5, 19), "{statuses:?}");
+}
+
+/// A guesser spreading over many addresses meets the username's own limit.
+#[tokio::test]
+async fn a_username_is_limited_whatever_the_address() {
+    let app = TestApp::new();
+    app.login_as("kim", Role::Consultant);
+    let anon = app.as_session(None);
+    for i in 0..20 {
+        let r = anon.send(post_from("/login", &[("username", "Kim"), ("password", "wrong password")], &format!("10.1.0.{i}:1"))).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let r = anon.send(post_from("/login", &[("username", "kim"), ("password", "a long test password")], "10.2.0.1:1")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the 21st attempt for kim, from a new address");
+    let other = anon.send(post_from("/login", &[("username", "admin"), ("password", "wrong password")], "10.2.0.1:1")).await;
+    assert_eq!(other.status, StatusCode::UNAUTHORIZED, "other usernames are not blocked");
+}
+
 #[tokio::test]
 async fn each_role_is_refused_what_it_may_not_do() {
     let admin = TestApp::new();

@@ -6,7 +6,7 @@ use blake2::{Blake2s256, Digest};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
-use crate::accounts::{Role, User, hash_password, validate_password, validate_username, verify_password};
+use crate::accounts::{Role, User, hash_password, validate_password, validate_username};
 use crate::db::audit;
 use crate::error::AppError;
 
@@ -55,14 +55,14 @@ pub fn list_users(conn: &Connection) -> Result<Vec<(User, bool)>, AppError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The user if the password is right and the account is enabled.
-pub fn check_login(conn: &Connection, username: &str, password: &str) -> Result<Option<User>, AppError> {
-    let row = conn
+/// The enabled account called `username` and its password hash, to be
+/// verified with [`crate::accounts::verify_login`] (outside the database's workers).
+pub fn login_candidate(conn: &Connection, username: &str) -> Result<Option<(User, String)>, AppError> {
+    Ok(conn
         .query_row("SELECT id, username, role, password_hash FROM users WHERE username = ?1 AND disabled = 0", [username], |r| {
             Ok((User { id: r.get(0)?, username: r.get(1)?, role: role_of(r.get(2)?)? }, r.get::<_, String>(3)?))
         })
-        .optional()?;
-    Ok(row.and_then(|(user, hash)| verify_password(password, &hash).then_some(user)))
+        .optional()?)
 }
 
 /// Starts a session; returns the token for the cookie (only its hash is kept).

@@ -24,38 +24,53 @@ use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "sixr_session";
 
-/// Failed logins allowed per address and username within `LOGIN_WINDOW`.
-const MAX_FAILED_LOGINS: u32 = 5;
+/// Login attempts allowed within `LOGIN_WINDOW` for one username from one
+/// address...
+const MAX_ATTEMPTS_PER_ADDRESS: u32 = 5;
+/// ...and for one username from any address (a guesser spreading over many).
+const MAX_ATTEMPTS_PER_USERNAME: u32 = 20;
 const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// Failed-login counts per "address|username", kept in memory.
+/// Login attempts per "address|username" and per "|username", kept in memory.
 #[derive(Clone, Default)]
 pub struct LoginLimiter(Arc<Mutex<HashMap<String, (u32, Instant)>>>);
 
 impl LoginLimiter {
-    fn blocked_for(&self, key: &str) -> Option<Duration> {
-        let map = self.0.lock().ok()?;
-        let (count, since) = map.get(key)?;
-        let elapsed = since.elapsed();
-        (*count >= MAX_FAILED_LOGINS && elapsed < LOGIN_WINDOW).then(|| LOGIN_WINDOW - elapsed)
-    }
-
-    fn failed(&self, key: &str) {
-        if let Ok(mut map) = self.0.lock() {
-            if map.len() > 10_000 {
-                map.retain(|_, (_, since)| since.elapsed() < LOGIN_WINDOW);
+    /// Counts an attempt before its password is verified, so that attempts
+    /// sent at once are limited like attempts sent one after another.
+    /// `Err` says how long the username stays blocked (for this address).
+    fn attempt(&self, address: &str, username: &str) -> Result<(), Duration> {
+        let Ok(mut map) = self.0.lock() else { return Err(LOGIN_WINDOW) };
+        if map.len() > 10_000 {
+            map.retain(|_, (_, since)| since.elapsed() < LOGIN_WINDOW);
+        }
+        let keys = [(format!("{address}|{username}"), MAX_ATTEMPTS_PER_ADDRESS), (format!("|{username}"), MAX_ATTEMPTS_PER_USERNAME)];
+        for (key, max) in &keys {
+            if let Some((count, since)) = map.get(key)
+                && *count >= *max
+                && since.elapsed() < LOGIN_WINDOW
+            {
+                return Err(LOGIN_WINDOW - since.elapsed());
             }
-            let entry = map.entry(key.to_string()).or_insert((0, Instant::now()));
+        }
+        for (key, _) in keys {
+            let entry = map.entry(key).or_insert((0, Instant::now()));
             if entry.1.elapsed() >= LOGIN_WINDOW {
                 *entry = (0, Instant::now());
             }
             entry.0 += 1;
         }
+        Ok(())
     }
 
-    fn succeeded(&self, key: &str) {
+    /// The right password: this address's attempts are forgotten and this one
+    /// is taken back from the username's count (failed guesses stay in it).
+    fn succeeded(&self, address: &str, username: &str) {
         if let Ok(mut map) = self.0.lock() {
-            map.remove(key);
+            map.remove(&format!("{address}|{username}"));
+            if let Some((count, _)) = map.get_mut(&format!("|{username}")) {
+                *count = count.saturating_sub(1);
+            }
         }
     }
 }
@@ -301,28 +316,29 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let address = peer.0.map(|a| a.ip().to_string()).unwrap_or_default();
-    let key = format!("{address}|{}", form.username.to_lowercase());
-    if let Some(wait) = st.login_limiter.blocked_for(&key) {
+    let username = form.username.to_lowercase();
+    if let Err(wait) = st.login_limiter.attempt(&address, &username) {
         let minutes = wait.as_secs().div_ceil(60);
         let error = ctx.t.fmt("auth.too_many", &[("minutes", &minutes)]);
         let page = LoginPage { ctx, next: form.next, username: form.username, error: Some(error) };
         return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response());
     }
-    let (username, password) = (form.username.clone(), form.password.clone());
-    let session = st
-        .db
-        .call(move |c| match db::accounts::check_login(c, &username, &password)? {
-            Some(user) => Ok(Some(db::accounts::create_session(c, user.id)?)),
-            None => Ok(None),
-        })
-        .await?;
-    let Some(token) = session else {
-        st.login_limiter.failed(&key);
+    let name = form.username.clone();
+    let candidate = st.db.call(move |c| db::accounts::login_candidate(c, &name)).await?;
+    // Verified off the database's workers (argon2 takes a while by design),
+    // against a dummy hash when the username is unknown: the answer takes
+    // as long either way.
+    let password = form.password.clone();
+    let user = tokio::task::spawn_blocking(move || crate::accounts::verify_login(&password, candidate))
+        .await
+        .map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
+    let Some(user) = user else {
         let error = ctx.t.t("auth.wrong").to_string();
         let page = LoginPage { ctx, next: form.next, username: form.username, error: Some(error) };
         return Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response());
     };
-    st.login_limiter.succeeded(&key);
+    let token = st.db.call(move |c| db::accounts::create_session(c, user.id)).await?;
+    st.login_limiter.succeeded(&address, &username);
     tracing::info!(user = %form.username, "logged in");
     let next = if form.next.is_empty() { "/engagements".to_string() } else { safe_local_path(&form.next) };
     Ok(with_session(&next, &token, is_https(&headers), db::accounts::SESSION_MAX_SECS))
