@@ -71,6 +71,7 @@ const ROUTES: &[(&str, &str, Needs)] = &[
     ("GET", "/engagements/{id}/import", Read),
     ("POST", "/engagements/{id}/import", Write),
     ("POST", "/engagements/{id}/import/{token}/commit", Write),
+    ("GET", "/engagements/{id}/import/{token}/mapping", Read),
     ("POST", "/engagements/{id}/import/{token}/mapping", Write),
     ("GET", "/engagements/{id}/import/template.csv", Read),
     ("GET", "/engagements/{id}/export.csv", Read),

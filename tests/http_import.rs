@@ -118,6 +118,37 @@ async fn unknown_columns_are_mapped_once_and_remembered() {
     assert!(next.text().contains("import-preview"), "{}", next.text());
 }
 
+/// A mapping one team saved never reads another team's upload: it belongs
+/// to its engagement, and when it is reused the preview shows it for
+/// confirmation, with a way to change it.
+#[tokio::test]
+async fn a_saved_mapping_stays_with_its_engagement_and_is_shown_when_reused() {
+    let app = TestApp::new();
+    let (acme, globex) = (engagement(&app, "Acme").await, engagement(&app, "Globex").await);
+    let file = sample("asset-list-unknown-format.csv");
+    let r = app.post_file(&format!("/engagements/{acme}/import"), "assets.csv", &file).await;
+    let html = r.text();
+    let start = html.find("/mapping").unwrap();
+    let from = html[..start].rfind("action=\"").unwrap() + 8;
+    let fields = [("col0", ""), ("col1", "name"), ("col2", "ram_gb"), ("col3", "os"), ("col4", "notes"), ("col5", "")];
+    let saved = app.post_form(&html[from..start + "/mapping".len()], &fields).await;
+    assert!(saved.text().contains("import-preview"), "{}", saved.text());
+
+    // Another engagement's upload of the same header asks for its own mapping.
+    let other = app.post_file(&format!("/engagements/{globex}/import"), "assets.csv", &file).await.text();
+    assert!(other.contains("import-mapping") && !other.contains("import-preview"), "{other}");
+
+    // Acme's next file is read through Acme's mapping, shown before the import.
+    let again = app.post_file(&format!("/engagements/{acme}/import"), "assets-2.csv", &file).await.text();
+    assert!(again.contains("Read through this engagement&#39;s saved column mapping"), "{again}");
+    assert!(again.contains("Saved by admin at "), "{again}");
+    assert!(again.contains("<td>Rack</td><td>notes</td>"), "{again}");
+    let change = again.find("/mapping\">Change the mapping").unwrap();
+    let href = &again[again[..change].rfind("href=\"").unwrap() + 6..change + "/mapping".len()];
+    let edit = app.get(href).await.text();
+    assert!(edit.contains("<option value=\"notes\" selected>"), "the saved choice is preselected: {edit}");
+}
+
 #[tokio::test]
 async fn template_and_exports_download() {
     let app = TestApp::new();

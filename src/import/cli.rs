@@ -55,7 +55,10 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let db = Db::open(&args.db)?;
     let parsed = db.with_conn(|conn| {
-        let lookup = |sig: &str| imports::saved_mapping(conn, sig).ok().flatten();
+        // A column mapping saved for this engagement (on the web import page) applies.
+        let engagement = crate::db::engagements::find_by_name(conn, &args.engagement)?.map(|e| e.id);
+        let lookup =
+            |sig: &str| engagement.and_then(|eid| imports::saved_mapping(conn, eid, sig).ok().flatten()).map(|saved| saved.mapping);
         Ok(super::parse(&file_name, &bytes, &lookup))
     })?;
     let parsed = match parsed {
