@@ -144,6 +144,8 @@ struct Fixture {
     /// The database every case starts from (copied before each case that may write).
     template: std::path::PathBuf,
     sessions: Vec<((Role, bool), String)>,
+    /// The server's CSRF secret (copied with the database).
+    key: [u8; 32],
     params: BTreeMap<&'static str, String>,
     _dir: tempfile::TempDir,
 }
@@ -174,7 +176,7 @@ fn fixture() -> Fixture {
             }
         }
     }
-    let (did, aid, token, uid) = app
+    let (did, aid, token, uid, key) = app
         .db
         .with_conn(|c| {
             let d = sixr::inventory::Dependency { port: Some(5432), protocol: "tcp".into(), ..Default::default() };
@@ -183,8 +185,9 @@ fn fixture() -> Fixture {
             let aid: i64 = c.query_row("SELECT id FROM applications WHERE name = 'Shop'", [], |r| r.get(0))?;
             let token = sixr::db::imports::store_upload(c, eid, "inventory.csv", b"name,cpu_cores\nnew-01,2\n")?;
             let uid = sixr::db::accounts::find_user(c, "viewer_in")?.unwrap().id;
+            let key = sixr::db::accounts::server_secret(c, "csrf")?;
             c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
-            Ok((did, aid, token, uid))
+            Ok((did, aid, token, uid, key))
         })
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -200,7 +203,7 @@ fn fixture() -> Fixture {
         ("token", token),
         ("user_id", uid.to_string()),
     ]);
-    Fixture { template, sessions, params, _dir: dir }
+    Fixture { template, sessions, key, params, _dir: dir }
 }
 
 /// A fresh copy of the fixture's database, served by a fresh app.
@@ -256,12 +259,13 @@ fn fill(template: &str, id: &str, params: &BTreeMap<&'static str, String>) -> St
         .join("/")
 }
 
-async fn send(router: &axum::Router, method: &Method, uri: &str, session: &str) -> (StatusCode, Option<String>) {
+async fn send(router: &axum::Router, method: &Method, uri: &str, session: &str, key: &[u8; 32]) -> (StatusCode, Option<String>) {
+    let token = sixr::web::ctx::csrf_token_for(key, session);
     let mut req = Request::builder().method(method.clone()).uri(uri);
-    req = req.header(header::COOKIE, format!("sixr_csrf={TOKEN}; sixr_session={session}")).header("x-csrf-token", TOKEN);
+    req = req.header(header::COOKIE, format!("sixr_csrf={TOKEN}; sixr_session={session}")).header("x-csrf-token", &token);
     let body = if *method == Method::POST {
         req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        Body::from(format!("csrf={TOKEN}"))
+        Body::from(format!("csrf={token}"))
     } else {
         Body::empty()
     };
@@ -307,7 +311,7 @@ async fn every_route_checks_access_on_the_id_the_handler_reads() {
                 for m in methods {
                     let uri = fill(template, id, &f.params);
                     let before = fingerprint(&case.db);
-                    let (status, _) = send(&case.router, m, &uri, session).await;
+                    let (status, _) = send(&case.router, m, &uri, session, &f.key).await;
                     checked += 1;
                     let who = format!("{} {}member", role.code(), if member { "" } else { "non-" });
                     if allowed(needs, role, member) {

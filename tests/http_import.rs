@@ -186,6 +186,32 @@ async fn uploads_need_the_csrf_token() {
         .unwrap();
     let r = app.send(req).await;
     assert_eq!(r.status, 403);
+    // The token travels in the form, first, never in the address.
+    let page = app.get(&format!("/engagements/{id}/import")).await.text();
+    let form = &page[page.find("enctype=\"multipart/form-data\"").unwrap()..];
+    assert!(!page.contains("csrf="), "no token in an address: {page}");
+    assert!(form.trim_start_matches(|c| c != '<').starts_with("<input type=\"hidden\" name=\"csrf\""), "{form}");
+    // A token after the file is not looked for.
+    let body = format!(
+        "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nname\nweb-01\r\n\
+         --x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n--x--\r\n",
+        common::TOKEN
+    );
+    let late = axum::http::Request::post(format!("/engagements/{id}/import"))
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    assert_eq!(app.send(late).await.status, 403);
+    // Nor one in the address.
+    let query = app.send(
+        axum::http::Request::post(format!("/engagements/{id}/import?csrf={}", common::TOKEN))
+            .header("content-type", "multipart/form-data; boundary=x")
+            .body(axum::body::Body::from(
+                "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nname\r\n--x--\r\n",
+            ))
+            .unwrap(),
+    );
+    assert_eq!(query.await.status, 403);
 }
 
 #[tokio::test]

@@ -23,3 +23,11 @@ WHERE a.entity = 'import_mapping' AND a.action = 'save'
               WHERE b.entity = 'import_mapping' AND b.action = 'save' AND b.engagement_id = a.engagement_id
                 AND json_extract(b.after, '$.signature') = json_extract(a.after, '$.signature'));
 DROP TABLE import_mappings;
+
+-- Secrets of this server (the key CSRF tokens are made with), generated on
+-- the first start. A backup carries them, so tokens stay valid on restore.
+CREATE TABLE server_secrets (
+    name       TEXT PRIMARY KEY,
+    value      BLOB NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);

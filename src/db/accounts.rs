@@ -107,6 +107,17 @@ pub fn delete_session(conn: &Connection, token: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A 32-byte secret of this server called `name`, made from the operating
+/// system's random source the first time it is asked for.
+pub fn server_secret(conn: &Connection, name: &str) -> Result<[u8; 32], AppError> {
+    let mut fresh = [0u8; 32];
+    getrandom::fill(&mut fresh).map_err(|e| AppError::Internal(format!("no random source: {e}")))?;
+    // Two servers starting on one database at once keep the first one written.
+    conn.execute("INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?1, ?2)", params![name, fresh.as_slice()])?;
+    let value: Vec<u8> = conn.query_row("SELECT value FROM server_secrets WHERE name = ?1", [name], |r| r.get(0))?;
+    value.try_into().map_err(|_| AppError::Internal(format!("the server secret {name} is damaged")))
+}
+
 pub fn is_member(conn: &Connection, engagement_id: i64, user_id: i64) -> Result<bool, AppError> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM engagement_members WHERE engagement_id = ?1 AND user_id = ?2")?

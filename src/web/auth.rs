@@ -88,7 +88,7 @@ fn is_public(path: &str) -> bool {
     matches!(path, "/healthz" | "/login" | "/setup" | "/lang" | "/favicon.ico") || path.starts_with("/static/")
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn session_token(headers: &HeaderMap) -> Option<String> {
     cookie(headers, SESSION_COOKIE).filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())).map(str::to_string)
 }
 

@@ -47,11 +47,26 @@ pub struct AppState {
     pub views: Arc<Views>,
     /// Rendered table pages, kept per engagement revision.
     pub pages: Arc<page_cache::PageCache>,
+    /// The server's secret for CSRF tokens, read from the database once.
+    csrf_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> AppState {
-        AppState { db, login_limiter: auth::LoginLimiter::default(), views: Arc::default(), pages: Arc::default() }
+        AppState {
+            db,
+            login_limiter: auth::LoginLimiter::default(),
+            views: Arc::default(),
+            pages: Arc::default(),
+            csrf_key: Arc::default(),
+        }
+    }
+
+    /// The secret CSRF tokens are made with (generated on the first start,
+    /// kept in the database, never logged).
+    pub async fn csrf_key(&self) -> Result<[u8; 32], AppError> {
+        let db = self.db.clone();
+        self.csrf_key.get_or_try_init(|| async move { db.call(|c| crate::db::accounts::server_secret(c, "csrf")).await }).await.copied()
     }
 }
 
@@ -209,7 +224,7 @@ pub fn app(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::authorize))
         .nest_service("/static", ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
-        .layer(axum::middleware::from_fn(ctx::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::csrf_guard))
         // Ordinary requests stay small; upload routes raise this per route.
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES + 64 * 1024))
