@@ -2,20 +2,20 @@
 //! guard that checks every request against the user's role.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, FromRequestParts, MatchedPath, Path, Query, Request, State};
+use axum::extract::{Form, FromRequestParts, MatchedPath, Path, Query, Request, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::client::Client;
 use super::ctx::cookie;
 use super::{AppState, PageCtx, redirect, render, safe_local_path};
 use crate::accounts::{Access, Role, User, may_access_engagement, may_create_engagement};
@@ -139,7 +139,11 @@ pub async fn guard(State(st): State<AppState>, mut request: Request, next: Next)
 
     let actor = user.username.clone();
     request.extensions_mut().insert(user);
-    REQUEST_ACTOR.scope(actor, next.run(request)).await
+    let mut response = REQUEST_ACTOR.scope(actor, next.run(request)).await;
+    // What a logged-in user sees (pages, CSV, JSON, PDF) stays out of every
+    // cache: the browser's, a proxy's, a shared computer's back button.
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// What a route asks of the user, read from its route template (what the
@@ -244,26 +248,6 @@ fn session_cookie(token: &str, secure: bool, max_age: i64) -> String {
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}", if secure { "; Secure" } else { "" })
 }
 
-/// Served over TLS (directly or behind a proxy that says so).
-fn is_https(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
-}
-
-/// The address of the client, when the server knows it.
-pub struct Peer(Option<SocketAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Peer(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| *a)))
-    }
-}
-
-fn is_loopback(peer: &Peer) -> bool {
-    peer.0.is_some_and(|addr| addr.ip().is_loopback())
-}
-
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
@@ -308,14 +292,10 @@ async fn login_page(ctx: PageCtx, Query(q): Query<NextQuery>) -> Result<Html<Str
     render(&LoginPage { ctx, next: q.next, username: String::new(), error: None })
 }
 
-async fn login(
-    State(st): State<AppState>,
-    ctx: PageCtx,
-    peer: Peer,
-    headers: HeaderMap,
-    Form(form): Form<LoginForm>,
-) -> Result<Response, AppError> {
-    let address = peer.0.map(|a| a.ip().to_string()).unwrap_or_default();
+async fn login(State(st): State<AppState>, ctx: PageCtx, client: Client, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
+    // Behind a trusted proxy, the client's own address: the proxy's would
+    // make five wrong passwords lock a name for everyone.
+    let address = client.address.map(|a| a.to_string()).unwrap_or_default();
     let username = form.username.to_lowercase();
     if let Err(wait) = st.login_limiter.attempt(&address, &username) {
         let minutes = wait.as_secs().div_ceil(60);
@@ -341,7 +321,7 @@ async fn login(
     st.login_limiter.succeeded(&address, &username);
     tracing::info!(user = %form.username, "logged in");
     let next = if form.next.is_empty() { "/engagements".to_string() } else { safe_local_path(&form.next) };
-    Ok(with_session(&next, &token, is_https(&headers), db::accounts::SESSION_MAX_SECS))
+    Ok(with_session(&next, &token, client.https, db::accounts::SESSION_MAX_SECS))
 }
 
 fn with_session(to: &str, token: &str, secure: bool, max_age: i64) -> Response {
@@ -351,11 +331,11 @@ fn with_session(to: &str, token: &str, secure: bool, max_age: i64) -> Response {
     (StatusCode::SEE_OTHER, headers).into_response()
 }
 
-async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+async fn logout(State(st): State<AppState>, client: Client, headers: HeaderMap) -> Result<Response, AppError> {
     if let Some(token) = session_token(&headers) {
         st.db.call(move |c| db::accounts::delete_session(c, &token)).await?;
     }
-    Ok(with_session("/login", "", is_https(&headers), 0))
+    Ok(with_session("/login", "", client.https, 0))
 }
 
 #[derive(Deserialize)]
@@ -365,24 +345,20 @@ struct SetupForm {
     confirm: String,
 }
 
-async fn setup_page(State(st): State<AppState>, ctx: PageCtx, peer: Peer) -> Result<Response, AppError> {
+async fn setup_page(State(st): State<AppState>, ctx: PageCtx, client: Client) -> Result<Response, AppError> {
     if st.db.call(|c| db::accounts::user_count(c)).await? > 0 {
         return Ok(redirect(&ctx, "/login"));
     }
-    if !is_loopback(&peer) {
+    if !client.is_local() {
         return Err(AppError::Forbidden(ctx.t.t("auth.setup_remote").to_string()));
     }
     Ok(render(&SetupPage { ctx, username: String::new(), error: None })?.into_response())
 }
 
-async fn setup(
-    State(st): State<AppState>,
-    ctx: PageCtx,
-    peer: Peer,
-    headers: HeaderMap,
-    Form(form): Form<SetupForm>,
-) -> Result<Response, AppError> {
-    if !is_loopback(&peer) {
+async fn setup(State(st): State<AppState>, ctx: PageCtx, client: Client, Form(form): Form<SetupForm>) -> Result<Response, AppError> {
+    // Only from the machine sixr runs on, and never through a proxy: until
+    // an administrator exists, whoever reaches this page becomes one.
+    if !client.is_local() {
         return Err(AppError::Forbidden(ctx.t.t("auth.setup_remote").to_string()));
     }
     if form.password != form.confirm {
@@ -406,7 +382,7 @@ async fn setup(
         })
         .await;
     match result {
-        Ok(token) => Ok(with_session("/engagements", &token, is_https(&headers), db::accounts::SESSION_MAX_SECS)),
+        Ok(token) => Ok(with_session("/engagements", &token, client.https, db::accounts::SESSION_MAX_SECS)),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let page = SetupPage { ctx, username: form.username, error: Some(e.public_message()) };
             Ok((e.status(), render(&page)?).into_response())

@@ -6,6 +6,7 @@ pub mod architecture;
 pub mod assessment;
 pub mod audit;
 pub mod auth;
+pub mod client;
 pub mod ctx;
 pub mod engagements;
 mod errors;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub pages: Arc<page_cache::PageCache>,
     /// The server's secret for CSRF tokens, read from the database once.
     csrf_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
+    /// Reverse proxies whose forwarded headers are believed (`--trusted-proxy`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
@@ -59,7 +62,13 @@ impl AppState {
             views: Arc::default(),
             pages: Arc::default(),
             csrf_key: Arc::default(),
+            trusted_proxies: Arc::new([]),
         }
+    }
+
+    /// Believes the forwarded headers (client address, HTTPS) of these proxies.
+    pub fn with_trusted_proxies(self, proxies: Vec<std::net::IpAddr>) -> AppState {
+        AppState { trusted_proxies: proxies.into(), ..self }
     }
 
     /// The secret CSRF tokens are made with (generated on the first start,
@@ -233,8 +242,21 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(axum::middleware::from_fn(errors::error_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), transport_security))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Served over TLS (a trusted proxy says so): browsers are told to come back
+/// over HTTPS only, for a year.
+async fn transport_security(State(st): State<AppState>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+    let https = client::Client::of(peer, request.headers(), &st.trusted_proxies).https;
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    response
 }
 
 /// Renders a template into a response, keeping render errors in `AppError`.

@@ -64,6 +64,13 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The same database served by an app that believes the forwarded
+    /// headers of a reverse proxy at `proxy` (`sixr serve --trusted-proxy`).
+    pub fn behind_proxy(&self, proxy: &str) -> TestApp {
+        let state = AppState::new(self.db.clone()).with_trusted_proxies(vec![proxy.parse().unwrap()]);
+        TestApp { router: app(state), db: self.db.clone(), session: self.session.clone(), _dir: tempfile::tempdir().unwrap() }
+    }
+
     /// The same app and database, acting as another session.
     pub fn as_session(&self, session: Option<String>) -> TestApp {
         TestApp { router: self.router.clone(), db: self.db.clone(), session, _dir: tempfile::tempdir().unwrap() }
