@@ -133,7 +133,8 @@ fn serve(db_path: PathBuf, addr: SocketAddr, trusted_proxies: Vec<std::net::IpAd
 }
 
 fn add_user(db_path: PathBuf, username: &str, role: &str) -> anyhow::Result<ExitCode> {
-    let role = Role::parse(role).ok_or_else(|| anyhow::anyhow!("role: \"{role}\" is not admin, consultant or viewer"))?;
+    let role =
+        Role::parse(role).ok_or_else(|| anyhow::anyhow!("role: {} is not admin, consultant or viewer", crate::error::quoted(role)))?;
     eprintln!("password for {username} (first line of standard input):");
     let mut password = String::new();
     std::io::stdin().read_line(&mut password)?;

@@ -149,6 +149,34 @@ async fn a_saved_mapping_stays_with_its_engagement_and_is_shown_when_reused() {
     assert!(edit.contains("<option value=\"notes\" selected>"), "the saved choice is preselected: {edit}");
 }
 
+/// A 4 MB value is named in an error by its first 100 characters and its
+/// length: the answer stays small (it was the whole 4 MB, twice).
+#[tokio::test]
+async fn a_huge_value_is_cut_in_the_error_that_names_it() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    let huge = "9x".repeat(2 * 1024 * 1024);
+    let header = format!("name,cpu_cores,{}", "h".repeat(20_000));
+    let file = format!("{header}\nweb-01,{huge},\n");
+    let r = app.post_file(&format!("/engagements/{id}/import"), "big-cell.csv", file.as_bytes()).await;
+    assert_eq!(r.status, 200);
+    let page = r.text();
+    assert!(page.contains(&format!("&#34;{}…&#34; (4,194,304 characters) is not a number", "9x".repeat(50))), "the cut value");
+    assert!(page.len() < 100_000, "the preview is {} bytes", page.len());
+    // The unknown-format refusal lists the columns, each cut too.
+    let unknown = format!("{},b\nx,y\n", "q".repeat(50_000));
+    let r = app.post_file(&format!("/engagements/{id}/import"), "odd.csv", unknown.as_bytes()).await;
+    assert!(r.text().len() < 100_000, "{} bytes", r.text().len());
+    // An edit of one cell with a huge value: the editor keeps what was
+    // typed, the message names it cut.
+    let w = app.seed_workload(id, &[("name", "db-01")]);
+    let big = "z".repeat(40_000);
+    let r = app.post_htmx(&format!("/engagements/{id}/workloads/{}/cells/cpu_cores", w.id), &[("value", &big), ("version", "1")]).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.text().matches(&big).count(), 1, "once, in the editor, not again in the message");
+    assert!(r.text().contains("(40,000 characters) is not a number"));
+}
+
 #[tokio::test]
 async fn template_and_exports_download() {
     let app = TestApp::new();

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::accounts::{Role, User, hash_password, validate_password, validate_username};
 use crate::db::audit;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 
 /// A session dies after this long without a request...
 pub const SESSION_IDLE_SECS: i64 = 12 * 3600;
@@ -38,7 +38,7 @@ pub fn create_user(conn: &Connection, username: &str, password: &str, role: Role
     conn.execute("INSERT INTO users (username, password_hash, role) VALUES (?1, ?2, ?3)", params![username, hash, role.code()]).map_err(
         |e| match e {
             rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                AppError::Conflict(format!("username: \"{username}\" is taken"))
+                AppError::Conflict(format!("username: {} is taken", quoted(username)))
             }
             e => e.into(),
         },

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
 use crate::db::{audit, engagements, workloads};
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::import::backup::{BACKUP_KIND, BACKUP_VERSION, Backup, BackupExtras};
 use crate::import::mapping::Mapping;
 use crate::import::{Answer, Parsed, Problem};
@@ -78,8 +78,10 @@ fn dependency_warnings(parsed: &Parsed, known: &dyn Fn(&str) -> bool) -> Vec<Pro
                     line: None,
                     column: Some("dependencies".into()),
                     message: format!(
-                        "\"{}\" depends on \"{}\", but no workload is called \"{end}\"; that dependency is left out",
-                        d.from, d.to
+                        "{} depends on {}, but no workload is called {}; that dependency is left out",
+                        quoted(&d.from),
+                        quoted(&d.to),
+                        quoted(end)
                     ),
                 });
                 break;

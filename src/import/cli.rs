@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use crate::db::Db;
 use crate::db::imports::{self, Target};
+use crate::error::quoted;
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -110,7 +111,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let name = args.engagement.clone();
     let format = args.format.to_lowercase();
     if format != "csv" && format != "json" {
-        eprintln!("error: --format must be csv or json, not \"{}\"", args.format);
+        eprintln!("error: --format must be csv or json, not {}", quoted(&args.format));
         return Ok(ExitCode::FAILURE);
     }
     let bytes = db.with_conn(|conn| {
@@ -120,7 +121,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         export_bytes(conn, e.id, &format).map(Some)
     })?;
     let Some(bytes) = bytes else {
-        eprintln!("error: there is no engagement called \"{}\"", args.engagement);
+        eprintln!("error: there is no engagement called {}", quoted(&args.engagement));
         return Ok(ExitCode::FAILURE);
     };
     match &args.out {

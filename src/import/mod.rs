@@ -100,13 +100,13 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut place = Vec::new();
         if let Some(sheet) = &self.sheet {
-            place.push(format!("sheet \"{sheet}\""));
+            place.push(format!("sheet {}", crate::error::quoted(sheet)));
         }
         if let Some(line) = self.line {
             place.push(format!("line {line}"));
         }
         if let Some(column) = &self.column {
-            place.push(column.clone());
+            place.push(crate::error::shown(column).into_owned());
         }
         if place.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", place.join(", "), self.message) }
     }
@@ -169,10 +169,20 @@ impl fmt::Display for Refusal {
                 "the file is not a format sixr recognises (sixr template, RVTools vInfo, Migration Hub import \
                  template, MPA workbook, sixr backup); its columns are: {}. Map its columns on the web import page \
                  once, and files with the same columns import by themselves afterwards",
-                headers.join(", ")
+                column_list(headers)
             ),
         }
     }
+}
+
+/// A file's columns as a refusal lists them: each name cut, the first 40.
+fn column_list(headers: &[String]) -> String {
+    const LISTED: usize = 40;
+    let mut names: Vec<String> = headers.iter().take(LISTED).map(|h| crate::error::shown(h).into_owned()).collect();
+    if headers.len() > LISTED {
+        names.push(format!("and {} more", crate::i18n::thousands((headers.len() - LISTED) as i64)));
+    }
+    names.join(", ")
 }
 
 impl From<Problem> for Refusal {

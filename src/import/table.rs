@@ -6,6 +6,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader};
 
 use super::{MAX_ROWS, Problem};
+use crate::error::{quoted, shown};
 
 /// One sheet (or a whole CSV file): a header row and the data rows under it.
 #[derive(Debug, Clone)]
@@ -189,7 +190,7 @@ pub fn read_csv(text: &str) -> Result<Table, Problem> {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                return Err(Problem::at_line(line, format!("the file cannot be read as CSV here ({e})")));
+                return Err(Problem::at_line(line, format!("the file cannot be read as CSV here ({})", shown(&e.to_string()))));
             }
         }
         let row = Row { line: line_at, cells: record.clone() };
@@ -269,7 +270,8 @@ impl<'a> Workbook<'a> {
         super::workbook_check::check(bytes)?;
         let xlsx = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| {
             Problem::file(format!(
-                "the workbook cannot be opened as .xlsx ({e}); save it from Excel or LibreOffice as \"Excel Workbook (.xlsx)\" and try again"
+                "the workbook cannot be opened as .xlsx ({}); save it from Excel or LibreOffice as \"Excel Workbook (.xlsx)\" and try again",
+                shown(&e.to_string())
             ))
         })?;
         Ok(Workbook { xlsx, text_bytes: 0, cells: 0 })
@@ -288,7 +290,8 @@ impl<'a> Workbook<'a> {
     /// Reads a sheet as a table: the first non-blank row is the header, and
     /// columns start at the leftmost cell used anywhere in the sheet.
     pub fn table(&mut self, sheet: &str) -> Result<Table, Problem> {
-        let unreadable = |e: calamine::XlsxError| Problem::file(format!("sheet \"{sheet}\" cannot be read ({e})"));
+        let unreadable =
+            |e: calamine::XlsxError| Problem::file(format!("sheet {} cannot be read ({})", quoted(sheet), shown(&e.to_string())));
         let mut reader = match self.xlsx.worksheet_cells_reader(sheet) {
             Ok(r) => r,
             // A chart sheet has no cells.
@@ -414,7 +417,11 @@ fn too_long_cell(chars: usize) -> String {
 
 /// More data rows than [`MAX_ROWS`] (the header row is not one).
 fn too_many_rows(sheet: &str) -> Problem {
-    Problem::file(format!("sheet \"{sheet}\" has more than {} rows; split it into smaller files", crate::i18n::thousands(MAX_ROWS as i64)))
+    Problem::file(format!(
+        "sheet {} has more than {} rows; split it into smaller files",
+        quoted(sheet),
+        crate::i18n::thousands(MAX_ROWS as i64)
+    ))
 }
 
 fn too_many_cells() -> Problem {

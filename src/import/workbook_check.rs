@@ -16,6 +16,7 @@
 use std::io::{Cursor, Read};
 
 use super::Problem;
+use crate::error::shown;
 use crate::i18n::thousands;
 
 /// The zip's table of contents, which the zip crate reads whole.
@@ -56,7 +57,8 @@ fn kb(bytes: u64) -> String {
 
 /// Checks the workbook's zip container and every XML part calamine may read.
 pub fn check(bytes: &[u8]) -> Result<(), Problem> {
-    let damaged = |why: String| Problem::file(format!("the workbook is damaged ({why}); open it in Excel, save it again and retry"));
+    let damaged =
+        |why: String| Problem::file(format!("the workbook is damaged ({}); open it in Excel, save it again and retry", shown(&why)));
     let (entries, directory) = central_directory(bytes).ok_or_else(|| damaged("its zip table of contents cannot be found".into()))?;
     if entries > MAX_ENTRIES || directory > MAX_DIRECTORY_BYTES {
         return Err(Problem::file(format!(
@@ -85,7 +87,9 @@ pub fn check(bytes: &[u8]) -> Result<(), Problem> {
             continue;
         }
         let declared = part.size();
-        Scan::new(declared, &mut counts).run(&mut part).map_err(|why| Problem::file(format!("the workbook's part {name} {why}")))?;
+        Scan::new(declared, &mut counts)
+            .run(&mut part)
+            .map_err(|why| Problem::file(format!("the workbook's part {} {why}", shown(&name))))?;
     }
     Ok(())
 }

@@ -20,7 +20,7 @@ use super::ctx::cookie;
 use super::{AppState, PageCtx, redirect, render, safe_local_path};
 use crate::accounts::{Access, Role, User, may_access_engagement, may_create_engagement};
 use crate::db::{self, REQUEST_ACTOR};
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 
 pub const SESSION_COOKIE: &str = "sixr_session";
 
@@ -404,7 +404,7 @@ async fn users_page(State(st): State<AppState>, ctx: PageCtx) -> Result<Html<Str
 }
 
 async fn create_user(State(st): State<AppState>, ctx: PageCtx, Form(form): Form<NewUserForm>) -> Result<Response, AppError> {
-    let role = Role::parse(&form.role).ok_or_else(|| AppError::Invalid(format!("role: \"{}\" is not a role", form.role)))?;
+    let role = Role::parse(&form.role).ok_or_else(|| AppError::Invalid(format!("role: {} is not a role", quoted(&form.role))))?;
     let result = st.db.call(move |c| db::accounts::create_user(c, &form.username, &form.password, role, "")).await;
     let error = match result {
         Ok(_) => None,

@@ -140,7 +140,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<(String, axum::body::By
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             (status, "the file is larger than 50 MB; sixr imports files up to 50 MB".to_string())
         } else {
-            (StatusCode::BAD_REQUEST, format!("the upload could not be read ({})", e.body_text()))
+            (StatusCode::BAD_REQUEST, format!("the upload could not be read ({})", crate::error::shown(&e.body_text())))
         }
     };
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {

@@ -32,7 +32,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
 use crate::db::derived::Derived;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::Lang;
 pub use ctx::PageCtx;
 
@@ -279,7 +279,7 @@ struct LanguageForm {
 
 /// Sets the language cookie and goes back to the page the switch was on.
 async fn switch_language(Form(form): Form<LanguageForm>) -> Result<Response, AppError> {
-    let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::Invalid(format!("unknown language \"{}\"", form.lang)))?;
+    let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::Invalid(format!("unknown language {}", quoted(&form.lang))))?;
     let back = safe_local_path(&form.back);
     let mut headers = HeaderMap::new();
     let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", ctx::LANG_COOKIE, lang.code());
