@@ -177,6 +177,36 @@ async fn a_huge_value_is_cut_in_the_error_that_names_it() {
     assert!(r.text().contains("(40,000 characters) is not a number"));
 }
 
+/// Files waiting between preview and commit are bounded per user: the
+/// 21st upload drops the oldest, whose commit then asks for the file again.
+#[tokio::test]
+async fn waiting_uploads_are_bounded_per_user() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    let kim = app.as_session(Some(app.login_as("kim", sixr::accounts::Role::Consultant)));
+    app.db.with_conn(|c| sixr::db::accounts::add_member(c, id, sixr::db::accounts::find_user(c, "kim")?.unwrap().id, "test")).unwrap();
+    let file = sample("anycompany.csv");
+    let first = kim.post_file(&format!("/engagements/{id}/import"), "first.csv", &file).await.text();
+    let admins = app.post_file(&format!("/engagements/{id}/import"), "admins.csv", &file).await;
+    assert_eq!(admins.status, 200);
+    for i in 0..20 {
+        let r = kim.post_file(&format!("/engagements/{id}/import"), &format!("more-{i}.csv"), &file).await;
+        assert_eq!(r.status, 200);
+    }
+    let per_user: Vec<(String, i64)> = app
+        .db
+        .with_conn(|c| {
+            let mut stmt =
+                c.prepare("SELECT u.username, COUNT(*) FROM import_uploads i JOIN users u ON u.id = i.user_id GROUP BY 1 ORDER BY 1")?;
+            Ok(stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(per_user, [("admin".to_string(), 1), ("kim".to_string(), 20)]);
+    let stale = kim.post_form(&commit_action(&first), &[]).await;
+    assert_eq!(stale.status, 404);
+    assert!(stale.text().contains("upload the file again"), "{}", stale.text());
+}
+
 #[tokio::test]
 async fn template_and_exports_download() {
     let app = TestApp::new();

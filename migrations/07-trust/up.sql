@@ -31,3 +31,8 @@ CREATE TABLE server_secrets (
     value      BLOB NOT NULL,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
+
+-- Files waiting between preview and commit are counted per user, so one
+-- account cannot fill the disk with 50 MB uploads (db::imports::store_upload).
+ALTER TABLE import_uploads ADD COLUMN user_id INTEGER REFERENCES users(id) ON DELETE CASCADE;
+CREATE INDEX import_uploads_by_user ON import_uploads (user_id);

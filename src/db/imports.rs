@@ -435,15 +435,27 @@ pub fn save_mapping(conn: &Connection, eid: i64, signature: &str, mapping: &Mapp
     Ok(())
 }
 
+/// Files one user may keep waiting between preview and commit. Each may be
+/// up to the 50 MB body limit, so without a bound one account could fill the
+/// disk; the oldest goes first, as it is the one least likely to be committed.
+pub const WAITING_UPLOADS_PER_USER: i64 = 20;
+
 /// Keeps an uploaded file until the consultant commits it; returns its token.
-pub fn store_upload(conn: &Connection, eid: i64, file_name: &str, bytes: &[u8]) -> Result<String, AppError> {
+/// Uploads older than a day are cleared here, and the user's oldest beyond
+/// [`WAITING_UPLOADS_PER_USER`].
+pub fn store_upload(conn: &Connection, eid: i64, user_id: Option<i64>, file_name: &str, bytes: &[u8]) -> Result<String, AppError> {
     conn.execute("DELETE FROM import_uploads WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')", [])?;
     let mut raw = [0u8; 16];
     getrandom::fill(&mut raw).map_err(|e| AppError::Internal(format!("no random source: {e}")))?;
     let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
     conn.execute(
-        "INSERT INTO import_uploads (token, engagement_id, file_name, bytes) VALUES (?1, ?2, ?3, ?4)",
-        params![token, eid, file_name, bytes],
+        "INSERT INTO import_uploads (token, engagement_id, user_id, file_name, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token, eid, user_id, file_name, bytes],
+    )?;
+    conn.execute(
+        "DELETE FROM import_uploads WHERE user_id IS ?1 AND rowid NOT IN
+            (SELECT rowid FROM import_uploads WHERE user_id IS ?1 ORDER BY rowid DESC LIMIT ?2)",
+        params![user_id, WAITING_UPLOADS_PER_USER],
     )?;
     Ok(token)
 }

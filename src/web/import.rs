@@ -249,10 +249,11 @@ async fn upload(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, m
             return Ok((status, render(&page)?).into_response());
         }
     };
+    let user_id = page.ctx.user.as_ref().map(|u| u.id);
     let page = st
         .db
         .call(move |c| {
-            let token = db::imports::store_upload(c, id, &file_name, &bytes)?;
+            let token = db::imports::store_upload(c, id, user_id, &file_name, &bytes)?;
             stage(c, id, &token, &file_name, &bytes, &mut page)?;
             Ok(page)
         })
