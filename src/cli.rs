@@ -46,6 +46,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Product knowledge: refresh the end-of-support data.
+    #[command(subcommand)]
+    Knowledge(crate::knowledge::cli::KnowledgeCommand),
     /// Copy the database to a file while the server keeps running (SQLite online backup).
     Backup {
         #[arg(long)]
@@ -96,6 +99,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Export(args) => crate::import::cli::export(args),
         Command::Report(args) => crate::report::cli::run(args),
         Command::User(UserCommand::Add { db, username, role }) => add_user(db, &username, &role),
+        Command::Knowledge(command) => crate::knowledge::cli::run(command),
         Command::Backup { db, out } => backup(db, out),
         Command::Restore { db, from } => restore(db, from),
     }

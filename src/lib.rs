@@ -13,6 +13,7 @@ pub mod error;
 pub mod i18n;
 pub mod import;
 pub mod inventory;
+pub mod knowledge;
 pub mod plan;
 pub mod report;
 pub mod scoring;

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::TestApp;
 use sixr::db;
+use sixr::i18n::Lang;
 use sixr::inventory::Workload;
 use sixr::scoring::SubjectKind;
 use sixr::strategy::Strategy;
@@ -113,6 +114,31 @@ async fn dashboard_shows_chart_counts_risks_and_links_to_reasons() {
         .await
         .text();
     assert!(ko.contains("리플랫폼") && ko.contains("선호 프로필"));
+}
+
+/// An RVTools export's OS strings give dated ends of support: the dashboard
+/// draws how many workloads reach it per period, the past marked.
+#[tokio::test]
+async fn dashboard_draws_the_end_of_support_timeline() {
+    let app = TestApp::new();
+    let bytes = std::fs::read(format!("{}/tests/fixtures/rvtools-messy-vInfo.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let parsed = sixr::import::parse("vInfo.csv", &bytes, &|_| None).unwrap();
+    let target = db::imports::Target::Name("Messy".into());
+    let e = app.db.with_conn(|c| db::imports::commit(c, target, &parsed, "vInfo.csv", "test", false)).unwrap().engagement_id;
+    let page = app.get(&format!("/engagements/{e}/assessment")).await.text();
+    let start = page.find("eos-timeline").expect("the timeline section");
+    let section = &page[start..start + page[start..].find("</section>").unwrap()];
+    assert!(section.contains("<svg") && section.contains("End of support: workloads per period"), "{section}");
+    // CentOS 7 left support on 2024-06-30: counted as past in 2024.
+    assert!(section.contains("<title>2024: past "), "{section}");
+    assert!(section.contains("#b3261e") && section.contains("#e8a317"), "past and coming in their colours");
+    // Without any dated OS or database the page says why there is no timeline.
+    let (plain, _, _) = anycompany(&app);
+    app.db
+        .with_conn(|c| Ok(c.execute("UPDATE workloads SET os = '', os_version = '', db_engine = '', version = version + 1", [])?))
+        .unwrap();
+    let none = app.get(&format!("/engagements/{plain}/assessment")).await.text();
+    assert!(none.contains("No workload has a dated end of support yet"), "{none}");
 }
 
 #[tokio::test]
@@ -432,14 +458,15 @@ async fn dashboard_pages_a_portfolio_larger_than_a_page_and_counts_it_all() {
     let id = app.db.with_conn(|c| Ok(c.query_row("SELECT id FROM workloads WHERE name = 'wl-205'", [], |r| r.get::<_, i64>(0))?)).unwrap();
     let a = &stored[&id];
     let reason = a.reasons.iter().find(|r| r.gate.is_some() || r.points.contains_key(&a.recommended)).expect("a main reason");
-    assert!(last.contains(&escaped(&reason.en)), "the English reason of wl-205: {}", reason.en);
+    let (en, ko_text) = (reason.text(Lang::En), reason.text(Lang::Ko));
+    assert!(last.contains(&escaped(&en)), "the English reason of wl-205: {en}");
     let ko = app
         .send(
             Request::get(format!("/engagements/{e}/assessment?page=3")).header(header::ACCEPT_LANGUAGE, "ko").body(Body::empty()).unwrap(),
         )
         .await
         .text();
-    assert!(ko.contains(&escaped(&reason.ko)), "the Korean reason of wl-205: {}", reason.ko);
+    assert!(ko.contains(&escaped(&ko_text)), "the Korean reason of wl-205: {ko_text}");
 
     // The questionnaire offers a bounded number of single workloads; the search finds the rest.
     let questionnaire = app.get(&format!("/engagements/{e}/assessment/questionnaire")).await.text();

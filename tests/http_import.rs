@@ -281,3 +281,76 @@ async fn files_over_50_mb_are_answered_with_413() {
     assert_eq!(r.status, 413);
     assert_eq!(workload_count(&app), 0);
 }
+
+/// A one-row-per-application portfolio with the customer's own column names,
+/// mapped once through the mapping step (application attributes and all): it
+/// no longer comes out all Rehost at 0%, but as the product knowledge and the
+/// portfolio's own attributes say.
+#[tokio::test]
+async fn an_application_portfolio_mapped_once_is_assessed_per_application() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Portfolio").await;
+    let file = std::fs::read(format!("{}/tests/fixtures/application-portfolio.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let r = app.post_file(&format!("/engagements/{id}/import"), "portfolio.csv", &file).await;
+    let html = r.text();
+    assert!(html.contains("import-mapping"), "{html}");
+    for suggested in ["business_unit", "complexity", "technical_debt", "current_state", "compliance"] {
+        assert!(html.contains(&format!("<option value=\"{suggested}\" selected>")), "{suggested} is suggested");
+    }
+    let start = html.find("/mapping").unwrap();
+    let from = html[..start].rfind("action=\"").unwrap() + 8;
+    let action = html[from..start + "/mapping".len()].to_string();
+    let targets = [
+        "name",
+        "business_unit",
+        "criticality",
+        "environment",
+        "middleware",
+        "db_engine",
+        "users",
+        "complexity",
+        "dependencies",
+        "current_state",
+        "technical_debt",
+        "compliance",
+    ];
+    let fields: Vec<(String, &str)> = targets.iter().enumerate().map(|(i, t)| (format!("col{i}"), *t)).collect();
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let saved = app.post_form(&action, &form).await;
+    assert!(saved.text().contains("import-preview"), "{}", saved.text());
+    let done = app.post_form(&commit_action(&saved.text()), &[]).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+
+    let (recommended, confidence) = app
+        .db
+        .with_conn(|c| {
+            sixr::db::assessment::ensure_scored(c, id)?;
+            let mut stmt =
+                c.prepare("SELECT w.name, a.recommended, a.confidence FROM workloads w JOIN assessments a ON a.workload_id = w.id")?;
+            let rows: Vec<(String, String, f64)> =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+            let mean = rows.iter().map(|r| r.2).sum::<f64>() / rows.len() as f64;
+            Ok((rows.into_iter().map(|(n, s, _)| (n, s)).collect::<std::collections::HashMap<_, _>>(), mean))
+        })
+        .unwrap();
+    assert_eq!(recommended.len(), 25);
+    let of = |name: &str| recommended.get(name).map(String::as_str).unwrap_or_else(|| panic!("no {name}"));
+    for saas in ["Salesforce", "Zendesk", "Concur", "Workday"] {
+        assert_eq!(of(saas), "retain", "{saas} is SaaS already");
+    }
+    for eol in ["Sales Reporting Tool", "Fax Server"] {
+        assert_eq!(of(eol), "retire", "{eol} is at end of life and little used");
+    }
+    for managed in ["Enterprise Data Warehouse", "Infrastructure Monitoring", "Build Pipeline", "Remote Access VPN"] {
+        assert_eq!(of(managed), "replatform", "{managed} has an AWS managed equivalent");
+    }
+    for successor in ["Team Wiki", "Corporate Email"] {
+        assert_eq!(of(successor), "repurchase", "{successor} has a SaaS successor");
+    }
+    assert!(recommended.values().filter(|s| *s == "rehost").count() < 5, "{recommended:?}");
+    assert!(confidence > 0.1, "mean confidence {confidence} (0 on main: nothing was known)");
+    let attributes = app.db.with_conn(|c| sixr::db::applications::attributes_by_name(c, id)).unwrap();
+    assert_eq!(attributes["Order Service"].technical_debt, "very_high");
+    assert_eq!(attributes["Fax Server"].current_state, "end_of_life");
+    assert_eq!(attributes["Order Service"].compliance, "PCI DSS; 개인정보보호법");
+}

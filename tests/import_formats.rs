@@ -207,6 +207,55 @@ fn reimport_updates_by_name_and_hostname() {
     assert_eq!(find(&ws, "DB one").cpu_cores, Some(16));
 }
 
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// 212 rows: 15 templates and 197 VMs whose guest DNS names repeat (empty,
+/// localhost, debian, clones of one template) and two of which share a VM
+/// name. Every VM is a workload (on main: 170 created, 26 updated).
+#[test]
+fn every_vm_of_a_messy_rvtools_export_is_kept() {
+    for file in ["rvtools-messy-vInfo.csv", "rvtools-messy.xlsx"] {
+        let parsed = parse(file, &fixture(file)).unwrap();
+        assert_eq!((parsed.rows_read, parsed.templates_skipped, parsed.workloads.len()), (212, 15, 197), "{file}");
+        assert_eq!(parsed.rows_refused(), 0);
+        let twins: Vec<&Workload> = parsed.workloads.iter().filter(|w| w.name.starts_with("GV-Win-03")).collect();
+        assert_eq!(twins.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), ["GV-Win-03", "GV-Win-03 (2)"], "{file}");
+        assert_ne!(twins[0].source_id, twins[1].source_id);
+        assert!(twins.iter().all(|w| w.source_id.starts_with("rvtools:")));
+        let warning = parsed.warnings.iter().find(|w| w.message.contains("GV-Win-03 (2)")).expect("a warning names the renamed row");
+        assert!(warning.message.contains("also the name of the row on line") && warning.line.is_some(), "{warning}");
+    }
+    let (db, _dir) = fresh();
+    let first = commit(&db, "Messy", "vInfo.csv", &fixture("rvtools-messy-vInfo.csv"));
+    assert_eq!((first.rows_read, first.templates_skipped, first.created, first.updated, first.rows_refused), (212, 15, 197, 0, 0));
+    assert_eq!(first.rows_line(), "212 rows read: 15 templates skipped, 197 created, 0 updated, 0 refused");
+    assert_eq!(workloads(&db, "Messy").len(), 197);
+    // The same export again (here as the workbook): the same VMs, by their UUIDs.
+    let again = commit(&db, "Messy", "RVTools.xlsx", &fixture("rvtools-messy.xlsx"));
+    assert_eq!((again.created, again.updated), (0, 197));
+    let ws = workloads(&db, "Messy");
+    assert_eq!(ws.len(), 197);
+    let clones = ws.iter().filter(|w| w.hostname == "tmpl-web").count();
+    assert_eq!(clones, 8, "clones of one template keep their own workloads");
+}
+
+/// A VM that is new to the engagement but carries an old VM's name is a new
+/// workload under a name of its own, and the import says so.
+#[test]
+fn a_new_vm_under_a_known_name_is_not_merged() {
+    let (db, _dir) = fresh();
+    let header = "VM,Powerstate,Template,CPUs,Memory,DNS Name,VM UUID\n";
+    commit(&db, "E", "a.csv", format!("{header}web,poweredOn,False,2,4096,localhost,uuid-a\n").as_bytes());
+    let second = commit(&db, "E", "b.csv", format!("{header}web,poweredOn,False,4,4096,localhost,uuid-b\n").as_bytes());
+    assert_eq!((second.created, second.updated), (1, 0));
+    assert!(second.warnings.iter().any(|w| w.message.contains("imported as \"web (2)\"")), "{:?}", second.warnings);
+    let ws = workloads(&db, "E");
+    assert_eq!((find(&ws, "web").cpu_cores, find(&ws, "web (2)").cpu_cores), (Some(2), Some(4)));
+}
+
 /// Each kind of bad input: refused, located, and nothing written.
 #[test]
 fn bad_input_is_refused_with_its_place_and_leaves_the_database_unchanged() {

@@ -12,10 +12,11 @@ use crate::db::{audit, engagements, workloads};
 use crate::error::{AppError, quoted};
 use crate::i18n::Lang;
 use crate::inventory::Workload;
+use crate::knowledge::Date;
 use crate::scoring::facts::normalise_answer;
 use crate::scoring::profile::PREFERENCE_KEY;
 use crate::scoring::rules::QuestionKind;
-use crate::scoring::{AnswerBook, Assessment, Item, Profile, SubjectKind, rulebook, score_portfolio};
+use crate::scoring::{AnswerBook, Assessment, Context, Item, Profile, SubjectKind, rulebook, score_portfolio_with};
 use crate::strategy::Strategy;
 
 /// Which workloads of an engagement a page reads: all of them, one
@@ -214,7 +215,9 @@ pub fn score(conn: &Connection, engagement_id: i64) -> Result<Vec<Assessment>, A
     let answers = answers(conn, engagement_id)?;
     let profile = profile(conn, engagement_id)?;
     let refs: Vec<Item> = items.iter().map(|(w, a)| Item { workload: w, application_id: *a }).collect();
-    Ok(score_portfolio(&refs, &answers, &profile))
+    let applications = crate::db::applications::attributes(conn, engagement_id)?;
+    let ctx = Context { today: Date::today(), applications: Some(&applications) };
+    Ok(score_portfolio_with(&refs, &answers, &profile, &ctx))
 }
 
 /// How many workloads moved from one recommendation to another.
@@ -278,6 +281,8 @@ fn rescore(conn: &Connection, engagement_id: i64, scopes: &[Scope]) -> Result<Re
     let own_tx = write_transaction(conn)?;
     let answers = answers(conn, engagement_id)?;
     let profile = profile(conn, engagement_id)?;
+    let applications = crate::db::applications::attributes(conn, engagement_id)?;
+    let ctx = Context { today: Date::today(), applications: Some(&applications) };
     let mut moves: BTreeMap<(Option<Strategy>, Strategy), usize> = BTreeMap::new();
     let mut scored = 0;
     {
@@ -291,7 +296,7 @@ fn rescore(conn: &Connection, engagement_id: i64, scopes: &[Scope]) -> Result<Re
         let mut store = |group: &[(Workload, Option<i64>)]| -> Result<(), AppError> {
             let items: Vec<Item> = group.iter().map(|(w, a)| Item { workload: w, application_id: *a }).collect();
             // score_portfolio answers in the order of `items`.
-            for (a, (w, _)) in score_portfolio(&items, &answers, &profile).into_iter().zip(group) {
+            for (a, (w, _)) in score_portfolio_with(&items, &answers, &profile, &ctx).into_iter().zip(group) {
                 let old: Option<String> = before.query_row([a.workload_id], |r| r.get(0)).optional()?.flatten();
                 if old.as_deref().and_then(Strategy::parse) != Some(a.recommended) {
                     *moves.entry((old.as_deref().and_then(Strategy::parse), a.recommended)).or_default() += 1;
@@ -308,6 +313,8 @@ fn rescore(conn: &Connection, engagement_id: i64, scopes: &[Scope]) -> Result<Re
     }
     if scopes.contains(&Scope::Engagement) {
         mark_scored(conn, engagement_id)?;
+        conn.prepare_cached("UPDATE engagements SET scored_on = ?2 WHERE id = ?1")?
+            .execute(params![engagement_id, ctx.today.to_string()])?;
     }
     if let Some(tx) = own_tx {
         tx.commit()?;
@@ -350,11 +357,14 @@ fn for_each_application(
 /// Answered from the engagement's revision alone when nothing changed since
 /// the last check; otherwise every workload is compared with its assessment.
 pub fn is_stale(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
-    let (revision, scored): (i64, i64) = conn
-        .prepare_cached("SELECT revision, scored_revision FROM engagements WHERE id = ?1")?
-        .query_row([engagement_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    let (revision, scored, scored_on): (i64, i64, String) = conn
+        .prepare_cached("SELECT revision, scored_revision, scored_on FROM engagements WHERE id = ?1")?
+        .query_row([engagement_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
         .ok_or_else(|| AppError::NotFound(format!("engagement {engagement_id}")))?;
+    if scored_on != Date::today().to_string() {
+        return Ok(true);
+    }
     if revision == scored {
         return Ok(false);
     }
@@ -390,7 +400,15 @@ pub fn ensure_scored(conn: &Connection, engagement_id: i64) -> Result<(), AppErr
     // re-score and the mark that says everything is scored.
     let own_tx = write_transaction(conn)?;
     if is_stale(conn, engagement_id)? {
-        rescore_stale(conn, engagement_id)?;
+        // End of support is judged against today: a new day scores everything once.
+        let today = Date::today().to_string();
+        let scored_on: String =
+            conn.prepare_cached("SELECT scored_on FROM engagements WHERE id = ?1")?.query_row([engagement_id], |r| r.get(0))?;
+        if scored_on == today {
+            rescore_stale(conn, engagement_id)?;
+        } else {
+            rescore_engagement(conn, engagement_id)?;
+        }
         mark_scored(conn, engagement_id)?;
     }
     if let Some(tx) = own_tx {
@@ -512,7 +530,7 @@ pub fn assessment_json(conn: &Connection, engagement_id: i64) -> Result<serde_js
                 "application": w.application,
                 "application_id": app,
                 "environment": w.environment,
-                "assessment": assessment,
+                "assessment": assessment.map(Assessment::with_sentences),
                 "decision": decision,
                 "effective_strategy": decision.map(|d| d.decision.strategy).or(assessment.map(|a| a.recommended)),
                 "answers": answers_of(SubjectKind::Workload, w.id),

@@ -15,7 +15,8 @@ use serde::de::IgnoredAny;
 
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::scoring::{Severity, is_known_answer, rulebook};
+use crate::knowledge::Date;
+use crate::scoring::{Reason, Severity, is_known_answer, rulebook};
 use crate::strategy::{Strategy, application_strategy};
 
 /// No environment (the workload's field is empty).
@@ -84,6 +85,9 @@ pub struct AssessmentSummary {
     pub evidence_questions: usize,
     pub unassigned: usize,
     pub low_confidence: usize,
+    /// Per workload with a dated end of support (OS or database), the
+    /// earliest: what the end-of-support timeline counts.
+    pub end_of_support: Vec<Date>,
 }
 
 impl AssessmentSummary {
@@ -126,6 +130,14 @@ struct DetailDigest {
     reasons: Vec<ReasonDigest>,
     #[serde(default)]
     risks: Vec<RiskDigest>,
+    #[serde(default)]
+    end_of_support: Vec<EosDigest>,
+}
+
+#[derive(Deserialize)]
+struct EosDigest {
+    #[serde(default)]
+    date: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -191,6 +203,10 @@ pub fn compute(conn: &Connection, engagement_id: i64) -> Result<AssessmentSummar
             // A detail an older rule book wrote that no longer reads counts
             // as no reasons and no risks until the next re-score.
             let digest = text_at(r, 5)?.and_then(|detail| serde_json::from_str::<DetailDigest>(detail).ok());
+            if let Some(first) = digest.iter().flat_map(|d| &d.end_of_support).filter_map(|e| e.date.as_deref().and_then(Date::parse)).min()
+            {
+                summary.end_of_support.push(first);
+            }
             let (top_risk, summary_reason) = match (&digest, rec) {
                 (Some(d), Some(rec)) => {
                     for risk in &d.risks {
@@ -280,21 +296,18 @@ pub struct RowText {
 /// row; a workload deleted since the summary was kept reads as empty).
 pub fn row_texts(conn: &Connection, engagement_id: i64, rows: &[&SummaryRow], lang: Lang) -> Result<Vec<RowText>, AppError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT w.name, COALESCE(p.name, ''), json_extract(a.detail, '$.reasons[' || ?3 || '].' || ?4)
+        "SELECT w.name, COALESCE(p.name, ''), json_extract(a.detail, '$.reasons[' || ?3 || ']')
          FROM workloads w
          LEFT JOIN applications p ON p.id = w.application_id
          LEFT JOIN assessments a ON a.workload_id = w.id
          WHERE w.engagement_id = ?1 AND w.id = ?2",
     )?;
-    let language = match lang {
-        Lang::En => "en",
-        Lang::Ko => "ko",
-    };
     rows.iter()
         .map(|row| {
             let found = stmt
-                .query_row(params![engagement_id, row.id, row.summary_reason, language], |r| {
-                    Ok(RowText { name: r.get(0)?, application: r.get(1)?, summary: r.get::<_, Option<String>>(2)?.unwrap_or_default() })
+                .query_row(params![engagement_id, row.id, row.summary_reason], |r| {
+                    let reason = r.get::<_, Option<String>>(2)?.and_then(|json| serde_json::from_str::<Reason>(&json).ok());
+                    Ok(RowText { name: r.get(0)?, application: r.get(1)?, summary: reason.map(|r| r.text(lang)).unwrap_or_default() })
                 })
                 .optional()?;
             Ok(found.unwrap_or_default())

@@ -2,7 +2,7 @@
 //! an engagement back out as a backup, saved column mappings and uploads
 //! waiting between preview and commit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::db::{audit, engagements, workloads};
 use crate::error::{AppError, quoted};
 use crate::import::backup::{BACKUP_KIND, BACKUP_VERSION, Backup, BackupExtras};
+use crate::import::identity::{self, Fate, Known, Plan};
 use crate::import::mapping::Mapping;
 use crate::import::{Answer, Parsed, Problem};
 use crate::inventory::Workload;
@@ -23,11 +24,14 @@ pub enum Target {
     Name(String),
 }
 
-/// What an import did (or, for a preview, would do).
+/// What an import did (or, for a preview, would do). Rows read =
+/// templates skipped + created + updated + refused.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
     pub engagement_id: i64,
     pub import_id: i64,
+    pub rows_read: usize,
+    pub templates_skipped: usize,
     pub created: usize,
     pub updated: usize,
     pub dependencies: usize,
@@ -35,36 +39,26 @@ pub struct Outcome {
     /// Rows left out because they had errors (only with "valid rows only").
     pub rows_refused: usize,
     /// The file's warnings plus those found against the database
-    /// (dependencies naming no known workload).
+    /// (dependencies naming no known workload, names already taken).
     pub warnings: Vec<Problem>,
 }
 
-/// The workloads already in the engagement, by name and by hostname.
-struct Existing {
-    by_name: HashMap<String, i64>,
-    by_host: HashMap<String, i64>,
+impl Outcome {
+    /// "212 rows read: 15 templates skipped, 197 created, 0 updated, 0 refused".
+    pub fn rows_line(&self) -> String {
+        format!(
+            "{} rows read: {} templates skipped, {} created, {} updated, {} refused",
+            self.rows_read, self.templates_skipped, self.created, self.updated, self.rows_refused
+        )
+    }
 }
 
-impl Existing {
-    fn load(conn: &Connection, engagement_id: i64) -> Result<Existing, AppError> {
-        let mut stmt = conn.prepare_cached("SELECT id, name, hostname FROM workloads WHERE engagement_id = ?1")?;
-        let mut rows = stmt.query([engagement_id])?;
-        let (mut by_name, mut by_host) = (HashMap::new(), HashMap::new());
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            by_name.insert(r.get::<_, String>(1)?, id);
-            let host: String = r.get(2)?;
-            if !host.is_empty() {
-                by_host.entry(host).or_insert(id);
-            }
-        }
-        Ok(Existing { by_name, by_host })
-    }
-
-    /// Same rule as `workloads::find_existing`: the name, else a non-empty hostname.
-    fn find(&self, w: &Workload) -> Option<i64> {
-        self.by_name.get(&w.name).copied().or_else(|| if w.hostname.is_empty() { None } else { self.by_host.get(&w.hostname).copied() })
-    }
+/// The engagement's workloads as re-import matching sees them.
+fn known(conn: &Connection, engagement_id: i64) -> Result<Vec<Known>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, hostname, source_id FROM workloads WHERE engagement_id = ?1")?;
+    let rows =
+        stmt.query_map([engagement_id], |r| Ok(Known { id: r.get(0)?, name: r.get(1)?, hostname: r.get(2)?, source_id: r.get(3)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Warnings for dependencies whose ends are neither in the file nor in the engagement.
@@ -93,22 +87,34 @@ fn dependency_warnings(parsed: &Parsed, known: &dyn Fn(&str) -> bool) -> Vec<Pro
 
 /// Counts what committing would create and update, without writing.
 pub fn preview(conn: &Connection, engagement_id: i64, parsed: &Parsed) -> Result<Outcome, AppError> {
-    let existing = Existing::load(conn, engagement_id)?;
-    let updated = parsed.workloads.iter().filter(|w| existing.find(w).is_some()).count();
-    let in_file: std::collections::HashSet<&str> = parsed.workloads.iter().map(|w| w.name.as_str()).collect();
-    let known = |n: &str| in_file.contains(n) || existing.by_name.contains_key(n) || existing.by_host.contains_key(n);
+    Ok(preview_with_plan(conn, engagement_id, parsed)?.0)
+}
+
+fn preview_with_plan(conn: &Connection, engagement_id: i64, parsed: &Parsed) -> Result<(Outcome, Plan, Vec<Known>), AppError> {
+    let existing = known(conn, engagement_id)?;
+    let plan = identity::plan(&existing, &parsed.workloads);
+    let names: HashSet<&str> = parsed
+        .workloads
+        .iter()
+        .map(|w| w.name.as_str())
+        .chain(existing.iter().flat_map(|k| [k.name.as_str(), k.hostname.as_str()]))
+        .collect();
     let mut warnings = parsed.warnings.clone();
-    warnings.extend(dependency_warnings(parsed, &known));
-    Ok(Outcome {
+    warnings.extend(plan.warnings.iter().cloned());
+    warnings.extend(dependency_warnings(parsed, &|n| names.contains(n)));
+    let outcome = Outcome {
         engagement_id,
-        created: parsed.workloads.len() - updated,
-        updated,
+        rows_read: parsed.rows_read,
+        templates_skipped: parsed.templates_skipped,
+        created: plan.created(),
+        updated: plan.updated(),
         dependencies: parsed.dependencies.len(),
         answers: parsed.answers.len(),
-        rows_refused: parsed.errors.len(),
+        rows_refused: parsed.rows_refused(),
         warnings,
         ..Outcome::default()
-    })
+    };
+    Ok((outcome, plan, existing))
 }
 
 /// The sentence an import refused for errors answers with.
@@ -123,7 +129,8 @@ pub fn errors_message(errors: &[Problem]) -> String {
 }
 
 /// Writes the parsed file in one transaction: workloads are created or
-/// updated (matched by name, else hostname), applications, dependencies and
+/// updated (matched as `import::identity` says: source id, name, a
+/// telling and unique hostname; two rows never merge), applications, dependencies and
 /// answers follow, one `imports` row and one audit entry record it. With
 /// errors in the file nothing is written unless `valid_only` is set.
 pub fn commit(
@@ -143,7 +150,7 @@ pub fn commit(
         Target::Name(name) => engagements::find_or_create(&tx, name, actor)?,
     };
     let eid = engagement.id;
-    let mut outcome = preview(&tx, eid, parsed)?;
+    let (mut outcome, plan, existing) = preview_with_plan(&tx, eid, parsed)?;
     outcome.engagement_id = eid;
     if let Some(extras) = &parsed.backup {
         restore_settings(&tx, eid, extras)?;
@@ -158,31 +165,46 @@ pub fn commit(
         }
     }
 
-    let mut existing = Existing::load(&tx, eid)?;
+    // Workload ids by name (and hostname, which files also use to name a
+    // dependency's end), as the file's rows land.
+    let mut by_name: HashMap<String, i64> = existing.iter().map(|k| (k.name.clone(), k.id)).collect();
+    let mut by_host: HashMap<String, i64> = HashMap::new();
+    for k in existing.iter().filter(|k| !k.hostname.is_empty()) {
+        by_host.entry(k.hostname.clone()).or_insert(k.id);
+    }
     let (mut created, mut updated) = (0, 0);
-    {
-        for w in &parsed.workloads {
-            if existing.find(w).is_some() {
-                // Re-imports are the rare case: the shared upsert keeps the
-                // update in one place.
-                let id = match workloads::upsert(&tx, eid, w)? {
-                    workloads::Upsert::Created(id) | workloads::Upsert::Updated(id) => id,
-                };
-                existing.by_name.insert(w.name.clone(), id);
+    for ((w, fate), name) in parsed.workloads.iter().zip(&plan.fates).zip(&plan.names) {
+        let app = application_id(&tx, eid, &mut apps, &w.application)?;
+        let renamed;
+        let w = if *name == w.name {
+            w
+        } else {
+            renamed = Workload { name: name.clone(), ..w.clone() };
+            &renamed
+        };
+        let id = match fate {
+            Fate::Update(id) => {
+                workloads::update_row(&tx, eid, *id, app, w)?;
                 updated += 1;
-                continue;
+                *id
             }
-            let app = application_id(&tx, eid, &mut apps, &w.application)?;
-            let id = workloads::insert_row(&tx, eid, app, w)?;
-            existing.by_name.insert(w.name.clone(), id);
-            if !w.hostname.is_empty() {
-                existing.by_host.entry(w.hostname.clone()).or_insert(id);
+            Fate::Create => {
+                created += 1;
+                workloads::insert_row(&tx, eid, app, w)?
             }
-            created += 1;
+        };
+        by_name.insert(w.name.clone(), id);
+        if !w.hostname.is_empty() {
+            by_host.entry(w.hostname.clone()).or_insert(id);
+        }
+    }
+    for (app, attributes) in &parsed.app_attributes {
+        if let Some(id) = application_id(&tx, eid, &mut apps, app)? {
+            crate::db::applications::set_attributes(&tx, id, attributes)?;
         }
     }
 
-    let lookup = |name: &str| existing.by_name.get(name).or_else(|| existing.by_host.get(name)).copied();
+    let lookup = |name: &str| by_name.get(name).or_else(|| by_host.get(name)).copied();
     let mut dependencies = 0;
     for d in &parsed.dependencies {
         if let (Some(from), Some(to)) = (lookup(&d.from), lookup(&d.to))
@@ -220,14 +242,26 @@ pub fn commit(
 
     let format = parsed.format().code();
     tx.execute(
-        "INSERT INTO imports (engagement_id, file_name, format, created, updated, warnings, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![eid, file_name, format, created as i64, updated as i64, outcome.warnings.len() as i64, actor],
+        "INSERT INTO imports (engagement_id, file_name, format, created, updated, warnings, actor, rows_read, templates_skipped, refused)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            eid,
+            file_name,
+            format,
+            created as i64,
+            updated as i64,
+            outcome.warnings.len() as i64,
+            actor,
+            parsed.rows_read as i64,
+            parsed.templates_skipped as i64,
+            parsed.rows_refused() as i64
+        ],
     )?;
     let import_id = tx.last_insert_rowid();
     let summary = json!({
-        "file": file_name, "format": format, "created": created, "updated": updated,
+        "file": file_name, "format": format, "rows_read": parsed.rows_read, "templates_skipped": parsed.templates_skipped,
+        "created": created, "updated": updated, "rows_refused": parsed.rows_refused(),
         "dependencies": dependencies, "answers": answers, "warnings": outcome.warnings.len(),
-        "rows_refused": parsed.errors.len(),
     });
     audit(&tx, Some(eid), actor, "import", Some(import_id), "import", None, Some(&summary))?;
     tx.commit()?;
@@ -388,6 +422,7 @@ pub fn backup(conn: &Connection, eid: i64) -> Result<Backup, AppError> {
         engagement: engagements::get(conn, eid)?,
         preferences: engagements::preferences(conn, eid)?,
         applications: workloads::applications(conn, eid)?,
+        application_attributes: crate::db::applications::attributes_by_name(conn, eid)?,
         workloads: workloads::list_all(conn, eid)?,
         dependencies: workloads::dependencies(conn, eid)?,
         answers: answers(conn, eid)?,
@@ -478,6 +513,9 @@ pub fn drop_upload(conn: &Connection, token: &str) -> Result<(), AppError> {
 pub struct ImportRecord {
     pub file_name: String,
     pub format: String,
+    pub rows_read: i64,
+    pub templates_skipped: i64,
+    pub refused: i64,
     pub created: i64,
     pub updated: i64,
     pub warnings: i64,
@@ -486,7 +524,8 @@ pub struct ImportRecord {
 
 pub fn recent(conn: &Connection, eid: i64) -> Result<Vec<ImportRecord>, AppError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT file_name, format, created, updated, warnings, at FROM imports WHERE engagement_id = ?1 ORDER BY id DESC LIMIT 20",
+        "SELECT file_name, format, created, updated, warnings, at, rows_read, templates_skipped, refused
+         FROM imports WHERE engagement_id = ?1 ORDER BY id DESC LIMIT 20",
     )?;
     let rows = stmt.query_map([eid], |r| {
         Ok(ImportRecord {
@@ -496,6 +535,9 @@ pub fn recent(conn: &Connection, eid: i64) -> Result<Vec<ImportRecord>, AppError
             updated: r.get(3)?,
             warnings: r.get(4)?,
             at: r.get(5)?,
+            rows_read: r.get(6)?,
+            templates_skipped: r.get(7)?,
+            refused: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -14,7 +14,7 @@ macro_rules! workload_columns {
         "w.id, w.name, w.hostname, COALESCE(a.name, ''), w.environment, w.role,
         w.os, w.os_version, w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct,
         w.db_engine, w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
-        w.data_classification, w.users, w.notes, w.powered_off, w.source, w.version"
+        w.data_classification, w.users, w.notes, w.powered_off, w.source, w.version, w.source_id"
     };
 }
 pub const SELECT_WORKLOAD: &str =
@@ -23,7 +23,7 @@ pub const SELECT_WORKLOAD: &str =
 pub const SELECT_WORKLOAD_AND_APPLICATION_ID: &str =
     concat!("SELECT ", workload_columns!(), ", w.application_id FROM workloads w LEFT JOIN applications a ON a.id = w.application_id");
 /// Where `SELECT_WORKLOAD_AND_APPLICATION_ID` puts the application id.
-pub const APPLICATION_ID_COLUMN: usize = 26;
+pub const APPLICATION_ID_COLUMN: usize = 27;
 
 pub fn from_row(r: &Row) -> rusqlite::Result<Workload> {
     Ok(Workload {
@@ -53,6 +53,7 @@ pub fn from_row(r: &Row) -> rusqlite::Result<Workload> {
         powered_off: r.get(23)?,
         source: r.get(24)?,
         version: r.get(25)?,
+        source_id: r.get(26)?,
     })
 }
 
@@ -164,9 +165,9 @@ pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<
         "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
             os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
             db_version, middleware, runtime, license, annual_cost, criticality, data_classification,
-            users, notes, powered_off, source)
+            users, notes, powered_off, source, source_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23, ?24, ?25)",
+            ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
     )?
     .execute(params![
         engagement_id,
@@ -194,19 +195,21 @@ pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<
         w.notes,
         w.powered_off,
         w.source,
+        w.source_id,
     ])?;
     Ok(conn.last_insert_rowid())
 }
 
-/// Writes every field of `w` into the row `id` (addressed by id so renames work).
-fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id: Option<i64>, w: &Workload) -> Result<(), AppError> {
+/// Writes every field of `w` into the row `id` (addressed by id so renames
+/// work); an empty source id keeps the one the row has.
+pub fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id: Option<i64>, w: &Workload) -> Result<(), AppError> {
     conn.prepare_cached(
         "UPDATE workloads SET application_id = ?2, name = ?3, hostname = ?4, environment = ?5, role = ?6,
             os = ?7, os_version = ?8, cpu_cores = ?9, ram_gb = ?10, storage_gb = ?11,
             cpu_util_peak_pct = ?12, ram_util_peak_pct = ?13, db_engine = ?14, db_version = ?15,
             middleware = ?16, runtime = ?17, license = ?18, annual_cost = ?19, criticality = ?20,
             data_classification = ?21, users = ?22, notes = ?23, powered_off = ?24, source = ?25,
-            version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+            source_id = CASE WHEN ?27 = '' THEN source_id ELSE ?27 END, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
          WHERE engagement_id = ?1 AND id = ?26",
     )?
     .execute(params![
@@ -236,6 +239,7 @@ fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id: Op
         w.powered_off,
         w.source,
         id,
+        w.source_id,
     ])?;
     Ok(())
 }

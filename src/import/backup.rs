@@ -21,6 +21,9 @@ pub struct Backup {
     pub preferences: serde_json::Value,
     #[serde(default)]
     pub applications: Vec<Application>,
+    /// Portfolio attributes per application name (business unit, complexity...).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub application_attributes: std::collections::BTreeMap<String, crate::inventory::AppAttributes>,
     #[serde(default)]
     pub workloads: Vec<Workload>,
     #[serde(default)]
@@ -67,7 +70,7 @@ pub fn parse(text: &str) -> Result<Parsed, Refusal> {
     for (i, w) in backup.workloads.into_iter().enumerate() {
         parsed.rows_read += 1;
         // Re-enter every value through the same checks as the template.
-        let mut checked = Workload { source: w.source.clone(), ..Workload::default() };
+        let mut checked = Workload { source: w.source.clone(), source_id: w.source_id.clone(), ..Workload::default() };
         let mut ok = true;
         for f in WORKLOAD_FIELDS {
             if let Err(message) = checked.set_field(f.name, &w.field_text(f.name)) {
@@ -88,6 +91,7 @@ pub fn parse(text: &str) -> Result<Parsed, Refusal> {
         parsed.warnings.push(Problem::file("the backup holds no workloads"));
     }
     parsed.applications = backup.applications;
+    parsed.app_attributes = backup.application_attributes.into_iter().collect();
     parsed.dependencies = backup.dependencies;
     parsed.answers = backup.answers;
     parsed.backup = Some(BackupExtras {

@@ -91,16 +91,14 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("left out: {p}");
     }
     println!(
-        "imported {} ({}) into \"{}\": {} created, {} updated, {} dependencies, {} answers, {} warning(s){}",
+        "imported {} ({}) into \"{}\": {}; {} dependencies, {} answers, {} warning(s)",
         file_name,
         parsed.format().label(),
         args.engagement,
-        outcome.created,
-        outcome.updated,
+        outcome.rows_line(),
         outcome.dependencies,
         outcome.answers,
         outcome.warnings.len(),
-        if parsed.errors.is_empty() { String::new() } else { format!(", {} row(s) left out", parsed.errors.len()) }
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -53,6 +53,9 @@ pub fn inventory_csv(backup: &Backup, strategies: &HashMap<i64, String>, assessm
                 "strategy" => strategies.get(&w.id).cloned().unwrap_or_default(),
                 c if ASSESSMENT_COLUMNS.contains(&c) => assessments.get(&w.id).map(|a| assessment_cell(a, c)).unwrap_or_default(),
                 c if super::QUESTIONS.contains(&c) => answers.get(&(w.name.as_str(), c)).map(|v| v.to_string()).unwrap_or_default(),
+                c if crate::inventory::APP_FIELDS.contains(&c) => {
+                    backup.application_attributes.get(&w.application).map(|a| a.get(c).to_string()).unwrap_or_default()
+                }
                 c => w.field_text(c),
             })
             .collect()
@@ -110,6 +113,11 @@ pub fn template_csv() -> Vec<u8> {
             "saas_alternative" | "must_stay_on_prem" | "needs_new_features" => "no".into(),
             "source_available" => "yes".into(),
             "deadline_months" => "6".into(),
+            "business_unit" => "E-commerce".into(),
+            "complexity" => "medium".into(),
+            "technical_debt" => "medium".into(),
+            "current_state" => "stable".into(),
+            "compliance" => "PCI DSS".into(),
             c => w.field_text(c),
         })
         .collect();

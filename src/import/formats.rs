@@ -8,33 +8,49 @@ use super::{Answer, Format, Parsed, Problem, Refusal};
 use crate::error::quoted;
 use crate::inventory::{Application, Dependency, Workload};
 
-/// Collects workloads in file order with unique names: a name seen twice
-/// keeps the later row and says so.
+/// Collects workloads in file order. Two rows never merge: a name seen
+/// again gets a readable unique name (`GV-Win-03 (2)`) and a warning naming
+/// both rows; a source id seen again gets `#2` so each row keeps its own.
 struct Collector {
     parsed: Parsed,
+    /// Name -> (index in `parsed.workloads`, line of its row).
     index: HashMap<String, (usize, usize)>,
+    source_ids: HashMap<String, usize>,
 }
 
 impl Collector {
     fn new(format: Format) -> Collector {
-        Collector { parsed: Parsed { format: Some(format), ..Parsed::default() }, index: HashMap::new() }
+        Collector { parsed: Parsed { format: Some(format), ..Parsed::default() }, index: HashMap::new(), source_ids: HashMap::new() }
     }
 
-    fn push(&mut self, table: &Table, line: usize, w: Workload) {
-        match self.index.get(&w.name) {
-            Some(&(i, first_line)) => {
-                self.parsed.warnings.push(table.problem(
-                    line,
-                    "name",
-                    format!("{} also appears on line {first_line}; this later row is the one kept", quoted(&w.name)),
-                ));
-                self.parsed.workloads[i] = w;
-            }
-            None => {
-                self.index.insert(w.name.clone(), (self.parsed.workloads.len(), line));
-                self.parsed.workloads.push(w);
+    fn push(&mut self, table: &Table, line: usize, mut w: Workload) {
+        if !w.source_id.is_empty() {
+            let seen = self.source_ids.entry(w.source_id.clone()).or_default();
+            *seen += 1;
+            if *seen > 1 {
+                w.source_id = format!("{}#{seen}", w.source_id);
             }
         }
+        if let Some(&(i, first_line)) = self.index.get(&w.name) {
+            let original = w.name.clone();
+            let unique = (2..).map(|n| format!("{original} ({n})")).find(|n| !self.index.contains_key(n)).expect("a free name");
+            let ids = match (self.parsed.workloads[i].source_id.as_str(), w.source_id.as_str()) {
+                ("", _) | (_, "") => String::new(),
+                (a, b) => format!(" (two different rows: {} and {})", short_id(a), short_id(b)),
+            };
+            self.parsed.warnings.push(table.problem(
+                line,
+                "name",
+                format!(
+                    "{} is also the name of the row on line {first_line}{ids}; both are kept, this one as {}",
+                    quoted(&original),
+                    quoted(&unique)
+                ),
+            ));
+            w.name = unique;
+        }
+        self.index.insert(w.name.clone(), (self.parsed.workloads.len(), line));
+        self.parsed.workloads.push(w);
     }
 
     fn has(&self, name: &str) -> bool {
@@ -45,6 +61,11 @@ impl Collector {
         let &(i, _) = self.index.get(name)?;
         self.parsed.workloads.get_mut(i)
     }
+}
+
+/// A source id as a warning shows it: without its format prefix.
+fn short_id(id: &str) -> &str {
+    id.split_once(':').map_or(id, |(_, rest)| rest)
 }
 
 /// A number with the file's separators and a unit in the value or the
@@ -163,8 +184,9 @@ fn finish(parsed: Parsed, table: &Table) -> Result<Parsed, Refusal> {
     Ok(parsed)
 }
 
-/// Questionnaire values as the scoring rules read them: `yes`/`no`, or a
-/// whole number of months for `deadline_months`.
+/// Questionnaire values as the scoring rules read them: `yes`/`no`, a
+/// whole number of months for `deadline_months`, one of a choice's options
+/// (`usage_level`: high, medium, low, none; 높음, 보통, 낮음, 없음...).
 pub fn answer_value(question: &str, raw: &str) -> Result<Option<String>, String> {
     let text = raw.trim();
     if text.is_empty() {
@@ -177,13 +199,51 @@ pub fn answer_value(question: &str, raw: &str) -> Result<Option<String>, String>
         }
         return Ok(Some(number_text(v)));
     }
-    match text.to_lowercase().as_str() {
+    let low = text.to_lowercase();
+    if matches!(low.as_str(), "unknown" | "?" | "모름") {
+        return Ok(Some("unknown".into()));
+    }
+    let book = crate::scoring::rulebook();
+    if let Some(q) = book.question(question).filter(|q| q.kind == crate::scoring::rules::QuestionKind::Choice) {
+        // An option, its label in either language, or a usual synonym.
+        let option = q
+            .options
+            .iter()
+            .enumerate()
+            .find(|(i, o)| {
+                **o == low
+                    || q.labels_en.get(*i).is_some_and(|l| l.to_lowercase() == low)
+                    || q.labels_ko.get(*i).is_some_and(|l| *l == text)
+            })
+            .map(|(_, o)| o.clone())
+            .or_else(|| CHOICE_SYNONYMS.iter().find(|(q2, k, _)| *q2 == question && *k == low).map(|(_, _, v)| v.to_string()));
+        return option.map(Some).ok_or_else(|| format!("{} is not one of {}", quoted(text), q.options.join(", ")));
+    }
+    match low.as_str() {
         "yes" | "y" | "true" | "1" | "예" | "네" | "o" => Ok(Some("yes".into())),
         "no" | "n" | "false" | "0" | "아니오" | "아니요" | "x" => Ok(Some("no".into())),
-        "unknown" | "?" | "모름" => Ok(Some("unknown".into())),
         _ => Err(format!("{} is not yes or no", quoted(text))),
     }
 }
+
+/// How portfolios write choice answers: (question, as typed, option).
+const CHOICE_SYNONYMS: &[(&str, &str, &str)] = &[
+    ("usage_level", "heavy", "high"),
+    ("usage_level", "daily", "high"),
+    ("usage_level", "moderate", "medium"),
+    ("usage_level", "weekly", "medium"),
+    ("usage_level", "light", "low"),
+    ("usage_level", "rare", "low"),
+    ("usage_level", "rarely", "low"),
+    ("usage_level", "little", "low"),
+    ("usage_level", "monthly", "low"),
+    ("usage_level", "unused", "none"),
+    ("usage_level", "많음", "high"),
+    ("usage_level", "적음", "low"),
+    ("must_stay_reason", "compliance", "regulation"),
+    ("must_stay_reason", "규제", "regulation"),
+    ("must_stay_reason", "지연", "latency"),
+];
 
 /// Reads rows whose columns map onto sixr fields (the template, or a mapped file).
 pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: Format) -> Parsed {
@@ -212,6 +272,7 @@ pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: For
         let mut errors = Vec::new();
         let mut depends_on = Vec::new();
         let mut answers = Vec::new();
+        let mut attributes = crate::inventory::AppAttributes::default();
         // The name falls back to the hostname: many inventories have only one.
         let name = name_col.map(|c| row.get(c).trim()).filter(|s| !s.is_empty());
         let name = name.or_else(|| host_col.map(|c| row.get(c).trim()).filter(|s| !s.is_empty()));
@@ -236,10 +297,27 @@ pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: For
                     Ok(None) => {}
                     Err(message) => errors.push(table.problem(row.line, &table.headers[col], message)),
                 },
+                Some(Target::App(field)) => {
+                    if let Err(message) = attributes.set(field, raw) {
+                        errors.push(table.problem(row.line, &table.headers[col], message));
+                    }
+                }
             }
         }
-        let name = w.name.clone();
+        if !w.name.is_empty() {
+            w.source_id = format!("name:{}", w.name);
+        }
+        // A one-row-per-application portfolio: the row is the application.
+        if !attributes.is_empty() && w.application.is_empty() {
+            w.application = w.name.clone();
+        }
+        let application = w.application.clone();
         if finish_row(&mut out, table, row, w, errors) {
+            // The collector may have renamed a repeated name.
+            let name = out.parsed.workloads.last().map(|w| w.name.clone()).unwrap_or_default();
+            if !attributes.is_empty() {
+                out.parsed.app_attributes.push((application, attributes));
+            }
             for to in depends_on {
                 out.parsed.dependencies.push(Dependency { from: name.clone(), to, ..Dependency::default() });
             }
@@ -265,7 +343,7 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
     let os_config = col(&["osaccordingtotheconfigurationfile"]);
     let dns = col(&["dnsname"]);
     let annotation = col(&["annotation"]);
-    let mut templates = 0;
+    let (vm_uuid, vm_id, sdk_uuid) = (col(&["vmuuid"]), col(&["vmid"]), col(&["visdkuuid"]));
     for row in &table.rows {
         if let Some(p) = ragged(table, row) {
             out.parsed.rows_read += 1;
@@ -273,10 +351,18 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
             continue;
         }
         if template.is_some_and(|c| row.get(c).trim().eq_ignore_ascii_case("true")) {
-            templates += 1;
+            out.parsed.rows_read += 1;
+            out.parsed.templates_skipped += 1;
             continue;
         }
         let mut w = Workload { source: "rvtools".into(), ..Workload::default() };
+        let cell = |c: Option<usize>| c.map(|c| row.get(c).trim()).unwrap_or("");
+        // The VM's own identity: its UUID, else its id within its vCenter.
+        w.source_id = match (cell(vm_uuid), cell(vm_id), cell(sdk_uuid)) {
+            (uuid, _, _) if !uuid.is_empty() => format!("rvtools:{uuid}"),
+            ("", id, vcenter) if !id.is_empty() && !vcenter.is_empty() => format!("rvtools:{vcenter}/{id}"),
+            _ => String::new(),
+        };
         let mut errors = Vec::new();
         let name = vm.map(|c| row.get(c).trim()).unwrap_or("");
         if name.is_empty() {
@@ -313,9 +399,9 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
             ));
         }
     }
-    if templates > 0 {
+    if out.parsed.templates_skipped > 0 {
+        let templates = out.parsed.templates_skipped;
         out.parsed.warnings.push(Problem::file(format!("{templates} VM template(s) skipped: templates are not workloads")));
-        out.parsed.rows_read = out.parsed.rows_read.max(1);
     }
     out.parsed
 }
@@ -333,6 +419,7 @@ fn parse_migration_hub(table: &Table) -> Parsed {
     let cpu_max = col(&["cpuusagepctmax"]);
     let ram_max = col(&["ramusagepctmax"]);
     let apps = col(&["applications"]);
+    let external_id = col(&["externalid"]);
     for row in &table.rows {
         if let Some(p) = ragged(table, row) {
             out.parsed.rows_read += 1;
@@ -340,6 +427,9 @@ fn parse_migration_hub(table: &Table) -> Parsed {
             continue;
         }
         let mut w = Workload { source: "migration-hub".into(), ..Workload::default() };
+        if let Some(id) = external_id.map(|c| row.get(c).trim()).filter(|s| !s.is_empty()) {
+            w.source_id = format!("migration-hub:{id}");
+        }
         let mut errors = Vec::new();
         match names.iter().flatten().map(|&c| row.get(c).trim()).find(|s| !s.is_empty()) {
             Some(n) => w.name = n.to_string(),
@@ -480,6 +570,9 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
         }
         w.name = name.to_string();
         w.hostname = host.to_string();
+        if !id.is_empty() {
+            w.source_id = format!("mpa:{id}");
+        }
         for (keys, field) in
             [(&["osname"][..], "os"), (&["osversion"][..], "os_version"), (&["environmenttype", "environment"][..], "environment")]
         {
@@ -556,6 +649,9 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
             }
             // Database names may repeat a server's name or another database's.
             w.name = if out.has(label) && !id.is_empty() { format!("{label} ({id})") } else { label.to_string() };
+            if !id.is_empty() {
+                w.source_id = format!("mpa-db:{id}");
+            }
             for (c, field) in [(engine_c, "db_engine"), (version_c, "db_version"), (cores_c, "cpu_cores")] {
                 if let Some(c) = c {
                     set(&mut w, &mut errors, &dbs, row, &dbs.headers[c], field, row.get(c));

@@ -73,12 +73,12 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
             let mut risks: Vec<Risk> = Vec::new();
             for a in &scored {
                 for r in &a.reasons {
-                    if !reasons.iter().any(|x| x.rule == r.rule && x.en == r.en) {
+                    if !reasons.iter().any(|x| x.rule == r.rule && x.facts == r.facts) {
                         reasons.push(r.clone());
                     }
                 }
                 for r in &a.risks {
-                    if !risks.iter().any(|x| x.rule == r.rule && x.en == r.en) {
+                    if !risks.iter().any(|x| x.rule == r.rule && x.facts == r.facts) {
                         risks.push(r.clone());
                     }
                 }

@@ -51,6 +51,21 @@ pub const DERIVED_FACTS: &[&str] = &[
     "platform_managed",
     "platform_managed_service",
     "db_alone_in_application",
+    "os_label",
+    "os_eos_date",
+    "os_eos_soon",
+    "db_label",
+    "db_eos_date",
+    "db_eos_soon",
+    "product",
+    "product_kind",
+    "product_target",
+    "product_licence",
+    "app.business_unit",
+    "app.complexity",
+    "app.technical_debt",
+    "app.current_state",
+    "app.compliance",
 ];
 
 /// Preference-profile facts (after the derived ones). Never evidence.
@@ -164,8 +179,27 @@ pub struct OsEntry {
     #[serde(rename = "match")]
     pub patterns: Vec<String>,
     pub ec2: bool,
-    #[serde(default)]
-    pub end_of_support: Vec<String>,
+}
+
+/// Sentences and settings of the decisions the scoring makes beyond single
+/// rules: ties, and one decision per application.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Messages {
+    /// `{a}`, `{b}`: the tied strategies; `{points}`: their score.
+    pub tie_en: String,
+    pub tie_ko: String,
+    /// What a tie multiplies the confidence by.
+    pub tie_confidence: f64,
+    /// `{strategy}`: the application's; `{own}`: the workload's own best.
+    pub application_en: String,
+    pub application_ko: String,
+    /// `{strategy}`: the application's; `{reason}`: why this workload differs.
+    pub differs_en: String,
+    pub differs_ko: String,
+    /// Rules whose points let a workload differ from its application (a
+    /// database to a managed service while the servers are rehosted).
+    pub may_differ: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,8 +210,9 @@ pub struct DatabaseEntry {
     pub patterns: Vec<String>,
     /// The managed AWS service; empty when there is none.
     pub managed: String,
+    /// The endoflife.date product id its end-of-support dates come from.
     #[serde(default)]
-    pub end_of_support: Vec<String>,
+    pub eol: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -210,6 +245,8 @@ struct RawBook {
     database: Vec<DatabaseEntry>,
     #[serde(default)]
     platform: Vec<PlatformEntry>,
+    #[serde(default)]
+    messages: Messages,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,9 +305,30 @@ pub struct Rule {
     pub points: [f64; 6],
     pub goal: Option<Goal>,
     /// Bit i set: fact i is evidence this rule needs.
-    pub evidence: u64,
+    pub evidence: u128,
     pub en: Vec<Piece>,
     pub ko: Vec<Piece>,
+    /// The facts its sentences name (either language), in fact order: what
+    /// a reason keeps to be put into words later.
+    pub named: Vec<usize>,
+}
+
+/// Which list of the rules file a rule comes from; ids are unique within one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    Gate,
+    Rule,
+    Risk,
+}
+
+impl Section {
+    fn parse(name: &str) -> Section {
+        match name {
+            "gate" => Section::Gate,
+            "risk" => Section::Risk,
+            _ => Section::Rule,
+        }
+    }
 }
 
 /// The compiled rule book.
@@ -282,9 +340,12 @@ pub struct RuleBook {
     pub os: Vec<OsEntry>,
     pub databases: Vec<DatabaseEntry>,
     pub platforms: Vec<PlatformEntry>,
+    pub messages: Messages,
     /// Every fact name by index.
     pub facts: Vec<String>,
     index: HashMap<String, usize>,
+    /// Position in `rules` by section and id.
+    by_id: HashMap<(Section, String), usize>,
     /// Index of the first answer fact; answers follow in question order.
     pub first_answer: usize,
 }
@@ -292,6 +353,11 @@ pub struct RuleBook {
 impl RuleBook {
     pub fn fact_index(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
+    }
+
+    /// The rule of `section` called `id`, if the rule book has it.
+    pub fn rule(&self, section: Section, id: &str) -> Option<&Rule> {
+        self.by_id.get(&(section, id.to_string())).map(|i| &self.rules[*i])
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
@@ -322,8 +388,8 @@ impl RuleBook {
             }
             facts.push(format!("answer.{}", q.id));
         }
-        if facts.len() > 64 {
-            return Err(format!("{} facts: evidence masks hold at most 64", facts.len()));
+        if facts.len() > 128 {
+            return Err(format!("{} facts: evidence masks hold at most 128", facts.len()));
         }
         let index: HashMap<String, usize> = facts.iter().enumerate().map(|(i, f)| (f.clone(), i)).collect();
         let mut book = RuleBook {
@@ -332,18 +398,25 @@ impl RuleBook {
             os: raw.os,
             databases: raw.database,
             platforms: raw.platform,
+            messages: raw.messages,
             facts,
             index,
+            by_id: HashMap::new(),
             first_answer,
         };
-        let mut ids = HashSet::new();
         for (section, list) in [("gate", raw.gate), ("rule", raw.rule), ("risk", raw.risk)] {
             for r in list {
-                if !ids.insert(format!("{section}.{}", r.id)) {
+                let key = (Section::parse(section), r.id.clone());
+                if book.by_id.insert(key, book.rules.len()).is_some() {
                     return Err(format!("{section} \"{}\" is defined twice", r.id));
                 }
                 let rule = book.compile(section, r)?;
                 book.rules.push(rule);
+            }
+        }
+        for id in &book.messages.may_differ {
+            if !book.rules.iter().any(|r| r.id == *id && matches!(r.kind, Kind::Score)) {
+                return Err(format!("messages.may_differ: \"{id}\" is not a rule"));
             }
         }
         for entry in &book.os {
@@ -390,17 +463,20 @@ impl RuleBook {
         }
         let scope = r.scope.iter().map(|c| self.condition(c).map_err(&at)).collect::<Result<Vec<_>, _>>()?;
         let when = r.when.iter().map(|c| self.condition(c).map_err(&at)).collect::<Result<Vec<_>, _>>()?;
-        let mut evidence = 0u64;
+        let mut evidence = 0u128;
         for name in &r.evidence {
             let i = self.fact_index(name).ok_or_else(|| at(format!("evidence \"{name}\" is not a fact")))?;
             if self.is_profile(i) {
                 return Err(at(format!("\"{name}\" is a preference, not evidence")));
             }
-            evidence |= 1 << i;
+            evidence |= 1u128 << i;
         }
         let en = self.sentence(&r.en).map_err(&at)?;
         let ko = self.sentence(&r.ko).map_err(&at)?;
-        Ok(Rule { id: r.id, kind, scope, when, points, goal: r.goal, evidence, en, ko })
+        let mut named: Vec<usize> = en.iter().chain(&ko).filter_map(|p| if let Piece::Fact(i) = p { Some(*i) } else { None }).collect();
+        named.sort_unstable();
+        named.dedup();
+        Ok(Rule { id: r.id, kind, scope, when, points, goal: r.goal, evidence, en, ko, named })
     }
 
     fn is_profile(&self, i: usize) -> bool {

@@ -131,6 +131,77 @@ impl ChartSvg {
     }
 }
 
+pub struct EosBar {
+    pub x: i64,
+    pub width: i64,
+    pub top: i64,
+    pub past_y: i64,
+    pub past_height: i64,
+    pub coming_y: i64,
+    pub coming_height: i64,
+    pub total: usize,
+    pub label: String,
+    /// Quarter labels are longer: a smaller font.
+    pub small: bool,
+    pub title: String,
+}
+
+/// How many workloads reach end of support per period (knowledge::timeline),
+/// the past in red, the rest in amber.
+#[derive(Template)]
+#[template(path = "assessment_eos.svg")]
+pub struct EosChartSvg {
+    pub title: String,
+    pub width: i64,
+    pub height: i64,
+    pub baseline: i64,
+    pub bars: Vec<EosBar>,
+    pub legend_past: String,
+    pub legend_coming: String,
+}
+
+impl EosChartSvg {
+    pub fn new(tr: &crate::i18n::Tr, buckets: &[crate::knowledge::timeline::Bucket]) -> EosChartSvg {
+        const SLOT: i64 = 52;
+        const BAR: i64 = 34;
+        const TOP: i64 = 40;
+        const BASE: i64 = 190;
+        let max = buckets.iter().map(|b| b.total()).max().unwrap_or(0).max(1) as i64;
+        let (past, coming) = (tr.t("assessment.eos_past"), tr.t("assessment.eos_coming"));
+        let bars = buckets
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let x = 12 + i as i64 * SLOT + (SLOT - BAR) / 2;
+                let past_height = b.past as i64 * (BASE - TOP) / max;
+                let coming_height = b.coming as i64 * (BASE - TOP) / max;
+                EosBar {
+                    x,
+                    width: BAR,
+                    top: BASE - past_height - coming_height,
+                    past_y: BASE - past_height,
+                    past_height,
+                    coming_y: BASE - past_height - coming_height,
+                    coming_height,
+                    total: b.total(),
+                    label: b.label.clone(),
+                    small: b.label.contains('Q'),
+                    title: format!("{}: {past} {}, {coming} {}", b.label, thousands(b.past), thousands(b.coming)),
+                }
+            })
+            .collect();
+        EosChartSvg {
+            title: tr.t("assessment.eos_title").to_string(),
+            width: 24 + buckets.len().max(6) as i64 * SLOT,
+            height: BASE + 24,
+            baseline: BASE,
+            bars,
+            legend_past: past.to_string(),
+            legend_coming: coming.to_string(),
+        }
+    }
+}
+
 /// One row of the portfolio table.
 pub struct Row {
     pub id: i64,
@@ -414,6 +485,8 @@ struct DashboardPage {
     ctx: PageCtx,
     engagement: Engagement,
     chart: String,
+    /// The end-of-support timeline, empty when no workload has a date.
+    eos_chart: String,
     counts: Vec<(Strategy, usize, usize)>,
     rows: Vec<Row>,
     total: usize,
@@ -530,6 +603,10 @@ fn dashboard_page(ctx: PageCtx, data: DashboardData, filter: Filter, changes: Ve
     let applications = if application_search { Vec::new() } else { s.applications.iter().map(|a| (a.id, a.name.clone())).collect() };
     DashboardPage {
         chart: ChartSvg::new(&tr, &s.counts).render().unwrap_or_default(),
+        eos_chart: {
+            let buckets = crate::knowledge::timeline::timeline(&s.end_of_support, crate::knowledge::Date::today());
+            if buckets.is_empty() { String::new() } else { EosChartSvg::new(&tr, &buckets).render().unwrap_or_default() }
+        },
         in_applications: tr.fmt("assessment.in_applications", &[("n", &thousands(s.applications_with_open_questions()))]),
         showing: tr.fmt("assessment.showing", &[("n", &thousands(matching)), ("total", &thousands(s.rows.len()))]),
         bands: ["high", "medium", "low"].iter().map(|b| (*b, tr.t(&format!("assessment.confidence_{b}")).to_string())).collect(),
