@@ -183,7 +183,7 @@ fn fixture() -> Fixture {
             sixr::db::workloads::add_dependency(c, eid, w1.id, w2.id, &d)?;
             let did: i64 = c.query_row("SELECT id FROM dependencies", [], |r| r.get(0))?;
             let aid: i64 = c.query_row("SELECT id FROM applications WHERE name = 'Shop'", [], |r| r.get(0))?;
-            let token = sixr::db::imports::store_upload(c, eid, "inventory.csv", b"name,cpu_cores\nnew-01,2\n")?;
+            let token = sixr::db::imports::store_upload(c, eid, None, "inventory.csv", b"name,cpu_cores\nnew-01,2\n")?;
             let uid = sixr::db::accounts::find_user(c, "viewer_in")?.unwrap().id;
             let key = sixr::db::accounts::server_secret(c, "csrf")?;
             c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
