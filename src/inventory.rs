@@ -1,6 +1,7 @@
 //! The inventory: engagements, applications, workloads and dependencies.
 //! Pure data and validation; storage is in `db`, HTTP in `web`.
 
+use crate::error::quoted;
 use serde::{Deserialize, Serialize};
 
 /// A customer assessment: everything sixr knows lives under one.
@@ -52,13 +53,13 @@ impl Engagement {
             return Err("name: keep it under 200 characters".into());
         }
         if !REGIONS.contains(&self.region.as_str()) {
-            return Err(format!("region: \"{}\" is not one of {}", self.region, REGIONS.join(", ")));
+            return Err(format!("region: {} is not one of {}", quoted(&self.region), REGIONS.join(", ")));
         }
         if !CURRENCIES.contains(&self.currency.as_str()) {
-            return Err(format!("currency: \"{}\" is not one of {}", self.currency, CURRENCIES.join(", ")));
+            return Err(format!("currency: {} is not one of {}", quoted(&self.currency), CURRENCIES.join(", ")));
         }
         if !LANGUAGES.contains(&self.language.as_str()) {
-            return Err(format!("language: \"{}\" is not one of {}", self.language, LANGUAGES.join(", ")));
+            return Err(format!("language: {} is not one of {}", quoted(&self.language), LANGUAGES.join(", ")));
         }
         Ok(())
     }
@@ -207,7 +208,11 @@ impl AppAttributes {
             if text.is_empty() {
                 return Ok(String::new());
             }
-            table.iter().find(|(k, _)| *k == key).map(|(_, c)| c.to_string()).ok_or_else(|| format!("\"{text}\" is not a {what}"))
+            table
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, c)| c.to_string())
+                .ok_or_else(|| format!("{} is not a {what}", crate::error::quoted(text)))
         };
         match name {
             "business_unit" => self.business_unit = text.to_string(),
@@ -220,7 +225,7 @@ impl AppAttributes {
                 let items: Vec<&str> = text.split([';', ',', '/', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect();
                 self.compliance = items.join("; ")
             }
-            _ => return Err(format!("\"{name}\" is not an application attribute")),
+            _ => return Err(format!("{} is not an application attribute", crate::error::quoted(name))),
         }
         Ok(())
     }
@@ -456,15 +461,15 @@ impl Workload {
     /// Sets one field from text, as typed by a consultant or read from a
     /// file. The error says what is wrong with the value, in a sentence.
     pub fn set_field(&mut self, name: &str, raw: &str) -> Result<(), String> {
-        let spec = field(name).ok_or_else(|| format!("\"{name}\" is not a workload field"))?;
+        let spec = field(name).ok_or_else(|| format!("{} is not a workload field", quoted(name)))?;
         let text = raw.trim();
         let number = |text: &str| -> Result<Option<f64>, String> {
             if text.is_empty() {
                 return Ok(None);
             }
-            let v = parse_number(text).ok_or_else(|| format!("\"{text}\" is not a number"))?;
+            let v = parse_number(text).ok_or_else(|| format!("{} is not a number", quoted(text)))?;
             if v < 0.0 {
-                return Err(format!("\"{text}\" is not a positive number"));
+                return Err(format!("{} is not a positive number", quoted(text)));
             }
             Ok(Some(v))
         };
@@ -473,10 +478,10 @@ impl Workload {
                 let v = number(text)?;
                 if let Some(v) = v {
                     if v.fract() != 0.0 {
-                        return Err(format!("\"{text}\" is not a whole number"));
+                        return Err(format!("{} is not a whole number", quoted(text)));
                     }
                     if v > 1e12 {
-                        return Err(format!("\"{text}\" is too large"));
+                        return Err(format!("{} is too large", quoted(text)));
                     }
                 }
                 let v = v.map(|v| v as i64);
@@ -494,10 +499,10 @@ impl Workload {
             FieldKind::Amount | FieldKind::Percent => {
                 let v = number(text)?;
                 if spec.kind == FieldKind::Percent && v.is_some_and(|v| v > 100.0) {
-                    return Err(format!("\"{text}\" is more than 100 percent"));
+                    return Err(format!("{} is more than 100 percent", quoted(text)));
                 }
                 if v.is_some_and(|v| v > 1e15) {
-                    return Err(format!("\"{text}\" is too large"));
+                    return Err(format!("{} is too large", quoted(text)));
                 }
                 match name {
                     "ram_gb" => self.ram_gb = v,
@@ -512,7 +517,7 @@ impl Workload {
                 self.powered_off = match text.to_lowercase().as_str() {
                     "" | "0" | "false" | "no" | "n" | "아니오" => false,
                     "1" | "true" | "yes" | "y" | "예" => true,
-                    _ => return Err(format!("\"{text}\" is not yes or no")),
+                    _ => return Err(format!("{} is not yes or no", quoted(text))),
                 }
             }
             FieldKind::Text => {

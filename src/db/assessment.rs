@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::db::workloads::{APPLICATION_ID_COLUMN, SELECT_WORKLOAD_AND_APPLICATION_ID};
 use crate::db::{audit, engagements, suggestions, workloads};
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::Lang;
 use crate::inventory::Workload;
 use crate::knowledge::Date;
@@ -92,8 +92,9 @@ pub fn answers_in(conn: &Connection, engagement_id: i64, scope: Scope) -> Result
 
 /// Checks one answer as typed; empty means "unknown" (the answer is removed).
 pub fn check_answer(question: &str, raw: &str) -> Result<String, AppError> {
-    let q =
-        rulebook().question(question).ok_or_else(|| AppError::Invalid(format!("\"{question}\" is not a question of the questionnaire")))?;
+    let q = rulebook()
+        .question(question)
+        .ok_or_else(|| AppError::Invalid(format!("{} is not a question of the questionnaire", quoted(question))))?;
     let value = raw.trim();
     if value.is_empty() || value.eq_ignore_ascii_case("unknown") {
         return Ok(String::new());
@@ -107,11 +108,13 @@ pub fn check_answer(question: &str, raw: &str) -> Result<String, AppError> {
     let normal = normalise_answer(q.kind, &q.options, value);
     match normal {
         crate::scoring::Value::Unknown => Err(AppError::Invalid(match q.kind {
-            QuestionKind::YesNo => format!("{}: answer yes, no or unknown, not \"{value}\"", q.en),
-            QuestionKind::Number => format!("{}: give a number, not \"{value}\"", q.en),
-            _ => format!("{}: choose one of {}, not \"{value}\"", q.en, q.options.join(", ")),
+            QuestionKind::YesNo => format!("{}: answer yes, no or unknown, not {}", q.en, quoted(value)),
+            QuestionKind::Number => format!("{}: give a number, not {}", q.en, quoted(value)),
+            _ => format!("{}: choose one of {}, not {}", q.en, q.options.join(", "), quoted(value)),
         })),
-        crate::scoring::Value::Num(n) if n < 0.0 => Err(AppError::Invalid(format!("{}: give a positive number, not \"{value}\"", q.en))),
+        crate::scoring::Value::Num(n) if n < 0.0 => {
+            Err(AppError::Invalid(format!("{}: give a positive number, not {}", q.en, quoted(value))))
+        }
         other => Ok(other.display(Lang::En)),
     }
 }

@@ -570,9 +570,10 @@ pub fn decide_one(
         .execute(params![workload_id, field.code(), value, if decision == Decision::Accept { ACCEPTED } else { REJECTED }])?;
     if n == 0 {
         return Err(AppError::Conflict(format!(
-            "the suggestion {} = \"{value}\" for \"{}\" is no longer waiting (decided meanwhile, or suggested no more); reload the page",
+            "the suggestion {} = {} for {} is no longer waiting (decided meanwhile, or suggested no more); reload the page",
             field.code(),
-            w.name
+            crate::error::quoted(value),
+            crate::error::quoted(&w.name)
         )));
     }
     if decision == Decision::Accept {

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
 use crate::db::audit;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::inventory::{Application, Dependency, Workload};
 
 /// Workload columns in the order `from_row` reads them; `a.name` is the
@@ -140,12 +140,13 @@ pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) ->
     let before = get(conn, engagement_id, w.id)?;
     if before.version != w.version {
         return Err(AppError::Conflict(format!(
-            "someone else changed workload \"{}\" while you were editing (now version {}); reload to see their change",
-            before.name, before.version
+            "someone else changed workload {} while you were editing (now version {}); reload to see their change",
+            quoted(&before.name),
+            before.version
         )));
     }
     if before.name != w.name && find_existing(conn, engagement_id, &w.name, "")?.is_some() {
-        return Err(AppError::Conflict(format!("name: a workload called \"{}\" already exists", w.name)));
+        return Err(AppError::Conflict(format!("name: a workload called {} already exists", quoted(&w.name))));
     }
     upsert_by_id(conn, engagement_id, w)?;
     let after = get(conn, engagement_id, w.id)?;
@@ -247,10 +248,10 @@ pub fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id
 
 pub fn create(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) -> Result<Workload, AppError> {
     if find_existing(conn, engagement_id, &w.name, "")?.is_some() {
-        return Err(AppError::Conflict(format!("name: a workload called \"{}\" already exists", w.name)));
+        return Err(AppError::Conflict(format!("name: a workload called {} already exists", quoted(&w.name))));
     }
     let Upsert::Created(id) = upsert(conn, engagement_id, w)? else {
-        return Err(AppError::Conflict(format!("a workload with hostname \"{}\" already exists", w.hostname)));
+        return Err(AppError::Conflict(format!("a workload with hostname {} already exists", quoted(&w.hostname))));
     };
     let created = get(conn, engagement_id, id)?;
     // Every value of a workload added by hand is typed.

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Answer, Format, Parsed, Problem, Refusal};
+use crate::error::quoted;
 use crate::inventory::{Application, Dependency, Engagement, WORKLOAD_FIELDS, Workload};
 
 /// Tells a sixr backup from any other JSON; bumped if the shape changes.
@@ -65,10 +66,11 @@ pub fn parse(text: &str) -> Result<Parsed, Refusal> {
         sheet: None,
         line: Some(e.line()),
         column: Some(format!("character {}", e.column())),
-        message: format!("the JSON cannot be read as a sixr backup ({e})"),
+        // serde_json's message repeats the offending value whole.
+        message: format!("the JSON cannot be read as a sixr backup ({})", crate::error::shown(&e.to_string())),
     })?;
     if backup.kind != BACKUP_KIND {
-        return Err(Problem::file(format!("this JSON is not a sixr backup (its kind is \"{}\")", backup.kind)).into());
+        return Err(Problem::file(format!("this JSON is not a sixr backup (its kind is {})", quoted(&backup.kind))).into());
     }
     if backup.version > BACKUP_VERSION {
         return Err(Problem::file(format!(
@@ -90,7 +92,7 @@ pub fn parse(text: &str) -> Result<Parsed, Refusal> {
                     sheet: None,
                     line: None,
                     column: Some(f.name.to_string()),
-                    message: format!("workload {} (\"{}\"): {message}", i + 1, w.name),
+                    message: format!("workload {} ({}): {message}", i + 1, quoted(&w.name)),
                 });
             }
         }

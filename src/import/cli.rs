@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use crate::db::Db;
 use crate::db::imports::{self, Target};
+use crate::error::quoted;
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -55,7 +56,10 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let db = Db::open(&args.db)?;
     let parsed = db.with_conn(|conn| {
-        let lookup = |sig: &str| imports::saved_mapping(conn, sig).ok().flatten();
+        // A column mapping saved for this engagement (on the web import page) applies.
+        let engagement = crate::db::engagements::find_by_name(conn, &args.engagement)?.map(|e| e.id);
+        let lookup =
+            |sig: &str| engagement.and_then(|eid| imports::saved_mapping(conn, eid, sig).ok().flatten()).map(|saved| saved.mapping);
         Ok(super::parse(&file_name, &bytes, &lookup))
     })?;
     let parsed = match parsed {
@@ -105,7 +109,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let name = args.engagement.clone();
     let format = args.format.to_lowercase();
     if format != "csv" && format != "json" {
-        eprintln!("error: --format must be csv or json, not \"{}\"", args.format);
+        eprintln!("error: --format must be csv or json, not {}", quoted(&args.format));
         return Ok(ExitCode::FAILURE);
     }
     let bytes = db.with_conn(|conn| {
@@ -115,7 +119,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         export_bytes(conn, e.id, &format).map(Some)
     })?;
     let Some(bytes) = bytes else {
-        eprintln!("error: there is no engagement called \"{}\"", args.engagement);
+        eprintln!("error: there is no engagement called {}", quoted(&args.engagement));
         return Ok(ExitCode::FAILURE);
     };
     match &args.out {

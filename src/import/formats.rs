@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::mapping::{self, Mapping, Target};
 use super::table::{Row, Table, Workbook, header_key, header_unit};
 use super::{Answer, Format, Parsed, Problem, Refusal};
+use crate::error::quoted;
 use crate::inventory::{Application, Dependency, Workload};
 
 /// Collects workloads in file order. Two rows never merge: a name seen
@@ -40,7 +41,11 @@ impl Collector {
             self.parsed.warnings.push(table.problem(
                 line,
                 "name",
-                format!("\"{original}\" is also the name of the row on line {first_line}{ids}; both are kept, this one as \"{unique}\""),
+                format!(
+                    "{} is also the name of the row on line {first_line}{ids}; both are kept, this one as {}",
+                    quoted(&original),
+                    quoted(&unique)
+                ),
             ));
             w.name = unique;
         }
@@ -78,9 +83,9 @@ pub fn size_gb(raw: &str, default_unit: &str) -> Result<Option<f64>, String> {
         "gb" | "gib" | "g" | "" => 1.0,
         "mb" | "mib" | "m" => 1.0 / 1024.0,
         "kb" | "kib" | "k" => 1.0 / (1024.0 * 1024.0),
-        _ => return Err(format!("\"{text}\" is not a size (use GB, MB or TB)")),
+        _ => return Err(format!("{} is not a size (use GB, MB or TB)", quoted(text))),
     };
-    let value = crate::inventory::parse_number(number).ok_or_else(|| format!("\"{text}\" is not a number"))?;
+    let value = crate::inventory::parse_number(number).ok_or_else(|| format!("{} is not a number", quoted(text)))?;
     Ok(Some((value * factor * 100.0).round() / 100.0))
 }
 
@@ -173,7 +178,7 @@ pub fn parse_csv_table(table: Table, saved_mapping: &dyn Fn(&str) -> Option<Mapp
 /// Refuses a file with a header and no data rows.
 fn finish(parsed: Parsed, table: &Table) -> Result<Parsed, Refusal> {
     if parsed.rows_read == 0 {
-        let what = table.sheet.as_ref().map(|s| format!("sheet \"{s}\"")).unwrap_or_else(|| "the file".into());
+        let what = table.sheet.as_ref().map(|s| format!("sheet {}", quoted(s))).unwrap_or_else(|| "the file".into());
         return Err(Problem::file(format!("{what} has a header row but no data rows")).into());
     }
     Ok(parsed)
@@ -188,9 +193,9 @@ pub fn answer_value(question: &str, raw: &str) -> Result<Option<String>, String>
         return Ok(None);
     }
     if question == "deadline_months" {
-        let v = crate::inventory::parse_number(text).ok_or_else(|| format!("\"{text}\" is not a number of months"))?;
+        let v = crate::inventory::parse_number(text).ok_or_else(|| format!("{} is not a number of months", quoted(text)))?;
         if v < 0.0 || v.fract() != 0.0 {
-            return Err(format!("\"{text}\" is not a whole number of months"));
+            return Err(format!("{} is not a whole number of months", quoted(text)));
         }
         return Ok(Some(number_text(v)));
     }
@@ -212,12 +217,12 @@ pub fn answer_value(question: &str, raw: &str) -> Result<Option<String>, String>
             })
             .map(|(_, o)| o.clone())
             .or_else(|| CHOICE_SYNONYMS.iter().find(|(q2, k, _)| *q2 == question && *k == low).map(|(_, _, v)| v.to_string()));
-        return option.map(Some).ok_or_else(|| format!("\"{text}\" is not one of {}", q.options.join(", ")));
+        return option.map(Some).ok_or_else(|| format!("{} is not one of {}", quoted(text), q.options.join(", ")));
     }
     match low.as_str() {
         "yes" | "y" | "true" | "1" | "예" | "네" | "o" => Ok(Some("yes".into())),
         "no" | "n" | "false" | "0" | "아니오" | "아니요" | "x" => Ok(Some("no".into())),
-        _ => Err(format!("\"{text}\" is not yes or no")),
+        _ => Err(format!("{} is not yes or no", quoted(text))),
     }
 }
 
@@ -401,7 +406,7 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
             out.parsed.warnings.push(table.problem(
                 row.line,
                 "Powerstate",
-                format!("{name} is powered off; imported and flagged as powered off (a Retire candidate)"),
+                format!("{} is powered off; imported and flagged as powered off (a Retire candidate)", crate::error::shown(name)),
             ));
         }
     }
@@ -506,7 +511,7 @@ fn read_workbook(bytes: &[u8]) -> Result<Parsed, Refusal> {
     };
     let table = book.table(first)?;
     if table.headers.is_empty() {
-        return Err(Problem::file(format!("the first sheet \"{first}\" is empty")).into());
+        return Err(Problem::file(format!("the first sheet {} is empty", quoted(first))).into());
     }
     parse_csv_table(table, &|_| None).map_err(|r| match r {
         Refusal::UnknownFormat { .. } => Problem::file(format!(
@@ -691,7 +696,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                     out.parsed.warnings.push(dbs.problem(
                         row.line,
                         &dbs.headers[c],
-                        format!("server \"{server}\" is not on the Servers sheet"),
+                        format!("server {} is not on the Servers sheet", quoted(server)),
                     ));
                 }
             }
@@ -725,7 +730,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                 out.parsed.warnings.push(t.problem(
                     row.line,
                     &t.headers[m_c],
-                    format!("\"{member}\" or application \"{app}\" is not in the workbook; row ignored"),
+                    format!("{} or application {} is not in the workbook; row ignored", quoted(member), quoted(app)),
                 ));
                 continue;
             };
@@ -767,7 +772,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                     out.parsed.warnings.push(t.problem(
                         row.line,
                         &t.headers[s_c],
-                        format!("\"{from}\" -> \"{to}\" names a server not on the Servers sheet; ignored"),
+                        format!("{} -> {} names a server not on the Servers sheet; ignored", quoted(from), quoted(to)),
                     ));
                     continue;
                 };
@@ -791,7 +796,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                     out.parsed.warnings.push(t.problem(
                         row.line,
                         &t.headers[s_c],
-                        format!("application \"{src}\" or \"{dst}\" is not on the Applications sheet; ignored"),
+                        format!("application {} or {} is not on the Applications sheet; ignored", quoted(src), quoted(dst)),
                     ));
                     continue;
                 };

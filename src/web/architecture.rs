@@ -20,7 +20,7 @@ use super::{AppState, PageCtx, Pager, page_number, redirect, render, safe_local_
 use crate::architecture::{self, AppArchitecture, Estate, Pattern, findings};
 use crate::cost::{self, SizingMode, money};
 use crate::db;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::{Tr, amount, thousands};
 use crate::inventory::Engagement;
 use crate::strategy::Strategy;
@@ -433,7 +433,7 @@ async fn set_sizing(
     Form(form): Form<SizingForm>,
 ) -> Result<Response, AppError> {
     let mode = SizingMode::parse(&form.mode)
-        .ok_or_else(|| AppError::Invalid(format!("sizing: \"{}\" is not one of performance, as_on_prem", form.mode)))?;
+        .ok_or_else(|| AppError::Invalid(format!("sizing: {} is not one of performance, as_on_prem", quoted(&form.mode))))?;
     st.db.call(move |c| db::architecture::set_sizing_mode(c, id, mode, LOCAL_ACTOR)).await?;
     let fallback = format!("/engagements/{id}/architecture");
     let back = if form.back.is_empty() { fallback.clone() } else { safe_local_path(&form.back) };

@@ -33,12 +33,12 @@ fn decision(raw: &str) -> Result<Decision, AppError> {
     match raw {
         "accept" => Ok(Decision::Accept),
         "reject" => Ok(Decision::Reject),
-        other => Err(AppError::Invalid(format!("decision: \"{other}\" is neither accept nor reject"))),
+        other => Err(AppError::Invalid(format!("decision: {} is neither accept nor reject", crate::error::quoted(other)))),
     }
 }
 
 fn field(raw: &str) -> Result<Field, AppError> {
-    Field::parse(raw).ok_or_else(|| AppError::Invalid(format!("\"{raw}\" is not a field sixr suggests values for")))
+    Field::parse(raw).ok_or_else(|| AppError::Invalid(format!("{} is not a field sixr suggests values for", crate::error::quoted(raw))))
 }
 
 /// POST: accept or reject every waiting suggestion (of a kind, or all) in

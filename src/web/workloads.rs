@@ -21,7 +21,7 @@ use crate::db::applications::ApplicationSummary;
 use crate::db::dependencies::Links;
 use crate::db::suggestions::{FieldState, Provenance, Waiting};
 use crate::db::workloads::{FilterColumn, NO_APPLICATION, PAGE_SIZES, WorkloadPage, WorkloadQuery};
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::{Tr, thousands};
 use crate::inventory::{Dependency, FieldKind, ROLES, WORKLOAD_FIELDS, Workload};
 
@@ -350,7 +350,7 @@ struct CellQuery {
 }
 
 fn check_field(field: &str) -> Result<&'static str, AppError> {
-    crate::inventory::field(field).map(|f| f.name).ok_or_else(|| AppError::NotFound(format!("workload field \"{field}\"")))
+    crate::inventory::field(field).map(|f| f.name).ok_or_else(|| AppError::NotFound(format!("workload field {}", quoted(field))))
 }
 
 async fn load_workload(st: &AppState, id: i64, wid: i64) -> Result<Workload, AppError> {
