@@ -1,6 +1,7 @@
 //! The inventory: engagements, applications, workloads and dependencies.
 //! Pure data and validation; storage is in `db`, HTTP in `web`.
 
+use crate::error::quoted;
 use serde::{Deserialize, Serialize};
 
 /// Why a value is refused: a message of the catalogues (`validation.<key>`)
@@ -13,8 +14,10 @@ pub struct Invalid {
 }
 
 impl Invalid {
+    /// The offending `value` is quoted and cut to 100 characters: a 4 MB
+    /// cell must not come back whole in its error.
     fn new(key: &'static str, args: &[(&'static str, &str)]) -> Invalid {
-        Invalid { key, args: args.iter().map(|(k, v)| (*k, v.to_string())).collect() }
+        Invalid { key, args: args.iter().map(|(k, v)| (*k, if *k == "value" { quoted(v) } else { v.to_string() })).collect() }
     }
 
     pub fn text(&self, t: &crate::i18n::Tr) -> String {
@@ -97,7 +100,25 @@ impl Engagement {
 /// Workload roles sixr understands (free text is kept as typed, lower-case).
 /// `web-app` is a web server that also runs the application (a 2-tier
 /// estate such as AnyCompany's); the target architecture splits it.
-pub const ROLES: &[&str] = &["web", "app", "web-app", "db", "cache", "file", "batch", "queue", "appliance", "other"];
+/// `directory`, `mail`, `monitoring`, `ci` and `backup` are the shared
+/// services discovery recognises in server names (see `rules/enrichment.toml`).
+pub const ROLES: &[&str] = &[
+    "web",
+    "app",
+    "web-app",
+    "db",
+    "cache",
+    "file",
+    "batch",
+    "queue",
+    "directory",
+    "mail",
+    "monitoring",
+    "ci",
+    "backup",
+    "appliance",
+    "other",
+];
 
 /// A group of workloads that serve one business purpose and usually move together.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -219,7 +240,11 @@ impl AppAttributes {
             if text.is_empty() {
                 return Ok(String::new());
             }
-            table.iter().find(|(k, _)| *k == key).map(|(_, c)| c.to_string()).ok_or_else(|| format!("\"{text}\" is not a {what}"))
+            table
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, c)| c.to_string())
+                .ok_or_else(|| format!("{} is not a {what}", crate::error::quoted(text)))
         };
         match name {
             "business_unit" => self.business_unit = text.to_string(),
@@ -232,7 +257,7 @@ impl AppAttributes {
                 let items: Vec<&str> = text.split([';', ',', '/', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect();
                 self.compliance = items.join("; ")
             }
-            _ => return Err(format!("\"{name}\" is not an application attribute")),
+            _ => return Err(format!("{} is not an application attribute", crate::error::quoted(name))),
         }
         Ok(())
     }
@@ -326,6 +351,55 @@ pub struct Workload {
     /// Optimistic-locking version, bumped on every change.
     #[serde(default)]
     pub version: i64,
+    /// What the source file said beyond sixr's fields, kept for discovery
+    /// enrichment (`enrich`). Filled by the importers; rows read back from
+    /// the database leave it empty (it is stored apart, `db::suggestions`).
+    #[serde(default, skip_serializing_if = "Discovered::is_empty")]
+    pub discovered: Discovered,
+}
+
+/// Raw attributes of a source row that sixr has no field for but that say
+/// what a server is or which application it belongs to.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Discovered {
+    /// RVTools `Annotation` (the VM's notes in vCenter).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub annotation: String,
+    /// RVTools `Folder` (the VM folder path, `/Prod/Alpha`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub folder: String,
+    /// RVTools `vApp`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub vapp: String,
+    /// RVTools `Resource pool` (path).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resource_pool: String,
+    /// RVTools `OS according to the configuration file`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub os_config: String,
+    /// RVTools `OS according to the VMware Tools`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub os_tools: String,
+    /// Sheets of a workbook that list the server (MPA `Databases`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sheets: Vec<String>,
+    /// Engines of the databases a workbook puts on the server (MPA
+    /// `Databases` sheet, `Source Engine Type` of the rows naming it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub databases: Vec<String>,
+    /// Every application the source says the server serves, when it names
+    /// more than one (MPA `Server to application`, Migration Hub `Applications`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applications: Vec<String>,
+    /// Installed software or products, where an export lists them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub software: Vec<String>,
+}
+
+impl Discovered {
+    pub fn is_empty(&self) -> bool {
+        *self == Discovered::default()
+    }
 }
 
 /// A "from depends on to" edge between two workloads, by name.

@@ -10,6 +10,7 @@ pub mod cfn;
 pub mod cli;
 pub mod cost;
 pub mod db;
+pub mod enrich;
 pub mod error;
 pub mod i18n;
 pub mod import;

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
 use crate::db::audit;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::inventory::{Application, Dependency, Workload};
 
 /// Workload columns in the order `from_row` reads them; `a.name` is the
@@ -59,6 +59,7 @@ pub fn from_row(r: &Row) -> rusqlite::Result<Workload> {
         ram_util_p95_pct: r.get(28)?,
         cpu_util_avg_pct: r.get(29)?,
         ram_util_avg_pct: r.get(30)?,
+        discovered: Default::default(),
     })
 }
 
@@ -144,15 +145,17 @@ pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) ->
     let before = get(conn, engagement_id, w.id)?;
     if before.version != w.version {
         return Err(AppError::Conflict(format!(
-            "someone else changed workload \"{}\" while you were editing (now version {}); reload to see their change",
-            before.name, before.version
+            "someone else changed workload {} while you were editing (now version {}); reload to see their change",
+            quoted(&before.name),
+            before.version
         )));
     }
     if before.name != w.name && find_existing(conn, engagement_id, &w.name, "")?.is_some() {
-        return Err(AppError::Conflict(format!("name: a workload called \"{}\" already exists", w.name)));
+        return Err(AppError::Conflict(format!("name: a workload called {} already exists", quoted(&w.name))));
     }
     upsert_by_id(conn, engagement_id, w)?;
     let after = get(conn, engagement_id, w.id)?;
+    crate::db::suggestions::mark_edited(conn, engagement_id, &before, &after)?;
     audit(conn, Some(engagement_id), actor, "workload", Some(w.id), "update", Some(&json!(before)), Some(&json!(after)))?;
     Ok(after)
 }
@@ -261,12 +264,14 @@ pub fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id
 
 pub fn create(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) -> Result<Workload, AppError> {
     if find_existing(conn, engagement_id, &w.name, "")?.is_some() {
-        return Err(AppError::Conflict(format!("name: a workload called \"{}\" already exists", w.name)));
+        return Err(AppError::Conflict(format!("name: a workload called {} already exists", quoted(&w.name))));
     }
     let Upsert::Created(id) = upsert(conn, engagement_id, w)? else {
-        return Err(AppError::Conflict(format!("a workload with hostname \"{}\" already exists", w.hostname)));
+        return Err(AppError::Conflict(format!("a workload with hostname {} already exists", quoted(&w.hostname))));
     };
     let created = get(conn, engagement_id, id)?;
+    // Every value of a workload added by hand is typed.
+    crate::db::suggestions::mark_edited(conn, engagement_id, &Workload { id, ..Workload::default() }, &created)?;
     audit(conn, Some(engagement_id), actor, "workload", Some(id), "create", None, Some(&json!(created)))?;
     Ok(created)
 }
@@ -330,6 +335,8 @@ pub struct WorkloadQuery {
     pub environment: String,
     pub role: String,
     pub os: String,
+    /// Only workloads with discovery suggestions waiting for a decision.
+    pub pending: bool,
     /// A workload field name (see `inventory::WORKLOAD_FIELDS`).
     pub sort: String,
     /// "asc" or "desc".
@@ -347,6 +354,7 @@ impl Default for WorkloadQuery {
             environment: String::new(),
             role: String::new(),
             os: String::new(),
+            pending: false,
             sort: "name".into(),
             dir: "asc".into(),
             page: 1,
@@ -379,7 +387,12 @@ impl WorkloadQuery {
 
     /// True when a search or filter narrows the list.
     pub fn is_filtered(&self) -> bool {
-        !(self.q.is_empty() && self.application.is_empty() && self.environment.is_empty() && self.role.is_empty() && self.os.is_empty())
+        !(self.q.is_empty()
+            && self.application.is_empty()
+            && self.environment.is_empty()
+            && self.role.is_empty()
+            && self.os.is_empty()
+            && !self.pending)
     }
 }
 
@@ -451,7 +464,7 @@ pub(crate) fn like_pattern(text: &str) -> String {
 /// reads the table in order instead of looking every row up through an
 /// index: when each row must be read anyway (a text search, a sort on a
 /// column without an index) one pass is several times cheaper at 100,000.
-fn query_filter(
+pub(crate) fn query_filter(
     conn: &Connection,
     engagement_id: i64,
     q: &WorkloadQuery,
@@ -481,6 +494,9 @@ fn query_filter(
             args.push(Value::Text(value.clone()));
         }
     }
+    if q.pending {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM suggestions s WHERE s.workload_id = w.id AND s.status = 'pending')");
+    }
     Ok((sql, args))
 }
 
@@ -497,7 +513,7 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
     let count_scan = !q.q.is_empty() && !narrowed_by_index;
     let (filter, args) = query_filter(conn, engagement_id, &q, count_scan)?;
     // Unfiltered, the count the triggers keep saves counting every row.
-    let total: i64 = if q.q.is_empty() && !narrowed_by_index {
+    let total: i64 = if q.q.is_empty() && !narrowed_by_index && !q.pending {
         super::engagements::counts(conn, engagement_id)?.0
     } else {
         conn.prepare_cached(&format!("SELECT COUNT(*) FROM workloads w WHERE {filter}"))?
@@ -577,6 +593,7 @@ pub fn assign_application(
         )?
         .execute(params![engagement_id, id, application_id])?;
         let after = get(conn, engagement_id, id)?;
+        crate::db::suggestions::mark_edited(conn, engagement_id, &before, &after)?;
         audit(conn, Some(engagement_id), actor, "workload", Some(id), "update", Some(&json!(before)), Some(&json!(after)))?;
         changed += 1;
     }

@@ -23,7 +23,7 @@ use crate::architecture::landing_zone::{Allocation, LandingSettings, LandingZone
 use crate::architecture::{self, AppArchitecture, Estate, Pattern, findings};
 use crate::cost::{self, Basis, BasisCost, Generation, Sizing, SizingMode, money};
 use crate::db;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::{Tr, amount, thousands};
 use crate::inventory::Engagement;
 use crate::strategy::Strategy;
@@ -533,7 +533,7 @@ async fn set_sizing(
     let t = ctx.t;
     let invalid = |field: &str, value: &str, allowed: &str| {
         AppError::Invalid(
-            t.fmt("sizing.invalid", &[("field", &t.t(&format!("sizing.field_{field}"))), ("value", &value), ("allowed", &allowed)]),
+            t.fmt("sizing.invalid", &[("field", &t.t(&format!("sizing.field_{field}"))), ("value", &quoted(value)), ("allowed", &allowed)]),
         )
     };
     let mode = SizingMode::parse(&form.mode).ok_or_else(|| invalid("mode", &form.mode, "performance, as_on_prem"))?;
@@ -578,7 +578,9 @@ async fn set_landing_zone(
 ) -> Result<Response, AppError> {
     let t = ctx.t;
     let invalid = |field: &str, value: &str| {
-        AppError::Invalid(t.fmt("landing_zone.invalid", &[("field", &t.t(&format!("landing_zone.{field}_label"))), ("value", &value)]))
+        AppError::Invalid(
+            t.fmt("landing_zone.invalid", &[("field", &t.t(&format!("landing_zone.{field}_label"))), ("value", &quoted(value))]),
+        )
     };
     let settings = LandingSettings {
         topology: Topology::parse(&form.topology).ok_or_else(|| invalid("topology", &form.topology))?,
