@@ -6,9 +6,11 @@
 pub mod accounts;
 pub mod architecture;
 pub mod audit;
+pub mod cfn;
 pub mod cli;
 pub mod cost;
 pub mod db;
+pub mod enrich;
 pub mod error;
 pub mod i18n;
 pub mod import;

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
 use crate::db::audit;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::inventory::{AppAttributes, Application};
 
 /// An application with how many workloads it groups.
@@ -81,7 +81,7 @@ fn check_name(name: &str) -> Result<String, AppError> {
 fn name_taken(e: rusqlite::Error, name: &str) -> AppError {
     match e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            AppError::Conflict(format!("name: an application called \"{name}\" already exists"))
+            AppError::Conflict(format!("name: an application called {} already exists", quoted(name)))
         }
         e => e.into(),
     }

@@ -1,7 +1,8 @@
 //! What the architecture and cost pages read: the estate of one engagement
-//! (workloads, dependencies, strategies, sizing mode), or of one of its
-//! applications, and the sizing-mode preference (engagement preferences key
-//! "sizing").
+//! (workloads, dependencies, strategies, sizing settings), or of one of its
+//! applications, the sizing preference (engagement preferences key "sizing":
+//! mode, basis, headroom, generation) and the landing-zone choices (key
+//! "landing_zone").
 //!
 //! One application's target needs its own workloads, the dependencies
 //! touching them, the workloads at their other ends (with their strategies:
@@ -13,30 +14,81 @@
 use rusqlite::Connection;
 use serde_json::json;
 
+use crate::architecture::landing_zone::{LandingSettings, LandingZone};
 use crate::architecture::{self, AppArchitecture, ArchitectureList, Estate};
-use crate::cost::SizingMode;
 use crate::cost::catalogue::Catalogue;
+use crate::cost::{Basis, Generation, Sizing, SizingMode};
 use crate::error::AppError;
 use crate::inventory::Application;
 
-/// The engagement preferences key holding `{"mode": "performance" | "as_on_prem"}`.
+/// The engagement preferences key holding `{"mode": "performance" |
+/// "as_on_prem", "basis": "peak" | "p95" | "average", "headroom_pct": 30,
+/// "generation": "current" | "graviton" | "previous"}`.
 pub const SIZING_KEY: &str = "sizing";
+/// The engagement preferences key holding the landing-zone choices.
+pub const LANDING_KEY: &str = "landing_zone";
 
 /// The sizing mode of the engagement (performance-based unless set).
 pub fn sizing_mode(conn: &Connection, engagement_id: i64) -> Result<SizingMode, AppError> {
+    Ok(sizing(conn, engagement_id)?.0)
+}
+
+/// The sizing mode and assumptions of the engagement; what is not set is
+/// the catalogue's default (peak, its headroom, the current generation).
+pub fn sizing(conn: &Connection, engagement_id: i64) -> Result<(SizingMode, Sizing), AppError> {
     let prefs = super::engagements::preferences(conn, engagement_id)?;
-    Ok(prefs.get(SIZING_KEY).and_then(|s| s.get("mode")).and_then(|m| m.as_str()).and_then(SizingMode::parse).unwrap_or_default())
+    let s = prefs.get(SIZING_KEY);
+    let text = |k: &str| s.and_then(|s| s.get(k)).and_then(|v| v.as_str()).unwrap_or_default();
+    let headroom = s.and_then(|s| s.get("headroom_pct")).and_then(|v| v.as_f64()).filter(|h| (0.0..=300.0).contains(h));
+    let sizing = Sizing {
+        basis: Basis::parse(text("basis")).unwrap_or_default(),
+        headroom_pct: headroom.unwrap_or(crate::cost::catalogue().sizing.headroom_pct),
+        generation: Generation::parse(text("generation")).unwrap_or_default(),
+    };
+    Ok((SizingMode::parse(text("mode")).unwrap_or_default(), sizing))
 }
 
+/// Stores the mode, keeping the other sizing choices.
 pub fn set_sizing_mode(conn: &Connection, engagement_id: i64, mode: SizingMode, actor: &str) -> Result<(), AppError> {
-    super::engagements::set_preference(conn, engagement_id, SIZING_KEY, &json!({ "mode": mode.code() }), actor)
+    let (_, sizing) = self::sizing(conn, engagement_id)?;
+    set_sizing(conn, engagement_id, mode, &sizing, actor)
 }
 
-/// The engagement's settings the generator reads (region, currency, sizing
-/// mode), with no inventory yet.
+pub fn set_sizing(conn: &Connection, engagement_id: i64, mode: SizingMode, sizing: &Sizing, actor: &str) -> Result<(), AppError> {
+    let value = json!({
+        "mode": mode.code(),
+        "basis": sizing.basis.code(),
+        "headroom_pct": sizing.headroom_pct,
+        "generation": sizing.generation.code(),
+    });
+    super::engagements::set_preference(conn, engagement_id, SIZING_KEY, &value, actor)
+}
+
+/// The landing-zone choices (defaults: shared VPC per environment, bastion,
+/// VPN, shared by workloads).
+pub fn landing_settings(conn: &Connection, engagement_id: i64) -> Result<LandingSettings, AppError> {
+    let prefs = super::engagements::preferences(conn, engagement_id)?;
+    Ok(prefs.get(LANDING_KEY).and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default())
+}
+
+pub fn set_landing_settings(conn: &Connection, engagement_id: i64, settings: &LandingSettings, actor: &str) -> Result<(), AppError> {
+    let value = serde_json::to_value(settings).map_err(|e| AppError::Internal(e.to_string()))?;
+    super::engagements::set_preference(conn, engagement_id, LANDING_KEY, &value, actor)
+}
+
+/// The engagement's settings the generator reads (region, currency, sizing,
+/// landing zone), with no inventory yet.
 pub fn settings(conn: &Connection, engagement_id: i64) -> Result<Estate, AppError> {
     let engagement = super::engagements::get(conn, engagement_id)?;
-    Ok(Estate { region: engagement.region, currency: engagement.currency, mode: sizing_mode(conn, engagement_id)?, ..Estate::default() })
+    let (mode, sizing) = sizing(conn, engagement_id)?;
+    Ok(Estate {
+        region: engagement.region,
+        currency: engagement.currency,
+        mode,
+        sizing,
+        landing: landing_settings(conn, engagement_id)?,
+        ..Estate::default()
+    })
 }
 
 /// Everything the generator needs for the engagement. At 100,000 workloads
@@ -141,6 +193,8 @@ pub fn application_estate(
         region: settings.region.clone(),
         currency: settings.currency.clone(),
         mode: settings.mode,
+        sizing: settings.sizing,
+        landing: settings.landing,
         applications: vec![app.clone()],
         workloads,
         dependencies,
@@ -150,14 +204,29 @@ pub fn application_estate(
 }
 
 /// One application's target and cost (`app_id` 0: the workloads without an
-/// application), loading only what it needs; `jump_host` as
-/// `has_jump_host` says. NotFound when it has no workloads.
+/// application) with its share of the engagement's landing zone, loading only
+/// what it needs besides (the landing zone is planned from every
+/// application: pages pass the one they keep, see `one_application_in`);
+/// `jump_host` as `has_jump_host` says. NotFound when it has no workloads.
 pub fn one_application(
     conn: &Connection,
     engagement_id: i64,
     app_id: i64,
     jump_host: bool,
     cat: &Catalogue,
+) -> Result<(Estate, AppArchitecture), AppError> {
+    let lz = landing_zone(conn, engagement_id, cat)?;
+    one_application_in(conn, engagement_id, app_id, jump_host, cat, lz.as_ref())
+}
+
+/// `one_application` with the engagement's landing zone already planned.
+pub fn one_application_in(
+    conn: &Connection,
+    engagement_id: i64,
+    app_id: i64,
+    jump_host: bool,
+    cat: &Catalogue,
+    lz: Option<&LandingZone>,
 ) -> Result<(Estate, AppArchitecture), AppError> {
     super::assessment::ensure_scored(conn, engagement_id)?;
     let settings = settings(conn, engagement_id)?;
@@ -166,17 +235,18 @@ pub fn one_application(
     if estate.workloads_of(&app).next().is_none() {
         return Err(AppError::NotFound(format!("application {app_id}")));
     }
-    let built = architecture::build(&estate, &app, cat);
+    let built = architecture::build(&estate, &app, cat, lz);
     Ok((settings, built))
 }
 
 /// Every application's target and cost in the list's order, handed to
-/// `each` one at a time: at most one application's inventory and target are
-/// in memory. Returns the engagement's settings.
+/// `each` one at a time, with its share of `lz`: at most one application's
+/// inventory and target are in memory. Returns the engagement's settings.
 pub fn each_application(
     conn: &Connection,
     engagement_id: i64,
     cat: &Catalogue,
+    lz: Option<&LandingZone>,
     mut each: impl FnMut(AppArchitecture) -> Result<(), AppError>,
 ) -> Result<Estate, AppError> {
     super::assessment::ensure_scored(conn, engagement_id)?;
@@ -184,18 +254,36 @@ pub fn each_application(
     let jump_host = has_jump_host(conn, engagement_id)?;
     for app in applications_with_workloads(conn, engagement_id)? {
         let estate = application_estate(conn, engagement_id, &settings, &app, jump_host)?;
-        each(architecture::build(&estate, &app, cat))?;
+        each(architecture::build(&estate, &app, cat, lz))?;
     }
     Ok(settings)
 }
 
-/// The architecture list: every application's summary and the totals.
+/// The architecture list: every application's summary, the landing zone they
+/// share and the totals.
 pub fn list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<ArchitectureList, AppError> {
     let mut list = ArchitectureList::new(SizingMode::default());
-    let settings = each_application(conn, engagement_id, cat, |a| {
+    let settings = each_application(conn, engagement_id, cat, None, |a| {
         list.push(&a);
         Ok(())
     })?;
-    list.mode = settings.mode;
+    list.finish(&settings, cat);
     Ok(list)
+}
+
+/// The engagement's landing zone, planned from every application.
+pub fn landing_zone(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<Option<LandingZone>, AppError> {
+    Ok(list(conn, engagement_id, cat)?.landing_zone)
+}
+
+/// Every application's target and cost with its share of the landing zone,
+/// and the landing zone: what the report and the CloudFormation export read.
+pub fn all(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<(Vec<AppArchitecture>, Option<LandingZone>), AppError> {
+    let lz = landing_zone(conn, engagement_id, cat)?;
+    let mut out = Vec::new();
+    each_application(conn, engagement_id, cat, lz.as_ref(), |a| {
+        out.push(a);
+        Ok(())
+    })?;
+    Ok((out, lz))
 }

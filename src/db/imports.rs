@@ -8,8 +8,8 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
-use crate::db::{audit, engagements, workloads};
-use crate::error::AppError;
+use crate::db::{audit, engagements, suggestions, workloads};
+use crate::error::{AppError, quoted};
 use crate::import::backup::{BACKUP_KIND, BACKUP_VERSION, Backup, BackupExtras};
 use crate::import::identity::{self, Fate, Known, Plan};
 use crate::import::mapping::Mapping;
@@ -38,6 +38,8 @@ pub struct Outcome {
     pub answers: usize,
     /// Rows left out because they had errors (only with "valid rows only").
     pub rows_refused: usize,
+    /// The suggestions waiting after the import (`db::suggestions::refresh`).
+    pub suggestions: suggestions::Refreshed,
     /// The file's warnings plus those found against the database
     /// (dependencies naming no known workload, names already taken).
     pub warnings: Vec<Problem>,
@@ -72,8 +74,10 @@ fn dependency_warnings(parsed: &Parsed, known: &dyn Fn(&str) -> bool) -> Vec<Pro
                     line: None,
                     column: Some("dependencies".into()),
                     message: format!(
-                        "\"{}\" depends on \"{}\", but no workload is called \"{end}\"; that dependency is left out",
-                        d.from, d.to
+                        "{} depends on {}, but no workload is called {}; that dependency is left out",
+                        quoted(&d.from),
+                        quoted(&d.to),
+                        quoted(end)
                     ),
                 });
                 break;
@@ -172,7 +176,6 @@ pub fn commit(
     }
     let (mut created, mut updated) = (0, 0);
     for ((w, fate), name) in parsed.workloads.iter().zip(&plan.fates).zip(&plan.names) {
-        let app = application_id(&tx, eid, &mut apps, &w.application)?;
         let renamed;
         let w = if *name == w.name {
             w
@@ -182,15 +185,22 @@ pub fn commit(
         };
         let id = match fate {
             Fate::Update(id) => {
-                workloads::update_row(&tx, eid, *id, app, w)?;
+                // What the consultant typed or a suggestion gave survives a
+                // file that leaves it empty.
+                let mut kept = w.clone();
+                suggestions::keep_curated(&tx, &workloads::get(&tx, eid, *id)?, &mut kept)?;
+                let app = application_id(&tx, eid, &mut apps, &kept.application)?;
+                workloads::update_row(&tx, eid, *id, app, &kept)?;
                 updated += 1;
                 *id
             }
             Fate::Create => {
+                let app = application_id(&tx, eid, &mut apps, &w.application)?;
                 created += 1;
                 workloads::insert_row(&tx, eid, app, w)?
             }
         };
+        suggestions::store_discovered(&tx, eid, id, &w.discovered)?;
         by_name.insert(w.name.clone(), id);
         if !w.hostname.is_empty() {
             by_host.entry(w.hostname.clone()).or_insert(id);
@@ -236,7 +246,13 @@ pub fn commit(
     if let Some(extras) = &parsed.backup {
         restore_rows(&tx, eid, "assessments", &extras.assessments, &lookup)?;
         restore_rows(&tx, eid, "decisions", &extras.decisions, &lookup)?;
+        restore_rows(&tx, eid, "workload_discovery", &extras.discovery, &lookup)?;
+        restore_rows(&tx, eid, "suggestions", &extras.suggestions, &lookup)?;
+        restore_rows(&tx, eid, "edited_fields", &extras.edited_fields, &lookup)?;
     }
+    // Suggestions from everything the engagement's files said, this one's
+    // included, in the import's transaction.
+    let refreshed = suggestions::refresh(&tx, eid)?;
 
     let format = parsed.format().code();
     tx.execute(
@@ -260,13 +276,14 @@ pub fn commit(
         "file": file_name, "format": format, "rows_read": parsed.rows_read, "templates_skipped": parsed.templates_skipped,
         "created": created, "updated": updated, "rows_refused": parsed.rows_refused(),
         "dependencies": dependencies, "answers": answers, "warnings": outcome.warnings.len(),
+        "suggestions": refreshed.pending, "conflicts": refreshed.conflicts,
     });
     audit(&tx, Some(eid), actor, "import", Some(import_id), "import", None, Some(&summary))?;
     tx.commit()?;
     // A large import changes the row counts the query planner relies on
     // (e.g. filtering by application); refresh its statistics.
     conn.execute_batch("PRAGMA optimize")?;
-    Ok(Outcome { import_id, created, updated, dependencies, answers, ..outcome })
+    Ok(Outcome { import_id, created, updated, dependencies, answers, suggestions: refreshed, ..outcome })
 }
 
 /// The id of the application called `name` (created when missing), cached.
@@ -426,6 +443,9 @@ pub fn backup(conn: &Connection, eid: i64) -> Result<Backup, AppError> {
         answers: answers(conn, eid)?,
         assessments: export_rows(conn, eid, "assessments")?,
         decisions: export_rows(conn, eid, "decisions")?,
+        discovery: export_rows(conn, eid, "workload_discovery")?,
+        suggestions: export_rows(conn, eid, "suggestions")?,
+        edited_fields: export_rows(conn, eid, "edited_fields")?,
     })
 }
 
@@ -434,33 +454,61 @@ pub fn strategy_codes(conn: &Connection, eid: i64) -> Result<HashMap<i64, String
     Ok(crate::db::decisions::effective_strategies(conn, eid)?.into_iter().map(|(id, s)| (id, s.code().to_string())).collect())
 }
 
-pub fn saved_mapping(conn: &Connection, signature: &str) -> Result<Option<Mapping>, AppError> {
-    let raw: Option<String> =
-        conn.query_row("SELECT mapping FROM import_mappings WHERE header_signature = ?1", [signature], |r| r.get(0)).optional()?;
-    Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
+/// A column mapping an engagement saved, with who saved it and when.
+#[derive(Debug, Clone)]
+pub struct SavedMapping {
+    pub mapping: Mapping,
+    pub saved_by: String,
+    pub saved_at: String,
+}
+
+/// The mapping this engagement saved for files with this header, if any.
+/// Mappings are per engagement: another team's never applies.
+pub fn saved_mapping(conn: &Connection, eid: i64, signature: &str) -> Result<Option<SavedMapping>, AppError> {
+    let row: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT mapping, saved_by, saved_at FROM engagement_mappings WHERE engagement_id = ?1 AND header_signature = ?2",
+            params![eid, signature],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(row.and_then(|(raw, saved_by, saved_at)| Some(SavedMapping { mapping: serde_json::from_str(&raw).ok()?, saved_by, saved_at })))
 }
 
 pub fn save_mapping(conn: &Connection, eid: i64, signature: &str, mapping: &Mapping, actor: &str) -> Result<(), AppError> {
     mapping.validate().map_err(AppError::Invalid)?;
     let value = serde_json::to_value(mapping).map_err(|e| AppError::Internal(e.to_string()))?;
     conn.execute(
-        "INSERT INTO import_mappings (header_signature, mapping) VALUES (?1, ?2)
-         ON CONFLICT (header_signature) DO UPDATE SET mapping = excluded.mapping",
-        params![signature, value.to_string()],
+        "INSERT INTO engagement_mappings (engagement_id, header_signature, mapping, saved_by) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (engagement_id, header_signature) DO UPDATE SET mapping = excluded.mapping, saved_by = excluded.saved_by,
+            saved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+        params![eid, signature, value.to_string(), crate::db::acting_user(actor)],
     )?;
     audit(conn, Some(eid), actor, "import_mapping", None, "save", None, Some(&json!({"signature": signature, "mapping": value})))?;
     Ok(())
 }
 
+/// Files one user may keep waiting between preview and commit. Each may be
+/// up to the 50 MB body limit, so without a bound one account could fill the
+/// disk; the oldest goes first, as it is the one least likely to be committed.
+pub const WAITING_UPLOADS_PER_USER: i64 = 20;
+
 /// Keeps an uploaded file until the consultant commits it; returns its token.
-pub fn store_upload(conn: &Connection, eid: i64, file_name: &str, bytes: &[u8]) -> Result<String, AppError> {
+/// Uploads older than a day are cleared here, and the user's oldest beyond
+/// [`WAITING_UPLOADS_PER_USER`].
+pub fn store_upload(conn: &Connection, eid: i64, user_id: Option<i64>, file_name: &str, bytes: &[u8]) -> Result<String, AppError> {
     conn.execute("DELETE FROM import_uploads WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')", [])?;
     let mut raw = [0u8; 16];
     getrandom::fill(&mut raw).map_err(|e| AppError::Internal(format!("no random source: {e}")))?;
     let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
     conn.execute(
-        "INSERT INTO import_uploads (token, engagement_id, file_name, bytes) VALUES (?1, ?2, ?3, ?4)",
-        params![token, eid, file_name, bytes],
+        "INSERT INTO import_uploads (token, engagement_id, user_id, file_name, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token, eid, user_id, file_name, bytes],
+    )?;
+    conn.execute(
+        "DELETE FROM import_uploads WHERE user_id IS ?1 AND rowid NOT IN
+            (SELECT rowid FROM import_uploads WHERE user_id IS ?1 ORDER BY rowid DESC LIMIT ?2)",
+        params![user_id, WAITING_UPLOADS_PER_USER],
     )?;
     Ok(token)
 }
@@ -511,4 +559,41 @@ pub fn recent(conn: &Connection, eid: i64) -> Result<Vec<ImportRecord>, AppError
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mappings saved before they were per engagement go to the engagements
+    /// that saved them, each with the mapping it saved last itself.
+    #[test]
+    fn global_mappings_are_given_to_the_engagements_that_saved_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let migrations = rusqlite_migration::Migrations::from_directory(&crate::db::MIGRATIONS_DIR).unwrap();
+            migrations.to_version(&mut conn, 6).unwrap();
+            conn.execute_batch(
+                r#"INSERT INTO engagements (id, name) VALUES (1, 'Acme'), (2, 'Globex'), (3, 'Initech');
+                   INSERT INTO import_mappings (header_signature, mapping) VALUES ('server|rack', '{"columns":[["Server","name"]]}');
+                   INSERT INTO audit_log (engagement_id, actor, entity, action, after) VALUES
+                     (1, 'kim', 'import_mapping', 'save', '{"signature":"server|rack","mapping":{"columns":[["Server","hostname"]]}}'),
+                     (1, 'kim', 'import_mapping', 'save', '{"signature":"server|rack","mapping":{"columns":[["Server","name"],["Rack","notes"]]}}'),
+                     (2, 'lee', 'import_mapping', 'save', '{"signature":"server|rack","mapping":{"columns":[["Server","name"]]}}');"#,
+            )
+            .unwrap();
+        }
+        let db = crate::db::Db::open(&path).unwrap();
+        db.with_conn(|c| {
+            let acme = saved_mapping(c, 1, "server|rack")?.unwrap();
+            assert_eq!(acme.mapping.columns, [("Server".to_string(), "name".to_string()), ("Rack".to_string(), "notes".to_string())]);
+            assert_eq!(acme.saved_by, "kim");
+            assert_eq!(saved_mapping(c, 2, "server|rack")?.unwrap().mapping.columns, [("Server".to_string(), "name".to_string())]);
+            assert!(saved_mapping(c, 3, "server|rack")?.is_none(), "Initech never saved it");
+            Ok(())
+        })
+        .unwrap();
+    }
 }

@@ -12,6 +12,7 @@ pub mod derived;
 pub mod engagements;
 pub mod imports;
 pub mod plan;
+pub mod suggestions;
 pub mod workloads;
 
 use std::path::{Path, PathBuf};

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::mapping::{self, Mapping, Target};
 use super::table::{Row, Table, Workbook, header_key, header_unit};
 use super::{Answer, Format, Parsed, Problem, Refusal};
+use crate::error::quoted;
 use crate::inventory::{Application, Dependency, Workload};
 
 /// Collects workloads in file order. Two rows never merge: a name seen
@@ -40,7 +41,11 @@ impl Collector {
             self.parsed.warnings.push(table.problem(
                 line,
                 "name",
-                format!("\"{original}\" is also the name of the row on line {first_line}{ids}; both are kept, this one as \"{unique}\""),
+                format!(
+                    "{} is also the name of the row on line {first_line}{ids}; both are kept, this one as {}",
+                    quoted(&original),
+                    quoted(&unique)
+                ),
             ));
             w.name = unique;
         }
@@ -78,9 +83,9 @@ pub fn size_gb(raw: &str, default_unit: &str) -> Result<Option<f64>, String> {
         "gb" | "gib" | "g" | "" => 1.0,
         "mb" | "mib" | "m" => 1.0 / 1024.0,
         "kb" | "kib" | "k" => 1.0 / (1024.0 * 1024.0),
-        _ => return Err(format!("\"{text}\" is not a size (use GB, MB or TB)")),
+        _ => return Err(format!("{} is not a size (use GB, MB or TB)", quoted(text))),
     };
-    let value = crate::inventory::parse_number(number).ok_or_else(|| format!("\"{text}\" is not a number"))?;
+    let value = crate::inventory::parse_number(number).ok_or_else(|| format!("{} is not a number", quoted(text)))?;
     Ok(Some((value * factor * 100.0).round() / 100.0))
 }
 
@@ -173,7 +178,7 @@ pub fn parse_csv_table(table: Table, saved_mapping: &dyn Fn(&str) -> Option<Mapp
 /// Refuses a file with a header and no data rows.
 fn finish(parsed: Parsed, table: &Table) -> Result<Parsed, Refusal> {
     if parsed.rows_read == 0 {
-        let what = table.sheet.as_ref().map(|s| format!("sheet \"{s}\"")).unwrap_or_else(|| "the file".into());
+        let what = table.sheet.as_ref().map(|s| format!("sheet {}", quoted(s))).unwrap_or_else(|| "the file".into());
         return Err(Problem::file(format!("{what} has a header row but no data rows")).into());
     }
     Ok(parsed)
@@ -188,9 +193,9 @@ pub fn answer_value(question: &str, raw: &str) -> Result<Option<String>, String>
         return Ok(None);
     }
     if question == "deadline_months" {
-        let v = crate::inventory::parse_number(text).ok_or_else(|| format!("\"{text}\" is not a number of months"))?;
+        let v = crate::inventory::parse_number(text).ok_or_else(|| format!("{} is not a number of months", quoted(text)))?;
         if v < 0.0 || v.fract() != 0.0 {
-            return Err(format!("\"{text}\" is not a whole number of months"));
+            return Err(format!("{} is not a whole number of months", quoted(text)));
         }
         return Ok(Some(number_text(v)));
     }
@@ -212,12 +217,12 @@ pub fn answer_value(question: &str, raw: &str) -> Result<Option<String>, String>
             })
             .map(|(_, o)| o.clone())
             .or_else(|| CHOICE_SYNONYMS.iter().find(|(q2, k, _)| *q2 == question && *k == low).map(|(_, _, v)| v.to_string()));
-        return option.map(Some).ok_or_else(|| format!("\"{text}\" is not one of {}", q.options.join(", ")));
+        return option.map(Some).ok_or_else(|| format!("{} is not one of {}", quoted(text), q.options.join(", ")));
     }
     match low.as_str() {
         "yes" | "y" | "true" | "1" | "예" | "네" | "o" => Ok(Some("yes".into())),
         "no" | "n" | "false" | "0" | "아니오" | "아니요" | "x" => Ok(Some("no".into())),
-        _ => Err(format!("\"{text}\" is not yes or no")),
+        _ => Err(format!("{} is not yes or no", quoted(text))),
     }
 }
 
@@ -339,6 +344,8 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
     let dns = col(&["dnsname"]);
     let annotation = col(&["annotation"]);
     let (vm_uuid, vm_id, sdk_uuid) = (col(&["vmuuid"]), col(&["vmid"]), col(&["visdkuuid"]));
+    // Kept for discovery enrichment: what the VM's place in vCenter says.
+    let (folder, vapp, pool) = (col(&["folder"]), col(&["vapp"]), col(&["resourcepool"]));
     for row in &table.rows {
         if let Some(p) = ragged(table, row) {
             out.parsed.rows_read += 1;
@@ -384,13 +391,22 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
         if let Some(c) = annotation {
             w.notes = row.get(c).trim().to_string();
         }
+        w.discovered = crate::inventory::Discovered {
+            annotation: w.notes.clone(),
+            folder: cell(folder).to_string(),
+            vapp: cell(vapp).to_string(),
+            resource_pool: cell(pool).to_string(),
+            os_config: cell(os_config).to_string(),
+            os_tools: cell(os_tools).to_string(),
+            ..Default::default()
+        };
         let off = power.is_some_and(|c| row.get(c).trim().eq_ignore_ascii_case("poweredoff"));
         w.powered_off = off;
         if finish_row(&mut out, table, row, w, errors) && off {
             out.parsed.warnings.push(table.problem(
                 row.line,
                 "Powerstate",
-                format!("{name} is powered off; imported and flagged as powered off (a Retire candidate)"),
+                format!("{} is powered off; imported and flagged as powered off (a Retire candidate)", crate::error::shown(name)),
             ));
         }
     }
@@ -399,6 +415,44 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
         out.parsed.warnings.push(Problem::file(format!("{templates} VM template(s) skipped: templates are not workloads")));
     }
     out.parsed
+}
+
+/// The utilisation RVTools samples when it runs: the vCPU sheet's `Overall`
+/// MHz of `Max` MHz and the vMemory sheet's `Consumed` MiB of `Size MiB`.
+/// One point in time, so it stands for typical (average) use, never the peak.
+fn rvtools_utilisation(book: &mut Workbook, parsed: &mut Parsed) -> Result<(), Refusal> {
+    let by_name: HashMap<String, usize> = parsed.workloads.iter().enumerate().map(|(i, w)| (w.name.clone(), i)).collect();
+    for (sheet, used, total, field) in
+        [("vCPU", "overall", "max", "cpu_util_avg_pct"), ("vMemory", "consumed", "sizemib", "ram_util_avg_pct")]
+    {
+        let Some(name) = book.find_sheet(sheet) else { continue };
+        let table = book.table(&name)?;
+        let (Some(vm), Some(used), Some(total)) = (table.column(&["vm"]), table.column(&[used]), table.column(&[total])) else { continue };
+        for row in &table.rows {
+            let Some(&i) = by_name.get(row.get(vm).trim()) else { continue };
+            let number = |c: usize| crate::inventory::parse_number(row.get(c));
+            if let (Some(u), Some(t)) = (number(used), number(total))
+                && t > 0.0
+                && u >= 0.0
+            {
+                let pct = (u / t * 100.0).min(100.0);
+                let _ = parsed.workloads[i].set_field(field, &number_text((pct * 100.0).round() / 100.0));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The applications a source says a server serves: one is its application;
+/// several make it a shared server, kept apart for discovery enrichment to
+/// model (`enrich`: the shared-services application) instead of putting it
+/// in whichever came first.
+fn set_applications(w: &mut Workload, apps: Vec<String>) {
+    match apps.len() {
+        0 => {}
+        1 => w.application = apps.into_iter().next().unwrap_or_default(),
+        _ => w.discovered.applications = apps,
+    }
 }
 
 /// AWS Migration Hub (Application Discovery Service) import template.
@@ -413,6 +467,8 @@ fn parse_migration_hub(table: &Table) -> Parsed {
     let os_version = col(&["osversion"]);
     let cpu_max = col(&["cpuusagepctmax"]);
     let ram_max = col(&["ramusagepctmax"]);
+    let cpu_avg = col(&["cpuusagepctavg"]);
+    let ram_avg = col(&["ramusagepctavg"]);
     let apps = col(&["applications"]);
     let external_id = col(&["externalid"]);
     for row in &table.rows {
@@ -437,6 +493,8 @@ fn parse_migration_hub(table: &Table) -> Parsed {
             (os_version, "os_version"),
             (cpu_max, "cpu_util_peak_pct"),
             (ram_max, "ram_util_peak_pct"),
+            (cpu_avg, "cpu_util_avg_pct"),
+            (ram_avg, "ram_util_avg_pct"),
         ] {
             if let Some(c) = c {
                 set(&mut w, &mut errors, table, row, &table.headers[c], field, row.get(c));
@@ -446,15 +504,8 @@ fn parse_migration_hub(table: &Table) -> Parsed {
             set_size(&mut w, &mut errors, table, row, c, "ram_gb", "mb");
         }
         if let Some(c) = apps {
-            // A server may serve several applications; sixr keeps the first
-            // as its application and notes the others.
-            let list: Vec<&str> = row.get(c).split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).collect();
-            if let Some(first) = list.first() {
-                w.application = first.to_string();
-            }
-            if list.len() > 1 {
-                w.notes = format!("Also part of: {}", list[1..].join(", "));
-            }
+            let list: Vec<String> = row.get(c).split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+            set_applications(&mut w, list);
         }
         finish_row(&mut out, table, row, w, errors);
     }
@@ -478,7 +529,8 @@ fn read_workbook(bytes: &[u8]) -> Result<Parsed, Refusal> {
     let mut book = Workbook::open(bytes)?;
     if let Some(sheet) = book.find_sheet("vInfo") {
         let table = book.table(&sheet)?;
-        let parsed = parse_rvtools(&table, Format::RvtoolsXlsx);
+        let mut parsed = parse_rvtools(&table, Format::RvtoolsXlsx);
+        rvtools_utilisation(&mut book, &mut parsed)?;
         return finish(parsed, &table);
     }
     if book.find_sheet("Servers").is_some() {
@@ -490,7 +542,7 @@ fn read_workbook(bytes: &[u8]) -> Result<Parsed, Refusal> {
     };
     let table = book.table(first)?;
     if table.headers.is_empty() {
-        return Err(Problem::file(format!("the first sheet \"{first}\" is empty")).into());
+        return Err(Problem::file(format!("the first sheet {} is empty", quoted(first))).into());
     }
     parse_csv_table(table, &|_| None).map_err(|r| match r {
         Refusal::UnknownFormat { .. } => Problem::file(format!(
@@ -551,8 +603,11 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     let storage_c = col(&["storagetotaldisksize"]);
     let cpu_max_c = col(&["maxcpuusagepctdec", "maxcpuusagepct"]);
     let ram_max_c = col(&["maxramusagepctdec", "maxramusagepct"]);
-    let cpu_fraction = cpu_max_c.is_some_and(|c| fraction_column(&servers, c));
-    let ram_fraction = ram_max_c.is_some_and(|c| fraction_column(&servers, c));
+    let cpu_avg_c = col(&["avgcpuusagepctdec", "avgcpuusagepct"]);
+    let ram_avg_c = col(&["avgramutlpctdec", "avgramusagepctdec", "avgramutlpct", "avgramusagepct"]);
+    let fraction = |c: Option<usize>| c.is_some_and(|c| fraction_column(&servers, c));
+    let (cpu_fraction, ram_fraction) = (fraction(cpu_max_c), fraction(ram_max_c));
+    let (cpu_avg_fraction, ram_avg_fraction) = (fraction(cpu_avg_c), fraction(ram_avg_c));
     let mut server_names: HashMap<String, String> = HashMap::new();
     for row in &servers.rows {
         let mut w = Workload { source: "mpa".into(), ..Workload::default() };
@@ -595,6 +650,12 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
         }
         if let Some(c) = ram_max_c {
             set_percent(&mut w, &mut errors, &servers, row, c, "ram_util_peak_pct", ram_fraction);
+        }
+        if let Some(c) = cpu_avg_c {
+            set_percent(&mut w, &mut errors, &servers, row, c, "cpu_util_avg_pct", cpu_avg_fraction);
+        }
+        if let Some(c) = ram_avg_c {
+            set_percent(&mut w, &mut errors, &servers, row, c, "ram_util_avg_pct", ram_avg_fraction);
         }
         if !name.is_empty() {
             server_names.insert(id_key(name), name.to_string());
@@ -662,13 +723,20 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                         let (env, os) = (h.environment.clone(), h.os.clone());
                         w.environment = env;
                         w.os = os;
+                        // The server a database runs on is a database server.
+                        if !h.discovered.sheets.iter().any(|s| s == "Databases") {
+                            h.discovered.sheets.push("Databases".into());
+                        }
+                        if !w.db_engine.is_empty() && !h.discovered.databases.contains(&w.db_engine) {
+                            h.discovered.databases.push(w.db_engine.clone());
+                        }
                     }
                     w.notes = format!("Runs on server {host}");
                 } else if !server.is_empty() {
                     out.parsed.warnings.push(dbs.problem(
                         row.line,
                         &dbs.headers[c],
-                        format!("server \"{server}\" is not on the Servers sheet"),
+                        format!("server {} is not on the Servers sheet", quoted(server)),
                     ));
                 }
             }
@@ -702,7 +770,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                 out.parsed.warnings.push(t.problem(
                     row.line,
                     &t.headers[m_c],
-                    format!("\"{member}\" or application \"{app}\" is not in the workbook; row ignored"),
+                    format!("{} or application {} is not in the workbook; row ignored", quoted(member), quoted(app)),
                 ));
                 continue;
             };
@@ -714,14 +782,17 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     let db_lookup = |id: &str| db_names.get(&database_key(id)).cloned();
     read_membership(book, "Server to application", &["serverid"], &["appid", "applicationid"], &server_lookup, &mut out)?;
     read_membership(book, "Database to application", &["databaseid"], &["applicationid", "appid"], &db_lookup, &mut out)?;
+    let mut served: HashMap<String, Vec<String>> = HashMap::new();
     for (workload, app) in memberships {
         members.entry(app.clone()).or_default().push(workload.clone());
+        let list = served.entry(workload).or_default();
+        if !list.contains(&app) {
+            list.push(app);
+        }
+    }
+    for (workload, apps) in served {
         if let Some(w) = out.get_mut(&workload) {
-            if w.application.is_empty() {
-                w.application = app;
-            } else if w.application != app {
-                w.notes = if w.notes.is_empty() { format!("Also part of: {app}") } else { format!("{}; also part of: {app}", w.notes) };
-            }
+            set_applications(w, apps);
         }
     }
 
@@ -741,7 +812,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                     out.parsed.warnings.push(t.problem(
                         row.line,
                         &t.headers[s_c],
-                        format!("\"{from}\" -> \"{to}\" names a server not on the Servers sheet; ignored"),
+                        format!("{} -> {} names a server not on the Servers sheet; ignored", quoted(from), quoted(to)),
                     ));
                     continue;
                 };
@@ -765,7 +836,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                     out.parsed.warnings.push(t.problem(
                         row.line,
                         &t.headers[s_c],
-                        format!("application \"{src}\" or \"{dst}\" is not on the Applications sheet; ignored"),
+                        format!("application {} or {} is not on the Applications sheet; ignored", quoted(src), quoted(dst)),
                     ));
                     continue;
                 };

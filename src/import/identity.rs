@@ -166,9 +166,14 @@ pub fn plan(existing: &[Known], rows: &[Workload]) -> Plan {
             warnings.push(Problem {
                 column: Some("name".into()),
                 ..Problem::file(format!(
-                    "\"{}\" is already the name of another workload of this engagement (a different machine: {}); this row is imported as \"{unique}\"",
-                    w.name,
-                    if w.source_id.is_empty() { "matched neither by id nor by hostname".to_string() } else { format!("its source id {} is new", w.source_id) }
+                    "{} is already the name of another workload of this engagement (a different machine: {}); this row is imported as {}",
+                    crate::error::quoted(&w.name),
+                    if w.source_id.is_empty() {
+                        "matched neither by id nor by hostname".to_string()
+                    } else {
+                        format!("its source id {} is new", w.source_id)
+                    },
+                    crate::error::quoted(&unique)
                 ))
             });
             name = unique;

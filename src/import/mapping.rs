@@ -231,10 +231,10 @@ impl Mapping {
         }
         for (i, t) in targets.iter().enumerate() {
             if Target::parse(t).is_none() {
-                return Err(format!("\"{t}\" is not a sixr field"));
+                return Err(format!("{} is not a sixr field", crate::error::quoted(t)));
             }
             if targets[..i].contains(t) {
-                return Err(format!("two columns are mapped to {t}; keep one"));
+                return Err(format!("two columns are mapped to {}; keep one", crate::error::quoted(t)));
             }
         }
         Ok(())

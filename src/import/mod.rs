@@ -10,6 +10,7 @@ pub mod formats;
 pub mod identity;
 pub mod mapping;
 pub mod table;
+pub mod workbook_check;
 
 use std::fmt;
 
@@ -109,13 +110,13 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut place = Vec::new();
         if let Some(sheet) = &self.sheet {
-            place.push(format!("sheet \"{sheet}\""));
+            place.push(format!("sheet {}", crate::error::quoted(sheet)));
         }
         if let Some(line) = self.line {
             place.push(format!("line {line}"));
         }
         if let Some(column) = &self.column {
-            place.push(column.clone());
+            place.push(crate::error::shown(column).into_owned());
         }
         if place.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", place.join(", "), self.message) }
     }
@@ -188,10 +189,20 @@ impl fmt::Display for Refusal {
                 "the file is not a format sixr recognises (sixr template, RVTools vInfo, Migration Hub import \
                  template, MPA workbook, sixr backup); its columns are: {}. Map its columns on the web import page \
                  once, and files with the same columns import by themselves afterwards",
-                headers.join(", ")
+                column_list(headers)
             ),
         }
     }
+}
+
+/// A file's columns as a refusal lists them: each name cut, the first 40.
+fn column_list(headers: &[String]) -> String {
+    const LISTED: usize = 40;
+    let mut names: Vec<String> = headers.iter().take(LISTED).map(|h| crate::error::shown(h).into_owned()).collect();
+    if headers.len() > LISTED {
+        names.push(format!("and {} more", crate::i18n::thousands((headers.len() - LISTED) as i64)));
+    }
+    names.join(", ")
 }
 
 impl From<Problem> for Refusal {
@@ -266,7 +277,8 @@ pub fn note_unrecognised_os(mut parsed: Parsed) -> Parsed {
             Problem {
                 column: Some("os".into()),
                 ..Problem::file(format!(
-                    "operating system \"{os}\" is not recognised ({}{more}): kept as typed; its end of support is unknown",
+                    "operating system {} is not recognised ({}{more}): kept as typed; its end of support is unknown",
+                    crate::error::quoted(os),
                     shown.join(", ")
                 ))
             }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::db::Db;
+use crate::error::quoted;
 use crate::i18n::Lang;
 
 #[derive(Debug, clap::Args)]
@@ -30,7 +31,7 @@ pub struct ReportArgs {
 
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let requested = match &args.lang {
-        Some(code) => Some(Lang::parse(code).with_context(|| format!("--lang: \"{code}\" is not ko or en"))?),
+        Some(code) => Some(Lang::parse(code).with_context(|| format!("--lang: {} is not ko or en", quoted(code)))?),
         None => None,
     };
     let date = match &args.date {
@@ -44,7 +45,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let db = Db::open(&args.db)?;
     let data = db.with_conn(|conn| {
         let engagement = crate::db::engagements::find_by_name(conn, &args.engagement)?
-            .ok_or_else(|| crate::AppError::NotFound(format!("engagement \"{}\"", args.engagement)))?;
+            .ok_or_else(|| crate::AppError::NotFound(format!("engagement {}", quoted(&args.engagement))))?;
         super::gather::report_data(conn, engagement.id, &date)
     })?;
     let lang = requested.or_else(|| Lang::parse(&data.engagement.language)).unwrap_or(Lang::En);

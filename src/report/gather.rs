@@ -41,11 +41,7 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
     let plan = plan(conn, engagement_id)?;
     // One application at a time: the whole-estate build looks every
     // application's workloads up in the full list, slow at 100,000.
-    let mut architectures = Vec::new();
-    db::architecture::each_application(conn, engagement_id, cost::catalogue(), |a| {
-        architectures.push(a);
-        Ok(())
-    })?;
+    let (architectures, landing_zone) = db::architecture::all(conn, engagement_id, cost::catalogue())?;
 
     Ok(ReportData {
         engagement,
@@ -58,6 +54,7 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
         rationales,
         plan,
         architectures,
+        landing_zone,
     })
 }
 

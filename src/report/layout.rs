@@ -314,6 +314,13 @@ impl Doc {
         });
     }
 
+    /// An outline drawn in dashes (the diagram's shared landing-zone parts).
+    pub fn dashed_rect(&mut self, x: f32, top: f32, w: f32, h: f32, stroke: Rgb8) {
+        self.ops.push(Op::SetLineDashPattern { dash: printpdf::LineDashPattern::new(0.0, &[2.5, 1.5]) });
+        self.rect(x, top, w, h, None, Some(stroke));
+        self.ops.push(Op::SetLineDashPattern { dash: printpdf::LineDashPattern::solid() });
+    }
+
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, stroke: Rgb8, thickness: f32) {
         let p = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(PAGE_H - y) }, bezier: false };
         self.ops.push(Op::SetOutlineColor { col: color(stroke) });

@@ -19,7 +19,9 @@ mod summary;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::architecture::{AppArchitecture, findings};
+use crate::architecture::diagram::landing_zone_layout;
+use crate::architecture::landing_zone::LandingZone;
+use crate::architecture::{AppArchitecture, assumptions_text, cost_range, findings};
 use crate::cost::{ModelCost, money};
 use crate::i18n::{Lang, Tr, amount, thousands};
 use crate::inventory::Workload;
@@ -225,7 +227,7 @@ pub fn build(data: &ReportData, lang: Lang) -> Finished {
     summary::chapter(&mut doc, &mut n, data, &apps, &estate, &t);
     estate_findings(&mut doc, &mut n, data, &estate, &t);
     apps::chapter(&mut doc, &mut n, data, &apps, &t);
-    architecture(&mut doc, &mut n, &featured, &t);
+    architecture(&mut doc, &mut n, &featured, data.landing_zone.as_ref(), &t);
     costs(&mut doc, &mut n, data, &apps, &featured, &t);
     plan(&mut doc, &mut n, data, &t);
     findings(&mut doc, &mut n, data, &t);
@@ -350,12 +352,117 @@ fn tco_table(doc: &mut Doc, t: &Tr, currency: &str, on_prem_three_year: f64, mod
     );
 }
 
-/// The security groups of the applications with a page (their diagram is there).
-fn architecture(doc: &mut Doc, n: &mut Numbering, archs: &[&AppArchitecture], t: &Tr) {
-    if archs.iter().all(|a| a.target.rules.is_empty()) {
+/// The landing zone the applications share: the choices, its diagram (each
+/// shared part drawn once), its monthly cost and how it is allocated.
+pub fn landing_zone_section(doc: &mut Doc, lz: &LandingZone, t: &Tr) {
+    doc.heading(t.t("landing_zone.title"), 2);
+    let s = &lz.settings;
+    let choice = |group: &str, code: &str| t.t(&format!("landing_zone.{group}.{code}")).to_string();
+    doc.paragraph(&t.fmt(
+        "landing_zone.summary",
+        &[
+            ("topology", &choice("topology", s.topology.code())),
+            ("management", &choice("management", s.management.code())),
+            ("link", &choice("link", s.link.code())),
+            ("allocation", &choice("allocation", s.allocation.code())),
+        ],
+    ));
+    draw::diagram(doc, &landing_zone_layout(lz, t), 560.0);
+    let cur = &lz.currency;
+    let mut rows: Vec<Vec<String>> = lz
+        .lines
+        .iter()
+        .filter(|l| l.line.monthly.iter().any(|v| *v > 0.0))
+        .map(|l| {
+            let c = lz.components().find(|c| c.key == l.line.component);
+            let scope = l
+                .scope
+                .map_or_else(|| t.t("landing_zone.scope_all").to_string(), |e| t.t(&format!("landing_zone.env.{}", e.code())).to_string());
+            vec![l.line.title(c, t), scope, l.line.basis.text(t), money(l.line.monthly.first().copied().unwrap_or(0.0), cur)]
+        })
+        .collect();
+    rows.push(vec![
+        t.t("architecture.monthly_total").to_string(),
+        String::new(),
+        String::new(),
+        money(lz.monthly.first().copied().unwrap_or(0.0), cur),
+    ]);
+    doc.table(
+        &[
+            Column::left(t.t("architecture.component"), 2.8),
+            Column::left(t.t("landing_zone.scope"), 1.3),
+            Column::left(t.t("architecture.basis"), 2.6),
+            Column::right(t.t("architecture.monthly_on_demand"), 1.4),
+        ],
+        &rows,
+        8.0,
+    );
+    doc.heading(t.t("landing_zone.allocation_title"), 3);
+    let rows: Vec<Vec<String>> = lz
+        .shares
+        .iter()
+        .map(|sh| {
+            let name = if sh.application.is_empty() { t.t("architecture.unassigned").to_string() } else { sh.application.clone() };
+            vec![
+                name,
+                t.t(&format!("landing_zone.env.{}", sh.env.code())).to_string(),
+                crate::i18n::amount(sh.key),
+                money(sh.monthly.first().copied().unwrap_or(0.0), cur),
+            ]
+        })
+        .collect();
+    doc.table(
+        &[
+            Column::left(t.t("architecture.application"), 3.0),
+            Column::left(t.t("landing_zone.environment"), 1.4),
+            Column::right(&choice("allocation_key", s.allocation.code()), 1.2),
+            Column::right(t.t("landing_zone.share_monthly"), 1.6),
+        ],
+        &rows,
+        8.0,
+    );
+    if !lz.mixed.is_empty() {
+        doc.paragraph_styled(&t.fmt("landing_zone.mixed", &[("apps", &lz.mixed.join(", "))]), Face::Regular, 8.5, GREY, 0.0);
+    }
+}
+
+/// The engagement's monthly estimate on every sizing basis, per pricing
+/// model, the basis in use marked: the range a reader should see.
+pub fn cost_range_table(doc: &mut Doc, data: &ReportData, t: &Tr) {
+    let Some(first) = data.architectures.first() else { return };
+    let range = cost_range(&data.architectures, data.landing_zone.as_ref());
+    let cur = &first.cost.currency;
+    let rows: Vec<Vec<String>> = range
+        .iter()
+        .map(|r| {
+            let mut label = r.label(t);
+            if r.is(first.target.mode, first.sizing.basis) {
+                label = format!("{label} ({})", t.t("sizing.in_use"));
+            }
+            let mut row = vec![label];
+            row.extend(r.monthly.iter().map(|v| money(*v, cur)));
+            row
+        })
+        .collect();
+    let mut columns = vec![Column::left(t.t("sizing.basis_column"), 2.2)];
+    columns.extend(first.cost.models.iter().map(|m| Column::right(m.label(t), 1.4)));
+    doc.heading(t.t("sizing.range_title"), 3);
+    doc.table(&columns, &rows, 8.0);
+}
+
+/// The landing zone the applications share, and the security groups of the
+/// applications with a page (their diagram is there).
+fn architecture(doc: &mut Doc, n: &mut Numbering, archs: &[&AppArchitecture], lz: Option<&LandingZone>, t: &Tr) {
+    if lz.is_none() && archs.iter().all(|a| a.target.rules.is_empty()) {
         return;
     }
     n.chapter(doc, t.t("report.architecture"));
+    if let Some(lz) = lz {
+        landing_zone_section(doc, lz, t);
+    }
+    if archs.iter().all(|a| a.target.rules.is_empty()) {
+        return;
+    }
     doc.paragraph_styled(t.t("report.architecture_intro"), Face::Regular, 9.5, GREY, 0.0);
     for a in archs.iter().filter(|a| !a.target.rules.is_empty()) {
         doc.heading(&app_title(t, a), 2);
@@ -403,8 +510,12 @@ fn costs(doc: &mut Doc, n: &mut Numbering, data: &ReportData, apps: &[apps::App]
         }
         doc.paragraph(&s);
     }
+    if let Some(first) = data.architectures.first() {
+        doc.paragraph(&assumptions_text(first.target.mode, &first.sizing, crate::cost::catalogue(), t));
+    }
     doc.heading(t.t("architecture.tco"), 2);
     tco_table(doc, t, &tco.currency, tco.on_prem_three_year, &tco.models);
+    cost_range_table(doc, data, t);
     let mut bars = vec![Bar {
         label: t.t("architecture.today").to_string(),
         value: tco.on_prem_three_year,
@@ -418,8 +529,14 @@ fn costs(doc: &mut Doc, n: &mut Numbering, data: &ReportData, apps: &[apps::App]
         fill: layout::ACCENT,
     }));
     draw::bar_chart(doc, &bars);
-    let notice = data.architectures.first().map(|a| a.cost.notice.as_str()).unwrap_or_default();
-    doc.paragraph_styled(&format!("{} {notice}", t.t("architecture.tco_note")), Face::Regular, 8.5, GREY, 0.0);
+    let date = data.architectures.first().map(|a| a.cost.prices_date.as_str()).unwrap_or_default();
+    doc.paragraph_styled(
+        &format!("{} {}", t.t("architecture.tco_note"), t.fmt("cost.prices_notice", &[("date", &date)])),
+        Face::Regular,
+        8.5,
+        GREY,
+        0.0,
+    );
 
     if data.architectures.len() > 1 {
         doc.heading(t.t("report.cost_per_app"), 2);
@@ -464,11 +581,6 @@ fn costs(doc: &mut Doc, n: &mut Numbering, data: &ReportData, apps: &[apps::App]
                 .sizing
                 .iter()
                 .map(|l| {
-                    let on_prem = format!(
-                        "{} / {}",
-                        l.cores.map(|c| format!("{c} cores")).unwrap_or_else(|| "? cores".into()),
-                        l.ram_gb.map(|r| format!("{} GB", amount(r))).unwrap_or_else(|| "? GB".into())
-                    );
                     let chosen = l
                         .choice
                         .as_ref()
@@ -476,19 +588,21 @@ fn costs(doc: &mut Doc, n: &mut Numbering, data: &ReportData, apps: &[apps::App]
                     vec![
                         format!("{} → {}", l.workload, l.component),
                         l.service.to_string(),
-                        on_prem,
-                        format!("{} vCPU / {} GiB", amount(l.demand.vcpu), amount(l.demand.memory_gib)),
+                        l.on_prem_text(t),
+                        l.utilisation_text(),
+                        l.need_text(),
                         chosen,
                     ]
                 })
                 .collect();
             doc.table(
                 &[
-                    Column::left(t.t("architecture.workload"), 2.4),
-                    Column::left(t.t("architecture.service"), 1.3),
-                    Column::left(t.t("architecture.on_prem"), 1.5),
+                    Column::left(t.t("architecture.workload"), 2.2),
+                    Column::left(t.t("architecture.service"), 0.9),
+                    Column::left(t.t("architecture.on_prem"), 1.4),
+                    Column::left(t.t("architecture.utilisation"), 1.2),
                     Column::left(t.t("architecture.need"), 1.5),
-                    Column::left(t.t("architecture.chosen"), 2.2),
+                    Column::left(t.t("architecture.chosen"), 2.1),
                 ],
                 &rows,
                 8.0,
@@ -501,10 +615,8 @@ fn costs(doc: &mut Doc, n: &mut Numbering, data: &ReportData, apps: &[apps::App]
             .iter()
             .filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed)
             .map(|l| {
-                let label =
-                    a.target.components.iter().find(|c| c.key == l.component).map_or_else(|| l.label.clone(), |c| c.display_label(t));
-                let basis = if l.quote_needed { t.t("architecture.quote_needed").to_string() } else { l.basis.clone() };
-                let mut row = vec![format!("{} — {label}", l.kind.service_name()), basis];
+                let c = a.target.components.iter().find(|c| c.key == l.component);
+                let mut row = vec![l.title(c, t), l.basis.text(t)];
                 row.extend(l.monthly.iter().map(|v| money(*v, cur)));
                 row
             })
@@ -630,7 +742,7 @@ fn plan(doc: &mut Doc, n: &mut Numbering, data: &ReportData, t: &Tr) {
             .map(|s| {
                 let mut line = s.text(t.lang).to_string();
                 if !s.tools.is_empty() {
-                    line.push_str(&format!(" — {}", t.fmt("report.tools", &[("tools", &s.tools.join(", "))])));
+                    line.push_str(&format!(" — {}", t.fmt("report.tools", &[("tools", &s.tools_text(t))])));
                 }
                 line
             })

@@ -36,4 +36,6 @@ pub struct ReportData {
     /// Per application: target architecture (diagram, security groups,
     /// sizing, Well-Architected findings) and its cost.
     pub architectures: Vec<AppArchitecture>,
+    /// The landing zone the applications share (`None`: nothing moves).
+    pub landing_zone: Option<crate::architecture::landing_zone::LandingZone>,
 }

@@ -65,13 +65,17 @@ pub struct Reason {
     pub points: BTreeMap<Strategy, f64>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facts: Named,
+    /// The unconfirmed suggestions among the facts the rule read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggested: Vec<SuggestedFact>,
 }
 
 impl Reason {
-    /// The rule's sentence in `lang` with the kept fact values.
+    /// The rule's sentence in `lang` with the kept fact values, and the
+    /// suggestions it rests on ("...; role db (suggested: name contains “db”)").
     pub fn text(&self, lang: Lang) -> String {
         let section = if self.gate.is_some() { Section::Gate } else { Section::Rule };
-        sentence(section, &self.rule, &self.facts, lang)
+        with_suggestions(sentence(section, &self.rule, &self.facts, lang), &self.suggested, lang)
     }
 
     /// "+3 Replatform, -2 Refactor" (or the gate's effect).
@@ -106,13 +110,39 @@ pub struct Risk {
     pub severity: Severity,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facts: Named,
+    /// The unconfirmed suggestions among the facts the rule read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggested: Vec<SuggestedFact>,
 }
 
 impl Risk {
-    /// The risk's sentence in `lang` with the kept fact values.
+    /// The risk's sentence in `lang` with the kept fact values and the
+    /// suggestions it rests on.
     pub fn text(&self, lang: Lang) -> String {
-        sentence(Section::Risk, &self.rule, &self.facts, lang)
+        with_suggestions(sentence(Section::Risk, &self.rule, &self.facts, lang), &self.suggested, lang)
     }
+}
+
+/// A workload field whose value is a discovery suggestion nobody confirmed
+/// yet, with the evidence it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestedFact {
+    /// A workload field (`rules::WORKLOAD_FACTS`); others are ignored.
+    pub field: String,
+    pub value: String,
+    pub evidence: Vec<crate::enrich::Evidence>,
+}
+
+/// A sentence followed by the suggestions it rests on, in `lang`.
+fn with_suggestions(mut text: String, suggested: &[SuggestedFact], lang: Lang) -> String {
+    let t = crate::i18n::Tr::new(lang);
+    for s in suggested {
+        let field = t.t(&format!("enrich.fact_{}", s.field)).to_string();
+        let evidence = crate::enrich::evidence_line(&s.evidence, &t);
+        text.push_str("; ");
+        text.push_str(&t.fmt("enrich.suggested_fact", &[("field", &field), ("value", &s.value), ("evidence", &evidence)]));
+    }
+    text
 }
 
 /// The sentence of rule `id` of `section` in `lang`, its placeholders
@@ -285,6 +315,8 @@ impl AnswerBook {
 pub struct Item<'a> {
     pub workload: &'a Workload,
     pub application_id: Option<i64>,
+    /// Its fields whose value is a discovery suggestion nobody confirmed yet.
+    pub suggested: &'a [SuggestedFact],
 }
 
 fn is_database_role(role: &str) -> bool {
@@ -428,6 +460,19 @@ pub fn score_workload(
     let situation = facts::Situation { today, application, db_alone_in_application: alone, os_eos: &os_eos, db_eos: &db_eos };
     let facts = facts::gather(book, w, |qi| answers.effective(w.id, it.application_id, qi), profile, &situation);
     let known = facts.iter().enumerate().filter(|(_, v)| v.is_known()).fold(0u128, |m, (i, _)| m | (1u128 << i));
+    // Suggested workload fields, and every fact read from one of them.
+    let suggested_fields: Vec<(u128, &SuggestedFact)> = it
+        .suggested
+        .iter()
+        .filter_map(|s| book.fact_index(&s.field).filter(|i| *i < rules::WORKLOAD_FACTS.len()).map(|i| (1u128 << i, s)))
+        .collect();
+    let suggested_mask = suggested_fields.iter().fold(0u128, |m, (bit, _)| m | bit);
+    let weak = book.sources.iter().enumerate().filter(|(_, src)| *src & suggested_mask != 0).fold(0u128, |m, (i, _)| m | (1u128 << i));
+    // The suggestions a rule rests on: those among the fields its facts are read from.
+    let rests_on = |rule: &rules::Rule| -> Vec<SuggestedFact> {
+        let read = (0..book.facts.len()).filter(|i| rule.reads & (1u128 << i) != 0).fold(0u128, |m, i| m | book.sources[i]);
+        suggested_fields.iter().filter(|(bit, _)| read & bit != 0).map(|(_, s)| (*s).clone()).collect()
+    };
 
     let mut scores = [0.0f64; 6];
     let mut blocked = [false; 6];
@@ -453,7 +498,7 @@ pub fn score_workload(
                     blocked[slot(*b)] = true;
                 }
                 let gate = Some(GateEffect { force: *force, block: block.clone() });
-                reasons.push(Reason { rule: rule.id.clone(), gate, points: BTreeMap::new(), facts: named });
+                reasons.push(Reason { rule: rule.id.clone(), gate, points: BTreeMap::new(), facts: named, suggested: rests_on(rule) });
             }
             Kind::Score => {
                 let weight = rule.goal.map_or(1.0, |g| profile.weight(g));
@@ -465,15 +510,21 @@ pub fn score_workload(
                         points.insert(s, p);
                     }
                 }
-                reasons.push(Reason { rule: rule.id.clone(), gate: None, points, facts: named });
+                reasons.push(Reason { rule: rule.id.clone(), gate: None, points, facts: named, suggested: rests_on(rule) });
             }
-            Kind::Risk(severity) => risks.push(Risk { rule: rule.id.clone(), severity: *severity, facts: named }),
+            Kind::Risk(severity) => {
+                risks.push(Risk { rule: rule.id.clone(), severity: *severity, facts: named, suggested: rests_on(rule) })
+            }
         }
     }
     risks.sort_by_key(|r| r.severity);
 
     let blocked_list: Vec<Strategy> = Strategy::ALL.into_iter().filter(|s| blocked[slot(*s)]).collect();
-    let confidence = if needed == 0 { 1.0 } else { round2(f64::from((needed & known).count_ones()) / f64::from(needed.count_ones())) };
+    // A suggested fact counts `suggested_evidence` of a confirmed one (rules/scoring.toml, step 5).
+    let confirmed = f64::from((needed & known & !weak).count_ones());
+    let suggested = f64::from((needed & known & weak).count_ones());
+    let confidence =
+        if needed == 0 { 1.0 } else { round2((confirmed + book.suggested_evidence * suggested) / f64::from(needed.count_ones())) };
     let missing = (0..book.facts.len()).filter(|i| needed & !known & (1u128 << i) != 0).map(|i| book.facts[i].clone()).collect();
     let end_of_support = [os_eos, db_eos].into_iter().flatten().map(|j| j.kept).collect();
     let mut a = Assessment {
@@ -514,7 +565,7 @@ fn best(book: &RuleBook, a: &mut Assessment, blocked: &[Strategy]) -> Strategy {
 fn note_tie(book: &RuleBook, a: &mut Assessment, tied: &[Strategy], points: f64) {
     let codes: Vec<&str> = tied.iter().map(|s| s.code()).collect();
     let facts = Named::from([("tied".to_string(), Value::from_text(&codes.join(","))), ("points".to_string(), Value::Num(points))]);
-    a.reasons.push(Reason { rule: TIE.into(), gate: None, points: BTreeMap::new(), facts });
+    a.reasons.push(Reason { rule: TIE.into(), gate: None, points: BTreeMap::new(), facts, suggested: Vec::new() });
     a.confidence = round2(a.confidence * book.messages.tie_confidence);
 }
 
@@ -646,7 +697,7 @@ pub fn decide_applications(book: &RuleBook, items: &[Item], out: &mut [Assessmen
                         facts.insert("reason".into(), Value::from_text(&r.rule));
                         facts.insert("reason_gate".into(), Value::Bool(r.gate.is_some()));
                     }
-                    a.reasons.push(Reason { rule: DIFFERS.into(), gate: None, points: BTreeMap::new(), facts });
+                    a.reasons.push(Reason { rule: DIFFERS.into(), gate: None, points: BTreeMap::new(), facts, suggested: Vec::new() });
                 }
                 continue;
             }
@@ -660,7 +711,13 @@ pub fn decide_applications(book: &RuleBook, items: &[Item], out: &mut [Assessmen
                     ("strategy".to_string(), Value::from_text(chosen.code())),
                     ("own".to_string(), Value::from_text(own.code())),
                 ]);
-                a.reasons.push(Reason { rule: APPLICATION_DECISION.into(), gate: None, points: BTreeMap::new(), facts });
+                a.reasons.push(Reason {
+                    rule: APPLICATION_DECISION.into(),
+                    gate: None,
+                    points: BTreeMap::new(),
+                    facts,
+                    suggested: Vec::new(),
+                });
             }
             if let Some(t) = &tie {
                 a.reasons.push(t.clone());

@@ -68,6 +68,40 @@ pub const DERIVED_FACTS: &[&str] = &[
     "app.compliance",
 ];
 
+/// The workload fields each derived fact is read from: a derived fact is
+/// as sure as they are (a suggested role makes `db_alone_in_application` a
+/// suggestion too).
+pub const DERIVED_FROM: &[(&str, &[&str])] = &[
+    ("os_family", &["os"]),
+    ("os_on_ec2", &["os"]),
+    ("os_eos", &["os", "os_version"]),
+    ("db_family", &["db_engine"]),
+    ("db_managed", &["db_engine"]),
+    ("db_managed_service", &["db_engine"]),
+    ("db_eos", &["db_engine", "db_version"]),
+    ("stack", &["middleware", "runtime"]),
+    ("platform_family", &["middleware", "runtime", "role", "os"]),
+    ("platform_managed", &["middleware", "runtime", "role", "os"]),
+    ("platform_managed_service", &["middleware", "runtime", "role", "os"]),
+    ("db_alone_in_application", &["role"]),
+    ("os_label", &["os", "os_version"]),
+    ("os_eos_date", &["os", "os_version"]),
+    ("os_eos_soon", &["os", "os_version"]),
+    ("db_label", &["db_engine", "db_version"]),
+    ("db_eos_date", &["db_engine", "db_version"]),
+    ("db_eos_soon", &["db_engine", "db_version"]),
+    ("product", &["middleware", "runtime", "db_engine", "role"]),
+    ("product_kind", &["middleware", "runtime", "db_engine", "role"]),
+    ("product_target", &["middleware", "runtime", "db_engine", "role"]),
+    ("product_licence", &["middleware", "runtime", "db_engine", "role"]),
+    // Attributes of the application, not of the workload's own fields.
+    ("app.business_unit", &[]),
+    ("app.complexity", &[]),
+    ("app.technical_debt", &[]),
+    ("app.current_state", &[]),
+    ("app.compliance", &[]),
+];
+
 /// Preference-profile facts (after the derived ones). Never evidence.
 pub const PROFILE_FACTS: &[&str] = &["profile.app_hosting", "profile.db_hosting"];
 
@@ -231,6 +265,7 @@ pub struct PlatformEntry {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBook {
+    suggested_evidence: f64,
     #[serde(default)]
     question: Vec<Question>,
     #[serde(default)]
@@ -306,6 +341,8 @@ pub struct Rule {
     pub goal: Option<Goal>,
     /// Bit i set: fact i is evidence this rule needs.
     pub evidence: u128,
+    /// Bit i set: the rule reads fact i (its conditions and sentences).
+    pub reads: u128,
     pub en: Vec<Piece>,
     pub ko: Vec<Piece>,
     /// The facts its sentences name (either language), in fact order: what
@@ -348,6 +385,10 @@ pub struct RuleBook {
     by_id: HashMap<(Section, String), usize>,
     /// Index of the first answer fact; answers follow in question order.
     pub first_answer: usize,
+    /// Per fact, the workload fields (as fact bits) it is read from.
+    pub sources: Vec<u128>,
+    /// How much a suggested fact counts in the confidence (a confirmed one: 1).
+    pub suggested_evidence: f64,
 }
 
 impl RuleBook {
@@ -392,6 +433,17 @@ impl RuleBook {
             return Err(format!("{} facts: evidence masks hold at most 128", facts.len()));
         }
         let index: HashMap<String, usize> = facts.iter().enumerate().map(|(i, f)| (f.clone(), i)).collect();
+        if !(0.0..=1.0).contains(&raw.suggested_evidence) {
+            return Err(format!("suggested_evidence = {}: give a share between 0 and 1", raw.suggested_evidence));
+        }
+        let mut sources: Vec<u128> = (0..facts.len()).map(|i| if i < WORKLOAD_FACTS.len() { 1 << i } else { 0 }).collect();
+        for (derived, from) in DERIVED_FROM {
+            let i = index.get(*derived).ok_or_else(|| format!("DERIVED_FROM names \"{derived}\", which is not a derived fact"))?;
+            sources[*i] = from.iter().filter_map(|f| index.get(*f)).fold(0, |m, j| m | (1 << j));
+        }
+        if let Some(missing) = DERIVED_FACTS.iter().find(|d| !DERIVED_FROM.iter().any(|(x, _)| x == *d)) {
+            return Err(format!("derived fact \"{missing}\" does not say which workload fields it is read from (DERIVED_FROM)"));
+        }
         let mut book = RuleBook {
             questions: raw.question,
             rules: Vec::new(),
@@ -403,6 +455,8 @@ impl RuleBook {
             index,
             by_id: HashMap::new(),
             first_answer,
+            sources,
+            suggested_evidence: raw.suggested_evidence,
         };
         for (section, list) in [("gate", raw.gate), ("rule", raw.rule), ("risk", raw.risk)] {
             for r in list {
@@ -476,7 +530,8 @@ impl RuleBook {
         let mut named: Vec<usize> = en.iter().chain(&ko).filter_map(|p| if let Piece::Fact(i) = p { Some(*i) } else { None }).collect();
         named.sort_unstable();
         named.dedup();
-        Ok(Rule { id: r.id, kind, scope, when, points, goal: r.goal, evidence, en, ko, named })
+        let reads = scope.iter().chain(&when).map(|c| c.fact).chain(named.iter().copied()).fold(0u128, |m, i| m | (1 << i));
+        Ok(Rule { id: r.id, kind, scope, when, points, goal: r.goal, evidence, reads, en, ko, named })
     }
 
     fn is_profile(&self, i: usize) -> bool {
@@ -625,7 +680,7 @@ mod tests {
 
     #[test]
     fn mistakes_in_the_rules_file_are_named() {
-        let base = "[[question]]\nid = \"still_used\"\nkind = \"yes_no\"\nen = \"a\"\nko = \"b\"\n";
+        let base = "suggested_evidence = 0.5\n[[question]]\nid = \"still_used\"\nkind = \"yes_no\"\nen = \"a\"\nko = \"b\"\n";
         let bad_fact = format!("{base}[[rule]]\nid = \"x\"\nwhen = [\"colour = red\"]\nen = \"e\"\nko = \"k\"\n");
         assert!(RuleBook::parse(&bad_fact).unwrap_err().contains("\"colour\" is not a fact"));
         let bad_answer = format!("{base}[[rule]]\nid = \"x\"\nwhen = [\"answer.still_used = maybe\"]\nen = \"e\"\nko = \"k\"\n");

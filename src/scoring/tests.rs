@@ -71,7 +71,7 @@ fn score(ws: &[Workload], answers: &AnswerBook, profile: &Profile) -> Vec<Assess
 }
 
 fn score_with(ws: &[Workload], answers: &AnswerBook, profile: &Profile, app: Option<AppAttributes>) -> Vec<Assessment> {
-    let items: Vec<Item> = ws.iter().map(|w| Item { workload: w, application_id: Some(APP) }).collect();
+    let items: Vec<Item> = ws.iter().map(|w| Item { workload: w, application_id: Some(APP), suggested: &[] }).collect();
     let applications: HashMap<i64, AppAttributes> = app.into_iter().map(|a| (APP, a)).collect();
     score_portfolio_with(&items, answers, profile, &Context { today: today(), applications: Some(&applications) })
 }
@@ -490,7 +490,7 @@ fn end_of_support_is_a_date_against_today_and_the_deadline() {
         assert!(a.end_of_support.iter().any(|e| e.kind == "os" && e.date.is_some()), "{os}");
     }
     // The same workload scored on another day: the date is compared with that day.
-    let items = [Item { workload: &vm("CentOS 8 (64-bit)"), application_id: None }];
+    let items = [Item { workload: &vm("CentOS 8 (64-bit)"), application_id: None, suggested: &[] }];
     let back_then = Context { today: Date::parse("2020-01-01").unwrap(), applications: None };
     let a = score_portfolio_with(&items, &AnswerBook::default(), &Profile::default(), &back_then).remove(0);
     assert!(!a.risks.iter().any(|r| r.rule == "os_end_of_support"), "CentOS 8 was supported in 2020");
@@ -525,20 +525,20 @@ fn every_rule_of_the_book_reads_back_from_what_a_reason_keeps() {
         let (reason, risk);
         let texts: Vec<String> = match rule.kind {
             rules::Kind::Risk(severity) => {
-                risk = Risk { rule: rule.id.clone(), severity, facts: named.clone() };
+                risk = Risk { rule: rule.id.clone(), severity, facts: named.clone(), suggested: Vec::new() };
                 let stored: Risk = serde_json::from_str(&serde_json::to_string(&risk).unwrap()).unwrap();
                 assert_eq!(stored, risk);
                 vec![stored.text(Lang::En), stored.text(Lang::Ko)]
             }
             rules::Kind::Gate { force, ref block } => {
                 let gate = Some(GateEffect { force, block: block.clone() });
-                reason = Reason { rule: rule.id.clone(), gate, points: BTreeMap::new(), facts: named.clone() };
+                reason = Reason { rule: rule.id.clone(), gate, points: BTreeMap::new(), facts: named.clone(), suggested: Vec::new() };
                 let stored: Reason = serde_json::from_str(&serde_json::to_string(&reason).unwrap()).unwrap();
                 assert_eq!(stored, reason);
                 vec![stored.text(Lang::En), stored.text(Lang::Ko)]
             }
             rules::Kind::Score => {
-                reason = Reason { rule: rule.id.clone(), gate: None, points: BTreeMap::new(), facts: named.clone() };
+                reason = Reason { rule: rule.id.clone(), gate: None, points: BTreeMap::new(), facts: named.clone(), suggested: Vec::new() };
                 let stored: Reason = serde_json::from_str(&serde_json::to_string(&reason).unwrap()).unwrap();
                 vec![stored.text(Lang::En), stored.text(Lang::Ko)]
             }

@@ -19,7 +19,7 @@ use crate::db;
 use crate::db::assessment::{Move, Rescore, Scope};
 use crate::db::assessment_summary::{ApplicationSummary, AssessmentSummary, RowText, SummaryRow, confidence_band};
 use crate::db::decisions::StoredDecision;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::thousands;
 use crate::inventory::{Application, Engagement, Workload};
 use crate::scoring::decision::{DecisionInput, EFFORTS};
@@ -884,7 +884,7 @@ fn ids_field(fields: &[(String, String)], name: &str) -> Result<Vec<i64>, AppErr
     fields
         .iter()
         .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().parse::<i64>().map_err(|_| AppError::Invalid(format!("\"{v}\" is not an id"))))
+        .map(|(_, v)| v.trim().parse::<i64>().map_err(|_| AppError::Invalid(format!("{} is not an id", quoted(v)))))
         .collect()
 }
 
