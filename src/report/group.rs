@@ -203,7 +203,7 @@ mod tests {
     }
 
     fn scored(ws: &[Workload]) -> HashMap<i64, Assessment> {
-        let items: Vec<Item> = ws.iter().map(|w| Item { workload: w, application_id: None }).collect();
+        let items: Vec<Item> = ws.iter().map(|w| Item { workload: w, application_id: None, suggested: &[] }).collect();
         score_portfolio(&items, &Default::default(), &Profile::default()).into_iter().map(|a| (a.workload_id, a)).collect()
     }
 
