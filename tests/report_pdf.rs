@@ -266,7 +266,9 @@ fn the_mpa_estate_report_is_short_navigable_and_dated() {
         assert_fonts_subset(&path);
         let n = pages(&path);
         assert_eq!(n, report.pages);
-        assert!(n <= 40, "{} pages for 214 workloads", n);
+        // "At most about 40" (issue 16), measured before issue 14 added the
+        // landing zone's diagram and shared-cost tables (two pages).
+        assert!(n <= 42, "{} pages for 214 workloads", n);
 
         // Nine chapters in order, and a page per application that matters most.
         let levels: Vec<(u8, &str)> = report.contents.iter().map(|a| (a.level, a.title.as_str())).collect();
@@ -276,7 +278,9 @@ fn the_mpa_estate_report_is_short_navigable_and_dated() {
         assert_eq!(levels[0].1, format!("1 {chapters}"));
         let app_pages: Vec<&str> = levels.iter().filter(|(l, t)| *l == 2 && t.starts_with("3.")).map(|(_, t)| *t).collect();
         assert_eq!(app_pages.len(), apps::FEATURED, "{levels:?}");
-        assert!(app_pages[0].starts_with("3.1 CRM Application"), "the largest application with the most high risks first: {app_pages:?}");
+        // The servers the MPA workbook lists under several applications are
+        // one shared-services application (issue 11), the largest.
+        assert!(app_pages[0].starts_with("3.1 Shared services"), "the largest application with the most high risks first: {app_pages:?}");
 
         // Each entry is on the page the contents give; the contents page says so.
         let toc = text(&path, Some((2, 2)));

@@ -608,16 +608,24 @@ fn costs(doc: &mut Doc, n: &mut Numbering, data: &ReportData, apps: &[apps::App]
                 8.0,
             );
         }
-        // Monthly cost per component under each pricing model, as on the web page.
-        let mut lines: Vec<Vec<String>> = a
-            .cost
-            .lines
-            .iter()
-            .filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed)
-            .map(|l| {
-                let c = a.target.components.iter().find(|c| c.key == l.component);
-                let mut row = vec![l.title(c, t), l.basis.text(t)];
-                row.extend(l.monthly.iter().map(|v| money(*v, cur)));
+        // Monthly cost per component under each pricing model, as on the web
+        // page; identical lines (the two NAT gateways of a pair, a database's
+        // standby) are one line with their count, so a reader sees each thing once.
+        let mut grouped: Vec<(String, String, Vec<f64>, usize)> = Vec::new();
+        for l in a.cost.lines.iter().filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed) {
+            let c = a.target.components.iter().find(|c| c.key == l.component);
+            let (title, basis) = (l.title(c, t), l.basis.text(t));
+            match grouped.iter_mut().find(|g| g.0 == title && g.1 == basis && g.2 == l.monthly) {
+                Some(g) => g.3 += 1,
+                None => grouped.push((title, basis, l.monthly.clone(), 1)),
+            }
+        }
+        let mut lines: Vec<Vec<String>> = grouped
+            .into_iter()
+            .map(|(title, basis, monthly, count)| {
+                let title = if count > 1 { format!("{title} × {count}") } else { title };
+                let mut row = vec![title, basis];
+                row.extend(monthly.iter().map(|v| money(*v * count as f64, cur)));
                 row
             })
             .collect();

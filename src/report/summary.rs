@@ -182,7 +182,8 @@ fn cost_range(doc: &mut Doc, data: &ReportData, t: &Tr) {
     ));
     let first = data.architectures.first();
     let mode = first.map(|a| t.t(&format!("architecture.mode.{}", a.target.mode.code())).to_string()).unwrap_or_default();
-    let notice = first.map(|a| a.cost.notice.as_str()).unwrap_or_default();
+    // The catalogue's own notice is English; the reader's words carry its date.
+    let notice = first.map(|a| t.fmt("cost.prices_notice", &[("date", &a.cost.prices_date)])).unwrap_or_default();
     doc.paragraph_styled(
         &t.fmt("report.cost_basis", &[("basis", &mode), ("region", &data.engagement.region), ("notice", &notice)]),
         Face::Regular,
