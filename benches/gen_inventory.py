@@ -7,6 +7,14 @@ servers depending on their application's database. The header is the one of
 samples/anycompany.csv, so the file follows the template as it changes.
 
     python3 benches/gen_inventory.py 100000 > /tmp/inventory-100k.csv
+
+With --rvtools, an RVTools vInfo CSV instead (the columns of
+tests/inventories/rvtools-vcenter8-example-vInfo.csv with DNS Name and
+Annotation): no role, no application, as real exports come; what a server
+is shows only in its name, folder, vApp and annotation, the way
+discovery enrichment reads them (a tenth are "vm-N" with nothing to say).
+
+    python3 benches/gen_inventory.py --rvtools 100000 > /tmp/vinfo-100k.csv
 """
 import csv
 import os
@@ -23,7 +31,58 @@ MIDDLEWARE = ["Apache HTTP Server 2.4", "nginx 1.24", "IIS 10", "Tomcat 9", ""]
 RUNTIMES = ["Java 11", "Java 8", ".NET Framework 4.8", "Python 3.9", "Node.js 18", ""]
 
 
+def rvtools(n: int) -> None:
+    with open(os.path.join(ROOT, "tests", "inventories", "rvtools-vcenter8-example-vInfo.csv"), newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        header = list(reader.fieldnames)
+        # Columns sixr does not read stay empty: a 100,000-VM file stays
+        # under the import's 50 MB.
+        kept = {"Template", "Provisioned MiB", "In Use MiB", "Datacenter", "Cluster", "Host"}
+        base = {k: (v if k in kept else "") for k, v in next(reader).items()}
+    header.insert(header.index("Config status") + 1, "DNS Name")
+    header.insert(header.index("Datacenter"), "Annotation")
+    rnd = random.Random(6)
+    roles = ["web", "web", "app", "app", "app", "db", "db", "batch", "mon", "files"]
+    os_pairs = [
+        ("Red Hat Enterprise Linux 8 (64-bit)", "Red Hat Enterprise Linux 8 (64-bit)"),
+        ("CentOS 4/5/6/7 (64-bit)", "CentOS 7 (64-bit)"),
+        ("Microsoft Windows Server 2016 or later (64-bit)", "Microsoft Windows Server 2019 (64-bit)"),
+        ("Microsoft Windows Server 2012 (64-bit)", "Microsoft Windows Server 2012 R2 (64-bit)"),
+        ("Ubuntu Linux (64-bit)", ""),
+        ("Debian GNU/Linux 10 (64-bit)", "Debian GNU/Linux 11 (64-bit)"),
+    ]
+    notes = ["", "", "MySQL 5.7", "PostgreSQL 12", "owner: platform team", "Apache front end", "SQL Server 2016"]
+    out = csv.DictWriter(sys.stdout, fieldnames=header, lineterminator="\r\n")
+    out.writeheader()
+    for i in range(n):
+        app = i // PER_APP
+        role = roles[i % len(roles)]
+        name = f"vm-{i:06d}" if i % 10 == 9 else f"sys{app:05d}-{role}-{i % PER_APP:02d}"
+        grouping = app % 3  # 0: folder, 1: vApp, 2: the name prefix only
+        config, tools = os_pairs[(app + i) % len(os_pairs)]
+        row = dict(base)
+        row.update({
+            "VM": name,
+            "DNS Name": "" if i % 7 == 0 else f"{name}.corp.example",
+            "Powerstate": "poweredOff" if i % 37 == 0 else "poweredOn",
+            "Folder": f"Production/System {app:05d}" if grouping == 0 else "Production",
+            "vApp": f"System {app:05d}" if grouping == 1 else "",
+            "Resource pool": "/DC1/Cluster-A/Resources",
+            "Annotation": notes[rnd.randrange(len(notes))] if role in ("db", "web") else "",
+            "OS according to the configuration file": config,
+            "OS according to the VMware Tools": tools,
+            "VM ID": f"vm-{100000 + i}",
+            "VM UUID": f"500b{i:08x}-0000-0000-0000-{i:012x}",
+            "CPUs": str(rnd.choice([2, 4, 8])),
+            "Memory": str(rnd.choice([4096, 8192, 16384])),
+        })
+        out.writerow(row)
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--rvtools":
+        rvtools(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with open(os.path.join(ROOT, "samples", "anycompany.csv"), newline="", encoding="utf-8") as f:
         header = next(csv.reader(f))

@@ -1,5 +1,5 @@
-//! Renders the PDF report of a 1,000-workload engagement and prints the time
-//! and size (goal: under 3 s and under 5 MB). Run: `cargo bench --bench report`.
+//! Renders the PDF report of a 1,000-workload engagement and prints the time,
+//! size and pages (goal: under 3 s and under 5 MB). Run: `cargo bench --bench report`.
 
 #[path = "../tests/common/report_fixture.rs"]
 mod fixture;
@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use sixr::db::Db;
 use sixr::i18n::Lang;
-use sixr::report::{gather, render};
+use sixr::report::{build, gather};
 
 fn main() {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -19,17 +19,19 @@ fn main() {
         let start = Instant::now();
         let data = db.with_conn(|c| gather::report_data(c, eid, "2026-11-23")).expect("the report data loads");
         let gathered = start.elapsed();
-        let pdf = render(&data, lang);
+        let report = build(&data, lang);
         let total = start.elapsed();
+        let pdf = report.pdf;
         let path = dir.path().join(format!("report-{round}.pdf"));
         std::fs::write(&path, &pdf).expect("the PDF is written");
         println!(
-            "round {round} ({}): {} workloads, gather {:.0} ms, total {:.2} s, {:.2} MB{}",
+            "round {round} ({}): {} workloads, gather {:.0} ms, total {:.2} s, {:.2} MB, {} pages{}",
             lang.code(),
             data.workloads.len(),
             gathered.as_secs_f64() * 1000.0,
             total.as_secs_f64(),
             pdf.len() as f64 / 1_048_576.0,
+            report.pages,
             if round == 1 { " (includes parsing the fonts once)" } else { "" },
         );
     }

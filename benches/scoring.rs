@@ -64,7 +64,7 @@ fn synthetic() -> (Vec<Workload>, Vec<Option<i64>>, AnswerBook) {
 
 fn main() {
     let (workloads, apps, answers) = synthetic();
-    let items: Vec<Item> = workloads.iter().zip(&apps).map(|(w, a)| Item { workload: w, application_id: *a }).collect();
+    let items: Vec<Item> = workloads.iter().zip(&apps).map(|(w, a)| Item { workload: w, application_id: *a, suggested: &[] }).collect();
     let profile = Profile::default();
     let _ = score_portfolio(&items[..100], &answers, &profile); // loads the rule book
     let mut times: Vec<Duration> = Vec::new();

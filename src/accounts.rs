@@ -108,6 +108,26 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// A hash of a random password, made like every stored hash: what an
+/// unknown username's password is checked against, so that the answer
+/// takes as long as for a real one.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let mut random = [0u8; 24];
+        let _ = getrandom::fill(&mut random);
+        let password: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        hash_password(&password).unwrap_or_default()
+    })
+}
+
+/// The user of a login attempt when `password` matches their hash. An
+/// unknown username (`None`) costs the same argon2 verification.
+pub fn verify_login(password: &str, candidate: Option<(User, String)>) -> Option<User> {
+    let matches = verify_password(password, candidate.as_ref().map_or(dummy_hash(), |(_, h)| h.as_str()));
+    candidate.filter(|_| matches).map(|(user, _)| user)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +145,16 @@ mod tests {
         assert!(may_access_engagement(&user(Role::Viewer), true, Read));
         assert!(!may_access_engagement(&user(Role::Viewer), true, Write));
         assert!(!may_create_engagement(&user(Role::Viewer)));
+    }
+
+    #[test]
+    fn an_unknown_username_is_verified_against_a_hash_as_costly_as_a_real_one() {
+        let params = |phc: &str| PasswordHash::new(phc).map(|h| (h.algorithm.to_string(), h.params.to_string())).unwrap();
+        assert_eq!(params(dummy_hash()), params(&hash_password("any password at all").unwrap()));
+        let real = hash_password("correct horse battery").unwrap();
+        assert!(verify_login("correct horse battery", Some((user(Role::Viewer), real.clone()))).is_some());
+        assert!(verify_login("wrong horse battery", Some((user(Role::Viewer), real))).is_none());
+        assert!(verify_login("correct horse battery", None).is_none());
     }
 
     #[test]

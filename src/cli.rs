@@ -31,6 +31,11 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, default_value = DEFAULT_ADDR)]
         addr: SocketAddr,
+        /// Address of a reverse proxy in front of sixr (repeat for several):
+        /// its X-Forwarded-For and X-Forwarded-Proto are believed. Without
+        /// it, forwarded headers are ignored.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Import an inventory file into an engagement (all or nothing).
     Import(crate::import::cli::ImportArgs),
@@ -38,9 +43,15 @@ pub enum Command {
     Export(crate::import::cli::ExportArgs),
     /// Write the engagement's migration plan as a PDF report.
     Report(crate::report::cli::ReportArgs),
+    /// The price catalogue.
+    #[command(subcommand)]
+    Prices(PricesCommand),
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Product knowledge: refresh the end-of-support data.
+    #[command(subcommand)]
+    Knowledge(crate::knowledge::cli::KnowledgeCommand),
     /// Copy the database to a file while the server keeps running (SQLite online backup).
     Backup {
         #[arg(long)]
@@ -57,6 +68,12 @@ pub enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricesCommand {
+    /// Write a catalogue with the prices of AWS Price List bulk offer files (one region at a time).
+    Import(crate::cost::cli::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,17 +103,19 @@ pub fn main() -> ExitCode {
 
 fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { db, addr } => serve(db, addr),
+        Command::Serve { db, addr, trusted_proxies } => serve(db, addr, trusted_proxies),
         Command::Import(args) => crate::import::cli::import(args),
         Command::Export(args) => crate::import::cli::export(args),
         Command::Report(args) => crate::report::cli::run(args),
+        Command::Prices(PricesCommand::Import(args)) => crate::cost::cli::import(args),
         Command::User(UserCommand::Add { db, username, role }) => add_user(db, &username, &role),
+        Command::Knowledge(command) => crate::knowledge::cli::run(command),
         Command::Backup { db, out } => backup(db, out),
         Command::Restore { db, from } => restore(db, from),
     }
 }
 
-fn serve(db_path: PathBuf, addr: SocketAddr) -> anyhow::Result<ExitCode> {
+fn serve(db_path: PathBuf, addr: SocketAddr, trusted_proxies: Vec<std::net::IpAddr>) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "sixr=info,tower_http=warn".into()))
         .init();
@@ -116,10 +135,14 @@ fn serve(db_path: PathBuf, addr: SocketAddr) -> anyhow::Result<ExitCode> {
         if crate::db::Db::with_conn(&db, |c| crate::db::accounts::user_count(c))? == 0 {
             println!("sixr: first start: open the page above on this machine to create the administrator (or run `sixr user add`)");
         }
+        for proxy in &trusted_proxies {
+            println!("sixr: trusting the forwarded headers of the proxy at {proxy}");
+        }
         // Imports, new profiles and new rule books derive large engagements
         // here, a step at a time (db::derived).
         tokio::spawn(db.clone().derive_in_background());
-        let service = app(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>();
+        let state = AppState::new(db).with_trusted_proxies(trusted_proxies);
+        let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         anyhow::Ok(())
     })?;
@@ -127,7 +150,8 @@ fn serve(db_path: PathBuf, addr: SocketAddr) -> anyhow::Result<ExitCode> {
 }
 
 fn add_user(db_path: PathBuf, username: &str, role: &str) -> anyhow::Result<ExitCode> {
-    let role = Role::parse(role).ok_or_else(|| anyhow::anyhow!("role: \"{role}\" is not admin, consultant or viewer"))?;
+    let role =
+        Role::parse(role).ok_or_else(|| anyhow::anyhow!("role: {} is not admin, consultant or viewer", crate::error::quoted(role)))?;
     eprintln!("password for {username} (first line of standard input):");
     let mut password = String::new();
     std::io::stdin().read_line(&mut password)?;

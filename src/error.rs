@@ -72,6 +72,29 @@ impl IntoResponse for AppError {
     }
 }
 
+/// Most characters of an offending value a message repeats: enough to find
+/// it, never the whole of a 4 MB cell.
+pub const SHOWN_CHARS: usize = 100;
+
+/// A value as a message quotes it: `"value"`, or its first 100 characters
+/// and its length when longer (`"AAAA…" (4,194,304 characters)`). Every
+/// message that repeats something a user or a file gave goes through here.
+pub fn quoted(value: &str) -> String {
+    match value.char_indices().nth(SHOWN_CHARS) {
+        None => format!("\"{value}\""),
+        Some((cut, _)) => format!("\"{}…\" ({} characters)", &value[..cut], crate::i18n::thousands(value.chars().count() as i64)),
+    }
+}
+
+/// The same cut without quotes, for names shown as they are (a sheet, a
+/// column, a library's error text).
+pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(SHOWN_CHARS) {
+        None => value.into(),
+        Some((cut, _)) => format!("{}… ({} characters)", &value[..cut], crate::i18n::thousands(value.chars().count() as i64)).into(),
+    }
+}
+
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
@@ -85,4 +108,22 @@ pub fn html_escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        assert_eq!(quoted("web-01"), "\"web-01\"");
+        let cell = "A".repeat(4 * 1024 * 1024);
+        let q = quoted(&cell);
+        assert!(q.starts_with(&format!("\"{}…\"", "A".repeat(100))), "{q}");
+        assert!(q.ends_with("(4,194,304 characters)"));
+        assert!(q.len() < 140);
+        // Cut on a character, never inside one.
+        assert_eq!(quoted(&"가".repeat(101)), format!("\"{}…\" (101 characters)", "가".repeat(100)));
+        assert_eq!(shown("vInfo"), "vInfo");
+    }
 }

@@ -6,13 +6,16 @@
 pub mod accounts;
 pub mod architecture;
 pub mod audit;
+pub mod cfn;
 pub mod cli;
 pub mod cost;
 pub mod db;
+pub mod enrich;
 pub mod error;
 pub mod i18n;
 pub mod import;
 pub mod inventory;
+pub mod knowledge;
 pub mod plan;
 pub mod report;
 pub mod scoring;

@@ -7,10 +7,19 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sixr");
-const TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The pre-login cookie and the CSRF token the login page gives a browser.
+fn cookie_and_token(addr: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "GET /login HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut page = String::new();
+    stream.read_to_string(&mut page).unwrap();
+    let after = |from: &str, to: char| page.split_once(from).and_then(|(_, rest)| rest.split(to).next()).unwrap().to_string();
+    (after("sixr_csrf=", ';'), after("name=\"csrf\" value=\"", '"'))
 }
 
 #[test]
@@ -35,12 +44,13 @@ fn sigterm_lets_the_request_in_flight_finish() {
         }
     };
 
+    let (cookie, token) = cookie_and_token(&addr);
     // A form post whose body is only half sent when the signal arrives.
-    let body = format!("csrf={TOKEN}&lang=ko&back=%2Fengagements");
+    let body = format!("csrf={token}&lang=ko&back=%2Fengagements");
     let (first, rest) = body.split_at(body.len() / 2);
     write!(
         stream,
-        "POST /lang HTTP/1.1\r\nHost: {addr}\r\nCookie: sixr_csrf={TOKEN}\r\n\
+        "POST /lang HTTP/1.1\r\nHost: {addr}\r\nCookie: sixr_csrf={cookie}\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
         body.len()
     )

@@ -46,6 +46,16 @@ async fn first_start_sends_everyone_to_setup_which_only_loopback_may_use() {
     let remote = app.send(post_from("/setup", &fields, "203.0.113.9:5000")).await;
     assert_eq!(remote.status, StatusCode::FORBIDDEN);
     assert!(remote.text().contains("sixr user add"));
+    // Through a reverse proxy on this machine the connection is local, but
+    // the request is not: refused, whether the proxy is trusted or not.
+    for app in [app.as_session(None), app.behind_proxy("127.0.0.1")] {
+        let mut proxied = post_from("/setup", &fields, "127.0.0.1:5000");
+        proxied.headers_mut().insert("x-forwarded-for", "203.0.113.9".parse().unwrap());
+        assert_eq!(app.send(proxied).await.status, StatusCode::FORBIDDEN);
+        let mut get = from("/setup", "127.0.0.1:5000", &[("x-forwarded-for", "203.0.113.9")]);
+        get.headers_mut().insert("x-real-ip", "203.0.113.9".parse().unwrap());
+        assert_eq!(app.send(get).await.status, StatusCode::FORBIDDEN);
+    }
 
     let local = app.send(post_from("/setup", &fields, "127.0.0.1:5000")).await;
     assert_eq!(local.status, StatusCode::SEE_OTHER, "{}", local.text());
@@ -87,6 +97,44 @@ async fn login_rate_limit_and_logout() {
     let out = kim.post_form("/logout", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(kim.get("/engagements").await.status, StatusCode::SEE_OTHER, "the session is gone after logout");
+}
+
+/// Attempts sent at once are counted before any is verified: of 24 wrong
+/// passwords for one user from one address, at most five are verified.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_wrong_passwords_are_limited_too() {
+    let app = TestApp::new();
+    app.login_as("kim", Role::Consultant);
+    let attempts: Vec<_> = (0..24)
+        .map(|_| {
+            let anon = app.as_session(None);
+            let req = post_from("/login", &[("username", "kim"), ("password", "wrong password")], "10.0.0.3:1");
+            tokio::spawn(async move { anon.send(req).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for a in attempts {
+        statuses.push(a.await.unwrap());
+    }
+    let limited = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    let verified = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    assert_eq!((verified, limited), (5, 19), "{statuses:?}");
+}
+
+/// A guesser spreading over many addresses meets the username's own limit.
+#[tokio::test]
+async fn a_username_is_limited_whatever_the_address() {
+    let app = TestApp::new();
+    app.login_as("kim", Role::Consultant);
+    let anon = app.as_session(None);
+    for i in 0..20 {
+        let r = anon.send(post_from("/login", &[("username", "Kim"), ("password", "wrong password")], &format!("10.1.0.{i}:1"))).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let r = anon.send(post_from("/login", &[("username", "kim"), ("password", "a long test password")], "10.2.0.1:1")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the 21st attempt for kim, from a new address");
+    let other = anon.send(post_from("/login", &[("username", "admin"), ("password", "wrong password")], "10.2.0.1:1")).await;
+    assert_eq!(other.status, StatusCode::UNAUTHORIZED, "other usernames are not blocked");
 }
 
 #[tokio::test]
@@ -173,6 +221,89 @@ async fn every_response_carries_the_security_headers() {
     assert_eq!(r.headers[header::REFERRER_POLICY], "same-origin");
     let html = r.text();
     assert!(!html.contains("<script>") && !html.contains(" onclick="), "no inline script in pages");
+}
+
+/// Nothing a login shows is kept by a browser or proxy cache: pages,
+/// fragments, CSV, JSON and the PDF all say `no-store`; static files may be kept.
+#[tokio::test]
+async fn what_needs_a_login_is_never_stored() {
+    let app = TestApp::new();
+    let id = app.db.with_conn(|c| sixr::import::load_anycompany_sample(c, "test")).unwrap();
+    for uri in [
+        "/engagements".to_string(),
+        format!("/engagements/{id}"),
+        format!("/engagements/{id}/workloads"),
+        format!("/engagements/{id}/export.csv"),
+        format!("/engagements/{id}/export.json"),
+        format!("/api/engagements/{id}/workloads"),
+        format!("/engagements/{id}/report.pdf"),
+        "/no/such/page".to_string(),
+    ] {
+        let r = app.get(&uri).await;
+        assert_eq!(r.headers.get(header::CACHE_CONTROL).map(|v| v.to_str().unwrap()), Some("no-store"), "{uri} ({})", r.status);
+    }
+    let r = app.get_htmx(&format!("/engagements/{id}/workloads"), "workloads-table").await;
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store", "an htmx fragment");
+    let css = app.get("/static/app.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.headers.get(header::CACHE_CONTROL).is_none_or(|v| v != "no-store"), "static files may be cached");
+}
+
+fn from(uri: &str, peer: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut req = Request::get(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut req = req.body(Body::empty()).unwrap();
+    req.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+    req
+}
+
+/// HTTPS is believed only from the trusted proxy: then browsers get HSTS and
+/// the session cookie is Secure; the same header from anyone else changes nothing.
+#[tokio::test]
+async fn https_is_believed_from_the_trusted_proxy_only() {
+    let app = TestApp::new();
+    app.login_as("kim", Role::Consultant);
+    let proxied = app.behind_proxy("127.0.0.1");
+    let tls = [("x-forwarded-proto", "https"), ("x-forwarded-for", "203.0.113.7")];
+    let r = proxied.send(from("/engagements", "127.0.0.1:40000", &tls)).await;
+    assert_eq!(r.headers[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000");
+    let login = proxied
+        .as_session(None)
+        .send({
+            let mut req = post_from("/login", &[("username", "kim"), ("password", "a long test password")], "127.0.0.1:40000");
+            req.headers_mut().insert("x-forwarded-proto", "https".parse().unwrap());
+            req
+        })
+        .await;
+    assert!(login.headers[header::SET_COOKIE].to_str().unwrap().contains("; Secure"));
+
+    for (app, peer) in [(&proxied, "198.51.100.4:40000"), (&app, "127.0.0.1:40000")] {
+        let r = app.send(from("/engagements", peer, &tls)).await;
+        assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{peer}");
+    }
+}
+
+/// Behind the trusted proxy each client has its own login limit: five wrong
+/// passwords from one do not lock the name for the others.
+#[tokio::test]
+async fn behind_the_proxy_the_limiter_counts_each_client() {
+    let app = TestApp::new();
+    app.login_as("kim", Role::Consultant);
+    let proxied = app.behind_proxy("127.0.0.1").as_session(None);
+    let attempt = |client: &str, password: &str| {
+        let mut req = post_from("/login", &[("username", "kim"), ("password", password)], "127.0.0.1:40000");
+        req.headers_mut().insert("x-forwarded-for", client.parse().unwrap());
+        req
+    };
+    for _ in 0..5 {
+        assert_eq!(proxied.send(attempt("203.0.113.7", "wrong password")).await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(proxied.send(attempt("203.0.113.7", "a long test password")).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(proxied.send(attempt("198.51.100.4", "a long test password")).await.status, StatusCode::SEE_OTHER, "another client");
+    // A client cannot pick its own address: what it wrote before the proxy's entry is ignored.
+    assert_eq!(proxied.send(attempt("198.51.100.99, 203.0.113.7", "a long test password")).await.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 /// The CSP forbids inline script and eval, which htmx needs for `js:` values,

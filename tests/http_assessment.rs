@@ -117,6 +117,35 @@ async fn dashboard_shows_chart_counts_risks_and_links_to_reasons() {
     assert!(ko.contains("리플랫폼") && ko.contains("선호 프로필"));
 }
 
+/// An RVTools export's OS strings give dated ends of support: the dashboard
+/// draws how many workloads reach it per period, the past marked.
+#[tokio::test]
+async fn dashboard_draws_the_end_of_support_timeline() {
+    let app = TestApp::new();
+    let bytes = std::fs::read(format!("{}/tests/fixtures/rvtools-messy-vInfo.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let parsed = sixr::import::parse("vInfo.csv", &bytes, &|_| None).unwrap();
+    let target = db::imports::Target::Name("Messy".into());
+    let e = app.db.with_conn(|c| db::imports::commit(c, target, &parsed, "vInfo.csv", "test", false)).unwrap().engagement_id;
+    let page = app.get(&format!("/engagements/{e}/assessment")).await.text();
+    let start = page.find("eos-timeline").expect("the timeline section");
+    let section = &page[start..start + page[start..].find("</section>").unwrap()];
+    assert!(section.contains("<svg") && section.contains("End of support: workloads per period"), "{section}");
+    // CentOS 7 left support on 2024-06-30: counted as past in 2024.
+    assert!(section.contains("<title>2024: past "), "{section}");
+    assert!(section.contains("#b3261e") && section.contains("#e8a317"), "past and coming in their colours");
+    // Without any dated OS or database the page says why there is no timeline.
+    let (plain, _, _) = anycompany(&app);
+    // Written past the write paths: derived again as a write would.
+    app.db
+        .with_conn(|c| {
+            c.execute("UPDATE workloads SET os = '', os_version = '', db_engine = '', version = version + 1", [])?;
+            db::derived::rederive(c, plain).map(drop)
+        })
+        .unwrap();
+    let none = app.get(&format!("/engagements/{plain}/assessment")).await.text();
+    assert!(none.contains("No workload has a dated end of support yet"), "{none}");
+}
+
 #[tokio::test]
 async fn an_inventory_edit_is_scored_by_the_edit_itself() {
     let app = TestApp::new();

@@ -81,6 +81,73 @@ async fn state_changes_without_the_csrf_token_are_refused() {
     assert!(!app.get("/engagements").await.text().contains("Sneaky"));
 }
 
+/// A new engagement's form sent with exactly these cookies and token.
+fn create_with(cookies: &str, token: &str, name: &str) -> Request<Body> {
+    Request::post("/engagements")
+        .header(header::COOKIE, cookies)
+        .header("x-csrf-token", token)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("name={name}&region=us-east-1&currency=USD&language=en")))
+        .unwrap()
+}
+
+/// A request exactly as given (no cookie or token added by the harness).
+async fn raw(app: &TestApp, req: Request<Body>) -> StatusCode {
+    use tower::ServiceExt;
+    app.router.clone().oneshot(req).await.unwrap().status()
+}
+
+/// Double submit is not enough: a cookie the attacker chose (planted from a
+/// sibling site, say) and the same value as the token are refused, logged in
+/// or not; only a token made with the server's secret passes.
+#[tokio::test]
+async fn an_attacker_chosen_cookie_with_a_matching_token_is_refused() {
+    let app = TestApp::new();
+    let chosen = "a".repeat(64);
+    let anonymous = Request::post("/lang")
+        .header(header::COOKIE, format!("sixr_csrf={chosen}"))
+        .header("x-csrf-token", &chosen)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("lang=ko&back=%2F"))
+        .unwrap();
+    assert_eq!(raw(&app, anonymous).await, StatusCode::FORBIDDEN);
+    let session = app.session.clone().unwrap();
+    let cookies = format!("sixr_csrf={chosen}; sixr_session={session}");
+    for token in [chosen.as_str(), session.as_str()] {
+        assert_eq!(raw(&app, create_with(&cookies, token, "Planted")).await, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(raw(&app, create_with(&cookies, &app.csrf(), "Fine")).await, StatusCode::SEE_OTHER);
+    assert!(!app.get("/engagements").await.text().contains("Planted"));
+}
+
+/// Logging in gives a new token: the one the login page carried no longer works.
+#[tokio::test]
+async fn the_token_changes_at_login() {
+    let app = TestApp::new();
+    app.login_as("kim", sixr::accounts::Role::Consultant);
+    let anonymous = app.as_session(None);
+    let page = anonymous.get("/login").await.text();
+    let before = anonymous.csrf();
+    assert!(page.contains(&format!("name=\"csrf\" value=\"{before}\"")), "{page}");
+    let login = anonymous
+        .send(
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={TOKEN}&username=kim&password=a+long+test+password")))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+    let cookie = login.headers[header::SET_COOKIE].to_str().unwrap();
+    let session = cookie.strip_prefix("sixr_session=").unwrap().split(';').next().unwrap().to_string();
+    let kim = app.as_session(Some(session.clone()));
+    let after = kim.csrf();
+    assert_ne!(before, after);
+    assert!(kim.get("/engagements").await.text().contains(&after));
+    let stale = create_with(&format!("sixr_csrf={TOKEN}; sixr_session={session}"), &before, "Stale");
+    assert_eq!(raw(&app, stale).await, StatusCode::FORBIDDEN);
+}
+
 #[tokio::test]
 async fn oversized_bodies_get_413() {
     let app = TestApp::new();

@@ -118,6 +118,95 @@ async fn unknown_columns_are_mapped_once_and_remembered() {
     assert!(next.text().contains("import-preview"), "{}", next.text());
 }
 
+/// A mapping one team saved never reads another team's upload: it belongs
+/// to its engagement, and when it is reused the preview shows it for
+/// confirmation, with a way to change it.
+#[tokio::test]
+async fn a_saved_mapping_stays_with_its_engagement_and_is_shown_when_reused() {
+    let app = TestApp::new();
+    let (acme, globex) = (engagement(&app, "Acme").await, engagement(&app, "Globex").await);
+    let file = sample("asset-list-unknown-format.csv");
+    let r = app.post_file(&format!("/engagements/{acme}/import"), "assets.csv", &file).await;
+    let html = r.text();
+    let start = html.find("/mapping").unwrap();
+    let from = html[..start].rfind("action=\"").unwrap() + 8;
+    let fields = [("col0", ""), ("col1", "name"), ("col2", "ram_gb"), ("col3", "os"), ("col4", "notes"), ("col5", "")];
+    let saved = app.post_form(&html[from..start + "/mapping".len()], &fields).await;
+    assert!(saved.text().contains("import-preview"), "{}", saved.text());
+
+    // Another engagement's upload of the same header asks for its own mapping.
+    let other = app.post_file(&format!("/engagements/{globex}/import"), "assets.csv", &file).await.text();
+    assert!(other.contains("import-mapping") && !other.contains("import-preview"), "{other}");
+
+    // Acme's next file is read through Acme's mapping, shown before the import.
+    let again = app.post_file(&format!("/engagements/{acme}/import"), "assets-2.csv", &file).await.text();
+    assert!(again.contains("Read through this engagement&#39;s saved column mapping"), "{again}");
+    assert!(again.contains("Saved by admin at "), "{again}");
+    assert!(again.contains("<td>Rack</td><td>notes</td>"), "{again}");
+    let change = again.find("/mapping\">Change the mapping").unwrap();
+    let href = &again[again[..change].rfind("href=\"").unwrap() + 6..change + "/mapping".len()];
+    let edit = app.get(href).await.text();
+    assert!(edit.contains("<option value=\"notes\" selected>"), "the saved choice is preselected: {edit}");
+}
+
+/// A 4 MB value is named in an error by its first 100 characters and its
+/// length: the answer stays small (it was the whole 4 MB, twice).
+#[tokio::test]
+async fn a_huge_value_is_cut_in_the_error_that_names_it() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    let huge = "9x".repeat(2 * 1024 * 1024);
+    let header = format!("name,cpu_cores,{}", "h".repeat(20_000));
+    let file = format!("{header}\nweb-01,{huge},\n");
+    let r = app.post_file(&format!("/engagements/{id}/import"), "big-cell.csv", file.as_bytes()).await;
+    assert_eq!(r.status, 200);
+    let page = r.text();
+    assert!(page.contains(&format!("&#34;{}…&#34; (4,194,304 characters) is not a number", "9x".repeat(50))), "the cut value");
+    assert!(page.len() < 100_000, "the preview is {} bytes", page.len());
+    // The unknown-format refusal lists the columns, each cut too.
+    let unknown = format!("{},b\nx,y\n", "q".repeat(50_000));
+    let r = app.post_file(&format!("/engagements/{id}/import"), "odd.csv", unknown.as_bytes()).await;
+    assert!(r.text().len() < 100_000, "{} bytes", r.text().len());
+    // An edit of one cell with a huge value: the editor keeps what was
+    // typed, the message names it cut.
+    let w = app.seed_workload(id, &[("name", "db-01")]);
+    let big = "z".repeat(40_000);
+    let r = app.post_htmx(&format!("/engagements/{id}/workloads/{}/cells/cpu_cores", w.id), &[("value", &big), ("version", "1")]).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.text().matches(&big).count(), 1, "once, in the editor, not again in the message");
+    assert!(r.text().contains("(40,000 characters) is not a number"));
+}
+
+/// Files waiting between preview and commit are bounded per user: the
+/// 21st upload drops the oldest, whose commit then asks for the file again.
+#[tokio::test]
+async fn waiting_uploads_are_bounded_per_user() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Acme").await;
+    let kim = app.as_session(Some(app.login_as("kim", sixr::accounts::Role::Consultant)));
+    app.db.with_conn(|c| sixr::db::accounts::add_member(c, id, sixr::db::accounts::find_user(c, "kim")?.unwrap().id, "test")).unwrap();
+    let file = sample("anycompany.csv");
+    let first = kim.post_file(&format!("/engagements/{id}/import"), "first.csv", &file).await.text();
+    let admins = app.post_file(&format!("/engagements/{id}/import"), "admins.csv", &file).await;
+    assert_eq!(admins.status, 200);
+    for i in 0..20 {
+        let r = kim.post_file(&format!("/engagements/{id}/import"), &format!("more-{i}.csv"), &file).await;
+        assert_eq!(r.status, 200);
+    }
+    let per_user: Vec<(String, i64)> = app
+        .db
+        .with_conn(|c| {
+            let mut stmt =
+                c.prepare("SELECT u.username, COUNT(*) FROM import_uploads i JOIN users u ON u.id = i.user_id GROUP BY 1 ORDER BY 1")?;
+            Ok(stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(per_user, [("admin".to_string(), 1), ("kim".to_string(), 20)]);
+    let stale = kim.post_form(&commit_action(&first), &[]).await;
+    assert_eq!(stale.status, 404);
+    assert!(stale.text().contains("upload the file again"), "{}", stale.text());
+}
+
 #[tokio::test]
 async fn template_and_exports_download() {
     let app = TestApp::new();
@@ -155,6 +244,32 @@ async fn uploads_need_the_csrf_token() {
         .unwrap();
     let r = app.send(req).await;
     assert_eq!(r.status, 403);
+    // The token travels in the form, first, never in the address.
+    let page = app.get(&format!("/engagements/{id}/import")).await.text();
+    let form = &page[page.find("enctype=\"multipart/form-data\"").unwrap()..];
+    assert!(!page.contains("csrf="), "no token in an address: {page}");
+    assert!(form.trim_start_matches(|c| c != '<').starts_with("<input type=\"hidden\" name=\"csrf\""), "{form}");
+    // A token after the file is not looked for.
+    let body = format!(
+        "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nname\nweb-01\r\n\
+         --x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n--x--\r\n",
+        common::TOKEN
+    );
+    let late = axum::http::Request::post(format!("/engagements/{id}/import"))
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    assert_eq!(app.send(late).await.status, 403);
+    // Nor one in the address.
+    let query = app.send(
+        axum::http::Request::post(format!("/engagements/{id}/import?csrf={}", common::TOKEN))
+            .header("content-type", "multipart/form-data; boundary=x")
+            .body(axum::body::Body::from(
+                "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nname\r\n--x--\r\n",
+            ))
+            .unwrap(),
+    );
+    assert_eq!(query.await.status, 403);
 }
 
 #[tokio::test]
@@ -165,4 +280,76 @@ async fn files_over_50_mb_are_answered_with_413() {
     let r = app.post_file(&format!("/engagements/{id}/import"), "big.csv", &big).await;
     assert_eq!(r.status, 413);
     assert_eq!(workload_count(&app), 0);
+}
+
+/// A one-row-per-application portfolio with the customer's own column names,
+/// mapped once through the mapping step (application attributes and all): it
+/// no longer comes out all Rehost at 0%, but as the product knowledge and the
+/// portfolio's own attributes say.
+#[tokio::test]
+async fn an_application_portfolio_mapped_once_is_assessed_per_application() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Portfolio").await;
+    let file = std::fs::read(format!("{}/tests/fixtures/application-portfolio.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let r = app.post_file(&format!("/engagements/{id}/import"), "portfolio.csv", &file).await;
+    let html = r.text();
+    assert!(html.contains("import-mapping"), "{html}");
+    for suggested in ["business_unit", "complexity", "technical_debt", "current_state", "compliance"] {
+        assert!(html.contains(&format!("<option value=\"{suggested}\" selected>")), "{suggested} is suggested");
+    }
+    let start = html.find("/mapping").unwrap();
+    let from = html[..start].rfind("action=\"").unwrap() + 8;
+    let action = html[from..start + "/mapping".len()].to_string();
+    let targets = [
+        "name",
+        "business_unit",
+        "criticality",
+        "environment",
+        "middleware",
+        "db_engine",
+        "users",
+        "complexity",
+        "dependencies",
+        "current_state",
+        "technical_debt",
+        "compliance",
+    ];
+    let fields: Vec<(String, &str)> = targets.iter().enumerate().map(|(i, t)| (format!("col{i}"), *t)).collect();
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let saved = app.post_form(&action, &form).await;
+    assert!(saved.text().contains("import-preview"), "{}", saved.text());
+    let done = app.post_form(&commit_action(&saved.text()), &[]).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+
+    let (recommended, confidence) = app
+        .db
+        .with_conn(|c| {
+            let mut stmt =
+                c.prepare("SELECT w.name, a.recommended, a.confidence FROM workloads w JOIN assessments a ON a.workload_id = w.id")?;
+            let rows: Vec<(String, String, f64)> =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+            let mean = rows.iter().map(|r| r.2).sum::<f64>() / rows.len() as f64;
+            Ok((rows.into_iter().map(|(n, s, _)| (n, s)).collect::<std::collections::HashMap<_, _>>(), mean))
+        })
+        .unwrap();
+    assert_eq!(recommended.len(), 25);
+    let of = |name: &str| recommended.get(name).map(String::as_str).unwrap_or_else(|| panic!("no {name}"));
+    for saas in ["Salesforce", "Zendesk", "Concur", "Workday"] {
+        assert_eq!(of(saas), "retain", "{saas} is SaaS already");
+    }
+    for eol in ["Sales Reporting Tool", "Fax Server"] {
+        assert_eq!(of(eol), "retire", "{eol} is at end of life and little used");
+    }
+    for managed in ["Enterprise Data Warehouse", "Infrastructure Monitoring", "Build Pipeline", "Remote Access VPN"] {
+        assert_eq!(of(managed), "replatform", "{managed} has an AWS managed equivalent");
+    }
+    for successor in ["Team Wiki", "Corporate Email"] {
+        assert_eq!(of(successor), "repurchase", "{successor} has a SaaS successor");
+    }
+    assert!(recommended.values().filter(|s| *s == "rehost").count() < 5, "{recommended:?}");
+    assert!(confidence > 0.1, "mean confidence {confidence} (0 on main: nothing was known)");
+    let attributes = app.db.with_conn(|c| sixr::db::applications::attributes_by_name(c, id)).unwrap();
+    assert_eq!(attributes["Order Service"].technical_debt, "very_high");
+    assert_eq!(attributes["Fax Server"].current_state, "end_of_life");
+    assert_eq!(attributes["Order Service"].compliance, "PCI DSS; 개인정보보호법");
 }

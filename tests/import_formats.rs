@@ -115,7 +115,9 @@ fn mpa_workbook_gives_servers_databases_applications_and_dependencies() {
     let outcome = commit(&db, "MPA", "mpa.xlsx", &inventory("mpa-sample-portfolio.xlsx"));
     assert_eq!(outcome.created, 214, "200 servers and 14 databases");
     let ws = workloads(&db, "MPA");
-    let dbs: Vec<&Workload> = ws.iter().filter(|w| w.role == "db").collect();
+    // The servers they run on hold the role db too, as a suggestion
+    // (tests/enrichment.rs): count the sheet's databases.
+    let dbs: Vec<&Workload> = ws.iter().filter(|w| w.role == "db" && !w.name.starts_with("Server")).collect();
     assert_eq!(dbs.len(), 14);
     let server1 = find(&ws, "Server1");
     assert_eq!(server1.cpu_cores, Some(16), "8 CPUs x 2 cores");
@@ -126,7 +128,10 @@ fn mpa_workbook_gives_servers_databases_applications_and_dependencies() {
     assert_eq!(customer_db.db_engine, "Oracle");
     assert_eq!(customer_db.application, "CRM Application");
     let apps = db.with_conn(|c| sixr::db::workloads::applications(c, 1)).unwrap();
-    assert_eq!(apps.len(), 14);
+    // The sheet's 14, and the shared-services application the servers that
+    // serve several of them are suggested into (tests/enrichment.rs).
+    assert_eq!(apps.len(), 15);
+    assert!(apps.iter().any(|a| a.name == "Shared services"));
     assert!(ws.iter().filter(|w| !w.application.is_empty()).count() > 50);
     let deps = db.with_conn(|c| sixr::db::workloads::dependencies(c, 1)).unwrap();
     assert!(deps.iter().any(|d| d.from == "Server1" && d.to == "Server111" && d.port == Some(80)), "server communication");
@@ -144,8 +149,11 @@ fn migration_hub_template_is_read() {
     assert_eq!(db.cpu_cores, Some(8));
     assert_eq!(db.ram_gb, Some(64.0));
     assert_eq!(db.ram_util_peak_pct, Some(92.0));
-    assert_eq!(db.application, "CRM");
-    assert!(db.notes.contains("Reporting"));
+    // It serves two applications: a shared server, not CRM's alone
+    // (discovery enrichment suggests the shared-services application).
+    assert_eq!(db.application, "");
+    assert_eq!(db.discovered.applications, ["CRM", "Reporting"]);
+    assert_eq!(find(&parsed.workloads, "crm-web-01").application, "CRM");
     assert_eq!(find(&parsed.workloads, "srv-003").os_version, "2012 R2");
 }
 
@@ -205,6 +213,55 @@ fn reimport_updates_by_name_and_hostname() {
     assert_eq!(ws.len(), 2);
     assert_eq!(find(&ws, "web-1").cpu_cores, Some(8));
     assert_eq!(find(&ws, "DB one").cpu_cores, Some(16));
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// 212 rows: 15 templates and 197 VMs whose guest DNS names repeat (empty,
+/// localhost, debian, clones of one template) and two of which share a VM
+/// name. Every VM is a workload (on main: 170 created, 26 updated).
+#[test]
+fn every_vm_of_a_messy_rvtools_export_is_kept() {
+    for file in ["rvtools-messy-vInfo.csv", "rvtools-messy.xlsx"] {
+        let parsed = parse(file, &fixture(file)).unwrap();
+        assert_eq!((parsed.rows_read, parsed.templates_skipped, parsed.workloads.len()), (212, 15, 197), "{file}");
+        assert_eq!(parsed.rows_refused(), 0);
+        let twins: Vec<&Workload> = parsed.workloads.iter().filter(|w| w.name.starts_with("GV-Win-03")).collect();
+        assert_eq!(twins.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), ["GV-Win-03", "GV-Win-03 (2)"], "{file}");
+        assert_ne!(twins[0].source_id, twins[1].source_id);
+        assert!(twins.iter().all(|w| w.source_id.starts_with("rvtools:")));
+        let warning = parsed.warnings.iter().find(|w| w.message.contains("GV-Win-03 (2)")).expect("a warning names the renamed row");
+        assert!(warning.message.contains("also the name of the row on line") && warning.line.is_some(), "{warning}");
+    }
+    let (db, _dir) = fresh();
+    let first = commit(&db, "Messy", "vInfo.csv", &fixture("rvtools-messy-vInfo.csv"));
+    assert_eq!((first.rows_read, first.templates_skipped, first.created, first.updated, first.rows_refused), (212, 15, 197, 0, 0));
+    assert_eq!(first.rows_line(), "212 rows read: 15 templates skipped, 197 created, 0 updated, 0 refused");
+    assert_eq!(workloads(&db, "Messy").len(), 197);
+    // The same export again (here as the workbook): the same VMs, by their UUIDs.
+    let again = commit(&db, "Messy", "RVTools.xlsx", &fixture("rvtools-messy.xlsx"));
+    assert_eq!((again.created, again.updated), (0, 197));
+    let ws = workloads(&db, "Messy");
+    assert_eq!(ws.len(), 197);
+    let clones = ws.iter().filter(|w| w.hostname == "tmpl-web").count();
+    assert_eq!(clones, 8, "clones of one template keep their own workloads");
+}
+
+/// A VM that is new to the engagement but carries an old VM's name is a new
+/// workload under a name of its own, and the import says so.
+#[test]
+fn a_new_vm_under_a_known_name_is_not_merged() {
+    let (db, _dir) = fresh();
+    let header = "VM,Powerstate,Template,CPUs,Memory,DNS Name,VM UUID\n";
+    commit(&db, "E", "a.csv", format!("{header}web,poweredOn,False,2,4096,localhost,uuid-a\n").as_bytes());
+    let second = commit(&db, "E", "b.csv", format!("{header}web,poweredOn,False,4,4096,localhost,uuid-b\n").as_bytes());
+    assert_eq!((second.created, second.updated), (1, 0));
+    assert!(second.warnings.iter().any(|w| w.message.contains("imported as \"web (2)\"")), "{:?}", second.warnings);
+    let ws = workloads(&db, "E");
+    assert_eq!((find(&ws, "web").cpu_cores, find(&ws, "web (2)").cpu_cores), (Some(2), Some(4)));
 }
 
 /// Each kind of bad input: refused, located, and nothing written.

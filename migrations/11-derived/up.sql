@@ -52,10 +52,14 @@ CREATE TABLE assessments (
     jump_host      INTEGER NOT NULL,
     -- Index in detail's reasons of the one that sums the recommendation up.
     main_reason    INTEGER,
+    -- The earliest dated end of support (OS or database), YYYY-MM-DD: the
+    -- dashboard's end-of-support timeline counts by it.
+    end_of_support TEXT,
     detail         TEXT NOT NULL
 );
 CREATE INDEX assessments_by_application ON assessments (engagement_id, application_id);
 CREATE INDEX assessments_by_strategy ON assessments (engagement_id, effective, name);
+CREATE INDEX assessments_by_end_of_support ON assessments (engagement_id, end_of_support) WHERE end_of_support IS NOT NULL;
 
 -- Sums of the assessments per application (0: the workloads without one)
 -- and for the whole engagement (-1), kept by adding what a re-scored
@@ -96,15 +100,15 @@ CREATE TABLE figures (
 
 -- What the architecture list shows of each application's target (0: the
 -- workloads without an application): architecture::AppSummary as JSON, and
--- the two amounts the list totals.
+-- what it needs of the landing zone (landing_zone::Footprint as JSON; none
+-- when nothing moves), which the list plans the shared landing zone from.
 CREATE TABLE architecture_summaries (
     engagement_id     INTEGER NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,
     application_id    INTEGER NOT NULL,
     -- The list's order: by name, the workloads without an application last.
     sort_name         TEXT NOT NULL,
-    on_prem_annual    REAL NOT NULL,
-    on_demand_monthly REAL NOT NULL,
     summary           TEXT NOT NULL,
+    footprint         TEXT,
     PRIMARY KEY (engagement_id, application_id)
 ) WITHOUT ROWID;
 CREATE INDEX architecture_by_name ON architecture_summaries (engagement_id, sort_name);

@@ -115,6 +115,7 @@ pub const CODES: &[&str] = &[
     "saas_due_diligence",
     "archive_retention",
     "undecided",
+    "mixed_environments",
 ];
 
 fn names(ws: &[&Workload]) -> String {
@@ -239,7 +240,7 @@ pub fn target(t: &TargetArchitecture) -> Vec<Finding> {
         out.push(Finding::new(Reliability, Medium, "single_az_host", single.join(", ")));
     }
     let hosts = t.components.iter().any(|c| c.kind == Kind::Ec2);
-    if hosts && !t.has(Kind::Bastion) {
+    if hosts && !t.has(Kind::Bastion) && !t.has(Kind::SessionManager) {
         out.push(Finding::new(Security, Medium, "no_bastion", t.application.clone()));
     }
     let public_non_web: Vec<String> = t
@@ -283,6 +284,15 @@ pub fn target(t: &TargetArchitecture) -> Vec<Finding> {
     }
     if t.has(Kind::Archive) {
         out.push(Finding::new(OperationalExcellence, Low, "archive_retention", t.application.clone()));
+    }
+    let envs: std::collections::BTreeSet<super::landing_zone::Env> = t
+        .workloads
+        .iter()
+        .filter(|w| w.strategy.is_some_and(|s| s.moves_to_aws()))
+        .map(|w| super::landing_zone::Env::of(&w.environment))
+        .collect();
+    if envs.len() > 1 {
+        out.push(Finding::new(Security, Medium, "mixed_environments", t.application.clone()));
     }
     let undecided: Vec<String> = t.workloads.iter().filter(|w| w.strategy.is_none()).map(|w| w.name.clone()).collect();
     if !undecided.is_empty() {

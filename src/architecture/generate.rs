@@ -105,7 +105,13 @@ pub fn generate(estate: &Estate, app: &Application, cat: &Catalogue) -> TargetAr
         patterns: b.patterns,
         workloads: workloads
             .iter()
-            .map(|w| WorkloadStrategy { name: w.name.clone(), role: w.role.clone(), strategy: estate.strategy_of(w) })
+            .map(|w| WorkloadStrategy {
+                name: w.name.clone(),
+                role: w.role.clone(),
+                strategy: estate.strategy_of(w),
+                environment: w.environment.clone(),
+                cpu_cores: w.cpu_cores,
+            })
             .collect(),
         components: b.components,
         rules: b.rules,
@@ -132,14 +138,14 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn headroom(&self) -> f64 {
-        self.cat.sizing.headroom_pct
+    fn demand(&self, w: &Workload, share: f64) -> Demand {
+        sizing::demand(w, self.estate.mode, &self.estate.sizing, share)
     }
 
     /// Sizes `w` (its `share` of the server) as EC2 and records the line.
     fn size_ec2(&mut self, w: &Workload, share: f64, component: &str) -> Option<Choice> {
-        let demand = sizing::demand(w, self.estate.mode, self.headroom(), share);
-        let choice = sizing::size_ec2(self.cat, &self.region, &demand);
+        let demand = self.demand(w, share);
+        let choice = sizing::size_ec2(self.cat, &self.region, &demand, self.estate.sizing.generation);
         self.record(w, share, component, "ec2", demand, choice.clone());
         choice
     }
@@ -151,8 +157,8 @@ impl<'a> Builder<'a> {
             service,
             cores: w.cpu_cores,
             ram_gb: w.ram_gb,
-            peak_cpu_pct: w.cpu_util_peak_pct,
-            peak_ram_pct: w.ram_util_peak_pct,
+            cpu_pct: demand.cpu_pct,
+            ram_pct: demand.ram_pct,
             share_pct: share * 100.0,
             demand,
             choice,
@@ -193,7 +199,7 @@ impl<'a> Builder<'a> {
             match Engine::parse(&w.db_engine) {
                 Some(engine) => {
                     any_rds = true;
-                    let demand = sizing::demand(w, self.estate.mode, self.headroom(), 1.0);
+                    let demand = self.demand(w, 1.0);
                     let choice = sizing::size_rds(self.cat, &self.region, engine.code(), &demand);
                     let key = format!("rds-{}", w.name);
                     self.record(w, 1.0, &key, "rds", demand, choice.clone());
@@ -401,7 +407,7 @@ impl<'a> Builder<'a> {
             let port = services.first().map(|w| app_port(w)).unwrap_or(8080);
             let mut task = (0.25f64, 0.5f64);
             for w in &services {
-                let d = sizing::demand(w, self.estate.mode, self.headroom(), 1.0);
+                let d = self.demand(w, 1.0);
                 let vcpu = FARGATE_VCPU.iter().copied().find(|v| *v >= d.vcpu).unwrap_or(16.0);
                 let mem = d.memory_gib.max(vcpu * 2.0).ceil().min(120.0);
                 task = (task.0.max(vcpu), task.1.max(mem));
@@ -441,14 +447,20 @@ impl<'a> Builder<'a> {
         }
         self.add(Component::generic(Kind::Sqs, "sqs", "work_queues", Tier::App, Subnet::None, Az::None));
         if !self.components.iter().any(|c| c.kind == Kind::Sns) {
-            self.add(Component::generic(Kind::Sns, "sns", "notifications", Tier::Operations, Subnet::None, Az::None));
+            let sns = Component::generic(Kind::Sns, "sns", "notifications", Tier::Operations, Subnet::None, Az::None);
+            self.add(Component { shared: true, ..sns });
         }
     }
 
     /// The network and operations every AWS target gets: gateways, NACLs,
     /// least-privilege IAM roles, monitoring, audit and notifications, and the
-    /// bastion host when there are servers to administer.
+    /// management path (a bastion host or Session Manager) when there are
+    /// servers to administer. All but the IAM roles belong to the landing
+    /// zone the applications share: listed here as shared, priced there.
     fn foundation(&mut self) {
+        use super::landing_zone::{Management, Topology};
+        let landing = self.estate.landing;
+        let shared = |c: Component| Component { shared: true, ..c };
         let mut base = Vec::new();
         let in_vpc = self.components.iter().any(|c| c.subnet != Subnet::None);
         let private = self.components.iter().any(|c| c.subnet == Subnet::Private);
@@ -467,22 +479,39 @@ impl<'a> Builder<'a> {
             seen
         };
         if in_vpc {
-            base.push(Component::generic(Kind::InternetGateway, "igw", "internet_gateway", Tier::Network, Subnet::None, Az::None));
+            base.push(shared(Component::generic(Kind::InternetGateway, "igw", "internet_gateway", Tier::Network, Subnet::None, Az::None)));
             if private {
                 for az in [Az::A, Az::B] {
-                    base.push(Component::generic(
+                    base.push(shared(Component::generic(
                         Kind::NatGateway,
                         format!("nat-{}", az.code()),
                         "nat_gateway",
                         Tier::Network,
                         Subnet::Public,
                         az,
-                    ));
+                    )));
                 }
             }
-            base.push(Component::generic(Kind::Nacl, "nacl-public", "public_subnets", Tier::Network, Subnet::Public, Az::Both));
+            base.push(shared(Component::generic(Kind::Nacl, "nacl-public", "public_subnets", Tier::Network, Subnet::Public, Az::Both)));
             if private {
-                base.push(Component::generic(Kind::Nacl, "nacl-private", "private_subnets", Tier::Network, Subnet::Private, Az::Both));
+                base.push(shared(Component::generic(
+                    Kind::Nacl,
+                    "nacl-private",
+                    "private_subnets",
+                    Tier::Network,
+                    Subnet::Private,
+                    Az::Both,
+                )));
+            }
+            if landing.topology == Topology::HubSpoke {
+                base.push(shared(Component::generic(
+                    Kind::TransitGateway,
+                    "tgw",
+                    "transit_gateway",
+                    Tier::Network,
+                    Subnet::None,
+                    Az::None,
+                )));
             }
         }
         let windows = self
@@ -490,8 +519,19 @@ impl<'a> Builder<'a> {
             .workloads
             .iter()
             .any(|w| self.components.iter().any(|c| c.kind == Kind::Ec2 && c.workloads.contains(&w.name)) && admin_port(w) == 3389);
-        if !hosts.is_empty() {
-            let mut bastion = Component::generic(Kind::Bastion, "bastion", "bastion", Tier::Management, Subnet::Public, Az::A);
+        if !hosts.is_empty() && landing.management == Management::SessionManager {
+            base.push(shared(Component::generic(
+                Kind::SessionManager,
+                "ssm",
+                "session_manager",
+                Tier::Management,
+                Subnet::Private,
+                Az::Both,
+            )));
+        } else if !hosts.is_empty() {
+            // In hub and spoke the bastion lives in the shared-services hub VPC.
+            let subnet = if landing.topology == Topology::HubSpoke { Subnet::None } else { Subnet::Public };
+            let mut bastion = shared(Component::generic(Kind::Bastion, "bastion", "bastion", Tier::Management, subnet, Az::A));
             bastion.size = self.cat.sizing.bastion.clone();
             bastion.storage_gb = 8.0;
             base.push(bastion);
@@ -516,10 +556,10 @@ impl<'a> Builder<'a> {
         let mut iam = Component::generic(Kind::IamRole, "iam", "iam", Tier::Operations, Subnet::None, Az::None);
         iam.count = (roles.len() as u32 + u32::from(!hosts.is_empty())).max(1);
         base.push(iam);
-        base.push(Component::generic(Kind::CloudWatch, "cloudwatch", "cloudwatch", Tier::Operations, Subnet::None, Az::None));
-        base.push(Component::generic(Kind::CloudTrail, "cloudtrail", "cloudtrail", Tier::Operations, Subnet::None, Az::None));
+        base.push(shared(Component::generic(Kind::CloudWatch, "cloudwatch", "cloudwatch", Tier::Operations, Subnet::None, Az::None)));
+        base.push(shared(Component::generic(Kind::CloudTrail, "cloudtrail", "cloudtrail", Tier::Operations, Subnet::None, Az::None)));
         if !self.components.iter().any(|c| c.kind == Kind::Sns) {
-            base.push(Component::generic(Kind::Sns, "sns", "notifications", Tier::Operations, Subnet::None, Az::None));
+            base.push(shared(Component::generic(Kind::Sns, "sns", "notifications", Tier::Operations, Subnet::None, Az::None)));
         }
         base.append(&mut self.components);
         self.components = base;
@@ -552,7 +592,9 @@ impl<'a> Builder<'a> {
             (ws.iter().any(|w| w.name == d.to) && moves(&d.from)) || (ws.iter().any(|w| w.name == d.from) && moves(&d.to))
         });
         if linked {
-            self.add(Component::generic(Kind::HybridLink, "hybrid-link", "hybrid_link", Tier::Network, Subnet::None, Az::None));
+            // The landing zone's link carries it.
+            let link = Component::generic(Kind::HybridLink, "hybrid-link", "hybrid_link", Tier::Network, Subnet::None, Az::None);
+            self.add(Component { shared: true, ..link });
         }
         for w in ws {
             let peer = Peer::new(format!("on_prem:{}", w.name), format!("{} (on premises)", w.name), Tier::OnPrem);

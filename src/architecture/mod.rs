@@ -9,6 +9,8 @@
 pub mod diagram;
 pub mod findings;
 mod generate;
+pub mod landing_zone;
+pub mod route;
 
 use std::collections::HashMap;
 
@@ -18,9 +20,10 @@ pub use diagram::{Arrow, BoxKind, Diagram, Rect, layout, layout_in, svg};
 pub use findings::{Finding, Pillar, Severity};
 pub use generate::{generate, is_db, is_web};
 
-use crate::cost::sizing::{Choice, Demand, SizingMode};
+use crate::cost::sizing::{Choice, Demand, Sizing, SizingMode};
 use crate::inventory::{Application, Dependency, Workload};
 use crate::strategy::Strategy;
+use landing_zone::{Env, Footprint, LandingSettings, LandingZone};
 
 /// Where a component sits in the layered design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -125,8 +128,14 @@ pub enum Kind {
     Lambda,
     ApiGateway,
     DynamoDb,
-    /// Site-to-Site VPN (Direct Connect for steady heavy traffic).
+    /// Site-to-Site VPN.
     HybridLink,
+    /// A dedicated Direct Connect link.
+    DirectConnect,
+    /// Transit Gateway: the hub of hub-and-spoke networks.
+    TransitGateway,
+    /// Systems Manager Session Manager through interface endpoints.
+    SessionManager,
     Saas,
     DataMigration,
     OnPremServer,
@@ -157,6 +166,9 @@ impl Kind {
             Kind::ApiGateway => "api_gateway",
             Kind::DynamoDb => "dynamodb",
             Kind::HybridLink => "hybrid_link",
+            Kind::DirectConnect => "direct_connect",
+            Kind::TransitGateway => "transit_gateway",
+            Kind::SessionManager => "session_manager",
             Kind::Saas => "saas",
             Kind::DataMigration => "data_migration",
             Kind::OnPremServer => "on_prem_server",
@@ -165,35 +177,41 @@ impl Kind {
         }
     }
 
-    /// The AWS name shown in diagrams and tables (the same in both languages).
-    pub fn service_name(self) -> &'static str {
-        match self {
-            Kind::InternetGateway => "Internet gateway",
-            Kind::NatGateway => "NAT gateway",
-            Kind::Alb => "Application Load Balancer",
-            Kind::Ec2 => "Amazon EC2",
-            Kind::Bastion => "Bastion host",
-            Kind::Rds => "Amazon RDS",
-            Kind::S3 => "Amazon S3",
-            Kind::CloudFront => "Amazon CloudFront",
-            Kind::Nacl => "Network ACL",
-            Kind::IamRole => "IAM role",
-            Kind::CloudWatch => "Amazon CloudWatch",
-            Kind::CloudTrail => "AWS CloudTrail",
-            Kind::Sns => "Amazon SNS",
-            Kind::Sqs => "Amazon SQS",
-            Kind::EcsFargate => "Amazon ECS on Fargate",
-            Kind::Lambda => "AWS Lambda",
-            Kind::ApiGateway => "Amazon API Gateway",
-            Kind::DynamoDb => "Amazon DynamoDB",
-            Kind::HybridLink => "Site-to-Site VPN",
-            Kind::Saas => "SaaS",
-            Kind::DataMigration => "Data migration",
-            Kind::OnPremServer => "On-premises server",
-            Kind::Decommission => "Decommission",
-            Kind::Archive => "S3 Glacier Deep Archive",
-        }
+    /// The service's name in the translator's language (AWS product names
+    /// stay as AWS writes them).
+    pub fn service_name(self, t: &crate::i18n::Tr) -> String {
+        t.t(&format!("architecture.service_name.{}", self.code())).to_string()
     }
+
+    pub const ALL: [Kind; 27] = [
+        Kind::InternetGateway,
+        Kind::NatGateway,
+        Kind::Alb,
+        Kind::Ec2,
+        Kind::Bastion,
+        Kind::Rds,
+        Kind::S3,
+        Kind::CloudFront,
+        Kind::Nacl,
+        Kind::IamRole,
+        Kind::CloudWatch,
+        Kind::CloudTrail,
+        Kind::Sns,
+        Kind::Sqs,
+        Kind::EcsFargate,
+        Kind::Lambda,
+        Kind::ApiGateway,
+        Kind::DynamoDb,
+        Kind::HybridLink,
+        Kind::DirectConnect,
+        Kind::TransitGateway,
+        Kind::SessionManager,
+        Kind::Saas,
+        Kind::DataMigration,
+        Kind::OnPremServer,
+        Kind::Decommission,
+        Kind::Archive,
+    ];
 }
 
 /// A database engine RDS offers.
@@ -296,6 +314,9 @@ pub struct Component {
     /// vCPU and GiB of one task (Fargate), else 0.
     pub task_vcpu: f64,
     pub task_memory_gib: f64,
+    /// Provided by the landing zone the applications share (gateways, the
+    /// management path, logging): drawn and priced once, there.
+    pub shared: bool,
 }
 
 impl Component {
@@ -317,6 +338,7 @@ impl Component {
             workloads: Vec::new(),
             task_vcpu: 0.0,
             task_memory_gib: 0.0,
+            shared: false,
         }
     }
 }
@@ -425,11 +447,52 @@ pub struct SizingLine {
     pub service: &'static str,
     pub cores: Option<i64>,
     pub ram_gb: Option<f64>,
-    pub peak_cpu_pct: Option<f64>,
-    pub peak_ram_pct: Option<f64>,
+    /// The utilisation figures the basis read (peak, 95th percentile or average).
+    pub cpu_pct: Option<f64>,
+    pub ram_pct: Option<f64>,
     pub share_pct: f64,
     pub demand: Demand,
     pub choice: Option<Choice>,
+}
+
+impl SizingLine {
+    /// "4 cores / 16 GB" as the inventory says.
+    pub fn on_prem_text(&self, t: &crate::i18n::Tr) -> String {
+        let cores = self.cores.map_or_else(|| "?".to_string(), |c| c.to_string());
+        let ram = self.ram_gb.map_or_else(|| "?".to_string(), crate::i18n::amount);
+        t.fmt("architecture.on_prem_value", &[("cores", &cores), ("ram", &ram)])
+    }
+
+    /// "45% / 60%": the CPU and memory utilisation the basis read.
+    pub fn utilisation_text(&self) -> String {
+        let pct = |v: Option<f64>| v.map_or_else(|| "?".to_string(), |p| format!("{}%", crate::i18n::amount(p)));
+        format!("{} / {}", pct(self.cpu_pct), pct(self.ram_pct))
+    }
+
+    /// "2.34 vCPU / 12.48 GiB".
+    pub fn need_text(&self) -> String {
+        format!("{} vCPU / {} GiB", crate::i18n::amount(self.demand.vcpu), crate::i18n::amount(self.demand.memory_gib))
+    }
+}
+
+/// The sizing assumptions in a sentence, printed beside every estimate:
+/// "Sized on the peak utilisation plus 30% headroom, from the current
+/// generation (t3, m7i, c7i, r7i); prices as of 2026-11-23."
+pub fn assumptions_text(mode: SizingMode, sizing: &Sizing, cat: &crate::cost::catalogue::Catalogue, t: &crate::i18n::Tr) -> String {
+    let families = cat.generation(sizing.generation).families.join(", ");
+    let generation = t.fmt(&format!("sizing.generation.{}", sizing.generation.code()), &[("families", &families)]);
+    match mode {
+        SizingMode::AsOnPrem => t.fmt("sizing.assumptions_as_on_prem", &[("generation", &generation), ("date", &cat.date())]),
+        SizingMode::Performance => t.fmt(
+            "sizing.assumptions",
+            &[
+                ("basis", &t.t(&format!("sizing.basis_phrase.{}", sizing.basis.code()))),
+                ("headroom", &crate::i18n::amount(sizing.headroom_pct)),
+                ("generation", &generation),
+                ("date", &cat.date()),
+            ],
+        ),
+    }
 }
 
 /// A workload of the application and the strategy it goes with.
@@ -438,6 +501,9 @@ pub struct WorkloadStrategy {
     pub name: String,
     pub role: String,
     pub strategy: Option<Strategy>,
+    /// As the inventory says (production, staging...).
+    pub environment: String,
+    pub cpu_cores: Option<i64>,
 }
 
 /// The target for one application.
@@ -475,6 +541,9 @@ pub struct Estate {
     pub region: String,
     pub currency: String,
     pub mode: SizingMode,
+    /// Basis, headroom and generation of performance-based sizing.
+    pub sizing: Sizing,
+    pub landing: LandingSettings,
     pub applications: Vec<Application>,
     pub workloads: Vec<Workload>,
     pub dependencies: Vec<Dependency>,
@@ -515,11 +584,6 @@ impl Estate {
     }
 }
 
-/// Every application's target for the engagement.
-pub fn generate_all(estate: &Estate, cat: &crate::cost::catalogue::Catalogue) -> Vec<TargetArchitecture> {
-    estate.application_list().iter().map(|a| generate(estate, a, cat)).collect()
-}
-
 /// The port an application server listens on, from its runtime and
 /// middleware (8080 for Java application servers).
 pub fn app_port(w: &Workload) -> u16 {
@@ -549,26 +613,98 @@ pub struct AppArchitecture {
     #[serde(flatten)]
     pub target: TargetArchitecture,
     pub cost: crate::cost::CostEstimate,
+    /// The sizing assumptions the estimate stands on.
+    pub sizing: Sizing,
+    /// Its own components' monthly cost per pricing model on every sizing
+    /// basis (the chosen one included); add `shared_monthly` for the total.
+    pub range: Vec<crate::cost::BasisCost>,
+    /// Its share of the landing zone per pricing model (zeros without one).
+    pub shared_monthly: Vec<f64>,
+    /// What it needs from the landing zone; `None` when nothing moves.
+    pub footprint: Option<Footprint>,
 }
 
-/// Every application's target and cost for the engagement.
+impl AppArchitecture {
+    /// The VPC it is placed in.
+    pub fn environment(&self) -> Option<Env> {
+        self.footprint.as_ref().filter(|f| f.in_vpc).map(|f| f.env)
+    }
+}
+
+/// Every application's target and cost, sharing the landing zone planned
+/// from them all (`estate` holds the whole engagement).
 pub fn build_all(estate: &Estate, cat: &crate::cost::catalogue::Catalogue) -> Vec<AppArchitecture> {
-    estate.application_list().iter().map(|a| build(estate, a, cat)).collect()
+    let apps = estate.application_list();
+    let own: Vec<AppArchitecture> = apps.iter().map(|a| build(estate, a, cat, None)).collect();
+    let footprints: Vec<Footprint> = own.iter().filter_map(|a| a.footprint.clone()).collect();
+    let Some(lz) = landing_zone::plan(estate.landing, estate, &footprints, cat) else { return own };
+    own.into_iter()
+        .map(|mut a| {
+            a.share(&lz, cat);
+            a
+        })
+        .collect()
+}
+
+/// The landing zone of an estate holding the whole engagement.
+pub fn landing_zone_of(estate: &Estate, cat: &crate::cost::catalogue::Catalogue) -> Option<LandingZone> {
+    let footprints: Vec<Footprint> = estate.application_list().iter().filter_map(|a| build(estate, a, cat, None).footprint).collect();
+    landing_zone::plan(estate.landing, estate, &footprints, cat)
 }
 
 /// One application's target and cost (`app_id` 0: the workloads without an
-/// application); `None` when the application has no workloads.
+/// application) in an estate holding the whole engagement; `None` when the
+/// application has no workloads.
 pub fn build_one(estate: &Estate, app_id: i64, cat: &crate::cost::catalogue::Catalogue) -> Option<AppArchitecture> {
-    let app = estate.application_list().into_iter().find(|a| a.id == app_id)?;
-    Some(build(estate, &app, cat))
+    build_all(estate, cat).into_iter().find(|a| a.target.application_id == app_id)
 }
 
 /// `app`'s target and cost from an estate holding at least its workloads,
-/// the dependencies touching them and the workloads at their other ends.
-pub fn build(estate: &Estate, app: &Application, cat: &crate::cost::catalogue::Catalogue) -> AppArchitecture {
+/// the dependencies touching them and the workloads at their other ends,
+/// with its share of the landing zone when there is one.
+pub fn build(estate: &Estate, app: &Application, cat: &crate::cost::catalogue::Catalogue, lz: Option<&LandingZone>) -> AppArchitecture {
     let target = generate(estate, app, cat);
     let cost = crate::cost::estimate(&target, estate, cat);
-    AppArchitecture { target, cost }
+    let footprint = Footprint::of(&target);
+    // The same estimate on the other bases: only the sizing differs.
+    let mut range = Vec::new();
+    for (mode, basis) in
+        crate::cost::sizing::Basis::ALL.iter().map(|b| (SizingMode::Performance, *b)).chain([(SizingMode::AsOnPrem, estate.sizing.basis)])
+    {
+        let own = if mode == estate.mode && (mode == SizingMode::AsOnPrem || basis == estate.sizing.basis) {
+            cost.own_monthly()
+        } else {
+            let other = Estate { mode, sizing: Sizing { basis, ..estate.sizing }, ..estate.clone() };
+            let t = generate(&other, app, cat);
+            crate::cost::estimate(&t, &other, cat).own_monthly()
+        };
+        range.push(crate::cost::BasisCost { mode, basis, monthly: own });
+    }
+    let shared_monthly = vec![0.0; cost.models.len()];
+    let mut a = AppArchitecture { target, cost, sizing: estate.sizing, range, shared_monthly, footprint };
+    if let Some(lz) = lz {
+        a.share(lz, cat);
+    }
+    a
+}
+
+impl AppArchitecture {
+    /// Adds its share of the landing zone to its cost.
+    fn share(&mut self, lz: &LandingZone, cat: &crate::cost::catalogue::Catalogue) {
+        self.cost.add_share(lz, self.target.application_id, cat);
+        self.shared_monthly = lz.shared_monthly(self.target.application_id, self.cost.models.len());
+    }
+
+    /// Monthly per pricing model on every basis, its share included.
+    pub fn full_range(&self) -> Vec<crate::cost::BasisCost> {
+        self.range
+            .iter()
+            .map(|r| crate::cost::BasisCost {
+                monthly: r.monthly.iter().zip(&self.shared_monthly).map(|(a, b)| a + b).collect(),
+                ..r.clone()
+            })
+            .collect()
+    }
 }
 
 /// What the architecture list shows of one application: codes and figures,
@@ -580,11 +716,17 @@ pub struct AppSummary {
     pub application: String,
     pub strategy: Option<Strategy>,
     pub patterns: Vec<Pattern>,
+    pub environment: Option<Env>,
     pub on_prem_annual: f64,
-    pub on_demand_monthly: f64,
-    /// The cheapest pricing model over three years: its index in the
-    /// catalogue's `pricing_models` and its monthly figure.
-    pub best_model: Option<(usize, f64)>,
+    pub retained_annual: f64,
+    /// What the figures are in.
+    pub currency: String,
+    /// Per pricing model, its own components and (once the landing zone is
+    /// known) its share of it.
+    pub monthly: Vec<f64>,
+    pub shared_monthly: Vec<f64>,
+    /// Per sizing basis (own components only), as `AppArchitecture::range`.
+    pub range: Vec<crate::cost::BasisCost>,
     pub findings_current: u32,
     pub high_current: u32,
     pub findings_target: u32,
@@ -594,33 +736,52 @@ pub struct AppSummary {
 impl AppSummary {
     pub fn of(a: &AppArchitecture) -> AppSummary {
         let high = |fs: &[Finding]| fs.iter().filter(|f| f.severity == Severity::High).count() as u32;
-        let best =
-            a.cost.models.iter().enumerate().min_by(|(_, x), (_, y)| x.three_year.total_cmp(&y.three_year)).map(|(i, m)| (i, m.monthly));
         AppSummary {
             application_id: a.target.application_id,
             application: a.target.application.clone(),
             strategy: a.target.strategy,
             patterns: a.target.patterns.clone(),
+            environment: a.environment(),
             on_prem_annual: a.cost.on_prem_annual,
-            on_demand_monthly: a.cost.on_demand_monthly(),
-            best_model: best,
+            retained_annual: a.cost.retained_annual,
+            currency: a.cost.currency.clone(),
+            monthly: a.cost.own_monthly(),
+            shared_monthly: a.shared_monthly.clone(),
+            range: a.range.clone(),
             findings_current: a.target.findings_current.len() as u32,
             high_current: high(&a.target.findings_current),
             findings_target: a.target.findings_target.len() as u32,
             high_target: high(&a.target.findings_target),
         }
     }
+
+    pub fn on_demand_monthly(&self) -> f64 {
+        self.monthly.first().copied().unwrap_or(0.0) + self.shared_monthly.first().copied().unwrap_or(0.0)
+    }
+
+    /// The cheapest pricing model over three years: its index in the
+    /// catalogue's `pricing_models` and its monthly figure.
+    pub fn best_model(&self) -> Option<(usize, f64)> {
+        self.monthly
+            .iter()
+            .zip(&self.shared_monthly)
+            .map(|(a, b)| a + b)
+            .enumerate()
+            .min_by(|(_, x), (_, y)| (x * 36.0).total_cmp(&(y * 36.0)))
+    }
 }
 
-/// The architecture list of an engagement: one summary per application and
-/// the engagement's totals.
+/// The architecture list of an engagement: one summary per application, the
+/// landing zone they share and the engagement's totals.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ArchitectureList {
     pub currency: String,
     pub mode: SizingMode,
+    pub sizing: Sizing,
     pub rows: Vec<AppSummary>,
     pub total_on_prem_annual: f64,
-    pub total_on_demand_monthly: f64,
+    pub landing_zone: Option<LandingZone>,
+    footprints: Vec<Footprint>,
 }
 
 impl ArchitectureList {
@@ -630,14 +791,86 @@ impl ArchitectureList {
     }
 
     pub fn push(&mut self, a: &AppArchitecture) {
-        if self.rows.is_empty() {
-            self.currency = a.cost.currency.clone();
-        }
-        let row = AppSummary::of(a);
-        self.total_on_prem_annual += row.on_prem_annual;
-        self.total_on_demand_monthly += row.on_demand_monthly;
-        self.rows.push(row);
+        self.push_summary(AppSummary::of(a), a.footprint.clone());
     }
+
+    /// Adds an application's summary (kept or just built) and footprint.
+    pub fn push_summary(&mut self, row: AppSummary, footprint: Option<Footprint>) {
+        if self.rows.is_empty() {
+            self.currency = row.currency.clone();
+        }
+        self.total_on_prem_annual += row.on_prem_annual;
+        self.rows.push(row);
+        self.footprints.extend(footprint);
+    }
+
+    /// Plans the landing zone from the applications pushed and adds each
+    /// one's share to its figures.
+    pub fn finish(&mut self, estate: &Estate, cat: &crate::cost::catalogue::Catalogue) {
+        self.mode = estate.mode;
+        self.sizing = estate.sizing;
+        self.landing_zone = landing_zone::plan(estate.landing, estate, &self.footprints, cat);
+        if let Some(lz) = &self.landing_zone {
+            for row in &mut self.rows {
+                row.shared_monthly = lz.shared_monthly(row.application_id, row.monthly.len());
+            }
+        }
+    }
+
+    pub fn total_on_demand_monthly(&self) -> f64 {
+        self.rows.iter().map(|r| r.monthly.first().copied().unwrap_or(0.0)).sum::<f64>()
+            + self.landing_zone.as_ref().and_then(|lz| lz.monthly.first().copied()).unwrap_or(0.0)
+    }
+
+    /// The engagement's monthly cost per pricing model on every sizing
+    /// basis: the applications' own components on that basis plus the
+    /// landing zone (the same on every basis).
+    pub fn range(&self) -> Vec<crate::cost::BasisCost> {
+        estate_range(self.rows.iter().map(|r| r.range.as_slice()), self.landing_zone.as_ref(), |r| r.iter().map(|b| &b.monthly).collect())
+    }
+}
+
+/// Adds up per-application ranges and the landing zone. `own` gives each
+/// application's range without its share.
+fn estate_range<'a, T: 'a>(
+    apps: impl Iterator<Item = T>,
+    lz: Option<&LandingZone>,
+    own: impl Fn(&T) -> Vec<&Vec<f64>>,
+) -> Vec<crate::cost::BasisCost> {
+    let mut out: Vec<crate::cost::BasisCost> = Vec::new();
+    for app in apps {
+        let own = own(&app);
+        if out.is_empty() {
+            out = own
+                .iter()
+                .map(|m| crate::cost::BasisCost { mode: SizingMode::Performance, basis: Default::default(), monthly: vec![0.0; m.len()] })
+                .collect();
+        }
+        for (sum, m) in out.iter_mut().zip(own) {
+            for (s, v) in sum.monthly.iter_mut().zip(m) {
+                *s += v;
+            }
+        }
+    }
+    let bases =
+        crate::cost::sizing::Basis::ALL.iter().map(|b| (SizingMode::Performance, *b)).chain([(SizingMode::AsOnPrem, Default::default())]);
+    for (r, (mode, basis)) in out.iter_mut().zip(bases) {
+        r.mode = mode;
+        r.basis = basis;
+        if let Some(lz) = lz {
+            for (s, v) in r.monthly.iter_mut().zip(&lz.monthly) {
+                *s += v;
+            }
+        }
+    }
+    out
+}
+
+/// The engagement's cost range (every sizing basis, per pricing model) from
+/// its applications' estimates and their landing zone: what an executive
+/// summary quotes.
+pub fn cost_range(archs: &[AppArchitecture], lz: Option<&LandingZone>) -> Vec<crate::cost::BasisCost> {
+    estate_range(archs.iter(), lz, |a| a.range.iter().map(|b| &b.monthly).collect())
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@ fn estate(workloads: Vec<Workload>, strategies: &[(i64, Strategy)], deps: Vec<De
         region: "us-east-1".into(),
         currency: "USD".into(),
         mode: SizingMode::Performance,
+        sizing: Default::default(),
+        landing: Default::default(),
         applications: apps,
         workloads,
         dependencies: deps,

@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The catalogue compiled into the binary.
 pub const SHIPPED: &str = include_str!("../../data/prices.toml");
 /// Environment variable naming a replacement catalogue file read at start.
 pub const OVERRIDE_ENV: &str = "SIXR_PRICES";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Catalogue {
     pub meta: Meta,
     pub fx: Fx,
@@ -24,7 +24,7 @@ pub struct Catalogue {
     pub instances: Instances,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Meta {
     pub source: String,
     pub retrieved: String,
@@ -33,7 +33,7 @@ pub struct Meta {
     pub hours_per_month: f64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Fx {
     pub date: String,
     pub source: String,
@@ -42,25 +42,34 @@ pub struct Fx {
     pub per_usd: BTreeMap<String, f64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SizingRules {
+    /// The headroom an engagement starts with (it may choose another).
     pub headroom_pct: f64,
     pub burstable_max_peak_cpu_pct: f64,
     pub web_tier_share_pct: f64,
-    pub ec2_when_unknown: String,
     pub rds_when_unknown: String,
     pub bastion: String,
-    pub ec2_allow_arm: bool,
     pub rds_allow_arm: bool,
+    /// EC2 families per generation (`current`, `graviton`, `previous`).
+    pub generations: BTreeMap<String, GenerationRule>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The EC2 families one generation sizes from, and its type for a server
+/// nothing is known about.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct GenerationRule {
+    pub families: Vec<String>,
+    pub when_unknown: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct OnPremDefaults {
     pub server_annual_usd: f64,
     pub db_server_annual_usd: f64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Assumptions {
     pub static_content_gb: f64,
     pub cloudfront_gb_month: f64,
@@ -72,10 +81,16 @@ pub struct Assumptions {
     pub lambda_avg_duration_ms: f64,
     pub lambda_memory_gb: f64,
     pub dynamodb_storage_gb: f64,
+    /// Per application: traffic through a Transit Gateway (hub and spoke).
+    pub transit_gateway_gb_month: f64,
+    /// Per application: traffic to the data centre over Direct Connect.
+    pub direct_connect_gb_month: f64,
+    /// CloudTrail and log archive in S3, for the whole landing zone.
+    pub log_archive_gb: f64,
 }
 
 /// A way of paying: On-Demand, reservations, Savings Plans.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct PricingModel {
     pub code: String,
     pub label_en: String,
@@ -96,7 +111,7 @@ impl PricingModel {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct RegionPrices {
     pub name: String,
     pub ebs_gp3_gb_month: f64,
@@ -120,21 +135,28 @@ pub struct RegionPrices {
     pub dynamodb_storage_gb_month: f64,
     pub sqs_request_million: f64,
     pub sns_request_million: f64,
+    /// Interface VPC endpoint, per endpoint and AZ.
+    pub vpc_endpoint_hour: f64,
+    pub transit_gateway_attachment_hour: f64,
+    pub transit_gateway_gb: f64,
+    /// A dedicated 1 Gbps Direct Connect port.
+    pub direct_connect_port_hour: f64,
+    pub direct_connect_gb: f64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct RdsRules {
     pub multi_az_factor: f64,
     pub engine_factor: BTreeMap<String, f64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Instances {
     pub ec2: Vec<Ec2Type>,
     pub rds: Vec<RdsClass>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Ec2Type {
     #[serde(rename = "type")]
     pub name: String,
@@ -146,7 +168,7 @@ pub struct Ec2Type {
     pub hourly: BTreeMap<String, f64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct RdsClass {
     pub class: String,
     pub category: String,
@@ -196,6 +218,13 @@ macro_rules! priced {
 }
 priced!(Ec2Type, name);
 priced!(RdsClass, class);
+
+impl Ec2Type {
+    /// The family: `m7i` of `m7i.large`.
+    pub fn family(&self) -> &str {
+        self.name.split_once('.').map(|(f, _)| f).unwrap_or(&self.name)
+    }
+}
 
 const CATEGORIES: &[&str] = &["burstable", "general", "compute", "memory"];
 const ARCHES: &[&str] = &["x86_64", "arm64"];
@@ -277,9 +306,24 @@ impl Catalogue {
                 }
             }
         }
-        for (name, rule) in [("ec2_when_unknown", &self.sizing.ec2_when_unknown), ("bastion", &self.sizing.bastion)] {
-            if self.ec2(rule).is_none() {
-                return Err(format!("price catalogue: sizing.{name} = {rule} is not an EC2 type in the catalogue"));
+        if self.ec2(&self.sizing.bastion).is_none() {
+            return Err(format!("price catalogue: sizing.bastion = {} is not an EC2 type in the catalogue", self.sizing.bastion));
+        }
+        for g in crate::cost::sizing::Generation::ALL {
+            let Some(rule) = self.sizing.generations.get(g.code()) else {
+                return Err(format!("price catalogue: sizing.generations.{} is missing", g.code()));
+            };
+            if self.ec2(&rule.when_unknown).is_none() {
+                return Err(format!(
+                    "price catalogue: sizing.generations.{}.when_unknown = {} is not an EC2 type",
+                    g.code(),
+                    rule.when_unknown
+                ));
+            }
+            for f in &rule.families {
+                if !self.instances.ec2.iter().any(|t| t.family() == f) {
+                    return Err(format!("price catalogue: sizing.generations.{} names family {f} without any type", g.code()));
+                }
             }
         }
         if self.rds_class(&self.sizing.rds_when_unknown).is_none() {
@@ -327,6 +371,25 @@ impl Catalogue {
         currency.eq_ignore_ascii_case("USD") || self.fx.per_usd.contains_key(&currency.to_ascii_uppercase())
     }
 
+    /// The catalogue as a file `Catalogue::parse` reads back.
+    pub fn to_toml(&self) -> Result<String, String> {
+        let body = toml::to_string_pretty(self).map_err(|e| format!("price catalogue: {e}"))?;
+        Ok(format!(
+            "# sixr price catalogue written by `sixr prices import` from AWS Price List offer files.\n# {}\n# Use it with SIXR_PRICES=<this file>.\n\n{body}",
+            self.meta.source
+        ))
+    }
+
+    /// The EC2 families of a generation (validated to exist).
+    pub fn generation(&self, g: crate::cost::sizing::Generation) -> &GenerationRule {
+        &self.sizing.generations[g.code()]
+    }
+
+    /// "2026-11-23": the date of the prices, printed on every estimate.
+    pub fn date(&self) -> &str {
+        &self.meta.retrieved
+    }
+
     pub fn model(&self, code: &str) -> Option<&PricingModel> {
         self.pricing_models.iter().find(|m| m.code == code)
     }
@@ -356,7 +419,7 @@ mod tests {
         let c = Catalogue::parse(SHIPPED).unwrap();
         assert!(c.meta.notice.contains("verify before quoting"));
         assert!(!c.meta.retrieved.is_empty() && !c.meta.source.is_empty());
-        for family in ["t3.", "t4g.", "m6i.", "m7i.", "c6i.", "c7i.", "r6i.", "r7i."] {
+        for family in ["t3.", "t4g.", "m6i.", "m7i.", "m7g.", "c6i.", "c7i.", "c7g.", "r6i.", "r7i.", "r7g."] {
             assert!(c.instances.ec2.iter().any(|t| t.name.starts_with(family)), "{family} missing");
         }
         for family in ["db.t3.", "db.t4g.", "db.m6i.", "db.m7g.", "db.r6i."] {
@@ -378,6 +441,8 @@ mod tests {
         assert!(Catalogue::parse(&zero).unwrap_err().contains("m6i.large"));
         let bad_default = SHIPPED.replace("bastion = \"t3.micro\"", "bastion = \"t9.huge\"");
         assert!(Catalogue::parse(&bad_default).unwrap_err().contains("t9.huge"));
+        let bad_family = SHIPPED.replace("\"m7g\", \"c7g\"", "\"m9z\", \"c7g\"");
+        assert!(Catalogue::parse(&bad_family).unwrap_err().contains("m9z"));
         assert!(Catalogue::parse("not toml [").is_err());
     }
 }

@@ -2,15 +2,19 @@
 //! cost per pricing model against today's on-premises cost (TCO).
 
 pub mod catalogue;
+pub mod cli;
+pub mod offers;
+
 pub mod sizing;
 
 use serde::Serialize;
 
 pub use catalogue::{Catalogue, PricingModel, catalogue};
-pub use sizing::SizingMode;
+pub use sizing::{Basis, Generation, Sizing, SizingMode};
 
+use crate::architecture::landing_zone::{Allocation, Footprint, LandingZone, SharedLine};
 use crate::architecture::{Component, Estate, Kind, TargetArchitecture, is_db};
-use crate::i18n::Tr;
+use crate::i18n::{Tr, amount};
 use crate::strategy::Strategy;
 
 /// Which discount of a pricing model applies to a cost.
@@ -37,14 +41,54 @@ impl Discount {
     }
 }
 
+/// What a cost line charges for, as a message (`cost.basis.<key>` with its
+/// placeholders filled in), so pages and reports say it in their language.
+/// Serialised in English for the JSON export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostBasis {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl CostBasis {
+    fn new(key: &'static str, args: &[(&'static str, String)]) -> CostBasis {
+        CostBasis { key, args: args.to_vec() }
+    }
+
+    fn none() -> CostBasis {
+        CostBasis { key: "", args: Vec::new() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.key.is_empty()
+    }
+
+    pub fn text(&self, t: &Tr) -> String {
+        if self.key.is_empty() {
+            return String::new();
+        }
+        let args: Vec<(&str, &dyn std::fmt::Display)> = self.args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+        t.fmt(&format!("cost.basis.{}", self.key), &args)
+    }
+}
+
+impl Serialize for CostBasis {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text(&Tr::new(crate::i18n::Lang::En)))
+    }
+}
+
 /// The monthly cost of one component under every pricing model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CostLine {
     pub component: String,
     pub kind: Kind,
     pub label: String,
+    /// The component's generic label (`architecture.label.<code>`), or "".
+    #[serde(skip)]
+    pub label_code: &'static str,
     /// What is charged, e.g. "2 × m6i.xlarge × 730 h + 40 GB gp3".
-    pub basis: String,
+    pub basis: CostBasis,
     /// On-Demand USD/month of the part a commitment discounts, and which.
     pub committable_usd: f64,
     pub discount: Discount,
@@ -54,6 +98,21 @@ pub struct CostLine {
     pub monthly: Vec<f64>,
     /// Cost not in the catalogue (SaaS subscription): quote needed.
     pub quote_needed: bool,
+    /// The application's share of a landing-zone line.
+    pub shared: bool,
+}
+
+impl CostLine {
+    /// "NAT gateway — NAT gateway (shared)" as the tables show it.
+    pub fn title(&self, c: Option<&Component>, t: &Tr) -> String {
+        let label = match (c, self.label_code) {
+            (Some(c), _) => c.display_label(t),
+            (None, "") => self.label.clone(),
+            (None, code) => t.t(&format!("architecture.label.{code}")).to_string(),
+        };
+        let service = self.kind.service_name(t);
+        if self.shared { format!("{service} — {label} ({})", t.t("landing_zone.shared")) } else { format!("{service} — {label}") }
+    }
 }
 
 /// One pricing model's totals.
@@ -79,6 +138,29 @@ impl ModelCost {
     }
 }
 
+/// The same estimate on one sizing basis: monthly per pricing model.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct BasisCost {
+    pub mode: SizingMode,
+    pub basis: Basis,
+    pub monthly: Vec<f64>,
+}
+
+impl BasisCost {
+    /// "Peak", "95th percentile", "Average" or "As on premises".
+    pub fn label(&self, t: &Tr) -> String {
+        match self.mode {
+            SizingMode::AsOnPrem => t.t("architecture.mode.as_on_prem_short").to_string(),
+            SizingMode::Performance => t.t(&format!("sizing.basis.{}", self.basis.code())).to_string(),
+        }
+    }
+
+    /// Whether it is the estimate's own basis.
+    pub fn is(&self, mode: SizingMode, basis: Basis) -> bool {
+        self.mode == mode && (mode == SizingMode::AsOnPrem || self.basis == basis)
+    }
+}
+
 /// Cost of one application's target against today, in `currency`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CostEstimate {
@@ -96,6 +178,8 @@ pub struct CostEstimate {
     /// Yearly on-premises cost that stays (retained and undecided servers).
     pub retained_annual: f64,
     pub notice: String,
+    /// The date of the prices (the catalogue's, or its offer files').
+    pub prices_date: String,
 }
 
 impl CostEstimate {
@@ -107,51 +191,97 @@ impl CostEstimate {
     pub fn best(&self) -> Option<&ModelCost> {
         self.models.iter().min_by(|a, b| a.three_year.total_cmp(&b.three_year))
     }
+
+    /// Monthly per model of the application's own lines (no shared part).
+    pub fn own_monthly(&self) -> Vec<f64> {
+        (0..self.models.len()).map(|i| self.lines.iter().filter(|l| !l.shared).map(|l| l.monthly[i]).sum()).collect()
+    }
+
+    /// Adds the application's share of the landing zone, a line per shared
+    /// line it pays part of, and updates the totals.
+    pub fn add_share(&mut self, lz: &LandingZone, application_id: i64, cat: &Catalogue) {
+        let key = match lz.settings.allocation {
+            Allocation::Workloads => "share_workloads",
+            Allocation::Cores => "share_cores",
+            Allocation::Equal => "share_equal",
+        };
+        for (l, fraction) in lz.lines_of(application_id) {
+            let basis = CostBasis::new(
+                key,
+                &[
+                    ("pct", format!("{}%", amount(fraction * 100.0))),
+                    ("total", money(l.line.monthly.first().copied().unwrap_or(0.0), &self.currency)),
+                ],
+            );
+            self.lines.push(CostLine {
+                component: l.line.component.clone(),
+                kind: l.line.kind,
+                label: l.line.label.clone(),
+                label_code: l.line.label_code,
+                basis,
+                committable_usd: l.line.committable_usd * fraction,
+                discount: l.line.discount,
+                fixed_usd: l.line.fixed_usd * fraction,
+                monthly: l.line.monthly.iter().map(|v| v * fraction).collect(),
+                quote_needed: false,
+                shared: true,
+            });
+        }
+        self.models = totals(&self.lines, self.on_prem_annual, self.retained_annual, cat);
+    }
 }
 
-fn line(c: &Component, basis: String, committable: f64, discount: Discount, fixed: f64) -> CostLine {
+fn line(c: &Component, basis: CostBasis, committable: f64, discount: Discount, fixed: f64) -> CostLine {
     CostLine {
         component: c.key.clone(),
         kind: c.kind,
         label: c.label.clone(),
+        label_code: c.label_code,
         basis,
         committable_usd: committable,
         discount,
         fixed_usd: fixed,
         monthly: Vec::new(),
         quote_needed: false,
+        shared: false,
     }
 }
 
-/// Prices one component (USD, On-Demand, per month).
-fn price(c: &Component, t: &TargetArchitecture, cat: &Catalogue) -> CostLine {
-    let (_, p) = cat.region(&t.region);
+fn n(v: f64) -> String {
+    amount(v)
+}
+
+/// Prices one component (USD, On-Demand, per month). `nat_gb`: the data a
+/// NAT gateway processes a month.
+fn price(c: &Component, region: &str, nat_gb: f64, cat: &Catalogue) -> CostLine {
+    let (_, p) = cat.region(region);
     let h = cat.meta.hours_per_month;
+    let hours = n(h);
     let a = &cat.assumptions;
     let gb = c.storage_gb;
-    let gb_text = crate::i18n::amount(gb);
+    let requests = || n(a.serverless_requests_million_month);
     match c.kind {
         Kind::Ec2 | Kind::Bastion => {
-            let hourly = cat.ec2(&c.size).and_then(|e| e.hourly.get(&t.region)).copied().unwrap_or(0.0);
-            let n = c.count as f64;
+            let hourly = cat.ec2(&c.size).and_then(|e| e.hourly.get(region)).copied().unwrap_or(0.0);
+            let count = c.count as f64;
             line(
                 c,
-                format!("{} × {} × {h} h + {} GB gp3", c.count, c.size, gb * n),
-                hourly * n * h,
+                CostBasis::new("ec2", &[("count", c.count.to_string()), ("size", c.size.clone()), ("hours", hours), ("gb", n(gb * count))]),
+                hourly * count * h,
                 Discount::Ec2,
-                gb * n * p.ebs_gp3_gb_month,
+                gb * count * p.ebs_gp3_gb_month,
             )
         }
         Kind::Rds => {
             let engine = c.engine.map(|e| e.code()).unwrap_or("mysql");
             let factor = cat.rds.engine_factor.get(engine).copied().unwrap_or(1.0);
-            let single = cat.rds_class(&c.size).and_then(|r| r.hourly.get(&t.region)).copied().unwrap_or(0.0) * factor;
+            let single = cat.rds_class(&c.size).and_then(|r| r.hourly.get(region)).copied().unwrap_or(0.0) * factor;
             // Multi-AZ costs multi_az_factor x Single-AZ: the primary carries
             // one Single-AZ price, the standby the rest.
             let share = if c.standby { (cat.rds.multi_az_factor - 1.0).max(0.0) } else { 1.0 };
             line(
                 c,
-                format!("{} ({engine}) × {h} h + {gb_text} GB", c.size),
+                CostBasis::new("rds", &[("size", c.size.clone()), ("engine", engine.to_string()), ("hours", hours), ("gb", n(gb))]),
                 single * share * h,
                 Discount::Rds,
                 gb * share * p.rds_storage_gb_month,
@@ -159,32 +289,41 @@ fn price(c: &Component, t: &TargetArchitecture, cat: &Catalogue) -> CostLine {
         }
         Kind::Alb => line(
             c,
-            format!("{h} h + {} LCU × {h} h", a.alb_lcu_per_hour),
+            CostBasis::new("alb", &[("hours", hours), ("lcu", n(a.alb_lcu_per_hour))]),
             0.0,
             Discount::None,
             p.alb_hour * h + a.alb_lcu_per_hour * p.alb_lcu_hour * h,
         ),
-        Kind::NatGateway => {
-            let nats = t.components_of(Kind::NatGateway).count().max(1) as f64;
-            let processed = a.nat_processed_gb_month / nats;
-            line(c, format!("{h} h + {processed} GB"), 0.0, Discount::None, p.nat_gateway_hour * h + processed * p.nat_gateway_gb)
-        }
+        Kind::NatGateway => line(
+            c,
+            CostBasis::new("nat", &[("hours", hours), ("gb", n(nat_gb))]),
+            0.0,
+            Discount::None,
+            p.nat_gateway_hour * h + nat_gb * p.nat_gateway_gb,
+        ),
         Kind::InternetGateway => line(
             c,
-            format!("{} GB data transfer out", a.data_out_gb_month),
+            CostBasis::new("data_out", &[("gb", n(a.data_out_gb_month))]),
             0.0,
             Discount::None,
             a.data_out_gb_month * p.data_transfer_out_gb,
         ),
-        Kind::S3 => line(c, format!("{gb_text} GB S3 Standard"), 0.0, Discount::None, gb * p.s3_standard_gb_month),
-        Kind::CloudFront => {
-            line(c, format!("{} GB to users", a.cloudfront_gb_month), 0.0, Discount::None, a.cloudfront_gb_month * p.cloudfront_gb)
-        }
+        Kind::S3 => line(c, CostBasis::new("s3", &[("gb", n(gb))]), 0.0, Discount::None, gb * p.s3_standard_gb_month),
+        Kind::CloudFront => line(
+            c,
+            CostBasis::new("cloudfront", &[("gb", n(a.cloudfront_gb_month))]),
+            0.0,
+            Discount::None,
+            a.cloudfront_gb_month * p.cloudfront_gb,
+        ),
         Kind::EcsFargate => {
             let per_task = c.task_vcpu * p.fargate_vcpu_hour + c.task_memory_gib * p.fargate_gb_hour;
             line(
                 c,
-                format!("{} × {} vCPU / {} GB × {h} h", c.count, c.task_vcpu, c.task_memory_gib),
+                CostBasis::new(
+                    "fargate",
+                    &[("count", c.count.to_string()), ("vcpu", n(c.task_vcpu)), ("gb", n(c.task_memory_gib)), ("hours", hours)],
+                ),
                 per_task * c.count as f64 * h,
                 Discount::Fargate,
                 0.0,
@@ -195,49 +334,82 @@ fn price(c: &Component, t: &TargetArchitecture, cat: &Catalogue) -> CostLine {
             let gb_seconds = m * 1e6 * a.lambda_avg_duration_ms / 1000.0 * a.lambda_memory_gb;
             line(
                 c,
-                format!("{m} M requests × {} ms × {} GB", a.lambda_avg_duration_ms, a.lambda_memory_gb),
+                CostBasis::new("lambda", &[("m", requests()), ("ms", n(a.lambda_avg_duration_ms)), ("gb", n(a.lambda_memory_gb))]),
                 m * p.lambda_request_million + gb_seconds * p.lambda_gb_second,
                 Discount::Lambda,
                 0.0,
             )
         }
-        Kind::ApiGateway => {
-            let m = a.serverless_requests_million_month;
-            line(c, format!("{m} M requests"), 0.0, Discount::None, m * p.api_gateway_http_million)
-        }
+        Kind::ApiGateway => line(
+            c,
+            CostBasis::new("requests", &[("m", requests())]),
+            0.0,
+            Discount::None,
+            a.serverless_requests_million_month * p.api_gateway_http_million,
+        ),
         Kind::DynamoDb => {
             // On-demand capacity; assume one write per five requests.
             let m = a.serverless_requests_million_month;
             line(
                 c,
-                format!("{m} M requests (20% writes) + {gb_text} GB"),
+                CostBasis::new("dynamodb", &[("m", requests()), ("gb", n(gb))]),
                 0.0,
                 Discount::None,
                 m * (0.2 * p.dynamodb_write_million + 0.8 * p.dynamodb_read_million) + gb * p.dynamodb_storage_gb_month,
             )
         }
-        Kind::Sqs => {
-            let m = a.serverless_requests_million_month;
-            line(c, format!("{m} M requests"), 0.0, Discount::None, m * p.sqs_request_million)
+        Kind::Sqs => line(
+            c,
+            CostBasis::new("requests", &[("m", requests())]),
+            0.0,
+            Discount::None,
+            a.serverless_requests_million_month * p.sqs_request_million,
+        ),
+        Kind::HybridLink => line(
+            c,
+            CostBasis::new("vpn", &[("count", c.count.to_string()), ("hours", hours)]),
+            0.0,
+            Discount::None,
+            c.count as f64 * p.vpn_connection_hour * h,
+        ),
+        Kind::DirectConnect => {
+            let gb = a.direct_connect_gb_month * c.count as f64;
+            line(
+                c,
+                CostBasis::new("direct_connect", &[("hours", hours), ("gb", n(gb))]),
+                0.0,
+                Discount::None,
+                p.direct_connect_port_hour * h + gb * p.direct_connect_gb,
+            )
         }
-        Kind::HybridLink => line(c, format!("1 VPN connection × {h} h"), 0.0, Discount::None, p.vpn_connection_hour * h),
-        Kind::Archive => {
-            line(c, format!("{gb_text} GB Glacier Deep Archive"), 0.0, Discount::None, gb * p.s3_glacier_deep_archive_gb_month)
+        Kind::SessionManager => {
+            // ssm, ssmmessages and ec2messages endpoints in both AZs.
+            line(
+                c,
+                CostBasis::new("session_manager", &[("n", "3".into()), ("hours", hours)]),
+                0.0,
+                Discount::None,
+                3.0 * 2.0 * p.vpc_endpoint_hour * h,
+            )
         }
+        Kind::TransitGateway => line(
+            c,
+            CostBasis::new("transit_gateway", &[("count", c.count.to_string()), ("hours", hours), ("gb", n(gb))]),
+            0.0,
+            Discount::None,
+            c.count as f64 * p.transit_gateway_attachment_hour * h + gb * p.transit_gateway_gb,
+        ),
+        Kind::Archive => line(c, CostBasis::new("archive", &[("gb", n(gb))]), 0.0, Discount::None, gb * p.s3_glacier_deep_archive_gb_month),
         Kind::Saas => {
-            let mut l = line(c, "subscription: quote needed".into(), 0.0, Discount::None, 0.0);
+            let mut l = line(c, CostBasis::new("quote", &[]), 0.0, Discount::None, 0.0);
             l.quote_needed = true;
             l
         }
-        // Free, usage-based and small, one-off, or not in the cloud.
-        Kind::Nacl
-        | Kind::IamRole
-        | Kind::CloudWatch
-        | Kind::CloudTrail
-        | Kind::Sns
-        | Kind::DataMigration
-        | Kind::OnPremServer
-        | Kind::Decommission => line(c, String::new(), 0.0, Discount::None, 0.0),
+        Kind::CloudWatch | Kind::Sns => line(c, CostBasis::new("usage", &[]), 0.0, Discount::None, 0.0),
+        // Free, one-off, or not in the cloud.
+        Kind::Nacl | Kind::IamRole | Kind::CloudTrail | Kind::DataMigration | Kind::OnPremServer | Kind::Decommission => {
+            line(c, CostBasis::none(), 0.0, Discount::None, 0.0)
+        }
     }
 }
 
@@ -253,31 +425,20 @@ fn on_prem_annual(w: &crate::inventory::Workload, cat: &Catalogue, rate: f64) ->
     }
 }
 
-/// The cost of `t` under every pricing model against today's cost.
-pub fn estimate(t: &TargetArchitecture, estate: &Estate, cat: &Catalogue) -> CostEstimate {
-    let currency = if cat.knows_currency(&estate.currency) { estate.currency.to_ascii_uppercase() } else { "USD".into() };
+/// The currency an estimate is in and its rate per USD.
+fn currency(estate_currency: &str, cat: &Catalogue) -> (String, f64) {
+    let currency = if cat.knows_currency(estate_currency) { estate_currency.to_ascii_uppercase() } else { "USD".into() };
     let rate = cat.rate(&currency);
-    let mut lines: Vec<CostLine> = t.components.iter().map(|c| price(c, t, cat)).collect();
-    for l in &mut lines {
-        l.monthly =
-            cat.pricing_models.iter().map(|m| (l.committable_usd * (1.0 - l.discount.pct(m) / 100.0) + l.fixed_usd) * rate).collect();
-    }
-    let mut on_prem = 0.0;
-    let mut retained = 0.0;
-    let mut defaulted = Vec::new();
-    for ws in &t.workloads {
-        let Some(w) = estate.workloads.iter().find(|w| w.name == ws.name) else { continue };
-        let (annual, was_default) = on_prem_annual(w, cat, rate);
-        on_prem += annual;
-        if was_default {
-            defaulted.push(w.name.clone());
-        }
-        if matches!(ws.strategy, None | Some(Strategy::Retain)) {
-            retained += annual;
-        }
-    }
-    let models = cat
-        .pricing_models
+    (currency, rate)
+}
+
+/// Each pricing model's monthly figure for the line, in the currency.
+fn per_model(l: &mut CostLine, cat: &Catalogue, rate: f64) {
+    l.monthly = cat.pricing_models.iter().map(|m| (l.committable_usd * (1.0 - l.discount.pct(m) / 100.0) + l.fixed_usd) * rate).collect();
+}
+
+fn totals(lines: &[CostLine], on_prem: f64, retained: f64, cat: &Catalogue) -> Vec<ModelCost> {
+    cat.pricing_models
         .iter()
         .enumerate()
         .map(|(i, m)| {
@@ -294,19 +455,83 @@ pub fn estimate(t: &TargetArchitecture, estate: &Estate, cat: &Catalogue) -> Cos
                 saving_pct: if on_prem > 0.0 { saving / (on_prem * 3.0) * 100.0 } else { 0.0 },
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The cost of `t`'s own components under every pricing model against
+/// today's cost. Components the landing zone provides are left out (their
+/// share comes from `CostEstimate::add_share`), except the internet
+/// gateway's line: the application's own traffic to the internet.
+pub fn estimate(t: &TargetArchitecture, estate: &Estate, cat: &Catalogue) -> CostEstimate {
+    let (currency, rate) = currency(&estate.currency, cat);
+    let nats = t.components_of(Kind::NatGateway).count().max(1) as f64;
+    let nat_gb = cat.assumptions.nat_processed_gb_month / nats;
+    let mut lines: Vec<CostLine> =
+        t.components.iter().filter(|c| !c.shared || c.kind == Kind::InternetGateway).map(|c| price(c, &t.region, nat_gb, cat)).collect();
+    for l in &mut lines {
+        per_model(l, cat, rate);
+    }
+    let mut on_prem = 0.0;
+    let mut retained = 0.0;
+    let mut defaulted = Vec::new();
+    for ws in &t.workloads {
+        let Some(w) = estate.workloads.iter().find(|w| w.name == ws.name) else { continue };
+        let (annual, was_default) = on_prem_annual(w, cat, rate);
+        on_prem += annual;
+        if was_default {
+            defaulted.push(w.name.clone());
+        }
+        if matches!(ws.strategy, None | Some(Strategy::Retain)) {
+            retained += annual;
+        }
+    }
     CostEstimate {
         currency,
         rate,
         region: t.region.clone(),
+        models: totals(&lines, on_prem, retained, cat),
         lines,
-        models,
         on_prem_annual: on_prem,
         on_prem_three_year: on_prem * 3.0,
         on_prem_defaulted: defaulted,
         retained_annual: retained,
         notice: cat.meta.notice.clone(),
+        prices_date: cat.date().to_string(),
     }
+}
+
+/// The landing zone's cost lines, each with whom it is shared among. NAT
+/// gateways process the NAT traffic of the applications in their VPC;
+/// Transit Gateway and Direct Connect traffic grows with the applications.
+pub fn landing_zone_lines(lz: &LandingZone, footprints: &[Footprint], cat: &Catalogue) -> Vec<SharedLine> {
+    let (_, rate) = currency(&lz.currency, cat);
+    let a = &cat.assumptions;
+    let moving = footprints.len() as f64;
+    let mut out = Vec::new();
+    for net in &lz.networks {
+        let private_apps = footprints.iter().filter(|f| Some(f.env) == net.env && f.private).count() as f64;
+        let nats = net.components.iter().filter(|c| c.kind == Kind::NatGateway).count().max(1) as f64;
+        for c in net.components.iter().filter(|c| !matches!(c.kind, Kind::InternetGateway | Kind::Nacl)) {
+            let mut l = price(c, &lz.region, a.nat_processed_gb_month * private_apps / nats, cat);
+            l.shared = true;
+            per_model(&mut l, cat, rate);
+            // The hub's bastion serves every environment.
+            out.push(SharedLine { scope: net.env, line: l });
+        }
+    }
+    for c in &lz.global {
+        let mut c = c.clone();
+        match c.kind {
+            Kind::TransitGateway => c.storage_gb = a.transit_gateway_gb_month * moving,
+            Kind::DirectConnect => c.count = moving as u32,
+            _ => {}
+        }
+        let mut l = price(&c, &lz.region, 0.0, cat);
+        l.shared = true;
+        per_model(&mut l, cat, rate);
+        out.push(SharedLine { scope: None, line: l });
+    }
+    out
 }
 
 /// Money as people read it: thousands separated; KRW in whole won, others

@@ -6,9 +6,9 @@ use blake2::{Blake2s256, Digest};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
-use crate::accounts::{Role, User, hash_password, validate_password, validate_username, verify_password};
+use crate::accounts::{Role, User, hash_password, validate_password, validate_username};
 use crate::db::audit;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 
 /// A session dies after this long without a request...
 pub const SESSION_IDLE_SECS: i64 = 12 * 3600;
@@ -38,7 +38,7 @@ pub fn create_user(conn: &Connection, username: &str, password: &str, role: Role
     conn.execute("INSERT INTO users (username, password_hash, role) VALUES (?1, ?2, ?3)", params![username, hash, role.code()]).map_err(
         |e| match e {
             rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                AppError::Conflict(format!("username: \"{username}\" is taken"))
+                AppError::Conflict(format!("username: {} is taken", quoted(username)))
             }
             e => e.into(),
         },
@@ -55,14 +55,14 @@ pub fn list_users(conn: &Connection) -> Result<Vec<(User, bool)>, AppError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The user if the password is right and the account is enabled.
-pub fn check_login(conn: &Connection, username: &str, password: &str) -> Result<Option<User>, AppError> {
-    let row = conn
+/// The enabled account called `username` and its password hash, to be
+/// verified with [`crate::accounts::verify_login`] (outside the database's workers).
+pub fn login_candidate(conn: &Connection, username: &str) -> Result<Option<(User, String)>, AppError> {
+    Ok(conn
         .query_row("SELECT id, username, role, password_hash FROM users WHERE username = ?1 AND disabled = 0", [username], |r| {
             Ok((User { id: r.get(0)?, username: r.get(1)?, role: role_of(r.get(2)?)? }, r.get::<_, String>(3)?))
         })
-        .optional()?;
-    Ok(row.and_then(|(user, hash)| verify_password(password, &hash).then_some(user)))
+        .optional()?)
 }
 
 /// Starts a session; returns the token for the cookie (only its hash is kept).
@@ -105,6 +105,17 @@ pub fn session_user(conn: &Connection, token: &str) -> Result<Option<User>, AppE
 pub fn delete_session(conn: &Connection, token: &str) -> Result<(), AppError> {
     conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash(token)])?;
     Ok(())
+}
+
+/// A 32-byte secret of this server called `name`, made from the operating
+/// system's random source the first time it is asked for.
+pub fn server_secret(conn: &Connection, name: &str) -> Result<[u8; 32], AppError> {
+    let mut fresh = [0u8; 32];
+    getrandom::fill(&mut fresh).map_err(|e| AppError::Internal(format!("no random source: {e}")))?;
+    // Two servers starting on one database at once keep the first one written.
+    conn.execute("INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?1, ?2)", params![name, fresh.as_slice()])?;
+    let value: Vec<u8> = conn.query_row("SELECT value FROM server_secrets WHERE name = ?1", [name], |r| r.get(0))?;
+    value.try_into().map_err(|_| AppError::Internal(format!("the server secret {name} is damaged")))
 }
 
 pub fn is_member(conn: &Connection, engagement_id: i64, user_id: i64) -> Result<bool, AppError> {

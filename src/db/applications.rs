@@ -5,8 +5,8 @@ use serde_json::json;
 
 use crate::db::audit;
 use crate::db::derived::{Touched, in_transaction, refresh};
-use crate::error::AppError;
-use crate::inventory::Application;
+use crate::error::{AppError, quoted};
+use crate::inventory::{AppAttributes, Application};
 
 /// An application with how many workloads it groups.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -82,7 +82,7 @@ fn check_name(name: &str) -> Result<String, AppError> {
 fn name_taken(e: rusqlite::Error, name: &str) -> AppError {
     match e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            AppError::Conflict(format!("name: an application called \"{name}\" already exists"))
+            AppError::Conflict(format!("name: an application called {} already exists", quoted(name)))
         }
         e => e.into(),
     }
@@ -165,4 +165,52 @@ pub fn ensure_audited(conn: &Connection, engagement_id: i64, name: &str, actor: 
         Some(id) => Ok(Some(id)),
         None => create(conn, engagement_id, name, "", actor).map(|a| Some(a.id)),
     }
+}
+
+/// Writes the attributes an import gives (the ones it leaves empty keep
+/// their value).
+pub fn set_attributes(conn: &Connection, id: i64, a: &AppAttributes) -> Result<(), AppError> {
+    conn.prepare_cached(
+        "UPDATE applications SET
+            business_unit = CASE WHEN ?2 = '' THEN business_unit ELSE ?2 END,
+            complexity = CASE WHEN ?3 = '' THEN complexity ELSE ?3 END,
+            technical_debt = CASE WHEN ?4 = '' THEN technical_debt ELSE ?4 END,
+            current_state = CASE WHEN ?5 = '' THEN current_state ELSE ?5 END,
+            compliance = CASE WHEN ?6 = '' THEN compliance ELSE ?6 END,
+            version = version + 1
+         WHERE id = ?1",
+    )?
+    .execute(params![id, a.business_unit, a.complexity, a.technical_debt, a.current_state, a.compliance])?;
+    Ok(())
+}
+
+fn attributes_rows(conn: &Connection, engagement_id: i64) -> Result<Vec<(i64, String, AppAttributes)>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, business_unit, complexity, technical_debt, current_state, compliance FROM applications
+         WHERE engagement_id = ?1 AND (business_unit <> '' OR complexity <> '' OR technical_debt <> '' OR current_state <> '' OR compliance <> '')",
+    )?;
+    let rows = stmt.query_map([engagement_id], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            AppAttributes {
+                business_unit: r.get(2)?,
+                complexity: r.get(3)?,
+                technical_debt: r.get(4)?,
+                current_state: r.get(5)?,
+                compliance: r.get(6)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The attributes of the engagement's applications that have any, by id.
+pub fn attributes(conn: &Connection, engagement_id: i64) -> Result<std::collections::HashMap<i64, AppAttributes>, AppError> {
+    Ok(attributes_rows(conn, engagement_id)?.into_iter().map(|(id, _, a)| (id, a)).collect())
+}
+
+/// The same by application name (the JSON backup).
+pub fn attributes_by_name(conn: &Connection, engagement_id: i64) -> Result<std::collections::BTreeMap<String, AppAttributes>, AppError> {
+    Ok(attributes_rows(conn, engagement_id)?.into_iter().map(|(_, name, a)| (name, a)).collect())
 }

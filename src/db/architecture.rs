@@ -1,7 +1,8 @@
 //! What the architecture and cost pages read: the estate of one engagement
-//! (workloads, dependencies, strategies, sizing mode), or of one of its
-//! applications, and the sizing-mode preference (engagement preferences key
-//! "sizing").
+//! (workloads, dependencies, strategies, sizing settings), or of one of its
+//! applications, the sizing preference (engagement preferences key "sizing":
+//! mode, basis, headroom, generation) and the landing-zone choices (key
+//! "landing_zone").
 //!
 //! One application's target needs its own workloads, the dependencies
 //! touching them, the workloads at their other ends (with their strategies:
@@ -13,35 +14,89 @@
 use rusqlite::Connection;
 use serde_json::json;
 
+use crate::architecture::landing_zone::{Footprint, LandingSettings, LandingZone};
 use crate::architecture::{self, AppArchitecture, AppSummary, ArchitectureList, Estate};
-use crate::cost::SizingMode;
 use crate::cost::catalogue::Catalogue;
+use crate::cost::{Basis, Generation, Sizing, SizingMode};
 use crate::error::AppError;
 use crate::inventory::Application;
 
-/// The engagement preferences key holding `{"mode": "performance" | "as_on_prem"}`.
+/// The engagement preferences key holding `{"mode": "performance" |
+/// "as_on_prem", "basis": "peak" | "p95" | "average", "headroom_pct": 30,
+/// "generation": "current" | "graviton" | "previous"}`.
 pub const SIZING_KEY: &str = "sizing";
+/// The engagement preferences key holding the landing-zone choices.
+pub const LANDING_KEY: &str = "landing_zone";
 
 /// The sizing mode of the engagement (performance-based unless set).
 pub fn sizing_mode(conn: &Connection, engagement_id: i64) -> Result<SizingMode, AppError> {
-    let prefs = super::engagements::preferences(conn, engagement_id)?;
-    Ok(prefs.get(SIZING_KEY).and_then(|s| s.get("mode")).and_then(|m| m.as_str()).and_then(SizingMode::parse).unwrap_or_default())
+    Ok(sizing(conn, engagement_id)?.0)
 }
 
-/// Saves the sizing mode; every application's sizing and cost follow it.
+/// The sizing mode and assumptions of the engagement; what is not set is
+/// the catalogue's default (peak, its headroom, the current generation).
+pub fn sizing(conn: &Connection, engagement_id: i64) -> Result<(SizingMode, Sizing), AppError> {
+    let prefs = super::engagements::preferences(conn, engagement_id)?;
+    let s = prefs.get(SIZING_KEY);
+    let text = |k: &str| s.and_then(|s| s.get(k)).and_then(|v| v.as_str()).unwrap_or_default();
+    let headroom = s.and_then(|s| s.get("headroom_pct")).and_then(|v| v.as_f64()).filter(|h| (0.0..=300.0).contains(h));
+    let sizing = Sizing {
+        basis: Basis::parse(text("basis")).unwrap_or_default(),
+        headroom_pct: headroom.unwrap_or(crate::cost::catalogue().sizing.headroom_pct),
+        generation: Generation::parse(text("generation")).unwrap_or_default(),
+    };
+    Ok((SizingMode::parse(text("mode")).unwrap_or_default(), sizing))
+}
+
+/// Stores the mode, keeping the other sizing choices.
 pub fn set_sizing_mode(conn: &Connection, engagement_id: i64, mode: SizingMode, actor: &str) -> Result<(), AppError> {
+    let (_, sizing) = self::sizing(conn, engagement_id)?;
+    set_sizing(conn, engagement_id, mode, &sizing, actor)
+}
+
+pub fn set_sizing(conn: &Connection, engagement_id: i64, mode: SizingMode, sizing: &Sizing, actor: &str) -> Result<(), AppError> {
+    let value = json!({
+        "mode": mode.code(),
+        "basis": sizing.basis.code(),
+        "headroom_pct": sizing.headroom_pct,
+        "generation": sizing.generation.code(),
+    });
+    // Every application's sizing and cost follow it.
     super::derived::in_transaction(conn, |tx| {
-        super::engagements::set_preference(tx, engagement_id, SIZING_KEY, &json!({ "mode": mode.code() }), actor)?;
-        super::derived::rederive(tx, engagement_id)?;
-        Ok(())
+        super::engagements::set_preference(tx, engagement_id, SIZING_KEY, &value, actor)?;
+        super::derived::rederive_architectures(tx, engagement_id)
     })
 }
 
-/// The engagement's settings the generator reads (region, currency, sizing
-/// mode), with no inventory yet.
+/// The landing-zone choices (defaults: shared VPC per environment, bastion,
+/// VPN, shared by workloads).
+pub fn landing_settings(conn: &Connection, engagement_id: i64) -> Result<LandingSettings, AppError> {
+    let prefs = super::engagements::preferences(conn, engagement_id)?;
+    Ok(prefs.get(LANDING_KEY).and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default())
+}
+
+pub fn set_landing_settings(conn: &Connection, engagement_id: i64, settings: &LandingSettings, actor: &str) -> Result<(), AppError> {
+    let value = serde_json::to_value(settings).map_err(|e| AppError::Internal(e.to_string()))?;
+    // The targets place their hosts and subnets by it (architecture::generate).
+    super::derived::in_transaction(conn, |tx| {
+        super::engagements::set_preference(tx, engagement_id, LANDING_KEY, &value, actor)?;
+        super::derived::rederive_architectures(tx, engagement_id)
+    })
+}
+
+/// The engagement's settings the generator reads (region, currency, sizing,
+/// landing zone), with no inventory yet.
 pub fn settings(conn: &Connection, engagement_id: i64) -> Result<Estate, AppError> {
     let engagement = super::engagements::get(conn, engagement_id)?;
-    Ok(Estate { region: engagement.region, currency: engagement.currency, mode: sizing_mode(conn, engagement_id)?, ..Estate::default() })
+    let (mode, sizing) = sizing(conn, engagement_id)?;
+    Ok(Estate {
+        region: engagement.region,
+        currency: engagement.currency,
+        mode,
+        sizing,
+        landing: landing_settings(conn, engagement_id)?,
+        ..Estate::default()
+    })
 }
 
 /// Everything the generator needs for the engagement. At 100,000 workloads
@@ -146,6 +201,8 @@ pub fn application_estate(
         region: settings.region.clone(),
         currency: settings.currency.clone(),
         mode: settings.mode,
+        sizing: settings.sizing,
+        landing: settings.landing,
         applications: vec![app.clone()],
         workloads,
         dependencies,
@@ -155,8 +212,10 @@ pub fn application_estate(
 }
 
 /// One application's target and cost (`app_id` 0: the workloads without an
-/// application), loading only what it needs; `jump_host` as
-/// `has_jump_host` says. NotFound when it has no workloads.
+/// application) with its share of the engagement's landing zone, loading only
+/// what it needs besides (the landing zone is planned from every
+/// application: pages pass the one they keep, see `one_application_in`);
+/// `jump_host` as `has_jump_host` says. NotFound when it has no workloads.
 pub fn one_application(
     conn: &Connection,
     engagement_id: i64,
@@ -164,30 +223,44 @@ pub fn one_application(
     jump_host: bool,
     cat: &Catalogue,
 ) -> Result<(Estate, AppArchitecture), AppError> {
+    let lz = landing_zone(conn, engagement_id, cat)?;
+    one_application_in(conn, engagement_id, app_id, jump_host, cat, lz.as_ref())
+}
+
+/// `one_application` with the engagement's landing zone already planned.
+pub fn one_application_in(
+    conn: &Connection,
+    engagement_id: i64,
+    app_id: i64,
+    jump_host: bool,
+    cat: &Catalogue,
+    lz: Option<&LandingZone>,
+) -> Result<(Estate, AppArchitecture), AppError> {
     let settings = settings(conn, engagement_id)?;
     let app = application(conn, engagement_id, app_id)?;
     let estate = application_estate(conn, engagement_id, &settings, &app, jump_host)?;
     if estate.workloads_of(&app).next().is_none() {
         return Err(AppError::NotFound(format!("application {app_id}")));
     }
-    let built = architecture::build(&estate, &app, cat);
+    let built = architecture::build(&estate, &app, cat, lz);
     Ok((settings, built))
 }
 
 /// Every application's target and cost in the list's order, handed to
-/// `each` one at a time: at most one application's inventory and target are
-/// in memory. Returns the engagement's settings.
+/// `each` one at a time, with its share of `lz`: at most one application's
+/// inventory and target are in memory. Returns the engagement's settings.
 pub fn each_application(
     conn: &Connection,
     engagement_id: i64,
     cat: &Catalogue,
+    lz: Option<&LandingZone>,
     mut each: impl FnMut(AppArchitecture) -> Result<(), AppError>,
 ) -> Result<Estate, AppError> {
     let settings = settings(conn, engagement_id)?;
     let jump_host = has_jump_host(conn, engagement_id)?;
     for app in applications_with_workloads(conn, engagement_id)? {
         let estate = application_estate(conn, engagement_id, &settings, &app, jump_host)?;
-        each(architecture::build(&estate, &app, cat))?;
+        each(architecture::build(&estate, &app, cat, lz))?;
     }
     Ok(settings)
 }
@@ -198,35 +271,35 @@ pub fn jump_host(conn: &Connection, engagement_id: i64) -> Result<bool, AppError
     Ok(super::derived::figures::get(conn, engagement_id, super::derived::figures::TOTALS)?.jump_hosts() > 0)
 }
 
-/// The kept architecture list: `limit` summaries from `offset` in the
-/// list's order, how many there are, and the totals of today's annual cost
-/// and the On-Demand monthly cost over all of them.
-pub fn summaries(conn: &Connection, engagement_id: i64, offset: i64, limit: i64) -> Result<(Vec<AppSummary>, i64, f64, f64), AppError> {
-    let (count, on_prem, on_demand) = conn
-        .prepare_cached(
-            "SELECT COUNT(*), COALESCE(SUM(on_prem_annual), 0), COALESCE(SUM(on_demand_monthly), 0)
-             FROM architecture_summaries WHERE engagement_id = ?1",
-        )?
-        .query_row([engagement_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+/// The architecture list from the summaries kept per application
+/// (db::derived), in the list's order, with the landing zone planned from
+/// their kept footprints and each one's share of it: what the pages read.
+pub fn kept_list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<ArchitectureList, AppError> {
+    let settings = settings(conn, engagement_id)?;
+    let mut list = ArchitectureList::new(settings.mode);
     let mut stmt =
-        conn.prepare_cached("SELECT summary FROM architecture_summaries WHERE engagement_id = ?1 ORDER BY sort_name LIMIT ?2 OFFSET ?3")?;
-    let rows = stmt.query_map(rusqlite::params![engagement_id, limit, offset], |r| r.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for json in rows {
-        out.push(serde_json::from_str(&json?).map_err(|e| AppError::Internal(format!("architecture summary: {e}")))?);
+        conn.prepare_cached("SELECT summary, footprint FROM architecture_summaries WHERE engagement_id = ?1 ORDER BY sort_name")?;
+    let rows = stmt.query_map([engagement_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let corrupt = |e: serde_json::Error| AppError::Internal(format!("architecture summary: {e}"));
+    for row in rows {
+        let (summary, footprint) = row?;
+        let summary: AppSummary = serde_json::from_str(&summary).map_err(corrupt)?;
+        let footprint: Option<Footprint> = footprint.map(|f| serde_json::from_str(&f)).transpose().map_err(corrupt)?;
+        list.push_summary(summary, footprint);
     }
-    Ok((out, count, on_prem, on_demand))
+    list.finish(&settings, cat);
+    Ok(list)
 }
 
 /// The architecture list computed from the inventory (what the kept
 /// summaries must equal: the tests compare).
 pub fn list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<ArchitectureList, AppError> {
     let mut list = ArchitectureList::new(SizingMode::default());
-    let settings = each_application(conn, engagement_id, cat, |a| {
+    let settings = each_application(conn, engagement_id, cat, None, |a| {
         list.push(&a);
         Ok(())
     })?;
-    list.mode = settings.mode;
+    list.finish(&settings, cat);
     Ok(list)
 }
 
@@ -234,14 +307,15 @@ pub fn list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<Ar
 const UNASSIGNED_SORT_NAME: &str = "\u{10FFFF}";
 
 /// Builds the application's target (0: the workloads without one) from
-/// what is stored now and keeps its summary for the list; the summary goes
-/// when the application has no workloads (or no longer exists).
+/// what is stored now and keeps its summary and landing-zone footprint for
+/// the list; they go when the application has no workloads (or no longer
+/// exists).
 pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_host: bool) -> Result<(), AppError> {
     let built = match application(conn, engagement_id, app_id) {
         Ok(app) => {
             let settings = settings(conn, engagement_id)?;
             let estate = application_estate(conn, engagement_id, &settings, &app, jump_host)?;
-            estate.workloads_of(&app).next().is_some().then(|| architecture::build(&estate, &app, crate::cost::catalogue()))
+            estate.workloads_of(&app).next().is_some().then(|| architecture::build(&estate, &app, crate::cost::catalogue(), None))
         }
         Err(AppError::NotFound(_)) => None,
         Err(e) => return Err(e),
@@ -252,12 +326,32 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
         return Ok(());
     };
     let summary = AppSummary::of(&built);
-    let json = serde_json::to_string(&summary).map_err(|e| AppError::Internal(format!("architecture summary: {e}")))?;
+    let unwritable = |e: serde_json::Error| AppError::Internal(format!("architecture summary: {e}"));
+    let footprint = built.footprint.as_ref().map(serde_json::to_string).transpose().map_err(unwritable)?;
+    let summary_json = serde_json::to_string(&summary).map_err(unwritable)?;
     let sort_name = if app_id == 0 { UNASSIGNED_SORT_NAME } else { summary.application.as_str() };
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO architecture_summaries (engagement_id, application_id, sort_name, on_prem_annual, on_demand_monthly, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR REPLACE INTO architecture_summaries (engagement_id, application_id, sort_name, summary, footprint)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(rusqlite::params![engagement_id, app_id, sort_name, summary.on_prem_annual, summary.on_demand_monthly, json])?;
+    .execute(rusqlite::params![engagement_id, app_id, sort_name, summary_json, footprint])?;
     Ok(())
+}
+
+/// The engagement's landing zone, planned from every application's kept
+/// footprint.
+pub fn landing_zone(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<Option<LandingZone>, AppError> {
+    Ok(kept_list(conn, engagement_id, cat)?.landing_zone)
+}
+
+/// Every application's target and cost with its share of the landing zone,
+/// and the landing zone: what the report and the CloudFormation export read.
+pub fn all(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<(Vec<AppArchitecture>, Option<LandingZone>), AppError> {
+    let lz = landing_zone(conn, engagement_id, cat)?;
+    let mut out = Vec::new();
+    each_application(conn, engagement_id, cat, lz.as_ref(), |a| {
+        out.push(a);
+        Ok(())
+    })?;
+    Ok((out, lz))
 }

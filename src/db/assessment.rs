@@ -9,14 +9,15 @@ use serde_json::json;
 
 use crate::db::derived::Touched;
 use crate::db::workloads::{APPLICATION_ID_COLUMN, SELECT_WORKLOAD_AND_APPLICATION_ID};
-use crate::db::{audit, engagements, workloads};
-use crate::error::AppError;
+use crate::db::{audit, engagements, suggestions, workloads};
+use crate::error::{AppError, quoted};
 use crate::i18n::Lang;
 use crate::inventory::Workload;
+use crate::knowledge::Date;
 use crate::scoring::facts::normalise_answer;
 use crate::scoring::profile::PREFERENCE_KEY;
 use crate::scoring::rules::QuestionKind;
-use crate::scoring::{AnswerBook, Assessment, Profile, SubjectKind, rulebook};
+use crate::scoring::{AnswerBook, Assessment, Context, Item, Profile, SubjectKind, rulebook, score_portfolio_with};
 use crate::strategy::Strategy;
 
 /// Which workloads of an engagement a page reads: all of them, one
@@ -92,8 +93,9 @@ pub fn answers_in(conn: &Connection, engagement_id: i64, scope: Scope) -> Result
 
 /// Checks one answer as typed; empty means "unknown" (the answer is removed).
 pub fn check_answer(question: &str, raw: &str) -> Result<String, AppError> {
-    let q =
-        rulebook().question(question).ok_or_else(|| AppError::Invalid(format!("\"{question}\" is not a question of the questionnaire")))?;
+    let q = rulebook()
+        .question(question)
+        .ok_or_else(|| AppError::Invalid(format!("{} is not a question of the questionnaire", quoted(question))))?;
     let value = raw.trim();
     if value.is_empty() || value.eq_ignore_ascii_case("unknown") {
         return Ok(String::new());
@@ -107,11 +109,13 @@ pub fn check_answer(question: &str, raw: &str) -> Result<String, AppError> {
     let normal = normalise_answer(q.kind, &q.options, value);
     match normal {
         crate::scoring::Value::Unknown => Err(AppError::Invalid(match q.kind {
-            QuestionKind::YesNo => format!("{}: answer yes, no or unknown, not \"{value}\"", q.en),
-            QuestionKind::Number => format!("{}: give a number, not \"{value}\"", q.en),
-            _ => format!("{}: choose one of {}, not \"{value}\"", q.en, q.options.join(", ")),
+            QuestionKind::YesNo => format!("{}: answer yes, no or unknown, not {}", q.en, quoted(value)),
+            QuestionKind::Number => format!("{}: give a number, not {}", q.en, quoted(value)),
+            _ => format!("{}: choose one of {}, not {}", q.en, q.options.join(", "), quoted(value)),
         })),
-        crate::scoring::Value::Num(n) if n < 0.0 => Err(AppError::Invalid(format!("{}: give a positive number, not \"{value}\"", q.en))),
+        crate::scoring::Value::Num(n) if n < 0.0 => {
+            Err(AppError::Invalid(format!("{}: give a positive number, not {}", q.en, quoted(value))))
+        }
         other => Ok(other.display(Lang::En)),
     }
 }
@@ -209,6 +213,22 @@ pub fn set_profile(conn: &Connection, engagement_id: i64, profile: &Profile, act
 /// Workloads with the application each belongs to.
 pub fn items(conn: &Connection, engagement_id: i64) -> Result<Vec<(Workload, Option<i64>)>, AppError> {
     items_in(conn, engagement_id, Scope::Engagement)
+}
+
+/// Scores the engagement from scratch without storing anything (what the
+/// derived assessments must equal: the tests compare).
+pub fn score(conn: &Connection, engagement_id: i64) -> Result<Vec<Assessment>, AppError> {
+    let items = items(conn, engagement_id)?;
+    let answers = answers(conn, engagement_id)?;
+    let profile = profile(conn, engagement_id)?;
+    let suggested = suggestions::scoring_facts_by_workload(conn, engagement_id)?;
+    let refs: Vec<Item> = items
+        .iter()
+        .map(|(w, a)| Item { workload: w, application_id: *a, suggested: suggested.get(&w.id).map(Vec::as_slice).unwrap_or(&[]) })
+        .collect();
+    let applications = crate::db::applications::attributes(conn, engagement_id)?;
+    let ctx = Context { today: Date::today(), applications: Some(&applications) };
+    Ok(score_portfolio_with(&refs, &answers, &profile, &ctx))
 }
 
 /// The scope's workloads, by name, with the application each belongs to.

@@ -10,6 +10,7 @@ use rusqlite::{Connection, params, params_from_iter};
 
 use crate::db::derived::figures::{self, Figures, LOW_CONFIDENCE_BELOW, TOTALS};
 use crate::error::AppError;
+use crate::knowledge::Date;
 use crate::scoring::{Reason, Severity};
 use crate::strategy::Strategy;
 
@@ -234,6 +235,24 @@ pub fn application_ids(conn: &Connection, engagement_id: i64, search: &str) -> R
         conn.prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name LIKE ?2 ESCAPE '\\' ORDER BY name")?;
     let rows = stmt.query_map(params![engagement_id, pattern], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Per workload with a dated end of support (OS or database), the earliest:
+/// what the end-of-support timeline counts. One index walk over the dates,
+/// however many workloads share one.
+pub fn end_of_support(conn: &Connection, engagement_id: i64) -> Result<Vec<Date>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT end_of_support, COUNT(*) FROM assessments WHERE engagement_id = ?1 AND end_of_support IS NOT NULL
+         GROUP BY end_of_support",
+    )?;
+    let mut out = Vec::new();
+    for row in stmt.query_map([engagement_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (date, n) = row?;
+        if let Some(d) = Date::parse(&date) {
+            out.extend(std::iter::repeat_n(d, n as usize));
+        }
+    }
+    Ok(out)
 }
 
 /// A workload offered for selection on the questionnaire.

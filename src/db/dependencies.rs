@@ -84,7 +84,7 @@ pub fn add(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &
     if let Some(port) = d.port
         && !(1..=65535).contains(&port)
     {
-        return Err(AppError::Invalid(format!("port: \"{port}\" is not a port number (1 to 65535)")));
+        return Err(AppError::Invalid(format!("port: {port} is not a port number (1 to 65535)")));
     }
     in_transaction(conn, |tx| {
         let id = add_one(tx, engagement_id, from_id, to_id, d, actor)?;

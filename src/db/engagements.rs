@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
 use crate::db::audit;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::inventory::Engagement;
 
 /// An engagement with the counts shown on the engagements list.
@@ -61,18 +61,20 @@ pub fn find_by_name(conn: &Connection, name: &str) -> Result<Option<Engagement>,
 fn name_taken(e: rusqlite::Error, name: &str) -> AppError {
     match e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            AppError::Conflict(format!("name: an engagement called \"{name}\" already exists"))
+            AppError::Conflict(format!("name: an engagement called {} already exists", quoted(name)))
         }
         e => e.into(),
     }
 }
 
 pub fn create(conn: &Connection, e: &Engagement, actor: &str) -> Result<Engagement, AppError> {
-    e.validate().map_err(AppError::Invalid)?;
+    e.validate().map_err(|e| AppError::Invalid(e.to_string()))?;
+    // Nothing to score yet: derived as of today (db::derived::check_day).
+    let today = crate::knowledge::Date::today().to_string();
     conn.execute(
-        "INSERT INTO engagements (name, customer, consultant, region, currency, language, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![e.name.trim(), e.customer, e.consultant, e.region, e.currency, e.language, e.notes],
+        "INSERT INTO engagements (name, customer, consultant, region, currency, language, notes, scored_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![e.name.trim(), e.customer, e.consultant, e.region, e.currency, e.language, e.notes, today],
     )
     .map_err(|err| name_taken(err, &e.name))?;
     let created = get(conn, conn.last_insert_rowid())?;
@@ -90,7 +92,7 @@ pub fn find_or_create(conn: &Connection, name: &str, actor: &str) -> Result<Enga
 }
 
 pub fn update(conn: &Connection, e: &Engagement, actor: &str) -> Result<Engagement, AppError> {
-    e.validate().map_err(AppError::Invalid)?;
+    e.validate().map_err(|e| AppError::Invalid(e.to_string()))?;
     let before = get(conn, e.id)?;
     conn.execute(
         "UPDATE engagements SET name = ?2, customer = ?3, consultant = ?4, region = ?5, currency = ?6,

@@ -2,15 +2,16 @@
 //! an engagement back out as a backup, saved column mappings and uploads
 //! waiting between preview and commit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
-use crate::db::{audit, engagements, workloads};
-use crate::error::AppError;
+use crate::db::{audit, engagements, suggestions, workloads};
+use crate::error::{AppError, quoted};
 use crate::import::backup::{BACKUP_KIND, BACKUP_VERSION, Backup, BackupExtras};
+use crate::import::identity::{self, Fate, Known, Plan};
 use crate::import::mapping::Mapping;
 use crate::import::{Answer, Parsed, Problem};
 use crate::inventory::Workload;
@@ -23,48 +24,43 @@ pub enum Target {
     Name(String),
 }
 
-/// What an import did (or, for a preview, would do).
+/// What an import did (or, for a preview, would do). Rows read =
+/// templates skipped + created + updated + refused.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
     pub engagement_id: i64,
     pub import_id: i64,
+    pub rows_read: usize,
+    pub templates_skipped: usize,
     pub created: usize,
     pub updated: usize,
     pub dependencies: usize,
     pub answers: usize,
     /// Rows left out because they had errors (only with "valid rows only").
     pub rows_refused: usize,
+    /// The suggestions waiting after the import (`db::suggestions::refresh`).
+    pub suggestions: suggestions::Refreshed,
     /// The file's warnings plus those found against the database
-    /// (dependencies naming no known workload).
+    /// (dependencies naming no known workload, names already taken).
     pub warnings: Vec<Problem>,
 }
 
-/// The workloads already in the engagement, by name and by hostname.
-struct Existing {
-    by_name: HashMap<String, i64>,
-    by_host: HashMap<String, i64>,
+impl Outcome {
+    /// "212 rows read: 15 templates skipped, 197 created, 0 updated, 0 refused".
+    pub fn rows_line(&self) -> String {
+        format!(
+            "{} rows read: {} templates skipped, {} created, {} updated, {} refused",
+            self.rows_read, self.templates_skipped, self.created, self.updated, self.rows_refused
+        )
+    }
 }
 
-impl Existing {
-    fn load(conn: &Connection, engagement_id: i64) -> Result<Existing, AppError> {
-        let mut stmt = conn.prepare_cached("SELECT id, name, hostname FROM workloads WHERE engagement_id = ?1")?;
-        let mut rows = stmt.query([engagement_id])?;
-        let (mut by_name, mut by_host) = (HashMap::new(), HashMap::new());
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            by_name.insert(r.get::<_, String>(1)?, id);
-            let host: String = r.get(2)?;
-            if !host.is_empty() {
-                by_host.entry(host).or_insert(id);
-            }
-        }
-        Ok(Existing { by_name, by_host })
-    }
-
-    /// Same rule as `workloads::find_existing`: the name, else a non-empty hostname.
-    fn find(&self, w: &Workload) -> Option<i64> {
-        self.by_name.get(&w.name).copied().or_else(|| if w.hostname.is_empty() { None } else { self.by_host.get(&w.hostname).copied() })
-    }
+/// The engagement's workloads as re-import matching sees them.
+fn known(conn: &Connection, engagement_id: i64) -> Result<Vec<Known>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, hostname, source_id FROM workloads WHERE engagement_id = ?1")?;
+    let rows =
+        stmt.query_map([engagement_id], |r| Ok(Known { id: r.get(0)?, name: r.get(1)?, hostname: r.get(2)?, source_id: r.get(3)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Warnings for dependencies whose ends are neither in the file nor in the engagement.
@@ -78,8 +74,10 @@ fn dependency_warnings(parsed: &Parsed, known: &dyn Fn(&str) -> bool) -> Vec<Pro
                     line: None,
                     column: Some("dependencies".into()),
                     message: format!(
-                        "\"{}\" depends on \"{}\", but no workload is called \"{end}\"; that dependency is left out",
-                        d.from, d.to
+                        "{} depends on {}, but no workload is called {}; that dependency is left out",
+                        quoted(&d.from),
+                        quoted(&d.to),
+                        quoted(end)
                     ),
                 });
                 break;
@@ -91,22 +89,34 @@ fn dependency_warnings(parsed: &Parsed, known: &dyn Fn(&str) -> bool) -> Vec<Pro
 
 /// Counts what committing would create and update, without writing.
 pub fn preview(conn: &Connection, engagement_id: i64, parsed: &Parsed) -> Result<Outcome, AppError> {
-    let existing = Existing::load(conn, engagement_id)?;
-    let updated = parsed.workloads.iter().filter(|w| existing.find(w).is_some()).count();
-    let in_file: std::collections::HashSet<&str> = parsed.workloads.iter().map(|w| w.name.as_str()).collect();
-    let known = |n: &str| in_file.contains(n) || existing.by_name.contains_key(n) || existing.by_host.contains_key(n);
+    Ok(preview_with_plan(conn, engagement_id, parsed)?.0)
+}
+
+fn preview_with_plan(conn: &Connection, engagement_id: i64, parsed: &Parsed) -> Result<(Outcome, Plan, Vec<Known>), AppError> {
+    let existing = known(conn, engagement_id)?;
+    let plan = identity::plan(&existing, &parsed.workloads);
+    let names: HashSet<&str> = parsed
+        .workloads
+        .iter()
+        .map(|w| w.name.as_str())
+        .chain(existing.iter().flat_map(|k| [k.name.as_str(), k.hostname.as_str()]))
+        .collect();
     let mut warnings = parsed.warnings.clone();
-    warnings.extend(dependency_warnings(parsed, &known));
-    Ok(Outcome {
+    warnings.extend(plan.warnings.iter().cloned());
+    warnings.extend(dependency_warnings(parsed, &|n| names.contains(n)));
+    let outcome = Outcome {
         engagement_id,
-        created: parsed.workloads.len() - updated,
-        updated,
+        rows_read: parsed.rows_read,
+        templates_skipped: parsed.templates_skipped,
+        created: plan.created(),
+        updated: plan.updated(),
         dependencies: parsed.dependencies.len(),
         answers: parsed.answers.len(),
-        rows_refused: parsed.errors.len(),
+        rows_refused: parsed.rows_refused(),
         warnings,
         ..Outcome::default()
-    })
+    };
+    Ok((outcome, plan, existing))
 }
 
 /// The sentence an import refused for errors answers with.
@@ -121,7 +131,8 @@ pub fn errors_message(errors: &[Problem]) -> String {
 }
 
 /// Writes the parsed file in one transaction: workloads are created or
-/// updated (matched by name, else hostname), applications, dependencies and
+/// updated (matched as `import::identity` says: source id, name, a
+/// telling and unique hostname; two rows never merge), applications, dependencies and
 /// answers follow, one `imports` row and one audit entry record it. With
 /// errors in the file nothing is written unless `valid_only` is set.
 pub fn commit(
@@ -141,7 +152,7 @@ pub fn commit(
         Target::Name(name) => engagements::find_or_create(&tx, name, actor)?,
     };
     let eid = engagement.id;
-    let mut outcome = preview(&tx, eid, parsed)?;
+    let (mut outcome, plan, existing) = preview_with_plan(&tx, eid, parsed)?;
     outcome.engagement_id = eid;
     if let Some(extras) = &parsed.backup {
         restore_settings(&tx, eid, extras)?;
@@ -156,33 +167,55 @@ pub fn commit(
         }
     }
 
-    let mut existing = Existing::load(&tx, eid)?;
+    // Workload ids by name (and hostname, which files also use to name a
+    // dependency's end), as the file's rows land.
+    let mut by_name: HashMap<String, i64> = existing.iter().map(|k| (k.name.clone(), k.id)).collect();
+    let mut by_host: HashMap<String, i64> = HashMap::new();
+    for k in existing.iter().filter(|k| !k.hostname.is_empty()) {
+        by_host.entry(k.hostname.clone()).or_insert(k.id);
+    }
     // Rows from this id on are new: their text is indexed after them.
     let first_new: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM workloads", [], |r| r.get(0))?;
     let (mut created, mut updated) = (0, 0);
-    {
-        for w in &parsed.workloads {
-            if existing.find(w).is_some() {
-                // Re-imports are the rare case: the shared upsert keeps the
-                // update in one place.
-                let id = match workloads::upsert(&tx, eid, w)? {
-                    workloads::Upsert::Created(id) | workloads::Upsert::Updated(id) => id,
-                };
-                existing.by_name.insert(w.name.clone(), id);
+    for ((w, fate), name) in parsed.workloads.iter().zip(&plan.fates).zip(&plan.names) {
+        let renamed;
+        let w = if *name == w.name {
+            w
+        } else {
+            renamed = Workload { name: name.clone(), ..w.clone() };
+            &renamed
+        };
+        let id = match fate {
+            Fate::Update(id) => {
+                // What the consultant typed or a suggestion gave survives a
+                // file that leaves it empty.
+                let mut kept = w.clone();
+                suggestions::keep_curated(&tx, &workloads::get(&tx, eid, *id)?, &mut kept)?;
+                let app = application_id(&tx, eid, &mut apps, &kept.application)?;
+                workloads::update_row(&tx, eid, *id, app, &kept)?;
+                crate::db::search::index(&tx, *id)?;
                 updated += 1;
-                continue;
+                *id
             }
-            let app = application_id(&tx, eid, &mut apps, &w.application)?;
-            let id = workloads::insert_row(&tx, eid, app, w)?;
-            existing.by_name.insert(w.name.clone(), id);
-            if !w.hostname.is_empty() {
-                existing.by_host.entry(w.hostname.clone()).or_insert(id);
+            Fate::Create => {
+                let app = application_id(&tx, eid, &mut apps, &w.application)?;
+                created += 1;
+                workloads::insert_row(&tx, eid, app, w)?
             }
-            created += 1;
+        };
+        suggestions::store_discovered(&tx, eid, id, &w.discovered)?;
+        by_name.insert(w.name.clone(), id);
+        if !w.hostname.is_empty() {
+            by_host.entry(w.hostname.clone()).or_insert(id);
+        }
+    }
+    for (app, attributes) in &parsed.app_attributes {
+        if let Some(id) = application_id(&tx, eid, &mut apps, app)? {
+            crate::db::applications::set_attributes(&tx, id, attributes)?;
         }
     }
 
-    let lookup = |name: &str| existing.by_name.get(name).or_else(|| existing.by_host.get(name)).copied();
+    let lookup = |name: &str| by_name.get(name).or_else(|| by_host.get(name)).copied();
     let mut dependencies = 0;
     for d in &parsed.dependencies {
         if let (Some(from), Some(to)) = (lookup(&d.from), lookup(&d.to))
@@ -216,18 +249,37 @@ pub fn commit(
     // A backup's assessments are derived data: scored anew below.
     if let Some(extras) = &parsed.backup {
         restore_rows(&tx, eid, "decisions", &extras.decisions, &lookup)?;
+        restore_rows(&tx, eid, "workload_discovery", &extras.discovery, &lookup)?;
+        restore_rows(&tx, eid, "suggestions", &extras.suggestions, &lookup)?;
+        restore_rows(&tx, eid, "edited_fields", &extras.edited_fields, &lookup)?;
     }
+    // Suggestions from everything the engagement's files said, this one's
+    // included, in the import's transaction.
+    let refreshed = suggestions::refresh(&tx, eid)?;
 
     let format = parsed.format().code();
     tx.execute(
-        "INSERT INTO imports (engagement_id, file_name, format, created, updated, warnings, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![eid, file_name, format, created as i64, updated as i64, outcome.warnings.len() as i64, actor],
+        "INSERT INTO imports (engagement_id, file_name, format, created, updated, warnings, actor, rows_read, templates_skipped, refused)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            eid,
+            file_name,
+            format,
+            created as i64,
+            updated as i64,
+            outcome.warnings.len() as i64,
+            actor,
+            parsed.rows_read as i64,
+            parsed.templates_skipped as i64,
+            parsed.rows_refused() as i64
+        ],
     )?;
     let import_id = tx.last_insert_rowid();
     let summary = json!({
-        "file": file_name, "format": format, "created": created, "updated": updated,
+        "file": file_name, "format": format, "rows_read": parsed.rows_read, "templates_skipped": parsed.templates_skipped,
+        "created": created, "updated": updated, "rows_refused": parsed.rows_refused(),
         "dependencies": dependencies, "answers": answers, "warnings": outcome.warnings.len(),
-        "rows_refused": parsed.errors.len(),
+        "suggestions": refreshed.pending, "conflicts": refreshed.conflicts,
     });
     audit(&tx, Some(eid), actor, "import", Some(import_id), "import", None, Some(&summary))?;
     // Scored, summed and indexed with the rows when the engagement is small,
@@ -242,7 +294,7 @@ pub fn commit(
     // A large import changes the row counts the query planner relies on
     // (e.g. filtering by application); refresh its statistics.
     conn.execute_batch("PRAGMA optimize")?;
-    Ok(Outcome { import_id, created, updated, dependencies, answers, ..outcome })
+    Ok(Outcome { import_id, created, updated, dependencies, answers, suggestions: refreshed, ..outcome })
 }
 
 /// The id of the application called `name` (created when missing), cached.
@@ -396,11 +448,15 @@ pub fn backup(conn: &Connection, eid: i64) -> Result<Backup, AppError> {
         engagement: engagements::get(conn, eid)?,
         preferences: engagements::preferences(conn, eid)?,
         applications: workloads::applications(conn, eid)?,
+        application_attributes: crate::db::applications::attributes_by_name(conn, eid)?,
         workloads: workloads::list_all(conn, eid)?,
         dependencies: workloads::dependencies(conn, eid)?,
         answers: answers(conn, eid)?,
         assessments: export_rows(conn, eid, "assessments")?,
         decisions: export_rows(conn, eid, "decisions")?,
+        discovery: export_rows(conn, eid, "workload_discovery")?,
+        suggestions: export_rows(conn, eid, "suggestions")?,
+        edited_fields: export_rows(conn, eid, "edited_fields")?,
     })
 }
 
@@ -409,33 +465,61 @@ pub fn strategy_codes(conn: &Connection, eid: i64) -> Result<HashMap<i64, String
     Ok(crate::db::decisions::effective_strategies(conn, eid)?.into_iter().map(|(id, s)| (id, s.code().to_string())).collect())
 }
 
-pub fn saved_mapping(conn: &Connection, signature: &str) -> Result<Option<Mapping>, AppError> {
-    let raw: Option<String> =
-        conn.query_row("SELECT mapping FROM import_mappings WHERE header_signature = ?1", [signature], |r| r.get(0)).optional()?;
-    Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
+/// A column mapping an engagement saved, with who saved it and when.
+#[derive(Debug, Clone)]
+pub struct SavedMapping {
+    pub mapping: Mapping,
+    pub saved_by: String,
+    pub saved_at: String,
+}
+
+/// The mapping this engagement saved for files with this header, if any.
+/// Mappings are per engagement: another team's never applies.
+pub fn saved_mapping(conn: &Connection, eid: i64, signature: &str) -> Result<Option<SavedMapping>, AppError> {
+    let row: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT mapping, saved_by, saved_at FROM engagement_mappings WHERE engagement_id = ?1 AND header_signature = ?2",
+            params![eid, signature],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(row.and_then(|(raw, saved_by, saved_at)| Some(SavedMapping { mapping: serde_json::from_str(&raw).ok()?, saved_by, saved_at })))
 }
 
 pub fn save_mapping(conn: &Connection, eid: i64, signature: &str, mapping: &Mapping, actor: &str) -> Result<(), AppError> {
     mapping.validate().map_err(AppError::Invalid)?;
     let value = serde_json::to_value(mapping).map_err(|e| AppError::Internal(e.to_string()))?;
     conn.execute(
-        "INSERT INTO import_mappings (header_signature, mapping) VALUES (?1, ?2)
-         ON CONFLICT (header_signature) DO UPDATE SET mapping = excluded.mapping",
-        params![signature, value.to_string()],
+        "INSERT INTO engagement_mappings (engagement_id, header_signature, mapping, saved_by) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (engagement_id, header_signature) DO UPDATE SET mapping = excluded.mapping, saved_by = excluded.saved_by,
+            saved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+        params![eid, signature, value.to_string(), crate::db::acting_user(actor)],
     )?;
     audit(conn, Some(eid), actor, "import_mapping", None, "save", None, Some(&json!({"signature": signature, "mapping": value})))?;
     Ok(())
 }
 
+/// Files one user may keep waiting between preview and commit. Each may be
+/// up to the 50 MB body limit, so without a bound one account could fill the
+/// disk; the oldest goes first, as it is the one least likely to be committed.
+pub const WAITING_UPLOADS_PER_USER: i64 = 20;
+
 /// Keeps an uploaded file until the consultant commits it; returns its token.
-pub fn store_upload(conn: &Connection, eid: i64, file_name: &str, bytes: &[u8]) -> Result<String, AppError> {
+/// Uploads older than a day are cleared here, and the user's oldest beyond
+/// [`WAITING_UPLOADS_PER_USER`].
+pub fn store_upload(conn: &Connection, eid: i64, user_id: Option<i64>, file_name: &str, bytes: &[u8]) -> Result<String, AppError> {
     conn.execute("DELETE FROM import_uploads WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')", [])?;
     let mut raw = [0u8; 16];
     getrandom::fill(&mut raw).map_err(|e| AppError::Internal(format!("no random source: {e}")))?;
     let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
     conn.execute(
-        "INSERT INTO import_uploads (token, engagement_id, file_name, bytes) VALUES (?1, ?2, ?3, ?4)",
-        params![token, eid, file_name, bytes],
+        "INSERT INTO import_uploads (token, engagement_id, user_id, file_name, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![token, eid, user_id, file_name, bytes],
+    )?;
+    conn.execute(
+        "DELETE FROM import_uploads WHERE user_id IS ?1 AND rowid NOT IN
+            (SELECT rowid FROM import_uploads WHERE user_id IS ?1 ORDER BY rowid DESC LIMIT ?2)",
+        params![user_id, WAITING_UPLOADS_PER_USER],
     )?;
     Ok(token)
 }
@@ -458,6 +542,9 @@ pub fn drop_upload(conn: &Connection, token: &str) -> Result<(), AppError> {
 pub struct ImportRecord {
     pub file_name: String,
     pub format: String,
+    pub rows_read: i64,
+    pub templates_skipped: i64,
+    pub refused: i64,
     pub created: i64,
     pub updated: i64,
     pub warnings: i64,
@@ -466,7 +553,8 @@ pub struct ImportRecord {
 
 pub fn recent(conn: &Connection, eid: i64) -> Result<Vec<ImportRecord>, AppError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT file_name, format, created, updated, warnings, at FROM imports WHERE engagement_id = ?1 ORDER BY id DESC LIMIT 20",
+        "SELECT file_name, format, created, updated, warnings, at, rows_read, templates_skipped, refused
+         FROM imports WHERE engagement_id = ?1 ORDER BY id DESC LIMIT 20",
     )?;
     let rows = stmt.query_map([eid], |r| {
         Ok(ImportRecord {
@@ -476,7 +564,47 @@ pub fn recent(conn: &Connection, eid: i64) -> Result<Vec<ImportRecord>, AppError
             updated: r.get(3)?,
             warnings: r.get(4)?,
             at: r.get(5)?,
+            rows_read: r.get(6)?,
+            templates_skipped: r.get(7)?,
+            refused: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mappings saved before they were per engagement go to the engagements
+    /// that saved them, each with the mapping it saved last itself.
+    #[test]
+    fn global_mappings_are_given_to_the_engagements_that_saved_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let migrations = rusqlite_migration::Migrations::from_directory(&crate::db::MIGRATIONS_DIR).unwrap();
+            migrations.to_version(&mut conn, 6).unwrap();
+            conn.execute_batch(
+                r#"INSERT INTO engagements (id, name) VALUES (1, 'Acme'), (2, 'Globex'), (3, 'Initech');
+                   INSERT INTO import_mappings (header_signature, mapping) VALUES ('server|rack', '{"columns":[["Server","name"]]}');
+                   INSERT INTO audit_log (engagement_id, actor, entity, action, after) VALUES
+                     (1, 'kim', 'import_mapping', 'save', '{"signature":"server|rack","mapping":{"columns":[["Server","hostname"]]}}'),
+                     (1, 'kim', 'import_mapping', 'save', '{"signature":"server|rack","mapping":{"columns":[["Server","name"],["Rack","notes"]]}}'),
+                     (2, 'lee', 'import_mapping', 'save', '{"signature":"server|rack","mapping":{"columns":[["Server","name"]]}}');"#,
+            )
+            .unwrap();
+        }
+        let db = crate::db::Db::open(&path).unwrap();
+        db.with_conn(|c| {
+            let acme = saved_mapping(c, 1, "server|rack")?.unwrap();
+            assert_eq!(acme.mapping.columns, [("Server".to_string(), "name".to_string()), ("Rack".to_string(), "notes".to_string())]);
+            assert_eq!(acme.saved_by, "kim");
+            assert_eq!(saved_mapping(c, 2, "server|rack")?.unwrap().mapping.columns, [("Server".to_string(), "name".to_string())]);
+            assert!(saved_mapping(c, 3, "server|rack")?.is_none(), "Initech never saved it");
+            Ok(())
+        })
+        .unwrap();
+    }
 }

@@ -13,6 +13,7 @@ pub mod engagements;
 pub mod imports;
 pub mod plan;
 pub mod search;
+pub mod suggestions;
 pub mod workloads;
 
 use std::path::{Path, PathBuf};
@@ -51,6 +52,10 @@ impl Db {
         let mut conn = connect(&path)?;
         migrate(&mut conn)?;
         derived::check_fingerprint(&conn)?;
+        derived::check_day(&conn)?;
+        // The key CSRF tokens are made with exists before any request: the
+        // first page read must not write it (reads never write).
+        accounts::server_secret(&conn, "csrf")?;
         Ok(Db {
             path: Arc::new(path),
             idle: Arc::new(Mutex::new(vec![conn])),
@@ -116,7 +121,12 @@ impl Db {
         loop {
             match self.call(|c| derived::step_any(c)).await {
                 Ok(true) => tokio::task::yield_now().await,
-                Ok(false) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+                Ok(false) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    if let Err(e) = self.call(|c| derived::check_day(c)).await {
+                        tracing::error!("background derivation: {e}");
+                    }
+                }
                 Err(e) => {
                     tracing::error!("background derivation: {e}");
                     tokio::time::sleep(std::time::Duration::from_secs(5)).await;

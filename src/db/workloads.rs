@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::db::audit;
 use crate::db::derived::{Touched, in_transaction, refresh};
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::inventory::{Application, Dependency, Workload};
 
 /// Workload columns in the order `from_row` reads them; `a.name` is the
@@ -15,7 +15,8 @@ macro_rules! workload_columns {
         "w.id, w.name, w.hostname, COALESCE(a.name, ''), w.environment, w.role,
         w.os, w.os_version, w.cpu_cores, w.ram_gb, w.storage_gb, w.cpu_util_peak_pct, w.ram_util_peak_pct,
         w.db_engine, w.db_version, w.middleware, w.runtime, w.license, w.annual_cost, w.criticality,
-        w.data_classification, w.users, w.notes, w.powered_off, w.source, w.version"
+        w.data_classification, w.users, w.notes, w.powered_off, w.source, w.version, w.source_id,
+        w.cpu_util_p95_pct, w.ram_util_p95_pct, w.cpu_util_avg_pct, w.ram_util_avg_pct"
     };
 }
 pub const SELECT_WORKLOAD: &str =
@@ -24,7 +25,7 @@ pub const SELECT_WORKLOAD: &str =
 pub const SELECT_WORKLOAD_AND_APPLICATION_ID: &str =
     concat!("SELECT ", workload_columns!(), ", w.application_id FROM workloads w LEFT JOIN applications a ON a.id = w.application_id");
 /// Where `SELECT_WORKLOAD_AND_APPLICATION_ID` puts the application id.
-pub const APPLICATION_ID_COLUMN: usize = 26;
+pub const APPLICATION_ID_COLUMN: usize = 31;
 
 pub fn from_row(r: &Row) -> rusqlite::Result<Workload> {
     Ok(Workload {
@@ -54,6 +55,12 @@ pub fn from_row(r: &Row) -> rusqlite::Result<Workload> {
         powered_off: r.get(23)?,
         source: r.get(24)?,
         version: r.get(25)?,
+        source_id: r.get(26)?,
+        cpu_util_p95_pct: r.get(27)?,
+        ram_util_p95_pct: r.get(28)?,
+        cpu_util_avg_pct: r.get(29)?,
+        ram_util_avg_pct: r.get(30)?,
+        discovered: Default::default(),
     })
 }
 
@@ -140,17 +147,19 @@ pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) ->
     let before = get(conn, engagement_id, w.id)?;
     if before.version != w.version {
         return Err(AppError::Conflict(format!(
-            "someone else changed workload \"{}\" while you were editing (now version {}); reload to see their change",
-            before.name, before.version
+            "someone else changed workload {} while you were editing (now version {}); reload to see their change",
+            quoted(&before.name),
+            before.version
         )));
     }
     if before.name != w.name && find_existing(conn, engagement_id, &w.name, "")?.is_some() {
-        return Err(AppError::Conflict(format!("name: a workload called \"{}\" already exists", w.name)));
+        return Err(AppError::Conflict(format!("name: a workload called {} already exists", quoted(&w.name))));
     }
     in_transaction(conn, |tx| {
         upsert_by_id(tx, engagement_id, w)?;
         crate::db::search::index(tx, w.id)?;
         let after = get(tx, engagement_id, w.id)?;
+        crate::db::suggestions::mark_edited(tx, engagement_id, &before, &after)?;
         audit(tx, Some(engagement_id), actor, "workload", Some(w.id), "update", Some(&json!(before)), Some(&json!(after)))?;
         refresh(tx, engagement_id, Touched::new().workload(tx, engagement_id, w.id)?)?;
         Ok(after)
@@ -170,9 +179,10 @@ pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<
         "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
             os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
             db_version, middleware, runtime, license, annual_cost, criticality, data_classification,
-            users, notes, powered_off, source)
+            users, notes, powered_off, source, source_id, cpu_util_p95_pct, ram_util_p95_pct,
+            cpu_util_avg_pct, ram_util_avg_pct)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23, ?24, ?25)",
+            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )?
     .execute(params![
         engagement_id,
@@ -200,18 +210,26 @@ pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<
         w.notes,
         w.powered_off,
         w.source,
+        w.source_id,
+        w.cpu_util_p95_pct,
+        w.ram_util_p95_pct,
+        w.cpu_util_avg_pct,
+        w.ram_util_avg_pct,
     ])?;
     Ok(conn.last_insert_rowid())
 }
 
-/// Writes every field of `w` into the row `id` (addressed by id so renames work).
-fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id: Option<i64>, w: &Workload) -> Result<(), AppError> {
+/// Writes every field of `w` into the row `id` (addressed by id so renames
+/// work); an empty source id keeps the one the row has.
+pub fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id: Option<i64>, w: &Workload) -> Result<(), AppError> {
     conn.prepare_cached(
         "UPDATE workloads SET application_id = ?2, name = ?3, hostname = ?4, environment = ?5, role = ?6,
             os = ?7, os_version = ?8, cpu_cores = ?9, ram_gb = ?10, storage_gb = ?11,
             cpu_util_peak_pct = ?12, ram_util_peak_pct = ?13, db_engine = ?14, db_version = ?15,
             middleware = ?16, runtime = ?17, license = ?18, annual_cost = ?19, criticality = ?20,
             data_classification = ?21, users = ?22, notes = ?23, powered_off = ?24, source = ?25,
+            source_id = CASE WHEN ?27 = '' THEN source_id ELSE ?27 END,
+            cpu_util_p95_pct = ?28, ram_util_p95_pct = ?29, cpu_util_avg_pct = ?30, ram_util_avg_pct = ?31,
             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
          WHERE engagement_id = ?1 AND id = ?26",
     )?
@@ -242,20 +260,27 @@ fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id: Op
         w.powered_off,
         w.source,
         id,
+        w.source_id,
+        w.cpu_util_p95_pct,
+        w.ram_util_p95_pct,
+        w.cpu_util_avg_pct,
+        w.ram_util_avg_pct,
     ])?;
     Ok(())
 }
 
 pub fn create(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) -> Result<Workload, AppError> {
     if find_existing(conn, engagement_id, &w.name, "")?.is_some() {
-        return Err(AppError::Conflict(format!("name: a workload called \"{}\" already exists", w.name)));
+        return Err(AppError::Conflict(format!("name: a workload called {} already exists", quoted(&w.name))));
     }
     in_transaction(conn, |tx| {
         let Upsert::Created(id) = upsert(tx, engagement_id, w)? else {
-            return Err(AppError::Conflict(format!("a workload with hostname \"{}\" already exists", w.hostname)));
+            return Err(AppError::Conflict(format!("a workload with hostname {} already exists", quoted(&w.hostname))));
         };
         crate::db::search::index(tx, id)?;
         let created = get(tx, engagement_id, id)?;
+        // Every value of a workload added by hand is typed.
+        crate::db::suggestions::mark_edited(tx, engagement_id, &Workload { id, ..Workload::default() }, &created)?;
         audit(tx, Some(engagement_id), actor, "workload", Some(id), "create", None, Some(&json!(created)))?;
         refresh(tx, engagement_id, Touched::new().workload(tx, engagement_id, id)?)?;
         Ok(created)
@@ -327,6 +352,8 @@ pub struct WorkloadQuery {
     pub environment: String,
     pub role: String,
     pub os: String,
+    /// Only workloads with discovery suggestions waiting for a decision.
+    pub pending: bool,
     /// A workload field name (see `inventory::WORKLOAD_FIELDS`).
     pub sort: String,
     /// "asc" or "desc".
@@ -351,6 +378,7 @@ impl Default for WorkloadQuery {
             environment: String::new(),
             role: String::new(),
             os: String::new(),
+            pending: false,
             sort: "name".into(),
             dir: "asc".into(),
             page: 1,
@@ -386,7 +414,12 @@ impl WorkloadQuery {
 
     /// True when a search or filter narrows the list.
     pub fn is_filtered(&self) -> bool {
-        !(self.q.is_empty() && self.application.is_empty() && self.environment.is_empty() && self.role.is_empty() && self.os.is_empty())
+        !(self.q.is_empty()
+            && self.application.is_empty()
+            && self.environment.is_empty()
+            && self.role.is_empty()
+            && self.os.is_empty()
+            && !self.pending)
     }
 }
 
@@ -407,6 +440,10 @@ fn sort_column(field: &str) -> Option<&'static str> {
         "storage_gb" => "w.storage_gb",
         "cpu_util_peak_pct" => "w.cpu_util_peak_pct",
         "ram_util_peak_pct" => "w.ram_util_peak_pct",
+        "cpu_util_p95_pct" => "w.cpu_util_p95_pct",
+        "ram_util_p95_pct" => "w.ram_util_p95_pct",
+        "cpu_util_avg_pct" => "w.cpu_util_avg_pct",
+        "ram_util_avg_pct" => "w.ram_util_avg_pct",
         "db_engine" => "w.db_engine",
         "db_version" => "w.db_version",
         "middleware" => "w.middleware",
@@ -456,7 +493,7 @@ pub(crate) fn like_pattern(text: &str) -> String {
 /// reads the table in order instead of looking every row up through an
 /// index: when each row must be read anyway (a text search, a sort on a
 /// column without an index) one pass is several times cheaper at 100,000.
-fn query_filter(
+pub(crate) fn query_filter(
     conn: &Connection,
     engagement_id: i64,
     q: &WorkloadQuery,
@@ -490,6 +527,9 @@ fn query_filter(
             args.push(Value::Text(value.clone()));
         }
     }
+    if q.pending {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM suggestions s WHERE s.workload_id = w.id AND s.status = 'pending')");
+    }
     Ok((sql, args))
 }
 
@@ -506,7 +546,7 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
     let count_scan = !q.q.is_empty() && !narrowed_by_index;
     let (filter, args) = query_filter(conn, engagement_id, &q, count_scan)?;
     // Unfiltered, the count the triggers keep saves counting every row.
-    let total: i64 = if q.q.is_empty() && !narrowed_by_index {
+    let total: i64 = if q.q.is_empty() && !narrowed_by_index && !q.pending {
         super::engagements::counts(conn, engagement_id)?.0
     } else {
         conn.prepare_cached(&format!("SELECT COUNT(*) FROM workloads w WHERE {filter}"))?
@@ -621,6 +661,7 @@ fn assign_each(conn: &Connection, engagement_id: i64, workload_ids: &[i64], appl
         )?
         .execute(params![engagement_id, id, application_id])?;
         let after = get(conn, engagement_id, id)?;
+        crate::db::suggestions::mark_edited(conn, engagement_id, &before, &after)?;
         audit(conn, Some(engagement_id), actor, "workload", Some(id), "update", Some(&json!(before)), Some(&json!(after)))?;
         changed += 1;
     }

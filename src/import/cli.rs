@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use crate::db::Db;
 use crate::db::imports::{self, Target};
+use crate::error::quoted;
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -30,10 +31,11 @@ pub struct ExportArgs {
     pub db: PathBuf,
     #[arg(long)]
     pub engagement: String,
-    /// csv (assessed inventory) or json (the whole engagement; re-importable backup).
+    /// csv (assessed inventory), json (the whole engagement; re-importable
+    /// backup) or cloudformation (templates of the target, into the --out directory).
     #[arg(long, default_value = "csv")]
     pub format: String,
-    /// Output file (default: standard output).
+    /// Output file (default: standard output); the directory for cloudformation.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
@@ -55,7 +57,10 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let db = Db::open(&args.db)?;
     let parsed = db.with_conn(|conn| {
-        let lookup = |sig: &str| imports::saved_mapping(conn, sig).ok().flatten();
+        // A column mapping saved for this engagement (on the web import page) applies.
+        let engagement = crate::db::engagements::find_by_name(conn, &args.engagement)?.map(|e| e.id);
+        let lookup =
+            |sig: &str| engagement.and_then(|eid| imports::saved_mapping(conn, eid, sig).ok().flatten()).map(|saved| saved.mapping);
         Ok(super::parse(&file_name, &bytes, &lookup))
     })?;
     let parsed = match parsed {
@@ -87,16 +92,14 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("left out: {p}");
     }
     println!(
-        "imported {} ({}) into \"{}\": {} created, {} updated, {} dependencies, {} answers, {} warning(s){}",
+        "imported {} ({}) into \"{}\": {}; {} dependencies, {} answers, {} warning(s)",
         file_name,
         parsed.format().label(),
         args.engagement,
-        outcome.created,
-        outcome.updated,
+        outcome.rows_line(),
         outcome.dependencies,
         outcome.answers,
         outcome.warnings.len(),
-        if parsed.errors.is_empty() { String::new() } else { format!(", {} row(s) left out", parsed.errors.len()) }
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -107,8 +110,11 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     db.complete_derivations()?;
     let name = args.engagement.clone();
     let format = args.format.to_lowercase();
+    if format == "cloudformation" {
+        return crate::cfn::cli::export(&db, &args.engagement, args.out.as_deref());
+    }
     if format != "csv" && format != "json" {
-        eprintln!("error: --format must be csv or json, not \"{}\"", args.format);
+        eprintln!("error: --format must be csv, json or cloudformation, not {}", quoted(&args.format));
         return Ok(ExitCode::FAILURE);
     }
     let bytes = db.with_conn(|conn| {
@@ -118,7 +124,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         export_bytes(conn, e.id, &format).map(Some)
     })?;
     let Some(bytes) = bytes else {
-        eprintln!("error: there is no engagement called \"{}\"", args.engagement);
+        eprintln!("error: there is no engagement called {}", quoted(&args.engagement));
         return Ok(ExitCode::FAILURE);
     };
     match &args.out {
@@ -136,6 +142,7 @@ pub fn export_bytes(conn: &rusqlite::Connection, engagement_id: i64, format: &st
     } else {
         let strategies = imports::strategy_codes(conn, engagement_id)?;
         let assessments = crate::db::assessment::assessment_rows(conn, engagement_id)?;
-        Ok(super::export::inventory_csv(&backup, &strategies, &assessments))
+        let suggested = crate::db::suggestions::unconfirmed(conn, engagement_id)?;
+        Ok(super::export::inventory_csv(&backup, &suggested, &strategies, &assessments))
     }
 }

@@ -24,17 +24,35 @@ fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u
     out.into_inner().unwrap_or_default()
 }
 
-/// The assessment columns after the template's, in this order. They are
-/// output: a re-import ignores them. The decision's 1–10 criticality is
-/// `business_criticality`, since the template's `criticality` is the
-/// inventory's own (high / medium / low).
-pub const ASSESSMENT_COLUMNS: [&str; 8] =
-    ["strategy", "recommended_strategy", "chosen_strategy", "confidence", "effort", "business_criticality", "priority", "reasons"];
+/// The columns after the template's, in this order. They are output: a
+/// re-import ignores them. `suggested` lists the fields whose value is a
+/// discovery suggestion nobody confirmed yet (`role; application`): the
+/// template columns hold the value in effect, suggestion or not. The
+/// decision's 1–10 criticality is `business_criticality`, since the
+/// template's `criticality` is the inventory's own (high / medium / low).
+pub const ASSESSMENT_COLUMNS: [&str; 9] = [
+    "suggested",
+    "strategy",
+    "recommended_strategy",
+    "chosen_strategy",
+    "confidence",
+    "effort",
+    "business_criticality",
+    "priority",
+    "reasons",
+];
 
 /// One row per workload: the template columns (so the file imports back as
-/// a template), the strategy in effect (`strategies`: workload id to code)
-/// and the assessment: recommendation, decision, confidence and reasons.
-pub fn inventory_csv(backup: &Backup, strategies: &HashMap<i64, String>, assessments: &HashMap<i64, AssessmentRow>) -> Vec<u8> {
+/// a template), which of them are unconfirmed suggestions (`suggested`:
+/// workload id to field names), the strategy in effect (`strategies`:
+/// workload id to code) and the assessment: recommendation, decision,
+/// confidence and reasons.
+pub fn inventory_csv(
+    backup: &Backup,
+    suggested: &HashMap<i64, Vec<&str>>,
+    strategies: &HashMap<i64, String>,
+    assessments: &HashMap<i64, AssessmentRow>,
+) -> Vec<u8> {
     let mut header = template_columns();
     header.extend(ASSESSMENT_COLUMNS);
     let mut depends: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -50,9 +68,13 @@ pub fn inventory_csv(backup: &Backup, strategies: &HashMap<i64, String>, assessm
             .iter()
             .map(|col| match *col {
                 "dependencies" => depends.get(w.name.as_str()).map(|v| v.join(";")).unwrap_or_default(),
+                "suggested" => suggested.get(&w.id).map(|fields| fields.join("; ")).unwrap_or_default(),
                 "strategy" => strategies.get(&w.id).cloned().unwrap_or_default(),
                 c if ASSESSMENT_COLUMNS.contains(&c) => assessments.get(&w.id).map(|a| assessment_cell(a, c)).unwrap_or_default(),
                 c if super::QUESTIONS.contains(&c) => answers.get(&(w.name.as_str(), c)).map(|v| v.to_string()).unwrap_or_default(),
+                c if crate::inventory::APP_FIELDS.contains(&c) => {
+                    backup.application_attributes.get(&w.application).map(|a| a.get(c).to_string()).unwrap_or_default()
+                }
                 c => w.field_text(c),
             })
             .collect()
@@ -110,6 +132,11 @@ pub fn template_csv() -> Vec<u8> {
             "saas_alternative" | "must_stay_on_prem" | "needs_new_features" => "no".into(),
             "source_available" => "yes".into(),
             "deadline_months" => "6".into(),
+            "business_unit" => "E-commerce".into(),
+            "complexity" => "medium".into(),
+            "technical_debt" => "medium".into(),
+            "current_state" => "stable".into(),
+            "compliance" => "PCI DSS".into(),
             c => w.field_text(c),
         })
         .collect();

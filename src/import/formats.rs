@@ -5,35 +5,52 @@ use std::collections::HashMap;
 use super::mapping::{self, Mapping, Target};
 use super::table::{Row, Table, Workbook, header_key, header_unit};
 use super::{Answer, Format, Parsed, Problem, Refusal};
+use crate::error::quoted;
 use crate::inventory::{Application, Dependency, Workload};
 
-/// Collects workloads in file order with unique names: a name seen twice
-/// keeps the later row and says so.
+/// Collects workloads in file order. Two rows never merge: a name seen
+/// again gets a readable unique name (`GV-Win-03 (2)`) and a warning naming
+/// both rows; a source id seen again gets `#2` so each row keeps its own.
 struct Collector {
     parsed: Parsed,
+    /// Name -> (index in `parsed.workloads`, line of its row).
     index: HashMap<String, (usize, usize)>,
+    source_ids: HashMap<String, usize>,
 }
 
 impl Collector {
     fn new(format: Format) -> Collector {
-        Collector { parsed: Parsed { format: Some(format), ..Parsed::default() }, index: HashMap::new() }
+        Collector { parsed: Parsed { format: Some(format), ..Parsed::default() }, index: HashMap::new(), source_ids: HashMap::new() }
     }
 
-    fn push(&mut self, table: &Table, line: usize, w: Workload) {
-        match self.index.get(&w.name) {
-            Some(&(i, first_line)) => {
-                self.parsed.warnings.push(table.problem(
-                    line,
-                    "name",
-                    format!("\"{}\" also appears on line {first_line}; this later row is the one kept", w.name),
-                ));
-                self.parsed.workloads[i] = w;
-            }
-            None => {
-                self.index.insert(w.name.clone(), (self.parsed.workloads.len(), line));
-                self.parsed.workloads.push(w);
+    fn push(&mut self, table: &Table, line: usize, mut w: Workload) {
+        if !w.source_id.is_empty() {
+            let seen = self.source_ids.entry(w.source_id.clone()).or_default();
+            *seen += 1;
+            if *seen > 1 {
+                w.source_id = format!("{}#{seen}", w.source_id);
             }
         }
+        if let Some(&(i, first_line)) = self.index.get(&w.name) {
+            let original = w.name.clone();
+            let unique = (2..).map(|n| format!("{original} ({n})")).find(|n| !self.index.contains_key(n)).expect("a free name");
+            let ids = match (self.parsed.workloads[i].source_id.as_str(), w.source_id.as_str()) {
+                ("", _) | (_, "") => String::new(),
+                (a, b) => format!(" (two different rows: {} and {})", short_id(a), short_id(b)),
+            };
+            self.parsed.warnings.push(table.problem(
+                line,
+                "name",
+                format!(
+                    "{} is also the name of the row on line {first_line}{ids}; both are kept, this one as {}",
+                    quoted(&original),
+                    quoted(&unique)
+                ),
+            ));
+            w.name = unique;
+        }
+        self.index.insert(w.name.clone(), (self.parsed.workloads.len(), line));
+        self.parsed.workloads.push(w);
     }
 
     fn has(&self, name: &str) -> bool {
@@ -44,6 +61,11 @@ impl Collector {
         let &(i, _) = self.index.get(name)?;
         self.parsed.workloads.get_mut(i)
     }
+}
+
+/// A source id as a warning shows it: without its format prefix.
+fn short_id(id: &str) -> &str {
+    id.split_once(':').map_or(id, |(_, rest)| rest)
 }
 
 /// A number with the file's separators and a unit in the value or the
@@ -61,9 +83,9 @@ pub fn size_gb(raw: &str, default_unit: &str) -> Result<Option<f64>, String> {
         "gb" | "gib" | "g" | "" => 1.0,
         "mb" | "mib" | "m" => 1.0 / 1024.0,
         "kb" | "kib" | "k" => 1.0 / (1024.0 * 1024.0),
-        _ => return Err(format!("\"{text}\" is not a size (use GB, MB or TB)")),
+        _ => return Err(format!("{} is not a size (use GB, MB or TB)", quoted(text))),
     };
-    let value = crate::inventory::parse_number(number).ok_or_else(|| format!("\"{text}\" is not a number"))?;
+    let value = crate::inventory::parse_number(number).ok_or_else(|| format!("{} is not a number", quoted(text)))?;
     Ok(Some((value * factor * 100.0).round() / 100.0))
 }
 
@@ -156,33 +178,72 @@ pub fn parse_csv_table(table: Table, saved_mapping: &dyn Fn(&str) -> Option<Mapp
 /// Refuses a file with a header and no data rows.
 fn finish(parsed: Parsed, table: &Table) -> Result<Parsed, Refusal> {
     if parsed.rows_read == 0 {
-        let what = table.sheet.as_ref().map(|s| format!("sheet \"{s}\"")).unwrap_or_else(|| "the file".into());
+        let what = table.sheet.as_ref().map(|s| format!("sheet {}", quoted(s))).unwrap_or_else(|| "the file".into());
         return Err(Problem::file(format!("{what} has a header row but no data rows")).into());
     }
     Ok(parsed)
 }
 
-/// Questionnaire values as the scoring rules read them: `yes`/`no`, or a
-/// whole number of months for `deadline_months`.
+/// Questionnaire values as the scoring rules read them: `yes`/`no`, a
+/// whole number of months for `deadline_months`, one of a choice's options
+/// (`usage_level`: high, medium, low, none; 높음, 보통, 낮음, 없음...).
 pub fn answer_value(question: &str, raw: &str) -> Result<Option<String>, String> {
     let text = raw.trim();
     if text.is_empty() {
         return Ok(None);
     }
     if question == "deadline_months" {
-        let v = crate::inventory::parse_number(text).ok_or_else(|| format!("\"{text}\" is not a number of months"))?;
+        let v = crate::inventory::parse_number(text).ok_or_else(|| format!("{} is not a number of months", quoted(text)))?;
         if v < 0.0 || v.fract() != 0.0 {
-            return Err(format!("\"{text}\" is not a whole number of months"));
+            return Err(format!("{} is not a whole number of months", quoted(text)));
         }
         return Ok(Some(number_text(v)));
     }
-    match text.to_lowercase().as_str() {
+    let low = text.to_lowercase();
+    if matches!(low.as_str(), "unknown" | "?" | "모름") {
+        return Ok(Some("unknown".into()));
+    }
+    let book = crate::scoring::rulebook();
+    if let Some(q) = book.question(question).filter(|q| q.kind == crate::scoring::rules::QuestionKind::Choice) {
+        // An option, its label in either language, or a usual synonym.
+        let option = q
+            .options
+            .iter()
+            .enumerate()
+            .find(|(i, o)| {
+                **o == low
+                    || q.labels_en.get(*i).is_some_and(|l| l.to_lowercase() == low)
+                    || q.labels_ko.get(*i).is_some_and(|l| *l == text)
+            })
+            .map(|(_, o)| o.clone())
+            .or_else(|| CHOICE_SYNONYMS.iter().find(|(q2, k, _)| *q2 == question && *k == low).map(|(_, _, v)| v.to_string()));
+        return option.map(Some).ok_or_else(|| format!("{} is not one of {}", quoted(text), q.options.join(", ")));
+    }
+    match low.as_str() {
         "yes" | "y" | "true" | "1" | "예" | "네" | "o" => Ok(Some("yes".into())),
         "no" | "n" | "false" | "0" | "아니오" | "아니요" | "x" => Ok(Some("no".into())),
-        "unknown" | "?" | "모름" => Ok(Some("unknown".into())),
-        _ => Err(format!("\"{text}\" is not yes or no")),
+        _ => Err(format!("{} is not yes or no", quoted(text))),
     }
 }
+
+/// How portfolios write choice answers: (question, as typed, option).
+const CHOICE_SYNONYMS: &[(&str, &str, &str)] = &[
+    ("usage_level", "heavy", "high"),
+    ("usage_level", "daily", "high"),
+    ("usage_level", "moderate", "medium"),
+    ("usage_level", "weekly", "medium"),
+    ("usage_level", "light", "low"),
+    ("usage_level", "rare", "low"),
+    ("usage_level", "rarely", "low"),
+    ("usage_level", "little", "low"),
+    ("usage_level", "monthly", "low"),
+    ("usage_level", "unused", "none"),
+    ("usage_level", "많음", "high"),
+    ("usage_level", "적음", "low"),
+    ("must_stay_reason", "compliance", "regulation"),
+    ("must_stay_reason", "규제", "regulation"),
+    ("must_stay_reason", "지연", "latency"),
+];
 
 /// Reads rows whose columns map onto sixr fields (the template, or a mapped file).
 pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: Format) -> Parsed {
@@ -211,6 +272,7 @@ pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: For
         let mut errors = Vec::new();
         let mut depends_on = Vec::new();
         let mut answers = Vec::new();
+        let mut attributes = crate::inventory::AppAttributes::default();
         // The name falls back to the hostname: many inventories have only one.
         let name = name_col.map(|c| row.get(c).trim()).filter(|s| !s.is_empty());
         let name = name.or_else(|| host_col.map(|c| row.get(c).trim()).filter(|s| !s.is_empty()));
@@ -235,10 +297,27 @@ pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: For
                     Ok(None) => {}
                     Err(message) => errors.push(table.problem(row.line, &table.headers[col], message)),
                 },
+                Some(Target::App(field)) => {
+                    if let Err(message) = attributes.set(field, raw) {
+                        errors.push(table.problem(row.line, &table.headers[col], message));
+                    }
+                }
             }
         }
-        let name = w.name.clone();
+        if !w.name.is_empty() {
+            w.source_id = format!("name:{}", w.name);
+        }
+        // A one-row-per-application portfolio: the row is the application.
+        if !attributes.is_empty() && w.application.is_empty() {
+            w.application = w.name.clone();
+        }
+        let application = w.application.clone();
         if finish_row(&mut out, table, row, w, errors) {
+            // The collector may have renamed a repeated name.
+            let name = out.parsed.workloads.last().map(|w| w.name.clone()).unwrap_or_default();
+            if !attributes.is_empty() {
+                out.parsed.app_attributes.push((application, attributes));
+            }
             for to in depends_on {
                 out.parsed.dependencies.push(Dependency { from: name.clone(), to, ..Dependency::default() });
             }
@@ -264,7 +343,9 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
     let os_config = col(&["osaccordingtotheconfigurationfile"]);
     let dns = col(&["dnsname"]);
     let annotation = col(&["annotation"]);
-    let mut templates = 0;
+    let (vm_uuid, vm_id, sdk_uuid) = (col(&["vmuuid"]), col(&["vmid"]), col(&["visdkuuid"]));
+    // Kept for discovery enrichment: what the VM's place in vCenter says.
+    let (folder, vapp, pool) = (col(&["folder"]), col(&["vapp"]), col(&["resourcepool"]));
     for row in &table.rows {
         if let Some(p) = ragged(table, row) {
             out.parsed.rows_read += 1;
@@ -272,10 +353,18 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
             continue;
         }
         if template.is_some_and(|c| row.get(c).trim().eq_ignore_ascii_case("true")) {
-            templates += 1;
+            out.parsed.rows_read += 1;
+            out.parsed.templates_skipped += 1;
             continue;
         }
         let mut w = Workload { source: "rvtools".into(), ..Workload::default() };
+        let cell = |c: Option<usize>| c.map(|c| row.get(c).trim()).unwrap_or("");
+        // The VM's own identity: its UUID, else its id within its vCenter.
+        w.source_id = match (cell(vm_uuid), cell(vm_id), cell(sdk_uuid)) {
+            (uuid, _, _) if !uuid.is_empty() => format!("rvtools:{uuid}"),
+            ("", id, vcenter) if !id.is_empty() && !vcenter.is_empty() => format!("rvtools:{vcenter}/{id}"),
+            _ => String::new(),
+        };
         let mut errors = Vec::new();
         let name = vm.map(|c| row.get(c).trim()).unwrap_or("");
         if name.is_empty() {
@@ -302,21 +391,68 @@ fn parse_rvtools(table: &Table, format: Format) -> Parsed {
         if let Some(c) = annotation {
             w.notes = row.get(c).trim().to_string();
         }
+        w.discovered = crate::inventory::Discovered {
+            annotation: w.notes.clone(),
+            folder: cell(folder).to_string(),
+            vapp: cell(vapp).to_string(),
+            resource_pool: cell(pool).to_string(),
+            os_config: cell(os_config).to_string(),
+            os_tools: cell(os_tools).to_string(),
+            ..Default::default()
+        };
         let off = power.is_some_and(|c| row.get(c).trim().eq_ignore_ascii_case("poweredoff"));
         w.powered_off = off;
         if finish_row(&mut out, table, row, w, errors) && off {
             out.parsed.warnings.push(table.problem(
                 row.line,
                 "Powerstate",
-                format!("{name} is powered off; imported and flagged as powered off (a Retire candidate)"),
+                format!("{} is powered off; imported and flagged as powered off (a Retire candidate)", crate::error::shown(name)),
             ));
         }
     }
-    if templates > 0 {
+    if out.parsed.templates_skipped > 0 {
+        let templates = out.parsed.templates_skipped;
         out.parsed.warnings.push(Problem::file(format!("{templates} VM template(s) skipped: templates are not workloads")));
-        out.parsed.rows_read = out.parsed.rows_read.max(1);
     }
     out.parsed
+}
+
+/// The utilisation RVTools samples when it runs: the vCPU sheet's `Overall`
+/// MHz of `Max` MHz and the vMemory sheet's `Consumed` MiB of `Size MiB`.
+/// One point in time, so it stands for typical (average) use, never the peak.
+fn rvtools_utilisation(book: &mut Workbook, parsed: &mut Parsed) -> Result<(), Refusal> {
+    let by_name: HashMap<String, usize> = parsed.workloads.iter().enumerate().map(|(i, w)| (w.name.clone(), i)).collect();
+    for (sheet, used, total, field) in
+        [("vCPU", "overall", "max", "cpu_util_avg_pct"), ("vMemory", "consumed", "sizemib", "ram_util_avg_pct")]
+    {
+        let Some(name) = book.find_sheet(sheet) else { continue };
+        let table = book.table(&name)?;
+        let (Some(vm), Some(used), Some(total)) = (table.column(&["vm"]), table.column(&[used]), table.column(&[total])) else { continue };
+        for row in &table.rows {
+            let Some(&i) = by_name.get(row.get(vm).trim()) else { continue };
+            let number = |c: usize| crate::inventory::parse_number(row.get(c));
+            if let (Some(u), Some(t)) = (number(used), number(total))
+                && t > 0.0
+                && u >= 0.0
+            {
+                let pct = (u / t * 100.0).min(100.0);
+                let _ = parsed.workloads[i].set_field(field, &number_text((pct * 100.0).round() / 100.0));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The applications a source says a server serves: one is its application;
+/// several make it a shared server, kept apart for discovery enrichment to
+/// model (`enrich`: the shared-services application) instead of putting it
+/// in whichever came first.
+fn set_applications(w: &mut Workload, apps: Vec<String>) {
+    match apps.len() {
+        0 => {}
+        1 => w.application = apps.into_iter().next().unwrap_or_default(),
+        _ => w.discovered.applications = apps,
+    }
 }
 
 /// AWS Migration Hub (Application Discovery Service) import template.
@@ -331,7 +467,10 @@ fn parse_migration_hub(table: &Table) -> Parsed {
     let os_version = col(&["osversion"]);
     let cpu_max = col(&["cpuusagepctmax"]);
     let ram_max = col(&["ramusagepctmax"]);
+    let cpu_avg = col(&["cpuusagepctavg"]);
+    let ram_avg = col(&["ramusagepctavg"]);
     let apps = col(&["applications"]);
+    let external_id = col(&["externalid"]);
     for row in &table.rows {
         if let Some(p) = ragged(table, row) {
             out.parsed.rows_read += 1;
@@ -339,6 +478,9 @@ fn parse_migration_hub(table: &Table) -> Parsed {
             continue;
         }
         let mut w = Workload { source: "migration-hub".into(), ..Workload::default() };
+        if let Some(id) = external_id.map(|c| row.get(c).trim()).filter(|s| !s.is_empty()) {
+            w.source_id = format!("migration-hub:{id}");
+        }
         let mut errors = Vec::new();
         match names.iter().flatten().map(|&c| row.get(c).trim()).find(|s| !s.is_empty()) {
             Some(n) => w.name = n.to_string(),
@@ -351,6 +493,8 @@ fn parse_migration_hub(table: &Table) -> Parsed {
             (os_version, "os_version"),
             (cpu_max, "cpu_util_peak_pct"),
             (ram_max, "ram_util_peak_pct"),
+            (cpu_avg, "cpu_util_avg_pct"),
+            (ram_avg, "ram_util_avg_pct"),
         ] {
             if let Some(c) = c {
                 set(&mut w, &mut errors, table, row, &table.headers[c], field, row.get(c));
@@ -360,15 +504,8 @@ fn parse_migration_hub(table: &Table) -> Parsed {
             set_size(&mut w, &mut errors, table, row, c, "ram_gb", "mb");
         }
         if let Some(c) = apps {
-            // A server may serve several applications; sixr keeps the first
-            // as its application and notes the others.
-            let list: Vec<&str> = row.get(c).split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).collect();
-            if let Some(first) = list.first() {
-                w.application = first.to_string();
-            }
-            if list.len() > 1 {
-                w.notes = format!("Also part of: {}", list[1..].join(", "));
-            }
+            let list: Vec<String> = row.get(c).split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+            set_applications(&mut w, list);
         }
         finish_row(&mut out, table, row, w, errors);
     }
@@ -392,7 +529,8 @@ fn read_workbook(bytes: &[u8]) -> Result<Parsed, Refusal> {
     let mut book = Workbook::open(bytes)?;
     if let Some(sheet) = book.find_sheet("vInfo") {
         let table = book.table(&sheet)?;
-        let parsed = parse_rvtools(&table, Format::RvtoolsXlsx);
+        let mut parsed = parse_rvtools(&table, Format::RvtoolsXlsx);
+        rvtools_utilisation(&mut book, &mut parsed)?;
         return finish(parsed, &table);
     }
     if book.find_sheet("Servers").is_some() {
@@ -404,7 +542,7 @@ fn read_workbook(bytes: &[u8]) -> Result<Parsed, Refusal> {
     };
     let table = book.table(first)?;
     if table.headers.is_empty() {
-        return Err(Problem::file(format!("the first sheet \"{first}\" is empty")).into());
+        return Err(Problem::file(format!("the first sheet {} is empty", quoted(first))).into());
     }
     parse_csv_table(table, &|_| None).map_err(|r| match r {
         Refusal::UnknownFormat { .. } => Problem::file(format!(
@@ -465,8 +603,11 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     let storage_c = col(&["storagetotaldisksize"]);
     let cpu_max_c = col(&["maxcpuusagepctdec", "maxcpuusagepct"]);
     let ram_max_c = col(&["maxramusagepctdec", "maxramusagepct"]);
-    let cpu_fraction = cpu_max_c.is_some_and(|c| fraction_column(&servers, c));
-    let ram_fraction = ram_max_c.is_some_and(|c| fraction_column(&servers, c));
+    let cpu_avg_c = col(&["avgcpuusagepctdec", "avgcpuusagepct"]);
+    let ram_avg_c = col(&["avgramutlpctdec", "avgramusagepctdec", "avgramutlpct", "avgramusagepct"]);
+    let fraction = |c: Option<usize>| c.is_some_and(|c| fraction_column(&servers, c));
+    let (cpu_fraction, ram_fraction) = (fraction(cpu_max_c), fraction(ram_max_c));
+    let (cpu_avg_fraction, ram_avg_fraction) = (fraction(cpu_avg_c), fraction(ram_avg_c));
     let mut server_names: HashMap<String, String> = HashMap::new();
     for row in &servers.rows {
         let mut w = Workload { source: "mpa".into(), ..Workload::default() };
@@ -479,6 +620,9 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
         }
         w.name = name.to_string();
         w.hostname = host.to_string();
+        if !id.is_empty() {
+            w.source_id = format!("mpa:{id}");
+        }
         for (keys, field) in
             [(&["osname"][..], "os"), (&["osversion"][..], "os_version"), (&["environmenttype", "environment"][..], "environment")]
         {
@@ -506,6 +650,12 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
         }
         if let Some(c) = ram_max_c {
             set_percent(&mut w, &mut errors, &servers, row, c, "ram_util_peak_pct", ram_fraction);
+        }
+        if let Some(c) = cpu_avg_c {
+            set_percent(&mut w, &mut errors, &servers, row, c, "cpu_util_avg_pct", cpu_avg_fraction);
+        }
+        if let Some(c) = ram_avg_c {
+            set_percent(&mut w, &mut errors, &servers, row, c, "ram_util_avg_pct", ram_avg_fraction);
         }
         if !name.is_empty() {
             server_names.insert(id_key(name), name.to_string());
@@ -555,6 +705,9 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
             }
             // Database names may repeat a server's name or another database's.
             w.name = if out.has(label) && !id.is_empty() { format!("{label} ({id})") } else { label.to_string() };
+            if !id.is_empty() {
+                w.source_id = format!("mpa-db:{id}");
+            }
             for (c, field) in [(engine_c, "db_engine"), (version_c, "db_version"), (cores_c, "cpu_cores")] {
                 if let Some(c) = c {
                     set(&mut w, &mut errors, &dbs, row, &dbs.headers[c], field, row.get(c));
@@ -570,13 +723,20 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                         let (env, os) = (h.environment.clone(), h.os.clone());
                         w.environment = env;
                         w.os = os;
+                        // The server a database runs on is a database server.
+                        if !h.discovered.sheets.iter().any(|s| s == "Databases") {
+                            h.discovered.sheets.push("Databases".into());
+                        }
+                        if !w.db_engine.is_empty() && !h.discovered.databases.contains(&w.db_engine) {
+                            h.discovered.databases.push(w.db_engine.clone());
+                        }
                     }
                     w.notes = format!("Runs on server {host}");
                 } else if !server.is_empty() {
                     out.parsed.warnings.push(dbs.problem(
                         row.line,
                         &dbs.headers[c],
-                        format!("server \"{server}\" is not on the Servers sheet"),
+                        format!("server {} is not on the Servers sheet", quoted(server)),
                     ));
                 }
             }
@@ -610,7 +770,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                 out.parsed.warnings.push(t.problem(
                     row.line,
                     &t.headers[m_c],
-                    format!("\"{member}\" or application \"{app}\" is not in the workbook; row ignored"),
+                    format!("{} or application {} is not in the workbook; row ignored", quoted(member), quoted(app)),
                 ));
                 continue;
             };
@@ -622,14 +782,17 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     let db_lookup = |id: &str| db_names.get(&database_key(id)).cloned();
     read_membership(book, "Server to application", &["serverid"], &["appid", "applicationid"], &server_lookup, &mut out)?;
     read_membership(book, "Database to application", &["databaseid"], &["applicationid", "appid"], &db_lookup, &mut out)?;
+    let mut served: HashMap<String, Vec<String>> = HashMap::new();
     for (workload, app) in memberships {
         members.entry(app.clone()).or_default().push(workload.clone());
+        let list = served.entry(workload).or_default();
+        if !list.contains(&app) {
+            list.push(app);
+        }
+    }
+    for (workload, apps) in served {
         if let Some(w) = out.get_mut(&workload) {
-            if w.application.is_empty() {
-                w.application = app;
-            } else if w.application != app {
-                w.notes = if w.notes.is_empty() { format!("Also part of: {app}") } else { format!("{}; also part of: {app}", w.notes) };
-            }
+            set_applications(w, apps);
         }
     }
 
@@ -649,7 +812,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                     out.parsed.warnings.push(t.problem(
                         row.line,
                         &t.headers[s_c],
-                        format!("\"{from}\" -> \"{to}\" names a server not on the Servers sheet; ignored"),
+                        format!("{} -> {} names a server not on the Servers sheet; ignored", quoted(from), quoted(to)),
                     ));
                     continue;
                 };
@@ -673,7 +836,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                     out.parsed.warnings.push(t.problem(
                         row.line,
                         &t.headers[s_c],
-                        format!("application \"{src}\" or \"{dst}\" is not on the Applications sheet; ignored"),
+                        format!("application {} or {} is not on the Applications sheet; ignored", quoted(src), quoted(dst)),
                     ));
                     continue;
                 };

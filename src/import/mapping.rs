@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::QUESTIONS;
 use super::table::header_key;
-use crate::inventory::WORKLOAD_FIELDS;
+use crate::inventory::{APP_FIELDS, WORKLOAD_FIELDS};
 
 /// What a column holds, in sixr's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,12 +17,14 @@ pub enum Target {
     Dependencies,
     /// A questionnaire answer (`QUESTIONS` name).
     Question(&'static str),
+    /// An attribute of the row's application (`APP_FIELDS` name).
+    App(&'static str),
 }
 
 impl Target {
     pub fn name(self) -> &'static str {
         match self {
-            Target::Field(f) | Target::Question(f) => f,
+            Target::Field(f) | Target::Question(f) | Target::App(f) => f,
             Target::Dependencies => "dependencies",
         }
     }
@@ -35,6 +37,9 @@ impl Target {
         if let Some(f) = WORKLOAD_FIELDS.iter().find(|f| f.name == name) {
             return Some(Target::Field(f.name));
         }
+        if let Some(f) = APP_FIELDS.iter().find(|f| **f == name) {
+            return Some(Target::App(f));
+        }
         QUESTIONS.iter().find(|q| **q == name).map(|q| Target::Question(q))
     }
 }
@@ -45,6 +50,7 @@ pub fn template_columns() -> Vec<&'static str> {
     let at = cols.iter().position(|c| *c == "users").unwrap_or(cols.len());
     cols.insert(at, "dependencies");
     cols.push("powered_off");
+    cols.extend(APP_FIELDS.iter().copied());
     cols.extend(QUESTIONS.iter().copied());
     cols
 }
@@ -132,6 +138,41 @@ const ALIASES: &[(&str, &str)] = &[
     ("마감", "deadline_months"),
     ("마감개월", "deadline_months"),
     ("기한", "deadline_months"),
+    ("사용수준", "usage_level"),
+    ("사용량", "usage_level"),
+    ("usage", "usage_level"),
+    ("라이선스하드웨어종속", "license_bound_to_hardware"),
+    ("businessunit", "business_unit"),
+    ("bu", "business_unit"),
+    ("department", "business_unit"),
+    ("division", "business_unit"),
+    ("사업부", "business_unit"),
+    ("사업부서", "business_unit"),
+    ("부서", "business_unit"),
+    ("담당부서", "business_unit"),
+    ("complexity", "complexity"),
+    ("복잡도", "complexity"),
+    ("technicaldebt", "technical_debt"),
+    ("techdebt", "technical_debt"),
+    ("기술부채", "technical_debt"),
+    ("currentstate", "current_state"),
+    ("status", "current_state"),
+    ("lifecyclestatus", "current_state"),
+    ("lifecycle", "current_state"),
+    ("현재상태", "current_state"),
+    ("상태", "current_state"),
+    ("compliance", "compliance"),
+    ("regulatory", "compliance"),
+    ("규정준수", "compliance"),
+    ("컴플라이언스", "compliance"),
+    ("규제", "compliance"),
+    ("technologystack", "middleware"),
+    ("techstack", "middleware"),
+    ("기술스택", "middleware"),
+    ("numberofusers", "users"),
+    ("noofusers", "users"),
+    ("businesscriticality", "criticality"),
+    ("업무중요도", "criticality"),
 ];
 
 /// The target a header names, by the template's own names or an alias.
@@ -190,10 +231,10 @@ impl Mapping {
         }
         for (i, t) in targets.iter().enumerate() {
             if Target::parse(t).is_none() {
-                return Err(format!("\"{t}\" is not a sixr field"));
+                return Err(format!("{} is not a sixr field", crate::error::quoted(t)));
             }
             if targets[..i].contains(t) {
-                return Err(format!("two columns are mapped to {t}; keep one"));
+                return Err(format!("two columns are mapped to {}; keep one", crate::error::quoted(t)));
             }
         }
         Ok(())

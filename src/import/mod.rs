@@ -7,8 +7,10 @@ pub mod backup;
 pub mod cli;
 pub mod export;
 pub mod formats;
+pub mod identity;
 pub mod mapping;
 pub mod table;
+pub mod workbook_check;
 
 use std::fmt;
 
@@ -29,8 +31,17 @@ pub const MAX_ROWS: usize = 1_000_000;
 
 /// Questionnaire columns of the sixr template, stored as answers under the
 /// workload with these exact question names (the scoring rules read them).
-pub const QUESTIONS: &[&str] =
-    &["still_used", "saas_alternative", "source_available", "must_stay_on_prem", "needs_new_features", "deadline_months"];
+pub const QUESTIONS: &[&str] = &[
+    "still_used",
+    "saas_alternative",
+    "source_available",
+    "must_stay_on_prem",
+    "needs_new_features",
+    "deadline_months",
+    "usage_level",
+    "must_stay_reason",
+    "license_bound_to_hardware",
+];
 
 /// The file shapes sixr recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,13 +110,13 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut place = Vec::new();
         if let Some(sheet) = &self.sheet {
-            place.push(format!("sheet \"{sheet}\""));
+            place.push(format!("sheet {}", crate::error::quoted(sheet)));
         }
         if let Some(line) = self.line {
             place.push(format!("line {line}"));
         }
         if let Some(column) = &self.column {
-            place.push(column.clone());
+            place.push(crate::error::shown(column).into_owned());
         }
         if place.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", place.join(", "), self.message) }
     }
@@ -135,8 +146,12 @@ pub struct Parsed {
     pub errors: Vec<Problem>,
     /// Worth knowing, not blocking (powered-off VMs, unknown dependency names...).
     pub warnings: Vec<Problem>,
-    /// Data rows read, refused ones included.
+    /// Data rows read: templates and refused rows included.
     pub rows_read: usize,
+    /// VM templates among the rows read (not workloads).
+    pub templates_skipped: usize,
+    /// Application attributes the file gives, by application name.
+    pub app_attributes: Vec<(String, crate::inventory::AppAttributes)>,
     /// The rest of an engagement backup (settings, assessments, decisions).
     pub backup: Option<backup::BackupExtras>,
 }
@@ -144,6 +159,12 @@ pub struct Parsed {
 impl Parsed {
     pub fn format(&self) -> Format {
         self.format.unwrap_or(Format::Template)
+    }
+
+    /// Rows left out for their errors: every row read is a template, a
+    /// workload or refused.
+    pub fn rows_refused(&self) -> usize {
+        self.rows_read.saturating_sub(self.templates_skipped + self.workloads.len())
     }
 }
 
@@ -168,10 +189,20 @@ impl fmt::Display for Refusal {
                 "the file is not a format sixr recognises (sixr template, RVTools vInfo, Migration Hub import \
                  template, MPA workbook, sixr backup); its columns are: {}. Map its columns on the web import page \
                  once, and files with the same columns import by themselves afterwards",
-                headers.join(", ")
+                column_list(headers)
             ),
         }
     }
+}
+
+/// A file's columns as a refusal lists them: each name cut, the first 40.
+fn column_list(headers: &[String]) -> String {
+    const LISTED: usize = 40;
+    let mut names: Vec<String> = headers.iter().take(LISTED).map(|h| crate::error::shown(h).into_owned()).collect();
+    if headers.len() > LISTED {
+        names.push(format!("and {} more", crate::i18n::thousands((headers.len() - LISTED) as i64)));
+    }
+    names.join(", ")
 }
 
 impl From<Problem> for Refusal {
@@ -200,6 +231,10 @@ pub fn parse(file_name: &str, bytes: &[u8], saved_mapping: &dyn Fn(&str) -> Opti
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Problem::file("the file is empty").into());
     }
+    parse_any(file_name, bytes, saved_mapping).map(note_unrecognised_os)
+}
+
+fn parse_any(file_name: &str, bytes: &[u8], saved_mapping: &dyn Fn(&str) -> Option<mapping::Mapping>) -> Result<Parsed, Refusal> {
     if table::is_zip(bytes) {
         return formats::parse_workbook(bytes).map(lift_shared_answers);
     }
@@ -219,6 +254,38 @@ pub fn parse(file_name: &str, bytes: &[u8], saved_mapping: &dyn Fn(&str) -> Opti
     }
     let table = table::read_csv(&text)?;
     formats::parse_csv_table(table, saved_mapping).map(lift_shared_answers)
+}
+
+/// Operating systems the product knowledge does not recognise are kept as
+/// typed and listed, one warning per text: their end of support is unknown
+/// rather than guessed.
+pub fn note_unrecognised_os(mut parsed: Parsed) -> Parsed {
+    let mut unknown: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    // A file repeats a handful of OS texts: each is read once.
+    let mut recognised: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    for w in &parsed.workloads {
+        let os = w.os.trim();
+        if !os.is_empty() && !*recognised.entry(os).or_insert_with(|| crate::knowledge::os::parse(os).is_some()) {
+            unknown.entry(os).or_default().push(w.name.as_str());
+        }
+    }
+    let warnings: Vec<Problem> = unknown
+        .into_iter()
+        .map(|(os, names)| {
+            let shown: Vec<&str> = names.iter().take(5).copied().collect();
+            let more = if names.len() > shown.len() { format!(" and {} more", names.len() - shown.len()) } else { String::new() };
+            Problem {
+                column: Some("os".into()),
+                ..Problem::file(format!(
+                    "operating system {} is not recognised ({}{more}): kept as typed; its end of support is unknown",
+                    crate::error::quoted(os),
+                    shown.join(", ")
+                ))
+            }
+        })
+        .collect();
+    parsed.warnings.extend(warnings);
+    parsed
 }
 
 /// Answers are asked per application and inherited by its workloads (the

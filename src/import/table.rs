@@ -6,6 +6,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader};
 
 use super::{MAX_ROWS, Problem};
+use crate::error::{quoted, shown};
 
 /// One sheet (or a whole CSV file): a header row and the data rows under it.
 #[derive(Debug, Clone)]
@@ -189,7 +190,7 @@ pub fn read_csv(text: &str) -> Result<Table, Problem> {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                return Err(Problem::at_line(line, format!("the file cannot be read as CSV here ({e})")));
+                return Err(Problem::at_line(line, format!("the file cannot be read as CSV here ({})", shown(&e.to_string()))));
             }
         }
         let row = Row { line: line_at, cells: record.clone() };
@@ -209,6 +210,17 @@ pub fn read_csv(text: &str) -> Result<Table, Problem> {
     Ok(Table { sheet: None, headers, rows })
 }
 
+/// What one workbook may hold; each keeps the memory of reading it bounded
+/// and each refusal names it. Cells are streamed, so a sheet that declares
+/// (or places a cell at) XFD1048576 costs nothing until its cells come.
+pub const MAX_COLUMNS: usize = 1_000;
+/// Excel's own limit for one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// All the cell text of the sheets read, together.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+/// Cells of the tables read (each row as wide as its sheet), together.
+pub const MAX_CELLS: usize = 8_000_000;
+
 /// Cell text as a consultant would read it in Excel (whole numbers without `.0`).
 fn cell_text(cell: &Data) -> String {
     match cell {
@@ -226,20 +238,47 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// Opens a spreadsheet (xlsx, xls, ods).
-pub struct Workbook {
-    sheets: calamine::Sheets<Cursor<Vec<u8>>>,
+/// `A`, `B`, ... `Z`, `AA`, ... for a 0-based column.
+pub fn column_name(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        n -= 1;
+        out.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
-impl Workbook {
-    pub fn open(bytes: &[u8]) -> Result<Workbook, Problem> {
-        let sheets = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-            .map_err(|e| Problem::file(format!("the spreadsheet cannot be opened ({e})")))?;
-        Ok(Workbook { sheets })
+/// An xlsx workbook, read a sheet at a time with bounded memory (see
+/// [`super::workbook_check`] for what is refused before calamine reads it).
+pub struct Workbook<'a> {
+    xlsx: calamine::Xlsx<Cursor<&'a [u8]>>,
+    /// Cell text and cells read so far, against [`MAX_TEXT_BYTES`] and [`MAX_CELLS`].
+    text_bytes: usize,
+    cells: usize,
+}
+
+impl<'a> Workbook<'a> {
+    pub fn open(bytes: &'a [u8]) -> Result<Workbook<'a>, Problem> {
+        if !is_zip(bytes) {
+            return Err(Problem::file(
+                "sixr reads Excel workbooks as .xlsx; this is an older .xls or another kind of file: save it from Excel as \"Excel Workbook (.xlsx)\" and try again",
+            ));
+        }
+        super::workbook_check::check(bytes)?;
+        let xlsx = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+            Problem::file(format!(
+                "the workbook cannot be opened as .xlsx ({}); save it from Excel or LibreOffice as \"Excel Workbook (.xlsx)\" and try again",
+                shown(&e.to_string())
+            ))
+        })?;
+        Ok(Workbook { xlsx, text_bytes: 0, cells: 0 })
     }
 
     pub fn sheet_names(&self) -> Vec<String> {
-        self.sheets.sheet_names().to_vec()
+        self.xlsx.sheet_names().to_vec()
     }
 
     /// The sheet whose name matches `name` ignoring case and spaces.
@@ -248,29 +287,148 @@ impl Workbook {
         self.sheet_names().into_iter().find(|s| header_key(s) == key)
     }
 
-    /// Reads a sheet as a table: the first non-blank row is the header.
+    /// Reads a sheet as a table: the first non-blank row is the header, and
+    /// columns start at the leftmost cell used anywhere in the sheet.
     pub fn table(&mut self, sheet: &str) -> Result<Table, Problem> {
-        let range = self.sheets.worksheet_range(sheet).map_err(|e| Problem::file(format!("sheet \"{sheet}\" cannot be read ({e})")))?;
-        let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        let mut headers: Option<Vec<String>> = None;
-        let mut rows = Vec::new();
-        for (i, cells) in range.rows().enumerate() {
-            let record: csv::StringRecord = cells.iter().map(cell_text).collect();
-            let row = Row { line: first_row + i + 1, cells: record };
-            if row.is_blank() {
+        let unreadable =
+            |e: calamine::XlsxError| Problem::file(format!("sheet {} cannot be read ({})", quoted(sheet), shown(&e.to_string())));
+        let mut reader = match self.xlsx.worksheet_cells_reader(sheet) {
+            Ok(r) => r,
+            // A chart sheet has no cells.
+            Err(calamine::XlsxError::NotAWorksheet(_)) => {
+                return Ok(Table { sheet: Some(sheet.to_string()), headers: vec![], rows: vec![] });
+            }
+            Err(e) => return Err(unreadable(e)),
+        };
+        let at = |row: u32, col: u32, message: String| Problem {
+            sheet: Some(sheet.to_string()),
+            line: Some(row as usize + 1),
+            column: Some(column_name(col)),
+            message,
+        };
+        // Rows as read, cells at their own columns; narrowed and padded below.
+        let mut rows: Vec<Row> = Vec::new();
+        let mut record = csv::StringRecord::new();
+        let mut row_at: Option<u32> = None;
+        let (mut first_col, mut last_col) = (u32::MAX, 0u32);
+        let flush = |row: Option<u32>, record: &mut csv::StringRecord, rows: &mut Vec<Row>| {
+            if let Some(r) = row {
+                let row = Row { line: r as usize + 1, cells: std::mem::take(record) };
+                if !row.is_blank() {
+                    rows.push(row);
+                }
+            }
+        };
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+            let (r, c) = cell.get_position();
+            let value = cell.get_value();
+            if let calamine::DataRef::SharedString(s) = value
+                && s.len() > MAX_CELL_CHARS * 4
+            {
+                return Err(at(r, c, too_long_cell(s.chars().count())));
+            }
+            let text = cell_text(&Data::from(value.clone()));
+            if text.is_empty() {
                 continue;
             }
-            if headers.is_none() {
-                headers = Some(row.cells.iter().map(|h| h.trim().to_string()).collect());
-                continue;
+            let chars = text.chars().count();
+            if chars > MAX_CELL_CHARS {
+                return Err(at(r, c, too_long_cell(chars)));
             }
-            if rows.len() >= MAX_ROWS {
-                return Err(Problem::file(format!("sheet \"{sheet}\" has more than {MAX_ROWS} rows")));
+            if c as usize >= MAX_COLUMNS {
+                return Err(at(
+                    r,
+                    c,
+                    format!(
+                        "a value in column {} (column {}); sixr reads at most {} columns",
+                        column_name(c),
+                        crate::i18n::thousands(c as i64 + 1),
+                        crate::i18n::thousands(MAX_COLUMNS as i64)
+                    ),
+                ));
             }
-            rows.push(row);
+            match row_at {
+                Some(current) if r < current || (r == current && (c as usize) < record.len()) => {
+                    return Err(at(
+                        r,
+                        c,
+                        "the cells are out of order here (a damaged or hand-made file); open it in Excel, save it again and retry".into(),
+                    ));
+                }
+                Some(current) if r == current => {}
+                _ => {
+                    flush(row_at, &mut record, &mut rows);
+                    if rows.len() > MAX_ROWS + 1 {
+                        return Err(too_many_rows(sheet));
+                    }
+                    row_at = Some(r);
+                }
+            }
+            self.cells += c as usize + 1 - record.len();
+            self.text_bytes += text.len();
+            if self.text_bytes > MAX_TEXT_BYTES {
+                return Err(Problem::file(format!(
+                    "the workbook holds more than {} MB of text in the sheets sixr reads; sixr reads at most that much",
+                    MAX_TEXT_BYTES / (1024 * 1024)
+                )));
+            }
+            while record.len() < c as usize {
+                record.push_field("");
+            }
+            record.push_field(&text);
+            (first_col, last_col) = (first_col.min(c), last_col.max(c));
+            if self.cells > MAX_CELLS {
+                return Err(too_many_cells());
+            }
         }
-        Ok(Table { sheet: Some(sheet.to_string()), headers: headers.unwrap_or_default(), rows })
+        flush(row_at, &mut record, &mut rows);
+        if rows.len() > MAX_ROWS + 1 {
+            return Err(too_many_rows(sheet));
+        }
+
+        // Every row as wide as the sheet's used columns, as Excel shows them.
+        let (first, width) = if rows.is_empty() { (0, 0) } else { (first_col as usize, (last_col - first_col) as usize + 1) };
+        self.cells = self.cells.saturating_add(rows.iter().map(|r| width.saturating_sub(r.cells.len().saturating_sub(first))).sum());
+        if self.cells > MAX_CELLS {
+            return Err(too_many_cells());
+        }
+        for row in &mut rows {
+            if first > 0 || row.cells.len() < first + width {
+                let mut cells: csv::StringRecord = row.cells.iter().skip(first).collect();
+                while cells.len() < width {
+                    cells.push_field("");
+                }
+                row.cells = cells;
+            }
+        }
+        let mut rows = rows.into_iter();
+        let headers = rows.next().map(|h| h.cells.iter().map(|c| c.trim().to_string()).collect()).unwrap_or_default();
+        Ok(Table { sheet: Some(sheet.to_string()), headers, rows: rows.collect() })
     }
+}
+
+fn too_long_cell(chars: usize) -> String {
+    format!(
+        "this value is {} characters long; sixr reads at most {} characters per cell (Excel's own limit)",
+        crate::i18n::thousands(chars as i64),
+        crate::i18n::thousands(MAX_CELL_CHARS as i64)
+    )
+}
+
+/// More data rows than [`MAX_ROWS`] (the header row is not one).
+fn too_many_rows(sheet: &str) -> Problem {
+    Problem::file(format!(
+        "sheet {} has more than {} rows; split it into smaller files",
+        quoted(sheet),
+        crate::i18n::thousands(MAX_ROWS as i64)
+    ))
+}
+
+fn too_many_cells() -> Problem {
+    Problem::file(format!(
+        "the sheets sixr reads hold more than {} cells (rows times columns); sixr reads at most that many: split the workbook",
+        crate::i18n::thousands(MAX_CELLS as i64)
+    ))
 }
 
 #[cfg(test)]
@@ -284,6 +442,12 @@ mod tests {
         assert_eq!(header_key("메모리(GB)"), "메모리");
         assert_eq!(header_key("\u{feff}Name"), "name");
         assert_eq!(header_unit("totalRAM (GB)").as_deref(), Some("gb"));
+    }
+
+    #[test]
+    fn columns_are_named_as_excel_names_them() {
+        let names: Vec<String> = [0, 25, 26, 701, 702, 16_383].into_iter().map(column_name).collect();
+        assert_eq!(names, ["A", "Z", "AA", "ZZ", "AAA", "XFD"]);
     }
 
     #[test]

@@ -64,6 +64,18 @@ impl PlanStep {
         }
     }
 
+    /// The tools, joined; the few that are generic words rather than AWS
+    /// product names (security groups, NAT gateway...) in the translator's
+    /// language (`plan.tool.<name>`).
+    pub fn tools_text(&self, t: &crate::i18n::Tr) -> String {
+        let name = |tool: &String| {
+            let key = format!("plan.tool.{}", tool.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+            let text = t.t(&key);
+            if text == key { tool.clone() } else { text.to_string() }
+        };
+        self.tools.iter().map(name).collect::<Vec<_>>().join(", ")
+    }
+
     /// For templates, which know the language by its code.
     pub fn text_for(&self, code: &str) -> &str {
         self.text(Lang::parse(code).unwrap_or(Lang::En))

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::db::Db;
+use crate::error::quoted;
 use crate::i18n::Lang;
 
 #[derive(Debug, clap::Args)]
@@ -22,12 +23,21 @@ pub struct ReportArgs {
     /// Report language (default: the engagement's).
     #[arg(long)]
     pub lang: Option<String>,
+    /// The report's date, YYYY-MM-DD (default: today): on the cover and in
+    /// the PDF's document information.
+    #[arg(long)]
+    pub date: Option<String>,
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let requested = match &args.lang {
-        Some(code) => Some(Lang::parse(code).with_context(|| format!("--lang: \"{code}\" is not ko or en"))?),
+        Some(code) => Some(Lang::parse(code).with_context(|| format!("--lang: {} is not ko or en", quoted(code)))?),
         None => None,
+    };
+    let date = match &args.date {
+        Some(d) if super::date_parts(d).is_some() => d.trim().to_string(),
+        Some(d) => anyhow::bail!("--date: \"{d}\" is not a date like 2026-11-23"),
+        None => super::gather::today(),
     };
     if !args.db.exists() {
         anyhow::bail!("no database at {}", args.db.display());
@@ -36,8 +46,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     db.complete_derivations()?;
     let data = db.with_conn(|conn| {
         let engagement = crate::db::engagements::find_by_name(conn, &args.engagement)?
-            .ok_or_else(|| crate::AppError::NotFound(format!("engagement \"{}\"", args.engagement)))?;
-        super::gather::report_data(conn, engagement.id, &super::gather::today())
+            .ok_or_else(|| crate::AppError::NotFound(format!("engagement {}", quoted(&args.engagement))))?;
+        super::gather::report_data(conn, engagement.id, &date)
     })?;
     let lang = requested.or_else(|| Lang::parse(&data.engagement.language)).unwrap_or(Lang::En);
     let pdf = super::render(&data, lang);

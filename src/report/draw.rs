@@ -3,7 +3,7 @@
 //! frames and arrows for the diagram.
 
 use super::layout::{BLACK, CONTENT_W, Doc, Face, GREY, MARGIN_X, RULE, Rgb8};
-use crate::architecture::diagram::Diagram;
+use crate::architecture::diagram::{BoxKind, Diagram};
 
 /// One bar of a horizontal bar chart.
 pub struct Bar {
@@ -50,8 +50,10 @@ fn hex(s: &str) -> Option<Rgb8> {
 /// SVG) scaled into the content width (and at most `max_h` points high),
 /// starting at the current line: containers (region, VPC, AZ, subnets) as
 /// outlined frames with their title in the corner, components as filled
-/// boxes with their label and detail, arrows with their ports. The boxes
-/// come containers first, so painting in order puts inner boxes on top.
+/// boxes with their label and detail (shared landing-zone parts dashed),
+/// arrows along their routed segments with their ports in the label boxes
+/// the layout placed. The boxes come containers first, so painting in order
+/// puts inner boxes on top.
 pub fn diagram(doc: &mut Doc, d: &Diagram, max_h: f32) {
     let finite = |v: f64| v.is_finite();
     let sane = d.width > 0.0
@@ -59,7 +61,7 @@ pub fn diagram(doc: &mut Doc, d: &Diagram, max_h: f32) {
         && finite(d.width)
         && finite(d.height)
         && d.boxes.iter().all(|b| [b.x, b.y, b.w, b.h].into_iter().all(finite))
-        && d.arrows.iter().all(|a| [a.from.0, a.from.1, a.to.0, a.to.1].into_iter().all(finite));
+        && d.arrows.iter().all(|a| a.points.iter().all(|(x, y)| finite(*x) && finite(*y)));
     if !sane || d.boxes.is_empty() {
         return;
     }
@@ -76,7 +78,15 @@ pub fn diagram(doc: &mut Doc, d: &Diagram, max_h: f32) {
         let (stroke, fill) = (hex(stroke), hex(fill));
         let (x, y) = map(b.x, b.y);
         let (w, h) = (b.w as f32 * scale, b.h as f32 * scale);
-        doc.rect(x, y, w, h, fill, stroke);
+        // Dashed as on the page: shared parts and the AZ frames.
+        if b.shared || b.kind == BoxKind::Az {
+            doc.rect(x, y, w, h, fill, None);
+            if let Some(s) = stroke {
+                doc.dashed_rect(x, y, w, h, s);
+            }
+        } else {
+            doc.rect(x, y, w, h, fill, stroke);
+        }
         if b.kind.is_container() {
             let label = fit(doc, &b.label, Face::Bold, label_size, w - 6.0);
             doc.text_at(x + 8.0 * scale, y + label_size + 3.0 * scale, &label, Face::Bold, label_size, stroke.unwrap_or(GREY));
@@ -96,29 +106,34 @@ pub fn diagram(doc: &mut Doc, d: &Diagram, max_h: f32) {
     }
     let arrow_ink = Rgb8(0x23, 0x2f, 0x3e);
     for a in &d.arrows {
-        let start = map(a.from.0, a.from.1);
-        let end = map(a.to.0, a.to.1);
-        doc.line(start.0, start.1, end.0, end.1, arrow_ink, 0.7);
-        let (dx, dy) = (end.0 - start.0, end.1 - start.1);
-        let len = (dx * dx + dy * dy).sqrt();
-        if len > 0.001 {
-            let (ux, uy) = (dx / len, dy / len);
-            let head = 4.0;
-            doc.triangle(
-                [
-                    end,
-                    (end.0 - ux * head - uy * head * 0.5, end.1 - uy * head + ux * head * 0.5),
-                    (end.0 - ux * head + uy * head * 0.5, end.1 - uy * head - ux * head * 0.5),
-                ],
-                arrow_ink,
-            );
+        let points: Vec<(f32, f32)> = a.points.iter().map(|(x, y)| map(*x, *y)).collect();
+        for w in points.windows(2) {
+            doc.line(w[0].0, w[0].1, w[1].0, w[1].1, arrow_ink, 0.7);
         }
-        if !a.label.is_empty() {
-            let size = (10.0 * scale).clamp(4.5, 8.0);
-            let lw = doc.text_width(&a.label, Face::Regular, size);
-            let (mx, my) = ((start.0 + end.0) / 2.0, (start.1 + end.1) / 2.0);
-            doc.rect(mx - lw / 2.0 - 1.5, my - size * 0.6 - 1.0, lw + 3.0, size * 1.2 + 2.0, Some(Rgb8(0xff, 0xff, 0xff)), None);
-            doc.text_at(mx - lw / 2.0, my + size * 0.35, &a.label, Face::Regular, size, arrow_ink);
+        if let [.., start, end] = points.as_slice() {
+            let (dx, dy) = (end.0 - start.0, end.1 - start.1);
+            let len = (dx * dx + dy * dy).sqrt();
+            if len > 0.001 {
+                let (ux, uy) = (dx / len, dy / len);
+                let head = 4.0;
+                doc.triangle(
+                    [
+                        *end,
+                        (end.0 - ux * head - uy * head * 0.5, end.1 - uy * head + ux * head * 0.5),
+                        (end.0 - ux * head + uy * head * 0.5, end.1 - uy * head - ux * head * 0.5),
+                    ],
+                    arrow_ink,
+                );
+            }
+        }
+        if let Some((x, y, w, h)) = a.label_box {
+            let (x, y) = map(x, y);
+            let (w, h) = (w as f32 * scale, h as f32 * scale);
+            doc.rect(x, y, w, h, Some(Rgb8(0xff, 0xff, 0xff)), Some(RULE));
+            let size = (10.0 * scale).clamp(4.0, 8.0);
+            let shown = fit(doc, &a.label, Face::Regular, size, w);
+            let lw = doc.text_width(&shown, Face::Regular, size);
+            doc.text_at(x + (w - lw) / 2.0, y + h / 2.0 + size * 0.35, &shown, Face::Regular, size, arrow_ink);
         }
     }
     doc.y = oy + height + 10.0;
@@ -143,10 +158,10 @@ fn fit(doc: &mut Doc, s: &str, face: Face, size: f32, width: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::architecture::diagram::{Arrow, BoxKind, Rect};
+    use crate::architecture::diagram::{Arrow, Rect};
 
     fn rect(x: f64, y: f64, w: f64, h: f64, kind: BoxKind) -> Rect {
-        Rect { x, y, w, h, label: "box".into(), kind, detail: "t3.small".into(), key: String::new() }
+        Rect { x, y, w, h, label: "box".into(), kind, detail: "t3.small".into(), key: String::new(), shared: false }
     }
 
     #[test]
@@ -161,7 +176,11 @@ mod tests {
                 rect(100.0, 100.0, 300.0, 100.0, BoxKind::Component(crate::architecture::Kind::Ec2)),
                 rect(1500.0, 700.0, 300.0, 100.0, BoxKind::Component(crate::architecture::Kind::Rds)),
             ],
-            arrows: vec![Arrow { from: (400.0, 150.0), to: (1500.0, 750.0), label: "3306".into() }],
+            arrows: vec![Arrow {
+                points: vec![(400.0, 150.0), (1000.0, 150.0), (1000.0, 750.0), (1500.0, 750.0)],
+                label: "3306".into(),
+                label_box: Some((980.0, 400.0, 40.0, 14.0)),
+            }],
         };
         diagram(&mut doc, &d, 400.0);
         let used = doc.y - start;

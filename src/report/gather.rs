@@ -1,17 +1,13 @@
 //! Collects a `ReportData` (and the plan) from storage. The only part of
 //! the report that touches the database, through the `db` modules.
 
-use std::collections::BTreeMap;
-
 use rusqlite::Connection;
 
-use super::model::{AppDecision, ReportData};
+use super::model::ReportData;
 use crate::cost;
 use crate::db;
 use crate::error::AppError;
 use crate::plan::{self, Plan, PlanInput};
-use crate::scoring::{Assessment, Reason, Risk};
-use crate::strategy::application_strategy;
 
 /// The engagement's migration plan computed from the inventory (what the
 /// kept plan must equal: the tests compare).
@@ -33,68 +29,19 @@ pub fn plan(conn: &Connection, engagement_id: i64) -> Result<Plan, AppError> {
 /// Everything the report shows, each part from the module that owns it:
 /// inventory, scoring (reasons, risks, confidence), decisions, the plan, and
 /// per application the target architecture with its cost and findings.
+/// `generated_on` (YYYY-MM-DD) is the report's date.
 pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) -> Result<ReportData, AppError> {
     let engagement = db::engagements::get(conn, engagement_id)?;
     let strategies = db::decisions::effective_strategies(conn, engagement_id)?;
     let assessments = db::assessment::stored(conn, engagement_id)?;
+    let decided = db::decisions::list(conn, engagement_id)?.into_keys().collect();
     let workloads = db::workloads::list_all(conn, engagement_id)?;
     let dependencies = db::workloads::dependencies(conn, engagement_id)?;
     let rationales = db::plan::rationales(conn, engagement_id)?;
     let plan = db::plan::full(conn, engagement_id)?;
     // One application at a time: the whole-estate build looks every
     // application's workloads up in the full list, slow at 100,000.
-    let mut architectures = Vec::new();
-    db::architecture::each_application(conn, engagement_id, cost::catalogue(), |a| {
-        architectures.push(a);
-        Ok(())
-    })?;
-
-    // One entry per application, and per workload without one.
-    let mut groups: BTreeMap<String, Vec<&crate::inventory::Workload>> = BTreeMap::new();
-    for w in &workloads {
-        let key = if w.application.trim().is_empty() { w.name.clone() } else { w.application.clone() };
-        groups.entry(key).or_default().push(w);
-    }
-    let applications = groups
-        .into_iter()
-        .map(|(name, ws)| {
-            let decided: Vec<_> = ws.iter().filter_map(|w| strategies.get(&w.id).copied()).collect();
-            let scored: Vec<&Assessment> = ws.iter().filter_map(|w| assessments.get(&w.id)).collect();
-            let mut rationale: Vec<String> = Vec::new();
-            for w in &ws {
-                if let Some(r) = rationales.get(&w.id)
-                    && !rationale.contains(r)
-                {
-                    rationale.push(r.clone());
-                }
-            }
-            // Workloads of one application share most reasons and risks: each once.
-            let mut reasons: Vec<Reason> = Vec::new();
-            let mut risks: Vec<Risk> = Vec::new();
-            for a in &scored {
-                for r in &a.reasons {
-                    if !reasons.iter().any(|x| x.rule == r.rule && x.facts == r.facts) {
-                        reasons.push(r.clone());
-                    }
-                }
-                for r in &a.risks {
-                    if !risks.iter().any(|x| x.rule == r.rule && x.facts == r.facts) {
-                        risks.push(r.clone());
-                    }
-                }
-            }
-            risks.sort_by_key(|r| r.severity);
-            AppDecision {
-                name,
-                strategy: application_strategy(&decided),
-                workloads: ws.len(),
-                rationale,
-                reasons,
-                confidence: (!scored.is_empty()).then(|| scored.iter().map(|a| a.confidence).sum::<f64>() / scored.len() as f64),
-                risks,
-            }
-        })
-        .collect();
+    let (architectures, landing_zone) = db::architecture::all(conn, engagement_id, cost::catalogue())?;
 
     Ok(ReportData {
         engagement,
@@ -102,9 +49,12 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
         workloads,
         dependencies,
         strategies,
-        applications,
+        assessments,
+        decided,
+        rationales,
         plan,
         architectures,
+        landing_zone,
     })
 }
 

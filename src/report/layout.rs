@@ -108,6 +108,50 @@ impl<'a> Column<'a> {
     }
 }
 
+/// A titled place in the document: a line of the table of contents and an
+/// entry of the PDF outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchor {
+    /// 1: a chapter, 2: a part of one.
+    pub level: u8,
+    pub title: String,
+    /// Page number: 1-based in the finished document (while laying out, the
+    /// 0-based index among the pages laid out so far).
+    pub page: usize,
+}
+
+/// What a PDF reader shows under File → Properties.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// The program that wrote the report, with its version.
+    pub creator: String,
+    /// The report's date (year, month, day): creation and modification date.
+    pub date: Option<(i32, u8, u8)>,
+}
+
+/// The finished report: its bytes and what its navigation points to.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub pdf: Vec<u8>,
+    /// The table of contents, in order, with final page numbers (the outline
+    /// holds these and the contents page itself).
+    pub contents: Vec<Anchor>,
+    pub pages: usize,
+}
+
+/// How a table treats a cell wider than its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cells {
+    Wrap,
+    /// One line per row: a cell is cut with an ellipsis, but for the first
+    /// column's (what the row is about: never cut, wrapped if it must).
+    Clip,
+}
+
 /// The document being laid out: finished pages plus the current one.
 pub struct Doc {
     pdf: PdfDocument,
@@ -119,6 +163,7 @@ pub struct Doc {
     /// Distance from the top of the page to the next free line.
     pub y: f32,
     running_title: String,
+    anchors: Vec<Anchor>,
 }
 
 impl Doc {
@@ -136,11 +181,40 @@ impl Doc {
             ops: Vec::new(),
             y: TOP,
             running_title: title.to_string(),
+            anchors: Vec::new(),
         }
     }
 
     pub fn page_count(&self) -> usize {
         self.pages.len() + 1
+    }
+
+    /// Points left on this page below the current line.
+    pub fn room(&self) -> f32 {
+        BOTTOM - self.y
+    }
+
+    /// Marks the current page as where `title` is, for the contents and the outline.
+    pub fn anchor(&mut self, level: u8, title: &str) {
+        self.anchors.push(Anchor { level, title: title.to_string(), page: self.pages.len() });
+    }
+
+    /// `s` shortened with an ellipsis to fit `width`.
+    pub fn clip(&mut self, s: &str, face: Face, size: f32, width: f32) -> String {
+        if self.text_width(s, face, size) <= width {
+            return s.to_string();
+        }
+        let room = width - self.text_width("…", face, size);
+        let mut out = String::new();
+        let mut w = 0.0;
+        for c in s.chars() {
+            w += self.metrics.advance(face, c) * size;
+            if w > room {
+                break;
+            }
+            out.push(c);
+        }
+        format!("{}…", out.trim_end())
     }
 
     // --- measuring and wrapping ------------------------------------------------
@@ -240,6 +314,13 @@ impl Doc {
         });
     }
 
+    /// An outline drawn in dashes (the diagram's shared landing-zone parts).
+    pub fn dashed_rect(&mut self, x: f32, top: f32, w: f32, h: f32, stroke: Rgb8) {
+        self.ops.push(Op::SetLineDashPattern { dash: printpdf::LineDashPattern::new(0.0, &[2.5, 1.5]) });
+        self.rect(x, top, w, h, None, Some(stroke));
+        self.ops.push(Op::SetLineDashPattern { dash: printpdf::LineDashPattern::solid() });
+    }
+
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, stroke: Rgb8, thickness: f32) {
         let p = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(PAGE_H - y) }, bezier: false };
         self.ops.push(Op::SetOutlineColor { col: color(stroke) });
@@ -275,12 +356,17 @@ impl Doc {
 
     /// A section title; `level` 1 starts a new page.
     pub fn heading(&mut self, s: &str, level: u8) {
+        self.heading_on(s, level, level == 1);
+    }
+
+    /// A section title, on a new page when `new_page` (and this one has anything on it).
+    pub fn heading_on(&mut self, s: &str, level: u8, new_page: bool) {
         let (size, before, after) = match level {
             1 => (18.0, 0.0, 10.0),
             2 => (13.0, 10.0, 6.0),
             _ => (11.0, 6.0, 4.0),
         };
-        if level == 1 && (self.y > TOP || !self.ops.is_empty()) {
+        if new_page && (self.y > TOP || !self.ops.is_empty()) {
             self.new_page();
         }
         // Keep a heading with at least three lines of what follows it.
@@ -324,6 +410,37 @@ impl Doc {
         self.list(items, |i| format!("{}.", i + 1));
     }
 
+    /// Findings stated once each: the count in bold in a narrow left column,
+    /// the text beside it and, in grey below the text, where it holds.
+    pub fn counted(&mut self, items: &[(String, String, String)]) {
+        let size = 9.5;
+        let lh = size * 1.4;
+        let indent = 44.0;
+        let width = CONTENT_W - indent;
+        for (count, text, detail) in items {
+            let lines = self.wrap(text, Face::Regular, size, width);
+            let details = if detail.is_empty() { Vec::new() } else { self.wrap(detail, Face::Regular, size - 1.0, width) };
+            // Keep a short item on one page.
+            self.ensure(lh * (lines.len() + details.len()).min(4) as f32);
+            for (i, l) in lines.iter().enumerate() {
+                self.ensure(lh);
+                self.y += lh;
+                if i == 0 {
+                    let w = self.text_width(count, Face::Bold, size);
+                    self.text_at(MARGIN_X + indent - 10.0 - w, self.y - size * 0.3, count, Face::Bold, size, ACCENT);
+                }
+                self.text_at(MARGIN_X + indent, self.y - size * 0.3, l, Face::Regular, size, BLACK);
+            }
+            for l in &details {
+                self.ensure(lh);
+                self.y += lh - 1.0;
+                self.text_at(MARGIN_X + indent, self.y - size * 0.3, l, Face::Regular, size - 1.0, GREY);
+            }
+            self.y += 4.0;
+        }
+        self.y += size * 0.5;
+    }
+
     fn list<S: AsRef<str>>(&mut self, items: &[S], marker: impl Fn(usize) -> String) {
         let size = 10.0;
         let lh = size * 1.45;
@@ -345,9 +462,22 @@ impl Doc {
     /// A table: the header row repeats on every page the rows continue on.
     /// Column widths are shares of the content width (they need not sum to 1).
     pub fn table(&mut self, columns: &[Column], rows: &[Vec<String>], size: f32) {
-        let total: f32 = columns.iter().map(|c| c.width).sum::<f32>().max(f32::EPSILON);
-        let widths: Vec<f32> = columns.iter().map(|c| c.width / total * CONTENT_W).collect();
+        self.table_of(columns, rows, size, Cells::Wrap);
+    }
+
+    /// A table of one line per row (a long cell ends in an ellipsis, but for
+    /// the first column's), for listings such as the inventory, where a
+    /// reader scans rows.
+    pub fn compact_table(&mut self, columns: &[Column], rows: &[Vec<String>], size: f32) {
+        self.table_of(columns, rows, size, Cells::Clip);
+    }
+
+    fn table_of(&mut self, columns: &[Column], rows: &[Vec<String>], size: f32, cells: Cells) {
         let pad = 3.0;
+        let widths = match cells {
+            Cells::Wrap => shares(columns.iter().map(|c| c.width)),
+            Cells::Clip => self.fitted_widths(columns, rows, size, pad),
+        };
         let lh = size * 1.35;
         let header: Vec<Vec<String>> =
             columns.iter().zip(&widths).map(|(c, w)| self.wrap(c.title, Face::Bold, size, w - 2.0 * pad)).collect();
@@ -359,7 +489,13 @@ impl Doc {
             let cells: Vec<Vec<String>> = widths
                 .iter()
                 .enumerate()
-                .map(|(c, w)| self.wrap(row.get(c).map_or("", String::as_str), Face::Regular, size, w - 2.0 * pad))
+                .map(|(c, w)| {
+                    let text = row.get(c).map_or("", String::as_str);
+                    match cells {
+                        Cells::Clip if c > 0 => vec![self.clip(text, Face::Regular, size, w - 2.0 * pad)],
+                        _ => self.wrap(text, Face::Regular, size, w - 2.0 * pad),
+                    }
+                })
                 .collect();
             let h = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * pad;
             if self.y + h > BOTTOM {
@@ -370,6 +506,45 @@ impl Doc {
             self.table_row(columns, &widths, &cells, h, Face::Regular, size, stripe);
         }
         self.y += 8.0;
+    }
+
+    /// Column widths for a table of one line per row, from what is in it:
+    /// each column as wide as its heading and its widest cell. When that is
+    /// too wide for the page, the widest columns after the first are cut to
+    /// one width (the narrow ones keep all they need), never narrower than
+    /// their heading: headings stay on one line, the first column whole.
+    /// Room left over is shared out in proportion. The shares of `columns`
+    /// count only when even the headings do not fit.
+    fn fitted_widths(&mut self, columns: &[Column], rows: &[Vec<String>], size: f32, pad: f32) -> Vec<f32> {
+        // A point to spare: wrapping must not find a measured width too wide by a rounding error.
+        let room = |w: f32| w + 2.0 * pad + 1.0;
+        let mut natural: Vec<f32> = columns.iter().map(|c| room(self.text_width(c.title, Face::Bold, size))).collect();
+        let least = natural.clone();
+        for row in rows {
+            for (c, cell) in row.iter().enumerate().take(natural.len()) {
+                natural[c] = natural[c].max(room(self.text_width(cell, Face::Regular, size)));
+            }
+        }
+        let floor: Vec<f32> = least.iter().zip(&natural).enumerate().map(|(c, (l, n))| if c == 0 { *n } else { *l }).collect();
+        if floor.iter().sum::<f32>() > CONTENT_W {
+            return shares(columns.iter().map(|c| c.width));
+        }
+        // The cap on the columns after the first, found by halving.
+        let capped = |cap: f32| -> Vec<f32> {
+            natural.iter().zip(&floor).enumerate().map(|(c, (n, f))| if c == 0 { *n } else { n.min(cap.max(*f)) }).collect()
+        };
+        let (mut low, mut high) = (0.0_f32, natural.iter().copied().fold(0.0, f32::max));
+        for _ in 0..40 {
+            let mid = (low + high) / 2.0;
+            if capped(mid).iter().sum::<f32>() > CONTENT_W {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        let widths = capped(low);
+        let total: f32 = widths.iter().sum();
+        widths.iter().map(|w| w + (CONTENT_W - total) * w / total).collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -393,13 +568,39 @@ impl Doc {
         self.y = top + h;
     }
 
-    /// Finishes the document: running header and page numbers on every page
-    /// but the cover, then the PDF bytes with the fonts subset and embedded.
-    pub fn finish(mut self, page_label: impl Fn(usize, usize) -> String) -> Vec<u8> {
+    /// Finishes the document: the table of contents after the cover, running
+    /// header and page numbers on every page but the cover, the outline, the
+    /// document information, then the PDF bytes with the fonts subset and
+    /// embedded.
+    ///
+    /// The contents are laid out last, when the pages of what they list are
+    /// known; their own length moves those pages, so they are laid out again
+    /// with that offset (one more pass: one line per entry, whatever its number).
+    pub fn finish(mut self, meta: &Meta, contents_title: &str, page_label: impl Fn(usize, usize) -> String) -> Finished {
         self.pages.push(std::mem::take(&mut self.ops));
-        let total = self.pages.len();
+        let body = std::mem::take(&mut self.pages);
+        let laid_out = std::mem::take(&mut self.anchors);
+        let mut contents = Vec::new();
+        let mut toc: Vec<Vec<Op>> = Vec::new();
+        for _ in 0..3 {
+            let offset = toc.len();
+            // The cover stays page 1; everything after it moves behind the contents.
+            contents = laid_out.iter().map(|a| Anchor { page: if a.page == 0 { 1 } else { a.page + 1 + offset }, ..a.clone() }).collect();
+            let pages = self.contents_pages(contents_title, &contents);
+            let settled = pages.len() == offset;
+            toc = pages;
+            if settled {
+                break;
+            }
+        }
+        let toc_len = toc.len();
+        let mut page_ops = body;
+        let rest = page_ops.split_off(1.min(page_ops.len()));
+        page_ops.extend(toc);
+        page_ops.extend(rest);
+
+        let total = page_ops.len();
         let mut pages = Vec::with_capacity(total);
-        let page_ops = std::mem::take(&mut self.pages);
         for (i, ops) in page_ops.into_iter().enumerate() {
             self.ops = ops;
             if i > 0 {
@@ -413,9 +614,71 @@ impl Doc {
             let ops = std::mem::take(&mut self.ops);
             pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
         }
+
+        // Readers list outline entries of one page by name: the titles are
+        // numbered ("3", "3.1") so that order is the document's.
+        if toc_len > 0 {
+            self.pdf.add_bookmark(contents_title, 2);
+        }
+        for a in &contents {
+            self.pdf.add_bookmark(&a.title, a.page);
+        }
+        let info = &mut self.pdf.metadata.info;
+        info.document_title = meta.title.clone();
+        info.author = meta.author.clone();
+        info.subject = meta.subject.clone();
+        info.keywords = meta.keywords.clone();
+        info.creator = meta.creator.clone();
+        info.producer = meta.creator.clone();
+        if let Some((year, month, day)) = meta.date {
+            let date = printpdf::date::DateTime {
+                date: printpdf::date::Date { year, month, day },
+                time: printpdf::date::Time { hour: 0, minute: 0, second: 0, millisecond: 0 },
+                offset: printpdf::date::Offset { hours: 0, minutes: 0, seconds: 0, milliseconds: 0 },
+            };
+            info.creation_date = date;
+            info.modification_date = date;
+            info.metadata_date = date;
+        }
         let mut warnings = Vec::new();
-        self.pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings)
+        let pdf = self.pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings);
+        Finished { pdf, contents, pages: total }
     }
+
+    /// The table of contents on pages of its own: one line per entry, the
+    /// title (cut to fit), a leader and the page number.
+    fn contents_pages(&mut self, title: &str, entries: &[Anchor]) -> Vec<Vec<Op>> {
+        self.pages = Vec::new();
+        self.ops = Vec::new();
+        self.y = TOP;
+        if entries.is_empty() {
+            return Vec::new();
+        }
+        self.heading(title, 1);
+        for e in entries {
+            let (face, size, indent, before) = if e.level <= 1 { (Face::Bold, 10.5, 0.0, 5.0) } else { (Face::Regular, 9.5, 16.0, 0.0) };
+            let lh = size * 1.55;
+            self.ensure(before + lh);
+            self.y += before + lh;
+            let number = e.page.to_string();
+            let number_w = self.text_width(&number, face, size);
+            let room = CONTENT_W - indent - number_w - 24.0;
+            let shown = self.clip(&e.title, face, size, room);
+            let shown_w = self.text_width(&shown, face, size);
+            let baseline = self.y - size * 0.3;
+            self.text_at(MARGIN_X + indent, baseline, &shown, face, size, BLACK);
+            self.line(MARGIN_X + indent + shown_w + 6.0, baseline, MARGIN_X + CONTENT_W - number_w - 6.0, baseline, RULE, 0.5);
+            self.text_at(MARGIN_X + CONTENT_W - number_w, baseline, &number, face, size, BLACK);
+        }
+        self.pages.push(std::mem::take(&mut self.ops));
+        std::mem::take(&mut self.pages)
+    }
+}
+
+/// Widths in proportion to `weights`, filling the content width.
+fn shares(weights: impl Iterator<Item = f32> + Clone) -> Vec<f32> {
+    let total = weights.clone().sum::<f32>().max(f32::EPSILON);
+    weights.map(|w| w / total * CONTENT_W).collect()
 }
 
 #[cfg(test)]
@@ -436,5 +699,47 @@ mod tests {
         assert!(korean.len() > 1 && korean.concat().contains("웨이브별로"));
         let long = doc.wrap("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Face::Regular, 10.0, 40.0);
         assert!(long.len() > 1, "an over-long word is broken inside");
+    }
+
+    #[test]
+    fn the_contents_go_after_the_cover_and_move_the_pages_they_list() {
+        let mut doc = Doc::new("t");
+        doc.paragraph("cover");
+        for i in 1..=70 {
+            let title = format!("{i} Chapter");
+            doc.heading(&title, 1);
+            doc.anchor(1, &title);
+        }
+        let done = doc.finish(&Meta::default(), "Contents", |n, total| format!("{n}/{total}"));
+        // The cover and 70 chapter pages, and the contents: 70 lines need more than one page.
+        let toc = done.pages - 71;
+        assert!(toc >= 2, "{toc} pages of contents");
+        let pages: Vec<usize> = done.contents.iter().map(|a| a.page).collect();
+        assert_eq!(pages, (1..=70).map(|i| i + 1 + toc).collect::<Vec<_>>(), "chapter i was laid out on page i + 1");
+        assert_eq!(done.contents[0].title, "1 Chapter");
+    }
+
+    #[test]
+    fn a_one_line_table_keeps_its_headings_and_first_column_whole() {
+        let mut doc = Doc::new("t");
+        let columns = [Column::left("Workload", 1.0), Column::left("Application", 1.0), Column::right("디스크 GB", 1.0)];
+        let long = "x".repeat(400);
+        let rows = vec![vec!["srv-0299-application-server".to_string(), long, "500".to_string()]];
+        let widths = doc.fitted_widths(&columns, &rows, 6.5, 3.0);
+        assert!((widths.iter().sum::<f32>() - CONTENT_W).abs() < 0.5, "{widths:?}");
+        assert!(widths[0] >= doc.text_width("srv-0299-application-server", Face::Regular, 6.5) + 6.0, "{widths:?}");
+        assert!(widths[2] >= doc.text_width("디스크 GB", Face::Bold, 6.5) + 6.0, "{widths:?}");
+        let short = vec![vec!["a".to_string(), "b".to_string(), "1".to_string()]];
+        let widths = doc.fitted_widths(&columns, &short, 6.5, 3.0);
+        assert!((widths.iter().sum::<f32>() - CONTENT_W).abs() < 0.5, "what is left over is shared out: {widths:?}");
+    }
+
+    #[test]
+    fn a_clipped_cell_keeps_one_line_and_ends_in_an_ellipsis() {
+        let mut doc = Doc::new("t");
+        assert_eq!(doc.clip("short", Face::Regular, 7.0, 100.0), "short");
+        let cut = doc.clip("Sales Pipeline Management Application", Face::Regular, 7.0, 60.0);
+        assert!(cut.ends_with('…') && cut.starts_with("Sales"), "{cut}");
+        assert!(doc.text_width(&cut, Face::Regular, 7.0) <= 60.0);
     }
 }

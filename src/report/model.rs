@@ -4,12 +4,12 @@
 //! picked in the report's language when it is drawn. Optional parts are
 //! left out of the PDF when they are empty.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::architecture::AppArchitecture;
 use crate::inventory::{Dependency, Engagement, Workload};
 use crate::plan::Plan;
-use crate::scoring::{Reason, Risk};
+use crate::scoring::Assessment;
 use crate::strategy::Strategy;
 
 pub use crate::scoring::rules::Severity;
@@ -17,32 +17,25 @@ pub use crate::scoring::rules::Severity;
 #[derive(Debug, Clone)]
 pub struct ReportData {
     pub engagement: Engagement,
-    /// The date printed on the cover (YYYY-MM-DD).
+    /// The report's date (YYYY-MM-DD): on the cover and in the PDF's
+    /// document information. Given by the caller, so a test can fix it.
     pub generated_on: String,
     pub workloads: Vec<Workload>,
     pub dependencies: Vec<Dependency>,
     /// The strategy each workload goes with (decision, else recommendation).
     pub strategies: HashMap<i64, Strategy>,
-    /// One entry per application (and per workload without one), by name.
-    pub applications: Vec<AppDecision>,
+    /// The scoring's result per workload: reasons, risks, confidence and the
+    /// facts it still missed.
+    pub assessments: HashMap<i64, Assessment>,
+    /// The workloads whose strategy the consultant decided; the others go
+    /// with the recommendation until someone does.
+    pub decided: HashSet<i64>,
+    /// The consultant's rationale per decided workload, where written.
+    pub rationales: HashMap<i64, String>,
     pub plan: Plan,
     /// Per application: target architecture (diagram, security groups,
     /// sizing, Well-Architected findings) and its cost.
     pub architectures: Vec<AppArchitecture>,
-}
-
-/// The decision for one application, with the evidence behind it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AppDecision {
-    pub name: String,
-    pub strategy: Option<Strategy>,
-    pub workloads: usize,
-    /// The consultant's rationale for the decisions, as typed.
-    pub rationale: Vec<String>,
-    /// The scoring's reasons (both languages), each once.
-    pub reasons: Vec<Reason>,
-    /// 0.0..=1.0: how much of the evidence the rules needed was known.
-    pub confidence: Option<f64>,
-    /// The scoring's risks, highest first, each once.
-    pub risks: Vec<Risk>,
+    /// The landing zone the applications share (`None`: nothing moves).
+    pub landing_zone: Option<crate::architecture::landing_zone::LandingZone>,
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::quoted;
 use crate::strategy::Strategy;
 
 pub const EFFORTS: &[&str] = &["S", "M", "L", "XL"];
@@ -43,7 +44,7 @@ fn one_to_ten(name: &str, raw: &str) -> Result<Option<i64>, String> {
     }
     match t.parse::<i64>() {
         Ok(v) if (1..=10).contains(&v) => Ok(Some(v)),
-        _ => Err(format!("{name}: give a whole number from 1 to 10, not \"{t}\"")),
+        _ => Err(format!("{name}: give a whole number from 1 to 10, not {}", quoted(t))),
     }
 }
 
@@ -52,7 +53,7 @@ impl DecisionInput {
     /// strategy needs a rationale the customer can read later.
     pub fn check(&self, recommended: Option<Strategy>) -> Result<Decision, String> {
         let strategy = Strategy::parse(&self.strategy)
-            .ok_or_else(|| format!("strategy: choose one of the six strategies, not \"{}\"", self.strategy.trim()))?;
+            .ok_or_else(|| format!("strategy: choose one of the six strategies, not {}", quoted(self.strategy.trim())))?;
         let rationale = self.rationale.trim().to_string();
         if recommended != Some(strategy) && rationale.is_empty() {
             let rec = recommended.map_or("no recommendation".to_string(), |r| r.label_en().to_string());
@@ -66,7 +67,7 @@ impl DecisionInput {
         }
         let effort = self.effort.trim().to_uppercase();
         if !effort.is_empty() && !EFFORTS.contains(&effort.as_str()) {
-            return Err(format!("effort: choose S, M, L or XL, not \"{}\"", self.effort.trim()));
+            return Err(format!("effort: choose S, M, L or XL, not {}", quoted(self.effort.trim())));
         }
         Ok(Decision {
             strategy,

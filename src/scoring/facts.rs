@@ -6,7 +6,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::profile::Profile;
 use super::rules::{QuestionKind, RuleBook};
 use crate::i18n::Lang;
-use crate::inventory::{Workload, parse_number};
+use crate::inventory::{AppAttributes, Workload, parse_number};
+use crate::knowledge::Date;
+use crate::knowledge::eol::Support;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -22,7 +24,7 @@ impl Value {
         !matches!(self, Value::Unknown)
     }
 
-    fn text(raw: &str) -> Value {
+    pub(crate) fn text(raw: &str) -> Value {
         let t = raw.trim();
         if t.is_empty() { Value::Unknown } else { Value::Text(t.to_string(), t.to_lowercase()) }
     }
@@ -107,31 +109,111 @@ pub fn normalise_answer(kind: QuestionKind, options: &[String], raw: &str) -> Va
     }
 }
 
-/// The first version-looking token of a text ("Windows Server 2012 R2" → "2012").
-fn version_in(text: &str) -> Option<&str> {
-    text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | '/'))
-        .find(|t| t.starts_with(|c: char| c.is_ascii_digit()) && !t.contains("bit"))
+/// A dated end of support of a workload's operating system or database, as
+/// an assessment keeps it (the timeline reads the dates).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndOfSupport {
+    /// `os` or `db`.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    /// `YYYY-MM-DD`; none when support ended without a date.
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
-/// "7" matches "7", "7.9", "7 sp2" but not "70".
-fn version_matches(version: &str, prefix: &str) -> bool {
-    version.starts_with(prefix) && !version[prefix.len()..].starts_with(|c: char| c.is_ascii_digit())
+/// An end of support as scoring judges it on its day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    pub kept: EndOfSupport,
+    /// Ended before the day of scoring.
+    pub past: bool,
 }
 
-/// Past end of support, judged on every version candidate; unknown without one.
-fn end_of_support(list: &[String], candidates: &[&str]) -> Value {
-    if list.is_empty() {
-        return Value::Bool(false);
+impl Judged {
+    fn from(kind: &str, version: String, support: &Support, today: Date) -> Judged {
+        Judged {
+            kept: EndOfSupport { kind: kind.into(), version, date: support.until.date().map(|d| d.to_string()) },
+            past: support.until.ended_by(today),
+        }
     }
-    let versions: Vec<String> = candidates.iter().filter(|v| !v.is_empty()).map(|v| v.to_lowercase()).collect();
-    if versions.is_empty() {
-        return Value::Unknown;
+}
+
+impl EndOfSupport {
+    pub fn day(&self) -> Option<Date> {
+        self.date.as_deref().and_then(Date::parse)
     }
-    Value::Bool(versions.iter().any(|v| list.iter().any(|p| version_matches(v, p))))
+}
+
+/// The OS text as the workload gives it: the OS field, with its version
+/// field when there is one ("Ubuntu Linux 22.04").
+fn os_text(w: &Workload) -> String {
+    [w.os.trim(), w.os_version.trim()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
+}
+
+fn db_text(w: &Workload) -> String {
+    [w.db_engine.trim(), w.db_version.trim()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
+}
+
+/// The version in a database text after the engine's name: `12c` → `12`,
+/// `2008 R2` kept, `11.2.0.4` kept.
+fn db_version(text: &str) -> Option<String> {
+    let words = crate::knowledge::products::words(text);
+    let at = words.iter().position(|w| w.starts_with(|c: char| c.is_ascii_digit()))?;
+    let first = words[at].trim_end_matches(['c', 'g', 'i']);
+    if !first.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    Some(match words.get(at + 1) {
+        Some(next) if next == "r2" || next.starts_with("sp") => format!("{first} {next}"),
+        _ => first.to_string(),
+    })
+}
+
+/// The dated ends of support of a workload: its OS (from the OS text, the
+/// version field or the version in the OS string) and its database engine.
+pub fn end_of_support(book: &RuleBook, w: &Workload, today: Date) -> (Option<Judged>, Option<Judged>) {
+    let os =
+        crate::knowledge::os::end_of_support(&os_text(w)).map(|(release, support)| Judged::from("os", release.version, &support, today));
+    let engine = w.db_engine.trim().to_lowercase();
+    let db = book.databases.iter().find(|e| contains_any(&engine, &e.patterns)).filter(|e| !e.eol.is_empty()).and_then(|e| {
+        let version = db_version(&db_text(w))?;
+        let support = crate::knowledge::eol::data().support(&e.eol, &version)?;
+        Some(Judged::from("db", version, &support, today))
+    });
+    (os, db)
+}
+
+/// What an end of support means on the day of scoring: past (true), or
+/// still to come (false); unknown without a date.
+fn eos_facts(eos: &Option<Judged>, deadline: Option<Date>, today: Date) -> [Value; 3] {
+    match eos {
+        None => [Value::Unknown, Value::Unknown, Value::Unknown],
+        Some(e) => {
+            let date = e.kept.date.as_deref().map_or(Value::Unknown, Value::text);
+            // Not past yet, but before the migration deadline.
+            let soon = match (e.kept.day(), deadline) {
+                (Some(d), Some(deadline)) => Value::Bool(d >= today && d <= deadline),
+                _ => Value::Unknown,
+            };
+            [Value::Bool(e.past), date, soon]
+        }
+    }
 }
 
 fn contains_any(text: &str, pieces: &[String]) -> bool {
     pieces.iter().any(|p| text.contains(p.as_str()))
+}
+
+/// What the scoring knows beyond the workload itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Situation<'a> {
+    pub today: Date,
+    /// The attributes of the workload's application, when the portfolio gives any.
+    pub application: Option<&'a AppAttributes>,
+    pub db_alone_in_application: bool,
+    pub os_eos: &'a Option<Judged>,
+    pub db_eos: &'a Option<Judged>,
 }
 
 /// Every fact of one workload, indexed like `book.facts`.
@@ -141,7 +223,7 @@ pub fn gather<'a>(
     w: &Workload,
     answer: impl Fn(usize) -> Option<&'a str>,
     profile: &Profile,
-    db_alone_in_application: bool,
+    at: &Situation,
 ) -> Vec<Value> {
     let mut f = Vec::with_capacity(book.facts.len());
     // WORKLOAD_FACTS, in order.
@@ -179,7 +261,7 @@ pub fn gather<'a>(
         (false, Some(e)) => {
             f.push(Value::Text(e.family.clone(), e.family.clone()));
             f.push(Value::Bool(e.ec2));
-            f.push(end_of_support(&e.end_of_support, &[w.os_version.trim(), version_in(&os).unwrap_or("")]));
+            f.push(at.os_eos.as_ref().map_or(Value::Unknown, |e| Value::Bool(e.past)));
         }
     }
     let engine = w.db_engine.trim().to_lowercase();
@@ -191,7 +273,7 @@ pub fn gather<'a>(
             f.push(Value::Text(e.family.clone(), e.family.clone()));
             f.push(Value::Bool(!e.managed.is_empty()));
             f.push(Value::text(&e.managed));
-            f.push(end_of_support(&e.end_of_support, &[w.db_version.trim(), version_in(&engine).unwrap_or("")]));
+            f.push(at.db_eos.as_ref().map_or(Value::Unknown, |e| Value::Bool(e.past)));
         }
     }
     let stack: Vec<&str> = [w.middleware.trim(), w.runtime.trim()].into_iter().filter(|s| !s.is_empty()).collect();
@@ -213,7 +295,51 @@ pub fn gather<'a>(
         None if stack.is_empty() => f.extend([Value::Unknown, Value::Unknown, Value::Unknown]),
         None => f.extend([Value::Text("other".into(), "other".into()), Value::Bool(false), Value::Unknown]),
     }
-    f.push(Value::Bool(db_alone_in_application));
+    f.push(Value::Bool(at.db_alone_in_application));
+
+    // The migration deadline, when the questionnaire gives one.
+    let deadline = book
+        .questions
+        .iter()
+        .position(|q| q.id == "deadline_months")
+        .and_then(&answer)
+        .and_then(parse_number)
+        .filter(|m| (0.0..1200.0).contains(m))
+        .map(|m| at.today.add_months(m as i32));
+    f.push(Value::text(&os_text(w)));
+    let [_, date, soon] = eos_facts(at.os_eos, deadline, at.today);
+    f.extend([date, soon]);
+    f.push(Value::text(&db_text(w)));
+    let [_, date, soon] = eos_facts(at.db_eos, deadline, at.today);
+    f.extend([date, soon]);
+
+    // What the product knowledge says about the products the workload names.
+    let catalogue = crate::knowledge::products::catalogue();
+    let texts = [w.application.as_str(), w.middleware.as_str(), w.runtime.as_str(), w.db_engine.as_str()];
+    match catalogue.decisive(&texts) {
+        Some(p) => {
+            // A managed service the database or platform tables already
+            // gave this workload is not counted twice.
+            let covered = (role == "db" && f[book.fact_index("db_managed").unwrap_or(0)] == Value::Bool(true))
+                || (matches!(role.as_str(), "web" | "app" | "web-app" | "queue" | "cache" | "file")
+                    && f[book.fact_index("platform_managed").unwrap_or(0)] == Value::Bool(true));
+            let kind = match p.kind() {
+                crate::knowledge::products::Kind::Managed if covered => "covered",
+                k => k.code(),
+            };
+            f.push(Value::Text(p.name.clone(), p.name.to_lowercase()));
+            f.push(Value::Text(kind.into(), kind.into()));
+            f.push(Value::text(p.target()));
+            f.push(Value::Text(p.licence.code().into(), p.licence.code().into()));
+        }
+        // No product named is itself known: rules can ask for a product that is not replaced.
+        None => f.extend([Value::Unknown, Value::Text("none".into(), "none".into()), Value::Unknown, Value::Unknown]),
+    }
+    let none = AppAttributes::default();
+    let app = at.application.unwrap_or(&none);
+    for field in crate::inventory::APP_FIELDS {
+        f.push(Value::text(app.get(field)));
+    }
 
     // PROFILE_FACTS.
     f.push(Value::Text(profile.app_hosting.code().into(), profile.app_hosting.code().into()));
@@ -254,14 +380,11 @@ mod tests {
     }
 
     #[test]
-    fn versions_match_on_whole_numbers() {
-        assert!(version_matches("7.9", "7"));
-        assert!(version_matches("2012 r2", "2012"));
-        assert!(version_matches("11g", "11"));
-        assert!(!version_matches("70", "7"));
-        assert!(!version_matches("2023", "2"));
-        assert_eq!(version_in("windows server 2012 r2 (64-bit)"), Some("2012"));
-        assert_eq!(version_in("ubuntu linux (64-bit)"), None);
+    fn database_versions_are_read_after_the_engine() {
+        assert_eq!(db_version("Oracle 12c").as_deref(), Some("12"));
+        assert_eq!(db_version("SQL Server 2008 R2").as_deref(), Some("2008 r2"));
+        assert_eq!(db_version("MySQL 5.7.44").as_deref(), Some("5.7.44"));
+        assert_eq!(db_version("Teradata"), None);
     }
 
     #[test]

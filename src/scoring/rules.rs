@@ -51,6 +51,55 @@ pub const DERIVED_FACTS: &[&str] = &[
     "platform_managed",
     "platform_managed_service",
     "db_alone_in_application",
+    "os_label",
+    "os_eos_date",
+    "os_eos_soon",
+    "db_label",
+    "db_eos_date",
+    "db_eos_soon",
+    "product",
+    "product_kind",
+    "product_target",
+    "product_licence",
+    "app.business_unit",
+    "app.complexity",
+    "app.technical_debt",
+    "app.current_state",
+    "app.compliance",
+];
+
+/// The workload fields each derived fact is read from: a derived fact is
+/// as sure as they are (a suggested role makes `db_alone_in_application` a
+/// suggestion too).
+pub const DERIVED_FROM: &[(&str, &[&str])] = &[
+    ("os_family", &["os"]),
+    ("os_on_ec2", &["os"]),
+    ("os_eos", &["os", "os_version"]),
+    ("db_family", &["db_engine"]),
+    ("db_managed", &["db_engine"]),
+    ("db_managed_service", &["db_engine"]),
+    ("db_eos", &["db_engine", "db_version"]),
+    ("stack", &["middleware", "runtime"]),
+    ("platform_family", &["middleware", "runtime", "role", "os"]),
+    ("platform_managed", &["middleware", "runtime", "role", "os"]),
+    ("platform_managed_service", &["middleware", "runtime", "role", "os"]),
+    ("db_alone_in_application", &["role"]),
+    ("os_label", &["os", "os_version"]),
+    ("os_eos_date", &["os", "os_version"]),
+    ("os_eos_soon", &["os", "os_version"]),
+    ("db_label", &["db_engine", "db_version"]),
+    ("db_eos_date", &["db_engine", "db_version"]),
+    ("db_eos_soon", &["db_engine", "db_version"]),
+    ("product", &["middleware", "runtime", "db_engine", "role"]),
+    ("product_kind", &["middleware", "runtime", "db_engine", "role"]),
+    ("product_target", &["middleware", "runtime", "db_engine", "role"]),
+    ("product_licence", &["middleware", "runtime", "db_engine", "role"]),
+    // Attributes of the application, not of the workload's own fields.
+    ("app.business_unit", &[]),
+    ("app.complexity", &[]),
+    ("app.technical_debt", &[]),
+    ("app.current_state", &[]),
+    ("app.compliance", &[]),
 ];
 
 /// Preference-profile facts (after the derived ones). Never evidence.
@@ -164,8 +213,27 @@ pub struct OsEntry {
     #[serde(rename = "match")]
     pub patterns: Vec<String>,
     pub ec2: bool,
-    #[serde(default)]
-    pub end_of_support: Vec<String>,
+}
+
+/// Sentences and settings of the decisions the scoring makes beyond single
+/// rules: ties, and one decision per application.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Messages {
+    /// `{a}`, `{b}`: the tied strategies; `{points}`: their score.
+    pub tie_en: String,
+    pub tie_ko: String,
+    /// What a tie multiplies the confidence by.
+    pub tie_confidence: f64,
+    /// `{strategy}`: the application's; `{own}`: the workload's own best.
+    pub application_en: String,
+    pub application_ko: String,
+    /// `{strategy}`: the application's; `{reason}`: why this workload differs.
+    pub differs_en: String,
+    pub differs_ko: String,
+    /// Rules whose points let a workload differ from its application (a
+    /// database to a managed service while the servers are rehosted).
+    pub may_differ: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,8 +244,9 @@ pub struct DatabaseEntry {
     pub patterns: Vec<String>,
     /// The managed AWS service; empty when there is none.
     pub managed: String,
+    /// The endoflife.date product id its end-of-support dates come from.
     #[serde(default)]
-    pub end_of_support: Vec<String>,
+    pub eol: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -196,6 +265,7 @@ pub struct PlatformEntry {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBook {
+    suggested_evidence: f64,
     #[serde(default)]
     question: Vec<Question>,
     #[serde(default)]
@@ -210,6 +280,8 @@ struct RawBook {
     database: Vec<DatabaseEntry>,
     #[serde(default)]
     platform: Vec<PlatformEntry>,
+    #[serde(default)]
+    messages: Messages,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,7 +340,9 @@ pub struct Rule {
     pub points: [f64; 6],
     pub goal: Option<Goal>,
     /// Bit i set: fact i is evidence this rule needs.
-    pub evidence: u64,
+    pub evidence: u128,
+    /// Bit i set: the rule reads fact i (its conditions and sentences).
+    pub reads: u128,
     pub en: Vec<Piece>,
     pub ko: Vec<Piece>,
     /// The facts its sentences name (either language), in fact order: what
@@ -303,6 +377,7 @@ pub struct RuleBook {
     pub os: Vec<OsEntry>,
     pub databases: Vec<DatabaseEntry>,
     pub platforms: Vec<PlatformEntry>,
+    pub messages: Messages,
     /// Every fact name by index.
     pub facts: Vec<String>,
     index: HashMap<String, usize>,
@@ -310,6 +385,10 @@ pub struct RuleBook {
     by_id: HashMap<(Section, String), usize>,
     /// Index of the first answer fact; answers follow in question order.
     pub first_answer: usize,
+    /// Per fact, the workload fields (as fact bits) it is read from.
+    pub sources: Vec<u128>,
+    /// How much a suggested fact counts in the confidence (a confirmed one: 1).
+    pub suggested_evidence: f64,
 }
 
 impl RuleBook {
@@ -350,20 +429,34 @@ impl RuleBook {
             }
             facts.push(format!("answer.{}", q.id));
         }
-        if facts.len() > 64 {
-            return Err(format!("{} facts: evidence masks hold at most 64", facts.len()));
+        if facts.len() > 128 {
+            return Err(format!("{} facts: evidence masks hold at most 128", facts.len()));
         }
         let index: HashMap<String, usize> = facts.iter().enumerate().map(|(i, f)| (f.clone(), i)).collect();
+        if !(0.0..=1.0).contains(&raw.suggested_evidence) {
+            return Err(format!("suggested_evidence = {}: give a share between 0 and 1", raw.suggested_evidence));
+        }
+        let mut sources: Vec<u128> = (0..facts.len()).map(|i| if i < WORKLOAD_FACTS.len() { 1 << i } else { 0 }).collect();
+        for (derived, from) in DERIVED_FROM {
+            let i = index.get(*derived).ok_or_else(|| format!("DERIVED_FROM names \"{derived}\", which is not a derived fact"))?;
+            sources[*i] = from.iter().filter_map(|f| index.get(*f)).fold(0, |m, j| m | (1 << j));
+        }
+        if let Some(missing) = DERIVED_FACTS.iter().find(|d| !DERIVED_FROM.iter().any(|(x, _)| x == *d)) {
+            return Err(format!("derived fact \"{missing}\" does not say which workload fields it is read from (DERIVED_FROM)"));
+        }
         let mut book = RuleBook {
             questions: raw.question,
             rules: Vec::new(),
             os: raw.os,
             databases: raw.database,
             platforms: raw.platform,
+            messages: raw.messages,
             facts,
             index,
             by_id: HashMap::new(),
             first_answer,
+            sources,
+            suggested_evidence: raw.suggested_evidence,
         };
         for (section, list) in [("gate", raw.gate), ("rule", raw.rule), ("risk", raw.risk)] {
             for r in list {
@@ -373,6 +466,11 @@ impl RuleBook {
                 }
                 let rule = book.compile(section, r)?;
                 book.rules.push(rule);
+            }
+        }
+        for id in &book.messages.may_differ {
+            if !book.rules.iter().any(|r| r.id == *id && matches!(r.kind, Kind::Score)) {
+                return Err(format!("messages.may_differ: \"{id}\" is not a rule"));
             }
         }
         for entry in &book.os {
@@ -419,20 +517,21 @@ impl RuleBook {
         }
         let scope = r.scope.iter().map(|c| self.condition(c).map_err(&at)).collect::<Result<Vec<_>, _>>()?;
         let when = r.when.iter().map(|c| self.condition(c).map_err(&at)).collect::<Result<Vec<_>, _>>()?;
-        let mut evidence = 0u64;
+        let mut evidence = 0u128;
         for name in &r.evidence {
             let i = self.fact_index(name).ok_or_else(|| at(format!("evidence \"{name}\" is not a fact")))?;
             if self.is_profile(i) {
                 return Err(at(format!("\"{name}\" is a preference, not evidence")));
             }
-            evidence |= 1 << i;
+            evidence |= 1u128 << i;
         }
         let en = self.sentence(&r.en).map_err(&at)?;
         let ko = self.sentence(&r.ko).map_err(&at)?;
         let mut named: Vec<usize> = en.iter().chain(&ko).filter_map(|p| if let Piece::Fact(i) = p { Some(*i) } else { None }).collect();
         named.sort_unstable();
         named.dedup();
-        Ok(Rule { id: r.id, kind, scope, when, points, goal: r.goal, evidence, en, ko, named })
+        let reads = scope.iter().chain(&when).map(|c| c.fact).chain(named.iter().copied()).fold(0u128, |m, i| m | (1 << i));
+        Ok(Rule { id: r.id, kind, scope, when, points, goal: r.goal, evidence, reads, en, ko, named })
     }
 
     fn is_profile(&self, i: usize) -> bool {
@@ -581,7 +680,7 @@ mod tests {
 
     #[test]
     fn mistakes_in_the_rules_file_are_named() {
-        let base = "[[question]]\nid = \"still_used\"\nkind = \"yes_no\"\nen = \"a\"\nko = \"b\"\n";
+        let base = "suggested_evidence = 0.5\n[[question]]\nid = \"still_used\"\nkind = \"yes_no\"\nen = \"a\"\nko = \"b\"\n";
         let bad_fact = format!("{base}[[rule]]\nid = \"x\"\nwhen = [\"colour = red\"]\nen = \"e\"\nko = \"k\"\n");
         assert!(RuleBook::parse(&bad_fact).unwrap_err().contains("\"colour\" is not a fact"));
         let bad_answer = format!("{base}[[rule]]\nid = \"x\"\nwhen = [\"answer.still_used = maybe\"]\nen = \"e\"\nko = \"k\"\n");

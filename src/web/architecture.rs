@@ -1,7 +1,9 @@
 //! Target architecture per application and decided strategy: components,
-//! security-group rules, Well-Architected findings, the diagram (issue 4).
-//! Right-sizing against the shipped price catalogue and monthly / 3-year
-//! cost per pricing model against today's on-premises cost (issue 4).
+//! security-group rules, Well-Architected findings, the diagram (issue 4);
+//! the landing zone the applications share and the CloudFormation export
+//! (issue 14). Right-sizing against the price catalogue on the engagement's
+//! sizing basis, and monthly / 3-year cost per pricing model against today's
+//! on-premises cost, with the range over the other bases.
 //! Pages under /engagements/{id}/architecture, JSON under
 //! /api/engagements/{id}/architecture.
 
@@ -17,10 +19,11 @@ use serde_json::json;
 
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, safe_local_path};
+use crate::architecture::landing_zone::{Allocation, LandingSettings, LandingZone, Link, Management, Topology};
 use crate::architecture::{self, AppArchitecture, Estate, Pattern, findings};
-use crate::cost::{self, SizingMode, money};
+use crate::cost::{self, Basis, BasisCost, Generation, Sizing, SizingMode, money};
 use crate::db;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::{Tr, amount, thousands};
 use crate::inventory::Engagement;
 use crate::strategy::Strategy;
@@ -29,6 +32,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/engagements/{id}/architecture", get(list))
         .route("/engagements/{id}/architecture/sizing", post(set_sizing))
+        .route("/engagements/{id}/architecture/landing-zone", get(landing_zone_page).post(set_landing_zone))
+        .route("/engagements/{id}/architecture/landing-zone.svg", get(landing_zone_svg))
+        .route("/engagements/{id}/architecture/cloudformation.zip", get(cloudformation_zip))
         .route("/engagements/{id}/architecture/{app_id}", get(detail))
         .route("/engagements/{id}/architecture/{app_id}/diagram.svg", get(diagram_svg))
         .route("/api/engagements/{id}/architecture", get(api))
@@ -38,7 +44,8 @@ pub fn router() -> Router<AppState> {
 pub const PAGE_SIZE: usize = 50;
 
 /// The engagement and one application's target, built from what that
-/// application needs and the engagement's figures (a jump host anywhere).
+/// application needs, the engagement's figures (a jump host anywhere) and
+/// the landing zone planned from the applications' kept footprints.
 async fn load_one(st: &AppState, id: i64, app_id: i64) -> Result<(Engagement, Estate, AppArchitecture), AppError> {
     st.db
         .call(move |c| {
@@ -65,16 +72,52 @@ fn patterns(t: &Tr, patterns: &[Pattern]) -> String {
     patterns.iter().map(|p| t.t(&format!("architecture.pattern.{}", p.code())).to_string()).collect::<Vec<_>>().join(", ")
 }
 
+/// One choice of a radio group or select.
 struct ModeOption {
     code: &'static str,
     label: String,
     selected: bool,
 }
 
-fn mode_options(t: &Tr, mode: SizingMode) -> Vec<ModeOption> {
-    SizingMode::ALL
-        .into_iter()
-        .map(|m| ModeOption { code: m.code(), label: t.t(&format!("architecture.mode.{}", m.code())).to_string(), selected: m == mode })
+fn options<T: Copy + PartialEq>(t: &Tr, group: &str, all: &[T], code: impl Fn(T) -> &'static str, chosen: T) -> Vec<ModeOption> {
+    all.iter()
+        .map(|v| ModeOption { code: code(*v), label: t.t(&format!("{group}.{}", code(*v))).to_string(), selected: *v == chosen })
+        .collect()
+}
+
+/// The sizing form: mode, basis, headroom and generation, and the sentence
+/// stating them beside the estimate.
+struct SizingForm {
+    modes: Vec<ModeOption>,
+    bases: Vec<ModeOption>,
+    generations: Vec<ModeOption>,
+    headroom: String,
+    performance: bool,
+    assumptions: String,
+}
+
+fn sizing_form(t: &Tr, mode: SizingMode, sizing: &Sizing) -> SizingForm {
+    SizingForm {
+        modes: options(t, "architecture.mode", &SizingMode::ALL, SizingMode::code, mode),
+        bases: options(t, "sizing.basis", &Basis::ALL, Basis::code, sizing.basis),
+        generations: options(t, "sizing.generation_label", &Generation::ALL, Generation::code, sizing.generation),
+        headroom: crate::i18n::amount(sizing.headroom_pct),
+        performance: mode == SizingMode::Performance,
+        assumptions: architecture::assumptions_text(mode, sizing, cost::catalogue(), t),
+    }
+}
+
+/// The estimate on every sizing basis, the one in use marked.
+struct RangeRow {
+    label: String,
+    values: Vec<String>,
+    current: bool,
+}
+
+fn range_rows(t: &Tr, range: &[BasisCost], mode: SizingMode, basis: Basis, cur: &str) -> Vec<RangeRow> {
+    range
+        .iter()
+        .map(|r| RangeRow { label: r.label(t), values: r.monthly.iter().map(|v| money(*v, cur)).collect(), current: r.is(mode, basis) })
         .collect()
 }
 
@@ -102,13 +145,54 @@ struct ListPage {
     /// "Applications 51–100 of 5,000".
     summary: String,
     pager: Pager,
-    modes: Vec<ModeOption>,
+    sizing_form: SizingForm,
     total_today: String,
     total_on_demand: String,
     notice: String,
     currency: String,
     /// "Scores are being updated: 40%" while a background derivation runs.
     progress: Option<String>,
+    model_labels: Vec<String>,
+    range: Vec<RangeRow>,
+    landing: Option<LandingSummary>,
+}
+
+/// What the list says of the landing zone: the choices and its cost.
+struct LandingSummary {
+    summary: String,
+    monthly: String,
+    networks: Vec<String>,
+}
+
+fn landing_summary(t: &Tr, lz: &LandingZone) -> LandingSummary {
+    LandingSummary {
+        summary: settings_sentence(t, &lz.settings),
+        monthly: money(lz.monthly.first().copied().unwrap_or(0.0), &lz.currency),
+        networks: lz
+            .networks
+            .iter()
+            .map(|n| {
+                let name = n.env.map_or_else(
+                    || t.t("architecture.diagram.vpc_hub").to_string(),
+                    |e| t.t(&format!("landing_zone.env.{}", e.code())).to_string(),
+                );
+                t.fmt("landing_zone.network_line", &[("name", &name), ("cidr", &n.cidr), ("apps", &thousands(n.applications.len()))])
+            })
+            .collect(),
+    }
+}
+
+fn settings_sentence(t: &Tr, s: &LandingSettings) -> String {
+    let choice = |group: &str, code: &str| t.t(&format!("landing_zone.{group}.{code}")).to_string();
+    t.fmt(
+        "landing_zone.summary",
+        &[
+            ("topology", &choice("topology", s.topology.code())),
+            ("management", &choice("management", s.management.code())),
+            ("link", &choice("link", s.link.code())),
+            ("allocation", &choice("allocation", s.allocation.code())),
+        ],
+    )
 }
 
 #[derive(Deserialize)]
@@ -122,32 +206,25 @@ fn list_url(id: i64, page: usize) -> String {
 }
 
 /// The list: one summary row per application, a page at a time, from the
-/// summaries kept per application (db::derived); totals over all of them.
+/// summaries kept per application (db::derived); totals, the range over the
+/// sizing bases and the landing zone over all of them.
 async fn list(
     State(st): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<i64>,
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    let page = page_number(&query.page);
-    let (engagement, mode, (mut shown, count, total_on_prem, total_on_demand), progress) = st
+    let (engagement, all, progress) = st
         .db
         .call(move |c| {
-            let per_page = PAGE_SIZE as i64;
-            let mut found = db::architecture::summaries(c, id, (page as i64 - 1) * per_page, per_page)?;
-            if found.0.is_empty() && found.1 > 0 {
-                // Past the last page: show the last one.
-                found = db::architecture::summaries(c, id, (found.1 - 1) / per_page * per_page, per_page)?;
-            }
-            Ok((db::engagements::get(c, id)?, db::architecture::sizing_mode(c, id)?, found, db::derived::progress(c, id)?))
+            Ok((db::engagements::get(c, id)?, db::architecture::kept_list(c, id, cost::catalogue())?, db::derived::progress(c, id)?))
         })
         .await?;
     let cat = cost::catalogue();
     let t = ctx.t;
-    let count = count as usize;
-    let pager = Pager::new(&t, count, PAGE_SIZE, page, "architecture-list", |p| list_url(id, p));
-    shown.truncate(PAGE_SIZE);
-    let cur = &engagement.currency;
+    let pager = Pager::new(&t, all.rows.len(), PAGE_SIZE, page_number(&query.page), "architecture-list", |p| list_url(id, p));
+    let shown = &all.rows[pager.range(all.rows.len(), PAGE_SIZE)];
+    let cur = &all.currency;
     let rows = shown
         .iter()
         .map(|a| {
@@ -159,9 +236,9 @@ async fn list(
                 strategy,
                 patterns: patterns(&t, &a.patterns),
                 today_annual: money(a.on_prem_annual, cur),
-                on_demand: money(a.on_demand_monthly, cur),
+                on_demand: money(a.on_demand_monthly(), cur),
                 best: a
-                    .best_model
+                    .best_model()
                     .and_then(|(i, monthly)| Some(format!("{} ({})", money(monthly, cur), cat.pricing_models.get(i)?.label(t.lang))))
                     .unwrap_or_default(),
                 findings_current: a.findings_current,
@@ -174,14 +251,21 @@ async fn list(
     let from = (pager.page - 1) * PAGE_SIZE + 1;
     let summary = t.fmt(
         "architecture.list_summary",
-        &[("from", &thousands(from.min(count))), ("to", &thousands(from + shown.len() - 1)), ("total", &thousands(count))],
+        &[
+            ("from", &thousands(from.min(all.rows.len()))),
+            ("to", &thousands(from + shown.len() - 1)),
+            ("total", &thousands(all.rows.len())),
+        ],
     );
     render(&ListPage {
-        total_today: money(total_on_prem, cur),
-        total_on_demand: money(total_on_demand, cur),
-        notice: cat.meta.notice.clone(),
-        modes: mode_options(&t, mode),
-        currency: cur.clone(),
+        total_today: money(all.total_on_prem_annual, cur),
+        total_on_demand: money(all.total_on_demand_monthly(), cur),
+        notice: t.fmt("cost.prices_notice", &[("date", &cat.date())]),
+        sizing_form: sizing_form(&t, all.mode, &all.sizing),
+        model_labels: cat.pricing_models.iter().map(|m| m.label(t.lang).to_string()).collect(),
+        range: range_rows(&t, &all.range(), all.mode, all.sizing.basis, cur),
+        landing: all.landing_zone.as_ref().map(|lz| landing_summary(&t, lz)),
+        currency: all.currency.clone(),
         progress: progress.map(|p| t.fmt("assessment.derived_progress", &[("pct", &p)])),
         ctx,
         engagement,
@@ -215,7 +299,7 @@ struct SizingRow {
     component: String,
     service: String,
     on_prem: String,
-    peaks: String,
+    utilisation: String,
     share: String,
     need: String,
     chosen: String,
@@ -261,7 +345,9 @@ struct DetailPage {
     strategy_code: String,
     strategy: String,
     patterns: String,
-    modes: Vec<ModeOption>,
+    sizing_form: SizingForm,
+    placement: String,
+    range: Vec<RangeRow>,
     diagram: String,
     components: Vec<ComponentRow>,
     rules: Vec<RuleRow>,
@@ -309,8 +395,8 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
         .components
         .iter()
         .map(|c| ComponentRow {
-            service: c.kind.service_name().to_string(),
-            label: c.display_label(&t),
+            service: c.kind.service_name(&t),
+            label: if c.shared { format!("{} ({})", c.display_label(&t), t.t("landing_zone.shared")) } else { c.display_label(&t) },
             tier: tier(c.tier.code()),
             subnet: if c.subnet.code().is_empty() {
                 String::new()
@@ -345,18 +431,10 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
                 workload: l.workload.clone(),
                 component: l.component.clone(),
                 service: l.service.to_string(),
-                on_prem: format!(
-                    "{} / {}",
-                    l.cores.map(|c| format!("{c} cores")).unwrap_or_else(|| "? cores".into()),
-                    l.ram_gb.map(|r| format!("{} GB", amount(r))).unwrap_or_else(|| "? GB".into())
-                ),
-                peaks: format!(
-                    "{} / {}",
-                    l.peak_cpu_pct.map(|p| format!("{}%", amount(p))).unwrap_or_else(|| "?".into()),
-                    l.peak_ram_pct.map(|p| format!("{}%", amount(p))).unwrap_or_else(|| "?".into())
-                ),
+                on_prem: l.on_prem_text(&t),
+                utilisation: l.utilisation_text(),
                 share: format!("{}%", amount(l.share_pct)),
-                need: format!("{} vCPU / {} GiB", amount(l.demand.vcpu), amount(l.demand.memory_gib)),
+                need: l.need_text(),
                 chosen: l.choice.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "—".into()),
                 spec: l.choice.as_ref().map(|c| format!("{} vCPU / {} GiB", c.vcpu, amount(c.memory_gib))).unwrap_or_default(),
                 hourly: l.choice.as_ref().filter(|c| c.hourly_usd > 0.0).map(|c| format!("${:.4}", c.hourly_usd)).unwrap_or_default(),
@@ -370,12 +448,8 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
         .iter()
         .filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed)
         .map(|l| CostRow {
-            label: format!(
-                "{} — {}",
-                l.kind.service_name(),
-                a.target.components.iter().find(|c| c.key == l.component).map(|c| c.display_label(&t)).unwrap_or_else(|| l.label.clone())
-            ),
-            basis: if l.quote_needed { t.t("architecture.quote_needed").to_string() } else { l.basis.clone() },
+            label: l.title(a.target.components.iter().find(|c| c.key == l.component), &t),
+            basis: l.basis.text(&t),
             values: l.monthly.iter().map(|v| money(*v, &cur)).collect(),
         })
         .collect();
@@ -400,7 +474,12 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
         strategy_code,
         strategy,
         patterns: patterns(&t, &a.target.patterns),
-        modes: mode_options(&t, estate.mode),
+        sizing_form: sizing_form(&t, estate.mode, &estate.sizing),
+        placement: match a.environment() {
+            Some(e) => t.fmt("landing_zone.placed_in", &[("vpc", &t.t(&format!("landing_zone.env.{}", e.code())))]),
+            None => String::new(),
+        },
+        range: range_rows(&t, &a.full_range(), estate.mode, estate.sizing.basis, &cur),
         diagram,
         components,
         rules,
@@ -415,7 +494,7 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
         retained: if a.cost.retained_annual > 0.0 { money(a.cost.retained_annual, &cur) } else { String::new() },
         findings_current: groups(&t, &a.target.findings_current),
         findings_target: groups(&t, &a.target.findings_target),
-        notice: cat.meta.notice.clone(),
+        notice: t.fmt("cost.prices_notice", &[("date", &cat.date())]),
         engagement,
         ctx,
     })
@@ -430,25 +509,239 @@ async fn diagram_svg(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)
 }
 
 #[derive(Deserialize)]
-struct SizingForm {
+struct SizingInput {
     mode: String,
     #[serde(default)]
+    basis: String,
+    #[serde(default)]
+    headroom: String,
+    #[serde(default)]
+    generation: String,
+    #[serde(default)]
     back: String,
+}
+
+/// Back to the page the form was on, when it is one of the architecture pages.
+fn back_to(ctx: &PageCtx, id: i64, back: &str) -> Response {
+    let fallback = format!("/engagements/{id}/architecture");
+    let back = if back.is_empty() { fallback.clone() } else { safe_local_path(back) };
+    let back = if back.starts_with(&fallback) { back } else { fallback };
+    redirect(ctx, &back)
 }
 
 async fn set_sizing(
     State(st): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<i64>,
-    Form(form): Form<SizingForm>,
+    Form(form): Form<SizingInput>,
 ) -> Result<Response, AppError> {
-    let mode = SizingMode::parse(&form.mode)
-        .ok_or_else(|| AppError::Invalid(format!("sizing: \"{}\" is not one of performance, as_on_prem", form.mode)))?;
-    st.db.call(move |c| db::architecture::set_sizing_mode(c, id, mode, LOCAL_ACTOR)).await?;
-    let fallback = format!("/engagements/{id}/architecture");
-    let back = if form.back.is_empty() { fallback.clone() } else { safe_local_path(&form.back) };
-    let back = if back.starts_with(&fallback) { back } else { fallback };
-    Ok(redirect(&ctx, &back))
+    let t = ctx.t;
+    let invalid = |field: &str, value: &str, allowed: &str| {
+        AppError::Invalid(
+            t.fmt("sizing.invalid", &[("field", &t.t(&format!("sizing.field_{field}"))), ("value", &quoted(value)), ("allowed", &allowed)]),
+        )
+    };
+    let mode = SizingMode::parse(&form.mode).ok_or_else(|| invalid("mode", &form.mode, "performance, as_on_prem"))?;
+    let (_, current) = st.db.call(move |c| db::architecture::sizing(c, id)).await?;
+    let basis = if form.basis.is_empty() {
+        current.basis
+    } else {
+        Basis::parse(&form.basis).ok_or_else(|| invalid("basis", &form.basis, "peak, p95, average"))?
+    };
+    let generation = if form.generation.is_empty() {
+        current.generation
+    } else {
+        Generation::parse(&form.generation).ok_or_else(|| invalid("generation", &form.generation, "current, graviton, previous"))?
+    };
+    let headroom_pct = if form.headroom.trim().is_empty() {
+        current.headroom_pct
+    } else {
+        crate::inventory::parse_number(&form.headroom)
+            .filter(|h| (0.0..=300.0).contains(h))
+            .ok_or_else(|| invalid("headroom", &form.headroom, "0–300"))?
+    };
+    let sizing = Sizing { basis, headroom_pct, generation };
+    st.db.call(move |c| db::architecture::set_sizing(c, id, mode, &sizing, LOCAL_ACTOR)).await?;
+    Ok(back_to(&ctx, id, &form.back))
+}
+
+#[derive(Deserialize)]
+struct LandingInput {
+    topology: String,
+    management: String,
+    link: String,
+    allocation: String,
+    #[serde(default)]
+    back: String,
+}
+
+async fn set_landing_zone(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<LandingInput>,
+) -> Result<Response, AppError> {
+    let t = ctx.t;
+    let invalid = |field: &str, value: &str| {
+        AppError::Invalid(
+            t.fmt("landing_zone.invalid", &[("field", &t.t(&format!("landing_zone.{field}_label"))), ("value", &quoted(value))]),
+        )
+    };
+    let settings = LandingSettings {
+        topology: Topology::parse(&form.topology).ok_or_else(|| invalid("topology", &form.topology))?,
+        management: Management::parse(&form.management).ok_or_else(|| invalid("management", &form.management))?,
+        link: Link::parse(&form.link).ok_or_else(|| invalid("link", &form.link))?,
+        allocation: Allocation::parse(&form.allocation).ok_or_else(|| invalid("allocation", &form.allocation))?,
+    };
+    st.db.call(move |c| db::architecture::set_landing_settings(c, id, &settings, LOCAL_ACTOR)).await?;
+    Ok(back_to(&ctx, id, &form.back))
+}
+
+struct SharedRow {
+    label: String,
+    scope: String,
+    basis: String,
+    values: Vec<String>,
+}
+
+struct ShareRow {
+    application: String,
+    environment: String,
+    key: String,
+    monthly: String,
+}
+
+/// The landing-zone choices as radio groups.
+struct LandingForm {
+    topologies: Vec<ModeOption>,
+    managements: Vec<ModeOption>,
+    links: Vec<ModeOption>,
+    allocations: Vec<ModeOption>,
+}
+
+fn landing_form(t: &Tr, s: &LandingSettings) -> LandingForm {
+    LandingForm {
+        topologies: options(t, "landing_zone.topology", Topology::ALL, Topology::code, s.topology),
+        managements: options(t, "landing_zone.management", Management::ALL, Management::code, s.management),
+        links: options(t, "landing_zone.link", Link::ALL, Link::code, s.link),
+        allocations: options(t, "landing_zone.allocation", Allocation::ALL, Allocation::code, s.allocation),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "architecture_landing_zone.html")]
+struct LandingPage {
+    ctx: PageCtx,
+    engagement: Engagement,
+    form: LandingForm,
+    summary: String,
+    diagram: String,
+    model_labels: Vec<String>,
+    lines: Vec<SharedRow>,
+    totals: Vec<String>,
+    key_label: String,
+    shares: Vec<ShareRow>,
+    mixed: String,
+    notice: String,
+    has_zone: bool,
+}
+
+/// The landing zone page: the choices, the diagram with every shared part
+/// drawn once, the shared cost and how it is allocated.
+async fn landing_zone_page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
+    let (engagement, settings, lz) = st
+        .db
+        .call(move |c| {
+            let engagement = db::engagements::get(c, id)?;
+            Ok((engagement, db::architecture::landing_settings(c, id)?, db::architecture::landing_zone(c, id, cost::catalogue())?))
+        })
+        .await?;
+    let cat = cost::catalogue();
+    let t = ctx.t;
+    let lz = lz.as_ref();
+    let unassigned = |name: &str| if name.is_empty() { t.t("architecture.unassigned").to_string() } else { name.to_string() };
+    render(&LandingPage {
+        form: landing_form(&t, &settings),
+        summary: settings_sentence(&t, &settings),
+        diagram: lz
+            .map(|lz| architecture::svg(&architecture::diagram::landing_zone_layout(lz, &t), t.t("landing_zone.title")))
+            .unwrap_or_default(),
+        model_labels: cat.pricing_models.iter().map(|m| m.label(t.lang).to_string()).collect(),
+        lines: lz
+            .map(|lz| {
+                lz.lines
+                    .iter()
+                    .filter(|l| l.line.monthly.iter().any(|v| *v > 0.0))
+                    .map(|l| SharedRow {
+                        label: l.line.title(lz.components().find(|c| c.key == l.line.component), &t),
+                        scope: l.scope.map_or_else(
+                            || t.t("landing_zone.scope_all").to_string(),
+                            |e| t.t(&format!("landing_zone.env.{}", e.code())).to_string(),
+                        ),
+                        basis: l.line.basis.text(&t),
+                        values: l.line.monthly.iter().map(|v| money(*v, &lz.currency)).collect(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        totals: lz.map(|lz| lz.monthly.iter().map(|v| money(*v, &lz.currency)).collect()).unwrap_or_default(),
+        key_label: t.t(&format!("landing_zone.allocation_key.{}", settings.allocation.code())).to_string(),
+        shares: lz
+            .map(|lz| {
+                lz.shares
+                    .iter()
+                    .map(|sh| ShareRow {
+                        application: unassigned(&sh.application),
+                        environment: t.t(&format!("landing_zone.env.{}", sh.env.code())).to_string(),
+                        key: amount(sh.key),
+                        monthly: money(sh.monthly.first().copied().unwrap_or(0.0), &lz.currency),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        mixed: lz.map(|lz| lz.mixed.iter().map(|n| unassigned(n)).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+        notice: t.fmt("cost.prices_notice", &[("date", &cat.date())]),
+        has_zone: lz.is_some(),
+        engagement,
+        ctx,
+    })
+}
+
+/// The engagement's landing zone, planned from its applications' kept
+/// footprints (NotFound for an unknown engagement).
+async fn kept_landing_zone(st: &AppState, id: i64) -> Result<Option<LandingZone>, AppError> {
+    st.db
+        .call(move |c| {
+            db::engagements::get(c, id)?;
+            db::architecture::landing_zone(c, id, cost::catalogue())
+        })
+        .await
+}
+
+/// The landing-zone diagram alone, as an SVG file.
+async fn landing_zone_svg(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let lz = kept_landing_zone(&st, id).await?;
+    let lz = lz.as_ref().ok_or_else(|| AppError::NotFound(ctx.t.t("landing_zone.none").to_string()))?;
+    let body = architecture::svg(&architecture::diagram::landing_zone_layout(lz, &ctx.t), ctx.t.t("landing_zone.title"));
+    Ok(([(CONTENT_TYPE, "image/svg+xml; charset=utf-8")], body).into_response())
+}
+
+/// The CloudFormation templates (landing zone and one stack per
+/// application) as a zip.
+async fn cloudformation_zip(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let (engagement, archs, lz) = st
+        .db
+        .call(move |c| {
+            let engagement = db::engagements::get(c, id)?;
+            let (archs, lz) = db::architecture::all(c, id, cost::catalogue())?;
+            Ok((engagement, archs, lz))
+        })
+        .await?;
+    let files = crate::cfn::export(&engagement.name, &archs, lz.as_ref());
+    let zip = crate::cfn::zip(&files).map_err(|e| AppError::Internal(format!("cloudformation zip: {e}")))?;
+    let name = crate::cfn::slug(&engagement.name);
+    let disposition = format!("attachment; filename=\"{name}-cloudformation.zip\"");
+    Ok(([(CONTENT_TYPE, "application/zip".to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition)], zip).into_response())
 }
 
 /// One application in the JSON export (texts in English).
@@ -476,6 +769,8 @@ fn app_json(a: &AppArchitecture, en: &Tr) -> serde_json::Value {
             "why": r.why_text(en),
         })).collect::<Vec<_>>(),
         "sizing": t.sizing,
+        "sizing_range": a.full_range(),
+        "environment": a.environment(),
         "costs": a.cost,
         "findings_current": text(&t.findings_current),
         "findings_target": text(&t.findings_target),
@@ -503,7 +798,8 @@ impl futures_core::Stream for Chunks {
 /// until the client has read the last chunk.
 async fn api(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     // An unknown engagement is a 404, decided before the body starts.
-    st.db.call(move |c| db::engagements::get(c, id)).await?;
+    // The landing zone is planned from every application's kept footprint.
+    let lz = kept_landing_zone(&st, id).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
     let db = st.db.clone();
     tokio::spawn(async move {
@@ -518,7 +814,7 @@ async fn api(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response
                 send(b"{\"applications\":[".to_vec())?;
                 let snapshot = c.unchecked_transaction()?;
                 let mut first = true;
-                let settings = db::architecture::each_application(&snapshot, id, cat, |a| {
+                let settings = db::architecture::each_application(&snapshot, id, cat, lz.as_ref(), |a| {
                     let mut chunk = if first { Vec::new() } else { b",".to_vec() };
                     first = false;
                     serde_json::to_writer(&mut chunk, &app_json(&a, &en)).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -530,6 +826,8 @@ async fn api(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response
                     "region": settings.region,
                     "currency": settings.currency,
                     "sizing_mode": settings.mode,
+                    "sizing": settings.sizing,
+                    "landing_zone": lz,
                     "prices": { "source": cat.meta.source, "retrieved": cat.meta.retrieved, "notice": cat.meta.notice },
                 })
                 .to_string();

@@ -19,7 +19,7 @@ use crate::db::assessment::{Move, Rescore, Scope};
 use crate::db::assessment_summary::{DashboardRow, RowFilter, Start, confidence_band};
 use crate::db::decisions::StoredDecision;
 use crate::db::derived::Figures;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::thousands;
 use crate::inventory::{Application, Engagement, Workload};
 use crate::scoring::decision::{DecisionInput, EFFORTS};
@@ -127,6 +127,77 @@ impl ChartSvg {
             labels,
             legend_recommended: tr.t("assessment.recommended").to_string(),
             legend_decided: tr.t("assessment.decided").to_string(),
+        }
+    }
+}
+
+pub struct EosBar {
+    pub x: i64,
+    pub width: i64,
+    pub top: i64,
+    pub past_y: i64,
+    pub past_height: i64,
+    pub coming_y: i64,
+    pub coming_height: i64,
+    pub total: usize,
+    pub label: String,
+    /// Quarter labels are longer: a smaller font.
+    pub small: bool,
+    pub title: String,
+}
+
+/// How many workloads reach end of support per period (knowledge::timeline),
+/// the past in red, the rest in amber.
+#[derive(Template)]
+#[template(path = "assessment_eos.svg")]
+pub struct EosChartSvg {
+    pub title: String,
+    pub width: i64,
+    pub height: i64,
+    pub baseline: i64,
+    pub bars: Vec<EosBar>,
+    pub legend_past: String,
+    pub legend_coming: String,
+}
+
+impl EosChartSvg {
+    pub fn new(tr: &crate::i18n::Tr, buckets: &[crate::knowledge::timeline::Bucket]) -> EosChartSvg {
+        const SLOT: i64 = 52;
+        const BAR: i64 = 34;
+        const TOP: i64 = 40;
+        const BASE: i64 = 190;
+        let max = buckets.iter().map(|b| b.total()).max().unwrap_or(0).max(1) as i64;
+        let (past, coming) = (tr.t("assessment.eos_past"), tr.t("assessment.eos_coming"));
+        let bars = buckets
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let x = 12 + i as i64 * SLOT + (SLOT - BAR) / 2;
+                let past_height = b.past as i64 * (BASE - TOP) / max;
+                let coming_height = b.coming as i64 * (BASE - TOP) / max;
+                EosBar {
+                    x,
+                    width: BAR,
+                    top: BASE - past_height - coming_height,
+                    past_y: BASE - past_height,
+                    past_height,
+                    coming_y: BASE - past_height - coming_height,
+                    coming_height,
+                    total: b.total(),
+                    label: b.label.clone(),
+                    small: b.label.contains('Q'),
+                    title: format!("{}: {past} {}, {coming} {}", b.label, thousands(b.past), thousands(b.coming)),
+                }
+            })
+            .collect();
+        EosChartSvg {
+            title: tr.t("assessment.eos_title").to_string(),
+            width: 24 + buckets.len().max(6) as i64 * SLOT,
+            height: BASE + 24,
+            baseline: BASE,
+            bars,
+            legend_past: past.to_string(),
+            legend_coming: coming.to_string(),
         }
     }
 }
@@ -426,6 +497,8 @@ struct DashboardPage {
     ctx: PageCtx,
     engagement: Engagement,
     chart: String,
+    /// The end-of-support timeline, empty when no workload has a date.
+    eos_chart: String,
     counts: Vec<(Strategy, usize, usize)>,
     rows: Vec<Row>,
     total: usize,
@@ -469,37 +542,39 @@ struct DashboardData {
     pager: Pager,
     /// How far a background re-scoring got.
     progress: Option<u8>,
+    /// Per workload with a dated end of support, the earliest.
+    end_of_support: Vec<crate::knowledge::Date>,
 }
 
 async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) -> Result<DashboardData, AppError> {
     let rows_filter = filter.rows();
     let page = page_number(&filter.page);
-    let (engagement, profile, totals, (workloads, unassigned, applications), choices, environments, matching, progress) = st
-        .db
-        .call(move |c| {
-            let engagement = db::engagements::get(c, id)?;
-            let totals = db::derived::figures::get(c, id, db::derived::figures::TOTALS)?;
-            let applications: i64 =
-                c.prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
-            let choices = if applications > APPLICATION_CHOICES as i64 {
-                Vec::new()
-            } else {
-                db::workloads::applications(c, id)?.into_iter().map(|a| (a.id, a.name)).collect()
-            };
-            let workloads = db::engagements::counts(c, id)?.0;
-            let unassigned = db::derived::figures::get(c, id, 0)?.workloads();
-            Ok((
-                engagement,
-                db::assessment::profile(c, id)?,
-                totals,
-                (workloads, unassigned, applications),
-                choices,
-                db::workloads::distinct_values(c, id, db::workloads::FilterColumn::Environment)?,
-                db::assessment_summary::matching(c, id, &rows_filter)?,
-                db::derived::progress(c, id)?,
-            ))
-        })
-        .await?;
+    let (engagement, profile, totals, (workloads, unassigned, applications), choices, environments, matching, (progress, end_of_support)) =
+        st.db
+            .call(move |c| {
+                let engagement = db::engagements::get(c, id)?;
+                let totals = db::derived::figures::get(c, id, db::derived::figures::TOTALS)?;
+                let applications: i64 =
+                    c.prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
+                let choices = if applications > APPLICATION_CHOICES as i64 {
+                    Vec::new()
+                } else {
+                    db::workloads::applications(c, id)?.into_iter().map(|a| (a.id, a.name)).collect()
+                };
+                let workloads = db::engagements::counts(c, id)?.0;
+                let unassigned = db::derived::figures::get(c, id, 0)?.workloads();
+                Ok((
+                    engagement,
+                    db::assessment::profile(c, id)?,
+                    totals,
+                    (workloads, unassigned, applications),
+                    choices,
+                    db::workloads::distinct_values(c, id, db::workloads::FilterColumn::Environment)?,
+                    db::assessment_summary::matching(c, id, &rows_filter)?,
+                    (db::derived::progress(c, id)?, db::assessment_summary::end_of_support(c, id)?),
+                ))
+            })
+            .await?;
     let mut pager = Pager::new(&ctx.t, matching as usize, DASHBOARD_PAGE_ROWS, page, "portfolio-table", |n| filter.url(id, n));
     let on_page = match filter.start(pager.page) {
         // The last page holds what is left after the full ones.
@@ -539,6 +614,7 @@ async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) 
         rows,
         pager,
         progress,
+        end_of_support,
     })
 }
 
@@ -565,6 +641,10 @@ fn dashboard_page(ctx: PageCtx, data: DashboardData, filter: Filter, changes: Ve
     let total = data.workloads as usize;
     DashboardPage {
         chart: ChartSvg::new(&tr, &counts).render().unwrap_or_default(),
+        eos_chart: {
+            let buckets = crate::knowledge::timeline::timeline(&data.end_of_support, crate::knowledge::Date::today());
+            if buckets.is_empty() { String::new() } else { EosChartSvg::new(&tr, &buckets).render().unwrap_or_default() }
+        },
         in_applications: tr.fmt("assessment.in_applications", &[("n", &thousands(totals.open_applications()))]),
         showing: tr.fmt("assessment.showing", &[("n", &thousands(matching)), ("total", &thousands(total))]),
         bands: ["high", "medium", "low"].iter().map(|b| (*b, tr.t(&format!("assessment.confidence_{b}")).to_string())).collect(),
@@ -847,7 +927,7 @@ fn ids_field(fields: &[(String, String)], name: &str) -> Result<Vec<i64>, AppErr
     fields
         .iter()
         .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().parse::<i64>().map_err(|_| AppError::Invalid(format!("\"{v}\" is not an id"))))
+        .map(|(_, v)| v.trim().parse::<i64>().map_err(|_| AppError::Invalid(format!("{} is not an id", quoted(v)))))
         .collect()
 }
 

@@ -112,16 +112,21 @@ async fn create(State(st): State<AppState>, ctx: PageCtx, Form(form): Form<Engag
     let engagement = form.into_engagement(0);
     let candidate = engagement.clone();
     let user_id = current_user(&ctx)?.id;
-    let created = st
-        .db
-        .call(move |c| {
-            let tx = c.transaction()?;
-            let created = db::engagements::create(&tx, &candidate, LOCAL_ACTOR)?;
-            db::accounts::add_member(&tx, created.id, user_id, LOCAL_ACTOR)?;
-            tx.commit()?;
-            Ok(created)
-        })
-        .await;
+    let created = match engagement.validate() {
+        // Said in the reader's language; storage checks it again.
+        Err(e) => Err(AppError::Invalid(e.text(&ctx.t))),
+        Ok(()) => {
+            st.db
+                .call(move |c| {
+                    let tx = c.transaction()?;
+                    let created = db::engagements::create(&tx, &candidate, LOCAL_ACTOR)?;
+                    db::accounts::add_member(&tx, created.id, user_id, LOCAL_ACTOR)?;
+                    tx.commit()?;
+                    Ok(created)
+                })
+                .await
+        }
+    };
     match created {
         Ok(created) => Ok(redirect(&ctx, &format!("/engagements/{}", created.id))),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
@@ -171,7 +176,10 @@ async fn update(
 ) -> Result<Response, AppError> {
     let candidate = form.into_engagement(id);
     let attempt = candidate.clone();
-    let result = st.db.call(move |c| db::engagements::update(c, &attempt, LOCAL_ACTOR)).await;
+    let result = match candidate.validate() {
+        Err(e) => Err(AppError::Invalid(e.text(&ctx.t))),
+        Ok(()) => st.db.call(move |c| db::engagements::update(c, &attempt, LOCAL_ACTOR)).await,
+    };
     let (status, error, saved) = match result {
         Ok(_) => (axum::http::StatusCode::OK, None, true),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => (e.status(), Some(e.public_message()), false),

@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, MAX_UPLOAD_BYTES, PageCtx, render};
 use crate::db;
-use crate::db::imports::{ImportRecord, Outcome, Target};
+use crate::db::imports::{ImportRecord, Outcome, SavedMapping, Target};
 use crate::error::AppError;
 use crate::i18n::thousands;
 use crate::import::mapping::{self, Mapping};
@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/engagements/{id}/import", get(page).post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/engagements/{id}/import/{token}/commit", post(commit))
-        .route("/engagements/{id}/import/{token}/mapping", post(save_mapping))
+        .route("/engagements/{id}/import/{token}/mapping", get(edit_mapping).post(save_mapping))
         .route("/engagements/{id}/import/template.csv", get(template_csv))
         .route("/engagements/{id}/export.csv", get(export_csv))
         .route("/engagements/{id}/export.json", get(export_json))
@@ -64,8 +64,10 @@ pub struct PreviewView {
     pub file_name: String,
     pub format: &'static str,
     pub rows_read: usize,
+    pub templates_skipped: usize,
     pub created: usize,
     pub updated: usize,
+    pub refused: usize,
     pub dependencies: usize,
     pub answers: usize,
     pub errors: Vec<ProblemRow>,
@@ -77,6 +79,16 @@ pub struct PreviewView {
     pub more_errors: String,
     pub more_warnings: String,
     pub commit_valid_label: String,
+    /// The engagement's saved column mapping the file was read through, shown for confirmation.
+    pub mapping: Option<UsedMapping>,
+}
+
+/// A saved mapping as the preview shows it.
+pub struct UsedMapping {
+    /// "Saved by kim on 2026-11-30T10:00:00Z".
+    pub saved: String,
+    /// File column -> sixr field, in the mapping's order.
+    pub columns: Vec<(String, String)>,
 }
 
 /// One file column in the mapping step.
@@ -124,53 +136,92 @@ async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> 
 
 /// Reads the file field of the upload form; a refusal carries its status
 /// (413 for a file over the limit).
-async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), (StatusCode, String)> {
+async fn read_upload(mut multipart: Multipart) -> Result<(String, axum::body::Bytes), (StatusCode, String)> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         let status = e.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             (status, "the file is larger than 50 MB; sixr imports files up to 50 MB".to_string())
         } else {
-            (StatusCode::BAD_REQUEST, format!("the upload could not be read ({})", e.body_text()))
+            (StatusCode::BAD_REQUEST, format!("the upload could not be read ({})", crate::error::shown(&e.body_text())))
         }
     };
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload").to_string();
-            let bytes = field.bytes().await.map_err(unreadable)?;
-            return Ok((name, bytes.to_vec()));
+            // Kept as received: a 50 MB file is not copied on its way to the parser.
+            return Ok((name, field.bytes().await.map_err(unreadable)?));
         }
     }
     Err((StatusCode::UNPROCESSABLE_ENTITY, "choose a file to upload".into()))
 }
 
 enum Reading {
-    Parsed(Box<Parsed>),
+    /// Read, through this engagement's saved mapping if one was used.
+    Parsed(Box<Parsed>, Option<SavedMapping>),
     Unknown(Vec<String>),
     Refused(String),
 }
 
-/// Parses stored upload bytes, applying a saved mapping for a known header.
-fn read_file(conn: &rusqlite::Connection, file_name: &str, bytes: &[u8]) -> Reading {
-    let lookup = |sig: &str| db::imports::saved_mapping(conn, sig).ok().flatten();
-    match crate::import::parse(file_name, bytes, &lookup) {
-        Ok(p) => Reading::Parsed(Box::new(p)),
+/// Parses stored upload bytes, applying the mapping this engagement saved
+/// for a file with its header (`with_saved`), or none.
+fn read_file(conn: &rusqlite::Connection, id: i64, file_name: &str, bytes: &[u8], with_saved: bool) -> Reading {
+    let used = std::cell::RefCell::new(None);
+    let lookup = |sig: &str| {
+        let saved = db::imports::saved_mapping(conn, id, sig).ok().flatten().filter(|_| with_saved)?;
+        let mapping = saved.mapping.clone();
+        *used.borrow_mut() = Some(saved);
+        Some(mapping)
+    };
+    let reading = crate::import::parse(file_name, bytes, &lookup);
+    match reading {
+        Ok(p) => {
+            let used = used.into_inner().filter(|_| p.format == Some(crate::import::Format::Mapped));
+            Reading::Parsed(Box::new(p), used)
+        }
         Err(Refusal::UnknownFormat { headers, .. }) => Reading::Unknown(headers),
         Err(r) => Reading::Refused(r.to_string()),
     }
 }
 
+/// The mapping step for a file of unknown shape: each column with an
+/// example value and a suggested field (the saved mapping's, when changing it).
+fn mapping_view(token: &str, file_name: &str, bytes: &[u8], headers: &[String], saved: Option<&Mapping>) -> MappingView {
+    let table = crate::import::table::decode(bytes).ok().and_then(|(t, _)| crate::import::table::read_csv(&t).ok());
+    let suggestions: Vec<Option<&'static str>> = match saved {
+        Some(m) => m.targets(headers).into_iter().map(|t| t.map(|t| t.name())).collect(),
+        None => mapping::suggest(headers),
+    };
+    let columns = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| MappingColumn {
+            index: i,
+            header: h.clone(),
+            sample: table.as_ref().and_then(|t| t.rows.first()).map(|r| r.get(i).chars().take(60).collect()).unwrap_or_default(),
+            suggested: suggestions[i].unwrap_or("").to_string(),
+        })
+        .collect();
+    MappingView { token: token.to_string(), file_name: file_name.to_string(), columns, targets: mapping::template_columns() }
+}
+
 /// What the page shows after an upload or a saved mapping.
 fn stage(conn: &rusqlite::Connection, id: i64, token: &str, file_name: &str, bytes: &[u8], page: &mut ImportPage) -> Result<(), AppError> {
-    match read_file(conn, file_name, bytes) {
-        Reading::Parsed(parsed) => {
+    match read_file(conn, id, file_name, bytes, true) {
+        Reading::Parsed(parsed, used) => {
             let o = db::imports::preview(conn, id, &parsed)?;
+            let mapping = used.map(|saved| UsedMapping {
+                saved: page.ctx.t.fmt("import.mapping_saved", &[("user", &saved.saved_by), ("at", &saved.saved_at)]),
+                columns: saved.mapping.columns.into_iter().filter(|(_, target)| !target.is_empty()).collect(),
+            });
             page.preview = Some(PreviewView {
                 token: token.to_string(),
                 file_name: file_name.to_string(),
                 format: parsed.format().label(),
-                rows_read: parsed.rows_read,
+                rows_read: o.rows_read,
+                templates_skipped: o.templates_skipped,
                 created: o.created,
                 updated: o.updated,
+                refused: o.rows_refused,
                 dependencies: o.dependencies,
                 answers: o.answers,
                 errors: rows(&parsed.errors),
@@ -181,28 +232,10 @@ fn stage(conn: &rusqlite::Connection, id: i64, token: &str, file_name: &str, byt
                 more_errors: more(&page.ctx, parsed.errors.len()),
                 more_warnings: more(&page.ctx, o.warnings.len()),
                 commit_valid_label: page.ctx.t.fmt("import.commit_valid", &[("n", &thousands(parsed.workloads.len()))]),
+                mapping,
             });
         }
-        Reading::Unknown(headers) => {
-            let table = crate::import::table::decode(bytes).ok().and_then(|(t, _)| crate::import::table::read_csv(&t).ok());
-            let suggestions = mapping::suggest(&headers);
-            let columns = headers
-                .iter()
-                .enumerate()
-                .map(|(i, h)| MappingColumn {
-                    index: i,
-                    header: h.clone(),
-                    sample: table.as_ref().and_then(|t| t.rows.first()).map(|r| r.get(i).chars().take(60).collect()).unwrap_or_default(),
-                    suggested: suggestions[i].unwrap_or("").to_string(),
-                })
-                .collect();
-            page.mapping = Some(MappingView {
-                token: token.to_string(),
-                file_name: file_name.to_string(),
-                columns,
-                targets: mapping::template_columns(),
-            });
-        }
+        Reading::Unknown(headers) => page.mapping = Some(mapping_view(token, file_name, bytes, &headers, None)),
         Reading::Refused(message) => {
             page.error = Some(message);
             db::imports::drop_upload(conn, token)?;
@@ -220,10 +253,11 @@ async fn upload(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, m
             return Ok((status, render(&page)?).into_response());
         }
     };
+    let user_id = page.ctx.user.as_ref().map(|u| u.id);
     let page = st
         .db
         .call(move |c| {
-            let token = db::imports::store_upload(c, id, &file_name, &bytes)?;
+            let token = db::imports::store_upload(c, id, user_id, &file_name, &bytes)?;
             stage(c, id, &token, &file_name, &bytes, &mut page)?;
             Ok(page)
         })
@@ -250,8 +284,8 @@ async fn commit(
         .db
         .call(move |c| {
             let (file_name, bytes) = db::imports::load_upload(c, id, &token)?;
-            let parsed = match read_file(c, &file_name, &bytes) {
-                Reading::Parsed(p) => p,
+            let parsed = match read_file(c, id, &file_name, &bytes, true) {
+                Reading::Parsed(p, _) => p,
                 Reading::Unknown(_) => return Err(AppError::Invalid("map the file's columns first".into())),
                 Reading::Refused(m) => return Err(AppError::Invalid(m)),
             };
@@ -288,7 +322,8 @@ async fn save_mapping(
         .db
         .call(move |c| {
             let (file_name, bytes) = db::imports::load_upload(c, id, &token)?;
-            let Reading::Unknown(headers) = read_file(c, &file_name, &bytes) else {
+            // The file's own header, whether or not a saved mapping reads it.
+            let Reading::Unknown(headers) = read_file(c, id, &file_name, &bytes, false) else {
                 stage(c, id, &token, &file_name, &bytes, &mut page)?;
                 return Ok(page);
             };
@@ -316,6 +351,27 @@ async fn save_mapping(
         }
         Err(e) => Err(e),
     }
+}
+
+/// The mapping step again for an upload read through a saved mapping,
+/// with the saved choices selected, so the consultant can change them.
+async fn edit_mapping(State(st): State<AppState>, ctx: PageCtx, Path((id, token)): Path<(i64, String)>) -> Result<Response, AppError> {
+    let mut page = base(&st, ctx, id).await?;
+    let page = st
+        .db
+        .call(move |c| {
+            let (file_name, bytes) = db::imports::load_upload(c, id, &token)?;
+            match read_file(c, id, &file_name, &bytes, false) {
+                Reading::Unknown(headers) => {
+                    let saved = db::imports::saved_mapping(c, id, &mapping::signature(&headers))?;
+                    page.mapping = Some(mapping_view(&token, &file_name, &bytes, &headers, saved.as_ref().map(|s| &s.mapping)));
+                }
+                _ => stage(c, id, &token, &file_name, &bytes, &mut page)?,
+            }
+            Ok(page)
+        })
+        .await?;
+    Ok(render(&page)?.into_response())
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {

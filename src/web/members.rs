@@ -12,7 +12,7 @@ use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, redirect, render};
 use crate::accounts::User;
 use crate::db;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::inventory::Engagement;
 
 pub fn router() -> Router<AppState> {
@@ -48,7 +48,7 @@ async fn add(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form
         .db
         .call(move |c| match db::accounts::find_user(c, &username)? {
             Some(user) => db::accounts::add_member(c, id, user.id, LOCAL_ACTOR),
-            None => Err(AppError::Invalid(format!("username: nobody is called \"{username}\"; an administrator creates accounts"))),
+            None => Err(AppError::Invalid(format!("username: nobody is called {}; an administrator creates accounts", quoted(&username)))),
         })
         .await;
     match result {

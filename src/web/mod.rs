@@ -6,13 +6,17 @@ pub mod architecture;
 pub mod assessment;
 pub mod audit;
 pub mod auth;
+pub mod client;
 pub mod ctx;
 pub mod engagements;
 mod errors;
 pub mod import;
 pub mod members;
 pub mod plan;
+pub mod suggestions;
 pub mod workloads;
+
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
@@ -27,7 +31,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::Lang;
 pub use ctx::PageCtx;
 
@@ -40,11 +44,27 @@ pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub db: Db,
     pub login_limiter: auth::LoginLimiter,
+    /// The server's secret for CSRF tokens, read from the database once.
+    csrf_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
+    /// Reverse proxies whose forwarded headers are believed (`--trusted-proxy`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> AppState {
-        AppState { db, login_limiter: auth::LoginLimiter::default() }
+        AppState { db, login_limiter: auth::LoginLimiter::default(), csrf_key: Arc::default(), trusted_proxies: Arc::new([]) }
+    }
+
+    /// Believes the forwarded headers (client address, HTTPS) of these proxies.
+    pub fn with_trusted_proxies(self, proxies: Vec<std::net::IpAddr>) -> AppState {
+        AppState { trusted_proxies: proxies.into(), ..self }
+    }
+
+    /// The secret CSRF tokens are made with (generated on the first start,
+    /// kept in the database, never logged).
+    pub async fn csrf_key(&self) -> Result<[u8; 32], AppError> {
+        let db = self.db.clone();
+        self.csrf_key.get_or_try_init(|| async move { db.call(|c| crate::db::accounts::server_secret(c, "csrf")).await }).await.copied()
     }
 }
 
@@ -135,6 +155,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(engagements::router())
         .merge(workloads::router())
+        .merge(suggestions::router())
         .merge(import::router())
         .merge(assessment::router())
         .merge(architecture::router())
@@ -142,9 +163,12 @@ pub fn app(state: AppState) -> Router {
         .merge(audit::router())
         .merge(members::router())
         .merge(api::router())
+        // After routing, on every route above: nothing reaches a handler
+        // unauthorised.
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::authorize))
         .nest_service("/static", ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
-        .layer(axum::middleware::from_fn(ctx::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::csrf_guard))
         // Ordinary requests stay small; upload routes raise this per route.
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES + 64 * 1024))
@@ -153,8 +177,21 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(axum::middleware::from_fn(errors::error_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), transport_security))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Served over TLS (a trusted proxy says so): browsers are told to come back
+/// over HTTPS only, for a year.
+async fn transport_security(State(st): State<AppState>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+    let https = client::Client::of(peer, request.headers(), &st.trusted_proxies).https;
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    response
 }
 
 /// Renders a template into a response, keeping render errors in `AppError`.
@@ -177,7 +214,7 @@ struct LanguageForm {
 
 /// Sets the language cookie and goes back to the page the switch was on.
 async fn switch_language(Form(form): Form<LanguageForm>) -> Result<Response, AppError> {
-    let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::Invalid(format!("unknown language \"{}\"", form.lang)))?;
+    let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::Invalid(format!("unknown language {}", quoted(&form.lang))))?;
     let back = safe_local_path(&form.back);
     let mut headers = HeaderMap::new();
     let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", ctx::LANG_COOKIE, lang.code());

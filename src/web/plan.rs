@@ -14,7 +14,7 @@ use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render};
 use crate::db;
 use crate::db::plan::{PlanRead, PlanView, WavesRead};
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::{Lang, Tr, thousands};
 use crate::inventory::Engagement;
 use crate::plan::{MAX_WAVE, Plan, PlanWarning, Wave, warning_text};
@@ -170,7 +170,7 @@ struct UnmovedView {
 }
 
 fn steps_view(steps: &[crate::plan::PlanStep], lang: Lang) -> Vec<StepView> {
-    steps.iter().map(|s| StepView { text: s.text(lang).to_string(), tools: s.tools.join(", ") }).collect()
+    steps.iter().map(|s| StepView { text: s.text(lang).to_string(), tools: s.tools_text(&crate::i18n::Tr::new(lang)) }).collect()
 }
 
 /// How many applications a wave lists on the plan page; the rest are one
@@ -458,7 +458,7 @@ async fn save_settings(
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
     let Ok(capacity) = form.wave_capacity.trim().parse::<u32>() else {
-        let e = AppError::Invalid(format!("wave capacity: \"{}\" is not a whole number", form.wave_capacity.trim()));
+        let e = AppError::Invalid(format!("wave capacity: {} is not a whole number", quoted(form.wave_capacity.trim())));
         return respond(&st, ctx, id, None, Some(e)).await;
     };
     let result = st
@@ -545,7 +545,7 @@ async fn report_pdf(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
     let requested = match q.lang.as_deref().filter(|l| !l.is_empty()) {
-        Some(code) => Some(Lang::parse(code).ok_or_else(|| AppError::Invalid(format!("lang: \"{code}\" is not ko or en")))?),
+        Some(code) => Some(Lang::parse(code).ok_or_else(|| AppError::Invalid(format!("lang: {} is not ko or en", quoted(code))))?),
         None => None,
     };
     let data = st.db.call(move |c| gather::report_data(c, id, &gather::today())).await?;

@@ -2,6 +2,8 @@
 //! the workloads table (search, filters, sort, pages), inline editing of
 //! every field, the workload page with its dependencies, and applications.
 
+use std::collections::{HashMap, HashSet};
+
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -17,8 +19,9 @@ use super::{AppState, PageCtx, Pager, page_number, redirect, render, safe_local_
 use crate::db;
 use crate::db::applications::ApplicationSummary;
 use crate::db::dependencies::Links;
+use crate::db::suggestions::{FieldState, Provenance, Waiting};
 use crate::db::workloads::{FilterColumn, NO_APPLICATION, PAGE_SIZES, WorkloadPage, WorkloadQuery};
-use crate::error::AppError;
+use crate::error::{AppError, quoted};
 use crate::i18n::{Tr, thousands};
 use crate::inventory::{Dependency, FieldKind, ROLES, WORKLOAD_FIELDS, Workload};
 
@@ -85,6 +88,7 @@ pub fn parse_query(raw: &[u8]) -> WorkloadQuery {
             "environment" => q.environment = v,
             "role" => q.role = v,
             "os" => q.os = v,
+            "pending" => q.pending = !v.is_empty(),
             "sort" => q.sort = v,
             "dir" => q.dir = v,
             "page" => q.page = v.trim().parse().unwrap_or(1),
@@ -114,6 +118,9 @@ pub fn query_url(engagement_id: i64, q: &WorkloadQuery) -> String {
         if v != default {
             s.append_pair(k, v);
         }
+    }
+    if q.pending {
+        s.append_pair("pending", "1");
     }
     if q.per_page != d.per_page {
         s.append_pair("per_page", &q.per_page.to_string());
@@ -170,7 +177,78 @@ pub struct CellView {
     pub focus: bool,
     /// The `<datalist>` offering values while typing, if any.
     pub suggestions: &'static str,
+    /// Where the value comes from, when known (the workload page shows it
+    /// for every field, the table marks suggestions).
+    pub source: Option<Provenance>,
+    /// In the table: the suggestion waiting in this cell, its evidence and
+    /// the buttons that decide it.
+    pub decide: Option<DecideView>,
     t: Tr,
+}
+
+/// One suggested value of a cell with its evidence.
+#[derive(Debug, Clone)]
+pub struct CandidateView {
+    pub value: String,
+    pub evidence: Vec<String>,
+    pub accept_text: String,
+    pub accept_label: String,
+    pub reject_label: String,
+}
+
+/// A suggestion (or a conflict to pick) waiting in a table cell.
+#[derive(Debug, Clone)]
+pub struct DecideView {
+    pub url: String,
+    pub conflict: bool,
+    /// The visible mark ("suggested", "conflict").
+    pub mark: String,
+    /// What the disclosure says to a screen reader.
+    pub summary: String,
+    /// The evidence in one line, shown on hover.
+    pub title: String,
+    pub page: i64,
+    pub candidates: Vec<CandidateView>,
+}
+
+impl DecideView {
+    fn new(t: &Tr, engagement_id: i64, w: &Workload, state: &FieldState, page: i64) -> Option<DecideView> {
+        let conflict = match state.source {
+            Provenance::Suggested => false,
+            Provenance::Conflict => true,
+            _ => return None,
+        };
+        let field = field_label(t, state.field.code());
+        let candidates: Vec<CandidateView> = state
+            .candidates
+            .iter()
+            .map(|c| {
+                let args: [(&str, &dyn std::fmt::Display); 3] = [("field", &field), ("value", &c.value), ("name", &w.name)];
+                CandidateView {
+                    value: c.value.clone(),
+                    evidence: c.evidence.iter().map(|e| e.text(t)).collect(),
+                    accept_text: if conflict { t.fmt("enrich.pick", &[("value", &c.value)]) } else { t.t("enrich.accept").to_string() },
+                    accept_label: t.fmt("enrich.accept_label", &args),
+                    reject_label: t.fmt("enrich.reject_label", &args),
+                }
+            })
+            .collect();
+        let title = candidates.iter().map(|c| format!("{}: {}", c.value, c.evidence.join("; "))).collect::<Vec<_>>().join(" | ");
+        let summary = if conflict {
+            t.fmt("enrich.summary_conflict", &[("field", &field), ("name", &w.name), ("n", &candidates.len())])
+        } else {
+            t.fmt("enrich.summary_suggested", &[("field", &field), ("name", &w.name), ("value", &candidates[0].value)])
+        };
+        Some(DecideView {
+            url: format!("/engagements/{engagement_id}/workloads/{}/suggestions", w.id),
+            conflict,
+            mark: t.t(if conflict { "enrich.mark_conflict" } else { "enrich.mark_suggested" }).to_string(),
+            summary,
+            title,
+            page,
+            candidates,
+        })
+    }
 }
 
 impl CellView {
@@ -195,7 +273,40 @@ impl CellView {
             version: w.version,
             focus: false,
             suggestions: suggestions_for(field),
+            source: None,
+            decide: None,
             t: *t,
+        }
+    }
+
+    /// The cell with its source: a field's suggestion state, else edited
+    /// or imported for a value (nothing for an empty field).
+    pub fn with_source(mut self, states: &[FieldState], edited: &HashSet<String>) -> CellView {
+        let state = states.iter().find(|s| s.field.code() == self.field);
+        self.source = match state {
+            Some(s) => Some(s.source),
+            None if self.text.is_empty() => None,
+            None if edited.contains(self.field) => Some(Provenance::Edited),
+            None => Some(Provenance::Imported),
+        };
+        self
+    }
+
+    /// "suggested", "confirmed"... in the page's language, or "".
+    pub fn source_label(&self) -> String {
+        self.source.map(|s| self.t.t(&format!("enrich.source_{}", s.code())).to_string()).unwrap_or_default()
+    }
+
+    /// The cell's class in the table: a suggestion waiting in it, else a
+    /// number or a long text (suggestions fill only one-line text fields),
+    /// else none: most of a page's 550 cells carry no class.
+    pub fn classes(&self) -> &'static str {
+        match self.source {
+            Some(Provenance::Suggested) => "suggested",
+            Some(Provenance::Conflict) => "conflict",
+            _ if self.numeric => "num",
+            _ if self.is_multiline() => "long",
+            _ => "",
         }
     }
 
@@ -254,7 +365,7 @@ struct CellQuery {
 }
 
 fn check_field(field: &str) -> Result<&'static str, AppError> {
-    crate::inventory::field(field).map(|f| f.name).ok_or_else(|| AppError::NotFound(format!("workload field \"{field}\"")))
+    crate::inventory::field(field).map(|f| f.name).ok_or_else(|| AppError::NotFound(format!("workload field {}", quoted(field))))
 }
 
 async fn load_workload(st: &AppState, id: i64, wid: i64) -> Result<Workload, AppError> {
@@ -262,7 +373,7 @@ async fn load_workload(st: &AppState, id: i64, wid: i64) -> Result<Workload, App
 }
 
 /// Runs a change in one transaction on the blocking pool: all of it or none.
-async fn write<T: Send + 'static>(
+pub(super) async fn write<T: Send + 'static>(
     st: &AppState,
     change: impl FnOnce(&Connection) -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
@@ -334,14 +445,14 @@ impl From<rusqlite::Error> for EditRefused {
 
 /// Applies one field edit if `version` is still current; an unchanged value
 /// saves nothing (leaving a cell is not a change).
-fn apply_edit(conn: &mut Connection, id: i64, wid: i64, field: &str, value: &str, version: i64) -> Result<Workload, EditRefused> {
+fn apply_edit(conn: &mut Connection, t: Tr, id: i64, wid: i64, field: &str, value: &str, version: i64) -> Result<Workload, EditRefused> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current = db::workloads::get(&tx, id, wid)?;
     if current.version != version {
         return Err(EditRefused::Stale(current.version));
     }
     let mut edited = current.clone();
-    edited.set_field(field, value).map_err(AppError::Invalid)?;
+    edited.set_field(field, value).map_err(|e| AppError::Invalid(e.text(&t)))?;
     if edited == current {
         return Ok(current);
     }
@@ -362,7 +473,8 @@ async fn save_cell(
     let field = check_field(&field)?;
     let value = form.value.clone();
     let version = form.version;
-    let result = st.db.call(move |c| Ok(apply_edit(c, id, wid, field, &value, version))).await?;
+    let t = ctx.t;
+    let result = st.db.call(move |c| Ok(apply_edit(c, t, id, wid, field, &value, version))).await?;
     let (status, cell) = match result {
         Ok(saved) => {
             let mut cell = CellView::new(&ctx.t, id, &saved, field);
@@ -430,13 +542,60 @@ pub struct ResultsView {
     pub rows: Vec<RowView>,
     pub pager: Pager,
     pub notice: Option<String>,
+    /// The suggestions waiting in the workloads the filter finds, if any.
+    pub waiting: Option<WaitingView>,
     /// The question before a row is deleted, "{name}" standing for the row's
     /// workload (static/workloads.js fills it in).
     pub confirm: String,
 }
 
+/// "23 suggestions wait in this view: role 10, application 13", with the
+/// kinds to accept or reject in one go.
+pub struct WaitingView {
+    pub summary: String,
+    pub conflicts: Option<String>,
+    /// (field, "Role (10)").
+    pub kinds: Vec<(&'static str, String)>,
+}
+
+impl WaitingView {
+    fn new(t: &Tr, w: &Waiting) -> Option<WaitingView> {
+        if w.total() == 0 {
+            return None;
+        }
+        let kinds: Vec<(&'static str, String)> =
+            w.by_field.iter().map(|(f, n)| (f.code(), format!("{} ({})", field_label(t, f.code()), thousands(*n)))).collect();
+        let list = kinds.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>().join(", ");
+        Some(WaitingView {
+            summary: t.fmt("enrich.waiting", &[("n", &thousands(w.total())), ("kinds", &list)]),
+            conflicts: (w.conflicts > 0).then(|| t.fmt("enrich.waiting_conflicts", &[("n", &thousands(w.conflicts))])),
+            kinds,
+        })
+    }
+}
+
+/// A page of the table with what it shows of discovery suggestions.
+pub struct TablePage {
+    pub page: WorkloadPage,
+    pub states: HashMap<i64, Vec<FieldState>>,
+    pub waiting: Waiting,
+}
+
+/// Reads a page of the table with its rows' suggestion states and the
+/// suggestions waiting in the whole filter.
+pub fn load_table(conn: &Connection, id: i64, query: &WorkloadQuery) -> Result<TablePage, AppError> {
+    let page = db::workloads::search(conn, id, query)?;
+    let mut states = HashMap::new();
+    for w in &page.items {
+        states.insert(w.id, db::suggestions::states(conn, w)?);
+    }
+    let waiting = db::suggestions::waiting(conn, id, query)?;
+    Ok(TablePage { page, states, waiting })
+}
+
 impl ResultsView {
-    fn build(t: &Tr, engagement_id: i64, query: WorkloadQuery, page: WorkloadPage) -> ResultsView {
+    fn build(t: &Tr, engagement_id: i64, query: WorkloadQuery, table: TablePage) -> ResultsView {
+        let TablePage { page, states, waiting } = table;
         let mut query = WorkloadQuery { after: None, before: None, end: false, ..query };
         query.page = page.page;
         let columns = TABLE_FIELDS
@@ -459,7 +618,18 @@ impl ResultsView {
             .map(|w| RowView {
                 id: w.id,
                 name: w.name.clone(),
-                cells: TABLE_FIELDS.iter().map(|&f| CellView::new(t, engagement_id, w, f)).collect(),
+                cells: TABLE_FIELDS
+                    .iter()
+                    .map(|&f| {
+                        let mut cell = CellView::new(t, engagement_id, w, f);
+                        let state = states.get(&w.id).and_then(|list| list.iter().find(|s| s.field.code() == f));
+                        if let Some(state) = state {
+                            cell.source = Some(state.source);
+                            cell.decide = DecideView::new(t, engagement_id, w, state, page.page);
+                        }
+                        cell
+                    })
+                    .collect(),
                 select_label: t.fmt("workloads.select_row", &[("name", &w.name)]),
                 delete_label: t.fmt("workloads.delete_named", &[("name", &w.name)]),
                 powered_off: w.powered_off,
@@ -498,6 +668,7 @@ impl ResultsView {
             columns,
             rows,
             notice: None,
+            waiting: WaitingView::new(t, &waiting),
             confirm: t.fmt("workloads.confirm_delete", &[("name", &"{name}")]),
         }
     }
@@ -600,11 +771,11 @@ fn load_list(
     conn: &Connection,
     id: i64,
     query: &WorkloadQuery,
-) -> Result<(crate::inventory::Engagement, WorkloadPage, Suggestions), AppError> {
+) -> Result<(crate::inventory::Engagement, TablePage, Suggestions), AppError> {
     let engagement = db::engagements::get(conn, id)?;
-    let page = db::workloads::search(conn, id, query)?;
+    let table = load_table(conn, id, query)?;
     let lists = Suggestions::load(conn, id)?;
-    Ok((engagement, page, lists))
+    Ok((engagement, table, lists))
 }
 
 async fn render_list(
@@ -616,16 +787,7 @@ async fn render_list(
     add: (Vec<(String, String)>, Option<String>),
 ) -> Result<Response, AppError> {
     if fragment {
-        let q = query.clone();
-        let page = st
-            .db
-            .call(move |c| {
-                db::engagements::get(c, id)?;
-                db::workloads::search(c, id, &q)
-            })
-            .await?;
-        let results = ResultsView::build(&ctx.t, id, query, page);
-        return Ok(render(&ResultsFragment { ctx, results })?.into_response());
+        return results_with_notice(st, ctx, id, query, None).await;
     }
     let q = query.clone();
     let (engagement, page, lists) = st.db.call(move |c| load_list(c, id, &q)).await?;
@@ -664,7 +826,7 @@ fn workload_from_form(t: &Tr, pairs: &[(String, String)]) -> Result<Workload, St
             if f.name == "name" {
                 named = true;
             }
-            w.set_field(f.name, v).map_err(|e| format!("{}: {e}", field_label(t, f.name)))?;
+            w.set_field(f.name, v).map_err(|e| format!("{}: {}", field_label(t, f.name), e.text(t)))?;
         }
     }
     if !named || w.name.is_empty() {
@@ -720,10 +882,27 @@ async fn bulk_application(State(st): State<AppState>, ctx: PageCtx, Path(id): Pa
     if !ctx.htmx {
         return Ok(redirect(&ctx, &query_url(id, &query)));
     }
+    results_with_notice(&st, ctx, id, query, Some(notice)).await
+}
+
+/// The table fragment for `query`, with a notice above it after a change.
+pub(super) async fn results_with_notice(
+    st: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    query: WorkloadQuery,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
     let q = query.clone();
-    let page = st.db.call(move |c| db::workloads::search(c, id, &q)).await?;
-    let mut results = ResultsView::build(&ctx.t, id, query, page);
-    results.notice = Some(notice);
+    let table = st
+        .db
+        .call(move |c| {
+            db::engagements::get(c, id)?;
+            load_table(c, id, &q)
+        })
+        .await?;
+    let mut results = ResultsView::build(&ctx.t, id, query, table);
+    results.notice = notice;
     Ok(render(&ResultsFragment { ctx, results })?.into_response())
 }
 
@@ -793,8 +972,93 @@ struct DetailPage {
     cells: Vec<CellView>,
     deps: DependenciesView,
     lists: Suggestions,
+    discovery: DiscoveryView,
     confirm: String,
     back: String,
+}
+
+/// The workload page's discovery card: its suggestions with their evidence
+/// and decisions, and what the source files said beyond sixr's fields.
+pub struct DiscoveryView {
+    pub url: String,
+    pub back: String,
+    pub rows: Vec<DiscoveryRow>,
+    /// (label, value) of the raw attributes.
+    pub attributes: Vec<(String, String)>,
+    /// The applications the source says this server serves.
+    pub serves: Vec<String>,
+}
+
+pub struct DiscoveryRow {
+    pub field: &'static str,
+    pub label: String,
+    pub source: String,
+    pub source_code: &'static str,
+    /// Decisions are offered while a suggestion waits.
+    pub waiting: bool,
+    pub candidates: Vec<CandidateView>,
+}
+
+impl DiscoveryView {
+    fn new(t: &Tr, engagement_id: i64, w: &Workload, states: &[FieldState], d: &crate::inventory::Discovered) -> DiscoveryView {
+        let rows = states
+            .iter()
+            .filter(|s| s.source != Provenance::Edited)
+            .map(|s| {
+                let waiting = matches!(s.source, Provenance::Suggested | Provenance::Conflict);
+                let decide = DecideView::new(t, engagement_id, w, s, 1);
+                let candidates = match decide {
+                    Some(d) => d.candidates,
+                    None => s
+                        .candidates
+                        .iter()
+                        .map(|c| CandidateView {
+                            value: c.value.clone(),
+                            evidence: c.evidence.iter().map(|e| e.text(t)).collect(),
+                            accept_text: String::new(),
+                            accept_label: String::new(),
+                            reject_label: String::new(),
+                        })
+                        .collect(),
+                };
+                DiscoveryRow {
+                    field: s.field.code(),
+                    label: field_label(t, s.field.code()),
+                    source: t.t(&format!("enrich.source_{}", s.source.code())).to_string(),
+                    source_code: s.source.code(),
+                    waiting,
+                    candidates,
+                }
+            })
+            .collect();
+        let mut attributes = Vec::new();
+        for (key, value) in [
+            ("annotation", d.annotation.clone()),
+            ("folder", d.folder.clone()),
+            ("vapp", d.vapp.clone()),
+            ("resource_pool", d.resource_pool.clone()),
+            ("os_config", d.os_config.clone()),
+            ("os_tools", d.os_tools.clone()),
+            ("sheets", d.sheets.join(", ")),
+            ("databases", d.databases.join(", ")),
+            ("software", d.software.join(", ")),
+        ] {
+            if !value.is_empty() {
+                attributes.push((t.t(&format!("enrich.attribute_{key}")).to_string(), value));
+            }
+        }
+        DiscoveryView {
+            url: format!("/engagements/{engagement_id}/workloads/{}/suggestions", w.id),
+            back: format!("/engagements/{engagement_id}/workloads/{}", w.id),
+            rows,
+            attributes,
+            serves: d.applications.clone(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.attributes.is_empty() && self.serves.is_empty()
+    }
 }
 
 /// Every application name as `<option>`s, for a `<datalist>` filled on demand.
@@ -816,18 +1080,17 @@ async fn application_names(State(st): State<AppState>, Path(id): Path<i64>) -> R
 }
 
 async fn detail_page(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
-    let (engagement, workload, links, lists) = st
+    let (engagement, workload, links, lists, (states, edited, discovered)) = st
         .db
         .call(move |c| {
-            Ok((
-                db::engagements::get(c, id)?,
-                db::workloads::get(c, id, wid)?,
-                db::dependencies::links(c, id, wid)?,
-                Suggestions::load(c, id)?,
-            ))
+            let workload = db::workloads::get(c, id, wid)?;
+            let provenance =
+                (db::suggestions::states(c, &workload)?, db::suggestions::edited(c, wid)?, db::suggestions::discovered(c, wid)?);
+            Ok((db::engagements::get(c, id)?, workload, db::dependencies::links(c, id, wid)?, Suggestions::load(c, id)?, provenance))
         })
         .await?;
-    let cells = WORKLOAD_FIELDS.iter().map(|f| CellView::new(&ctx.t, id, &workload, f.name)).collect();
+    let cells = WORKLOAD_FIELDS.iter().map(|f| CellView::new(&ctx.t, id, &workload, f.name).with_source(&states, &edited)).collect();
+    let discovery = DiscoveryView::new(&ctx.t, id, &workload, &states, &discovered);
     let deps = DependenciesView {
         engagement_id: id,
         workload_id: wid,
@@ -846,6 +1109,7 @@ async fn detail_page(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): 
         cells,
         deps,
         lists,
+        discovery,
     })
 }
 
@@ -1082,6 +1346,7 @@ mod tests {
         let q = WorkloadQuery {
             q: "web & db".into(),
             role: "db".into(),
+            pending: true,
             sort: "cpu_cores".into(),
             dir: "desc".into(),
             page: 3,

@@ -10,6 +10,10 @@ use sixr::db::Db;
 use sixr::{AppState, app};
 use tower::ServiceExt;
 
+/// The browser's pre-login cookie, and in requests the stand-in for the
+/// CSRF token its page would hold: [`TestApp::send`] puts the real token
+/// (made from the session, or from this cookie, with the server's secret)
+/// wherever a request carries this value.
 pub const TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 pub struct TestApp {
@@ -60,13 +64,42 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The same database served by an app that believes the forwarded
+    /// headers of a reverse proxy at `proxy` (`sixr serve --trusted-proxy`).
+    pub fn behind_proxy(&self, proxy: &str) -> TestApp {
+        let state = AppState::new(self.db.clone()).with_trusted_proxies(vec![proxy.parse().unwrap()]);
+        TestApp { router: app(state), db: self.db.clone(), session: self.session.clone(), _dir: tempfile::tempdir().unwrap() }
+    }
+
     /// The same app and database, acting as another session.
     pub fn as_session(&self, session: Option<String>) -> TestApp {
         TestApp { router: self.router.clone(), db: self.db.clone(), session, _dir: tempfile::tempdir().unwrap() }
     }
 
-    /// Sends a request as a browser that holds the CSRF cookie (and the session, if any).
-    pub async fn send(&self, mut req: Request<Body>) -> Reply {
+    /// The CSRF token pages give this browser (its session's, or its
+    /// pre-login cookie's when logged out).
+    pub fn csrf(&self) -> String {
+        let key = self.db.with_conn(|c| sixr::db::accounts::server_secret(c, "csrf")).unwrap();
+        sixr::web::ctx::csrf_token_for(&key, self.session.as_deref().unwrap_or(TOKEN))
+    }
+
+    /// Sends a request as a browser that holds the CSRF cookie (and the
+    /// session, if any), with [`TOKEN`] replaced by the page's token.
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let (mut parts, body) = req.into_parts();
+        let token = self.csrf();
+        if parts.headers.get("x-csrf-token").is_some_and(|v| v == TOKEN) {
+            parts.headers.insert("x-csrf-token", token.parse().unwrap());
+        }
+        let mut bytes = body.collect().await.unwrap().to_bytes().to_vec();
+        // Form fields come first (a multipart form's token too).
+        let head = bytes.len().min(64 * 1024);
+        let mut at = 0;
+        while let Some(i) = bytes[at..head].windows(TOKEN.len()).position(|w| w == TOKEN.as_bytes()) {
+            bytes[at + i..at + i + TOKEN.len()].copy_from_slice(token.as_bytes());
+            at += i + TOKEN.len();
+        }
+        let mut req = Request::from_parts(parts, Body::from(bytes));
         req.headers_mut().append(header::COOKIE, format!("sixr_csrf={TOKEN}").parse().unwrap());
         if let Some(s) = &self.session {
             req.headers_mut().append(header::COOKIE, format!("sixr_session={s}").parse().unwrap());
@@ -96,18 +129,18 @@ impl TestApp {
     }
 }
 
-/// Multipart uploads (the import page), with the CSRF token in the query as
-/// the page's form sends it.
+/// Multipart uploads (the import page), with the CSRF token as the form's
+/// first field, as the page's form sends it.
 impl TestApp {
     pub async fn post_file(&self, uri: &str, file_name: &str, bytes: &[u8]) -> Reply {
         let boundary = "sixr-test-boundary-7d1f";
         let mut body = Vec::new();
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{TOKEN}\r\n").as_bytes());
         body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let sep = if uri.contains('?') { '&' } else { '?' };
         self.send(
-            Request::post(format!("{uri}{sep}csrf={TOKEN}"))
+            Request::post(uri)
                 .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
                 .body(Body::from(body))
                 .unwrap(),

@@ -14,8 +14,10 @@
 //! touched (an application, or a workload without one: a workload's score
 //! depends on the other workloads of its application). A change that every
 //! application is derived from (an import, the preference profile, region,
-//! currency or sizing, a jump host appearing or going, a new rule book) re-
-//! derives the whole engagement (`rederive`): in the same transaction when
+//! currency, a jump host appearing or going, a new rule book, a new day:
+//! end of support is judged against today) re-derives the whole engagement
+//! (`rederive`; sizing and landing-zone settings re-derive the architectures
+//! only): in the same transaction when
 //! the engagement is small, otherwise by recording a derivation that the
 //! server's background worker (or the command line, before it reads) carries
 //! out a step at a time, while the pages show how far it got. Reading never
@@ -31,8 +33,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::db::assessment::{Move, Rescore, Scope};
 use crate::error::AppError;
-use crate::inventory::Workload;
-use crate::scoring::{Assessment, Item, Profile, Severity, score_portfolio};
+use crate::inventory::{AppAttributes, Workload};
+use crate::knowledge::Date;
+use crate::scoring::{Assessment, Context, Item, Profile, Severity, SuggestedFact, score_portfolio_with};
 use crate::strategy::Strategy;
 pub use figures::Figures;
 use figures::{Counted, Deltas, TOTALS};
@@ -359,6 +362,26 @@ pub fn check_fingerprint(conn: &Connection) -> Result<(), AppError> {
     })
 }
 
+/// End of support is judged against today: on a new day every engagement
+/// last derived whole on another is derived anew (in the background), once.
+/// At start, and by the background worker while it waits.
+pub fn check_day(conn: &Connection) -> Result<(), AppError> {
+    let today = Date::today().to_string();
+    let ids: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM engagements WHERE scored_on <> ?1 AND id NOT IN (SELECT engagement_id FROM derivations)")?
+        .query_map([&today], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    in_transaction(conn, |tx| {
+        for id in ids {
+            record_derivation(tx, id)?;
+        }
+        Ok(())
+    })
+}
+
 /// Carries out every recorded derivation to its end (the command line,
 /// before it reads or exports).
 pub fn complete_pending(conn: &Connection) -> Result<(), AppError> {
@@ -396,7 +419,10 @@ fn complete(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
         conn.prepare_cached(sql)?.execute([engagement_id])?;
     }
     let rows = figures::from_scratch(conn, engagement_id)?;
-    figures::replace(conn, engagement_id, rows)
+    figures::replace(conn, engagement_id, rows)?;
+    conn.prepare_cached("UPDATE engagements SET scored_on = ?2 WHERE id = ?1")?
+        .execute(params![engagement_id, Date::today().to_string()])?;
+    Ok(())
 }
 
 /// A stored assessment as the figures count it.
@@ -423,6 +449,10 @@ struct Run<'c> {
     conn: &'c Connection,
     engagement_id: i64,
     profile: Profile,
+    /// What the rules read beside the workloads: the applications'
+    /// portfolio attributes, and today (end of support).
+    applications: HashMap<i64, AppAttributes>,
+    today: Date,
     deltas: Deltas,
     done: BTreeSet<Group>,
     /// Applications whose architecture to build again (0: the workloads
@@ -440,6 +470,8 @@ impl<'c> Run<'c> {
             conn,
             engagement_id,
             profile: crate::db::assessment::profile(conn, engagement_id)?,
+            applications: crate::db::applications::attributes(conn, engagement_id)?,
+            today: Date::today(),
             deltas: Deltas::default(),
             done: BTreeSet::new(),
             architecture: BTreeSet::new(),
@@ -493,16 +525,23 @@ impl<'c> Run<'c> {
         };
         let answers = crate::db::assessment::answers_in(conn, eid, g.scope())?;
         let decisions = crate::db::decisions::list_in(conn, eid, g.scope())?;
-        let items: Vec<Item> = members.iter().map(|(w, a)| Item { workload: w, application_id: *a }).collect();
+        // Suggestions in effect weigh less than confirmed facts.
+        let suggested: Vec<Vec<SuggestedFact>> = members
+            .iter()
+            .map(|(w, _)| Ok(crate::db::suggestions::scoring_facts(&crate::db::suggestions::in_effect_for(conn, w)?)))
+            .collect::<Result<_, AppError>>()?;
+        let items: Vec<Item> =
+            members.iter().zip(&suggested).map(|((w, a), s)| Item { workload: w, application_id: *a, suggested: s }).collect();
+        let ctx = Context { today: self.today, applications: Some(&self.applications) };
         let mut old_row = conn.prepare_cached(&format!("{SELECT_COUNTED} WHERE workload_id = ?1"))?;
         let mut store = conn.prepare_cached(
             "INSERT OR REPLACE INTO assessments (workload_id, engagement_id, application_id, name, recommended, decided, effective,
-                confidence, top_risk, risks_high, risks_medium, risks_low, jump_host, main_reason, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                confidence, top_risk, risks_high, risks_medium, risks_low, jump_host, main_reason, end_of_support, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?;
         let mut members_ids = HashSet::new();
         // score_portfolio answers in the order of `items`.
-        for (a, (w, app)) in score_portfolio(&items, &answers, &self.profile).into_iter().zip(&members) {
+        for (a, (w, app)) in score_portfolio_with(&items, &answers, &self.profile, &ctx).into_iter().zip(&members) {
             members_ids.insert(w.id);
             let decided = decisions.get(&w.id).map(|d| d.decision.strategy);
             let new = counted(&a, app.unwrap_or(0), decided, w);
@@ -526,6 +565,7 @@ impl<'c> Run<'c> {
             let detail = serde_json::to_string(&a).map_err(|e| AppError::Internal(format!("assessment detail: {e}")))?;
             let top_risk = a.risks.iter().map(|r| r.severity).min();
             let main_reason = a.reasons.iter().position(|r| r.gate.is_some() || r.points.contains_key(&a.recommended));
+            let end_of_support = a.end_of_support.iter().filter_map(|e| e.date.as_deref().and_then(Date::parse)).min();
             store.execute(params![
                 w.id,
                 eid,
@@ -541,6 +581,7 @@ impl<'c> Run<'c> {
                 new.risks[2],
                 new.jump_host,
                 main_reason.map(|i| i as i64),
+                end_of_support.map(|d| d.to_string()),
                 detail,
             ])?;
         }
@@ -636,9 +677,10 @@ impl<'c> Run<'c> {
     }
 }
 
-/// Every application's architecture again: at once when the engagement is
-/// small, else as part of a whole derivation.
-fn rederive_architectures(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
+/// Every application's architecture again (after a change of the sizing or
+/// landing-zone settings): at once when the engagement is small, else as
+/// part of a whole derivation. Call it in the write's transaction.
+pub fn rederive_architectures(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
     let workloads = figures::get(conn, engagement_id, TOTALS)?.workloads();
     if workloads > INLINE_WORKLOADS {
         return record_derivation(conn, engagement_id);

@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::*;
-use crate::db::{Db, applications, assessment, decisions, dependencies, engagements, imports, workloads};
+use crate::db::suggestions::{Decision, Selection};
+use crate::db::{Db, applications, assessment, decisions, dependencies, engagements, imports, suggestions, workloads};
 use crate::inventory::{Dependency, Engagement};
+use crate::scoring::SubjectKind;
 use crate::scoring::decision::DecisionInput;
-use crate::scoring::{SubjectKind, score_portfolio};
 
 /// A small deterministic generator (xorshift64*): the same seed, the same
 /// sequence of writes, so a failure can be replayed.
@@ -151,7 +152,7 @@ fn random_write(c: &Connection, eid: i64, rng: &mut Rng, n: &mut usize) -> Resul
                 dependencies::remove(c, eid, *id, "t")?;
             }
         }
-        11 => match rng.below(7) {
+        11 => match rng.below(10) {
             4 => {
                 let profile = crate::scoring::Profile {
                     managed: 1 + rng.below(5) as u8,
@@ -169,6 +170,36 @@ fn random_write(c: &Connection, eid: i64, rng: &mut Rng, n: &mut usize) -> Resul
             6 => {
                 let mode = *rng.pick(&crate::cost::SizingMode::ALL).unwrap();
                 crate::db::architecture::set_sizing_mode(c, eid, mode, "t")?;
+            }
+            7 => {
+                // Every waiting suggestion accepted or rejected at once.
+                let decision = *rng.pick(&[Decision::Accept, Decision::Reject]).unwrap();
+                let all = Selection { fields: Vec::new(), query: workloads::WorkloadQuery::default() };
+                suggestions::decide_bulk(c, eid, &all, decision, "t")?;
+            }
+            8 => {
+                // One waiting suggestion decided (an application one moves its workload).
+                let waiting: Vec<(i64, String, String)> = c
+                    .prepare("SELECT workload_id, field, value FROM suggestions WHERE engagement_id = ?1 AND status = 'pending' ORDER BY 1, 2, 3")?
+                    .query_map([eid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<Result<_, _>>()?;
+                if let Some((id, field, value)) = rng.pick(&waiting) {
+                    let decision = *rng.pick(&[Decision::Accept, Decision::Reject]).unwrap();
+                    let field = crate::enrich::Field::parse(field).unwrap();
+                    suggestions::decide_one(c, eid, *id, field, value, decision, "t")?;
+                }
+            }
+            9 => {
+                let (mode, mut sizing) = crate::db::architecture::sizing(c, eid)?;
+                sizing.basis = *rng.pick(&crate::cost::Basis::ALL).unwrap();
+                sizing.generation = *rng.pick(&crate::cost::Generation::ALL).unwrap();
+                crate::db::architecture::set_sizing(c, eid, mode, &sizing, "t")?;
+                let landing = crate::architecture::landing_zone::LandingSettings {
+                    topology: *rng.pick(crate::architecture::landing_zone::Topology::ALL).unwrap(),
+                    management: *rng.pick(crate::architecture::landing_zone::Management::ALL).unwrap(),
+                    ..Default::default()
+                };
+                crate::db::architecture::set_landing_settings(c, eid, &landing, "t")?;
             }
             0 => {
                 if let Some(app) = rng.pick(&app_ids) {
@@ -200,7 +231,8 @@ fn random_write(c: &Connection, eid: i64, rng: &mut Rng, n: &mut usize) -> Resul
             let mut csv = String::from("name,application,role,os,os_version,db_engine,db_version,dependencies,still_used\n");
             for _ in 0..1 + rng.below(4) {
                 *n += 1;
-                let name = format!("i{:03}", rng.below(*n + 1));
+                // Some names suggest a role (db-..., web-...): the suggestions to decide.
+                let name = format!("{}i{:03}", rng.pick(&["", "db-", "web-"]).unwrap(), rng.below(*n + 1));
                 let w = random_workload(rng, name);
                 let dep = rng.pick(&workload_ids).map(|id| workloads::get(c, eid, *id).map(|d| d.name)).transpose()?.unwrap_or_default();
                 csv.push_str(&format!(
@@ -232,7 +264,7 @@ fn random_write(c: &Connection, eid: i64, rng: &mut Rng, n: &mut usize) -> Resul
 struct Derived {
     assessments: BTreeMap<i64, (String, i64, Assessment, Option<Strategy>, Strategy)>,
     figures: BTreeMap<i64, Figures>,
-    architectures: Vec<crate::architecture::AppSummary>,
+    architectures: crate::architecture::ArchitectureList,
     plan: crate::plan::Plan,
 }
 
@@ -261,7 +293,7 @@ fn kept(c: &Connection, eid: i64) -> Derived {
         assessments.insert(id, a);
     }
     let figures = figures::all(c, eid).unwrap().into_iter().chain([(TOTALS, figures::get(c, eid, TOTALS).unwrap())]);
-    let (architectures, ..) = crate::db::architecture::summaries(c, eid, 0, i64::MAX).unwrap();
+    let architectures = crate::db::architecture::kept_list(c, eid, crate::cost::catalogue()).unwrap();
     Derived {
         assessments,
         figures: figures.filter(|(_, f)| *f != Figures::default()).collect(),
@@ -273,12 +305,9 @@ fn kept(c: &Connection, eid: i64) -> Derived {
 /// The same computed from the inventory, answers, decisions and settings alone.
 fn from_scratch(c: &Connection, eid: i64) -> Derived {
     let items = assessment::items(c, eid).unwrap();
-    let answers = assessment::answers(c, eid).unwrap();
-    let profile = assessment::profile(c, eid).unwrap();
     let decided: HashMap<i64, Strategy> = decisions::list(c, eid).unwrap().into_iter().map(|(id, d)| (id, d.decision.strategy)).collect();
-    let refs: Vec<Item> = items.iter().map(|(w, a)| Item { workload: w, application_id: *a }).collect();
     let mut assessments = BTreeMap::new();
-    for (a, (w, app)) in score_portfolio(&refs, &answers, &profile).into_iter().zip(&items) {
+    for (a, (w, app)) in assessment::score(c, eid).unwrap().into_iter().zip(&items) {
         let d = decided.get(&w.id).copied();
         assessments.insert(w.id, (w.name.clone(), app.unwrap_or(0), a.clone(), d, d.unwrap_or(a.recommended)));
     }
@@ -286,7 +315,7 @@ fn from_scratch(c: &Connection, eid: i64) -> Derived {
     Derived {
         assessments,
         figures: figures.into_iter().filter(|(_, f)| *f != Figures::default()).collect(),
-        architectures: crate::db::architecture::list(c, eid, crate::cost::catalogue()).unwrap().rows,
+        architectures: crate::db::architecture::list(c, eid, crate::cost::catalogue()).unwrap(),
         plan: crate::report::gather::plan(c, eid).unwrap(),
     }
 }
@@ -423,11 +452,7 @@ fn a_concurrent_edit_never_leaves_stale_scores() {
         db.with_conn(|c| {
             let snapshot = c.unchecked_transaction()?;
             let kept = assessment::stored(&snapshot, eid)?;
-            let items = assessment::items(&snapshot, eid)?;
-            let answers = assessment::answers(&snapshot, eid)?;
-            let profile = assessment::profile(&snapshot, eid)?;
-            let refs: Vec<Item> = items.iter().map(|(w, a)| Item { workload: w, application_id: *a }).collect();
-            for a in score_portfolio(&refs, &answers, &profile) {
+            for a in assessment::score(&snapshot, eid)? {
                 assert_eq!(
                     kept.get(&a.workload_id),
                     Some(&a),
