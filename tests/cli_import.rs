@@ -34,9 +34,9 @@ fn import_creates_the_engagement_and_reports_counts() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("3 created"), "{}", stdout(&out));
     assert_eq!(count(&db, "SELECT COUNT(*) FROM workloads"), 3);
-    // Again: updated, not duplicated.
+    // Again: matched, not duplicated, and nothing in it is new.
     let again = sixr(&["import", "--db", db_arg, "--engagement", "AnyCompany", &sample("anycompany.csv")]);
-    assert!(stdout(&again).contains("0 created, 3 updated"), "{}", stdout(&again));
+    assert!(stdout(&again).contains("0 created, 0 updated, 3 unchanged"), "{}", stdout(&again));
     assert_eq!(count(&db, "SELECT COUNT(*) FROM workloads"), 3);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM imports"), 2);
 }

@@ -243,7 +243,11 @@ fn every_vm_of_a_messy_rvtools_export_is_kept() {
     assert_eq!(workloads(&db, "Messy").len(), 197);
     // The same export again (here as the workbook): the same VMs, by their UUIDs.
     let again = commit(&db, "Messy", "RVTools.xlsx", &fixture("rvtools-messy.xlsx"));
-    assert_eq!((again.created, again.updated), (0, 197));
+    assert_eq!((again.created, again.updated + again.unchanged), (0, 197));
+    // And once more: nothing in it is new, and the summary says so.
+    let same = commit(&db, "Messy", "RVTools.xlsx", &fixture("rvtools-messy.xlsx"));
+    assert_eq!((same.created, same.updated, same.unchanged), (0, 0, 197));
+    assert_eq!(same.rows_line(), "212 rows read: 15 templates skipped, 0 created, 0 updated, 197 unchanged, 0 refused");
     let ws = workloads(&db, "Messy");
     assert_eq!(ws.len(), 197);
     let clones = ws.iter().filter(|w| w.hostname == "tmpl-web").count();

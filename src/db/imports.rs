@@ -34,6 +34,9 @@ pub struct Outcome {
     pub templates_skipped: usize,
     pub created: usize,
     pub updated: usize,
+    /// Matched rows that bring nothing new (counted within `updated` by the
+    /// preview, apart once committed): an identical re-import changes nothing.
+    pub unchanged: usize,
     pub dependencies: usize,
     pub answers: usize,
     /// Rows left out because they had errors (only with "valid rows only").
@@ -46,10 +49,12 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// "212 rows read: 15 templates skipped, 197 created, 0 updated, 0 refused".
+    /// "212 rows read: 15 templates skipped, 197 created, 0 updated, 0 refused"
+    /// (and "197 unchanged" when a re-import matched rows it left as they were).
     pub fn rows_line(&self) -> String {
+        let unchanged = if self.unchanged > 0 { format!(", {} unchanged", self.unchanged) } else { String::new() };
         format!(
-            "{} rows read: {} templates skipped, {} created, {} updated, {} refused",
+            "{} rows read: {} templates skipped, {} created, {} updated{unchanged}, {} refused",
             self.rows_read, self.templates_skipped, self.created, self.updated, self.rows_refused
         )
     }
@@ -119,6 +124,20 @@ fn preview_with_plan(conn: &Connection, engagement_id: i64, parsed: &Parsed) -> 
     Ok((outcome, plan, existing))
 }
 
+/// Whether writing `incoming` over `before` would change nothing a user sees
+/// (its id, version and raw source attributes are the database's own; an
+/// empty source id keeps the stored one, as `update_row` does).
+fn same_row(before: &Workload, incoming: &Workload) -> bool {
+    let mut w = incoming.clone();
+    w.id = before.id;
+    w.version = before.version;
+    w.discovered = before.discovered.clone();
+    if w.source_id.is_empty() {
+        w.source_id.clone_from(&before.source_id);
+    }
+    w == *before
+}
+
 /// The sentence an import refused for errors answers with.
 pub fn errors_message(errors: &[Problem]) -> String {
     const SHOWN: usize = 50;
@@ -176,7 +195,7 @@ pub fn commit(
     }
     // Rows from this id on are new: their text is indexed after them.
     let first_new: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM workloads", [], |r| r.get(0))?;
-    let (mut created, mut updated) = (0, 0);
+    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     for ((w, fate), name) in parsed.workloads.iter().zip(&plan.fates).zip(&plan.names) {
         let renamed;
         let w = if *name == w.name {
@@ -189,12 +208,17 @@ pub fn commit(
             Fate::Update(id) => {
                 // What the consultant typed or a suggestion gave survives a
                 // file that leaves it empty.
+                let before = workloads::get(&tx, eid, *id)?;
                 let mut kept = w.clone();
-                suggestions::keep_curated(&tx, &workloads::get(&tx, eid, *id)?, &mut kept)?;
+                suggestions::keep_curated(&tx, &before, &mut kept)?;
                 let app = application_id(&tx, eid, &mut apps, &kept.application)?;
-                workloads::update_row(&tx, eid, *id, app, &kept)?;
-                crate::db::search::index(&tx, *id)?;
-                updated += 1;
+                if same_row(&before, &kept) {
+                    unchanged += 1;
+                } else {
+                    workloads::update_row(&tx, eid, *id, app, &kept)?;
+                    crate::db::search::index(&tx, *id)?;
+                    updated += 1;
+                }
                 *id
             }
             Fate::Create => {
@@ -277,7 +301,7 @@ pub fn commit(
     let import_id = tx.last_insert_rowid();
     let summary = json!({
         "file": file_name, "format": format, "rows_read": parsed.rows_read, "templates_skipped": parsed.templates_skipped,
-        "created": created, "updated": updated, "rows_refused": parsed.rows_refused(),
+        "created": created, "updated": updated, "unchanged": unchanged, "rows_refused": parsed.rows_refused(),
         "dependencies": dependencies, "answers": answers, "warnings": outcome.warnings.len(),
         "suggestions": refreshed.pending, "conflicts": refreshed.conflicts,
     });
@@ -294,7 +318,7 @@ pub fn commit(
     // A large import changes the row counts the query planner relies on
     // (e.g. filtering by application); refresh its statistics.
     conn.execute_batch("PRAGMA optimize")?;
-    Ok(Outcome { import_id, created, updated, dependencies, answers, suggestions: refreshed, ..outcome })
+    Ok(Outcome { import_id, created, updated, unchanged, dependencies, answers, suggestions: refreshed, ..outcome })
 }
 
 /// The id of the application called `name` (created when missing), cached.
