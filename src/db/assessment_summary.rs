@@ -162,11 +162,16 @@ pub fn rows(conn: &Connection, engagement_id: i64, filter: &RowFilter, start: St
     if let Start::After(id) | Start::Before(id) = start {
         args.extend([Value::Integer(engagement_id), Value::Integer(id)]);
     }
+    // The page's rows are picked first, reading only what the filter and
+    // the order need (an index walk, however deep the page), then read in
+    // full: joined for every row skipped, a deep page cost 0.1 s at 100,000.
     let sql = format!(
         "SELECT w.id, w.name, COALESCE(p.name, ''), w.application_id, w.environment, a.recommended, a.decided, a.confidence,
             a.top_risk, json_extract(a.detail, '$.reasons[' || a.main_reason || ']')
          FROM workloads w {join} assessments a ON a.workload_id = w.id LEFT JOIN applications p ON p.id = w.application_id
-         WHERE {condition}{cursor} ORDER BY {order} {dir} LIMIT ? OFFSET ?"
+         WHERE w.id IN (SELECT w.id FROM workloads w {join} assessments a ON a.workload_id = w.id
+                        WHERE {condition}{cursor} ORDER BY {order} {dir} LIMIT ? OFFSET ?)
+         ORDER BY {order} {dir}"
     );
     args.extend([Value::Integer(limit), Value::Integer(offset)]);
     let mut stmt = conn.prepare_cached(&sql)?;
