@@ -42,7 +42,7 @@ fn anycompany(db: &Db, region: &str) -> (i64, i64) {
         let all = db::workloads::list_all(c, e.id)?;
         let id_of = |n: &str| all.iter().find(|w| w.name == n).unwrap().id;
         for (from, to) in deps {
-            db::workloads::add_dependency(c, e.id, id_of(&from), id_of(&to), &Dependency { from, to, ..Dependency::default() })?;
+            db::dependencies::insert_row(c, e.id, id_of(&from), id_of(&to), &Dependency { from, to, ..Dependency::default() })?;
         }
         for w in &all {
             c.execute(
@@ -52,7 +52,7 @@ fn anycompany(db: &Db, region: &str) -> (i64, i64) {
         }
         // Written with an import's building blocks: derived as an import does.
         db::derived::rederive(c, e.id)?;
-        let app = db::workloads::applications(c, e.id)?.into_iter().next().unwrap();
+        let app = db::applications::applications(c, e.id)?.into_iter().next().unwrap();
         Ok((e.id, app.id))
     })
     .unwrap()
@@ -218,7 +218,7 @@ fn cost_arithmetic_matches_hand_computed_figures() {
         mode: SizingMode::Performance,
     };
     let usd = Estate { region: "us-east-1".into(), currency: "USD".into(), ..Estate::default() };
-    let e = cost::estimate(&t, &usd, cat);
+    let e = sixr::architecture::costing::estimate(&t, &usd, cat);
     // EC2 0.096 × 2 × 730 = 140.16, EBS 100 GB × 0.08 = 8.00
     // RDS 0.171 × 730 = 124.83 + 100 GB × 0.115 = 11.50, twice (Multi-AZ)
     // ALB 0.0225 × 730 + 1 LCU × 0.008 × 730 = 22.265
@@ -238,7 +238,7 @@ fn cost_arithmetic_matches_hand_computed_figures() {
 
     // In KRW everything is converted with the catalogue's rate.
     let krw = Estate { currency: "KRW".into(), ..usd };
-    let k = cost::estimate(&t, &krw, cat);
+    let k = sixr::architecture::costing::estimate(&t, &krw, cat);
     assert_eq!(k.currency, "KRW");
     assert!((k.models[0].monthly - on_demand * cat.rate("KRW")).abs() < 1e-6);
 }

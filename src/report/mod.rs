@@ -4,13 +4,11 @@
 //! application that matters most and a line for every one, the details
 //! (security groups, sizing and cost, plan, Well-Architected findings), and
 //! the inventory as a compact appendix; a table of contents and an outline
-//! to find one's way. `gather` collects the data from storage.
+//! to find one's way. The data comes from `service::report`.
 
 pub mod apps;
 mod charts;
-pub mod cli;
 pub mod draw;
-pub mod gather;
 pub mod group;
 pub mod layout;
 pub mod model;
@@ -177,7 +175,7 @@ impl Numbering {
 }
 
 /// "2026-11-23" as (2026, 11, 23).
-fn date_parts(s: &str) -> Option<(i32, u8, u8)> {
+pub fn date_parts(s: &str) -> Option<(i32, u8, u8)> {
     let mut it = s.trim().splitn(3, '-');
     let (y, m, d) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))

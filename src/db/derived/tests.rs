@@ -316,8 +316,25 @@ fn from_scratch(c: &Connection, eid: i64) -> Derived {
         assessments,
         figures: figures.into_iter().filter(|(_, f)| *f != Figures::default()).collect(),
         architectures: crate::db::architecture::list(c, eid, crate::cost::catalogue()).unwrap(),
-        plan: crate::report::gather::plan(c, eid).unwrap(),
+        plan: plan_from_scratch(c, eid).unwrap(),
     }
+}
+
+/// The engagement's migration plan computed from the inventory (what the
+/// kept plan must equal: the tests compare).
+fn plan_from_scratch(conn: &Connection, engagement_id: i64) -> Result<crate::plan::Plan, AppError> {
+    let workloads = crate::db::plan::workloads(conn, engagement_id)?;
+    let dependencies = crate::db::dependencies::dependencies(conn, engagement_id)?;
+    let strategies = crate::db::decisions::effective_strategies(conn, engagement_id)?;
+    let decisions = crate::db::plan::decision_facts(conn, engagement_id)?;
+    let settings = crate::db::plan::settings(conn, engagement_id)?;
+    Ok(crate::plan::build(&crate::plan::PlanInput {
+        workloads: &workloads,
+        dependencies: &dependencies,
+        strategies: &strategies,
+        decisions: &decisions,
+        settings: &settings,
+    }))
 }
 
 fn assert_fresh(c: &Connection, eid: i64, after: &str) {
