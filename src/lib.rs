@@ -16,6 +16,7 @@ pub mod audit;
 pub mod cfn;
 pub mod cli;
 pub mod cost;
+pub mod data;
 pub mod db;
 pub mod enrich;
 pub mod error;

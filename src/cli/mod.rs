@@ -106,6 +106,8 @@ pub fn main() -> ExitCode {
 }
 
 fn run(command: Command) -> anyhow::Result<ExitCode> {
+    // Every data file is read now: a broken one stops here, named.
+    crate::data::check().map_err(anyhow::Error::msg)?;
     match command {
         Command::Serve { db, addr, trusted_proxies } => serve(db, addr, trusted_proxies),
         Command::Import(args) => import::import(args),
