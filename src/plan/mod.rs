@@ -1,4 +1,4 @@
-//! Migration waves and the phased plan (issue 5). Pure: the caller hands in
+//! Migration waves and the phased plan. Pure: the caller hands in
 //! the inventory, the strategies and decisions, the settings and the moves
 //! the consultant made; `build` answers with the plan and its warnings.
 //!

@@ -1,4 +1,4 @@
-//! The PDF report (issue 5, issue 16): `build` turns a `ReportData` into a
+//! The PDF report: `build` turns a `ReportData` into a
 //! PDF written the way an assessment deliverable is: an executive summary on
 //! two pages, the findings of the estate stated once each, a page per
 //! application that matters most and a line for every one, the details

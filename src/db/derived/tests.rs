@@ -431,7 +431,7 @@ fn a_derivation_in_steps_ends_where_one_at_once_does() {
 
 #[test]
 fn a_concurrent_edit_never_leaves_stale_scores() {
-    // The race main had (issue 13): an edit committed between a reader's
+    // The race this guards against: an edit committed between a reader's
     // scoring and its snapshot was read under the new state with old scores
     // and kept. Here edits score themselves before they commit, so every
     // snapshot a reader takes holds scores of exactly the workloads it sees.
