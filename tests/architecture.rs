@@ -1,5 +1,5 @@
 //! Target architecture, right-sizing and cost: the AnyCompany golden case
-//! (SPEC §3), cost arithmetic against the catalogue, and the pages.
+//! (samples/anycompany.csv, Replatform), cost arithmetic against the catalogue, and the pages.
 
 mod common;
 
@@ -8,14 +8,11 @@ use common::TestApp;
 use sixr::architecture::{self, Az, Engine, Kind, Severity, Subnet, Tier};
 use sixr::cost::{self, SizingMode};
 use sixr::db::{self, Db};
-use sixr::inventory::{Dependency, Engagement, WORKLOAD_FIELDS, Workload};
+use sixr::inventory::Engagement;
 
-const SAMPLE: &str = include_str!("../samples/anycompany.csv");
-
-/// Loads samples/anycompany.csv into a new engagement (fields through the
-/// inventory's own validation), records its dependencies and decides every
-/// workload Replatform, as the seed's consultant does. Returns the
-/// engagement id and the application id.
+/// Imports samples/anycompany.csv into a new engagement in `region` and
+/// decides every workload Replatform, as the seed's consultant does.
+/// Returns the engagement id and the application id.
 fn anycompany(db: &Db, region: &str) -> (i64, i64) {
     db.with_conn(|c| {
         let e = db::engagements::create(
@@ -23,34 +20,15 @@ fn anycompany(db: &Db, region: &str) -> (i64, i64) {
             &Engagement { name: format!("AnyCompany {region}"), region: region.into(), ..Engagement::default_new() },
             "test",
         )?;
-        let mut reader = csv::Reader::from_reader(SAMPLE.as_bytes());
-        let headers = reader.headers().unwrap().clone();
-        let mut deps = Vec::new();
-        for record in reader.records() {
-            let record = record.unwrap();
-            let mut w = Workload::default();
-            for (h, v) in headers.iter().zip(record.iter()) {
-                if WORKLOAD_FIELDS.iter().any(|f| f.name == h) {
-                    w.set_field(h, v).unwrap();
-                }
-                if h == "dependencies" && !v.is_empty() {
-                    deps.push((w.name.clone(), v.to_string()));
-                }
-            }
-            db::workloads::upsert(c, e.id, &w)?;
-        }
-        let all = db::workloads::list_all(c, e.id)?;
-        let id_of = |n: &str| all.iter().find(|w| w.name == n).unwrap().id;
-        for (from, to) in deps {
-            db::dependencies::insert_row(c, e.id, id_of(&from), id_of(&to), &Dependency { from, to, ..Dependency::default() })?;
-        }
-        for w in &all {
+        let parsed = sixr::import::parse("anycompany.csv", sixr::import::ANYCOMPANY_SAMPLE, &|_| None)?;
+        db::imports::commit(c, db::imports::Target::Id(e.id), &parsed, "anycompany.csv", "test", false)?;
+        for w in db::workloads::list_all(c, e.id)? {
             c.execute(
                 "INSERT INTO decisions (workload_id, engagement_id, strategy) VALUES (?1, ?2, 'replatform')",
                 rusqlite::params![w.id, e.id],
             )?;
         }
-        // Written with an import's building blocks: derived as an import does.
+        // Decisions written directly: derived as a write would.
         db::derived::rederive(c, e.id)?;
         let app = db::applications::applications(c, e.id)?.into_iter().next().unwrap();
         Ok((e.id, app.id))
