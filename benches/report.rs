@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use sixr::db::Db;
 use sixr::i18n::Lang;
-use sixr::report::{build, gather};
+use sixr::report::build;
+use sixr::service::report as gather;
 
 fn main() {
     let dir = tempfile::tempdir().expect("a temporary directory");

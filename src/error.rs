@@ -22,6 +22,8 @@ pub enum AppError {
     /// Not logged in, or not allowed.
     #[error("{0}")]
     Forbidden(String),
+    /// Any database failure, a query that found no row included: the `get`
+    /// functions of `db` say `NotFound` themselves where none is an answer.
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("template error: {0}")]
@@ -37,7 +39,6 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Csrf | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::Db(rusqlite::Error::QueryReturnedNoRows) => StatusCode::NOT_FOUND,
             AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -46,7 +47,6 @@ impl AppError {
     pub fn public_message(&self) -> String {
         match self.status() {
             StatusCode::INTERNAL_SERVER_ERROR => "something went wrong on the server; the details are in its log".into(),
-            _ if matches!(self, AppError::Db(rusqlite::Error::QueryReturnedNoRows)) => "not found".into(),
             _ => self.to_string(),
         }
     }

@@ -1,5 +1,5 @@
 //! Target architecture, right-sizing and cost: the AnyCompany golden case
-//! (SPEC §3), cost arithmetic against the catalogue, and the pages.
+//! (samples/anycompany.csv, Replatform), cost arithmetic against the catalogue, and the pages.
 
 mod common;
 
@@ -8,14 +8,11 @@ use common::TestApp;
 use sixr::architecture::{self, Az, Engine, Kind, Severity, Subnet, Tier};
 use sixr::cost::{self, SizingMode};
 use sixr::db::{self, Db};
-use sixr::inventory::{Dependency, Engagement, WORKLOAD_FIELDS, Workload};
+use sixr::inventory::Engagement;
 
-const SAMPLE: &str = include_str!("../samples/anycompany.csv");
-
-/// Loads samples/anycompany.csv into a new engagement (fields through the
-/// inventory's own validation), records its dependencies and decides every
-/// workload Replatform, as the seed's consultant does. Returns the
-/// engagement id and the application id.
+/// Imports samples/anycompany.csv into a new engagement in `region` and
+/// decides every workload Replatform, as the seed's consultant does.
+/// Returns the engagement id and the application id.
 fn anycompany(db: &Db, region: &str) -> (i64, i64) {
     db.with_conn(|c| {
         let e = db::engagements::create(
@@ -23,36 +20,17 @@ fn anycompany(db: &Db, region: &str) -> (i64, i64) {
             &Engagement { name: format!("AnyCompany {region}"), region: region.into(), ..Engagement::default_new() },
             "test",
         )?;
-        let mut reader = csv::Reader::from_reader(SAMPLE.as_bytes());
-        let headers = reader.headers().unwrap().clone();
-        let mut deps = Vec::new();
-        for record in reader.records() {
-            let record = record.unwrap();
-            let mut w = Workload::default();
-            for (h, v) in headers.iter().zip(record.iter()) {
-                if WORKLOAD_FIELDS.iter().any(|f| f.name == h) {
-                    w.set_field(h, v).unwrap();
-                }
-                if h == "dependencies" && !v.is_empty() {
-                    deps.push((w.name.clone(), v.to_string()));
-                }
-            }
-            db::workloads::upsert(c, e.id, &w)?;
-        }
-        let all = db::workloads::list_all(c, e.id)?;
-        let id_of = |n: &str| all.iter().find(|w| w.name == n).unwrap().id;
-        for (from, to) in deps {
-            db::workloads::add_dependency(c, e.id, id_of(&from), id_of(&to), &Dependency { from, to, ..Dependency::default() })?;
-        }
-        for w in &all {
+        let parsed = sixr::import::parse("anycompany.csv", sixr::import::ANYCOMPANY_SAMPLE, &|_| None)?;
+        db::imports::commit(c, db::imports::Target::Id(e.id), &parsed, "anycompany.csv", "test", false)?;
+        for w in db::workloads::list_all(c, e.id)? {
             c.execute(
                 "INSERT INTO decisions (workload_id, engagement_id, strategy) VALUES (?1, ?2, 'replatform')",
                 rusqlite::params![w.id, e.id],
             )?;
         }
-        // Written with an import's building blocks: derived as an import does.
+        // Decisions written directly: derived as a write would.
         db::derived::rederive(c, e.id)?;
-        let app = db::workloads::applications(c, e.id)?.into_iter().next().unwrap();
+        let app = db::applications::applications(c, e.id)?.into_iter().next().unwrap();
         Ok((e.id, app.id))
     })
     .unwrap()
@@ -218,7 +196,7 @@ fn cost_arithmetic_matches_hand_computed_figures() {
         mode: SizingMode::Performance,
     };
     let usd = Estate { region: "us-east-1".into(), currency: "USD".into(), ..Estate::default() };
-    let e = cost::estimate(&t, &usd, cat);
+    let e = sixr::architecture::costing::estimate(&t, &usd, cat);
     // EC2 0.096 × 2 × 730 = 140.16, EBS 100 GB × 0.08 = 8.00
     // RDS 0.171 × 730 = 124.83 + 100 GB × 0.115 = 11.50, twice (Multi-AZ)
     // ALB 0.0225 × 730 + 1 LCU × 0.008 × 730 = 22.265
@@ -238,7 +216,7 @@ fn cost_arithmetic_matches_hand_computed_figures() {
 
     // In KRW everything is converted with the catalogue's rate.
     let krw = Estate { currency: "KRW".into(), ..usd };
-    let k = cost::estimate(&t, &krw, cat);
+    let k = sixr::architecture::costing::estimate(&t, &krw, cat);
     assert_eq!(k.currency, "KRW");
     assert!((k.models[0].monthly - on_demand * cat.rate("KRW")).abs() < 1e-6);
 }

@@ -168,7 +168,7 @@ fn one_pick_settles_a_conflict_and_one_reject_clears_a_field() {
         let gamma = workload(c, eid, "gamma-01").id;
         suggestions::decide_one(c, eid, gamma, Field::Application, "Gamma", Decision::Reject, "c")?;
         assert_eq!(workload(c, eid, "gamma-01").application, "");
-        let apps = sixr::db::workloads::application_names(c, eid, 100)?;
+        let apps = sixr::db::applications::application_names(c, eid, 100)?;
         assert!(!apps.contains(&"Gamma".to_string()), "the suggested application left with its only workload: {apps:?}");
         // Deciding it again: it no longer waits.
         assert!(suggestions::decide_one(c, eid, gamma, Field::Application, "Gamma", Decision::Reject, "c").is_err());
@@ -249,7 +249,7 @@ fn the_csv_holds_effective_values_and_says_which_are_suggestions() {
         let eid = import(c, "Fixture", "vInfo.csv", &file(&format!("fixtures/{FIXTURE}")));
         let id = workload(c, eid, "alpha-db-01").id;
         suggestions::decide_one(c, eid, id, Field::Role, "db", Decision::Accept, "c")?;
-        let rows = csv_rows(&sixr::import::cli::export_bytes(c, eid, "csv")?);
+        let rows = csv_rows(&sixr::service::export::export_bytes(c, eid, "csv")?);
         let row = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap().clone();
         let alpha = row("alpha-db-01");
         assert_eq!((alpha["role"].as_str(), alpha["db_engine"].as_str(), alpha["application"].as_str()), ("db", "PostgreSQL", "alpha"));
@@ -259,7 +259,7 @@ fn the_csv_holds_effective_values_and_says_which_are_suggestions() {
         assert_eq!(row("shop-web-db")["role"], "", "a conflict holds no value");
         assert_eq!(row("vm-3")["suggested"], "");
         // The export reads back as a template; `suggested` is output, ignored.
-        let parsed = import::parse("export.csv", &sixr::import::cli::export_bytes(c, eid, "csv")?, &|_| None).unwrap();
+        let parsed = import::parse("export.csv", &sixr::service::export::export_bytes(c, eid, "csv")?, &|_| None).unwrap();
         assert!(parsed.warnings.iter().all(|w| w.column.as_deref() != Some("suggested")), "{:?}", parsed.warnings);
         Ok(())
     })
@@ -279,7 +279,7 @@ fn the_json_backup_keeps_sources_evidence_and_rejections() {
         app01.role = "web-app".into();
         sixr::db::workloads::save(c, eid, &app01, "c")?;
 
-        let json = sixr::import::cli::export_bytes(c, eid, "json")?;
+        let json = sixr::service::export::export_bytes(c, eid, "json")?;
         let restored = import(c, "Restored", "backup.json", &json);
         for (name, field) in [("alpha-db-01", Field::Role), ("DB01", Field::Role), ("App01", Field::Role), ("shop-web-db", Field::Role)] {
             assert_eq!(state(c, restored, name, field), state(c, eid, name, field), "{name} {field:?}");

@@ -187,7 +187,7 @@ fn fixture() -> Fixture {
         .db
         .with_conn(|c| {
             let d = sixr::inventory::Dependency { port: Some(5432), protocol: "tcp".into(), ..Default::default() };
-            sixr::db::workloads::add_dependency(c, eid, w1.id, w2.id, &d)?;
+            sixr::db::dependencies::insert_row(c, eid, w1.id, w2.id, &d)?;
             let did: i64 = c.query_row("SELECT id FROM dependencies", [], |r| r.get(0))?;
             let aid: i64 = c.query_row("SELECT id FROM applications WHERE name = 'Shop'", [], |r| r.get(0))?;
             let token = sixr::db::imports::store_upload(c, eid, None, "inventory.csv", b"name,cpu_cores\nnew-01,2\n")?;

@@ -228,7 +228,7 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn what_needs_a_login_is_never_stored() {
     let app = TestApp::new();
-    let id = app.db.with_conn(|c| sixr::import::load_anycompany_sample(c, "test")).unwrap();
+    let id = app.db.with_conn(|c| sixr::service::import::load_anycompany_sample(c, "test")).unwrap();
     for uri in [
         "/engagements".to_string(),
         format!("/engagements/{id}"),

@@ -52,7 +52,7 @@ fn portfolio(db: &Db) -> i64 {
             let web = db::workloads::upsert(&tx, id, &workload(&format!("w-{i:03}-web"), &app, "web"))?;
             let dbw = db::workloads::upsert(&tx, id, &workload(&format!("w-{i:03}-db"), &app, "db"))?;
             let (db::workloads::Upsert::Created(web), db::workloads::Upsert::Created(dbw)) = (web, dbw) else { panic!("new rows") };
-            db::workloads::add_dependency(&tx, id, web, dbw, &Dependency { port: Some(3306), ..Dependency::default() })?;
+            db::dependencies::insert_row(&tx, id, web, dbw, &Dependency { port: Some(3306), ..Dependency::default() })?;
         }
         db::workloads::upsert(&tx, id, &workload("loose-01", "", "app"))?;
         db::derived::rederive(&tx, id)?;
@@ -231,7 +231,7 @@ fn neighbours(db: &Db) -> i64 {
         add(c, workload("batch-01", "", "batch"))?;
         add(c, workload("report-db", "", "db"))?;
         let dep = |c: &rusqlite::Connection, from: &str, to: &str, port: Option<i64>| {
-            db::workloads::add_dependency(c, id, ids[from], ids[to], &Dependency { port, ..Dependency::default() })
+            db::dependencies::insert_row(c, id, ids[from], ids[to], &Dependency { port, ..Dependency::default() })
         };
         dep(c, "shop-web", "shop-app", None)?;
         dep(c, "shop-app", "shop-db", Some(3306))?;

@@ -51,7 +51,7 @@ fn anycompany(app: &TestApp) -> (i64, i64, Vec<i64>) {
                     db::workloads::Upsert::Created(id) | db::workloads::Upsert::Updated(id) => id,
                 });
             }
-            let app_id = db::workloads::ensure_application(c, e.id, "AnyCompany e-commerce")?.unwrap();
+            let app_id = db::applications::ensure_application(c, e.id, "AnyCompany e-commerce")?.unwrap();
             // As the template importer writes them: typed values, some in Korean.
             for (q, v) in [
                 ("still_used", "예"),
@@ -582,7 +582,7 @@ async fn questionnaire_pages_applications_searches_and_answers_all_matching() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(r.text().contains("10 of 60 applications"), "the search is kept after saving");
     let answers = app.db.with_conn(|c| db::assessment::answers(c, e)).unwrap();
-    let apps = app.db.with_conn(|c| db::workloads::applications(c, e)).unwrap();
+    let apps = app.db.with_conn(|c| db::applications::applications(c, e)).unwrap();
     for a in &apps {
         let expected = if a.name.starts_with("App 5") { Some("yes") } else { None };
         assert_eq!(answers.get(SubjectKind::Application, a.id, "still_used"), expected, "{}", a.name);
@@ -595,7 +595,7 @@ async fn questionnaire_pages_applications_searches_and_answers_all_matching() {
 async fn application_page_shows_only_its_own_workloads() {
     let app = TestApp::new();
     let e = portfolio(&app, 20, 2);
-    let apps = app.db.with_conn(|c| db::workloads::applications(c, e)).unwrap();
+    let apps = app.db.with_conn(|c| db::applications::applications(c, e)).unwrap();
     let page = app.get(&format!("/engagements/{e}/assessment/applications/{}", apps[0].id)).await.text();
     assert!(page.contains(">wl-000<") && page.contains(">wl-018<"));
     assert!(!page.contains(">wl-001<") && !page.contains(">wl-019<"), "App 01's workloads are not App 00's");

@@ -210,7 +210,7 @@ async fn waiting_uploads_are_bounded_per_user() {
 #[tokio::test]
 async fn template_and_exports_download() {
     let app = TestApp::new();
-    let id = app.db.with_conn(|c| sixr::import::load_anycompany_sample(c, "test")).unwrap();
+    let id = app.db.with_conn(|c| sixr::service::import::load_anycompany_sample(c, "test")).unwrap();
     let t = app.get(&format!("/engagements/{id}/import/template.csv")).await;
     assert_eq!(t.status, 200);
     assert!(t.headers["content-disposition"].to_str().unwrap().contains("sixr-template.csv"));

@@ -25,7 +25,7 @@ fn two_apps(app: &TestApp) -> i64 {
                     [id, eid],
                 )?;
             }
-            db::workloads::add_dependency(c, eid, web, data, &Dependency::default())?;
+            db::dependencies::insert_row(c, eid, web, data, &Dependency::default())?;
             // Written with an import's building blocks: derived as an import does.
             db::derived::rederive(c, eid)?;
             Ok(eid)

@@ -27,7 +27,7 @@ async fn a_viewers_reads_leave_the_database_file_unchanged() {
     let (e, wid, aid) = app
         .db
         .with_conn(|c| {
-            let e = sixr::import::load_anycompany_sample(c, "test")?;
+            let e = sixr::service::import::load_anycompany_sample(c, "test")?;
             let wid: i64 = c.query_row("SELECT id FROM workloads WHERE engagement_id = ?1 ORDER BY name", [e], |r| r.get(0))?;
             let aid: i64 = c.query_row("SELECT id FROM applications WHERE engagement_id = ?1", [e], |r| r.get(0))?;
             Ok((e, wid, aid))

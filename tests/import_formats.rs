@@ -127,13 +127,13 @@ fn mpa_workbook_gives_servers_databases_applications_and_dependencies() {
     let customer_db = find(&ws, "Customer Database");
     assert_eq!(customer_db.db_engine, "Oracle");
     assert_eq!(customer_db.application, "CRM Application");
-    let apps = db.with_conn(|c| sixr::db::workloads::applications(c, 1)).unwrap();
+    let apps = db.with_conn(|c| sixr::db::applications::applications(c, 1)).unwrap();
     // The sheet's 14, and the shared-services application the servers that
     // serve several of them are suggested into (tests/enrichment.rs).
     assert_eq!(apps.len(), 15);
     assert!(apps.iter().any(|a| a.name == "Shared services"));
     assert!(ws.iter().filter(|w| !w.application.is_empty()).count() > 50);
-    let deps = db.with_conn(|c| sixr::db::workloads::dependencies(c, 1)).unwrap();
+    let deps = db.with_conn(|c| sixr::db::dependencies::dependencies(c, 1)).unwrap();
     assert!(deps.iter().any(|d| d.from == "Server1" && d.to == "Server111" && d.port == Some(80)), "server communication");
     assert!(deps.iter().any(|d| d.description.contains("depends on")), "application dependency");
     // Server10 is the HOSTNAME of Server10-Monitoring.
@@ -187,8 +187,8 @@ fn semicolon_bom_crlf_template_with_units_and_blank_lines() {
 #[test]
 fn anycompany_sample_loads_and_reloads_without_duplicates() {
     let (db, _dir) = fresh();
-    let id = db.with_conn(|c| import::load_anycompany_sample(c, "test")).unwrap();
-    let again = db.with_conn(|c| import::load_anycompany_sample(c, "test")).unwrap();
+    let id = db.with_conn(|c| sixr::service::import::load_anycompany_sample(c, "test")).unwrap();
+    let again = db.with_conn(|c| sixr::service::import::load_anycompany_sample(c, "test")).unwrap();
     assert_eq!(id, again);
     let ws = workloads(&db, "AnyCompany");
     assert_eq!(ws.len(), 3);
@@ -197,7 +197,7 @@ fn anycompany_sample_loads_and_reloads_without_duplicates() {
     // Six questions answered alike by the three workloads: the application's answers.
     assert_eq!(answers.len(), 6);
     assert!(answers.iter().any(|a| a.subject == "AnyCompany e-commerce" && a.question == "deadline_months" && a.value == "6"));
-    let deps = db.with_conn(|c| sixr::db::workloads::dependencies(c, id)).unwrap();
+    let deps = db.with_conn(|c| sixr::db::dependencies::dependencies(c, id)).unwrap();
     assert_eq!(deps.len(), 2);
 }
 
@@ -326,7 +326,7 @@ fn valid_rows_only_imports_the_rest_and_warnings_do_not_block() {
 #[test]
 fn json_backup_restores_the_engagement_in_a_new_one() {
     let (db, _dir) = fresh();
-    let id = db.with_conn(|c| import::load_anycompany_sample(c, "test")).unwrap();
+    let id = db.with_conn(|c| sixr::service::import::load_anycompany_sample(c, "test")).unwrap();
     db.with_conn(|c| {
         let wid: i64 = c.query_row("SELECT id FROM workloads WHERE name = 'anyco-db-01'", [], |r| r.get(0))?;
         c.execute("UPDATE engagements SET customer = 'AnyCompany Inc.', region = 'us-east-1' WHERE id = ?1", [id])?;
@@ -339,7 +339,7 @@ fn json_backup_restores_the_engagement_in_a_new_one() {
         sixr::db::derived::rederive(c, id).map(|_| ())
     })
     .unwrap();
-    let json = db.with_conn(|c| sixr::import::cli::export_bytes(c, id, "json")).unwrap();
+    let json = db.with_conn(|c| sixr::service::export::export_bytes(c, id, "json")).unwrap();
     commit(&db, "Restored", "backup.json", &json);
     let restored = db.with_conn(|c| Ok(sixr::db::engagements::find_by_name(c, "Restored")?.unwrap())).unwrap();
     assert_eq!(restored.customer, "AnyCompany Inc.");
@@ -371,7 +371,7 @@ fn csv_export_neutralises_formulas_and_reimports_as_a_template() {
     let (db, _dir) = fresh();
     commit(&db, "E", "f.csv", b"name,notes,application\n=cmd|' /C calc'!A0,@SUM(1),+evil\nplain,\"-2 spaces\",App\n");
     let id = db.with_conn(|c| Ok(sixr::db::engagements::find_by_name(c, "E")?.unwrap().id)).unwrap();
-    let csv = String::from_utf8(db.with_conn(|c| sixr::import::cli::export_bytes(c, id, "csv")).unwrap()).unwrap();
+    let csv = String::from_utf8(db.with_conn(|c| sixr::service::export::export_bytes(c, id, "csv")).unwrap()).unwrap();
     assert!(csv.starts_with("name,"));
     assert!(csv.contains("'=cmd|"), "{csv}");
     assert!(csv.contains("'@SUM(1)"));

@@ -96,7 +96,7 @@ async fn the_korean_pages_and_report_carry_no_english_catalogue_label() {
     assert!(ko(&app, &format!("/engagements/{id}/architecture/{}", events.id)).await.contains("요청 10백만 건 (쓰기 20%)"));
 
     // The PDF report in Korean.
-    let data = app.db.with_conn(|c| sixr::report::gather::report_data(c, id, "2026-11-30")).unwrap();
+    let data = app.db.with_conn(|c| sixr::service::report::report_data(c, id, "2026-11-30")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("ko.pdf");
     std::fs::write(&pdf, sixr::report::render(&data, Lang::Ko)).unwrap();

@@ -12,7 +12,8 @@ use sixr::db::Db;
 use sixr::db::imports::{self, Target};
 use sixr::i18n::Lang;
 use sixr::report::layout::Finished;
-use sixr::report::{ReportData, apps, build, gather, group, render};
+use sixr::report::{ReportData, apps, build, group, render};
+use sixr::service::report as gather;
 
 fn tool(cmd: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd} is needed for this test: {e}"));
@@ -126,7 +127,7 @@ fn the_anycompany_report_reads_in_both_languages() {
     let db = Db::open(dir.path().join("r.db")).unwrap();
     let data = db
         .with_conn(|c| {
-            let eid = sixr::import::load_anycompany_sample(c, "test")?;
+            let eid = sixr::service::import::load_anycompany_sample(c, "test")?;
             gather::report_data(c, eid, "2026-11-23")
         })
         .unwrap();

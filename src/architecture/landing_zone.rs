@@ -14,8 +14,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::costing::CostLine;
 use super::{Az, Component, Estate, Kind, Peer, SgRule, Subnet, TargetArchitecture, Tier};
-use crate::cost::CostLine;
 use crate::cost::catalogue::Catalogue;
 
 macro_rules! choice {
@@ -448,7 +448,7 @@ pub fn plan(settings: LandingSettings, estate: &Estate, footprints: &[Footprint]
         currency,
         mixed: footprints.iter().filter(|f| f.mixed).map(|f| f.application.clone()).collect(),
     };
-    lz.lines = crate::cost::landing_zone_lines(&lz, footprints, cat);
+    lz.lines = super::costing::landing_zone_lines(&lz, footprints, cat);
     allocate(&mut lz, footprints, cat.pricing_models.len());
     Some(lz)
 }

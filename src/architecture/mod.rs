@@ -6,6 +6,7 @@
 //! Replatform of a web + database application becomes: three tiers, RDS
 //! Multi-AZ, bastion, ALB + Auto Scaling over two AZs, S3 + CloudFront.
 
+pub mod costing;
 pub mod diagram;
 pub mod findings;
 mod generate;
@@ -612,7 +613,7 @@ pub fn admin_port(w: &Workload) -> u16 {
 pub struct AppArchitecture {
     #[serde(flatten)]
     pub target: TargetArchitecture,
-    pub cost: crate::cost::CostEstimate,
+    pub cost: costing::CostEstimate,
     /// The sizing assumptions the estimate stands on.
     pub sizing: Sizing,
     /// Its own components' monthly cost per pricing model on every sizing
@@ -664,7 +665,7 @@ pub fn build_one(estate: &Estate, app_id: i64, cat: &crate::cost::catalogue::Cat
 /// with its share of the landing zone when there is one.
 pub fn build(estate: &Estate, app: &Application, cat: &crate::cost::catalogue::Catalogue, lz: Option<&LandingZone>) -> AppArchitecture {
     let target = generate(estate, app, cat);
-    let cost = crate::cost::estimate(&target, estate, cat);
+    let cost = costing::estimate(&target, estate, cat);
     let footprint = Footprint::of(&target);
     // The same estimate on the other bases: only the sizing differs.
     let mut range = Vec::new();
@@ -676,7 +677,7 @@ pub fn build(estate: &Estate, app: &Application, cat: &crate::cost::catalogue::C
         } else {
             let other = Estate { mode, sizing: Sizing { basis, ..estate.sizing }, ..estate.clone() };
             let t = generate(&other, app, cat);
-            crate::cost::estimate(&t, &other, cat).own_monthly()
+            costing::estimate(&t, &other, cat).own_monthly()
         };
         range.push(crate::cost::BasisCost { mode, basis, monthly: own });
     }

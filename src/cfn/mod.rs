@@ -9,7 +9,6 @@
 //! file names and YAML text out.
 
 mod app;
-pub mod cli;
 mod landing;
 pub mod yaml;
 

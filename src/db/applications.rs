@@ -8,6 +8,34 @@ use crate::db::derived::{Touched, in_transaction, refresh};
 use crate::error::{AppError, quoted};
 use crate::inventory::{AppAttributes, Application};
 
+/// The id of the application called `name`, created when missing; `None`
+/// for an empty name.
+pub fn ensure_application(conn: &Connection, engagement_id: i64, name: &str) -> Result<Option<i64>, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    conn.prepare_cached("INSERT INTO applications (engagement_id, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
+        .execute(params![engagement_id, name])?;
+    let id = conn
+        .prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name = ?2")?
+        .query_row(params![engagement_id, name], |r| r.get(0))?;
+    Ok(Some(id))
+}
+
+pub fn applications(conn: &Connection, engagement_id: i64) -> Result<Vec<Application>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, notes FROM applications WHERE engagement_id = ?1 ORDER BY name")?;
+    let rows = stmt.query_map([engagement_id], |r| Ok(Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Application names in order, at most `limit` of them.
+pub fn application_names(conn: &Connection, engagement_id: i64, limit: i64) -> Result<Vec<String>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM applications WHERE engagement_id = ?1 ORDER BY name LIMIT ?2")?;
+    let rows = stmt.query_map(params![engagement_id, limit], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// An application with how many workloads it groups.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ApplicationSummary {
@@ -30,7 +58,7 @@ pub fn find_with_counts(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<ApplicationSummary>, i64), AppError> {
-    let pattern = super::workloads::like_pattern(search);
+    let pattern = crate::db::like_pattern(search);
     let total = conn
         .prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1 AND name LIKE ?2 ESCAPE '\\'")?
         .query_row(params![engagement_id, pattern], |r| r.get(0))?;

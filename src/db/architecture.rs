@@ -103,9 +103,9 @@ pub fn settings(conn: &Connection, engagement_id: i64) -> Result<Estate, AppErro
 /// this is hundreds of megabytes: pages use `application_estate`.
 pub fn estate(conn: &Connection, engagement_id: i64) -> Result<Estate, AppError> {
     Ok(Estate {
-        applications: super::workloads::applications(conn, engagement_id)?,
+        applications: super::applications::applications(conn, engagement_id)?,
         workloads: super::workloads::list_all(conn, engagement_id)?,
-        dependencies: super::workloads::dependencies(conn, engagement_id)?,
+        dependencies: super::dependencies::dependencies(conn, engagement_id)?,
         strategies: super::decisions::effective_strategies(conn, engagement_id)?,
         ..settings(conn, engagement_id)?
     })
@@ -182,7 +182,8 @@ pub fn application_estate(
     app: &Application,
     jump_host: bool,
 ) -> Result<Estate, AppError> {
-    use super::workloads::{SELECT_DEPENDENCY, SELECT_WORKLOAD, dependency_from_row, from_row};
+    use super::dependencies::{SELECT_DEPENDENCY, dependency_from_row};
+    use super::workloads::{SELECT_WORKLOAD, from_row};
     let params = [engagement_id, app.id];
     let workloads = conn
         .prepare_cached(&format!("{NEAR} {SELECT_WORKLOAD} WHERE w.id IN near ORDER BY w.name"))?

@@ -9,9 +9,10 @@ use serde_json::json;
 
 use crate::db::derived::Touched;
 use crate::db::workloads::{APPLICATION_ID_COLUMN, SELECT_WORKLOAD_AND_APPLICATION_ID};
-use crate::db::{audit, engagements, suggestions, workloads};
+use crate::db::{Scope, applications, audit, engagements, suggestions, workloads};
 use crate::error::{AppError, quoted};
 use crate::i18n::Lang;
+use crate::import::export::AssessmentRow;
 use crate::inventory::Workload;
 use crate::knowledge::Date;
 use crate::scoring::facts::normalise_answer;
@@ -19,35 +20,6 @@ use crate::scoring::profile::PREFERENCE_KEY;
 use crate::scoring::rules::QuestionKind;
 use crate::scoring::{AnswerBook, Assessment, Context, Item, Profile, SubjectKind, rulebook, score_portfolio_with};
 use crate::strategy::Strategy;
-
-/// Which workloads of an engagement a page reads: all of them, one
-/// application's, or one workload. Pages about one application or workload
-/// load that, not the whole portfolio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    Engagement,
-    Application(i64),
-    Workload(i64),
-}
-
-impl Scope {
-    /// The condition on the workloads `w` (with `?1` the engagement id and
-    /// `?2` the scope's id) and the parameters it needs.
-    fn workloads(self, engagement_id: i64) -> (&'static str, Vec<i64>) {
-        match self {
-            Scope::Engagement => ("w.engagement_id = ?1", vec![engagement_id]),
-            Scope::Application(app) => ("w.engagement_id = ?1 AND w.application_id = ?2", vec![engagement_id, app]),
-            Scope::Workload(wid) => ("w.engagement_id = ?1 AND w.id = ?2", vec![engagement_id, wid]),
-        }
-    }
-
-    /// The SQL of `select` (which reads from `w` joined as it needs) limited
-    /// to the scope, and its parameters.
-    pub fn sql(self, engagement_id: i64, select: &str, tail: &str) -> (String, Vec<i64>) {
-        let (condition, params) = self.workloads(engagement_id);
-        (format!("{select} WHERE {condition} {tail}"), params)
-    }
-}
 
 /// Every answer of the engagement.
 pub fn answers(conn: &Connection, engagement_id: i64) -> Result<AnswerBook, AppError> {
@@ -285,25 +257,6 @@ pub fn stored_in(conn: &Connection, engagement_id: i64, scope: Scope) -> Result<
     Ok(out)
 }
 
-/// The assessment columns of the CSV export, per workload.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct AssessmentRow {
-    /// Strategy code (rehost, ...) or empty when unscored.
-    pub recommended_strategy: String,
-    /// The decision's strategy code, or empty.
-    pub chosen_strategy: String,
-    /// 0..=1, None when unscored.
-    pub confidence: Option<f64>,
-    /// S, M, L, XL or empty.
-    pub effort: String,
-    pub criticality: Option<i64>,
-    pub priority: Option<i64>,
-    /// All reasons with their points in one line (English).
-    pub reasons: String,
-    /// The same in Korean.
-    pub reasons_ko: String,
-}
-
 /// Recommendation and decision columns for every workload that has either.
 pub fn assessment_rows(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, AssessmentRow>, AppError> {
     let mut out: HashMap<i64, AssessmentRow> = HashMap::new();
@@ -367,7 +320,7 @@ pub fn assessment_json(conn: &Connection, engagement_id: i64) -> Result<serde_js
             })
         })
         .collect();
-    let applications: Vec<serde_json::Value> = workloads::applications(conn, engagement_id)?
+    let applications: Vec<serde_json::Value> = applications::applications(conn, engagement_id)?
         .iter()
         .map(|a| {
             let list: Vec<&Assessment> =

@@ -76,7 +76,7 @@ impl RowFilter {
         let needle = self.application_name.trim();
         if !needle.is_empty() {
             sql.push_str(" AND w.application_id IN (SELECT id FROM applications WHERE engagement_id = ? AND name LIKE ? ESCAPE '\\')");
-            args.extend([Value::Integer(engagement_id), Value::Text(super::workloads::like_pattern(needle))]);
+            args.extend([Value::Integer(engagement_id), Value::Text(crate::db::like_pattern(needle))]);
         }
         if !self.environment.is_empty() {
             sql.push_str(" AND w.environment = ?");
@@ -235,7 +235,7 @@ pub fn applications(
 
 /// The ids of every application whose name contains `search` (any case).
 pub fn application_ids(conn: &Connection, engagement_id: i64, search: &str) -> Result<Vec<i64>, AppError> {
-    let pattern = super::workloads::like_pattern(search.trim());
+    let pattern = crate::db::like_pattern(search.trim());
     let mut stmt =
         conn.prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name LIKE ?2 ESCAPE '\\' ORDER BY name")?;
     let rows = stmt.query_map(params![engagement_id, pattern], |r| r.get(0))?;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::db::assessment::Scope;
+use crate::db::Scope;
 use crate::db::audit;
 use crate::error::AppError;
 use crate::scoring::decision::{Decision, DecisionInput};

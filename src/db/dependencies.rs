@@ -1,12 +1,45 @@
 //! Dependencies between workloads, seen from one workload.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
 use crate::db::audit;
 use crate::db::derived::{Touched, in_transaction, refresh};
 use crate::error::AppError;
 use crate::inventory::Dependency;
+
+/// Dependency columns in the order `dependency_from_row` reads them, with
+/// the workloads at both ends as `f` and `t`.
+pub const SELECT_DEPENDENCY: &str = "SELECT f.name, t.name, d.port, d.protocol, d.description
+     FROM dependencies d JOIN workloads f ON f.id = d.from_workload_id JOIN workloads t ON t.id = d.to_workload_id";
+
+pub fn dependency_from_row(r: &Row) -> rusqlite::Result<Dependency> {
+    Ok(Dependency { from: r.get(0)?, to: r.get(1)?, port: r.get(2)?, protocol: r.get(3)?, description: r.get(4)? })
+}
+
+/// Every dependency of the engagement, by workload name.
+pub fn dependencies(conn: &Connection, engagement_id: i64) -> Result<Vec<Dependency>, AppError> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT_DEPENDENCY} WHERE d.engagement_id = ?1 ORDER BY f.name, t.name"))?;
+    let rows = stmt.query_map([engagement_id], dependency_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Adds (or updates) the dependency "from depends on to" between two
+/// workload ids, without an audit line: for the import (whose audit line
+/// covers the file) and for `add`, which audits each edge it writes.
+pub fn insert_row(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &Dependency) -> Result<(), AppError> {
+    if from_id == to_id {
+        return Err(AppError::Invalid("a workload cannot depend on itself".into()));
+    }
+    conn.prepare_cached(
+        "INSERT INTO dependencies (engagement_id, from_workload_id, to_workload_id, port, protocol, description)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (from_workload_id, to_workload_id) DO UPDATE SET
+            port = COALESCE(excluded.port, port), protocol = excluded.protocol, description = excluded.description",
+    )?
+    .execute(params![engagement_id, from_id, to_id, d.port, d.protocol, d.description])?;
+    Ok(())
+}
 
 /// One edge as the workload page shows it: the workload at the other end,
 /// and the connection details.
@@ -105,7 +138,7 @@ fn add_one(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &
         Some(id) => as_json(conn, engagement_id, id)?,
         None => None,
     };
-    crate::db::workloads::add_dependency(conn, engagement_id, from_id, to_id, d)?;
+    insert_row(conn, engagement_id, from_id, to_id, d)?;
     let id: i64 = conn
         .prepare_cached("SELECT id FROM dependencies WHERE from_workload_id = ?1 AND to_workload_id = ?2")?
         .query_row([from_id, to_id], |r| r.get(0))?;

@@ -123,7 +123,10 @@ pub fn delete(conn: &Connection, id: i64, actor: &str) -> Result<(), AppError> {
 
 /// The engagement's settings document (preference profile, sizing mode...).
 pub fn preferences(conn: &Connection, id: i64) -> Result<serde_json::Value, AppError> {
-    let raw: String = conn.query_row("SELECT preferences FROM engagements WHERE id = ?1", [id], |r| r.get(0))?;
+    let raw: String = conn
+        .query_row("SELECT preferences FROM engagements WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("engagement {id}")))?;
     serde_json::from_str(&raw).map_err(|e| AppError::Internal(format!("engagement {id} preferences: {e}")))
 }
 

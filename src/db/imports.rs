@@ -8,7 +8,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
-use crate::db::{audit, engagements, suggestions, workloads};
+use crate::db::{applications, audit, dependencies, engagements, suggestions, workloads};
 use crate::error::{AppError, quoted};
 use crate::import::backup::{BACKUP_KIND, BACKUP_VERSION, Backup, BackupExtras};
 use crate::import::identity::{self, Fate, Known, Plan};
@@ -178,7 +178,7 @@ pub fn commit(
     }
 
     // Application ids by name, loaded once instead of looked up per row.
-    let mut apps: HashMap<String, i64> = workloads::applications(&tx, eid)?.into_iter().map(|a| (a.name, a.id)).collect();
+    let mut apps: HashMap<String, i64> = applications::applications(&tx, eid)?.into_iter().map(|a| (a.name, a.id)).collect();
     for a in &parsed.applications {
         let id = application_id(&tx, eid, &mut apps, &a.name)?;
         if let (Some(id), false) = (id, a.notes.is_empty()) {
@@ -245,7 +245,7 @@ pub fn commit(
         if let (Some(from), Some(to)) = (lookup(&d.from), lookup(&d.to))
             && from != to
         {
-            workloads::add_dependency(&tx, eid, from, to, d)?;
+            dependencies::insert_row(&tx, eid, from, to, d)?;
             dependencies += 1;
         }
     }
@@ -330,7 +330,7 @@ fn application_id(conn: &Connection, eid: i64, cache: &mut HashMap<String, i64>,
     if let Some(id) = cache.get(name) {
         return Ok(Some(*id));
     }
-    let id = workloads::ensure_application(conn, eid, name)?;
+    let id = applications::ensure_application(conn, eid, name)?;
     if let Some(id) = id {
         cache.insert(name.to_string(), id);
     }
@@ -471,10 +471,10 @@ pub fn backup(conn: &Connection, eid: i64) -> Result<Backup, AppError> {
         version: BACKUP_VERSION,
         engagement: engagements::get(conn, eid)?,
         preferences: engagements::preferences(conn, eid)?,
-        applications: workloads::applications(conn, eid)?,
+        applications: applications::applications(conn, eid)?,
         application_attributes: crate::db::applications::attributes_by_name(conn, eid)?,
         workloads: workloads::list_all(conn, eid)?,
-        dependencies: workloads::dependencies(conn, eid)?,
+        dependencies: dependencies::dependencies(conn, eid)?,
         answers: answers(conn, eid)?,
         assessments: export_rows(conn, eid, "assessments")?,
         decisions: export_rows(conn, eid, "decisions")?,

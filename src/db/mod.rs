@@ -251,3 +251,46 @@ mod tests {
         assert!(db.is_healthy());
     }
 }
+
+/// Escapes `%`, `_` and `\` so typed text matches literally in LIKE.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Which workloads of an engagement a page reads: all of them, one
+/// application's, or one workload. Pages about one application or workload
+/// load that, not the whole portfolio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Engagement,
+    Application(i64),
+    Workload(i64),
+}
+
+impl Scope {
+    /// The condition on the workloads `w` (with `?1` the engagement id and
+    /// `?2` the scope's id) and the parameters it needs.
+    pub(crate) fn workloads(self, engagement_id: i64) -> (&'static str, Vec<i64>) {
+        match self {
+            Scope::Engagement => ("w.engagement_id = ?1", vec![engagement_id]),
+            Scope::Application(app) => ("w.engagement_id = ?1 AND w.application_id = ?2", vec![engagement_id, app]),
+            Scope::Workload(wid) => ("w.engagement_id = ?1 AND w.id = ?2", vec![engagement_id, wid]),
+        }
+    }
+
+    /// The SQL of `select` (which reads from `w` joined as it needs) limited
+    /// to the scope, and its parameters.
+    pub fn sql(self, engagement_id: i64, select: &str, tail: &str) -> (String, Vec<i64>) {
+        let (condition, params) = self.workloads(engagement_id);
+        (format!("{select} WHERE {condition} {tail}"), params)
+    }
+}

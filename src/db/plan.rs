@@ -55,11 +55,11 @@ pub fn rationales(conn: &Connection, engagement_id: i64) -> Result<HashMap<i64, 
 
 /// Every workload of the engagement, by name, as the plan reads it.
 pub fn workloads(conn: &Connection, engagement_id: i64) -> Result<Vec<PlanWorkload>, AppError> {
-    workloads_in(conn, engagement_id, crate::db::assessment::Scope::Engagement)
+    workloads_in(conn, engagement_id, crate::db::Scope::Engagement)
 }
 
 /// The scope's workloads, by name, as the plan reads them.
-fn workloads_in(conn: &Connection, engagement_id: i64, scope: crate::db::assessment::Scope) -> Result<Vec<PlanWorkload>, AppError> {
+fn workloads_in(conn: &Connection, engagement_id: i64, scope: crate::db::Scope) -> Result<Vec<PlanWorkload>, AppError> {
     let (sql, params) = scope.sql(
         engagement_id,
         "SELECT w.id, w.name, COALESCE(a.name, ''), w.role, w.criticality, w.db_engine, w.storage_gb, w.application_id

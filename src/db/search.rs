@@ -83,7 +83,7 @@ mod tests {
 
     /// What LIKE finds: what the index must find too.
     fn by_like(c: &Connection, eid: i64, q: &str) -> Vec<String> {
-        let pattern = workloads::like_pattern(q);
+        let pattern = crate::db::like_pattern(q);
         c.prepare(
             "SELECT name FROM workloads WHERE engagement_id = ?1
                AND (name LIKE ?2 ESCAPE '\\' OR hostname LIKE ?2 ESCAPE '\\' OR notes LIKE ?2 ESCAPE '\\') ORDER BY name",

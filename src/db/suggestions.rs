@@ -275,33 +275,6 @@ pub fn keep_curated(conn: &Connection, existing: &Workload, incoming: &mut Workl
     Ok(())
 }
 
-/// Records the fields a consultant changed on a workload (`before` →
-/// `after`). Typing a field's pending suggestion confirms it; typing
-/// something else rejects it, so it is not suggested again.
-pub fn mark_edited(conn: &Connection, engagement_id: i64, before: &Workload, after: &Workload) -> Result<(), AppError> {
-    for f in WORKLOAD_FIELDS {
-        let value = after.field_text(f.name);
-        if before.field_text(f.name) == value {
-            continue;
-        }
-        if let Some(field) = Field::parse(f.name) {
-            let confirmed = conn
-                .prepare_cached(
-                    "UPDATE suggestions SET status = 'accepted' WHERE workload_id = ?1 AND field = ?2 AND value = ?3 AND status = 'pending'",
-                )?
-                .execute(params![after.id, field.code(), value])?;
-            conn.prepare_cached("UPDATE suggestions SET status = 'rejected' WHERE workload_id = ?1 AND field = ?2 AND status = 'pending'")?
-                .execute(params![after.id, field.code()])?;
-            if confirmed > 0 {
-                continue;
-            }
-        }
-        conn.prepare_cached("INSERT OR IGNORE INTO edited_fields (workload_id, field, engagement_id) VALUES (?1, ?2, ?3)")?
-            .execute(params![after.id, f.name, engagement_id])?;
-    }
-    Ok(())
-}
-
 /// The OS version the product knowledge reads out of an OS string
 /// ("Red Hat Enterprise Linux 8 (64-bit)" → "8"); none for a string it
 /// does not recognise or that names no version ("2016 or later").
@@ -505,7 +478,7 @@ fn write_fields(conn: &Connection, engagement_id: i64, r: &Row, target: &Target,
         match apps.get(application) {
             Some(id) => Some(*id),
             None => {
-                let id = crate::db::workloads::ensure_application(conn, engagement_id, application)?;
+                let id = crate::db::applications::ensure_application(conn, engagement_id, application)?;
                 if let Some(id) = id {
                     apps.insert(application.clone(), id);
                 }

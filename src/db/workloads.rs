@@ -1,4 +1,6 @@
-//! Workload, application and dependency rows.
+//! Workload rows: reading, writing (audited), and the workloads table
+//! (search, filters, sort, pages). Applications are `db::applications`,
+//! dependencies `db::dependencies`.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
@@ -6,7 +8,7 @@ use serde_json::json;
 use crate::db::audit;
 use crate::db::derived::{Touched, in_transaction, refresh};
 use crate::error::{AppError, quoted};
-use crate::inventory::{Application, Dependency, Workload};
+use crate::inventory::Workload;
 
 /// Workload columns in the order `from_row` reads them; `a.name` is the
 /// application name from the joined `applications a`.
@@ -77,32 +79,31 @@ pub fn list_all(conn: &Connection, engagement_id: i64) -> Result<Vec<Workload>, 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The id of the application called `name`, created when missing; `None`
-/// for an empty name.
-pub fn ensure_application(conn: &Connection, engagement_id: i64, name: &str) -> Result<Option<i64>, AppError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Ok(None);
+/// Records the fields a consultant changed on a workload (`before` →
+/// `after`). Typing a field's pending suggestion confirms it; typing
+/// something else rejects it, so it is not suggested again.
+fn mark_edited(conn: &Connection, engagement_id: i64, before: &Workload, after: &Workload) -> Result<(), AppError> {
+    for f in crate::inventory::WORKLOAD_FIELDS {
+        let value = after.field_text(f.name);
+        if before.field_text(f.name) == value {
+            continue;
+        }
+        if let Some(field) = crate::enrich::Field::parse(f.name) {
+            let confirmed = conn
+                .prepare_cached(
+                    "UPDATE suggestions SET status = 'accepted' WHERE workload_id = ?1 AND field = ?2 AND value = ?3 AND status = 'pending'",
+                )?
+                .execute(params![after.id, field.code(), value])?;
+            conn.prepare_cached("UPDATE suggestions SET status = 'rejected' WHERE workload_id = ?1 AND field = ?2 AND status = 'pending'")?
+                .execute(params![after.id, field.code()])?;
+            if confirmed > 0 {
+                continue;
+            }
+        }
+        conn.prepare_cached("INSERT OR IGNORE INTO edited_fields (workload_id, field, engagement_id) VALUES (?1, ?2, ?3)")?
+            .execute(params![after.id, f.name, engagement_id])?;
     }
-    conn.prepare_cached("INSERT INTO applications (engagement_id, name) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
-        .execute(params![engagement_id, name])?;
-    let id = conn
-        .prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name = ?2")?
-        .query_row(params![engagement_id, name], |r| r.get(0))?;
-    Ok(Some(id))
-}
-
-pub fn applications(conn: &Connection, engagement_id: i64) -> Result<Vec<Application>, AppError> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, notes FROM applications WHERE engagement_id = ?1 ORDER BY name")?;
-    let rows = stmt.query_map([engagement_id], |r| Ok(Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? }))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Application names in order, at most `limit` of them.
-pub fn application_names(conn: &Connection, engagement_id: i64, limit: i64) -> Result<Vec<String>, AppError> {
-    let mut stmt = conn.prepare_cached("SELECT name FROM applications WHERE engagement_id = ?1 ORDER BY name LIMIT ?2")?;
-    let rows = stmt.query_map(params![engagement_id, limit], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(())
 }
 
 /// What an upsert did to the row.
@@ -130,7 +131,7 @@ pub fn find_existing(conn: &Connection, engagement_id: i64, name: &str, hostname
 /// Inserts the workload, or updates the one with the same name/hostname.
 /// Call inside a transaction when writing many.
 pub fn upsert(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<Upsert, AppError> {
-    let application_id = ensure_application(conn, engagement_id, &w.application)?;
+    let application_id = crate::db::applications::ensure_application(conn, engagement_id, &w.application)?;
     let existing = find_existing(conn, engagement_id, &w.name, &w.hostname)?;
     match existing {
         None => Ok(Upsert::Created(insert_row(conn, engagement_id, application_id, w)?)),
@@ -159,7 +160,7 @@ pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) ->
         upsert_by_id(tx, engagement_id, w)?;
         crate::db::search::index(tx, w.id)?;
         let after = get(tx, engagement_id, w.id)?;
-        crate::db::suggestions::mark_edited(tx, engagement_id, &before, &after)?;
+        mark_edited(tx, engagement_id, &before, &after)?;
         audit(tx, Some(engagement_id), actor, "workload", Some(w.id), "update", Some(&json!(before)), Some(&json!(after)))?;
         refresh(tx, engagement_id, Touched::new().workload(tx, engagement_id, w.id)?)?;
         Ok(after)
@@ -167,7 +168,7 @@ pub fn save(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) ->
 }
 
 fn upsert_by_id(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<(), AppError> {
-    let application_id = ensure_application(conn, engagement_id, &w.application)?;
+    let application_id = crate::db::applications::ensure_application(conn, engagement_id, &w.application)?;
     update_row(conn, engagement_id, w.id, application_id, w)
 }
 
@@ -280,7 +281,7 @@ pub fn create(conn: &Connection, engagement_id: i64, w: &Workload, actor: &str) 
         crate::db::search::index(tx, id)?;
         let created = get(tx, engagement_id, id)?;
         // Every value of a workload added by hand is typed.
-        crate::db::suggestions::mark_edited(tx, engagement_id, &Workload { id, ..Workload::default() }, &created)?;
+        mark_edited(tx, engagement_id, &Workload { id, ..Workload::default() }, &created)?;
         audit(tx, Some(engagement_id), actor, "workload", Some(id), "create", None, Some(&json!(created)))?;
         refresh(tx, engagement_id, Touched::new().workload(tx, engagement_id, id)?)?;
         Ok(created)
@@ -298,37 +299,6 @@ pub fn delete(conn: &Connection, engagement_id: i64, id: i64, actor: &str) -> Re
         refresh(tx, engagement_id, touched)?;
         Ok(())
     })
-}
-
-/// Dependency columns in the order `dependency_from_row` reads them, with
-/// the workloads at both ends as `f` and `t`.
-pub const SELECT_DEPENDENCY: &str = "SELECT f.name, t.name, d.port, d.protocol, d.description
-     FROM dependencies d JOIN workloads f ON f.id = d.from_workload_id JOIN workloads t ON t.id = d.to_workload_id";
-
-pub fn dependency_from_row(r: &Row) -> rusqlite::Result<Dependency> {
-    Ok(Dependency { from: r.get(0)?, to: r.get(1)?, port: r.get(2)?, protocol: r.get(3)?, description: r.get(4)? })
-}
-
-/// Every dependency of the engagement, by workload name.
-pub fn dependencies(conn: &Connection, engagement_id: i64) -> Result<Vec<Dependency>, AppError> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT_DEPENDENCY} WHERE d.engagement_id = ?1 ORDER BY f.name, t.name"))?;
-    let rows = stmt.query_map([engagement_id], dependency_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Adds (or updates) the dependency "from depends on to" between two workload ids.
-pub fn add_dependency(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i64, d: &Dependency) -> Result<(), AppError> {
-    if from_id == to_id {
-        return Err(AppError::Invalid("a workload cannot depend on itself".into()));
-    }
-    conn.prepare_cached(
-        "INSERT INTO dependencies (engagement_id, from_workload_id, to_workload_id, port, protocol, description)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (from_workload_id, to_workload_id) DO UPDATE SET
-            port = COALESCE(excluded.port, port), protocol = excluded.protocol, description = excluded.description",
-    )?
-    .execute(params![engagement_id, from_id, to_id, d.port, d.protocol, d.description])?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -473,20 +443,6 @@ pub struct WorkloadPage {
     pub pages: i64,
 }
 
-/// Escapes `%`, `_` and `\` so typed text matches literally in LIKE.
-pub(crate) fn like_pattern(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 /// The WHERE clause (over `workloads w`) and its parameters for a query.
 ///
 /// With `scan`, the engagement test is written `+w.engagement_id` so SQLite
@@ -508,7 +464,7 @@ pub(crate) fn query_filter(
         args.push(Value::Text(crate::db::search::phrase(&q.q)));
     } else if !q.q.is_empty() {
         sql.push_str(" AND (w.name LIKE ? ESCAPE '\\' OR w.hostname LIKE ? ESCAPE '\\' OR w.notes LIKE ? ESCAPE '\\')");
-        let pattern = like_pattern(&q.q);
+        let pattern = crate::db::like_pattern(&q.q);
         args.extend([Value::Text(pattern.clone()), Value::Text(pattern.clone()), Value::Text(pattern)]);
     }
     if q.application == NO_APPLICATION {
@@ -661,7 +617,7 @@ fn assign_each(conn: &Connection, engagement_id: i64, workload_ids: &[i64], appl
         )?
         .execute(params![engagement_id, id, application_id])?;
         let after = get(conn, engagement_id, id)?;
-        crate::db::suggestions::mark_edited(conn, engagement_id, &before, &after)?;
+        mark_edited(conn, engagement_id, &before, &after)?;
         audit(conn, Some(engagement_id), actor, "workload", Some(id), "update", Some(&json!(before)), Some(&json!(after)))?;
         changed += 1;
     }

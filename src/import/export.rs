@@ -1,12 +1,32 @@
 //! The CSV export (the template's columns plus the strategy) and the
-//! template download. Pure: the data comes from `db::imports::backup`.
+//! template download. Pure: the caller brings the backup, the assessment
+//! columns and the strategies (`service::export`).
 
 use std::collections::HashMap;
 
 use super::backup::Backup;
 use super::mapping::template_columns;
-use crate::db::assessment::AssessmentRow;
 use crate::inventory::Workload;
+use serde::Serialize;
+
+/// The assessment columns of the CSV export, per workload.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AssessmentRow {
+    /// Strategy code (rehost, ...) or empty when unscored.
+    pub recommended_strategy: String,
+    /// The decision's strategy code, or empty.
+    pub chosen_strategy: String,
+    /// 0..=1, None when unscored.
+    pub confidence: Option<f64>,
+    /// S, M, L, XL or empty.
+    pub effort: String,
+    pub criticality: Option<i64>,
+    pub priority: Option<i64>,
+    /// All reasons with their points in one line (English).
+    pub reasons: String,
+    /// The same in Korean.
+    pub reasons_ko: String,
+}
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a
 /// leading tab/CR) gets a leading `'` so it stays text.

@@ -1,6 +1,6 @@
 //! What the columns of each known format mean, and reading rows into workloads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::mapping::{self, Mapping, Target};
 use super::table::{Row, Table, Workbook, header_key, header_unit};
@@ -584,18 +584,35 @@ fn set_percent(w: &mut Workload, errors: &mut Vec<Problem>, table: &Table, row: 
     }
 }
 
-/// AWS Migration Portfolio Assessment import workbook.
+/// The AWS Migration Portfolio Assessment (MPA) import workbook: the
+/// Servers sheet (required), then Applications, Databases, the two
+/// membership sheets, Server communication and Application dependency, each
+/// read by its own function in that order (later sheets name what earlier
+/// ones defined).
 fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     let mut out = Collector::new(Format::Mpa);
-    let sheet = |book: &mut Workbook, name: &str| -> Result<Option<Table>, Refusal> {
-        match book.find_sheet(name) {
-            Some(s) => Ok(Some(book.table(&s)?)),
-            None => Ok(None),
-        }
-    };
+    let server_names = mpa_servers(book, &mut out)?;
+    let app_names = mpa_applications(book, &mut out)?;
+    let db_names = mpa_databases(book, &mut out, &server_names)?;
+    let members = mpa_memberships(book, &mut out, &server_names, &db_names, &app_names)?;
+    let mut seen = HashSet::new();
+    mpa_server_communication(book, &mut out, &server_names, &mut seen)?;
+    mpa_application_dependencies(book, &mut out, &app_names, &db_names, &members, &mut seen)?;
+    Ok(out.parsed)
+}
 
-    // Servers -> workloads.
-    let servers = sheet(book, "Servers")?.unwrap_or(Table { sheet: None, headers: vec![], rows: vec![] });
+/// An MPA sheet by name, when the workbook has it.
+fn mpa_sheet(book: &mut Workbook, name: &str) -> Result<Option<Table>, Refusal> {
+    match book.find_sheet(name) {
+        Some(s) => Ok(Some(book.table(&s)?)),
+        None => Ok(None),
+    }
+}
+
+/// Servers -> workloads. Returns the server names by Serverid and by
+/// hostname.
+fn mpa_servers(book: &mut Workbook, out: &mut Collector) -> Result<HashMap<String, String>, Refusal> {
+    let servers = mpa_sheet(book, "Servers")?.unwrap_or(Table { sheet: None, headers: vec![], rows: vec![] });
     let col = |keys: &[&str]| servers.column(keys);
     let (id_c, host_c) = (col(&["serverid"]), col(&["hostname"]));
     let (cpus_c, cores_c) = (col(&["numcpus"]), col(&["numcorespercpu"]));
@@ -665,15 +682,18 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
         if !host.is_empty() && !name.is_empty() {
             server_names.entry(id_key(host)).or_insert_with(|| name.to_string());
         }
-        finish_row(&mut out, &servers, row, w, errors);
+        finish_row(out, &servers, row, w, errors);
     }
     if out.parsed.rows_read == 0 {
         return Err(Problem::file("sheet \"Servers\" has no server rows").into());
     }
+    Ok(server_names)
+}
 
-    // Applications: names and descriptions.
+/// Applications: names and descriptions. Returns the names by id.
+fn mpa_applications(book: &mut Workbook, out: &mut Collector) -> Result<HashMap<String, String>, Refusal> {
     let mut app_names: HashMap<String, String> = HashMap::new();
-    if let Some(apps) = sheet(book, "Applications")? {
+    if let Some(apps) = mpa_sheet(book, "Applications")? {
         let (id_c, name_c, desc_c) = (apps.column(&["applicationid"]), apps.column(&["applicationname"]), apps.column(&["description"]));
         for row in &apps.rows {
             let id = id_c.map(|c| row.get(c).trim()).unwrap_or("");
@@ -686,11 +706,18 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
             out.parsed.applications.push(Application { id: 0, name: name.to_string(), notes });
         }
     }
-    let app_name = |id: &str| app_names.get(&id_key(id)).cloned();
+    Ok(app_names)
+}
 
-    // Databases -> workloads with role db, on their host server's environment.
+/// Databases -> workloads with role db, on their host server's
+/// environment. Returns the database workloads' names by Database ID.
+fn mpa_databases(
+    book: &mut Workbook,
+    out: &mut Collector,
+    server_names: &HashMap<String, String>,
+) -> Result<HashMap<String, String>, Refusal> {
     let mut db_names: HashMap<String, String> = HashMap::new();
-    if let Some(dbs) = sheet(book, "Databases")? {
+    if let Some(dbs) = mpa_sheet(book, "Databases")? {
         let col = |keys: &[&str]| dbs.column(keys);
         let (id_c, name_c, inst_c) = (col(&["databaseid"]), col(&["dbname"]), col(&["dbinstancename"]));
         let (engine_c, version_c, size_c, server_c, cores_c) =
@@ -741,14 +768,25 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                 }
             }
             let name = w.name.clone();
-            if finish_row(&mut out, &dbs, row, w, errors) && !id.is_empty() {
+            if finish_row(out, &dbs, row, w, errors) && !id.is_empty() {
                 db_names.insert(database_key(id), name);
             }
         }
     }
+    Ok(db_names)
+}
 
-    // Memberships: a server may serve several applications; the first
-    // becomes its application and the others are noted.
+/// Memberships: a server may serve several applications; the first
+/// becomes its application and the others are noted. Returns each
+/// application's member workloads.
+fn mpa_memberships(
+    book: &mut Workbook,
+    out: &mut Collector,
+    server_names: &HashMap<String, String>,
+    db_names: &HashMap<String, String>,
+    app_names: &HashMap<String, String>,
+) -> Result<HashMap<String, Vec<String>>, Refusal> {
+    let app_name = |id: &str| app_names.get(&id_key(id)).cloned();
     let mut members: HashMap<String, Vec<String>> = HashMap::new();
     let mut memberships: Vec<(String, String)> = Vec::new();
     let mut read_membership = |book: &mut Workbook,
@@ -758,7 +796,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
                                lookup: &dyn Fn(&str) -> Option<String>,
                                out: &mut Collector|
      -> Result<(), Refusal> {
-        let Some(t) = sheet(book, sheet_name)? else { return Ok(()) };
+        let Some(t) = mpa_sheet(book, sheet_name)? else { return Ok(()) };
         let (m_c, a_c) = (t.column(member_keys), t.column(app_keys));
         let (Some(m_c), Some(a_c)) = (m_c, a_c) else { return Ok(()) };
         for row in &t.rows {
@@ -780,8 +818,8 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
     };
     let server_lookup = |id: &str| server_names.get(&id_key(id)).cloned();
     let db_lookup = |id: &str| db_names.get(&database_key(id)).cloned();
-    read_membership(book, "Server to application", &["serverid"], &["appid", "applicationid"], &server_lookup, &mut out)?;
-    read_membership(book, "Database to application", &["databaseid"], &["applicationid", "appid"], &db_lookup, &mut out)?;
+    read_membership(book, "Server to application", &["serverid"], &["appid", "applicationid"], &server_lookup, out)?;
+    read_membership(book, "Database to application", &["databaseid"], &["applicationid", "appid"], &db_lookup, out)?;
     let mut served: HashMap<String, Vec<String>> = HashMap::new();
     for (workload, app) in memberships {
         members.entry(app.clone()).or_default().push(workload.clone());
@@ -795,10 +833,18 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
             set_applications(w, apps);
         }
     }
+    Ok(members)
+}
 
-    // Server communication -> dependencies (source depends on target).
-    let mut seen = std::collections::HashSet::new();
-    if let Some(t) = sheet(book, "Server communication")? {
+/// Server communication -> dependencies (source depends on target).
+fn mpa_server_communication(
+    book: &mut Workbook,
+    out: &mut Collector,
+    server_names: &HashMap<String, String>,
+    seen: &mut HashSet<(String, String)>,
+) -> Result<(), Refusal> {
+    let server_lookup = |id: &str| server_names.get(&id_key(id)).cloned();
+    if let Some(t) = mpa_sheet(book, "Server communication")? {
         let (s_c, d_c, port_c, proto_c) = (
             t.column(&["sourceserverid"]),
             t.column(&["targetserverid"]),
@@ -824,10 +870,21 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
             }
         }
     }
+    Ok(())
+}
 
-    // Application dependency -> the source application's workloads depend on
-    // the target application's databases (or its servers when it has none).
-    if let Some(t) = sheet(book, "Application dependency")? {
+/// Application dependency -> the source application's workloads depend on
+/// the target application's databases (or its servers when it has none).
+fn mpa_application_dependencies(
+    book: &mut Workbook,
+    out: &mut Collector,
+    app_names: &HashMap<String, String>,
+    db_names: &HashMap<String, String>,
+    members: &HashMap<String, Vec<String>>,
+    seen: &mut HashSet<(String, String)>,
+) -> Result<(), Refusal> {
+    let app_name = |id: &str| app_names.get(&id_key(id)).cloned();
+    if let Some(t) = mpa_sheet(book, "Application dependency")? {
         let (s_c, d_c) = (t.column(&["srcappid", "sourceappid"]), t.column(&["destappid", "targetappid"]));
         if let (Some(s_c), Some(d_c)) = (s_c, d_c) {
             for row in &t.rows {
@@ -859,7 +916,7 @@ fn parse_mpa(book: &mut Workbook) -> Result<Parsed, Refusal> {
             }
         }
     }
-    Ok(out.parsed)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 //! The all-or-nothing write is `db::imports`.
 
 pub mod backup;
-pub mod cli;
 pub mod export;
 pub mod formats;
 pub mod identity;
@@ -14,7 +13,6 @@ pub mod workbook_check;
 
 use std::fmt;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -335,13 +333,4 @@ pub fn lift_shared_answers(mut parsed: Parsed) -> Parsed {
     }));
     parsed.answers = answers;
     parsed
-}
-
-/// Imports the AnyCompany sample into the engagement of that name (created
-/// when missing) and returns its id. Loading it again refreshes it.
-pub fn load_anycompany_sample(conn: &mut Connection, actor: &str) -> Result<i64, AppError> {
-    let parsed = parse("anycompany.csv", ANYCOMPANY_SAMPLE, &|_| None)?;
-    let target = crate::db::imports::Target::Name(ANYCOMPANY_ENGAGEMENT.to_string());
-    let outcome = crate::db::imports::commit(conn, target, &parsed, "anycompany.csv", actor, false)?;
-    Ok(outcome.engagement_id)
 }

@@ -1,4 +1,4 @@
-//! Migration waves and the phased plan (issue 5). Pure: the caller hands in
+//! Migration waves and the phased plan. Pure: the caller hands in
 //! the inventory, the strategies and decisions, the settings and the moves
 //! the consultant made; `build` answers with the plan and its warnings.
 //!
@@ -317,8 +317,15 @@ impl GroupInput {
     }
 
     fn low_risk(&self) -> bool {
-        self.criticality.unwrap_or(UNKNOWN_CRITICALITY) <= LOW_RISK_CRITICALITY && self.effort.unwrap_or(Effort::M) <= Effort::M
+        low_risk(self.criticality, self.effort)
     }
+}
+
+/// The pilot rule: low criticality and at most medium effort (unknown
+/// criticality is not low; unknown effort counts as medium). The first wave
+/// holds only such applications while there are any, and is then a pilot.
+fn low_risk(criticality: Option<i64>, effort: Option<Effort>) -> bool {
+    criticality.unwrap_or(UNKNOWN_CRITICALITY) <= LOW_RISK_CRITICALITY && effort.unwrap_or(Effort::M) <= Effort::M
 }
 
 /// A dependency the plan orders by: a moving workload of group `from_key`
@@ -564,10 +571,7 @@ pub fn build_groups(mut groups: Vec<GroupInput>, links: &[Link], settings: &Plan
             warnings.push(PlanWarning::OverCapacity { wave: number, workloads: workload_count, capacity: settings.wave_capacity });
         }
         let weeks = apps.iter().map(|a| a.weeks).max().unwrap_or(0);
-        let pilot = number == 1
-            && apps.iter().all(|a| {
-                a.criticality.unwrap_or(UNKNOWN_CRITICALITY) <= LOW_RISK_CRITICALITY && a.effort.unwrap_or(Effort::M) <= Effort::M
-            });
+        let pilot = number == 1 && apps.iter().all(|a| low_risk(a.criticality, a.effort));
         waves.push(Wave { number, pilot, app_count: apps.len(), apps, workload_count, start_week: week, weeks });
         week += weeks;
     }

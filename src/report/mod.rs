@@ -1,16 +1,14 @@
-//! The PDF report (issue 5, issue 16): `build` turns a `ReportData` into a
+//! The PDF report: `build` turns a `ReportData` into a
 //! PDF written the way an assessment deliverable is: an executive summary on
 //! two pages, the findings of the estate stated once each, a page per
 //! application that matters most and a line for every one, the details
 //! (security groups, sizing and cost, plan, Well-Architected findings), and
 //! the inventory as a compact appendix; a table of contents and an outline
-//! to find one's way. `gather` collects the data from storage.
+//! to find one's way. The data comes from `service::report`.
 
 pub mod apps;
 mod charts;
-pub mod cli;
 pub mod draw;
-pub mod gather;
 pub mod group;
 pub mod layout;
 pub mod model;
@@ -177,7 +175,7 @@ impl Numbering {
 }
 
 /// "2026-11-23" as (2026, 11, 23).
-fn date_parts(s: &str) -> Option<(i32, u8, u8)> {
+pub fn date_parts(s: &str) -> Option<(i32, u8, u8)> {
     let mut it = s.trim().splitn(3, '-');
     let (y, m, d) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))

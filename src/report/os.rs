@@ -1,7 +1,7 @@
 //! One name per operating system for the report's counts: "RHEL",
 //! "LINUX RedHat" and "Red Hat Enterprise Linux 8 (64-bit)" are one system,
 //! told apart only by release. The product knowledge reads the text
-//! (`knowledge::os::parse`, issue 11); this keeps its product name and cuts
+//! (`knowledge::os::parse`); this keeps its product name and cuts
 //! its version to the release worth grouping on. A text it does not
 //! recognise stays as typed, never guessed.
 

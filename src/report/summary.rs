@@ -157,8 +157,8 @@ fn strategies(doc: &mut Doc, data: &ReportData, apps: &[App], t: &Tr) {
 
 /// The estate's cost from the cheapest to the dearest pricing model, with
 /// the sizing basis and the prices it rests on. The range spans the pricing
-/// models only: the seam for the range over sizing bases (issue 14), to be
-/// taken from the architecture module when it gives one.
+/// models only; the range over sizing bases is `architecture::cost_range`,
+/// not shown here yet.
 fn cost_range(doc: &mut Doc, data: &ReportData, t: &Tr) {
     doc.heading(t.t("report.cost_range_title"), 2);
     let Some(tco) = EstateTco::of(&data.architectures) else {

@@ -489,7 +489,7 @@ async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Pa
         cost_rows,
         tco,
         tco_today: money(a.cost.on_prem_three_year, &cur),
-        tco_chart: cost::tco_svg(&a.cost, &t),
+        tco_chart: crate::architecture::costing::tco_svg(&a.cost, &t),
         defaulted: a.cost.on_prem_defaulted.join(", "),
         retained: if a.cost.retained_annual > 0.0 { money(a.cost.retained_annual, &cur) } else { String::new() },
         findings_current: groups(&t, &a.target.findings_current),

@@ -15,7 +15,8 @@ use serde::Deserialize;
 use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, url_with};
 use crate::db;
-use crate::db::assessment::{Move, Rescore, Scope};
+use crate::db::Scope;
+use crate::db::assessment::{Move, Rescore};
 use crate::db::assessment_summary::{DashboardRow, RowFilter, Start, confidence_band};
 use crate::db::decisions::StoredDecision;
 use crate::db::derived::Figures;
@@ -332,7 +333,7 @@ impl Portfolio {
     fn load_in(conn: &rusqlite::Connection, id: i64, scope: Scope) -> Result<Portfolio, AppError> {
         let engagement = db::engagements::get(conn, id)?;
         let applications = match scope {
-            Scope::Engagement => db::workloads::applications(conn, id)?,
+            Scope::Engagement => db::applications::applications(conn, id)?,
             Scope::Application(app) => vec![db::applications::get(conn, id, app)?],
             Scope::Workload(_) => Vec::new(),
         };
@@ -559,7 +560,7 @@ async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) 
                 let choices = if applications > APPLICATION_CHOICES as i64 {
                     Vec::new()
                 } else {
-                    db::workloads::applications(c, id)?.into_iter().map(|a| (a.id, a.name)).collect()
+                    db::applications::applications(c, id)?.into_iter().map(|a| (a.id, a.name)).collect()
                 };
                 let workloads = db::engagements::counts(c, id)?.0;
                 let unassigned = db::derived::figures::get(c, id, 0)?.workloads();

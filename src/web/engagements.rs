@@ -213,7 +213,7 @@ async fn load_sample(State(st): State<AppState>, ctx: PageCtx) -> Result<Respons
     let id = st
         .db
         .call(move |c| {
-            let id = crate::import::load_anycompany_sample(c, LOCAL_ACTOR)?;
+            let id = crate::service::import::load_anycompany_sample(c, LOCAL_ACTOR)?;
             db::accounts::add_member(c, id, user_id, LOCAL_ACTOR)?;
             Ok(id)
         })

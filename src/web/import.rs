@@ -393,7 +393,7 @@ async fn template_csv(State(st): State<AppState>, Path(id): Path<i64>) -> Result
 
 async fn export(st: AppState, id: i64, format: &'static str) -> Result<Response, AppError> {
     let (engagement, bytes) =
-        st.db.call(move |c| Ok((db::engagements::get(c, id)?, crate::import::cli::export_bytes(c, id, format)?))).await?;
+        st.db.call(move |c| Ok((db::engagements::get(c, id)?, crate::service::export::export_bytes(c, id, format)?))).await?;
     let (content_type, ext) = if format == "json" { ("application/json", "json") } else { ("text/csv; charset=utf-8", "csv") };
     Ok(download(bytes, content_type, &format!("{}.{ext}", file_stem(&engagement))))
 }

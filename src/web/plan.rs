@@ -18,7 +18,7 @@ use crate::error::{AppError, quoted};
 use crate::i18n::{Lang, Tr, thousands};
 use crate::inventory::Engagement;
 use crate::plan::{MAX_WAVE, Plan, PlanWarning, Wave, warning_text};
-use crate::report::gather;
+use crate::service::report as gather;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -502,7 +502,7 @@ async fn move_app(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>,
     let result = st
         .db
         .call(move |c| {
-            let known = db::workloads::applications(c, id)?.iter().any(|a| a.name == name);
+            let known = db::applications::applications(c, id)?.iter().any(|a| a.name == name);
             if !known {
                 return Err(AppError::Invalid(unknown));
             }

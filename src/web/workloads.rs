@@ -692,7 +692,7 @@ pub struct Suggestions {
 
 impl Suggestions {
     fn load(conn: &Connection, id: i64) -> Result<Suggestions, AppError> {
-        let mut applications = db::workloads::application_names(conn, id, MANY_APPLICATIONS as i64 + 1)?;
+        let mut applications = db::applications::application_names(conn, id, MANY_APPLICATIONS as i64 + 1)?;
         let many_applications = applications.len() > MANY_APPLICATIONS;
         if many_applications {
             applications.clear();
@@ -1073,7 +1073,7 @@ async fn application_names(State(st): State<AppState>, Path(id): Path<i64>) -> R
         .db
         .call(move |c| {
             db::engagements::get(c, id)?;
-            db::workloads::application_names(c, id, i64::MAX)
+            db::applications::application_names(c, id, i64::MAX)
         })
         .await?;
     render(&ApplicationNames { names })

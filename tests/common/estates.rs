@@ -11,7 +11,7 @@ pub const MPA: &[u8] = include_bytes!("../inventories/mpa-sample-portfolio.xlsx"
 
 /// The AnyCompany sample imported (strategies as the scoring recommends).
 pub fn anycompany(conn: &mut Connection) -> i64 {
-    sixr::import::load_anycompany_sample(conn, "test").unwrap()
+    sixr::service::import::load_anycompany_sample(conn, "test").unwrap()
 }
 
 /// The MPA sample workbook imported into an engagement in `region`.
@@ -75,7 +75,7 @@ pub fn three_apps(conn: &Connection) -> i64 {
         ("intranet-web", "intranet-db", 5432),
     ] {
         let d = Dependency { port: Some(port), protocol: "tcp".into(), ..Dependency::default() };
-        db::workloads::add_dependency(conn, id, ids[from], ids[to], &d).unwrap();
+        db::dependencies::insert_row(conn, id, ids[from], ids[to], &d).unwrap();
     }
     id
 }
@@ -109,6 +109,6 @@ pub fn every_pattern(conn: &Connection) -> i64 {
     }
     let shop = db::workloads::list_all(conn, id).unwrap().into_iter().find(|w| w.name == "shop-app").unwrap();
     let d = Dependency { port: Some(1521), protocol: "tcp".into(), ..Dependency::default() };
-    db::workloads::add_dependency(conn, id, shop.id, ids["ledger-01"], &d).unwrap();
+    db::dependencies::insert_row(conn, id, shop.id, ids["ledger-01"], &d).unwrap();
     id
 }

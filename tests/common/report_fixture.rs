@@ -29,7 +29,7 @@ fn decide(conn: &Connection, eid: i64, wid: i64, strategy: &str, effort: &str, c
 
 fn dep(conn: &Connection, eid: i64, from: i64, to: i64, port: i64) {
     let d = Dependency { port: Some(port), protocol: "tcp".into(), ..Dependency::default() };
-    db::workloads::add_dependency(conn, eid, from, to, &d).unwrap();
+    db::dependencies::insert_row(conn, eid, from, to, &d).unwrap();
 }
 
 /// The AnyCompany case: two web/app servers and a MySQL server, all

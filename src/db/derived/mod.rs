@@ -31,7 +31,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::db::assessment::{Move, Rescore, Scope};
+use crate::db::Scope;
+use crate::db::assessment::{Move, Rescore};
 use crate::error::AppError;
 use crate::inventory::{AppAttributes, Workload};
 use crate::knowledge::Date;

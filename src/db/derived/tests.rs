@@ -316,8 +316,25 @@ fn from_scratch(c: &Connection, eid: i64) -> Derived {
         assessments,
         figures: figures.into_iter().filter(|(_, f)| *f != Figures::default()).collect(),
         architectures: crate::db::architecture::list(c, eid, crate::cost::catalogue()).unwrap(),
-        plan: crate::report::gather::plan(c, eid).unwrap(),
+        plan: plan_from_scratch(c, eid).unwrap(),
     }
+}
+
+/// The engagement's migration plan computed from the inventory (what the
+/// kept plan must equal: the tests compare).
+fn plan_from_scratch(conn: &Connection, engagement_id: i64) -> Result<crate::plan::Plan, AppError> {
+    let workloads = crate::db::plan::workloads(conn, engagement_id)?;
+    let dependencies = crate::db::dependencies::dependencies(conn, engagement_id)?;
+    let strategies = crate::db::decisions::effective_strategies(conn, engagement_id)?;
+    let decisions = crate::db::plan::decision_facts(conn, engagement_id)?;
+    let settings = crate::db::plan::settings(conn, engagement_id)?;
+    Ok(crate::plan::build(&crate::plan::PlanInput {
+        workloads: &workloads,
+        dependencies: &dependencies,
+        strategies: &strategies,
+        decisions: &decisions,
+        settings: &settings,
+    }))
 }
 
 fn assert_fresh(c: &Connection, eid: i64, after: &str) {
@@ -414,7 +431,7 @@ fn a_derivation_in_steps_ends_where_one_at_once_does() {
 
 #[test]
 fn a_concurrent_edit_never_leaves_stale_scores() {
-    // The race main had (issue 13): an edit committed between a reader's
+    // The race this guards against: an edit committed between a reader's
     // scoring and its snapshot was read under the new state with old scores
     // and kept. Here edits score themselves before they commit, so every
     // snapshot a reader takes holds scores of exactly the workloads it sees.

@@ -13,17 +13,11 @@ pub fn export(db: &Db, engagement: &str, out: Option<&Path>) -> anyhow::Result<E
         eprintln!("error: --format cloudformation writes several files: name the directory with --out DIR");
         return Ok(ExitCode::FAILURE);
     };
-    let built = db.with_conn(|conn| {
-        let Some(e) = crate::db::engagements::find_by_name(conn, engagement)? else { return Ok(None) };
-        let (archs, lz) = crate::db::architecture::all(conn, e.id, crate::cost::catalogue())?;
-        Ok(Some((e.name, archs, lz)))
-    })?;
-    let Some((name, archs, lz)) = built else {
+    let Some(files) = db.with_conn(|conn| crate::service::export::cloudformation(conn, engagement))? else {
         eprintln!("error: there is no engagement called \"{engagement}\"");
         return Ok(ExitCode::FAILURE);
     };
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let files = super::export(&name, &archs, lz.as_ref());
     for f in &files {
         let path = dir.join(&f.name);
         std::fs::write(&path, &f.text).with_context(|| format!("cannot write {}", path.display()))?;

@@ -35,9 +35,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let date = match &args.date {
-        Some(d) if super::date_parts(d).is_some() => d.trim().to_string(),
+        Some(d) if crate::report::date_parts(d).is_some() => d.trim().to_string(),
         Some(d) => anyhow::bail!("--date: \"{d}\" is not a date like 2026-11-23"),
-        None => super::gather::today(),
+        None => crate::service::report::today(),
     };
     if !args.db.exists() {
         anyhow::bail!("no database at {}", args.db.display());
@@ -47,10 +47,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let data = db.with_conn(|conn| {
         let engagement = crate::db::engagements::find_by_name(conn, &args.engagement)?
             .ok_or_else(|| crate::AppError::NotFound(format!("engagement {}", quoted(&args.engagement))))?;
-        super::gather::report_data(conn, engagement.id, &date)
+        crate::service::report::report_data(conn, engagement.id, &date)
     })?;
     let lang = requested.or_else(|| Lang::parse(&data.engagement.language)).unwrap_or(Lang::En);
-    let pdf = super::render(&data, lang);
+    let pdf = crate::report::render(&data, lang);
     std::fs::write(&args.out, &pdf).with_context(|| format!("writing {}", args.out.display()))?;
     println!("sixr: wrote {} ({} KB, {} workloads)", args.out.display(), pdf.len() / 1024, data.workloads.len());
     Ok(ExitCode::SUCCESS)

@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::db::Db;
-use crate::db::imports::{self, Target};
 use crate::error::quoted;
+use crate::import::MAX_FILE_BYTES;
+use crate::service;
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -44,25 +45,19 @@ pub struct ExportArgs {
 /// written; warnings go to stderr with exit status 0.
 pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let size = std::fs::metadata(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?.len();
-    if size > super::MAX_FILE_BYTES as u64 {
+    if size > MAX_FILE_BYTES as u64 {
         eprintln!(
             "error: {} is {} MB; sixr imports files up to {} MB",
             args.file.display(),
             size / (1024 * 1024),
-            super::MAX_FILE_BYTES / (1024 * 1024)
+            MAX_FILE_BYTES / (1024 * 1024)
         );
         return Ok(ExitCode::FAILURE);
     }
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let db = Db::open(&args.db)?;
-    let parsed = db.with_conn(|conn| {
-        // A column mapping saved for this engagement (on the web import page) applies.
-        let engagement = crate::db::engagements::find_by_name(conn, &args.engagement)?.map(|e| e.id);
-        let lookup =
-            |sig: &str| engagement.and_then(|eid| imports::saved_mapping(conn, eid, sig).ok().flatten()).map(|saved| saved.mapping);
-        Ok(super::parse(&file_name, &bytes, &lookup))
-    })?;
+    let parsed = db.with_conn(|conn| service::import::parse_for(conn, &args.engagement, &file_name, &bytes))?;
     let parsed = match parsed {
         Ok(p) => p,
         Err(refusal) => {
@@ -83,8 +78,7 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
-    let target = Target::Name(args.engagement.clone());
-    let outcome = db.with_conn(|conn| imports::commit(conn, target, &parsed, &file_name, "cli", args.valid_only))?;
+    let outcome = db.with_conn(|conn| service::import::commit_to(conn, &args.engagement, &parsed, &file_name, "cli", args.valid_only))?;
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
@@ -111,7 +105,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let name = args.engagement.clone();
     let format = args.format.to_lowercase();
     if format == "cloudformation" {
-        return crate::cfn::cli::export(&db, &args.engagement, args.out.as_deref());
+        return super::cloudformation::export(&db, &args.engagement, args.out.as_deref());
     }
     if format != "csv" && format != "json" {
         eprintln!("error: --format must be csv, json or cloudformation, not {}", quoted(&args.format));
@@ -121,7 +115,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         let Some(e) = crate::db::engagements::find_by_name(conn, &name)? else {
             return Ok(None);
         };
-        export_bytes(conn, e.id, &format).map(Some)
+        service::export::export_bytes(conn, e.id, &format).map(Some)
     })?;
     let Some(bytes) = bytes else {
         eprintln!("error: there is no engagement called {}", quoted(&args.engagement));
@@ -132,17 +126,4 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The export in `format` (`csv` or `json`), shared by the CLI and the download buttons.
-pub fn export_bytes(conn: &rusqlite::Connection, engagement_id: i64, format: &str) -> Result<Vec<u8>, crate::AppError> {
-    let backup = imports::backup(conn, engagement_id)?;
-    if format == "json" {
-        serde_json::to_vec_pretty(&backup).map_err(|e| crate::AppError::Internal(e.to_string()))
-    } else {
-        let strategies = imports::strategy_codes(conn, engagement_id)?;
-        let assessments = crate::db::assessment::assessment_rows(conn, engagement_id)?;
-        let suggested = crate::db::suggestions::unconfirmed(conn, engagement_id)?;
-        Ok(super::export::inventory_csv(&backup, &suggested, &strategies, &assessments))
-    }
 }

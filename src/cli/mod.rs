@@ -1,5 +1,9 @@
 //! The `sixr` command line: the web app and its headless twins.
 
+mod cloudformation;
+pub mod import;
+pub mod report;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,11 +42,11 @@ pub enum Command {
         trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Import an inventory file into an engagement (all or nothing).
-    Import(crate::import::cli::ImportArgs),
+    Import(import::ImportArgs),
     /// Export an engagement as CSV (assessed inventory) or JSON (backup).
-    Export(crate::import::cli::ExportArgs),
+    Export(import::ExportArgs),
     /// Write the engagement's migration plan as a PDF report.
-    Report(crate::report::cli::ReportArgs),
+    Report(report::ReportArgs),
     /// The price catalogue.
     #[command(subcommand)]
     Prices(PricesCommand),
@@ -102,11 +106,13 @@ pub fn main() -> ExitCode {
 }
 
 fn run(command: Command) -> anyhow::Result<ExitCode> {
+    // Every data file is read now: a broken one stops here, named.
+    crate::data::check().map_err(anyhow::Error::msg)?;
     match command {
         Command::Serve { db, addr, trusted_proxies } => serve(db, addr, trusted_proxies),
-        Command::Import(args) => crate::import::cli::import(args),
-        Command::Export(args) => crate::import::cli::export(args),
-        Command::Report(args) => crate::report::cli::run(args),
+        Command::Import(args) => import::import(args),
+        Command::Export(args) => import::export(args),
+        Command::Report(args) => report::run(args),
         Command::Prices(PricesCommand::Import(args)) => crate::cost::cli::import(args),
         Command::User(UserCommand::Add { db, username, role }) => add_user(db, &username, &role),
         Command::Knowledge(command) => crate::knowledge::cli::run(command),

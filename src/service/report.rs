@@ -1,30 +1,12 @@
-//! Collects a `ReportData` (and the plan) from storage. The only part of
-//! the report that touches the database, through the `db` modules.
+//! Collects a `ReportData` from storage for `report::render` (the PDF) and
+//! the plan page.
 
 use rusqlite::Connection;
 
-use super::model::ReportData;
 use crate::cost;
 use crate::db;
 use crate::error::AppError;
-use crate::plan::{self, Plan, PlanInput};
-
-/// The engagement's migration plan computed from the inventory (what the
-/// kept plan must equal: the tests compare).
-pub fn plan(conn: &Connection, engagement_id: i64) -> Result<Plan, AppError> {
-    let workloads = db::plan::workloads(conn, engagement_id)?;
-    let dependencies = db::workloads::dependencies(conn, engagement_id)?;
-    let strategies = db::decisions::effective_strategies(conn, engagement_id)?;
-    let decisions = db::plan::decision_facts(conn, engagement_id)?;
-    let settings = db::plan::settings(conn, engagement_id)?;
-    Ok(plan::build(&PlanInput {
-        workloads: &workloads,
-        dependencies: &dependencies,
-        strategies: &strategies,
-        decisions: &decisions,
-        settings: &settings,
-    }))
-}
+use crate::report::ReportData;
 
 /// Everything the report shows, each part from the module that owns it:
 /// inventory, scoring (reasons, risks, confidence), decisions, the plan, and
@@ -36,7 +18,7 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
     let assessments = db::assessment::stored(conn, engagement_id)?;
     let decided = db::decisions::list(conn, engagement_id)?.into_keys().collect();
     let workloads = db::workloads::list_all(conn, engagement_id)?;
-    let dependencies = db::workloads::dependencies(conn, engagement_id)?;
+    let dependencies = db::dependencies::dependencies(conn, engagement_id)?;
     let rationales = db::plan::rationales(conn, engagement_id)?;
     let plan = db::plan::full(conn, engagement_id)?;
     // One application at a time: the whole-estate build looks every
