@@ -74,6 +74,14 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
     }
 }
 
+impl PageCtx {
+    /// Who makes a change, as the audit trail records it: the logged-in
+    /// user's name, passed to every `db` write a handler makes.
+    pub fn actor(&self) -> Result<String, AppError> {
+        self.user.as_ref().map(|u| u.username.clone()).ok_or_else(|| AppError::Forbidden("log in first".into()))
+    }
+}
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the operating system has no random source");

@@ -10,7 +10,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render};
 use crate::db;
 use crate::db::plan::{PlanRead, PlanView, WavesRead};
@@ -457,6 +456,7 @@ async fn save_settings(
     Path(id): Path<i64>,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let Ok(capacity) = form.wave_capacity.trim().parse::<u32>() else {
         let e = AppError::Invalid(format!("wave capacity: {} is not a whole number", quoted(form.wave_capacity.trim())));
         return respond(&st, ctx, id, None, Some(e)).await;
@@ -466,7 +466,7 @@ async fn save_settings(
         .call(move |c| {
             let mut settings = db::plan::settings(c, id)?;
             settings.wave_capacity = capacity;
-            db::plan::save_settings(c, id, &settings, LOCAL_ACTOR)
+            db::plan::save_settings(c, id, &settings, &actor)
         })
         .await;
     match result {
@@ -486,6 +486,7 @@ struct MoveForm {
 }
 
 async fn move_app(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<MoveForm>) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let app = form.app.trim().to_string();
     let wave = match form.wave.trim() {
         "" => None,
@@ -511,7 +512,7 @@ async fn move_app(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>,
                 Some(w) => settings.moves.insert(name, w),
                 None => settings.moves.remove(&name),
             };
-            db::plan::save_settings(c, id, &settings, LOCAL_ACTOR)
+            db::plan::save_settings(c, id, &settings, &actor)
         })
         .await;
     match result {
