@@ -32,8 +32,12 @@ pub struct CsrfToken(pub String);
 pub struct PageCtx {
     pub t: Tr,
     pub csrf: String,
-    /// The request came from htmx (send a fragment, not a whole page).
+    /// The request came from htmx: after a write, answer with what it swaps
+    /// (or `HX-Redirect`) rather than a 303 (see the convention in `web`).
     pub htmx: bool,
+    /// The id of the element htmx will swap (`HX-Target`), when it named
+    /// one; never on a history restore, which needs the whole page.
+    pub target: Option<String>,
     /// Path and query of the request, for "back to where I was" links.
     pub path: String,
     /// The logged-in user (None only on the public pages).
@@ -68,6 +72,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             t: Tr::new(request_lang(&parts.headers)),
             csrf,
             htmx: parts.headers.contains_key("hx-request"),
+            target: parts
+                .headers
+                .get("hx-target")
+                .filter(|_| !parts.headers.contains_key("hx-history-restore-request"))
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
             path: parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into()),
             user: parts.extensions.get::<crate::accounts::User>().cloned(),
         })
@@ -75,6 +85,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
 }
 
 impl PageCtx {
+    /// True when htmx asked for the element `id` alone: answer its partial
+    /// template instead of the whole page.
+    pub fn wants(&self, id: &str) -> bool {
+        self.target.as_deref() == Some(id)
+    }
+
     /// Who makes a change, as the audit trail records it: the logged-in
     /// user's name, passed to every `db` write a handler makes.
     pub fn actor(&self) -> Result<String, AppError> {

@@ -117,7 +117,7 @@ struct PlanPage {
     body: PlanBody,
 }
 
-/// The part htmx swaps after a change.
+/// The part htmx swaps after a change or a page link (`#plan`).
 #[derive(Template)]
 #[template(path = "plan_partial.html")]
 struct PlanPartial {
@@ -175,6 +175,9 @@ fn steps_view(steps: &[crate::plan::PlanStep], lang: Lang) -> Vec<StepView> {
 /// How many applications a wave lists on the plan page; the rest are one
 /// link away ("all applications of wave n"), so that a plan of thousands of
 /// applications stays a page a browser opens at once.
+/// The id of the plan section: htmx swaps it whole (`PlanPartial`).
+const PLAN_ID: &str = "plan";
+
 const APPS_PER_WAVE: usize = 20;
 /// Applications per page when one wave is shown whole.
 const APPS_PER_PAGE: usize = 100;
@@ -260,7 +263,7 @@ fn views(id: i64, view: &PlanView, t: &Tr, selected: Option<u32>, page: usize) -
             let total = w.app_count;
             let pager = selected.map(|_| {
                 let pager =
-                    Pager::new(t, total, APPS_PER_PAGE, page, "plan", |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
+                    Pager::new(t, total, APPS_PER_PAGE, page, PLAN_ID, |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
                 let summary = t.fmt(
                     "plan.apps_page",
                     &[("page", &thousands(pager.page)), ("pages", &thousands(pager.pages)), ("n", &thousands(total))],
@@ -343,7 +346,7 @@ impl PlanBody {
             _ => None,
         };
         let single_wave = selected.is_some();
-        let waves_pager = Pager::new(t, view.waves, WAVES_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?page={p}"));
+        let waves_pager = Pager::new(t, view.waves, WAVES_PER_PAGE, query.page(), PLAN_ID, |p| format!("/engagements/{id}/plan?page={p}"));
         let (phases, waves, unmoved) = views(id, &view, t, selected, query.page());
         let shown: Vec<&Wave> = view.plan.waves.iter().collect();
         let timeline = timeline(&view.plan, &shown, t);
@@ -405,7 +408,7 @@ async fn page(
 ) -> Result<Html<String>, AppError> {
     let (engagement, view, progress) = load(&st, id, &query).await?;
     let body = PlanBody::new(id, view, &ctx.t, Vec::new(), None, &query, progress);
-    render(&PlanPage { ctx, engagement, body })
+    if ctx.wants(PLAN_ID) { render(&PlanPartial { ctx, engagement, body }) } else { render(&PlanPage { ctx, engagement, body }) }
 }
 
 /// The page, or only its plan section for htmx.
@@ -438,7 +441,8 @@ async fn respond(st: &AppState, ctx: PageCtx, id: i64, moved_app: Option<&str>, 
         .unwrap_or_default();
     let (engagement, view, progress) = load(st, id, &query).await?;
     let body = PlanBody::new(id, view, &ctx.t, fresh, error.map(|e| e.public_message()), &query, progress);
-    let html = if ctx.htmx { render(&PlanPartial { ctx, engagement, body })? } else { render(&PlanPage { ctx, engagement, body })? };
+    let html =
+        if ctx.wants(PLAN_ID) { render(&PlanPartial { ctx, engagement, body })? } else { render(&PlanPage { ctx, engagement, body })? };
     Ok(match status {
         Some(s) => (s, html).into_response(),
         None => html.into_response(),

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Form, Path, Query, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use rusqlite::{Connection, TransactionBehavior};
@@ -768,12 +768,6 @@ struct ResultsFragment {
     results: ResultsView,
 }
 
-/// True when htmx asks for the table fragment only. A history restore
-/// (back button after a cache miss) needs the whole page.
-fn wants_results_fragment(headers: &HeaderMap) -> bool {
-    headers.get("hx-target").and_then(|v| v.to_str().ok()) == Some(RESULTS_ID) && !headers.contains_key("hx-history-restore-request")
-}
-
 /// Everything the full workloads page reads, in one database call.
 fn load_list(
     conn: &Connection,
@@ -814,15 +808,10 @@ async fn render_list(
     Ok((status, render(&page)?).into_response())
 }
 
-async fn list_page(
-    State(st): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
+async fn list_page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let query = parse_query(raw.unwrap_or_default().as_bytes());
-    render_list(&st, ctx, id, query, wants_results_fragment(&headers), (Vec::new(), None)).await
+    let fragment = ctx.wants(RESULTS_ID);
+    render_list(&st, ctx, id, query, fragment, (Vec::new(), None)).await
 }
 
 /// Builds a new workload from the add form, checking every value.
