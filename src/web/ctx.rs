@@ -19,10 +19,6 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf";
 pub const LANG_COOKIE: &str = "sixr_lang";
 
-/// Largest urlencoded form the CSRF guard reads to find the token; larger
-/// forms are refused with 413 (uploads are multipart and carry the header).
-const MAX_FORM_BYTES: usize = 1024 * 1024;
-
 /// The CSRF token of this browser, put into request extensions by the guard.
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
@@ -218,7 +214,10 @@ pub async fn csrf_guard(State(st): State<super::AppState>, request: Request, nex
         let (provided, body) = match provided {
             Some(p) => (Some(p), body),
             None if content_type.starts_with("application/x-www-form-urlencoded") => {
-                let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+                // The largest ordinary body is the largest form the guard reads to
+                // find the token; larger forms are refused with 413 (uploads are
+                // multipart and carry the header).
+                let bytes = match to_bytes(body, super::MAX_FORM_BYTES).await {
                     Ok(b) => b,
                     Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response(),
                 };

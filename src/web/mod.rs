@@ -54,9 +54,10 @@ use crate::error::{AppError, quoted};
 use crate::i18n::Lang;
 pub use ctx::PageCtx;
 
-/// Largest upload accepted (inventory files).
-pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
-/// Largest ordinary request body (forms, inline edits).
+/// Largest upload accepted (inventory files): the largest file the importer reads.
+pub const MAX_UPLOAD_BYTES: usize = crate::import::MAX_FILE_BYTES;
+/// Largest ordinary request body (forms, inline edits); also the largest
+/// urlencoded form the CSRF guard reads to find its token.
 pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 #[derive(Clone)]
