@@ -58,6 +58,29 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
+/// Turns a SQLite constraint violation (a unique name taken, a reference
+/// that does not hold) into the error `make` builds, a 409 or 422 that says
+/// what to change; any other database error stays what it is.
+///
+/// `conn.execute(..).map_err(on_constraint(|| AppError::Conflict(..)))`
+pub fn on_constraint(make: impl FnOnce() -> AppError) -> impl FnOnce(rusqlite::Error) -> AppError {
+    move |e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => make(),
+        e => e.into(),
+    }
+}
+
+/// The mark an `AppError` leaves on its response: the message the user is
+/// shown. `web::errors` finds error answers by it (and puts them on a page,
+/// or answers JSON on `/api`), never by reading the body.
+#[derive(Debug, Clone)]
+pub struct ErrorMessage(pub String);
+
+/// The fragment an error message is shown in.
+pub fn error_fragment(message: &str) -> String {
+    format!("<div class=\"error\" role=\"alert\">{}</div>", html_escape(message))
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -67,8 +90,9 @@ impl IntoResponse for AppError {
         let message = self.public_message();
         // A small self-contained fragment: htmx swaps it in place, a full
         // page load shows it on its own.
-        let body = format!("<div class=\"error\" role=\"alert\">{}</div>", html_escape(&message));
-        (status, Html(body)).into_response()
+        let mut response = (status, Html(error_fragment(&message))).into_response();
+        response.extensions_mut().insert(ErrorMessage(message));
+        response
     }
 }
 

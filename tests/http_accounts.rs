@@ -198,6 +198,16 @@ async fn each_role_is_refused_what_it_may_not_do() {
         })
         .unwrap();
     assert_eq!(actor, "lee");
+    // Every change Lee made (the engagement, its members) names Lee: the
+    // handler passes the logged-in user to each write.
+    let actors: Vec<String> = admin
+        .db
+        .with_conn(|c| {
+            let mut stmt = c.prepare("SELECT DISTINCT actor FROM audit_log WHERE engagement_id = ?1")?;
+            Ok(stmt.query_map([lees_id], |r| r.get(0))?.collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(actors, ["lee"]);
 }
 
 #[tokio::test]

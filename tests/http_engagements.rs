@@ -203,7 +203,15 @@ async fn a_bad_address_gets_a_page_of_the_app_not_a_developer_message() {
         .await;
     assert!(ko.text().contains("이 주소에는 페이지가 없습니다") && ko.text().contains("lang=\"ko\""), "{}", ko.text());
 
-    // The JSON API keeps its own answers.
+    // The JSON API answers its errors in JSON, on every route under /api.
     let api = app.get("/api/engagements/abc").await;
     assert!(!api.text().contains("<!doctype html>"));
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    assert!(app.json(&api)["error"].as_str().is_some_and(|m| m.contains("abc")), "{}", api.text());
+    for tail in ["", "/workloads", "/workloads/1", "/assessment", "/architecture", "/plan"] {
+        let missing = app.get(&format!("/api/engagements/987654{tail}")).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{tail}");
+        assert!(missing.headers.get("content-type").is_some_and(|v| v == "application/json"), "{tail}: {:?}", missing.headers);
+        assert!(app.json(&missing)["error"].is_string(), "{tail}: {}", missing.text());
+    }
 }

@@ -33,12 +33,15 @@ fn two_apps(app: &TestApp) -> i64 {
         .unwrap()
 }
 
+/// POSTs a plan form the way htmx does from the page.
 async fn htmx_post(app: &TestApp, uri: &str, fields: &[(&str, &str)]) -> common::Reply {
     let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
     app.send(
         Request::post(uri)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header("hx-request", "true")
+            // The plan's forms swap #plan (templates/plan_partial.html).
+            .header("hx-target", "plan")
             .header("x-csrf-token", TOKEN)
             .body(Body::from(body))
             .unwrap(),

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::accounts::{Role, User, hash_password, validate_password, validate_username};
 use crate::db::audit;
-use crate::error::{AppError, quoted};
+use crate::error::{AppError, on_constraint, quoted};
 
 /// A session dies after this long without a request...
 pub const SESSION_IDLE_SECS: i64 = 12 * 3600;
@@ -35,14 +35,8 @@ pub fn create_user(conn: &Connection, username: &str, password: &str, role: Role
     validate_username(username).map_err(AppError::Invalid)?;
     validate_password(password).map_err(AppError::Invalid)?;
     let hash = hash_password(password).map_err(AppError::Internal)?;
-    conn.execute("INSERT INTO users (username, password_hash, role) VALUES (?1, ?2, ?3)", params![username, hash, role.code()]).map_err(
-        |e| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                AppError::Conflict(format!("username: {} is taken", quoted(username)))
-            }
-            e => e.into(),
-        },
-    )?;
+    conn.execute("INSERT INTO users (username, password_hash, role) VALUES (?1, ?2, ?3)", params![username, hash, role.code()])
+        .map_err(on_constraint(|| AppError::Conflict(format!("username: {} is taken", quoted(username)))))?;
     let user = User { id: conn.last_insert_rowid(), username: username.to_string(), role };
     audit(conn, None, actor, "user", Some(user.id), "create", None, Some(&json!(user)))?;
     Ok(user)

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::db::audit;
 use crate::db::derived::{Touched, in_transaction, refresh};
-use crate::error::{AppError, quoted};
+use crate::error::{AppError, on_constraint, quoted};
 use crate::inventory::{AppAttributes, Application};
 
 /// The id of the application called `name`, created when missing; `None`
@@ -108,12 +108,7 @@ fn check_name(name: &str) -> Result<String, AppError> {
 }
 
 fn name_taken(e: rusqlite::Error, name: &str) -> AppError {
-    match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            AppError::Conflict(format!("name: an application called {} already exists", quoted(name)))
-        }
-        e => e.into(),
-    }
+    on_constraint(|| AppError::Conflict(format!("name: an application called {} already exists", quoted(name))))(e)
 }
 
 pub fn create(conn: &Connection, engagement_id: i64, name: &str, notes: &str, actor: &str) -> Result<Application, AppError> {

@@ -170,7 +170,7 @@ fn decide_each(
             decision.effort,
             decision.criticality,
             decision.priority,
-            crate::db::acting_user(actor)
+            actor
         ])?;
         let after = get(tx, engagement_id, id)?.ok_or_else(|| AppError::Internal("decision vanished".into()))?;
         let before_json = before.as_ref().map(|b| serde_json::json!(b));

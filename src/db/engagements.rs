@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
 use crate::db::audit;
-use crate::error::{AppError, quoted};
+use crate::error::{AppError, on_constraint, quoted};
 use crate::inventory::Engagement;
 
 /// An engagement with the counts shown on the engagements list.
@@ -59,12 +59,7 @@ pub fn find_by_name(conn: &Connection, name: &str) -> Result<Option<Engagement>,
 }
 
 fn name_taken(e: rusqlite::Error, name: &str) -> AppError {
-    match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            AppError::Conflict(format!("name: an engagement called {} already exists", quoted(name)))
-        }
-        e => e.into(),
-    }
+    on_constraint(|| AppError::Conflict(format!("name: an engagement called {} already exists", quoted(name))))(e)
 }
 
 pub fn create(conn: &Connection, e: &Engagement, actor: &str) -> Result<Engagement, AppError> {

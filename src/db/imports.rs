@@ -517,7 +517,7 @@ pub fn save_mapping(conn: &Connection, eid: i64, signature: &str, mapping: &Mapp
         "INSERT INTO engagement_mappings (engagement_id, header_signature, mapping, saved_by) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (engagement_id, header_signature) DO UPDATE SET mapping = excluded.mapping, saved_by = excluded.saved_by,
             saved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-        params![eid, signature, value.to_string(), crate::db::acting_user(actor)],
+        params![eid, signature, value.to_string(), actor],
     )?;
     audit(conn, Some(eid), actor, "import_mapping", None, "save", None, Some(&json!({"signature": signature, "mapping": value})))?;
     Ok(())

@@ -75,16 +75,10 @@ impl Db {
         F: FnOnce(&mut Connection) -> Result<T, AppError> + Send + 'static,
     {
         let db = self.clone();
-        // The request's user travels with the work, so the audit trail names
-        // them whatever actor the calling code passed.
-        let actor = REQUEST_ACTOR.try_with(Clone::clone).ok();
         let permit = self.permits.clone().acquire_owned().await.map_err(|e| AppError::Internal(format!("database closed: {e}")))?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            THREAD_ACTOR.with(|a| *a.borrow_mut() = actor);
-            let result = db.with_conn(f);
-            THREAD_ACTOR.with(|a| *a.borrow_mut() = None);
-            result
+            db.with_conn(f)
         })
         .await
         .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?
@@ -157,23 +151,9 @@ fn migrate(conn: &mut Connection) -> Result<(), AppError> {
     migrations.to_latest(conn).map_err(|e| AppError::Internal(format!("schema migration failed: {e}")))
 }
 
-tokio::task_local! {
-    /// The logged-in user of the request being served (set by `web::auth`).
-    pub static REQUEST_ACTOR: String;
-}
-
-thread_local! {
-    static THREAD_ACTOR: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Who is making a change: inside a web request the logged-in user, else
-/// `actor` (the CLI's, a test's).
-pub fn acting_user(actor: &str) -> String {
-    THREAD_ACTOR.with(|a| a.borrow().clone()).unwrap_or_else(|| actor.to_string())
-}
-
 /// Records one change in the audit trail. `before`/`after` are JSON values.
-/// Inside a web request the logged-in user is recorded instead of `actor`.
+/// `actor` is who made it: the logged-in user for the web (`PageCtx::actor`),
+/// the command line's own name for the CLI.
 #[allow(clippy::too_many_arguments)] // one audit row's columns, named at every call
 pub fn audit(
     conn: &Connection,
@@ -191,7 +171,7 @@ pub fn audit(
     )?
     .execute(rusqlite::params![
         engagement_id,
-        acting_user(actor),
+        actor,
         entity,
         entity_id,
         action,

@@ -1,9 +1,10 @@
 //! The JSON API, read side: engagements and their workloads, for scripts
-//! and the other tools of an engagement. Errors answer JSON too.
+//! and the other tools of an engagement. Errors answer JSON too, as on
+//! every `/api` route (`web::errors`).
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::Json;
 use axum::routing::get;
 use serde_json::{Value, json};
 
@@ -22,29 +23,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/engagements/{id}/workloads/{wid}", get(workload))
 }
 
-/// An `AppError` answered as `{"error": "..."}` with the same status.
-pub struct ApiError(AppError);
+/// An error answers `{"error": "..."}` with its status (`web::errors`).
+type ApiResult = Result<Json<Value>, AppError>;
 
-impl From<AppError> for ApiError {
-    fn from(e: AppError) -> Self {
-        ApiError(e)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = self.0.status();
-        if status.is_server_error() {
-            tracing::error!(error = %self.0, "api request failed");
-        }
-        (status, Json(json!({ "error": self.0.public_message() }))).into_response()
-    }
-}
-
-type ApiResult = Result<Json<Value>, ApiError>;
-
-fn to_json(v: impl serde::Serialize) -> Result<Value, ApiError> {
-    serde_json::to_value(v).map_err(|e| ApiError(AppError::Internal(format!("json: {e}"))))
+fn to_json(v: impl serde::Serialize) -> Result<Value, AppError> {
+    serde_json::to_value(v).map_err(|e| AppError::Internal(format!("json: {e}")))
 }
 
 /// The engagements the user may see, most recently changed first, with their counts.

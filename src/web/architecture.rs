@@ -17,7 +17,6 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, safe_local_path};
 use crate::architecture::landing_zone::{Allocation, LandingSettings, LandingZone, Link, Management, Topology};
 use crate::architecture::{self, AppArchitecture, Estate, Pattern, findings};
@@ -535,6 +534,7 @@ async fn set_sizing(
     Path(id): Path<i64>,
     Form(form): Form<SizingInput>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let t = ctx.t;
     let invalid = |field: &str, value: &str, allowed: &str| {
         AppError::Invalid(
@@ -561,7 +561,7 @@ async fn set_sizing(
             .ok_or_else(|| invalid("headroom", &form.headroom, "0–300"))?
     };
     let sizing = Sizing { basis, headroom_pct, generation };
-    st.db.call(move |c| db::architecture::set_sizing(c, id, mode, &sizing, LOCAL_ACTOR)).await?;
+    st.db.call(move |c| db::architecture::set_sizing(c, id, mode, &sizing, &actor)).await?;
     Ok(back_to(&ctx, id, &form.back))
 }
 
@@ -581,6 +581,7 @@ async fn set_landing_zone(
     Path(id): Path<i64>,
     Form(form): Form<LandingInput>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let t = ctx.t;
     let invalid = |field: &str, value: &str| {
         AppError::Invalid(
@@ -593,7 +594,7 @@ async fn set_landing_zone(
         link: Link::parse(&form.link).ok_or_else(|| invalid("link", &form.link))?,
         allocation: Allocation::parse(&form.allocation).ok_or_else(|| invalid("allocation", &form.allocation))?,
     };
-    st.db.call(move |c| db::architecture::set_landing_settings(c, id, &settings, LOCAL_ACTOR)).await?;
+    st.db.call(move |c| db::architecture::set_landing_settings(c, id, &settings, &actor)).await?;
     Ok(back_to(&ctx, id, &form.back))
 }
 

@@ -12,7 +12,6 @@ use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, url_with};
 use crate::db;
 use crate::db::Scope;
@@ -735,8 +734,9 @@ async fn save_profile(
     Path(id): Path<i64>,
     Form(form): Form<ProfileForm>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let outcome = match form.profile() {
-        Ok(profile) => st.db.call(move |c| db::assessment::set_profile(c, id, &profile, LOCAL_ACTOR)).await,
+        Ok(profile) => st.db.call(move |c| db::assessment::set_profile(c, id, &profile, &actor)).await,
         Err(e) => Err(e),
     };
     let (changes, error) = match outcome {
@@ -945,6 +945,7 @@ async fn save_bulk_answers(
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let search = AppSearch::from_fields(&fields);
     let all_matching = fields.iter().any(|(k, v)| k == "all_matching" && !v.is_empty());
     let matching: Vec<i64> = if all_matching {
@@ -968,7 +969,7 @@ async fn save_bulk_answers(
     let outcome = match subjects {
         Ok(subjects) => {
             let values = answer_fields(&fields, true);
-            st.db.call(move |c| db::assessment::set_answers(c, id, &subjects, &values, LOCAL_ACTOR)).await
+            st.db.call(move |c| db::assessment::set_answers(c, id, &subjects, &values, &actor)).await
         }
         Err(e) => Err(e),
     };
@@ -1036,8 +1037,9 @@ async fn save_application_answers(
     Path((id, app)): Path<(i64, i64)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let values = answer_fields(&fields, false);
-    let outcome = st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Application, app)], &values, LOCAL_ACTOR)).await;
+    let outcome = st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Application, app)], &values, &actor)).await;
     respond_application(st, ctx, id, app, outcome.map(Some)).await
 }
 
@@ -1068,11 +1070,12 @@ async fn decide_application(
     Path((id, app)): Path<(i64, i64)>,
     Form(input): Form<DecisionInput>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let outcome = st
         .db
         .call(move |c| {
             let ids = db::applications::workload_ids(c, id, app)?;
-            db::decisions::decide(c, id, &ids, &input, LOCAL_ACTOR)
+            db::decisions::decide(c, id, &ids, &input, &actor)
         })
         .await;
     respond_application(st, ctx, id, app, outcome.map(|_| None)).await
@@ -1183,8 +1186,9 @@ async fn decide_workload(
     Path((id, wid)): Path<(i64, i64)>,
     Form(input): Form<DecisionInput>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let attempt = input.clone();
-    match st.db.call(move |c| db::decisions::decide(c, id, &[wid], &attempt, LOCAL_ACTOR)).await {
+    match st.db.call(move |c| db::decisions::decide(c, id, &[wid], &attempt, &actor)).await {
         Ok(_) => Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}"))),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Workload(wid))).await?;
@@ -1206,7 +1210,8 @@ async fn decide_workload(
 }
 
 async fn clear_decision(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    st.db.call(move |c| db::decisions::clear(c, id, wid, LOCAL_ACTOR)).await?;
+    let actor = ctx.actor()?;
+    st.db.call(move |c| db::decisions::clear(c, id, wid, &actor)).await?;
     Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}")))
 }
 
@@ -1216,8 +1221,9 @@ async fn save_workload_answers(
     Path((id, wid)): Path<(i64, i64)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let values = answer_fields(&fields, false);
-    match st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Workload, wid)], &values, LOCAL_ACTOR)).await {
+    match st.db.call(move |c| db::assessment::set_answers(c, id, &[(SubjectKind::Workload, wid)], &values, &actor)).await {
         Ok(_) => Ok(redirect(&ctx, &format!("/engagements/{id}/assessment/workloads/{wid}"))),
         Err(e @ AppError::Invalid(_)) => {
             let p = st.db.call(move |c| Portfolio::load_in(c, id, Scope::Workload(wid))).await?;

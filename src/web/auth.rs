@@ -19,7 +19,7 @@ use super::client::Client;
 use super::ctx::cookie;
 use super::{AppState, PageCtx, redirect, render, safe_local_path};
 use crate::accounts::{Access, Role, User, may_access_engagement, may_create_engagement};
-use crate::db::{self, REQUEST_ACTOR};
+use crate::db;
 use crate::error::{AppError, quoted};
 
 pub const SESSION_COOKIE: &str = "sixr_session";
@@ -105,9 +105,10 @@ fn unauthenticated(path: &str, htmx: bool) -> Response {
 }
 
 /// Every request: find the user from the session cookie, send strangers to
-/// the login (or the first-start setup), and run the rest with the user as
-/// the audit actor. What the user may do is decided after routing, by
-/// [`authorize`].
+/// the login (or the first-start setup), and run the rest with the user in
+/// the request's extensions (handlers pass their name to every write as the
+/// audit actor, [`PageCtx::actor`](super::PageCtx::actor)). What the user may
+/// do is decided after routing, by [`authorize`].
 pub async fn guard(State(st): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     if is_public(&path) {
@@ -137,9 +138,8 @@ pub async fn guard(State(st): State<AppState>, mut request: Request, next: Next)
         return unauthenticated(&path, htmx);
     };
 
-    let actor = user.username.clone();
     request.extensions_mut().insert(user);
-    let mut response = REQUEST_ACTOR.scope(actor, next.run(request)).await;
+    let mut response = next.run(request).await;
     // What a logged-in user sees (pages, CSV, JSON, PDF) stays out of every
     // cache: the browser's, a proxy's, a shared computer's back button.
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -405,7 +405,8 @@ async fn users_page(State(st): State<AppState>, ctx: PageCtx) -> Result<Html<Str
 
 async fn create_user(State(st): State<AppState>, ctx: PageCtx, Form(form): Form<NewUserForm>) -> Result<Response, AppError> {
     let role = Role::parse(&form.role).ok_or_else(|| AppError::Invalid(format!("role: {} is not a role", quoted(&form.role))))?;
-    let result = st.db.call(move |c| db::accounts::create_user(c, &form.username, &form.password, role, "")).await;
+    let actor = ctx.actor()?;
+    let result = st.db.call(move |c| db::accounts::create_user(c, &form.username, &form.password, role, &actor)).await;
     let error = match result {
         Ok(_) => None,
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => Some(e.public_message()),

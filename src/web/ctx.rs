@@ -19,10 +19,6 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf";
 pub const LANG_COOKIE: &str = "sixr_lang";
 
-/// Largest urlencoded form the CSRF guard reads to find the token; larger
-/// forms are refused with 413 (uploads are multipart and carry the header).
-const MAX_FORM_BYTES: usize = 1024 * 1024;
-
 /// The CSRF token of this browser, put into request extensions by the guard.
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
@@ -32,8 +28,12 @@ pub struct CsrfToken(pub String);
 pub struct PageCtx {
     pub t: Tr,
     pub csrf: String,
-    /// The request came from htmx (send a fragment, not a whole page).
+    /// The request came from htmx: after a write, answer with what it swaps
+    /// (or `HX-Redirect`) rather than a 303 (see the convention in `web`).
     pub htmx: bool,
+    /// The id of the element htmx will swap (`HX-Target`), when it named
+    /// one; never on a history restore, which needs the whole page.
+    pub target: Option<String>,
     /// Path and query of the request, for "back to where I was" links.
     pub path: String,
     /// The logged-in user (None only on the public pages).
@@ -68,9 +68,29 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             t: Tr::new(request_lang(&parts.headers)),
             csrf,
             htmx: parts.headers.contains_key("hx-request"),
+            target: parts
+                .headers
+                .get("hx-target")
+                .filter(|_| !parts.headers.contains_key("hx-history-restore-request"))
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
             path: parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into()),
             user: parts.extensions.get::<crate::accounts::User>().cloned(),
         })
+    }
+}
+
+impl PageCtx {
+    /// True when htmx asked for the element `id` alone: answer its partial
+    /// template instead of the whole page.
+    pub fn wants(&self, id: &str) -> bool {
+        self.target.as_deref() == Some(id)
+    }
+
+    /// Who makes a change, as the audit trail records it: the logged-in
+    /// user's name, passed to every `db` write a handler makes.
+    pub fn actor(&self) -> Result<String, AppError> {
+        self.user.as_ref().map(|u| u.username.clone()).ok_or_else(|| AppError::Forbidden("log in first".into()))
     }
 }
 
@@ -194,7 +214,10 @@ pub async fn csrf_guard(State(st): State<super::AppState>, request: Request, nex
         let (provided, body) = match provided {
             Some(p) => (Some(p), body),
             None if content_type.starts_with("application/x-www-form-urlencoded") => {
-                let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+                // The largest ordinary body is the largest form the guard reads to
+                // find the token; larger forms are refused with 413 (uploads are
+                // multipart and carry the header).
+                let bytes = match to_bytes(body, super::MAX_FORM_BYTES).await {
                     Ok(b) => b,
                     Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response(),
                 };

@@ -23,10 +23,6 @@ pub fn router() -> Router<AppState> {
         .route("/engagements/{id}/delete", post(delete))
 }
 
-/// The actor passed to the audit trail by web handlers; inside a request the
-/// logged-in user is recorded instead (see `db::audit`).
-pub const LOCAL_ACTOR: &str = "local";
-
 #[derive(Template)]
 #[template(path = "engagements.html")]
 struct ListPage {
@@ -109,6 +105,7 @@ async fn list(State(st): State<AppState>, ctx: PageCtx) -> Result<Html<String>, 
 }
 
 async fn create(State(st): State<AppState>, ctx: PageCtx, Form(form): Form<EngagementForm>) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let engagement = form.into_engagement(0);
     let candidate = engagement.clone();
     let user_id = current_user(&ctx)?.id;
@@ -119,8 +116,8 @@ async fn create(State(st): State<AppState>, ctx: PageCtx, Form(form): Form<Engag
             st.db
                 .call(move |c| {
                     let tx = c.transaction()?;
-                    let created = db::engagements::create(&tx, &candidate, LOCAL_ACTOR)?;
-                    db::accounts::add_member(&tx, created.id, user_id, LOCAL_ACTOR)?;
+                    let created = db::engagements::create(&tx, &candidate, &actor)?;
+                    db::accounts::add_member(&tx, created.id, user_id, &actor)?;
                     tx.commit()?;
                     Ok(created)
                 })
@@ -174,11 +171,12 @@ async fn update(
     Path(id): Path<i64>,
     Form(form): Form<EngagementForm>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let candidate = form.into_engagement(id);
     let attempt = candidate.clone();
     let result = match candidate.validate() {
         Err(e) => Err(AppError::Invalid(e.text(&ctx.t))),
-        Ok(()) => st.db.call(move |c| db::engagements::update(c, &attempt, LOCAL_ACTOR)).await,
+        Ok(()) => st.db.call(move |c| db::engagements::update(c, &attempt, &actor)).await,
     };
     let (status, error, saved) = match result {
         Ok(_) => (axum::http::StatusCode::OK, None, true),
@@ -203,18 +201,20 @@ async fn update(
 }
 
 async fn delete(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, AppError> {
-    st.db.call(move |c| db::engagements::delete(c, id, LOCAL_ACTOR)).await?;
+    let actor = ctx.actor()?;
+    st.db.call(move |c| db::engagements::delete(c, id, &actor)).await?;
     Ok(redirect(&ctx, "/engagements"))
 }
 
 /// Creates (or refreshes) the AnyCompany engagement from the shipped sample.
 async fn load_sample(State(st): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let user_id = current_user(&ctx)?.id;
     let id = st
         .db
         .call(move |c| {
-            let id = crate::service::import::load_anycompany_sample(c, LOCAL_ACTOR)?;
-            db::accounts::add_member(c, id, user_id, LOCAL_ACTOR)?;
+            let id = crate::service::import::load_anycompany_sample(c, &actor)?;
+            db::accounts::add_member(c, id, user_id, &actor)?;
             Ok(id)
         })
         .await?;

@@ -14,7 +14,6 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
-use super::engagements::LOCAL_ACTOR;
 use super::{AppState, MAX_UPLOAD_BYTES, PageCtx, render};
 use crate::db;
 use crate::db::imports::{ImportRecord, Outcome, SavedMapping, Target};
@@ -278,6 +277,7 @@ async fn commit(
     Path((id, token)): Path<(i64, String)>,
     Form(form): Form<CommitForm>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let mut page = base(&st, ctx, id).await?;
     let valid_only = !form.valid_only.is_empty();
     let result = st
@@ -289,7 +289,7 @@ async fn commit(
                 Reading::Unknown(_) => return Err(AppError::Invalid("map the file's columns first".into())),
                 Reading::Refused(m) => return Err(AppError::Invalid(m)),
             };
-            let outcome = db::imports::commit(c, Target::Id(id), &parsed, &file_name, LOCAL_ACTOR, valid_only)?;
+            let outcome = db::imports::commit(c, Target::Id(id), &parsed, &file_name, &actor, valid_only)?;
             db::imports::drop_upload(c, &token)?;
             Ok(outcome)
         })
@@ -317,6 +317,7 @@ async fn save_mapping(
     Path((id, token)): Path<(i64, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let mut page = base(&st, ctx.clone(), id).await?;
     let result = st
         .db
@@ -337,7 +338,7 @@ async fn save_mapping(
                 })
                 .collect();
             let m = Mapping { columns };
-            db::imports::save_mapping(c, id, &mapping::signature(&headers), &m, LOCAL_ACTOR)?;
+            db::imports::save_mapping(c, id, &mapping::signature(&headers), &m, &actor)?;
             stage(c, id, &token, &file_name, &bytes, &mut page)?;
             Ok(page)
         })

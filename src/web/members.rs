@@ -8,7 +8,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, redirect, render};
 use crate::accounts::User;
 use crate::db;
@@ -43,11 +42,12 @@ async fn page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> 
 }
 
 async fn add(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<AddForm>) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let username = form.username.trim().to_string();
     let result = st
         .db
         .call(move |c| match db::accounts::find_user(c, &username)? {
-            Some(user) => db::accounts::add_member(c, id, user.id, LOCAL_ACTOR),
+            Some(user) => db::accounts::add_member(c, id, user.id, &actor),
             None => Err(AppError::Invalid(format!("username: nobody is called {}; an administrator creates accounts", quoted(&username)))),
         })
         .await;
@@ -63,6 +63,7 @@ async fn add(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form
 }
 
 async fn remove(State(st): State<AppState>, ctx: PageCtx, Path((id, user_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    st.db.call(move |c| db::accounts::remove_member(c, id, user_id, LOCAL_ACTOR)).await?;
+    let actor = ctx.actor()?;
+    st.db.call(move |c| db::accounts::remove_member(c, id, user_id, &actor)).await?;
     Ok(redirect(&ctx, &format!("/engagements/{id}/members")))
 }

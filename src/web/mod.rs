@@ -1,5 +1,24 @@
 //! HTTP: one module per page area, merged into one router here. Handlers are
 //! thin: extract, call the domain and `db`, render a template.
+//!
+//! # Answering htmx: one convention
+//!
+//! Every page works without JavaScript; htmx only makes it swap less.
+//!
+//! - An element that swaps a region names it by id: `hx-target="#x"`
+//!   (`hx-swap="outerHTML"`). htmx sends the id as `HX-Target`;
+//!   [`PageCtx::wants`]`("x")` reads it.
+//! - A handler that has a partial template for `x` answers it alone when
+//!   `ctx.wants("x")` (the workloads table, the plan section). One without
+//!   answers the whole page, and the element adds `hx-select="#x"` to pick
+//!   `x` out of it (the assessment dashboard; the pager always does, so it
+//!   works on either kind). A history restore always gets the whole page
+//!   (`wants` is false then).
+//! - After a write, [`PageCtx::htmx`] only says whether JavaScript is
+//!   there: a plain form gets a redirect (303), htmx the region it targets
+//!   or an `HX-Redirect` ([`redirect`]).
+//! - Errors are the same for both: an `AppError` is a fragment htmx swaps
+//!   in place and a page of its own otherwise (`errors`); under `/api` JSON.
 
 pub mod api;
 pub mod architecture;
@@ -35,9 +54,10 @@ use crate::error::{AppError, quoted};
 use crate::i18n::Lang;
 pub use ctx::PageCtx;
 
-/// Largest upload accepted (inventory files).
-pub const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
-/// Largest ordinary request body (forms, inline edits).
+/// Largest upload accepted (inventory files): the largest file the importer reads.
+pub const MAX_UPLOAD_BYTES: usize = crate::import::MAX_FILE_BYTES;
+/// Largest ordinary request body (forms, inline edits); also the largest
+/// urlencoded form the CSRF guard reads to find its token.
 pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 #[derive(Clone)]

@@ -10,7 +10,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render};
 use crate::db;
 use crate::db::plan::{PlanRead, PlanView, WavesRead};
@@ -118,7 +117,7 @@ struct PlanPage {
     body: PlanBody,
 }
 
-/// The part htmx swaps after a change.
+/// The part htmx swaps after a change or a page link (`#plan`).
 #[derive(Template)]
 #[template(path = "plan_partial.html")]
 struct PlanPartial {
@@ -176,6 +175,9 @@ fn steps_view(steps: &[crate::plan::PlanStep], lang: Lang) -> Vec<StepView> {
 /// How many applications a wave lists on the plan page; the rest are one
 /// link away ("all applications of wave n"), so that a plan of thousands of
 /// applications stays a page a browser opens at once.
+/// The id of the plan section: htmx swaps it whole (`PlanPartial`).
+const PLAN_ID: &str = "plan";
+
 const APPS_PER_WAVE: usize = 20;
 /// Applications per page when one wave is shown whole.
 const APPS_PER_PAGE: usize = 100;
@@ -261,7 +263,7 @@ fn views(id: i64, view: &PlanView, t: &Tr, selected: Option<u32>, page: usize) -
             let total = w.app_count;
             let pager = selected.map(|_| {
                 let pager =
-                    Pager::new(t, total, APPS_PER_PAGE, page, "plan", |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
+                    Pager::new(t, total, APPS_PER_PAGE, page, PLAN_ID, |p| format!("/engagements/{id}/plan?wave={}&page={p}", w.number));
                 let summary = t.fmt(
                     "plan.apps_page",
                     &[("page", &thousands(pager.page)), ("pages", &thousands(pager.pages)), ("n", &thousands(total))],
@@ -344,7 +346,7 @@ impl PlanBody {
             _ => None,
         };
         let single_wave = selected.is_some();
-        let waves_pager = Pager::new(t, view.waves, WAVES_PER_PAGE, query.page(), "plan", |p| format!("/engagements/{id}/plan?page={p}"));
+        let waves_pager = Pager::new(t, view.waves, WAVES_PER_PAGE, query.page(), PLAN_ID, |p| format!("/engagements/{id}/plan?page={p}"));
         let (phases, waves, unmoved) = views(id, &view, t, selected, query.page());
         let shown: Vec<&Wave> = view.plan.waves.iter().collect();
         let timeline = timeline(&view.plan, &shown, t);
@@ -406,7 +408,7 @@ async fn page(
 ) -> Result<Html<String>, AppError> {
     let (engagement, view, progress) = load(&st, id, &query).await?;
     let body = PlanBody::new(id, view, &ctx.t, Vec::new(), None, &query, progress);
-    render(&PlanPage { ctx, engagement, body })
+    if ctx.wants(PLAN_ID) { render(&PlanPartial { ctx, engagement, body }) } else { render(&PlanPage { ctx, engagement, body }) }
 }
 
 /// The page, or only its plan section for htmx.
@@ -439,7 +441,8 @@ async fn respond(st: &AppState, ctx: PageCtx, id: i64, moved_app: Option<&str>, 
         .unwrap_or_default();
     let (engagement, view, progress) = load(st, id, &query).await?;
     let body = PlanBody::new(id, view, &ctx.t, fresh, error.map(|e| e.public_message()), &query, progress);
-    let html = if ctx.htmx { render(&PlanPartial { ctx, engagement, body })? } else { render(&PlanPage { ctx, engagement, body })? };
+    let html =
+        if ctx.wants(PLAN_ID) { render(&PlanPartial { ctx, engagement, body })? } else { render(&PlanPage { ctx, engagement, body })? };
     Ok(match status {
         Some(s) => (s, html).into_response(),
         None => html.into_response(),
@@ -457,6 +460,7 @@ async fn save_settings(
     Path(id): Path<i64>,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let Ok(capacity) = form.wave_capacity.trim().parse::<u32>() else {
         let e = AppError::Invalid(format!("wave capacity: {} is not a whole number", quoted(form.wave_capacity.trim())));
         return respond(&st, ctx, id, None, Some(e)).await;
@@ -466,7 +470,7 @@ async fn save_settings(
         .call(move |c| {
             let mut settings = db::plan::settings(c, id)?;
             settings.wave_capacity = capacity;
-            db::plan::save_settings(c, id, &settings, LOCAL_ACTOR)
+            db::plan::save_settings(c, id, &settings, &actor)
         })
         .await;
     match result {
@@ -486,6 +490,7 @@ struct MoveForm {
 }
 
 async fn move_app(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<MoveForm>) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let app = form.app.trim().to_string();
     let wave = match form.wave.trim() {
         "" => None,
@@ -511,7 +516,7 @@ async fn move_app(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>,
                 Some(w) => settings.moves.insert(name, w),
                 None => settings.moves.remove(&name),
             };
-            db::plan::save_settings(c, id, &settings, LOCAL_ACTOR)
+            db::plan::save_settings(c, id, &settings, &actor)
         })
         .await;
     match result {

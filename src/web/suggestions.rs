@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
-use super::engagements::LOCAL_ACTOR;
 use super::workloads::{field_label, parse_query, query_url, results_with_notice, write};
 use super::{AppState, PageCtx, redirect, safe_local_path};
 use crate::db;
@@ -44,13 +43,14 @@ fn field(raw: &str) -> Result<Field, AppError> {
 /// POST: accept or reject every waiting suggestion (of a kind, or all) in
 /// the workloads the table's filter finds; answers the table again.
 async fn bulk(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, body: Bytes) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let query = parse_query(&body);
     let decision = decision(&form_value(&pairs, "decision"))?;
     let kind = form_value(&pairs, "kind");
     let fields = if kind.is_empty() { Vec::new() } else { vec![field(&kind)?] };
     let selection = Selection { fields, query: query.clone() };
-    let decided = write(&st, move |c| db::suggestions::decide_bulk(c, id, &selection, decision, LOCAL_ACTOR)).await?;
+    let decided = write(&st, move |c| db::suggestions::decide_bulk(c, id, &selection, decision, &actor)).await?;
     let notice = match (decided.len(), decision) {
         (0, _) => ctx.t.t("enrich.bulk_none").to_string(),
         (n, Decision::Accept) => ctx.t.fmt("enrich.bulk_accepted", &[("n", &thousands(n))]),
@@ -66,13 +66,14 @@ async fn bulk(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, bod
 /// From the table (`view=table`) htmx gets the table again; otherwise the
 /// browser goes back to the page it came from.
 async fn decide(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<(i64, i64)>, body: Bytes) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let decision = decision(&form_value(&pairs, "decision"))?;
     let field = field(&form_value(&pairs, "field"))?;
     let value = form_value(&pairs, "value");
     let decided = value.clone();
     let name = write(&st, move |c| {
-        db::suggestions::decide_one(c, id, wid, field, &decided, decision, LOCAL_ACTOR)?;
+        db::suggestions::decide_one(c, id, wid, field, &decided, decision, &actor)?;
         Ok(db::workloads::get(c, id, wid)?.name)
     })
     .await?;
@@ -90,8 +91,9 @@ async fn decide(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<
 /// POST: computes the engagement's suggestions again (after the vocabulary
 /// in rules/enrichment.toml changed, say). Audited.
 async fn refresh(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, body: Bytes) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let query = parse_query(&body);
-    let done = write(&st, move |c| db::suggestions::recompute(c, id, LOCAL_ACTOR)).await?;
+    let done = write(&st, move |c| db::suggestions::recompute(c, id, &actor)).await?;
     if !ctx.htmx {
         return Ok(redirect(&ctx, &query_url(id, &query)));
     }

@@ -8,13 +8,12 @@ use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Form, Path, Query, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use rusqlite::{Connection, TransactionBehavior};
 use serde::Deserialize;
 
-use super::engagements::LOCAL_ACTOR;
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, safe_local_path, url_with};
 use crate::db;
 use crate::db::applications::ApplicationSummary;
@@ -445,7 +444,15 @@ impl From<rusqlite::Error> for EditRefused {
 
 /// Applies one field edit if `version` is still current; an unchanged value
 /// saves nothing (leaving a cell is not a change).
-fn apply_edit(conn: &mut Connection, t: Tr, id: i64, wid: i64, field: &str, value: &str, version: i64) -> Result<Workload, EditRefused> {
+fn apply_edit(
+    conn: &mut Connection,
+    t: Tr,
+    actor: &str,
+    (id, wid): (i64, i64),
+    field: &str,
+    value: &str,
+    version: i64,
+) -> Result<Workload, EditRefused> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current = db::workloads::get(&tx, id, wid)?;
     if current.version != version {
@@ -456,8 +463,8 @@ fn apply_edit(conn: &mut Connection, t: Tr, id: i64, wid: i64, field: &str, valu
     if edited == current {
         return Ok(current);
     }
-    db::applications::ensure_audited(&tx, id, &edited.application, LOCAL_ACTOR)?;
-    let saved = db::workloads::save(&tx, id, &edited, LOCAL_ACTOR)?;
+    db::applications::ensure_audited(&tx, id, &edited.application, actor)?;
+    let saved = db::workloads::save(&tx, id, &edited, actor)?;
     tx.commit()?;
     Ok(saved)
 }
@@ -474,7 +481,8 @@ async fn save_cell(
     let value = form.value.clone();
     let version = form.version;
     let t = ctx.t;
-    let result = st.db.call(move |c| Ok(apply_edit(c, t, id, wid, field, &value, version))).await?;
+    let actor = ctx.actor()?;
+    let result = st.db.call(move |c| Ok(apply_edit(c, t, &actor, (id, wid), field, &value, version))).await?;
     let (status, cell) = match result {
         Ok(saved) => {
             let mut cell = CellView::new(&ctx.t, id, &saved, field);
@@ -760,12 +768,6 @@ struct ResultsFragment {
     results: ResultsView,
 }
 
-/// True when htmx asks for the table fragment only. A history restore
-/// (back button after a cache miss) needs the whole page.
-fn wants_results_fragment(headers: &HeaderMap) -> bool {
-    headers.get("hx-target").and_then(|v| v.to_str().ok()) == Some(RESULTS_ID) && !headers.contains_key("hx-history-restore-request")
-}
-
 /// Everything the full workloads page reads, in one database call.
 fn load_list(
     conn: &Connection,
@@ -806,15 +808,10 @@ async fn render_list(
     Ok((status, render(&page)?).into_response())
 }
 
-async fn list_page(
-    State(st): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
+async fn list_page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let query = parse_query(raw.unwrap_or_default().as_bytes());
-    render_list(&st, ctx, id, query, wants_results_fragment(&headers), (Vec::new(), None)).await
+    let fragment = ctx.wants(RESULTS_ID);
+    render_list(&st, ctx, id, query, fragment, (Vec::new(), None)).await
 }
 
 /// Builds a new workload from the add form, checking every value.
@@ -842,13 +839,14 @@ fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
 /// POST a new workload: to its page when created, else the list again with
 /// the reason and the typed values.
 async fn create(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, body: Bytes) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let pairs = form_pairs(&body);
     let error = match workload_from_form(&ctx.t, &pairs) {
         Ok(w) => {
             let result = write(&st, move |c| {
                 db::engagements::get(c, id)?;
-                db::applications::ensure_audited(c, id, &w.application, LOCAL_ACTOR)?;
-                db::workloads::create(c, id, &w, LOCAL_ACTOR)
+                db::applications::ensure_audited(c, id, &w.application, &actor)?;
+                db::workloads::create(c, id, &w, &actor)
             })
             .await;
             match result {
@@ -864,6 +862,7 @@ async fn create(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, b
 
 /// POST selected rows into an application, then show the same table again.
 async fn bulk_application(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, body: Bytes) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let pairs = form_pairs(&body);
     let query = parse_query(&body);
     let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "ids").filter_map(|(_, v)| v.trim().parse().ok()).collect();
@@ -872,7 +871,7 @@ async fn bulk_application(State(st): State<AppState>, ctx: PageCtx, Path(id): Pa
         ctx.t.t("workloads.bulk_none_selected").to_string()
     } else {
         let app_name = application.clone();
-        let changed = write(&st, move |c| db::workloads::assign_application(c, id, &ids, &app_name, LOCAL_ACTOR)).await?;
+        let changed = write(&st, move |c| db::workloads::assign_application(c, id, &ids, &app_name, &actor)).await?;
         if application.is_empty() {
             ctx.t.fmt("workloads.bulk_cleared", &[("n", &thousands(changed))])
         } else {
@@ -919,7 +918,8 @@ async fn delete(
     Path((id, wid)): Path<(i64, i64)>,
     Form(form): Form<DeleteForm>,
 ) -> Result<Response, AppError> {
-    write(&st, move |c| db::workloads::delete(c, id, wid, LOCAL_ACTOR)).await?;
+    let actor = ctx.actor()?;
+    write(&st, move |c| db::workloads::delete(c, id, wid, &actor)).await?;
     if ctx.htmx && form.back.is_empty() {
         // The row asked to be replaced by nothing.
         return Ok(Html(String::new()).into_response());
@@ -1140,6 +1140,7 @@ async fn add_dependency(
     Path((id, wid)): Path<(i64, i64)>,
     Form(form): Form<DependencyForm>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let port = match form.port.trim() {
         "" => Ok(None),
         p => p.parse::<i64>().map(Some).map_err(|_| ctx.t.fmt("workloads.dep_bad_port", &[("port", &p)])),
@@ -1164,7 +1165,7 @@ async fn add_dependency(
                     protocol: f.protocol.trim().to_string(),
                     description: f.description.trim().to_string(),
                 };
-                db::dependencies::add(c, id, from.id, to.id, &d, LOCAL_ACTOR)?;
+                db::dependencies::add(c, id, from.id, to.id, &d, &actor)?;
                 Ok(t.fmt("workloads.dep_added", &[("from", &from.name), ("to", &to.name)]))
             })
             .await
@@ -1188,7 +1189,8 @@ async fn remove_dependency(
     ctx: PageCtx,
     Path((id, wid, did)): Path<(i64, i64, i64)>,
 ) -> Result<Response, AppError> {
-    write(&st, move |c| db::dependencies::remove(c, id, did, LOCAL_ACTOR)).await?;
+    let actor = ctx.actor()?;
+    write(&st, move |c| db::dependencies::remove(c, id, did, &actor)).await?;
     let form = DependencyForm { direction: "depends_on".into(), ..DependencyForm::default() };
     dependencies_answer(&st, ctx, id, wid, StatusCode::OK, form, None, None).await
 }
@@ -1313,10 +1315,11 @@ async fn create_application(
     Path(id): Path<i64>,
     Form(form): Form<ApplicationForm>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     let typed = form.name.clone();
     application_change(&st, ctx, id, typed, move |c| {
         db::engagements::get(c, id)?;
-        db::applications::create(c, id, &form.name, &form.notes, LOCAL_ACTOR).map(|_| ())
+        db::applications::create(c, id, &form.name, &form.notes, &actor).map(|_| ())
     })
     .await
 }
@@ -1327,14 +1330,16 @@ async fn update_application(
     Path((id, aid)): Path<(i64, i64)>,
     Form(form): Form<ApplicationForm>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
     application_change(&st, ctx, id, String::new(), move |c| {
-        db::applications::update(c, id, aid, &form.name, &form.notes, LOCAL_ACTOR).map(|_| ())
+        db::applications::update(c, id, aid, &form.name, &form.notes, &actor).map(|_| ())
     })
     .await
 }
 
 async fn delete_application(State(st): State<AppState>, ctx: PageCtx, Path((id, aid)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    application_change(&st, ctx, id, String::new(), move |c| db::applications::delete(c, id, aid, LOCAL_ACTOR)).await
+    let actor = ctx.actor()?;
+    application_change(&st, ctx, id, String::new(), move |c| db::applications::delete(c, id, aid, &actor)).await
 }
 
 #[cfg(test)]
