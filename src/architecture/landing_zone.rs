@@ -462,8 +462,7 @@ fn allocate(lz: &mut LandingZone, footprints: &[Footprint], models: usize) {
     // summed per application it made the list quadratic (5,000 applications,
     // 0.8 s a page).
     let in_scope = |l: &SharedLine, o: &Footprint| l.scope.is_none_or(|e| o.env == e && o.in_vpc);
-    let totals: Vec<f64> =
-        lz.lines.iter().map(|l| footprints.iter().filter(|o| in_scope(l, o)).map(|o| o.key(allocation)).sum()).collect();
+    let totals: Vec<f64> = lz.lines.iter().map(|l| footprints.iter().filter(|o| in_scope(l, o)).map(|o| o.key(allocation)).sum()).collect();
     lz.shares = footprints
         .iter()
         .map(|f| {
