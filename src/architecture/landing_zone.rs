@@ -12,6 +12,8 @@
 //! key: a network's cost among the applications placed in it, the rest
 //! among every application that moves to AWS.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::costing::CostLine;
@@ -248,6 +250,10 @@ pub struct LandingZone {
     pub rules: Vec<SgRule>,
     pub lines: Vec<SharedLine>,
     pub shares: Vec<Share>,
+    /// Application id → its index in `shares`: every page, report and
+    /// template asks for thousands of applications' shares.
+    #[serde(skip)]
+    share_index: HashMap<i64, usize>,
     /// Per pricing model: the whole landing zone per month.
     pub monthly: Vec<f64>,
     pub currency: String,
@@ -261,7 +267,7 @@ impl LandingZone {
     }
 
     pub fn share_of(&self, application_id: i64) -> Option<&Share> {
-        self.shares.iter().find(|s| s.application_id == application_id)
+        self.share_index.get(&application_id).map(|&i| &self.shares[i])
     }
 
     /// The lines an application pays part of, with its fraction of each.
@@ -277,28 +283,12 @@ impl LandingZone {
             .collect()
     }
 
-    /// An application's share per pricing model, added up as its cost lines
-    /// add up (so the figures agree to the last bit).
+    /// An application's share per pricing model (zero when it shares none).
     pub fn shared_monthly(&self, application_id: i64, models: usize) -> Vec<f64> {
         match self.share_of(application_id) {
-            Some(share) => self.monthly_for(share, models),
-            None => vec![0.0; models],
+            Some(share) if share.monthly.len() == models => share.monthly.clone(),
+            _ => vec![0.0; models],
         }
-    }
-
-    /// `shared_monthly` of every application sharing the landing zone, by
-    /// application id (a list of thousands asks for each).
-    pub fn shared_monthly_by_application(&self, models: usize) -> std::collections::HashMap<i64, Vec<f64>> {
-        let mut out = std::collections::HashMap::with_capacity(self.shares.len());
-        for share in &self.shares {
-            out.entry(share.application_id).or_insert_with(|| self.monthly_for(share, models));
-        }
-        out
-    }
-
-    fn monthly_for(&self, share: &Share, models: usize) -> Vec<f64> {
-        let lines = self.lines_for(share);
-        (0..models).map(|i| lines.iter().map(|(l, f)| l.line.monthly[i] * f).sum()).collect()
     }
 
     /// Every shared component, networks first.
@@ -444,6 +434,7 @@ pub fn plan(settings: LandingSettings, estate: &Estate, footprints: &[Footprint]
         rules,
         lines: Vec::new(),
         shares: Vec::new(),
+        share_index: HashMap::new(),
         monthly: Vec::new(),
         currency,
         mixed: footprints.iter().filter(|f| f.mixed).map(|f| f.application.clone()).collect(),
@@ -483,4 +474,5 @@ fn allocate(lz: &mut LandingZone, footprints: &[Footprint], models: usize) {
             }
         })
         .collect();
+    lz.share_index = lz.shares.iter().enumerate().map(|(i, s)| (s.application_id, i)).collect();
 }

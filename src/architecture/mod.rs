@@ -11,6 +11,7 @@ pub mod diagram;
 pub mod findings;
 mod generate;
 pub mod landing_zone;
+pub mod overview;
 pub mod route;
 
 use std::collections::HashMap;
@@ -812,13 +813,8 @@ impl ArchitectureList {
         self.sizing = estate.sizing;
         self.landing_zone = landing_zone::plan(estate.landing, estate, &self.footprints, cat);
         if let Some(lz) = &self.landing_zone {
-            let models = self.rows.first().map_or(0, |r| r.monthly.len());
-            let shared = lz.shared_monthly_by_application(models);
             for row in &mut self.rows {
-                row.shared_monthly = match shared.get(&row.application_id) {
-                    Some(m) if m.len() == row.monthly.len() => m.clone(),
-                    _ => lz.shared_monthly(row.application_id, row.monthly.len()),
-                };
+                row.shared_monthly = lz.shared_monthly(row.application_id, row.monthly.len());
             }
         }
     }

@@ -11,10 +11,11 @@
 //! exactly that, so a page about one application, or a pass over all of
 //! them, never holds the whole inventory.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
 
-use crate::architecture::landing_zone::{Footprint, LandingSettings, LandingZone};
+use crate::architecture::landing_zone::{self, Footprint, LandingSettings, LandingZone};
+use crate::architecture::overview::EstateOverview;
 use crate::architecture::{self, AppArchitecture, AppSummary, ArchitectureList, Estate};
 use crate::cost::catalogue::Catalogue;
 use crate::cost::{Basis, Generation, Sizing, SizingMode};
@@ -274,14 +275,15 @@ pub fn jump_host(conn: &Connection, engagement_id: i64) -> Result<bool, AppError
 
 /// The architecture list from the summaries kept per application
 /// (db::derived), in the list's order, with the landing zone planned from
-/// their kept footprints and each one's share of it: what the pages read.
+/// their kept footprints and each one's share of it: what `store_overview`
+/// keeps the overview and the shares from.
 pub fn kept_list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<ArchitectureList, AppError> {
     let settings = settings(conn, engagement_id)?;
     let mut list = ArchitectureList::new(settings.mode);
-    let mut stmt =
-        conn.prepare_cached("SELECT summary, footprint FROM architecture_summaries WHERE engagement_id = ?1 ORDER BY sort_name")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT summary, footprint FROM architecture_summaries WHERE engagement_id = ?1 ORDER BY sort_name, application_id",
+    )?;
     let rows = stmt.query_map([engagement_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
-    let corrupt = |e: serde_json::Error| AppError::Internal(format!("architecture summary: {e}"));
     for row in rows {
         let (summary, footprint) = row?;
         let summary: AppSummary = serde_json::from_str(&summary).map_err(corrupt)?;
@@ -290,6 +292,68 @@ pub fn kept_list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Resu
     }
     list.finish(&settings, cat);
     Ok(list)
+}
+
+fn corrupt(e: serde_json::Error) -> AppError {
+    AppError::Internal(format!("architecture summary: {e}"))
+}
+
+/// Keeps the engagement's overview and each application's share of the
+/// landing zone, from the kept summaries. Call it in a write's transaction
+/// after the summaries it changed (the landing zone and every share depend
+/// on all of them).
+pub fn store_overview(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<(), AppError> {
+    let list = kept_list(conn, engagement_id, cat)?;
+    let overview = serde_json::to_string(&EstateOverview::of(&list)).map_err(unwritable)?;
+    conn.prepare_cached("INSERT OR REPLACE INTO architecture_overviews (engagement_id, overview) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![engagement_id, overview])?;
+    let mut update = conn.prepare_cached(
+        "UPDATE architecture_summaries SET shared_monthly = ?3
+         WHERE engagement_id = ?1 AND application_id = ?2 AND shared_monthly IS NOT ?3",
+    )?;
+    for row in &list.rows {
+        let shared = serde_json::to_string(&row.shared_monthly).map_err(unwritable)?;
+        update.execute(rusqlite::params![engagement_id, row.application_id, shared])?;
+    }
+    Ok(())
+}
+
+fn unwritable(e: serde_json::Error) -> AppError {
+    AppError::Internal(format!("architecture summary: {e}"))
+}
+
+/// The kept overview of the engagement (empty before anything is derived).
+pub fn overview(conn: &Connection, engagement_id: i64) -> Result<EstateOverview, AppError> {
+    let kept: Option<String> = conn
+        .prepare_cached("SELECT overview FROM architecture_overviews WHERE engagement_id = ?1")?
+        .query_row([engagement_id], |r| r.get(0))
+        .optional()?;
+    match kept {
+        Some(json) => serde_json::from_str(&json).map_err(corrupt),
+        None => Ok(EstateOverview::default()),
+    }
+}
+
+/// A page of the list: `limit` kept summaries from `offset` on, in the
+/// list's order, each with its kept share of the landing zone.
+pub fn list_page(conn: &Connection, engagement_id: i64, offset: usize, limit: usize) -> Result<Vec<AppSummary>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT summary, shared_monthly FROM architecture_summaries WHERE engagement_id = ?1
+         ORDER BY sort_name, application_id LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![engagement_id, limit as i64, offset as i64], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut out = Vec::with_capacity(limit.min(1_000));
+    for row in rows {
+        let (summary, shared) = row?;
+        let mut summary: AppSummary = serde_json::from_str(&summary).map_err(corrupt)?;
+        if let Some(shared) = shared {
+            summary.shared_monthly = serde_json::from_str(&shared).map_err(corrupt)?;
+        }
+        out.push(summary);
+    }
+    Ok(out)
 }
 
 /// The architecture list computed from the inventory (what the kept
@@ -327,7 +391,6 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
         return Ok(());
     };
     let summary = AppSummary::of(&built);
-    let unwritable = |e: serde_json::Error| AppError::Internal(format!("architecture summary: {e}"));
     let footprint = built.footprint.as_ref().map(serde_json::to_string).transpose().map_err(unwritable)?;
     let summary_json = serde_json::to_string(&summary).map_err(unwritable)?;
     let sort_name = if app_id == 0 { UNASSIGNED_SORT_NAME } else { summary.application.as_str() };
@@ -340,9 +403,18 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
 }
 
 /// The engagement's landing zone, planned from every application's kept
-/// footprint.
+/// footprint (in the list's order, as `kept_list` plans it).
 pub fn landing_zone(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<Option<LandingZone>, AppError> {
-    Ok(kept_list(conn, engagement_id, cat)?.landing_zone)
+    let settings = settings(conn, engagement_id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT footprint FROM architecture_summaries WHERE engagement_id = ?1 AND footprint IS NOT NULL
+         ORDER BY sort_name, application_id",
+    )?;
+    let footprints = stmt
+        .query_map([engagement_id], |r| r.get::<_, String>(0))?
+        .map(|f| serde_json::from_str::<Footprint>(&f?).map_err(corrupt))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(landing_zone::plan(settings.landing, &settings, &footprints, cat))
 }
 
 /// Every application's target and cost with its share of the landing zone,

@@ -19,6 +19,7 @@ use serde_json::json;
 
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, safe_local_path};
 use crate::architecture::landing_zone::{Allocation, LandingSettings, LandingZone, Link, Management, Topology};
+use crate::architecture::overview::LandingOverview;
 use crate::architecture::{self, AppArchitecture, Estate, Pattern, findings};
 use crate::cost::{self, Basis, BasisCost, Generation, Sizing, SizingMode, money};
 use crate::db;
@@ -163,7 +164,7 @@ struct LandingSummary {
     networks: Vec<String>,
 }
 
-fn landing_summary(t: &Tr, lz: &LandingZone) -> LandingSummary {
+fn landing_summary(t: &Tr, lz: &LandingOverview) -> LandingSummary {
     LandingSummary {
         summary: settings_sentence(t, &lz.settings),
         monthly: money(lz.monthly.first().copied().unwrap_or(0.0), &lz.currency),
@@ -175,7 +176,7 @@ fn landing_summary(t: &Tr, lz: &LandingZone) -> LandingSummary {
                     || t.t("architecture.diagram.vpc_hub").to_string(),
                     |e| t.t(&format!("landing_zone.env.{}", e.code())).to_string(),
                 );
-                t.fmt("landing_zone.network_line", &[("name", &name), ("cidr", &n.cidr), ("apps", &thousands(n.applications.len()))])
+                t.fmt("landing_zone.network_line", &[("name", &name), ("cidr", &n.cidr), ("apps", &thousands(n.applications))])
             })
             .collect(),
     }
@@ -205,25 +206,33 @@ fn list_url(id: i64, page: usize) -> String {
 }
 
 /// The list: one summary row per application, a page at a time, from the
-/// summaries kept per application (db::derived); totals, the range over the
-/// sizing bases and the landing zone over all of them.
+/// summaries kept per application (db::derived), with the engagement's
+/// totals, range and landing zone kept beside them: a page reads one row and
+/// a page of summaries, however many applications there are.
 async fn list(
     State(st): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<i64>,
     Query(query): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    let (engagement, all, progress) = st
+    let (engagement, settings, overview, progress) = st
         .db
         .call(move |c| {
-            Ok((db::engagements::get(c, id)?, db::architecture::kept_list(c, id, cost::catalogue())?, db::derived::progress(c, id)?))
+            Ok((
+                db::engagements::get(c, id)?,
+                db::architecture::settings(c, id)?,
+                db::architecture::overview(c, id)?,
+                db::derived::progress(c, id)?,
+            ))
         })
         .await?;
     let cat = cost::catalogue();
     let t = ctx.t;
-    let pager = Pager::new(&t, all.rows.len(), PAGE_SIZE, page_number(&query.page), "architecture-list", |p| list_url(id, p));
-    let shown = &all.rows[pager.range(all.rows.len(), PAGE_SIZE)];
-    let cur = &all.currency;
+    let total = overview.applications;
+    let pager = Pager::new(&t, total, PAGE_SIZE, page_number(&query.page), "architecture-list", |p| list_url(id, p));
+    let range = pager.range(total, PAGE_SIZE);
+    let shown = st.db.call(move |c| db::architecture::list_page(c, id, range.start, range.len())).await?;
+    let cur = &overview.currency;
     let rows = shown
         .iter()
         .map(|a| {
@@ -250,21 +259,17 @@ async fn list(
     let from = (pager.page - 1) * PAGE_SIZE + 1;
     let summary = t.fmt(
         "architecture.list_summary",
-        &[
-            ("from", &thousands(from.min(all.rows.len()))),
-            ("to", &thousands(from + shown.len() - 1)),
-            ("total", &thousands(all.rows.len())),
-        ],
+        &[("from", &thousands(from.min(total))), ("to", &thousands(from + shown.len() - 1)), ("total", &thousands(total))],
     );
     render(&ListPage {
-        total_today: money(all.total_on_prem_annual, cur),
-        total_on_demand: money(all.total_on_demand_monthly(), cur),
+        total_today: money(overview.total_on_prem_annual, cur),
+        total_on_demand: money(overview.total_on_demand_monthly, cur),
         notice: t.fmt("cost.prices_notice", &[("date", &cat.date())]),
-        sizing_form: sizing_form(&t, all.mode, &all.sizing),
+        sizing_form: sizing_form(&t, settings.mode, &settings.sizing),
         model_labels: cat.pricing_models.iter().map(|m| m.label(t.lang).to_string()).collect(),
-        range: range_rows(&t, &all.range(), all.mode, all.sizing.basis, cur),
-        landing: all.landing_zone.as_ref().map(|lz| landing_summary(&t, lz)),
-        currency: all.currency.clone(),
+        range: range_rows(&t, &overview.range, settings.mode, settings.sizing.basis, cur),
+        landing: overview.landing.as_ref().map(|lz| landing_summary(&t, lz)),
+        currency: overview.currency.clone(),
         progress: progress.map(|p| t.fmt("assessment.derived_progress", &[("pct", &p)])),
         ctx,
         engagement,

@@ -270,6 +270,7 @@ pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
             1 => (LONE, LONE_WORKLOADS_PER_STEP),
             3 => {
                 complete(tx, engagement_id)?;
+                crate::db::architecture::store_overview(tx, engagement_id, crate::cost::catalogue())?;
                 crate::db::plan::store_plan(tx, engagement_id)?;
                 tx.prepare_cached("UPDATE derivations SET stage = 4 WHERE engagement_id = ?1")?.execute([engagement_id])?;
                 return Ok(false);
@@ -329,7 +330,7 @@ pub fn step_any(conn: &Connection) -> Result<bool, AppError> {
 
 /// Raise when what the code derives changes (not what the data files say:
 /// those are in the fingerprint already).
-const DERIVED_VERSION: &str = "1";
+const DERIVED_VERSION: &str = "2";
 
 /// What derived data is computed with: the rule book, the price catalogue,
 /// the plan steps' data and this code's version.
@@ -665,9 +666,13 @@ impl<'c> Run<'c> {
             } else {
                 rederive_architectures(conn, eid)?;
             }
-        } else {
+        } else if !self.architecture.is_empty() {
             for app in &self.architecture {
                 crate::db::architecture::store_summary(conn, eid, *app, jump_hosts > 0)?;
+            }
+            // A whole derivation under way keeps it once, at its end.
+            if !whole_pending {
+                crate::db::architecture::store_overview(conn, eid, crate::cost::catalogue())?;
             }
         }
         // A whole derivation under way builds the plan once, at its end.
@@ -695,7 +700,7 @@ pub fn rederive_architectures(conn: &Connection, engagement_id: i64) -> Result<(
     for app in apps {
         crate::db::architecture::store_summary(conn, engagement_id, app, jump_host)?;
     }
-    Ok(())
+    crate::db::architecture::store_overview(conn, engagement_id, crate::cost::catalogue())
 }
 
 /// The applications (0: none) of the workloads at the other end of the

@@ -265,6 +265,9 @@ struct Derived {
     assessments: BTreeMap<i64, (String, i64, Assessment, Option<Strategy>, Strategy)>,
     figures: BTreeMap<i64, Figures>,
     architectures: crate::architecture::ArchitectureList,
+    /// What the list page reads: the overview and every row with its share.
+    overview: crate::architecture::overview::EstateOverview,
+    rows: Vec<crate::architecture::AppSummary>,
     plan: crate::plan::Plan,
 }
 
@@ -298,6 +301,8 @@ fn kept(c: &Connection, eid: i64) -> Derived {
         assessments,
         figures: figures.filter(|(_, f)| *f != Figures::default()).collect(),
         architectures,
+        overview: crate::db::architecture::overview(c, eid).unwrap(),
+        rows: crate::db::architecture::list_page(c, eid, 0, usize::MAX >> 1).unwrap(),
         plan: crate::db::plan::full(c, eid).unwrap(),
     }
 }
@@ -312,10 +317,13 @@ fn from_scratch(c: &Connection, eid: i64) -> Derived {
         assessments.insert(w.id, (w.name.clone(), app.unwrap_or(0), a.clone(), d, d.unwrap_or(a.recommended)));
     }
     let figures = figures::from_scratch(c, eid).unwrap();
+    let architectures = crate::db::architecture::list(c, eid, crate::cost::catalogue()).unwrap();
     Derived {
         assessments,
         figures: figures.into_iter().filter(|(_, f)| *f != Figures::default()).collect(),
-        architectures: crate::db::architecture::list(c, eid, crate::cost::catalogue()).unwrap(),
+        overview: crate::architecture::overview::EstateOverview::of(&architectures),
+        rows: architectures.rows.clone(),
+        architectures,
         plan: plan_from_scratch(c, eid).unwrap(),
     }
 }

@@ -1,0 +1,74 @@
+//! What the architecture list shows of the whole engagement: the totals, the
+//! range over the sizing bases and the landing zone in a few lines. Kept
+//! with the summaries (db::derived), so that a page of the list reads one
+//! row and a page of summaries instead of every application.
+
+use serde::{Deserialize, Serialize};
+
+use super::ArchitectureList;
+use super::landing_zone::{Env, LandingSettings, LandingZone};
+use crate::cost::BasisCost;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EstateOverview {
+    pub currency: String,
+    /// Rows of the list: applications, and the workloads without one.
+    pub applications: usize,
+    pub total_on_prem_annual: f64,
+    /// On-demand, the landing zone included.
+    pub total_on_demand_monthly: f64,
+    pub range: Vec<BasisCost>,
+    pub landing: Option<LandingOverview>,
+}
+
+impl Default for EstateOverview {
+    fn default() -> EstateOverview {
+        EstateOverview::of(&ArchitectureList::new(Default::default()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LandingOverview {
+    pub settings: LandingSettings,
+    /// Per pricing model: the whole landing zone per month.
+    pub monthly: Vec<f64>,
+    pub currency: String,
+    pub networks: Vec<NetworkOverview>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkOverview {
+    /// `None`: the shared-services hub.
+    pub env: Option<Env>,
+    pub cidr: String,
+    /// How many applications are placed in it.
+    pub applications: usize,
+}
+
+impl EstateOverview {
+    pub fn of(list: &ArchitectureList) -> EstateOverview {
+        EstateOverview {
+            currency: list.currency.clone(),
+            applications: list.rows.len(),
+            total_on_prem_annual: list.total_on_prem_annual,
+            total_on_demand_monthly: list.total_on_demand_monthly(),
+            range: list.range(),
+            landing: list.landing_zone.as_ref().map(LandingOverview::of),
+        }
+    }
+}
+
+impl LandingOverview {
+    pub fn of(lz: &LandingZone) -> LandingOverview {
+        LandingOverview {
+            settings: lz.settings,
+            monthly: lz.monthly.clone(),
+            currency: lz.currency.clone(),
+            networks: lz
+                .networks
+                .iter()
+                .map(|n| NetworkOverview { env: n.env, cidr: n.cidr.to_string(), applications: n.applications.len() })
+                .collect(),
+        }
+    }
+}
