@@ -281,7 +281,9 @@ pub fn kept_list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Resu
     let settings = settings(conn, engagement_id)?;
     let mut list = ArchitectureList::new(settings.mode);
     let mut stmt = conn.prepare_cached(
-        "SELECT summary, footprint FROM architecture_summaries WHERE engagement_id = ?1 ORDER BY sort_name, application_id",
+        "SELECT s.summary, f.footprint FROM architecture_summaries s
+         LEFT JOIN landing_footprints f ON f.engagement_id = s.engagement_id AND f.application_id = s.application_id
+         WHERE s.engagement_id = ?1 ORDER BY s.sort_name, s.application_id",
     )?;
     let rows = stmt.query_map([engagement_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
     for row in rows {
@@ -338,8 +340,14 @@ pub fn overview(conn: &Connection, engagement_id: i64) -> Result<EstateOverview,
 /// list's order, each with its kept share of the landing zone.
 pub fn list_page(conn: &Connection, engagement_id: i64, offset: usize, limit: usize) -> Result<Vec<AppSummary>, AppError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT summary, shared_monthly FROM architecture_summaries WHERE engagement_id = ?1
-         ORDER BY sort_name, application_id LIMIT ?2 OFFSET ?3",
+        // The page's ids by a walk of the name index first: OFFSET over the
+        // full rows would read every skipped summary.
+        "WITH page(application_id) AS (
+           SELECT application_id FROM architecture_summaries WHERE engagement_id = ?1
+           ORDER BY sort_name, application_id LIMIT ?2 OFFSET ?3)
+         SELECT s.summary, s.shared_monthly FROM page JOIN architecture_summaries s
+           ON s.engagement_id = ?1 AND s.application_id = page.application_id
+         ORDER BY s.sort_name, s.application_id",
     )?;
     let rows = stmt.query_map(rusqlite::params![engagement_id, limit as i64, offset as i64], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
@@ -386,19 +394,36 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
         Err(e) => return Err(e),
     };
     let Some(built) = built else {
-        conn.prepare_cached("DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2")?
-            .execute([engagement_id, app_id])?;
+        for sql in [
+            "DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2",
+            "DELETE FROM landing_footprints WHERE engagement_id = ?1 AND application_id = ?2",
+        ] {
+            conn.prepare_cached(sql)?.execute([engagement_id, app_id])?;
+        }
         return Ok(());
     };
     let summary = AppSummary::of(&built);
-    let footprint = built.footprint.as_ref().map(serde_json::to_string).transpose().map_err(unwritable)?;
     let summary_json = serde_json::to_string(&summary).map_err(unwritable)?;
     let sort_name = if app_id == 0 { UNASSIGNED_SORT_NAME } else { summary.application.as_str() };
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO architecture_summaries (engagement_id, application_id, sort_name, summary, footprint)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR REPLACE INTO architecture_summaries (engagement_id, application_id, sort_name, summary)
+         VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(rusqlite::params![engagement_id, app_id, sort_name, summary_json, footprint])?;
+    .execute(rusqlite::params![engagement_id, app_id, sort_name, summary_json])?;
+    match &built.footprint {
+        Some(footprint) => {
+            let footprint = serde_json::to_string(footprint).map_err(unwritable)?;
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO landing_footprints (engagement_id, application_id, sort_name, footprint)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(rusqlite::params![engagement_id, app_id, sort_name, footprint])?;
+        }
+        None => {
+            conn.prepare_cached("DELETE FROM landing_footprints WHERE engagement_id = ?1 AND application_id = ?2")?
+                .execute([engagement_id, app_id])?;
+        }
+    }
     Ok(())
 }
 
@@ -407,8 +432,7 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
 pub fn landing_zone(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<Option<LandingZone>, AppError> {
     let settings = settings(conn, engagement_id)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT footprint FROM architecture_summaries WHERE engagement_id = ?1 AND footprint IS NOT NULL
-         ORDER BY sort_name, application_id",
+        "SELECT footprint FROM landing_footprints WHERE engagement_id = ?1 ORDER BY sort_name, application_id",
     )?;
     let footprints = stmt
         .query_map([engagement_id], |r| r.get::<_, String>(0))?

@@ -417,6 +417,8 @@ fn complete(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
             OR (group_key < 0 AND -group_key NOT IN (SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id IS NULL)))",
         "DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id <> 0
             AND application_id NOT IN (SELECT id FROM applications WHERE engagement_id = ?1)",
+        "DELETE FROM landing_footprints WHERE engagement_id = ?1 AND application_id <> 0
+            AND application_id NOT IN (SELECT id FROM applications WHERE engagement_id = ?1)",
     ] {
         conn.prepare_cached(sql)?.execute([engagement_id])?;
     }
