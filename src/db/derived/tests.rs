@@ -268,6 +268,8 @@ struct Derived {
     /// What the list page reads: the overview and every row with its share.
     overview: crate::architecture::overview::EstateOverview,
     rows: Vec<crate::architecture::AppSummary>,
+    /// The suggestions waiting, as the workloads page counts them.
+    waiting: suggestions::Waiting,
     plan: crate::plan::Plan,
 }
 
@@ -303,6 +305,7 @@ fn kept(c: &Connection, eid: i64) -> Derived {
         architectures,
         overview: crate::db::architecture::overview(c, eid).unwrap(),
         rows: crate::db::architecture::list_page(c, eid, 0, usize::MAX >> 1).unwrap(),
+        waiting: suggestions::waiting(c, eid, &Default::default()).unwrap(),
         plan: crate::db::plan::full(c, eid).unwrap(),
     }
 }
@@ -323,6 +326,7 @@ fn from_scratch(c: &Connection, eid: i64) -> Derived {
         figures: figures.into_iter().filter(|(_, f)| *f != Figures::default()).collect(),
         overview: crate::architecture::overview::EstateOverview::of(&architectures),
         rows: architectures.rows.clone(),
+        waiting: suggestions::counted(c, eid, &Default::default()).unwrap(),
         architectures,
         plan: plan_from_scratch(c, eid).unwrap(),
     }
@@ -350,6 +354,9 @@ fn assert_fresh(c: &Connection, eid: i64, after: &str) {
     assert_eq!(kept.assessments, scratch.assessments, "assessments after {after}");
     assert_eq!(kept.figures, scratch.figures, "figures after {after}");
     assert_eq!(kept.architectures, scratch.architectures, "architectures after {after}");
+    assert_eq!(kept.overview, scratch.overview, "architecture overview after {after}");
+    assert_eq!(kept.rows, scratch.rows, "architecture list rows after {after}");
+    assert_eq!(kept.waiting, scratch.waiting, "suggestions waiting after {after}");
     let waves = |p: &crate::plan::Plan| -> Vec<String> {
         p.waves
             .iter()
