@@ -504,3 +504,49 @@ fn a_concurrent_edit_never_leaves_stale_scores() {
     })
     .unwrap();
 }
+
+/// The kept counts of waiting suggestions follow every way a suggestion
+/// changes, conflicts (two values waiting for one field) included; the
+/// random writes above rarely make a conflict.
+#[test]
+fn waiting_suggestions_are_counted_through_conflicts_decisions_and_deletes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("t.db")).unwrap();
+    let eid = engagement(&db);
+    db.with_conn(|c| {
+        for name in ["a", "b"] {
+            c.execute("INSERT INTO workloads (engagement_id, name) VALUES (?1, ?2)", params![eid, name])?;
+        }
+        let ids = ids(c, "SELECT id FROM workloads WHERE engagement_id = ?1 ORDER BY name", eid);
+        let same = |after: &str| {
+            let kept = suggestions::waiting(c, eid, &Default::default()).unwrap();
+            assert_eq!(kept, suggestions::counted(c, eid, &Default::default()).unwrap(), "after {after}");
+            kept
+        };
+        let suggest = |w: i64, field: &str, value: &str| {
+            c.execute(
+                "INSERT INTO suggestions (workload_id, field, value, engagement_id, status) VALUES (?1, ?2, ?3, ?4, 'pending')",
+                params![w, field, value, eid],
+            )
+        };
+        suggest(ids[0], "role", "db")?;
+        suggest(ids[0], "role", "web")?;
+        suggest(ids[0], "role", "app")?;
+        suggest(ids[1], "role", "db")?;
+        suggest(ids[1], "db_engine", "mysql")?;
+        assert_eq!(same("a three-way conflict").conflicts, 2);
+        c.execute("UPDATE suggestions SET status = 'rejected' WHERE workload_id = ?1 AND value = 'web'", [ids[0]])?;
+        assert_eq!(same("one value rejected").conflicts, 1);
+        c.execute("UPDATE suggestions SET status = 'pending' WHERE workload_id = ?1 AND value = 'web'", [ids[0]])?;
+        assert_eq!(same("reopened").conflicts, 2);
+        c.execute("UPDATE suggestions SET evidence = '[]' WHERE workload_id = ?1", [ids[0]])?;
+        same("evidence rewritten");
+        c.execute("DELETE FROM suggestions WHERE workload_id = ?1 AND value = 'db'", [ids[0]])?;
+        assert_eq!(same("a value deleted").conflicts, 1);
+        c.execute("DELETE FROM workloads WHERE id = ?1", [ids[0]])?;
+        let left = same("the workload deleted");
+        assert_eq!((left.total(), left.conflicts), (2, 0));
+        Ok(())
+    })
+    .unwrap();
+}
