@@ -9,6 +9,7 @@
 pub mod apps;
 mod charts;
 pub mod draw;
+pub(crate) mod fonts;
 pub mod group;
 pub mod layout;
 pub mod model;
