@@ -101,7 +101,8 @@ pub fn cost_range_table(doc: &mut Doc, data: &ReportData, t: &Tr) {
 }
 
 /// The estate's TCO, the cost per application, and the sizing and cost
-/// lines of the applications with a page.
+/// lines of the applications with a page. Long because it draws the
+/// chapter top to bottom, in the order the reader sees it.
 pub(super) fn costs(doc: &mut Doc, n: &mut Numbering, data: &ReportData, apps: &[apps::App], featured: &[&AppArchitecture], t: &Tr) {
     let Some(tco) = EstateTco::of(&data.architectures) else { return };
     n.chapter(doc, t.t("report.costs"));

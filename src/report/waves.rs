@@ -13,6 +13,8 @@ const STEP_NAMES: usize = 12;
 /// Plan warnings listed; the plan page and the JSON API have them all.
 const WARNINGS: usize = 15;
 
+/// The plan chapter, drawn top to bottom in the order the reader sees it
+/// (hence its length): phases, waves, steps per strategy, warnings.
 pub(super) fn plan(doc: &mut Doc, n: &mut Numbering, data: &ReportData, t: &Tr) {
     let plan = &data.plan;
     n.chapter(doc, t.t("report.plan"));

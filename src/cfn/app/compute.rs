@@ -132,6 +132,9 @@ impl Stack<'_> {
         self.a.target.rules.iter().find(|r| r.source.key == "web_alb").map(|r| r.port).unwrap_or(80)
     }
 
+    /// A load balancer with its listener, target group and alarm. Long
+    /// because it is one resource's properties written out in the order
+    /// CloudFormation documents them.
     pub(super) fn load_balancer(&mut self, c: &Component) {
         let internal = c.key == "app-alb";
         let id = if internal { "AppAlb" } else { "WebAlb" };
@@ -221,7 +224,8 @@ impl Stack<'_> {
         }
     }
 
-    /// A tier's launch template and Auto Scaling group over both AZs.
+    /// A tier's launch template and Auto Scaling group over both AZs. Long
+    /// for the same reason as `load_balancer`: the resources' properties.
     pub(super) fn tier(&mut self, c: &Component, total: u32) {
         let id = if c.tier == Tier::Web { "Web" } else { "App" };
         let sg = format!("{id}Sg");

@@ -8,7 +8,8 @@ use crate::import::table::{Table, Workbook};
 use crate::import::{Format, Parsed, Problem, Refusal};
 use crate::inventory::Workload;
 
-/// RVTools vInfo (as CSV or as the sheet of the workbook).
+/// RVTools vInfo (as CSV or as the sheet of the workbook). Long because it
+/// reads the columns one after the other, each with its unit and quirks.
 pub(super) fn parse_rvtools(table: &Table, format: Format) -> Parsed {
     let mut out = Collector::new(format);
     let col = |keys: &[&str]| table.column(keys);

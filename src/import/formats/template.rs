@@ -70,6 +70,7 @@ const CHOICE_SYNONYMS: &[(&str, &str, &str)] = &[
 ];
 
 /// Reads rows whose columns map onto sixr fields (the template, or a mapped file).
+/// One loop over the rows; a field, a dependency list or an answer per column.
 pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: Format) -> Parsed {
     let mut out = Collector::new(format);
     let name_col = targets.iter().position(|t| *t == Some(Target::Field("name")));
