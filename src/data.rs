@@ -1,16 +1,16 @@
 //! The data sixr is built with: the i18n strings, the scoring rules, the
 //! product knowledge and enrichment vocabulary, the end-of-support dates,
-//! the plan steps and the price catalogue (or the file `SIXR_PRICES`
-//! names). Each module parses its file once, on first use; `check` parses
-//! them all at once, so that `sixr serve` and every command stop at start
-//! with the file's name and what is wrong with it, instead of a panic on
-//! the first request that needs it.
+//! the plan steps, the price catalogue (or the file `SIXR_PRICES` names)
+//! and the report's embedded fonts. Each module parses its file once, on
+//! first use; `check` parses them all at once, so that `sixr serve` and
+//! every command stop at start with the file's name and what is wrong with
+//! it, instead of a panic on the first request (or PDF) that needs it.
 
 use crate::i18n::{Lang, Tr};
 
 /// Parses every data file; the first broken one is the error.
 pub fn check() -> Result<(), String> {
-    let parts: [(&str, fn()); 8] = [
+    let parts: [(&str, fn()); 9] = [
         ("i18n/en.toml", || {
             let _ = Tr::new(Lang::En).t("app.name");
         }),
@@ -35,6 +35,7 @@ pub fn check() -> Result<(), String> {
         ("data/prices.toml", || {
             let _ = crate::cost::catalogue();
         }),
+        ("assets/fonts/NanumGothic*.ttf", crate::report::fonts::check),
     ];
     for (file, load) in parts {
         std::panic::catch_unwind(load).map_err(|panic| {

@@ -12,63 +12,20 @@ use sixr::inventory::Workload;
 use sixr::scoring::SubjectKind;
 use sixr::strategy::Strategy;
 
-/// An engagement holding the AnyCompany estate as `samples/anycompany.csv`
-/// describes it, with the sample's questionnaire answers. Returns
-/// (engagement id, application id, [web-01, web-02, db-01] ids).
+/// The AnyCompany engagement as the consultant loads `samples/anycompany.csv`
+/// (with the sample's questionnaire answers). Returns (engagement id,
+/// application id, [web-01, web-02, db-01] ids).
 fn anycompany(app: &TestApp) -> (i64, i64, Vec<i64>) {
     app.db
         .with_conn(|c| {
-            let e = db::engagements::find_or_create(c, "AnyCompany", "test")?;
-            let web = |name: &str| Workload {
-                name: name.into(),
-                application: "AnyCompany e-commerce".into(),
-                environment: "production".into(),
-                role: "web-app".into(),
-                os: "Ubuntu Linux".into(),
-                os_version: "22.04".into(),
-                cpu_cores: Some(4),
-                ram_gb: Some(16.0),
-                cpu_util_peak_pct: Some(45.0),
-                middleware: "Apache HTTP Server 2.4".into(),
-                runtime: "Java 11".into(),
-                ..Workload::default()
-            };
-            let db_server = Workload {
-                name: "anyco-db-01".into(),
-                application: "AnyCompany e-commerce".into(),
-                environment: "production".into(),
-                role: "db".into(),
-                os: "Ubuntu Linux".into(),
-                os_version: "22.04".into(),
-                db_engine: "MySQL".into(),
-                db_version: "8.0".into(),
-                notes: "Single MySQL server without redundancy; weekly full and nightly incremental backups to tape".into(),
-                ..Workload::default()
-            };
+            let e = sixr::service::import::load_anycompany_sample(c, "test")?;
+            let app_id = db::applications::ensure_application(c, e, "AnyCompany e-commerce")?.unwrap();
             let mut ids = Vec::new();
-            for w in [web("anyco-web-01"), web("anyco-web-02"), db_server] {
-                ids.push(match db::workloads::upsert(c, e.id, &w)? {
-                    db::workloads::Upsert::Created(id) | db::workloads::Upsert::Updated(id) => id,
-                });
+            for name in ["anyco-web-01", "anyco-web-02", "anyco-db-01"] {
+                let sql = "SELECT id FROM workloads WHERE engagement_id = ?1 AND name = ?2";
+                ids.push(c.query_row(sql, rusqlite::params![e, name], |r| r.get(0))?);
             }
-            let app_id = db::applications::ensure_application(c, e.id, "AnyCompany e-commerce")?.unwrap();
-            // As the template importer writes them: typed values, some in Korean.
-            for (q, v) in [
-                ("still_used", "예"),
-                ("saas_alternative", "no"),
-                ("source_available", "yes"),
-                ("must_stay_on_prem", "아니오"),
-                ("needs_new_features", "no"),
-                ("deadline_months", "6"),
-            ] {
-                c.execute(
-                    "INSERT INTO answers (engagement_id, subject_kind, subject_id, question, value) VALUES (?1, 'application', ?2, ?3, ?4)",
-                    rusqlite::params![e.id, app_id, q, v],
-                )?;
-            }
-            // Written with the building blocks an import uses: derived as an import does.
-            db::derived::rederive(c, e.id)?;
-            Ok((e.id, app_id, ids))
+            Ok((e, app_id, ids))
         })
         .unwrap()
 }
@@ -385,7 +342,7 @@ async fn json_api_carries_scores_reasons_answers_and_decisions() {
     assert_eq!(db_row["effective_strategy"], "replatform");
     let application = &json["applications"][0];
     assert_eq!(application["id"], a);
-    assert_eq!(application["answers"]["still_used"], "예");
+    assert_eq!(application["answers"]["still_used"], "yes", "as the sample says it");
     assert_eq!(application["rollup"]["recommended"], "replatform");
     assert_eq!(app.get("/api/engagements/424242/assessment").await.status, StatusCode::NOT_FOUND);
 }

@@ -6,17 +6,22 @@
 //! move alone). A dependency must move before its dependent or in the same
 //! wave; applications that depend on each other in a cycle share a wave.
 //! Low-risk applications (low criticality, low effort) go first as pilots.
+//!
+//! Read this file for the plan's types (settings, input, waves, warnings),
+//! then `build.rs` for how the waves are made, phase by phase, and
+//! `steps.rs` for the phases and steps per strategy (`data/plan_steps.toml`).
 
+mod build;
 pub mod steps;
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Tr, thousands};
 use crate::inventory::Dependency;
-use crate::strategy::{Strategy, application_strategy};
+use crate::strategy::Strategy;
+pub use build::{build, build_groups, group_input};
 pub use steps::{AppFacts, PlanStep};
 
 /// The consultant's sizing of the work (decisions.effort).
@@ -345,240 +350,6 @@ pub fn moves_in_a_wave(s: Strategy) -> bool {
     !matches!(s, Strategy::Retire | Strategy::Retain)
 }
 
-/// The group `members` make (all the workloads of one application, or one
-/// workload without an application), or `None` when none of them moves.
-pub fn group_input(
-    key: i64,
-    name: &str,
-    is_application: bool,
-    members: &[&PlanWorkload],
-    strategies: &HashMap<i64, Strategy>,
-    decisions: &HashMap<i64, DecisionFacts>,
-) -> Option<GroupInput> {
-    let moving: Vec<&PlanWorkload> =
-        members.iter().copied().filter(|w| strategies.get(&w.id).is_some_and(|s| moves_in_a_wave(*s))).collect();
-    let strategies_of: Vec<Strategy> = moving.iter().filter_map(|w| strategies.get(&w.id).copied()).collect();
-    let strategy = application_strategy(&strategies_of)?;
-    let (mut effort, mut criticality, mut priority) = (None, None, None);
-    for w in &moving {
-        let d = decisions.get(&w.id).copied().unwrap_or_default();
-        effort = effort.max(d.effort);
-        criticality = criticality.max(d.criticality.or_else(|| criticality_from_text(&w.criticality)));
-        priority = priority.max(d.priority);
-    }
-    Some(GroupInput {
-        key,
-        name: name.to_string(),
-        is_application,
-        strategy,
-        workloads: moving.iter().map(|w| w.name.clone()).collect(),
-        workload_count: moving.len(),
-        effort,
-        criticality,
-        priority,
-        facts: facts_of(&moving),
-    })
-}
-
-/// The plan from the workloads, one pass: who moves, in which group, and
-/// the dependencies between groups. The same plan as `build_groups` makes
-/// from the groups and links kept per application (db::derived).
-pub fn build(input: &PlanInput) -> Plan {
-    let by_name: HashMap<&str, usize> = input.workloads.iter().enumerate().map(|(i, w)| (w.name.as_str(), i)).collect();
-    let mut not_migrated = Vec::new();
-    let mut undecided = Vec::new();
-    // Moving workloads by group, in order of first appearance.
-    let mut members: Vec<((bool, &str), Vec<&PlanWorkload>)> = Vec::new();
-    let mut group_index: HashMap<(bool, &str), usize> = HashMap::new();
-    let mut key_of: HashMap<usize, i64> = HashMap::new();
-    for (i, w) in input.workloads.iter().enumerate() {
-        let unmoved = |strategy| Unmoved { workload: w.name.clone(), application: w.application.clone(), strategy };
-        match input.strategies.get(&w.id) {
-            None => undecided.push(unmoved(None)),
-            Some(s) if !moves_in_a_wave(*s) => not_migrated.push(unmoved(Some(*s))),
-            Some(_) => {
-                let is_app = !w.application.trim().is_empty();
-                let group = (is_app, if is_app { w.application.as_str() } else { w.name.as_str() });
-                let g = *group_index.entry(group).or_insert_with(|| {
-                    members.push((group, Vec::new()));
-                    members.len() - 1
-                });
-                members[g].1.push(w);
-                key_of.insert(i, g as i64 + 1);
-            }
-        }
-    }
-    let groups = members
-        .iter()
-        .enumerate()
-        .filter_map(|(g, ((is_app, name), ws))| group_input(g as i64 + 1, name, *is_app, ws, input.strategies, input.decisions))
-        .collect();
-    let mut links = Vec::new();
-    for d in input.dependencies {
-        let (Some(&from), Some(&to)) = (by_name.get(d.from.as_str()), by_name.get(d.to.as_str())) else { continue };
-        let (Some(&from_key), Some(&to_strategy)) = (key_of.get(&from), input.strategies.get(&input.workloads[to].id)) else { continue };
-        let to_key = key_of.get(&to).copied().unwrap_or(0);
-        if to_key != from_key {
-            links.push(Link { from_key, to_key, from_workload: d.from.clone(), to_workload: d.to.clone(), to_strategy });
-        }
-    }
-    let not_migrated_steps = unmoved_steps(not_migrated.iter().filter_map(|u: &Unmoved| u.strategy));
-    Plan { not_migrated, not_migrated_steps, undecided, ..build_groups(groups, &links, input.settings) }
-}
-
-/// The plan of `groups` ordered by `links` (in dependency order: by the
-/// depending workload's name, then the other's). Lists only moving groups:
-/// `not_migrated` and `undecided` are left empty.
-pub fn build_groups(mut groups: Vec<GroupInput>, links: &[Link], settings: &PlanSettings) -> Plan {
-    let settings = settings.clone();
-    let capacity = settings.wave_capacity.max(1) as usize;
-    // One order whatever the groups came in.
-    groups.sort_by(|a, b| (&a.name, a.is_application).cmp(&(&b.name, b.is_application)));
-    let index: HashMap<i64, usize> = groups.iter().enumerate().map(|(i, g)| (g.key, i)).collect();
-
-    // Group edges: `needs[a]` holds the groups `a` depends on.
-    let mut warnings = Vec::new();
-    let mut needs: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); groups.len()];
-    let mut edge_example: HashMap<(usize, usize), (String, String)> = HashMap::new();
-    for l in links {
-        let Some(&a) = index.get(&l.from_key) else { continue };
-        if !moves_in_a_wave(l.to_strategy) {
-            warnings.push(PlanWarning::DependsOnUnmoved {
-                app: groups[a].name.clone(),
-                workload: l.from_workload.clone(),
-                dependency: l.to_workload.clone(),
-                strategy: l.to_strategy,
-            });
-        } else if let Some(&b) = index.get(&l.to_key).filter(|b| **b != a) {
-            needs[a].insert(b);
-            edge_example.entry((a, b)).or_insert_with(|| (l.from_workload.clone(), l.to_workload.clone()));
-        }
-    }
-
-    // Cycles: strongly connected groups move as one unit.
-    let components = strongly_connected(&needs);
-    let mut unit_of = vec![0usize; groups.len()];
-    for (u, comp) in components.iter().enumerate() {
-        for g in comp {
-            unit_of[*g] = u;
-        }
-        if comp.len() > 1 {
-            let mut apps: Vec<String> = comp.iter().map(|g| groups[*g].name.clone()).collect();
-            apps.sort();
-            warnings.push(PlanWarning::Cycle { apps });
-        }
-    }
-    let unit_needs: Vec<BTreeSet<usize>> = components
-        .iter()
-        .enumerate()
-        .map(|(u, comp)| comp.iter().flat_map(|g| needs[*g].iter().map(|h| unit_of[*h])).filter(|v| *v != u).collect())
-        .collect();
-    let unit_size: Vec<usize> = components.iter().map(|c| c.iter().map(|g| groups[*g].workload_count).sum()).collect();
-    let unit_risk: Vec<i64> = components.iter().map(|c| c.iter().map(|g| groups[*g].risk()).max().unwrap_or(0)).collect();
-    let unit_low_risk: Vec<bool> = components.iter().map(|c| c.iter().all(|g| groups[*g].low_risk())).collect();
-    let unit_priority: Vec<i64> = components.iter().map(|c| c.iter().filter_map(|g| groups[*g].priority).max().unwrap_or(0)).collect();
-    let unit_name: Vec<String> = components.iter().map(|c| c.iter().map(|g| groups[*g].name.clone()).min().unwrap_or_default()).collect();
-
-    // Topological order, least risky ready unit first, then pack the order
-    // into waves. Waves only grow along the order, so every dependency lands
-    // in the same wave or an earlier one.
-    let mut waiting: Vec<usize> = unit_needs.iter().map(BTreeSet::len).collect();
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); components.len()];
-    for (u, ns) in unit_needs.iter().enumerate() {
-        for n in ns {
-            dependents[*n].push(u);
-        }
-    }
-    let key = |u: usize| Reverse((unit_risk[u], -unit_priority[u], unit_name[u].clone(), u));
-    let mut ready: BinaryHeap<_> = (0..components.len()).filter(|u| waiting[*u] == 0).map(key).collect();
-    let mut unit_wave = vec![0u32; components.len()];
-    let (mut wave, mut used, mut pilot_open) = (1u32, 0usize, true);
-    while let Some(Reverse((_, _, _, u))) = ready.pop() {
-        let leave_pilot = wave == 1 && used > 0 && pilot_open && !unit_low_risk[u];
-        if leave_pilot || (used > 0 && used + unit_size[u] > capacity) {
-            wave += 1;
-            used = 0;
-        }
-        if wave == 1 && !unit_low_risk[u] {
-            pilot_open = false;
-        }
-        unit_wave[u] = wave;
-        used += unit_size[u];
-        for d in &dependents[u] {
-            waiting[*d] -= 1;
-            if waiting[*d] == 0 {
-                ready.push(key(*d));
-            }
-        }
-    }
-
-    // The consultant's moves win; then check what they broke.
-    let mut group_wave: Vec<u32> = (0..groups.len()).map(|g| unit_wave[unit_of[g]]).collect();
-    let mut moved = vec![false; groups.len()];
-    for (g, grp) in groups.iter().enumerate() {
-        if let Some(w) = settings.moves.get(&grp.name).filter(|_| grp.is_application) {
-            group_wave[g] = (*w).clamp(1, MAX_WAVE);
-            moved[g] = group_wave[g] != unit_wave[unit_of[g]];
-        }
-    }
-    for (a, ns) in needs.iter().enumerate() {
-        for b in ns {
-            if group_wave[*b] > group_wave[a] {
-                let (from_workload, to_workload) = edge_example[&(a, *b)].clone();
-                warnings.push(PlanWarning::BrokenDependency {
-                    dependent: groups[a].name.clone(),
-                    dependent_wave: group_wave[a],
-                    dependency: groups[*b].name.clone(),
-                    dependency_wave: group_wave[*b],
-                    from_workload,
-                    to_workload,
-                });
-            }
-        }
-    }
-
-    // Waves, their applications and their weeks.
-    let cat = steps::catalogue();
-    let names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
-    let mut by_wave: BTreeMap<u32, Vec<PlanApp>> = BTreeMap::new();
-    for (g, grp) in groups.into_iter().enumerate() {
-        let comp = &components[unit_of[g]];
-        let mut cycle_with: Vec<String> = comp.iter().filter(|h| **h != g).map(|h| names[*h].clone()).collect();
-        cycle_with.sort();
-        by_wave.entry(group_wave[g]).or_default().push(PlanApp {
-            steps: steps::steps_for(grp.strategy, &grp.facts),
-            name: grp.name,
-            is_application: grp.is_application,
-            strategy: grp.strategy,
-            workloads: grp.workloads,
-            workload_count: grp.workload_count,
-            effort: grp.effort,
-            criticality: grp.criticality,
-            weeks: grp.effort.unwrap_or(Effort::M).weeks(),
-            wave: group_wave[g],
-            moved: moved[g],
-            cycle_with,
-        });
-    }
-    let phase_weeks = |key: &str| cat.phases.iter().find(|p| p.key == key).map_or(0, |p| p.weeks);
-    let migrate_start = phase_weeks("assess") + phase_weeks("mobilize");
-    let mut week = migrate_start;
-    let mut waves = Vec::new();
-    for (number, mut apps) in by_wave {
-        apps.sort_by(|a, b| a.name.cmp(&b.name));
-        let workload_count = apps.iter().map(|a| a.workload_count).sum();
-        if workload_count > capacity && apps.len() > 1 {
-            warnings.push(PlanWarning::OverCapacity { wave: number, workloads: workload_count, capacity: settings.wave_capacity });
-        }
-        let weeks = apps.iter().map(|a| a.weeks).max().unwrap_or(0);
-        let pilot = number == 1 && apps.iter().all(|a| low_risk(a.criticality, a.effort));
-        waves.push(Wave { number, pilot, app_count: apps.len(), apps, workload_count, start_week: week, weeks });
-        week += weeks;
-    }
-    let (phases, total_weeks) = phases(week - migrate_start);
-    Plan { settings, phases, waves, not_migrated: Vec::new(), not_migrated_steps: Vec::new(), undecided: Vec::new(), warnings, total_weeks }
-}
-
 /// The four phases when migrating takes `migrate_weeks`, and the weeks of all.
 pub fn phases(migrate_weeks: u32) -> (Vec<Phase>, u32) {
     let mut start = 0;
@@ -607,85 +378,6 @@ pub fn phases(migrate_weeks: u32) -> (Vec<Phase>, u32) {
 pub fn unmoved_steps(strategies: impl IntoIterator<Item = Strategy>) -> Vec<(Strategy, Vec<PlanStep>)> {
     let strategies: BTreeSet<Strategy> = strategies.into_iter().collect();
     strategies.into_iter().map(|s| (s, steps::steps_for(s, &AppFacts::default()))).collect()
-}
-
-/// Roles and fields that mean "this workload holds files to copy".
-fn is_file_workload(w: &PlanWorkload) -> bool {
-    matches!(w.role.as_str(), "file")
-}
-
-fn facts_of(workloads: &[&PlanWorkload]) -> AppFacts {
-    let mut db_engines: Vec<String> = Vec::new();
-    for w in workloads {
-        let engine = w.db_engine.trim();
-        if !engine.is_empty() && !db_engines.iter().any(|e| e.eq_ignore_ascii_case(engine)) {
-            db_engines.push(engine.to_string());
-        }
-    }
-    AppFacts {
-        db_engines,
-        has_file_data: workloads.iter().any(|w| is_file_workload(w)),
-        storage_gb: workloads.iter().filter_map(|w| w.storage_gb).sum(),
-    }
-}
-
-/// Tarjan's strongly connected components over `edges[v]` (v depends on
-/// each member). Iterative, so a long dependency chain cannot overflow the
-/// stack. Components come out in no particular order.
-fn strongly_connected(edges: &[BTreeSet<usize>]) -> Vec<Vec<usize>> {
-    let n = edges.len();
-    let adj: Vec<Vec<usize>> = edges.iter().map(|s| s.iter().copied().collect()).collect();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0usize; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut out = Vec::new();
-    let mut next = 0;
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut call: Vec<(usize, usize)> = vec![(root, 0)];
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&mut (v, ref mut i)) = call.last_mut() {
-            if *i < adj[v].len() {
-                let w = adj[v][*i];
-                *i += 1;
-                if index[w] == usize::MAX {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    call.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-            } else {
-                call.pop();
-                if let Some(&(parent, _)) = call.last() {
-                    low[parent] = low[parent].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    let mut comp = Vec::new();
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        comp.push(w);
-                        if w == v {
-                            break;
-                        }
-                    }
-                    comp.sort();
-                    out.push(comp);
-                }
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -4,17 +4,12 @@
 //! footers with page numbers. Positions are in points from the top-left of
 //! the page (PDF's origin is bottom-left; only this module converts).
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
 use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
-    Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon,
+    PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
 };
 
-/// Nanum Gothic (SIL Open Font License, see assets/fonts/OFL.txt): Hangul and Latin.
-static REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/NanumGothic.ttf");
-static BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/NanumGothicBold.ttf");
+use super::fonts::{Metrics, fonts};
 
 pub const PAGE_W: f32 = 595.28; // A4 in points
 pub const PAGE_H: f32 = 841.89;
@@ -42,54 +37,6 @@ pub const ACCENT: Rgb8 = Rgb8(0x23, 0x5a, 0x9f);
 
 fn color(c: Rgb8) -> Color {
     Color::Rgb(Rgb { r: c.0 as f32 / 255.0, g: c.1 as f32 / 255.0, b: c.2 as f32 / 255.0, icc_profile: None })
-}
-
-struct Fonts {
-    regular: ParsedFont,
-    bold: ParsedFont,
-}
-
-/// Parsing a 4.7 MB font takes a while; do it once per process.
-fn fonts() -> &'static Fonts {
-    static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let mut warnings = Vec::new();
-        let parse = |bytes: &[u8], warnings: &mut Vec<_>| {
-            ParsedFont::from_bytes(bytes, 0, warnings).expect("the vendored Nanum Gothic font parses")
-        };
-        Fonts { regular: parse(REGULAR_TTF, &mut warnings), bold: parse(BOLD_TTF, &mut warnings) }
-    })
-}
-
-/// Glyph ids and advance widths per character, looked up in the font once.
-/// The font's character map is searched linearly (slow for Hangul), so the
-/// text is handed to printpdf as glyph ids from this cache rather than as
-/// strings it would look up again, character by character.
-struct Metrics {
-    glyphs: HashMap<(Face, char), (u16, f32)>,
-}
-
-impl Metrics {
-    /// Glyph id (0: not in the font) and width at 1 pt of `c`.
-    fn glyph(&mut self, face: Face, c: char) -> (u16, f32) {
-        *self.glyphs.entry((face, c)).or_insert_with(|| {
-            let f = fonts();
-            let font = match face {
-                Face::Regular => &f.regular,
-                Face::Bold => &f.bold,
-            };
-            let upem = font.pdf_font_metrics.units_per_em.max(1) as f32;
-            match font.lookup_glyph_index(c as u32) {
-                Some(gid) => (gid, font.get_horizontal_advance(gid) as f32 / upem),
-                // Not in the font: the PDF shows .notdef; reserve a square.
-                None => (0, 1.0),
-            }
-        })
-    }
-
-    fn advance(&mut self, face: Face, c: char) -> f32 {
-        self.glyph(face, c).1
-    }
 }
 
 /// One column of a table: its heading and share of the table width.
@@ -176,7 +123,7 @@ impl Doc {
             pdf,
             regular,
             bold,
-            metrics: Metrics { glyphs: HashMap::new() },
+            metrics: Metrics::default(),
             pages: Vec::new(),
             ops: Vec::new(),
             y: TOP,
@@ -682,64 +629,4 @@ fn shares(weights: impl Iterator<Item = f32> + Clone) -> Vec<f32> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrapping_measures_the_font_and_keeps_words_whole() {
-        let mut doc = Doc::new("t");
-        let narrow = doc.text_width("iiii", Face::Regular, 10.0);
-        let wide = doc.text_width("WWWW", Face::Regular, 10.0);
-        assert!(narrow < wide, "glyph widths come from the font ({narrow} vs {wide})");
-        let lines = doc.wrap("the quick brown fox jumps over the lazy dog", Face::Regular, 10.0, 60.0);
-        assert!(lines.len() > 2);
-        assert!(lines.iter().all(|l| doc.text_width(l, Face::Regular, 10.0) <= 60.0));
-        assert_eq!(lines.join(" "), "the quick brown fox jumps over the lazy dog");
-        let korean = doc.wrap("마이그레이션 계획을 웨이브별로 세웁니다", Face::Regular, 10.0, 50.0);
-        assert!(korean.len() > 1 && korean.concat().contains("웨이브별로"));
-        let long = doc.wrap("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Face::Regular, 10.0, 40.0);
-        assert!(long.len() > 1, "an over-long word is broken inside");
-    }
-
-    #[test]
-    fn the_contents_go_after_the_cover_and_move_the_pages_they_list() {
-        let mut doc = Doc::new("t");
-        doc.paragraph("cover");
-        for i in 1..=70 {
-            let title = format!("{i} Chapter");
-            doc.heading(&title, 1);
-            doc.anchor(1, &title);
-        }
-        let done = doc.finish(&Meta::default(), "Contents", |n, total| format!("{n}/{total}"));
-        // The cover and 70 chapter pages, and the contents: 70 lines need more than one page.
-        let toc = done.pages - 71;
-        assert!(toc >= 2, "{toc} pages of contents");
-        let pages: Vec<usize> = done.contents.iter().map(|a| a.page).collect();
-        assert_eq!(pages, (1..=70).map(|i| i + 1 + toc).collect::<Vec<_>>(), "chapter i was laid out on page i + 1");
-        assert_eq!(done.contents[0].title, "1 Chapter");
-    }
-
-    #[test]
-    fn a_one_line_table_keeps_its_headings_and_first_column_whole() {
-        let mut doc = Doc::new("t");
-        let columns = [Column::left("Workload", 1.0), Column::left("Application", 1.0), Column::right("디스크 GB", 1.0)];
-        let long = "x".repeat(400);
-        let rows = vec![vec!["srv-0299-application-server".to_string(), long, "500".to_string()]];
-        let widths = doc.fitted_widths(&columns, &rows, 6.5, 3.0);
-        assert!((widths.iter().sum::<f32>() - CONTENT_W).abs() < 0.5, "{widths:?}");
-        assert!(widths[0] >= doc.text_width("srv-0299-application-server", Face::Regular, 6.5) + 6.0, "{widths:?}");
-        assert!(widths[2] >= doc.text_width("디스크 GB", Face::Bold, 6.5) + 6.0, "{widths:?}");
-        let short = vec![vec!["a".to_string(), "b".to_string(), "1".to_string()]];
-        let widths = doc.fitted_widths(&columns, &short, 6.5, 3.0);
-        assert!((widths.iter().sum::<f32>() - CONTENT_W).abs() < 0.5, "what is left over is shared out: {widths:?}");
-    }
-
-    #[test]
-    fn a_clipped_cell_keeps_one_line_and_ends_in_an_ellipsis() {
-        let mut doc = Doc::new("t");
-        assert_eq!(doc.clip("short", Face::Regular, 7.0, 100.0), "short");
-        let cut = doc.clip("Sales Pipeline Management Application", Face::Regular, 7.0, 60.0);
-        assert!(cut.ends_with('…') && cut.starts_with("Sales"), "{cut}");
-        assert!(doc.text_width(&cut, Face::Regular, 7.0) <= 60.0);
-    }
-}
+mod tests;

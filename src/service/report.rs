@@ -40,19 +40,8 @@ pub fn report_data(conn: &Connection, engagement_id: i64, generated_on: &str) ->
     })
 }
 
-/// Today's date (UTC) as YYYY-MM-DD, without a date crate.
+/// The report's date, YYYY-MM-DD: today in UTC, or the day `SIXR_TODAY`
+/// pins (see `knowledge::Date::today`).
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
-    let days = secs.div_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    crate::knowledge::Date::today().to_string()
 }
