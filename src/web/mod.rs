@@ -21,6 +21,7 @@
 //!   in place and a page of its own otherwise (`errors`); under `/api` JSON.
 
 pub mod api;
+pub mod applications;
 pub mod architecture;
 pub mod assessment;
 pub mod audit;
@@ -175,6 +176,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(engagements::router())
         .merge(workloads::router())
+        .merge(applications::router())
         .merge(suggestions::router())
         .merge(import::router())
         .merge(assessment::router())
