@@ -14,9 +14,11 @@
 //!   `x` out of it (the assessment dashboard; the pager always does, so it
 //!   works on either kind). A history restore always gets the whole page
 //!   (`wants` is false then).
-//! - After a write, [`PageCtx::htmx`] only says whether JavaScript is
-//!   there: a plain form gets a redirect (303), htmx the region it targets
-//!   or an `HX-Redirect` ([`redirect`]).
+//! - After a write, the same: `ctx.wants("x")` gets the region `x` again
+//!   (the workloads table after a bulk change, a row deleted in place, the
+//!   dependencies section); anything else is sent on with [`redirect`],
+//!   the one place [`PageCtx::htmx`] decides: 303 for a plain form,
+//!   `HX-Redirect` for htmx.
 //! - Errors are the same for both: an `AppError` is a fragment htmx swaps
 //!   in place and a page of its own otherwise (`errors`); under `/api` JSON.
 

@@ -44,6 +44,9 @@ pub struct DependenciesView {
     pub notice: Option<String>,
 }
 
+/// The id of the dependencies section (workload_dependencies.html).
+const DEPENDENCIES_ID: &str = "dependencies";
+
 #[derive(Template)]
 #[template(path = "workload_dependencies.html")]
 struct DependenciesFragment {
@@ -205,8 +208,9 @@ pub(super) async fn detail_page(
     })
 }
 
-/// Answers a dependency change: the refreshed section for htmx (with the
-/// status), the workload page for a plain form.
+/// Answers a dependency change: the refreshed section when htmx aims at
+/// it or the change was refused (with the status), the workload page
+/// otherwise.
 #[allow(clippy::too_many_arguments)] // the form's state travels back whole
 async fn dependencies_answer(
     st: &AppState,
@@ -218,7 +222,7 @@ async fn dependencies_answer(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    if !ctx.htmx && error.is_none() {
+    if !ctx.wants(DEPENDENCIES_ID) && error.is_none() {
         return Ok(redirect(&ctx, &format!("/engagements/{id}/workloads/{wid}")));
     }
     let (w, links) = st.db.call(move |c| Ok((db::workloads::get(c, id, wid)?, db::dependencies::links(c, id, wid)?))).await?;

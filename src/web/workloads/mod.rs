@@ -51,7 +51,7 @@ const ADD_FIELDS: &[&str] = &["name", "hostname", "application", "environment", 
 const ENVIRONMENTS: &[&str] = &["production", "staging", "test", "development", "dr", "non-production"];
 
 /// The id of the element the table fragment replaces.
-const RESULTS_ID: &str = "workload-results";
+pub(in crate::web) const RESULTS_ID: &str = "workload-results";
 
 /// The translated column label of a workload field.
 pub fn field_label(t: &Tr, field: &str) -> String {

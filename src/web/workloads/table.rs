@@ -391,7 +391,7 @@ pub(super) async fn bulk_application(
             ctx.t.fmt("workloads.bulk_assigned", &[("n", &thousands(changed)), ("application", &application)])
         }
     };
-    if !ctx.htmx {
+    if !ctx.wants(RESULTS_ID) {
         return Ok(redirect(&ctx, &query_url(id, &query)));
     }
     results_with_notice(&st, ctx, id, query, Some(notice)).await
@@ -433,8 +433,8 @@ pub(super) async fn delete(
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     write(&st, move |c| db::workloads::delete(c, id, wid, &actor)).await?;
-    if ctx.htmx && form.back.is_empty() {
-        // The row asked to be replaced by nothing.
+    if ctx.wants(&format!("row-{wid}")) {
+        // The table row (workloads_results.html) asked to be replaced by nothing.
         return Ok(Html(String::new()).into_response());
     }
     let back = if form.back.is_empty() { format!("/engagements/{id}/workloads") } else { safe_local_path(&form.back) };
