@@ -66,8 +66,13 @@ async fn the_table_marks_suggestions_and_conflicts_with_their_evidence() {
 async fn a_filter_is_accepted_in_one_action_and_audited_once() {
     let app = TestApp::new();
     let eid = imported(&app);
-    let reply =
-        app.post_htmx(&format!("/engagements/{eid}/suggestions/bulk"), &[("q", "alpha"), ("decision", "accept"), ("kind", "")]).await;
+    let reply = app
+        .post_htmx_to(
+            &format!("/engagements/{eid}/suggestions/bulk"),
+            "workload-results",
+            &[("q", "alpha"), ("decision", "accept"), ("kind", "")],
+        )
+        .await;
     assert_eq!(reply.status, 200);
     let text = reply.text();
     assert!(text.contains("Accepted 7 suggestion(s)"), "{text}");
@@ -77,8 +82,9 @@ async fn a_filter_is_accepted_in_one_action_and_audited_once() {
     assert!(entries[0].contains("alpha-web-01: role = web") && entries[0].contains("\"filter\":\"search = alpha\""), "{}", entries[0]);
     // Every role of the Marketing application rejected: one kind, one application.
     let reply = app
-        .post_htmx(
+        .post_htmx_to(
             &format!("/engagements/{eid}/suggestions/bulk"),
+            "workload-results",
             &[("application", "Marketing"), ("decision", "reject"), ("kind", "role")],
         )
         .await;
@@ -87,7 +93,9 @@ async fn a_filter_is_accepted_in_one_action_and_audited_once() {
     assert_eq!(workload(&app, eid, "WordpresWeb01").application, "Marketing", "the application was not part of it");
     assert_eq!(bulk_entries(&app, eid).len(), 2);
     // A bad kind is refused with the reason.
-    let bad = app.post_htmx(&format!("/engagements/{eid}/suggestions/bulk"), &[("decision", "accept"), ("kind", "colour")]).await;
+    let bad = app
+        .post_htmx_to(&format!("/engagements/{eid}/suggestions/bulk"), "workload-results", &[("decision", "accept"), ("kind", "colour")])
+        .await;
     assert_eq!(bad.status, 422);
 }
 
@@ -97,7 +105,8 @@ async fn a_cell_picks_a_conflict_and_the_workload_page_rejects_a_suggestion() {
     let eid = imported(&app);
     let shop = workload(&app, eid, "shop-web-db");
     let url = format!("/engagements/{eid}/workloads/{}/suggestions", shop.id);
-    let reply = app.post_htmx(&url, &[("view", "table"), ("q", "shop"), ("field", "role"), ("value", "web"), ("decision", "accept")]).await;
+    let reply =
+        app.post_htmx_to(&url, "workload-results", &[("q", "shop"), ("field", "role"), ("value", "web"), ("decision", "accept")]).await;
     assert_eq!(reply.status, 200);
     assert!(reply.text().contains("Accepted Role web for shop-web-db"), "{}", reply.text());
     assert_eq!(workload(&app, eid, "shop-web-db").role, "web");
@@ -135,7 +144,7 @@ async fn a_cell_picks_a_conflict_and_the_workload_page_rejects_a_suggestion() {
 async fn suggestions_are_computed_again_on_request_and_audited() {
     let app = TestApp::new();
     let eid = imported(&app);
-    let reply = app.post_htmx(&format!("/engagements/{eid}/suggestions/refresh"), &[]).await;
+    let reply = app.post_htmx_to(&format!("/engagements/{eid}/suggestions/refresh"), "workload-results", &[]).await;
     assert_eq!(reply.status, 200);
     assert!(reply.text().contains("Suggestions computed again"), "{}", reply.text());
     let entries = bulk_entries(&app, eid);

@@ -273,14 +273,17 @@ async fn add_and_delete_workloads() {
     assert_eq!(app.json(&app.get(&format!("/api/engagements/{id}/workloads")).await)["total"], 1);
 
     // A table row deletes itself (htmx swaps the row for nothing).
-    let r = app.post_htmx(&format!("/engagements/{id}/workloads/{wid}/delete"), &[]).await;
+    let r = app.post_htmx_to(&format!("/engagements/{id}/workloads/{wid}/delete"), &format!("row-{wid}"), &[]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.is_empty());
     assert!(app.workload(id, wid).is_none());
     let audit = app.audit_rows("workload", wid);
     assert_eq!(audit.last().unwrap().0, "delete");
     assert!(audit.last().unwrap().1.as_deref().unwrap().contains("app01"));
-    assert_eq!(app.post_htmx(&format!("/engagements/{id}/workloads/{wid}/delete"), &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post_htmx_to(&format!("/engagements/{id}/workloads/{wid}/delete"), &format!("row-{wid}"), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // From the workload page, delete goes back to the list.
     let w = app.seed_workload(id, &[("name", "app03")]);
@@ -307,8 +310,9 @@ async fn workloads_are_grouped_into_applications() {
     // Bulk: two selected rows into Shop; the table comes back with a notice.
     let (ia, ib) = (a.id.to_string(), b.id.to_string());
     let r = app
-        .post_htmx(
+        .post_htmx_to(
             &format!("/engagements/{id}/workloads/bulk-application"),
+            "workload-results",
             &[("ids", &ia), ("ids", &ib), ("bulk_application", "Shop"), ("sort", "name")],
         )
         .await;
@@ -318,7 +322,9 @@ async fn workloads_are_grouped_into_applications() {
     assert_eq!(app.workload(id, c.id).unwrap().application, "");
     assert_eq!(app.audit_rows("workload", a.id).last().unwrap().0, "update");
 
-    let r = app.post_htmx(&format!("/engagements/{id}/workloads/bulk-application"), &[("bulk_application", "Shop")]).await;
+    let r = app
+        .post_htmx_to(&format!("/engagements/{id}/workloads/bulk-application"), "workload-results", &[("bulk_application", "Shop")])
+        .await;
     assert!(r.text().contains("Select at least one row"));
 
     // The applications page counts members and links to the filtered table.
@@ -354,7 +360,13 @@ async fn dependencies_are_added_and_removed_both_ways() {
     let db = app.seed_workload(id, &[("name", "db01"), ("hostname", "db01.corp.local")]);
     let uri = format!("/engagements/{id}/workloads/{}/dependencies", web.id);
 
-    let r = app.post_htmx(&uri, &[("direction", "depends_on"), ("other", "db01.corp.local"), ("port", "3306"), ("protocol", "tcp")]).await;
+    let r = app
+        .post_htmx_to(
+            &uri,
+            "dependencies",
+            &[("direction", "depends_on"), ("other", "db01.corp.local"), ("port", "3306"), ("protocol", "tcp")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let frag = r.text();
     assert!(frag.contains("<section class=\"card dependencies\" id=\"dependencies\">") && !frag.contains("<html"));
@@ -370,18 +382,18 @@ async fn dependencies_are_added_and_removed_both_ways() {
     assert_eq!(app.audit_rows("dependency", dep_id)[0].0, "create");
 
     // Refusals, in place.
-    let r = app.post_htmx(&uri, &[("direction", "depends_on"), ("other", "nosuch")]).await;
+    let r = app.post_htmx_to(&uri, "dependencies", &[("direction", "depends_on"), ("other", "nosuch")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("No workload is called"));
     assert!(r.text().contains("value=\"nosuch\""));
-    let r = app.post_htmx(&uri, &[("direction", "depends_on"), ("other", "web01")]).await;
+    let r = app.post_htmx_to(&uri, "dependencies", &[("direction", "depends_on"), ("other", "web01")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("cannot depend on itself"));
-    let r = app.post_htmx(&uri, &[("direction", "depends_on"), ("other", "db01"), ("port", "99999")]).await;
+    let r = app.post_htmx_to(&uri, "dependencies", &[("direction", "depends_on"), ("other", "db01"), ("port", "99999")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Remove.
-    let r = app.post_htmx(&format!("{uri}/{dep_id}/delete"), &[]).await;
+    let r = app.post_htmx_to(&format!("{uri}/{dep_id}/delete"), "dependencies", &[]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(!r.text().contains("tcp/3306"));
     let api = app.json(&app.get(&format!("/api/engagements/{id}/workloads/{}", web.id)).await);
@@ -391,7 +403,7 @@ async fn dependencies_are_added_and_removed_both_ways() {
     assert!(audit.last().unwrap().1.as_deref().unwrap().contains("\"port\":3306"));
 
     // The reverse direction from the web page records db -> web.
-    let r = app.post_htmx(&uri, &[("direction", "used_by"), ("other", "db01")]).await;
+    let r = app.post_htmx_to(&uri, "dependencies", &[("direction", "used_by"), ("other", "db01")]).await;
     assert_eq!(r.status, StatusCode::OK);
     let api = app.json(&app.get(&format!("/api/engagements/{id}/workloads/{}", web.id)).await);
     assert_eq!(api["used_by"][0]["workload_name"], "db01");

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, FromRequestParts, MatchedPath, Path, Query, Request, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::client::Client;
 use super::ctx::cookie;
-use super::{AppState, PageCtx, redirect, render, safe_local_path};
+use super::{AppState, PageCtx, redirect, redirect_as, render, safe_local_path};
 use crate::accounts::{Access, Role, User, may_access_engagement, may_create_engagement};
 use crate::db;
 use crate::error::{AppError, quoted};
@@ -97,11 +97,7 @@ fn unauthenticated(path: &str, htmx: bool) -> Response {
         return (StatusCode::UNAUTHORIZED, "log in first").into_response();
     }
     let to = format!("/login?next={}", form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>());
-    let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&to) {
-        headers.insert(if htmx { "hx-redirect" } else { "location" }, v);
-    }
-    (if htmx { StatusCode::UNAUTHORIZED } else { StatusCode::SEE_OTHER }, headers).into_response()
+    redirect_as(&to, htmx, StatusCode::UNAUTHORIZED)
 }
 
 /// Every request: find the user from the session cookie, send strangers to
@@ -133,7 +129,7 @@ pub async fn guard(State(st): State<AppState>, mut request: Request, next: Next)
     };
     let Some(user) = user else {
         if nobody_yet {
-            return redirect_to("/setup", htmx);
+            return redirect_as("/setup", htmx, StatusCode::OK);
         }
         return unauthenticated(&path, htmx);
     };
@@ -233,12 +229,6 @@ pub async fn authorize(State(st): State<AppState>, mut request: Request, next: N
     next.run(request).await
 }
 
-fn redirect_to(to: &str, htmx: bool) -> Response {
-    let mut headers = HeaderMap::new();
-    headers.insert(if htmx { "hx-redirect" } else { "location" }, HeaderValue::from_str(to).expect("static path"));
-    (if htmx { StatusCode::OK } else { StatusCode::SEE_OTHER }, headers).into_response()
-}
-
 /// The user of the request (the guard put it there).
 pub fn current_user(ctx: &PageCtx) -> Result<&User, AppError> {
     ctx.user.as_ref().ok_or_else(|| AppError::Forbidden("log in first".into()))
@@ -325,10 +315,9 @@ async fn login(State(st): State<AppState>, ctx: PageCtx, client: Client, Form(fo
 }
 
 fn with_session(to: &str, token: &str, secure: bool, max_age: i64) -> Response {
-    let mut headers = HeaderMap::new();
-    headers.insert(SET_COOKIE, HeaderValue::from_str(&session_cookie(token, secure, max_age)).expect("hex token"));
-    headers.insert(LOCATION, HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/")));
-    (StatusCode::SEE_OTHER, headers).into_response()
+    let mut response = redirect_as(to, false, StatusCode::OK);
+    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&session_cookie(token, secure, max_age)).expect("hex token"));
+    response
 }
 
 async fn logout(State(st): State<AppState>, client: Client, headers: HeaderMap) -> Result<Response, AppError> {

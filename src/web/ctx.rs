@@ -28,8 +28,8 @@ pub struct CsrfToken(pub String);
 pub struct PageCtx {
     pub t: Tr,
     pub csrf: String,
-    /// The request came from htmx: after a write, answer with what it swaps
-    /// (or `HX-Redirect`) rather than a 303 (see the convention in `web`).
+    /// The request came from htmx: a redirect is `HX-Redirect` rather than
+    /// a 303 (`web::redirect`). Which partial to answer is `wants`' call.
     pub htmx: bool,
     /// The id of the element htmx will swap (`HX-Target`), when it named
     /// one; never on a history restore, which needs the whole page.

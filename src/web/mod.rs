@@ -14,13 +14,16 @@
 //!   `x` out of it (the assessment dashboard; the pager always does, so it
 //!   works on either kind). A history restore always gets the whole page
 //!   (`wants` is false then).
-//! - After a write, [`PageCtx::htmx`] only says whether JavaScript is
-//!   there: a plain form gets a redirect (303), htmx the region it targets
-//!   or an `HX-Redirect` ([`redirect`]).
+//! - After a write, the same: `ctx.wants("x")` gets the region `x` again
+//!   (the workloads table after a bulk change, a row deleted in place, the
+//!   dependencies section); anything else is sent on with [`redirect`],
+//!   the one place [`PageCtx::htmx`] decides: 303 for a plain form,
+//!   `HX-Redirect` for htmx.
 //! - Errors are the same for both: an `AppError` is a fragment htmx swaps
 //!   in place and a page of its own otherwise (`errors`); under `/api` JSON.
 
 pub mod api;
+pub mod applications;
 pub mod architecture;
 pub mod assessment;
 pub mod audit;
@@ -41,7 +44,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -175,6 +178,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(engagements::router())
         .merge(workloads::router())
+        .merge(applications::router())
         .merge(suggestions::router())
         .merge(import::router())
         .merge(assessment::router())
@@ -235,12 +239,10 @@ struct LanguageForm {
 /// Sets the language cookie and goes back to the page the switch was on.
 async fn switch_language(Form(form): Form<LanguageForm>) -> Result<Response, AppError> {
     let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::Invalid(format!("unknown language {}", quoted(&form.lang))))?;
-    let back = safe_local_path(&form.back);
-    let mut headers = HeaderMap::new();
     let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", ctx::LANG_COOKIE, lang.code());
-    headers.insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?);
-    headers.insert(LOCATION, HeaderValue::from_str(&back).map_err(|e| AppError::Internal(e.to_string()))?);
-    Ok((StatusCode::SEE_OTHER, headers).into_response())
+    let mut response = redirect_as(&safe_local_path(&form.back), false, StatusCode::OK);
+    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?);
+    Ok(response)
 }
 
 /// A redirect target that stays on this site ("/x", never "//host" or "http:").
@@ -254,15 +256,18 @@ pub fn safe_local_path(p: &str) -> String {
 
 /// Answers an htmx request with a client-side redirect, a plain one with 303.
 pub fn redirect(ctx: &PageCtx, to: &str) -> Response {
-    if ctx.htmx {
-        let mut headers = HeaderMap::new();
-        if let Ok(v) = HeaderValue::from_str(to) {
-            headers.insert("hx-redirect", v);
-        }
-        (StatusCode::OK, headers).into_response()
-    } else {
-        Redirect::to(to).into_response()
-    }
+    redirect_as(to, ctx.htmx, StatusCode::OK)
+}
+
+/// The one way to send the browser to `to`: a plain request gets a 303 with
+/// `Location`; an htmx request gets `HX-Redirect` (htmx would follow a 303
+/// itself and swap the new page into the old one) with `htmx_status`, 200
+/// after a write, 401 when the session is missing so scripts see why.
+pub fn redirect_as(to: &str, htmx: bool, htmx_status: StatusCode) -> Response {
+    let value = HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/"));
+    let mut headers = HeaderMap::new();
+    headers.insert(if htmx { HeaderName::from_static("hx-redirect") } else { LOCATION }, value);
+    (if htmx { htmx_status } else { StatusCode::SEE_OTHER }, headers).into_response()
 }
 
 #[cfg(test)]

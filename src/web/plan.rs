@@ -474,7 +474,7 @@ async fn save_settings(
         })
         .await;
     match result {
-        Ok(()) if !ctx.htmx => Ok(redirect(&ctx, &format!("/engagements/{id}/plan"))),
+        Ok(()) if !ctx.wants(PLAN_ID) => Ok(redirect(&ctx, &format!("/engagements/{id}/plan"))),
         Ok(()) => respond(&st, ctx, id, None, None).await,
         Err(e @ AppError::Invalid(_)) => respond(&st, ctx, id, None, Some(e)).await,
         Err(e) => Err(e),

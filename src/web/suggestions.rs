@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
-use super::workloads::{field_label, parse_query, query_url, results_with_notice, write};
+use super::workloads::{RESULTS_ID, field_label, parse_query, query_url, results_with_notice, write};
 use super::{AppState, PageCtx, redirect, safe_local_path};
 use crate::db;
 use crate::db::suggestions::{Decision, Selection};
@@ -41,7 +41,8 @@ fn field(raw: &str) -> Result<Field, AppError> {
 }
 
 /// POST: accept or reject every waiting suggestion (of a kind, or all) in
-/// the workloads the table's filter finds; answers the table again.
+/// the workloads the table's filter finds; answers the table again (or,
+/// from a plain form, goes back to it).
 async fn bulk(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, body: Bytes) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
@@ -56,15 +57,15 @@ async fn bulk(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, bod
         (n, Decision::Accept) => ctx.t.fmt("enrich.bulk_accepted", &[("n", &thousands(n))]),
         (n, Decision::Reject) => ctx.t.fmt("enrich.bulk_rejected", &[("n", &thousands(n))]),
     };
-    if !ctx.htmx {
+    if !ctx.wants(RESULTS_ID) {
         return Ok(redirect(&ctx, &query_url(id, &query)));
     }
     results_with_notice(&st, ctx, id, query, Some(notice)).await
 }
 
 /// POST: accept (or pick, in a conflict) or reject one suggested value.
-/// From the table (`view=table`) htmx gets the table again; otherwise the
-/// browser goes back to the page it came from.
+/// From the table (aimed at its results) htmx gets the table again;
+/// otherwise the browser goes back to the page it came from.
 async fn decide(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<(i64, i64)>, body: Bytes) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
@@ -77,7 +78,7 @@ async fn decide(State(st): State<AppState>, ctx: PageCtx, Path((id, wid)): Path<
         Ok(db::workloads::get(c, id, wid)?.name)
     })
     .await?;
-    if ctx.htmx && form_value(&pairs, "view") == "table" {
+    if ctx.wants(RESULTS_ID) {
         let key = if decision == Decision::Accept { "enrich.decided_accept" } else { "enrich.decided_reject" };
         let label = field_label(&ctx.t, field.code());
         let notice = ctx.t.fmt(key, &[("field", &label), ("value", &value), ("name", &name)]);
@@ -94,7 +95,7 @@ async fn refresh(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, 
     let actor = ctx.actor()?;
     let query = parse_query(&body);
     let done = write(&st, move |c| db::suggestions::recompute(c, id, &actor)).await?;
-    if !ctx.htmx {
+    if !ctx.wants(RESULTS_ID) {
         return Ok(redirect(&ctx, &query_url(id, &query)));
     }
     let notice = ctx.t.fmt("enrich.refreshed", &[("n", &thousands(done.pending)), ("k", &thousands(done.conflicts))]);

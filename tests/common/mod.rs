@@ -159,19 +159,28 @@ impl TestApp {
 
     /// POSTs a form the way htmx does: token in the header, `HX-Request` set.
     pub async fn post_htmx(&self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        self.post_htmx_at(uri, None, fields).await
+    }
+
+    /// POSTs a form the way htmx does when it swaps the element `target`
+    /// with the answer (`HX-Target`).
+    pub async fn post_htmx_to(&self, uri: &str, target: &str, fields: &[(&str, &str)]) -> Reply {
+        self.post_htmx_at(uri, Some(target), fields).await
+    }
+
+    async fn post_htmx_at(&self, uri: &str, target: Option<&str>, fields: &[(&str, &str)]) -> Reply {
         let mut body = form_urlencoded::Serializer::new(String::new());
         for (k, v) in fields {
             body.append_pair(k, v);
         }
-        self.send(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header("x-csrf-token", TOKEN)
-                .header("hx-request", "true")
-                .body(Body::from(body.finish()))
-                .unwrap(),
-        )
-        .await
+        let mut request = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-csrf-token", TOKEN)
+            .header("hx-request", "true");
+        if let Some(target) = target {
+            request = request.header("hx-target", target);
+        }
+        self.send(request.body(Body::from(body.finish())).unwrap()).await
     }
 
     /// Creates an engagement directly in the database and returns its id.
