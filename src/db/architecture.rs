@@ -431,9 +431,8 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
 /// footprint (in the list's order, as `kept_list` plans it).
 pub fn landing_zone(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<Option<LandingZone>, AppError> {
     let settings = settings(conn, engagement_id)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT footprint FROM landing_footprints WHERE engagement_id = ?1 ORDER BY sort_name, application_id",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT footprint FROM landing_footprints WHERE engagement_id = ?1 ORDER BY sort_name, application_id")?;
     let footprints = stmt
         .query_map([engagement_id], |r| r.get::<_, String>(0))?
         .map(|f| serde_json::from_str::<Footprint>(&f?).map_err(corrupt))

@@ -169,8 +169,8 @@ fn components(t: &Tr, a: &AppArchitecture) -> Vec<ComponentRow> {
         .components
         .iter()
         .map(|c| ComponentRow {
-            service: c.kind.service_name(&t),
-            label: if c.shared { format!("{} ({})", c.display_label(&t), t.t("landing_zone.shared")) } else { c.display_label(&t) },
+            service: c.kind.service_name(t),
+            label: if c.shared { format!("{} ({})", c.display_label(t), t.t("landing_zone.shared")) } else { c.display_label(t) },
             tier: tier(c.tier.code()),
             subnet: if c.subnet.code().is_empty() {
                 String::new()
@@ -190,11 +190,11 @@ fn rules(t: &Tr, a: &AppArchitecture) -> Vec<RuleRow> {
         .rules
         .iter()
         .map(|r| RuleRow {
-            source: r.source.display_name(&t),
-            destination: r.destination.display_name(&t),
+            source: r.source.display_name(t),
+            destination: r.destination.display_name(t),
             protocol: r.protocol.to_string(),
             port: r.port,
-            why: r.why_text(&t),
+            why: r.why_text(t),
         })
         .collect()
 }
@@ -210,7 +210,7 @@ fn sizing(t: &Tr, a: &AppArchitecture) -> Vec<SizingRow> {
                 workload: l.workload.clone(),
                 component: l.component.clone(),
                 service: l.service.to_string(),
-                on_prem: l.on_prem_text(&t),
+                on_prem: l.on_prem_text(t),
                 utilisation: l.utilisation_text(),
                 share: format!("{}%", amount(l.share_pct)),
                 need: l.need_text(),
@@ -232,8 +232,8 @@ fn cost_rows(t: &Tr, a: &AppArchitecture) -> Vec<CostRow> {
         .iter()
         .filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed)
         .map(|l| CostRow {
-            label: l.title(a.target.components.iter().find(|c| c.key == l.component), &t),
-            basis: l.basis.text(&t),
+            label: l.title(a.target.components.iter().find(|c| c.key == l.component), t),
+            basis: l.basis.text(t),
             values: l.monthly.iter().map(|v| money(*v, cur)).collect(),
         })
         .collect()
@@ -245,7 +245,7 @@ fn tco(t: &Tr, a: &AppArchitecture) -> Vec<TcoRow> {
         .models
         .iter()
         .map(|m| TcoRow {
-            label: m.label(&t).to_string(),
+            label: m.label(t).to_string(),
             monthly: money(m.monthly, cur),
             three_year: money(m.three_year, cur),
             saving: money(m.saving_three_year, cur),

@@ -39,7 +39,6 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The fields shown as columns of the workloads table; the workload page
-
 /// shows every field.
 pub const TABLE_FIELDS: &[&str] =
     &["name", "hostname", "application", "environment", "role", "os", "cpu_cores", "ram_gb", "storage_gb", "criticality", "notes"];
