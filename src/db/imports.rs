@@ -316,8 +316,8 @@ pub fn commit(
     }
     tx.commit()?;
     // A large import changes the row counts the query planner relies on
-    // (e.g. filtering by application); refresh its statistics.
-    conn.execute_batch("PRAGMA optimize")?;
+    // (e.g. filtering by application).
+    crate::db::refresh_statistics(conn)?;
     Ok(Outcome { import_id, created, updated, unchanged, dependencies, answers, suggestions: refreshed, ..outcome })
 }
 

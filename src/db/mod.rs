@@ -210,6 +210,16 @@ pub fn audit_entries(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Refreshes the query planner's statistics after a large change (an
+/// import, a whole derivation): planned on the counts of an empty table,
+/// the architecture list read every summary of 5,000 applications per
+/// request (85 requests a second instead of 1,300). Every table is looked
+/// at; the sample limit keeps it to a fraction of a second at 100,000.
+pub fn refresh_statistics(conn: &Connection) -> Result<(), AppError> {
+    conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

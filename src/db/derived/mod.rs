@@ -291,6 +291,9 @@ pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
                     return Ok(false);
                 }
                 tx.prepare_cached("DELETE FROM derivations WHERE engagement_id = ?1")?.execute([engagement_id])?;
+                // The derived tables were empty or stale when the import
+                // refreshed the statistics.
+                crate::db::refresh_statistics(tx)?;
                 return Ok(true);
             }
         };
