@@ -288,15 +288,16 @@ pub fn kept_list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Resu
     let rows = stmt.query_map([engagement_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
     for row in rows {
         let (summary, footprint) = row?;
-        let summary: AppSummary = serde_json::from_str(&summary).map_err(corrupt)?;
-        let footprint: Option<Footprint> = footprint.map(|f| serde_json::from_str(&f)).transpose().map_err(corrupt)?;
+        let summary: AppSummary = serde_json::from_str(&summary).map_err(json_error)?;
+        let footprint: Option<Footprint> = footprint.map(|f| serde_json::from_str(&f)).transpose().map_err(json_error)?;
         list.push_summary(summary, footprint);
     }
     list.finish(&settings, cat);
     Ok(list)
 }
 
-fn corrupt(e: serde_json::Error) -> AppError {
+/// A kept summary, share or overview that does not (de)serialise.
+fn json_error(e: serde_json::Error) -> AppError {
     AppError::Internal(format!("architecture summary: {e}"))
 }
 
@@ -306,7 +307,7 @@ fn corrupt(e: serde_json::Error) -> AppError {
 /// on all of them).
 pub fn store_overview(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<(), AppError> {
     let list = kept_list(conn, engagement_id, cat)?;
-    let overview = serde_json::to_string(&EstateOverview::of(&list)).map_err(unwritable)?;
+    let overview = serde_json::to_string(&EstateOverview::of(&list)).map_err(json_error)?;
     conn.prepare_cached("INSERT OR REPLACE INTO architecture_overviews (engagement_id, overview) VALUES (?1, ?2)")?
         .execute(rusqlite::params![engagement_id, overview])?;
     let mut update = conn.prepare_cached(
@@ -314,14 +315,10 @@ pub fn store_overview(conn: &Connection, engagement_id: i64, cat: &Catalogue) ->
          WHERE engagement_id = ?1 AND application_id = ?2 AND shared_monthly IS NOT ?3",
     )?;
     for row in &list.rows {
-        let shared = serde_json::to_string(&row.shared_monthly).map_err(unwritable)?;
+        let shared = serde_json::to_string(&row.shared_monthly).map_err(json_error)?;
         update.execute(rusqlite::params![engagement_id, row.application_id, shared])?;
     }
     Ok(())
-}
-
-fn unwritable(e: serde_json::Error) -> AppError {
-    AppError::Internal(format!("architecture summary: {e}"))
 }
 
 /// The kept overview of the engagement (empty before anything is derived).
@@ -331,7 +328,7 @@ pub fn overview(conn: &Connection, engagement_id: i64) -> Result<EstateOverview,
         .query_row([engagement_id], |r| r.get(0))
         .optional()?;
     match kept {
-        Some(json) => serde_json::from_str(&json).map_err(corrupt),
+        Some(json) => serde_json::from_str(&json).map_err(json_error),
         None => Ok(EstateOverview::default()),
     }
 }
@@ -355,9 +352,9 @@ pub fn list_page(conn: &Connection, engagement_id: i64, offset: usize, limit: us
     let mut out = Vec::with_capacity(limit.min(1_000));
     for row in rows {
         let (summary, shared) = row?;
-        let mut summary: AppSummary = serde_json::from_str(&summary).map_err(corrupt)?;
+        let mut summary: AppSummary = serde_json::from_str(&summary).map_err(json_error)?;
         if let Some(shared) = shared {
-            summary.shared_monthly = serde_json::from_str(&shared).map_err(corrupt)?;
+            summary.shared_monthly = serde_json::from_str(&shared).map_err(json_error)?;
         }
         out.push(summary);
     }
@@ -393,26 +390,27 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
         Err(AppError::NotFound(_)) => None,
         Err(e) => return Err(e),
     };
-    let Some(built) = built else {
-        for sql in [
-            "DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2",
-            "DELETE FROM landing_footprints WHERE engagement_id = ?1 AND application_id = ?2",
-        ] {
-            conn.prepare_cached(sql)?.execute([engagement_id, app_id])?;
+    let footprint = match built {
+        None => {
+            conn.prepare_cached("DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2")?
+                .execute([engagement_id, app_id])?;
+            None
         }
-        return Ok(());
+        Some(built) => {
+            let summary = AppSummary::of(&built);
+            let summary_json = serde_json::to_string(&summary).map_err(json_error)?;
+            let sort_name = if app_id == 0 { UNASSIGNED_SORT_NAME.to_string() } else { summary.application };
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO architecture_summaries (engagement_id, application_id, sort_name, summary)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(rusqlite::params![engagement_id, app_id, sort_name, summary_json])?;
+            built.footprint.map(|f| (sort_name, f))
+        }
     };
-    let summary = AppSummary::of(&built);
-    let summary_json = serde_json::to_string(&summary).map_err(unwritable)?;
-    let sort_name = if app_id == 0 { UNASSIGNED_SORT_NAME } else { summary.application.as_str() };
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO architecture_summaries (engagement_id, application_id, sort_name, summary)
-         VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(rusqlite::params![engagement_id, app_id, sort_name, summary_json])?;
-    match &built.footprint {
-        Some(footprint) => {
-            let footprint = serde_json::to_string(footprint).map_err(unwritable)?;
+    match footprint {
+        Some((sort_name, footprint)) => {
+            let footprint = serde_json::to_string(&footprint).map_err(json_error)?;
             conn.prepare_cached(
                 "INSERT OR REPLACE INTO landing_footprints (engagement_id, application_id, sort_name, footprint)
                  VALUES (?1, ?2, ?3, ?4)",
@@ -435,7 +433,7 @@ pub fn landing_zone(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> R
         conn.prepare_cached("SELECT footprint FROM landing_footprints WHERE engagement_id = ?1 ORDER BY sort_name, application_id")?;
     let footprints = stmt
         .query_map([engagement_id], |r| r.get::<_, String>(0))?
-        .map(|f| serde_json::from_str::<Footprint>(&f?).map_err(corrupt))
+        .map(|f| serde_json::from_str::<Footprint>(&f?).map_err(json_error))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(landing_zone::plan(settings.landing, &settings, &footprints, cat))
 }
