@@ -242,19 +242,18 @@ pub fn application_ids(conn: &Connection, engagement_id: i64, search: &str) -> R
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Per workload with a dated end of support (OS or database), the earliest:
-/// what the end-of-support timeline counts. One index walk over the dates,
-/// however many workloads share one.
-pub fn end_of_support(conn: &Connection, engagement_id: i64) -> Result<Vec<Date>, AppError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT end_of_support, COUNT(*) FROM assessments WHERE engagement_id = ?1 AND end_of_support IS NOT NULL
-         GROUP BY end_of_support",
-    )?;
+/// How many workloads reach their earliest dated end of support (OS or
+/// database) on each date: what the end-of-support timeline counts. Kept
+/// by triggers on the assessments (migration 15): a few rows, however many
+/// workloads.
+pub fn end_of_support(conn: &Connection, engagement_id: i64) -> Result<Vec<(Date, usize)>, AppError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT day, workloads FROM end_of_support_counts WHERE engagement_id = ?1 AND workloads > 0 ORDER BY day")?;
     let mut out = Vec::new();
     for row in stmt.query_map([engagement_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (date, n) = row?;
         if let Some(d) = Date::parse(&date) {
-            out.extend(std::iter::repeat_n(d, n as usize));
+            out.push((d, n as usize));
         }
     }
     Ok(out)

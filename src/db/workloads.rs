@@ -496,8 +496,11 @@ pub(crate) fn query_filter(
 /// only those rows are read in full.
 pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<WorkloadPage, AppError> {
     let q = q.clone().normalised();
-    // Columns with an (engagement_id, column) index in 01-inventory.
-    let indexed_sort = matches!(q.sort.as_str(), "name" | "hostname" | "environment" | "role" | "os");
+    // Columns with an (engagement_id, column, name) index (migrations 12 and
+    // 15); the application's name is walked through the applications' index.
+    // Keys never NULL page by key; a NULL would drop out of the comparison.
+    let by_key = matches!(q.sort.as_str(), "name" | "hostname" | "environment" | "role" | "os" | "criticality");
+    let indexed_sort = by_key || matches!(q.sort.as_str(), "cpu_cores" | "ram_gb" | "storage_gb" | "application");
     let narrowed_by_index = !(q.application.is_empty() && q.environment.is_empty() && q.role.is_empty() && q.os.is_empty());
     let count_scan = !q.q.is_empty() && !narrowed_by_index;
     let (filter, args) = query_filter(conn, engagement_id, &q, count_scan)?;
@@ -513,22 +516,34 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
     let pages = ((total + q.per_page - 1) / q.per_page).max(1);
     let page = q.page.min(pages);
     let order = sort_column(&q.sort).unwrap_or("w.name");
-    let join = if order.starts_with("a.") { "LEFT JOIN applications a ON a.id = w.application_id" } else { "" };
     // Ties go by name (unique in an engagement), as the indexes hold them.
     let key = if order == "w.name" { "w.name".to_string() } else { format!("{order}, w.name") };
-    let by_key = indexed_sort;
     let ascending = !q.descending();
     let run = |cursor: Option<(&str, i64)>, ascending: bool, limit: i64, offset: i64| -> Result<Vec<i64>, AppError> {
         let dir = if ascending { "ASC" } else { "DESC" };
-        let order_by = key.split(", ").map(|k| format!("{k} {dir}")).collect::<Vec<_>>().join(", ");
-        let mut sql = format!("SELECT w.id FROM workloads w {join} WHERE {filter}");
         let mut all = args.clone();
-        if let Some((cmp, id)) = cursor {
-            let of_row = key.replace("w.", "c.");
-            sql.push_str(&format!(" AND ({key}) {cmp} (SELECT {of_row} FROM workloads c WHERE c.engagement_id = ? AND c.id = ?)"));
-            all.extend([rusqlite::types::Value::Integer(engagement_id), rusqlite::types::Value::Integer(id)]);
-        }
-        sql.push_str(&format!(" ORDER BY {order_by} LIMIT ? OFFSET ?"));
+        let sql = if order == "a.name" {
+            // The workloads without an application (a NULL name sorts
+            // first), then each application's in name order: two index walks
+            // SQLite merges, where a join sorted 100,000 rows per page. Not
+            // paged by key (`by_key` is false).
+            all.push(rusqlite::types::Value::Integer(engagement_id));
+            all.extend(args.iter().cloned());
+            format!(
+                "SELECT w.id, NULL, w.name FROM workloads w WHERE {filter} AND w.application_id IS NULL
+                 UNION ALL SELECT w.id, a.name, w.name FROM applications a JOIN workloads w ON w.application_id = a.id
+                 WHERE a.engagement_id = ? AND {filter} ORDER BY 2 {dir}, 3 {dir} LIMIT ? OFFSET ?"
+            )
+        } else {
+            let mut from_key = String::new();
+            if let Some((cmp, id)) = cursor {
+                let of_row = key.replace("w.", "c.");
+                from_key = format!(" AND ({key}) {cmp} (SELECT {of_row} FROM workloads c WHERE c.engagement_id = ? AND c.id = ?)");
+                all.extend([rusqlite::types::Value::Integer(engagement_id), rusqlite::types::Value::Integer(id)]);
+            }
+            let order_by = key.split(", ").map(|k| format!("{k} {dir}")).collect::<Vec<_>>().join(", ");
+            format!("SELECT w.id FROM workloads w WHERE {filter}{from_key} ORDER BY {order_by} LIMIT ? OFFSET ?")
+        };
         all.extend([rusqlite::types::Value::Integer(limit), rusqlite::types::Value::Integer(offset)]);
         Ok(conn.prepare_cached(&sql)?.query_map(rusqlite::params_from_iter(all.iter()), |r| r.get(0))?.collect::<Result<_, _>>()?)
     };

@@ -26,8 +26,9 @@ impl Bucket {
 /// (what a migration plan acts on). Years before the earliest date and after
 /// the latest are left out; a year with nothing in it between two that have
 /// something is kept (the gap is information). Empty without dates.
-pub fn timeline(dates: &[Date], today: Date) -> Vec<Bucket> {
-    let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else { return Vec::new() };
+/// `dates`: each date with how many workloads reach it.
+pub fn timeline(dates: &[(Date, usize)], today: Date) -> Vec<Bucket> {
+    let (Some(first), Some(last)) = (dates.iter().map(|d| d.0).min(), dates.iter().map(|d| d.0).max()) else { return Vec::new() };
     let this_year = today.year();
     let mut buckets: Vec<Bucket> = Vec::new();
     for year in first.year()..=last.year() {
@@ -39,13 +40,13 @@ pub fn timeline(dates: &[Date], today: Date) -> Vec<Bucket> {
             buckets.push(Bucket { label: year.to_string(), start: Date::quarter_start(year, 1), past: 0, coming: 0 });
         }
     }
-    for d in dates {
+    for &(d, n) in dates {
         // The last bucket starting on or before the date holds it.
-        let i = buckets.partition_point(|b| b.start <= *d).saturating_sub(1);
-        if *d < today {
-            buckets[i].past += 1;
+        let i = buckets.partition_point(|b| b.start <= d).saturating_sub(1);
+        if d < today {
+            buckets[i].past += n;
         } else {
-            buckets[i].coming += 1;
+            buckets[i].coming += n;
         }
     }
     // Quarters of this year and the next with nothing in them at either end are noise.
@@ -65,7 +66,7 @@ mod tests {
     fn past_years_and_coming_quarters() {
         let d = |s: &str| Date::parse(s).unwrap();
         let today = d("2026-11-30");
-        let dates = [d("2021-12-31"), d("2024-06-30"), d("2024-06-30"), d("2026-07-14"), d("2027-01-12"), d("2029-05-31")];
+        let dates = [(d("2021-12-31"), 1), (d("2024-06-30"), 2), (d("2026-07-14"), 1), (d("2027-01-12"), 1), (d("2029-05-31"), 1)];
         let t = timeline(&dates, today);
         let labels: Vec<&str> = t.iter().map(|b| b.label.as_str()).collect();
         assert_eq!(
@@ -79,7 +80,7 @@ mod tests {
         assert_eq!((of("2024").past, of("2024").coming), (2, 0));
         assert_eq!((of("2026 Q3").past, of("2027 Q1").coming), (1, 1));
         assert_eq!(of("2029").coming, 1);
-        assert_eq!(t.iter().map(Bucket::total).sum::<usize>(), dates.len());
+        assert_eq!(t.iter().map(Bucket::total).sum::<usize>(), 6);
         assert!(timeline(&[], today).is_empty());
     }
 }

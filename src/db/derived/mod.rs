@@ -545,9 +545,18 @@ impl<'c> Run<'c> {
         let ctx = Context { today: self.today, applications: Some(&self.applications) };
         let mut old_row = conn.prepare_cached(&format!("{SELECT_COUNTED} WHERE workload_id = ?1"))?;
         let mut store = conn.prepare_cached(
-            "INSERT OR REPLACE INTO assessments (workload_id, engagement_id, application_id, name, recommended, decided, effective,
+            // An upsert, not INSERT OR REPLACE: a replaced row is deleted
+            // without its delete trigger firing, and the end-of-support
+            // counts (migration 15) would count it twice.
+            "INSERT INTO assessments (workload_id, engagement_id, application_id, name, recommended, decided, effective,
                 confidence, top_risk, risks_high, risks_medium, risks_low, jump_host, main_reason, end_of_support, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+             ON CONFLICT (workload_id) DO UPDATE SET engagement_id = excluded.engagement_id,
+                application_id = excluded.application_id, name = excluded.name, recommended = excluded.recommended,
+                decided = excluded.decided, effective = excluded.effective, confidence = excluded.confidence,
+                top_risk = excluded.top_risk, risks_high = excluded.risks_high, risks_medium = excluded.risks_medium,
+                risks_low = excluded.risks_low, jump_host = excluded.jump_host, main_reason = excluded.main_reason,
+                end_of_support = excluded.end_of_support, detail = excluded.detail",
         )?;
         let mut members_ids = HashSet::new();
         // score_portfolio answers in the order of `items`.
@@ -575,7 +584,7 @@ impl<'c> Run<'c> {
             let detail = serde_json::to_string(&a).map_err(|e| AppError::Internal(format!("assessment detail: {e}")))?;
             let top_risk = a.risks.iter().map(|r| r.severity).min();
             let main_reason = a.reasons.iter().position(|r| r.gate.is_some() || r.points.contains_key(&a.recommended));
-            let end_of_support = a.end_of_support.iter().filter_map(|e| e.date.as_deref().and_then(Date::parse)).min();
+            let end_of_support = earliest_end_of_support(&a);
             store.execute(params![
                 w.id,
                 eid,
@@ -725,6 +734,12 @@ fn neighbour_applications(conn: &Connection, engagement_id: i64, scope: Scope) -
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The earliest dated end of support of an assessment (OS or database):
+/// the date the dashboard's timeline counts it at.
+fn earliest_end_of_support(a: &Assessment) -> Option<Date> {
+    a.end_of_support.iter().filter_map(|e| e.date.as_deref().and_then(Date::parse)).min()
 }
 
 /// What an assessed workload counts.

@@ -270,6 +270,8 @@ struct Derived {
     rows: Vec<crate::architecture::AppSummary>,
     /// The suggestions waiting, as the workloads page counts them.
     waiting: suggestions::Waiting,
+    /// Workloads per earliest end-of-support date, as the dashboard counts them.
+    end_of_support: Vec<(crate::knowledge::Date, usize)>,
     plan: crate::plan::Plan,
 }
 
@@ -306,6 +308,7 @@ fn kept(c: &Connection, eid: i64) -> Derived {
         overview: crate::db::architecture::overview(c, eid).unwrap(),
         rows: crate::db::architecture::list_page(c, eid, 0, usize::MAX >> 1).unwrap(),
         waiting: suggestions::waiting(c, eid, &Default::default()).unwrap(),
+        end_of_support: crate::db::assessment_summary::end_of_support(c, eid).unwrap(),
         plan: crate::db::plan::full(c, eid).unwrap(),
     }
 }
@@ -321,12 +324,17 @@ fn from_scratch(c: &Connection, eid: i64) -> Derived {
     }
     let figures = figures::from_scratch(c, eid).unwrap();
     let architectures = crate::db::architecture::list(c, eid, crate::cost::catalogue()).unwrap();
+    let mut end_of_support = BTreeMap::new();
+    for date in assessments.values().filter_map(|(_, _, a, _, _)| earliest_end_of_support(a)) {
+        *end_of_support.entry(date).or_insert(0) += 1;
+    }
     Derived {
         assessments,
         figures: figures.into_iter().filter(|(_, f)| *f != Figures::default()).collect(),
         overview: crate::architecture::overview::EstateOverview::of(&architectures),
         rows: architectures.rows.clone(),
         waiting: suggestions::counted(c, eid, &Default::default()).unwrap(),
+        end_of_support: end_of_support.into_iter().collect(),
         architectures,
         plan: plan_from_scratch(c, eid).unwrap(),
     }
@@ -357,6 +365,7 @@ fn assert_fresh(c: &Connection, eid: i64, after: &str) {
     assert_eq!(kept.overview, scratch.overview, "architecture overview after {after}");
     assert_eq!(kept.rows, scratch.rows, "architecture list rows after {after}");
     assert_eq!(kept.waiting, scratch.waiting, "suggestions waiting after {after}");
+    assert_eq!(kept.end_of_support, scratch.end_of_support, "end-of-support counts after {after}");
     let waves = |p: &crate::plan::Plan| -> Vec<String> {
         p.waves
             .iter()

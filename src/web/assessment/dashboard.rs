@@ -173,8 +173,8 @@ struct DashboardData {
     pager: Pager,
     /// How far a background re-scoring got.
     progress: Option<u8>,
-    /// Per workload with a dated end of support, the earliest.
-    end_of_support: Vec<crate::knowledge::Date>,
+    /// How many workloads reach their earliest dated end of support, per date.
+    end_of_support: Vec<(crate::knowledge::Date, usize)>,
 }
 
 async fn dashboard_data(st: &AppState, ctx: &PageCtx, id: i64, filter: &Filter) -> Result<DashboardData, AppError> {
