@@ -356,6 +356,19 @@ fn bastion(key: &str, cat: &Catalogue) -> Component {
 
 /// The landing zone for the applications' footprints, priced and shared.
 pub fn plan(settings: LandingSettings, estate: &Estate, footprints: &[Footprint], cat: &Catalogue) -> Option<LandingZone> {
+    plan_sharing(settings, estate, footprints, cat, None)
+}
+
+/// `plan` with the share of application `only` worked out, or every
+/// application's (`None`): a page about one application needs its own share
+/// alone, and 5,000 shares were most of the planning.
+pub fn plan_sharing(
+    settings: LandingSettings,
+    estate: &Estate,
+    footprints: &[Footprint],
+    cat: &Catalogue,
+    only: Option<i64>,
+) -> Option<LandingZone> {
     if footprints.is_empty() {
         return None;
     }
@@ -440,13 +453,14 @@ pub fn plan(settings: LandingSettings, estate: &Estate, footprints: &[Footprint]
         mixed: footprints.iter().filter(|f| f.mixed).map(|f| f.application.clone()).collect(),
     };
     lz.lines = super::costing::landing_zone_lines(&lz, footprints, cat);
-    allocate(&mut lz, footprints, cat.pricing_models.len());
+    allocate(&mut lz, footprints, cat.pricing_models.len(), only);
     Some(lz)
 }
 
 /// Each application's share of each line: a network's lines among the
-/// applications placed in it, the others among every moving application.
-fn allocate(lz: &mut LandingZone, footprints: &[Footprint], models: usize) {
+/// applications placed in it, the others among every moving application;
+/// the shares of every application, or of `only`.
+fn allocate(lz: &mut LandingZone, footprints: &[Footprint], models: usize, only: Option<i64>) {
     let allocation = lz.settings.allocation;
     lz.monthly = (0..models).map(|i| lz.lines.iter().map(|l| l.line.monthly[i]).sum()).collect();
     // Each line's total key over the applications it is shared by, once:
@@ -456,6 +470,7 @@ fn allocate(lz: &mut LandingZone, footprints: &[Footprint], models: usize) {
     let totals: Vec<f64> = lz.lines.iter().map(|l| footprints.iter().filter(|o| in_scope(l, o)).map(|o| o.key(allocation)).sum()).collect();
     lz.shares = footprints
         .iter()
+        .filter(|f| only.is_none_or(|id| f.application_id == id))
         .map(|f| {
             let fractions: Vec<f64> = lz
                 .lines

@@ -96,6 +96,47 @@ pub struct Router {
     v_blocked: Vec<bool>,
     used_h: HashMap<i64, Vec<(f64, f64)>>,
     used_v: HashMap<i64, Vec<(f64, f64)>>,
+    /// The search's table, kept between edges: hashing every state cost
+    /// most of an application's page.
+    search: Search,
+}
+
+/// Per search state (grid point and heading) the best cost found and the
+/// state it came from, valid where `seen` holds the current search's stamp:
+/// a new search starts without clearing the table.
+#[derive(Default)]
+struct Search {
+    cost: Vec<f64>,
+    prev: Vec<usize>,
+    seen: Vec<u32>,
+    stamp: u32,
+}
+
+/// `Search::prev` of a start.
+const NO_STATE: usize = usize::MAX;
+
+impl Search {
+    /// Starts a search over `states` states.
+    fn begin(&mut self, states: usize) {
+        if self.seen.len() != states || self.stamp == u32::MAX {
+            *self = Search { cost: vec![0.0; states], prev: vec![NO_STATE; states], seen: vec![0; states], stamp: 0 };
+        }
+        self.stamp += 1;
+    }
+
+    fn cost(&self, s: usize) -> f64 {
+        if self.seen[s] == self.stamp { self.cost[s] } else { f64::INFINITY }
+    }
+
+    fn set(&mut self, s: usize, cost: f64, prev: usize) {
+        self.seen[s] = self.stamp;
+        self.cost[s] = cost;
+        self.prev[s] = prev;
+    }
+
+    fn prev(&self, s: usize) -> Option<usize> {
+        (self.seen[s] == self.stamp && self.prev[s] != NO_STATE).then_some(self.prev[s])
+    }
 }
 
 fn key(v: f64) -> i64 {
@@ -180,14 +221,15 @@ impl Router {
                 }
             }
         }
-        Router { boxes, bounds, xs, ys, blocked, h_blocked, v_blocked, used_h: HashMap::new(), used_v: HashMap::new() }
+        let (used_h, used_v, search) = (HashMap::new(), HashMap::new(), Search::default());
+        Router { boxes, bounds, xs, ys, blocked, h_blocked, v_blocked, used_h, used_v, search }
     }
 
     /// An orthogonal path from the border of box `from` to the border of box
     /// `to` (indices into the boxes), around every other box; `None` when
     /// they are walled in.
     pub fn route(&mut self, from: usize, to: usize) -> Option<Vec<(f64, f64)>> {
-        let (nx, ny) = (self.xs.len(), self.ys.len());
+        let nx = self.xs.len();
         let index = |v: &[f64], x: f64| {
             let i = v.partition_point(|c| *c < x - 1e-6);
             (i < v.len() && (v[i] - x).abs() < 1e-6).then_some(i)
@@ -201,30 +243,57 @@ impl Router {
         if starts.is_empty() || goals.is_empty() {
             return None;
         }
+        let mut search = std::mem::take(&mut self.search);
+        let found = self.shortest(&mut search, &starts, &goals);
+        let points = found.and_then(|(end, goal)| {
+            // Back from the goal through the states each came from.
+            let at = |s: usize| (self.xs[s / 5 % nx], self.ys[s / 5 / nx]);
+            let mut grid = vec![at(end)];
+            let mut s = end;
+            while let Some(p) = search.prev(s) {
+                grid.push(at(p));
+                s = p;
+            }
+            grid.reverse();
+            let first = grid[0];
+            let (_, _, start) =
+                starts.iter().find(|(i, j, _)| (self.xs[*i] - first.0).abs() < 1e-6 && (self.ys[*j] - first.1).abs() < 1e-6)?;
+            let mut points = vec![start.at];
+            points.extend(grid);
+            points.push(goal.at);
+            Some(simplify(points))
+        });
+        self.search = search;
+        let points = points?;
+        self.mark(&points);
+        Some(points)
+    }
+
+    /// A* over (grid point, heading) from `starts` to the first of `goals`
+    /// reached: the goal's state and port. Headings 0..4 are right, left,
+    /// down, up; 4 is none yet.
+    fn shortest(&self, search: &mut Search, starts: &[(usize, usize, Port)], goals: &[(usize, usize, Port)]) -> Option<(usize, Port)> {
+        let (nx, ny) = (self.xs.len(), self.ys.len());
         let (xs, ys) = (&self.xs, &self.ys);
         let at = |i: usize, j: usize| (xs[i], ys[j]);
         let heuristic = |i: usize, j: usize| {
             goals.iter().map(|(gi, gj, _)| (xs[i] - xs[*gi]).abs() + (ys[j] - ys[*gj]).abs()).fold(f64::INFINITY, f64::min)
         };
-        // A* over (point, heading); heading 0..4 = right, left, down, up; 4 = none yet.
         let state = |i: usize, j: usize, d: usize| (j * nx + i) * 5 + d;
-        let mut dist: HashMap<usize, f64> = HashMap::new();
-        let mut prev: HashMap<usize, usize> = HashMap::new();
+        search.begin(nx * ny * 5);
         let mut heap = BinaryHeap::new();
         let score = |c: f64| Reverse((c * 100.0) as i64);
-        for (i, j, _) in &starts {
+        for (i, j, _) in starts {
             let s = state(*i, *j, 4);
-            dist.insert(s, 0.0);
+            search.set(s, 0.0, NO_STATE);
             heap.push((score(heuristic(*i, *j)), s));
         }
-        let mut found: Option<(usize, Port)> = None;
         while let Some((_, s)) = heap.pop() {
-            let cost = dist[&s];
+            let cost = search.cost(s);
             let (cell, d) = (s / 5, s % 5);
             let (i, j) = (cell % nx, cell / nx);
             if let Some((_, _, g)) = goals.iter().find(|(gi, gj, _)| *gi == i && *gj == j) {
-                found = Some((s, *g));
-                break;
+                return Some((s, *g));
             }
             let moves: [(bool, isize, isize, usize); 4] =
                 [(i + 1 < nx, 1, 0, 0), (i > 0, -1, 0, 1), (j + 1 < ny, 0, 1, 2), (j > 0, 0, -1, 3)];
@@ -247,32 +316,13 @@ impl Router {
                 let bend = if d != 4 && d != nd { BEND } else { 0.0 };
                 let next = cost + len + bend + self.overlap(a, b) * SHARED;
                 let ns = state(ni, nj, nd);
-                if next + 1e-6 < dist.get(&ns).copied().unwrap_or(f64::INFINITY) {
-                    dist.insert(ns, next);
-                    prev.insert(ns, s);
+                if next + 1e-6 < search.cost(ns) {
+                    search.set(ns, next, s);
                     heap.push((score(next + heuristic(ni, nj)), ns));
                 }
             }
         }
-        let (mut s, goal) = found?;
-        let mut grid = Vec::new();
-        loop {
-            let cell = s / 5;
-            grid.push(at(cell % nx, cell / nx));
-            match prev.get(&s) {
-                Some(p) => s = *p,
-                None => break,
-            }
-        }
-        grid.reverse();
-        let first = grid[0];
-        let (_, _, start) = starts.iter().find(|(i, j, _)| (xs[*i] - first.0).abs() < 1e-6 && (ys[*j] - first.1).abs() < 1e-6)?;
-        let mut points = vec![start.at];
-        points.extend(grid);
-        points.push(goal.at);
-        let points = simplify(points);
-        self.mark(&points);
-        Some(points)
+        None
     }
 
     pub fn bounds(&self) -> Area {

@@ -225,7 +225,7 @@ pub fn one_application(
     jump_host: bool,
     cat: &Catalogue,
 ) -> Result<(Estate, AppArchitecture), AppError> {
-    let lz = landing_zone(conn, engagement_id, cat)?;
+    let lz = planned_landing_zone(conn, engagement_id, cat, Some(app_id))?;
     one_application_in(conn, engagement_id, app_id, jump_host, cat, lz.as_ref())
 }
 
@@ -428,6 +428,17 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
 /// The engagement's landing zone, planned from every application's kept
 /// footprint (in the list's order, as `kept_list` plans it).
 pub fn landing_zone(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<Option<LandingZone>, AppError> {
+    planned_landing_zone(conn, engagement_id, cat, None)
+}
+
+/// `landing_zone` with the share of application `only` alone, or every
+/// application's (`landing_zone::plan_sharing`).
+fn planned_landing_zone(
+    conn: &Connection,
+    engagement_id: i64,
+    cat: &Catalogue,
+    only: Option<i64>,
+) -> Result<Option<LandingZone>, AppError> {
     let settings = settings(conn, engagement_id)?;
     let mut stmt =
         conn.prepare_cached("SELECT footprint FROM landing_footprints WHERE engagement_id = ?1 ORDER BY sort_name, application_id")?;
@@ -435,7 +446,7 @@ pub fn landing_zone(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> R
         .query_map([engagement_id], |r| r.get::<_, String>(0))?
         .map(|f| serde_json::from_str::<Footprint>(&f?).map_err(json_error))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(landing_zone::plan(settings.landing, &settings, &footprints, cat))
+    Ok(landing_zone::plan_sharing(settings.landing, &settings, &footprints, cat, only))
 }
 
 /// Every application's target and cost with its share of the landing zone,
