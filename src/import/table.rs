@@ -321,32 +321,7 @@ impl<'a> Workbook<'a> {
         };
         while let Some(cell) = reader.next_cell().map_err(unreadable)? {
             let (r, c) = cell.get_position();
-            let value = cell.get_value();
-            if let calamine::DataRef::SharedString(s) = value
-                && s.len() > MAX_CELL_CHARS * 4
-            {
-                return Err(at(r, c, too_long_cell(s.chars().count())));
-            }
-            let text = cell_text(&Data::from(value.clone()));
-            if text.is_empty() {
-                continue;
-            }
-            let chars = text.chars().count();
-            if chars > MAX_CELL_CHARS {
-                return Err(at(r, c, too_long_cell(chars)));
-            }
-            if c as usize >= MAX_COLUMNS {
-                return Err(at(
-                    r,
-                    c,
-                    format!(
-                        "a value in column {} (column {}); sixr reads at most {} columns",
-                        column_name(c),
-                        crate::i18n::thousands(c as i64 + 1),
-                        crate::i18n::thousands(MAX_COLUMNS as i64)
-                    ),
-                ));
-            }
+            let Some(text) = checked_text(cell.get_value(), c).map_err(|m| at(r, c, m))? else { continue };
             match row_at {
                 Some(current) if r < current || (r == current && (c as usize) < record.len()) => {
                     return Err(at(
@@ -386,25 +361,59 @@ impl<'a> Workbook<'a> {
             return Err(too_many_rows(sheet));
         }
 
-        // Every row as wide as the sheet's used columns, as Excel shows them.
-        let (first, width) = if rows.is_empty() { (0, 0) } else { (first_col as usize, (last_col - first_col) as usize + 1) };
-        self.cells = self.cells.saturating_add(rows.iter().map(|r| width.saturating_sub(r.cells.len().saturating_sub(first))).sum());
-        if self.cells > MAX_CELLS {
-            return Err(too_many_cells());
-        }
-        for row in &mut rows {
-            if first > 0 || row.cells.len() < first + width {
-                let mut cells: csv::StringRecord = row.cells.iter().skip(first).collect();
-                while cells.len() < width {
-                    cells.push_field("");
-                }
-                row.cells = cells;
-            }
-        }
+        square(&mut self.cells, &mut rows, first_col, last_col)?;
         let mut rows = rows.into_iter();
         let headers = rows.next().map(|h| h.cells.iter().map(|c| c.trim().to_string()).collect()).unwrap_or_default();
         Ok(Table { sheet: Some(sheet.to_string()), headers, rows: rows.collect() })
     }
+}
+
+/// Every row as wide as the sheet's used columns, as Excel shows them
+/// (the padding counted with the cells read against [`MAX_CELLS`]).
+fn square(cells_read: &mut usize, rows: &mut [Row], first_col: u32, last_col: u32) -> Result<(), Problem> {
+    let (first, width) = if rows.is_empty() { (0, 0) } else { (first_col as usize, (last_col - first_col) as usize + 1) };
+    *cells_read = cells_read.saturating_add(rows.iter().map(|r| width.saturating_sub(r.cells.len().saturating_sub(first))).sum());
+    if *cells_read > MAX_CELLS {
+        return Err(too_many_cells());
+    }
+    for row in rows {
+        if first > 0 || row.cells.len() < first + width {
+            let mut cells: csv::StringRecord = row.cells.iter().skip(first).collect();
+            while cells.len() < width {
+                cells.push_field("");
+            }
+            row.cells = cells;
+        }
+    }
+    Ok(())
+}
+
+/// A cell's text, none when it is empty; refused (with the message) when
+/// it is longer than Excel allows or beyond [`MAX_COLUMNS`]. A shared string
+/// is measured before it is copied.
+fn checked_text(value: &calamine::DataRef<'_>, c: u32) -> Result<Option<String>, String> {
+    if let calamine::DataRef::SharedString(s) = value
+        && s.len() > MAX_CELL_CHARS * 4
+    {
+        return Err(too_long_cell(s.chars().count()));
+    }
+    let text = cell_text(&Data::from(value.clone()));
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let chars = text.chars().count();
+    if chars > MAX_CELL_CHARS {
+        return Err(too_long_cell(chars));
+    }
+    if c as usize >= MAX_COLUMNS {
+        return Err(format!(
+            "a value in column {} (column {}); sixr reads at most {} columns",
+            column_name(c),
+            crate::i18n::thousands(c as i64 + 1),
+            crate::i18n::thousands(MAX_COLUMNS as i64)
+        ));
+    }
+    Ok(Some(text))
 }
 
 fn too_long_cell(chars: usize) -> String {

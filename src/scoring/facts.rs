@@ -227,6 +227,46 @@ pub fn gather<'a>(
 ) -> Vec<Value> {
     let mut f = Vec::with_capacity(book.facts.len());
     // WORKLOAD_FACTS, in order.
+    workload_facts(&mut f, w);
+
+    // DERIVED_FACTS, in order.
+    table_facts(&mut f, book, w, at);
+    f.push(Value::Bool(at.db_alone_in_application));
+    // The migration deadline, when the questionnaire gives one.
+    let deadline = book
+        .questions
+        .iter()
+        .position(|q| q.id == "deadline_months")
+        .and_then(&answer)
+        .and_then(parse_number)
+        .filter(|m| (0.0..1200.0).contains(m))
+        .map(|m| at.today.add_months(m as i32));
+    f.push(Value::text(&os_text(w)));
+    let [_, date, soon] = eos_facts(at.os_eos, deadline, at.today);
+    f.extend([date, soon]);
+    f.push(Value::text(&db_text(w)));
+    let [_, date, soon] = eos_facts(at.db_eos, deadline, at.today);
+    f.extend([date, soon]);
+    knowledge_facts(&mut f, book, w);
+    let none = AppAttributes::default();
+    let app = at.application.unwrap_or(&none);
+    for field in crate::inventory::APP_FIELDS {
+        f.push(Value::text(app.get(field)));
+    }
+
+    // PROFILE_FACTS.
+    f.push(Value::Text(profile.app_hosting.code().into(), profile.app_hosting.code().into()));
+    f.push(Value::Text(profile.db_hosting.code().into(), profile.db_hosting.code().into()));
+
+    debug_assert_eq!(f.len(), book.first_answer, "fact order matches rules::*_FACTS");
+    for (i, q) in book.questions.iter().enumerate() {
+        f.push(answer(i).map_or(Value::Unknown, |raw| normalise_answer(q.kind, &q.options, raw)));
+    }
+    f
+}
+
+/// The workload's own fields (`rules::WORKLOAD_FACTS`, in order).
+fn workload_facts(f: &mut Vec<Value>, w: &Workload) {
     for text in [
         &w.role,
         &w.environment,
@@ -251,8 +291,11 @@ pub fn gather<'a>(
     f.push(Value::num(w.users.map(|u| u as f64)));
     f.push(Value::num(w.annual_cost));
     f.push(Value::Bool(w.powered_off));
+}
 
-    // DERIVED_FACTS, in order.
+/// What the rule book's OS, database and platform tables say of the
+/// workload (the first derived facts, in order).
+fn table_facts(f: &mut Vec<Value>, book: &RuleBook, w: &Workload, at: &Situation) {
     let os = w.os.trim().to_lowercase();
     let os_entry = book.os.iter().find(|e| contains_any(&os, &e.patterns));
     match (os.is_empty(), os_entry) {
@@ -295,25 +338,12 @@ pub fn gather<'a>(
         None if stack.is_empty() => f.extend([Value::Unknown, Value::Unknown, Value::Unknown]),
         None => f.extend([Value::Text("other".into(), "other".into()), Value::Bool(false), Value::Unknown]),
     }
-    f.push(Value::Bool(at.db_alone_in_application));
+}
 
-    // The migration deadline, when the questionnaire gives one.
-    let deadline = book
-        .questions
-        .iter()
-        .position(|q| q.id == "deadline_months")
-        .and_then(&answer)
-        .and_then(parse_number)
-        .filter(|m| (0.0..1200.0).contains(m))
-        .map(|m| at.today.add_months(m as i32));
-    f.push(Value::text(&os_text(w)));
-    let [_, date, soon] = eos_facts(at.os_eos, deadline, at.today);
-    f.extend([date, soon]);
-    f.push(Value::text(&db_text(w)));
-    let [_, date, soon] = eos_facts(at.db_eos, deadline, at.today);
-    f.extend([date, soon]);
-
-    // What the product knowledge says about the products the workload names.
+/// What the product knowledge says about the products the workload names
+/// (after the table facts, which it reads).
+fn knowledge_facts(f: &mut Vec<Value>, book: &RuleBook, w: &Workload) {
+    let role = w.role.trim().to_lowercase();
     let catalogue = crate::knowledge::products::catalogue();
     let texts = [w.application.as_str(), w.middleware.as_str(), w.runtime.as_str(), w.db_engine.as_str()];
     match catalogue.decisive(&texts) {
@@ -335,21 +365,6 @@ pub fn gather<'a>(
         // No product named is itself known: rules can ask for a product that is not replaced.
         None => f.extend([Value::Unknown, Value::Text("none".into(), "none".into()), Value::Unknown, Value::Unknown]),
     }
-    let none = AppAttributes::default();
-    let app = at.application.unwrap_or(&none);
-    for field in crate::inventory::APP_FIELDS {
-        f.push(Value::text(app.get(field)));
-    }
-
-    // PROFILE_FACTS.
-    f.push(Value::Text(profile.app_hosting.code().into(), profile.app_hosting.code().into()));
-    f.push(Value::Text(profile.db_hosting.code().into(), profile.db_hosting.code().into()));
-
-    debug_assert_eq!(f.len(), book.first_answer, "fact order matches rules::*_FACTS");
-    for (i, q) in book.questions.iter().enumerate() {
-        f.push(answer(i).map_or(Value::Unknown, |raw| normalise_answer(q.kind, &q.options, raw)));
-    }
-    f
 }
 
 /// Notes that say a database already has a replica or cluster partner.

@@ -1,6 +1,6 @@
-//! Engagements for the report tests and the report benchmark, written
-//! through the `db` modules (decisions directly, as the scoring module
-//! would store them).
+//! Engagements for the report tests and the report benchmark: AnyCompany
+//! from the shipped sample, a large one written through the `db` modules
+//! (decisions directly, as the scoring module would store them).
 #![allow(dead_code)]
 
 use rusqlite::{Connection, params};
@@ -32,41 +32,31 @@ fn dep(conn: &Connection, eid: i64, from: i64, to: i64, port: i64) {
     db::dependencies::insert_row(conn, eid, from, to, &d).unwrap();
 }
 
-/// The AnyCompany case: two web/app servers and a MySQL server, all
-/// Replatform, the web servers depending on the database.
-pub fn anycompany(conn: &Connection) -> i64 {
-    let eid = engagement(conn, "AnyCompany e-commerce", "ko");
-    let app = "AnyCompany e-commerce";
-    let web = |n: &str| Workload {
-        name: n.into(),
-        application: app.into(),
-        environment: "production".into(),
-        role: "web-app".into(),
-        os: "Ubuntu Linux".into(),
-        os_version: "22.04".into(),
-        cpu_cores: Some(4),
-        ram_gb: Some(16.0),
-        storage_gb: Some(200.0),
-        middleware: "Apache HTTP Server 2.4".into(),
-        criticality: "high".into(),
-        ..Workload::default()
+/// The AnyCompany case as the consultant loads `samples/anycompany.csv`
+/// (two web/app servers and a MySQL server, the web servers depending on
+/// the database), plus what the report tests need and the sample lacks.
+pub fn anycompany(conn: &mut Connection) -> i64 {
+    let eid = sixr::service::import::load_anycompany_sample(conn, "test").unwrap();
+    // The sample names no consultant and no language: the report tests read
+    // the author (Maria) and expect Korean by default, and the command line
+    // test asks for the engagement by this name.
+    let mut e = db::engagements::get(conn, eid).unwrap();
+    e.name = "AnyCompany e-commerce".into();
+    e.customer = "AnyCompany".into();
+    e.consultant = "Maria".into();
+    e.language = "ko".into();
+    db::engagements::update(conn, &e, "test").unwrap();
+    let id = |name: &str| -> i64 {
+        conn.query_row("SELECT id FROM workloads WHERE engagement_id = ?1 AND name = ?2", params![eid, name], |r| r.get(0)).unwrap()
     };
-    let w1 = db::workloads::create(conn, eid, &web("anyco-web-01"), "test").unwrap().id;
-    let w2 = db::workloads::create(conn, eid, &web("anyco-web-02"), "test").unwrap().id;
-    let dbw = Workload {
-        name: "anyco-db-01".into(),
-        role: "db".into(),
-        db_engine: "MySQL".into(),
-        db_version: "8.0".into(),
-        cpu_cores: Some(8),
-        ram_gb: Some(32.0),
-        storage_gb: Some(500.0),
-        ..web("anyco-db-01")
-    };
-    let d1 = db::workloads::create(conn, eid, &dbw, "test").unwrap().id;
+    let (w1, w2, d1) = (id("anyco-web-01"), id("anyco-web-02"), id("anyco-db-01"));
+    // The workshop's decision, all Replatform: the sample has none, and the
+    // plan and the report follow decisions.
     for w in [w1, w2, d1] {
         decide(conn, eid, w, "replatform", "M", 8);
     }
+    // The sample says the web servers depend on the database, not on which
+    // port: the security groups and the plan's steps name MySQL's.
     dep(conn, eid, w1, d1, 3306);
     dep(conn, eid, w2, d1, 3306);
     // Decisions and dependencies written by hand: derived as the write paths would.

@@ -4,7 +4,7 @@
 use super::{Collector, finish_row, number_text, ragged, set};
 use crate::error::quoted;
 use crate::import::mapping::Target;
-use crate::import::table::{Table, header_key};
+use crate::import::table::{Row, Table, header_key};
 use crate::import::{Answer, Format, Parsed, Problem};
 use crate::inventory::{Dependency, Workload};
 
@@ -73,69 +73,18 @@ const CHOICE_SYNONYMS: &[(&str, &str, &str)] = &[
 /// One loop over the rows; a field, a dependency list or an answer per column.
 pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: Format) -> Parsed {
     let mut out = Collector::new(format);
+    if format == Format::Template {
+        warn_unknown_columns(&mut out, table, targets);
+    }
     let name_col = targets.iter().position(|t| *t == Some(Target::Field("name")));
     let host_col = targets.iter().position(|t| *t == Some(Target::Field("hostname")));
-    for (col, header) in table.headers.iter().enumerate() {
-        // The assessment columns sixr's own CSV export adds are output, not input.
-        let own_output = crate::import::export::ASSESSMENT_COLUMNS.iter().any(|c| header_key(c) == header_key(header));
-        if targets.get(col).copied().flatten().is_none() && !header.is_empty() && !own_output && format == Format::Template {
-            out.parsed.warnings.push(Problem {
-                sheet: table.sheet.clone(),
-                line: None,
-                column: Some(header.clone()),
-                message: "not a sixr column; ignored".into(),
-            });
-        }
-    }
     for row in &table.rows {
         if let Some(p) = ragged(table, row) {
             out.parsed.rows_read += 1;
             out.parsed.errors.push(p);
             continue;
         }
-        let mut w = Workload { source: format.code().to_string(), ..Workload::default() };
-        let mut errors = Vec::new();
-        let mut depends_on = Vec::new();
-        let mut answers = Vec::new();
-        let mut attributes = crate::inventory::AppAttributes::default();
-        // The name falls back to the hostname: many inventories have only one.
-        let name = name_col.map(|c| row.get(c).trim()).filter(|s| !s.is_empty());
-        let name = name.or_else(|| host_col.map(|c| row.get(c).trim()).filter(|s| !s.is_empty()));
-        match name {
-            Some(n) => w.name = n.to_string(),
-            None => errors.push(table.problem(
-                row.line,
-                name_col.map(|c| table.headers[c].as_str()).unwrap_or("name"),
-                "a workload needs a name (or at least a hostname)",
-            )),
-        }
-        for (col, target) in targets.iter().enumerate() {
-            let raw = row.get(col);
-            match target {
-                Some(Target::Field("name")) | None => {}
-                Some(Target::Field(field)) => set(&mut w, &mut errors, table, row, &table.headers[col], field, raw),
-                Some(Target::Dependencies) => {
-                    depends_on.extend(raw.split([';', '|', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(String::from))
-                }
-                Some(Target::Question(q)) => match answer_value(q, raw) {
-                    Ok(Some(v)) => answers.push((q.to_string(), v)),
-                    Ok(None) => {}
-                    Err(message) => errors.push(table.problem(row.line, &table.headers[col], message)),
-                },
-                Some(Target::App(field)) => {
-                    if let Err(message) = attributes.set(field, raw) {
-                        errors.push(table.problem(row.line, &table.headers[col], message));
-                    }
-                }
-            }
-        }
-        if !w.name.is_empty() {
-            w.source_id = format!("name:{}", w.name);
-        }
-        // A one-row-per-application portfolio: the row is the application.
-        if !attributes.is_empty() && w.application.is_empty() {
-            w.application = w.name.clone();
-        }
+        let Read { w, errors, depends_on, answers, attributes } = read_row(table, row, targets, (name_col, host_col), format);
         let application = w.application.clone();
         if finish_row(&mut out, table, row, w, errors) {
             // The collector may have renamed a repeated name.
@@ -152,4 +101,85 @@ pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: For
         }
     }
     out.parsed
+}
+
+/// A warning per column of the template that names no sixr field.
+fn warn_unknown_columns(out: &mut Collector, table: &Table, targets: &[Option<Target>]) {
+    for (col, header) in table.headers.iter().enumerate() {
+        // The assessment columns sixr's own CSV export adds are output, not input.
+        let own_output = crate::import::export::ASSESSMENT_COLUMNS.iter().any(|c| header_key(c) == header_key(header));
+        if targets.get(col).copied().flatten().is_none() && !header.is_empty() && !own_output {
+            out.parsed.warnings.push(Problem {
+                sheet: table.sheet.clone(),
+                line: None,
+                column: Some(header.clone()),
+                message: "not a sixr column; ignored".into(),
+            });
+        }
+    }
+}
+
+/// What one row says: the workload, the problems of its cells, the
+/// workloads it depends on, its answers and its application's attributes.
+struct Read {
+    w: Workload,
+    errors: Vec<Problem>,
+    depends_on: Vec<String>,
+    answers: Vec<(String, String)>,
+    attributes: crate::inventory::AppAttributes,
+}
+
+/// Reads one row, a column at a time as its target says. `(name, hostname)`:
+/// the columns of the two, the name falling back to the hostname.
+fn read_row(
+    table: &Table,
+    row: &Row,
+    targets: &[Option<Target>],
+    (name_col, host_col): (Option<usize>, Option<usize>),
+    format: Format,
+) -> Read {
+    let mut w = Workload { source: format.code().to_string(), ..Workload::default() };
+    let mut errors = Vec::new();
+    let mut depends_on = Vec::new();
+    let mut answers = Vec::new();
+    let mut attributes = crate::inventory::AppAttributes::default();
+    // The name falls back to the hostname: many inventories have only one.
+    let name = name_col.map(|c| row.get(c).trim()).filter(|s| !s.is_empty());
+    let name = name.or_else(|| host_col.map(|c| row.get(c).trim()).filter(|s| !s.is_empty()));
+    match name {
+        Some(n) => w.name = n.to_string(),
+        None => errors.push(table.problem(
+            row.line,
+            name_col.map(|c| table.headers[c].as_str()).unwrap_or("name"),
+            "a workload needs a name (or at least a hostname)",
+        )),
+    }
+    for (col, target) in targets.iter().enumerate() {
+        let raw = row.get(col);
+        match target {
+            Some(Target::Field("name")) | None => {}
+            Some(Target::Field(field)) => set(&mut w, &mut errors, table, row, &table.headers[col], field, raw),
+            Some(Target::Dependencies) => {
+                depends_on.extend(raw.split([';', '|', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(String::from))
+            }
+            Some(Target::Question(q)) => match answer_value(q, raw) {
+                Ok(Some(v)) => answers.push((q.to_string(), v)),
+                Ok(None) => {}
+                Err(message) => errors.push(table.problem(row.line, &table.headers[col], message)),
+            },
+            Some(Target::App(field)) => {
+                if let Err(message) = attributes.set(field, raw) {
+                    errors.push(table.problem(row.line, &table.headers[col], message));
+                }
+            }
+        }
+    }
+    if !w.name.is_empty() {
+        w.source_id = format!("name:{}", w.name);
+    }
+    // A one-row-per-application portfolio: the row is the application.
+    if !attributes.is_empty() && w.application.is_empty() {
+        w.application = w.name.clone();
+    }
+    Read { w, errors, depends_on, answers, attributes }
 }

@@ -9,7 +9,8 @@ use serde::Deserialize;
 use crate::db;
 use crate::db::Scope;
 use crate::db::assessment::Rescore;
-use crate::db::assessment_summary::DashboardRow;
+use crate::db::assessment_summary::{ApplicationSummary, DashboardRow, WorkloadChoice};
+use crate::db::derived::figures::Figures;
 use crate::error::{AppError, quoted};
 use crate::i18n::thousands;
 use crate::inventory::{Application, Engagement};
@@ -81,6 +82,61 @@ struct QuestionnairePage {
     error: Option<String>,
 }
 
+/// What the questionnaire page reads of the engagement.
+struct Listing {
+    engagement: Engagement,
+    /// The applications of the page, and how many match the search.
+    listed: (Vec<ApplicationSummary>, i64),
+    /// The engagement's applications.
+    applications: i64,
+    totals: Figures,
+    /// The workloads offered for selection, one more than shown when there are more.
+    choices: Vec<WorkloadChoice>,
+}
+
+/// Reads the page's applications (the last page when `page` is past it), the
+/// counts and the workloads offered.
+fn listing(c: &rusqlite::Connection, id: i64, needle: &str, page: i64) -> Result<Listing, AppError> {
+    let per_page = QUESTIONNAIRE_PAGE_ROWS as i64;
+    let mut found = db::assessment_summary::applications(c, id, needle, (page - 1) * per_page, per_page)?;
+    if found.0.is_empty() && found.1 > 0 {
+        // Past the last page: show the last one.
+        found = db::assessment_summary::applications(c, id, needle, (found.1 - 1) / per_page * per_page, per_page)?;
+    }
+    let applications: i64 =
+        c.prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
+    let apps = if needle.is_empty() { Vec::new() } else { db::assessment_summary::application_ids(c, id, needle)? };
+    let choices = db::assessment_summary::workload_choices(c, id, needle, &apps, WORKLOAD_CHOICES + 1)?;
+    Ok(Listing {
+        engagement: db::engagements::get(c, id)?,
+        listed: found,
+        applications,
+        totals: db::derived::figures::get(c, id, db::derived::figures::TOTALS)?,
+        choices,
+    })
+}
+
+/// The workloads offered for selection as table rows, and whether more match.
+fn workload_rows(choices: Vec<WorkloadChoice>, t: &crate::i18n::Tr) -> (Vec<Row>, bool) {
+    let more_workloads = choices.len() > WORKLOAD_CHOICES;
+    let workloads = choices
+        .into_iter()
+        .take(WORKLOAD_CHOICES)
+        .map(|w| {
+            let row = DashboardRow {
+                id: w.id,
+                name: w.name,
+                application: w.application,
+                environment: w.environment,
+                recommended: w.recommended,
+                ..DashboardRow::default()
+            };
+            Row::new(row, t)
+        })
+        .collect();
+    (workloads, more_workloads)
+}
+
 async fn questionnaire_page(
     st: &AppState,
     ctx: PageCtx,
@@ -91,28 +147,8 @@ async fn questionnaire_page(
 ) -> Result<QuestionnairePage, AppError> {
     let page = page_number(&search.page) as i64;
     let needle = search.q.trim().to_string();
-    let per_page = QUESTIONNAIRE_PAGE_ROWS as i64;
-    let (engagement, (mut listed, matching), applications, totals, choices) = st
-        .db
-        .call(move |c| {
-            let mut found = db::assessment_summary::applications(c, id, &needle, (page - 1) * per_page, per_page)?;
-            if found.0.is_empty() && found.1 > 0 {
-                // Past the last page: show the last one.
-                found = db::assessment_summary::applications(c, id, &needle, (found.1 - 1) / per_page * per_page, per_page)?;
-            }
-            let applications: i64 =
-                c.prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
-            let apps = if needle.is_empty() { Vec::new() } else { db::assessment_summary::application_ids(c, id, &needle)? };
-            let choices = db::assessment_summary::workload_choices(c, id, &needle, &apps, WORKLOAD_CHOICES + 1)?;
-            Ok((
-                db::engagements::get(c, id)?,
-                found,
-                applications,
-                db::derived::figures::get(c, id, db::derived::figures::TOTALS)?,
-                choices,
-            ))
-        })
-        .await?;
+    let Listing { engagement, listed: (mut listed, matching), applications, totals, choices } =
+        st.db.call(move |c| listing(c, id, &needle, page)).await?;
     let matching = matching as usize;
     let pager = Pager::new(&ctx.t, matching, QUESTIONNAIRE_PAGE_ROWS, page as usize, "questionnaire-apps", |n| search.url(id, n));
     let total_per_app = db::derived::figures::evidence_questions() as usize;
@@ -127,22 +163,7 @@ async fn questionnaire_page(
             recommended: a.recommended,
         })
         .collect();
-    let more_workloads = choices.len() > WORKLOAD_CHOICES;
-    let workloads = choices
-        .into_iter()
-        .take(WORKLOAD_CHOICES)
-        .map(|w| {
-            let row = DashboardRow {
-                id: w.id,
-                name: w.name,
-                application: w.application,
-                environment: w.environment,
-                recommended: w.recommended,
-                ..DashboardRow::default()
-            };
-            Row::new(row, &ctx.t)
-        })
-        .collect();
+    let (workloads, more_workloads) = workload_rows(choices, &ctx.t);
     let applications = applications as usize;
     let searchable = applications > QUESTIONNAIRE_PAGE_ROWS || !search.q.trim().is_empty();
     Ok(QuestionnairePage {
