@@ -187,7 +187,39 @@ impl Router {
     /// `to` (indices into the boxes), around every other box; `None` when
     /// they are walled in.
     pub fn route(&mut self, from: usize, to: usize) -> Option<Vec<(f64, f64)>> {
-        let (nx, ny) = (self.xs.len(), self.ys.len());
+        let starts = self.ports_on_grid(self.boxes.get(from)?);
+        let goals = self.ports_on_grid(self.boxes.get(to)?);
+        if starts.is_empty() || goals.is_empty() {
+            return None;
+        }
+        let (found, prev) = self.search(&starts, &goals);
+        let nx = self.xs.len();
+        let (xs, ys) = (&self.xs, &self.ys);
+        let at = |i: usize, j: usize| (xs[i], ys[j]);
+        let (mut s, goal) = found?;
+        let mut grid = Vec::new();
+        loop {
+            let cell = s / 5;
+            grid.push(at(cell % nx, cell / nx));
+            match prev.get(&s) {
+                Some(p) => s = *p,
+                None => break,
+            }
+        }
+        grid.reverse();
+        let first = grid[0];
+        let (_, _, start) = starts.iter().find(|(i, j, _)| (xs[*i] - first.0).abs() < 1e-6 && (ys[*j] - first.1).abs() < 1e-6)?;
+        let mut points = vec![start.at];
+        points.extend(grid);
+        points.push(goal.at);
+        let points = simplify(points);
+        self.mark(&points);
+        Some(points)
+    }
+
+    /// A box's ports that sit on a free point of the grid, with that point.
+    fn ports_on_grid(&self, b: &Area) -> Vec<(usize, usize, Port)> {
+        let nx = self.xs.len();
         let index = |v: &[f64], x: f64| {
             let i = v.partition_point(|c| *c < x - 1e-6);
             (i < v.len() && (v[i] - x).abs() < 1e-6).then_some(i)
@@ -196,11 +228,13 @@ impl Router {
             let (i, j) = (index(&self.xs, p.out.0)?, index(&self.ys, p.out.1)?);
             (!self.blocked[j * nx + i]).then_some((i, j, *p))
         };
-        let starts: Vec<(usize, usize, Port)> = ports(self.boxes.get(from)?).iter().filter_map(on_grid).collect();
-        let goals: Vec<(usize, usize, Port)> = ports(self.boxes.get(to)?).iter().filter_map(on_grid).collect();
-        if starts.is_empty() || goals.is_empty() {
-            return None;
-        }
+        ports(b).iter().filter_map(on_grid).collect()
+    }
+
+    /// A* over (grid point, heading) from the start ports to the first goal
+    /// reached: that state and its goal port, and each state's predecessor.
+    fn search(&self, starts: &[(usize, usize, Port)], goals: &[(usize, usize, Port)]) -> (Option<(usize, Port)>, HashMap<usize, usize>) {
+        let (nx, ny) = (self.xs.len(), self.ys.len());
         let (xs, ys) = (&self.xs, &self.ys);
         let at = |i: usize, j: usize| (xs[i], ys[j]);
         let heuristic = |i: usize, j: usize| {
@@ -212,7 +246,7 @@ impl Router {
         let mut prev: HashMap<usize, usize> = HashMap::new();
         let mut heap = BinaryHeap::new();
         let score = |c: f64| Reverse((c * 100.0) as i64);
-        for (i, j, _) in &starts {
+        for (i, j, _) in starts {
             let s = state(*i, *j, 4);
             dist.insert(s, 0.0);
             heap.push((score(heuristic(*i, *j)), s));
@@ -254,25 +288,7 @@ impl Router {
                 }
             }
         }
-        let (mut s, goal) = found?;
-        let mut grid = Vec::new();
-        loop {
-            let cell = s / 5;
-            grid.push(at(cell % nx, cell / nx));
-            match prev.get(&s) {
-                Some(p) => s = *p,
-                None => break,
-            }
-        }
-        grid.reverse();
-        let first = grid[0];
-        let (_, _, start) = starts.iter().find(|(i, j, _)| (xs[*i] - first.0).abs() < 1e-6 && (ys[*j] - first.1).abs() < 1e-6)?;
-        let mut points = vec![start.at];
-        points.extend(grid);
-        points.push(goal.at);
-        let points = simplify(points);
-        self.mark(&points);
-        Some(points)
+        (found, prev)
     }
 
     pub fn bounds(&self) -> Area {
