@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::landing_zone::{Allocation, Footprint, LandingZone, SharedLine};
 use super::{Component, Estate, Kind, TargetArchitecture, is_db};
-use crate::cost::catalogue::{Catalogue, PricingModel};
+use crate::cost::catalogue::{Assumptions, Catalogue, PricingModel, RegionPrices};
 use crate::cost::{ModelCost, money};
 use crate::i18n::{Tr, amount};
 use crate::strategy::Strategy;
@@ -200,22 +200,72 @@ fn n(v: f64) -> String {
     amount(v)
 }
 
+/// What pricing a component reads: the region's prices, the assumptions
+/// and the hours in a month.
+struct Rates<'a> {
+    cat: &'a Catalogue,
+    region: &'a str,
+    p: &'a RegionPrices,
+    a: &'a Assumptions,
+    h: f64,
+    /// The data a NAT gateway processes a month.
+    nat_gb: f64,
+}
+
+impl Rates<'_> {
+    fn hours(&self) -> String {
+        n(self.h)
+    }
+
+    fn requests(&self) -> String {
+        n(self.a.serverless_requests_million_month)
+    }
+}
+
 /// Prices one component (USD, On-Demand, per month). `nat_gb`: the data a
 /// NAT gateway processes a month.
 fn price(c: &Component, region: &str, nat_gb: f64, cat: &Catalogue) -> CostLine {
     let (_, p) = cat.region(region);
-    let h = cat.meta.hours_per_month;
-    let hours = n(h);
-    let a = &cat.assumptions;
+    let r = Rates { cat, region, p, a: &cat.assumptions, h: cat.meta.hours_per_month, nat_gb };
+    match c.kind {
+        Kind::Ec2 | Kind::Bastion | Kind::Rds | Kind::EcsFargate | Kind::Lambda => compute_price(c, &r),
+        Kind::Alb
+        | Kind::NatGateway
+        | Kind::InternetGateway
+        | Kind::CloudFront
+        | Kind::HybridLink
+        | Kind::DirectConnect
+        | Kind::SessionManager
+        | Kind::TransitGateway => network_price(c, &r),
+        Kind::S3 | Kind::Archive | Kind::ApiGateway | Kind::DynamoDb | Kind::Sqs => service_price(c, &r),
+        Kind::Saas => {
+            let mut l = line(c, CostBasis::new("quote", &[]), 0.0, Discount::None, 0.0);
+            l.quote_needed = true;
+            l
+        }
+        Kind::CloudWatch | Kind::Sns => line(c, CostBasis::new("usage", &[]), 0.0, Discount::None, 0.0),
+        // Free, one-off, or not in the cloud.
+        Kind::Nacl | Kind::IamRole | Kind::CloudTrail | Kind::DataMigration | Kind::OnPremServer | Kind::Decommission => {
+            line(c, CostBasis::none(), 0.0, Discount::None, 0.0)
+        }
+    }
+}
+
+/// Instances, databases, containers and functions: the part reservations
+/// and savings plans discount.
+fn compute_price(c: &Component, r: &Rates) -> CostLine {
+    let (cat, region, p, a, h) = (r.cat, r.region, r.p, r.a, r.h);
     let gb = c.storage_gb;
-    let requests = || n(a.serverless_requests_million_month);
     match c.kind {
         Kind::Ec2 | Kind::Bastion => {
             let hourly = cat.ec2(&c.size).and_then(|e| e.hourly.get(region)).copied().unwrap_or(0.0);
             let count = c.count as f64;
             line(
                 c,
-                CostBasis::new("ec2", &[("count", c.count.to_string()), ("size", c.size.clone()), ("hours", hours), ("gb", n(gb * count))]),
+                CostBasis::new(
+                    "ec2",
+                    &[("count", c.count.to_string()), ("size", c.size.clone()), ("hours", r.hours()), ("gb", n(gb * count))],
+                ),
                 hourly * count * h,
                 Discount::Ec2,
                 gb * count * p.ebs_gp3_gb_month,
@@ -230,48 +280,19 @@ fn price(c: &Component, region: &str, nat_gb: f64, cat: &Catalogue) -> CostLine 
             let share = if c.standby { (cat.rds.multi_az_factor - 1.0).max(0.0) } else { 1.0 };
             line(
                 c,
-                CostBasis::new("rds", &[("size", c.size.clone()), ("engine", engine.to_string()), ("hours", hours), ("gb", n(gb))]),
+                CostBasis::new("rds", &[("size", c.size.clone()), ("engine", engine.to_string()), ("hours", r.hours()), ("gb", n(gb))]),
                 single * share * h,
                 Discount::Rds,
                 gb * share * p.rds_storage_gb_month,
             )
         }
-        Kind::Alb => line(
-            c,
-            CostBasis::new("alb", &[("hours", hours), ("lcu", n(a.alb_lcu_per_hour))]),
-            0.0,
-            Discount::None,
-            p.alb_hour * h + a.alb_lcu_per_hour * p.alb_lcu_hour * h,
-        ),
-        Kind::NatGateway => line(
-            c,
-            CostBasis::new("nat", &[("hours", hours), ("gb", n(nat_gb))]),
-            0.0,
-            Discount::None,
-            p.nat_gateway_hour * h + nat_gb * p.nat_gateway_gb,
-        ),
-        Kind::InternetGateway => line(
-            c,
-            CostBasis::new("data_out", &[("gb", n(a.data_out_gb_month))]),
-            0.0,
-            Discount::None,
-            a.data_out_gb_month * p.data_transfer_out_gb,
-        ),
-        Kind::S3 => line(c, CostBasis::new("s3", &[("gb", n(gb))]), 0.0, Discount::None, gb * p.s3_standard_gb_month),
-        Kind::CloudFront => line(
-            c,
-            CostBasis::new("cloudfront", &[("gb", n(a.cloudfront_gb_month))]),
-            0.0,
-            Discount::None,
-            a.cloudfront_gb_month * p.cloudfront_gb,
-        ),
         Kind::EcsFargate => {
             let per_task = c.task_vcpu * p.fargate_vcpu_hour + c.task_memory_gib * p.fargate_gb_hour;
             line(
                 c,
                 CostBasis::new(
                     "fargate",
-                    &[("count", c.count.to_string()), ("vcpu", n(c.task_vcpu)), ("gb", n(c.task_memory_gib)), ("hours", hours)],
+                    &[("count", c.count.to_string()), ("vcpu", n(c.task_vcpu)), ("gb", n(c.task_memory_gib)), ("hours", r.hours())],
                 ),
                 per_task * c.count as f64 * h,
                 Discount::Fargate,
@@ -283,40 +304,53 @@ fn price(c: &Component, region: &str, nat_gb: f64, cat: &Catalogue) -> CostLine 
             let gb_seconds = m * 1e6 * a.lambda_avg_duration_ms / 1000.0 * a.lambda_memory_gb;
             line(
                 c,
-                CostBasis::new("lambda", &[("m", requests()), ("ms", n(a.lambda_avg_duration_ms)), ("gb", n(a.lambda_memory_gb))]),
+                CostBasis::new("lambda", &[("m", r.requests()), ("ms", n(a.lambda_avg_duration_ms)), ("gb", n(a.lambda_memory_gb))]),
                 m * p.lambda_request_million + gb_seconds * p.lambda_gb_second,
                 Discount::Lambda,
                 0.0,
             )
         }
-        Kind::ApiGateway => line(
+        _ => unreachable!("price sends only compute here"),
+    }
+}
+
+/// Load balancers, gateways, the link, endpoints and delivery: fixed
+/// monthly figures.
+fn network_price(c: &Component, r: &Rates) -> CostLine {
+    let (p, a, h, nat_gb) = (r.p, r.a, r.h, r.nat_gb);
+    let gb = c.storage_gb;
+    match c.kind {
+        Kind::Alb => line(
             c,
-            CostBasis::new("requests", &[("m", requests())]),
+            CostBasis::new("alb", &[("hours", r.hours()), ("lcu", n(a.alb_lcu_per_hour))]),
             0.0,
             Discount::None,
-            a.serverless_requests_million_month * p.api_gateway_http_million,
+            p.alb_hour * h + a.alb_lcu_per_hour * p.alb_lcu_hour * h,
         ),
-        Kind::DynamoDb => {
-            // On-demand capacity; assume one write per five requests.
-            let m = a.serverless_requests_million_month;
-            line(
-                c,
-                CostBasis::new("dynamodb", &[("m", requests()), ("gb", n(gb))]),
-                0.0,
-                Discount::None,
-                m * (0.2 * p.dynamodb_write_million + 0.8 * p.dynamodb_read_million) + gb * p.dynamodb_storage_gb_month,
-            )
-        }
-        Kind::Sqs => line(
+        Kind::NatGateway => line(
             c,
-            CostBasis::new("requests", &[("m", requests())]),
+            CostBasis::new("nat", &[("hours", r.hours()), ("gb", n(nat_gb))]),
             0.0,
             Discount::None,
-            a.serverless_requests_million_month * p.sqs_request_million,
+            p.nat_gateway_hour * h + nat_gb * p.nat_gateway_gb,
+        ),
+        Kind::InternetGateway => line(
+            c,
+            CostBasis::new("data_out", &[("gb", n(a.data_out_gb_month))]),
+            0.0,
+            Discount::None,
+            a.data_out_gb_month * p.data_transfer_out_gb,
+        ),
+        Kind::CloudFront => line(
+            c,
+            CostBasis::new("cloudfront", &[("gb", n(a.cloudfront_gb_month))]),
+            0.0,
+            Discount::None,
+            a.cloudfront_gb_month * p.cloudfront_gb,
         ),
         Kind::HybridLink => line(
             c,
-            CostBasis::new("vpn", &[("count", c.count.to_string()), ("hours", hours)]),
+            CostBasis::new("vpn", &[("count", c.count.to_string()), ("hours", r.hours())]),
             0.0,
             Discount::None,
             c.count as f64 * p.vpn_connection_hour * h,
@@ -325,7 +359,7 @@ fn price(c: &Component, region: &str, nat_gb: f64, cat: &Catalogue) -> CostLine 
             let gb = a.direct_connect_gb_month * c.count as f64;
             line(
                 c,
-                CostBasis::new("direct_connect", &[("hours", hours), ("gb", n(gb))]),
+                CostBasis::new("direct_connect", &[("hours", r.hours()), ("gb", n(gb))]),
                 0.0,
                 Discount::None,
                 p.direct_connect_port_hour * h + gb * p.direct_connect_gb,
@@ -335,7 +369,7 @@ fn price(c: &Component, region: &str, nat_gb: f64, cat: &Catalogue) -> CostLine 
             // ssm, ssmmessages and ec2messages endpoints in both AZs.
             line(
                 c,
-                CostBasis::new("session_manager", &[("n", "3".into()), ("hours", hours)]),
+                CostBasis::new("session_manager", &[("n", "3".into()), ("hours", r.hours())]),
                 0.0,
                 Discount::None,
                 3.0 * 2.0 * p.vpc_endpoint_hour * h,
@@ -343,22 +377,48 @@ fn price(c: &Component, region: &str, nat_gb: f64, cat: &Catalogue) -> CostLine 
         }
         Kind::TransitGateway => line(
             c,
-            CostBasis::new("transit_gateway", &[("count", c.count.to_string()), ("hours", hours), ("gb", n(gb))]),
+            CostBasis::new("transit_gateway", &[("count", c.count.to_string()), ("hours", r.hours()), ("gb", n(gb))]),
             0.0,
             Discount::None,
             c.count as f64 * p.transit_gateway_attachment_hour * h + gb * p.transit_gateway_gb,
         ),
+        _ => unreachable!("price sends only network parts here"),
+    }
+}
+
+/// Storage, queues, tables and the HTTP API: per GB or per request.
+fn service_price(c: &Component, r: &Rates) -> CostLine {
+    let (p, a) = (r.p, r.a);
+    let gb = c.storage_gb;
+    match c.kind {
+        Kind::S3 => line(c, CostBasis::new("s3", &[("gb", n(gb))]), 0.0, Discount::None, gb * p.s3_standard_gb_month),
         Kind::Archive => line(c, CostBasis::new("archive", &[("gb", n(gb))]), 0.0, Discount::None, gb * p.s3_glacier_deep_archive_gb_month),
-        Kind::Saas => {
-            let mut l = line(c, CostBasis::new("quote", &[]), 0.0, Discount::None, 0.0);
-            l.quote_needed = true;
-            l
+        Kind::ApiGateway => line(
+            c,
+            CostBasis::new("requests", &[("m", r.requests())]),
+            0.0,
+            Discount::None,
+            a.serverless_requests_million_month * p.api_gateway_http_million,
+        ),
+        Kind::DynamoDb => {
+            // On-demand capacity; assume one write per five requests.
+            let m = a.serverless_requests_million_month;
+            line(
+                c,
+                CostBasis::new("dynamodb", &[("m", r.requests()), ("gb", n(gb))]),
+                0.0,
+                Discount::None,
+                m * (0.2 * p.dynamodb_write_million + 0.8 * p.dynamodb_read_million) + gb * p.dynamodb_storage_gb_month,
+            )
         }
-        Kind::CloudWatch | Kind::Sns => line(c, CostBasis::new("usage", &[]), 0.0, Discount::None, 0.0),
-        // Free, one-off, or not in the cloud.
-        Kind::Nacl | Kind::IamRole | Kind::CloudTrail | Kind::DataMigration | Kind::OnPremServer | Kind::Decommission => {
-            line(c, CostBasis::none(), 0.0, Discount::None, 0.0)
-        }
+        Kind::Sqs => line(
+            c,
+            CostBasis::new("requests", &[("m", r.requests())]),
+            0.0,
+            Discount::None,
+            a.serverless_requests_million_month * p.sqs_request_million,
+        ),
+        _ => unreachable!("price sends only services here"),
     }
 }
 

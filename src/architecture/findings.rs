@@ -218,9 +218,20 @@ pub fn current(ws: &[&Workload], estate: &Estate) -> Vec<Finding> {
 
 /// Findings left in the target design.
 pub fn target(t: &TargetArchitecture) -> Vec<Finding> {
+    let mut out = Vec::new();
+    single_points(t, &mut out);
+    access(t, &mut out);
+    sizing(t, &mut out);
+    practice(t, &mut out);
+    sort(&mut out);
+    out
+}
+
+/// Single points of failure the design keeps: databases without a standby,
+/// hosts alone in one AZ.
+fn single_points(t: &TargetArchitecture, out: &mut Vec<Finding>) {
     use Pillar::*;
     use Severity::*;
-    let mut out = Vec::new();
     // A data-tier server with no standby is still a single point of failure.
     for c in t.components.iter().filter(|c| c.tier == Tier::Data && c.kind == Kind::Ec2) {
         out.push(Finding::new(Reliability, High, "single_database", c.label.clone()));
@@ -239,6 +250,13 @@ pub fn target(t: &TargetArchitecture) -> Vec<Finding> {
     if !single.is_empty() {
         out.push(Finding::new(Reliability, Medium, "single_az_host", single.join(", ")));
     }
+}
+
+/// Administration without a bastion or Session Manager, hosts in public
+/// subnets that do not serve the web.
+fn access(t: &TargetArchitecture, out: &mut Vec<Finding>) {
+    use Pillar::*;
+    use Severity::*;
     let hosts = t.components.iter().any(|c| c.kind == Kind::Ec2);
     if hosts && !t.has(Kind::Bastion) && !t.has(Kind::SessionManager) {
         out.push(Finding::new(Security, Medium, "no_bastion", t.application.clone()));
@@ -252,6 +270,12 @@ pub fn target(t: &TargetArchitecture) -> Vec<Finding> {
     if !public_non_web.is_empty() {
         out.push(Finding::new(Security, Medium, "app_on_public_host", public_non_web.join(", ")));
     }
+}
+
+/// Workloads sized beyond the largest type, or without the data to size them.
+fn sizing(t: &TargetArchitecture, out: &mut Vec<Finding>) {
+    use Pillar::*;
+    use Severity::*;
     for line in &t.sizing {
         let flags = line.choice.as_ref().map(|c| c.flags.as_slice()).unwrap_or(&line.demand.flags);
         if flags.contains(&SizingFlag::BeyondLargest) {
@@ -260,6 +284,13 @@ pub fn target(t: &TargetArchitecture) -> Vec<Finding> {
             out.push(Finding::new(PerformanceEfficiency, Low, "sized_without_data", line.workload.clone()));
         }
     }
+}
+
+/// What to do once moved: commit after measuring, review, Graviton, the
+/// link, SaaS, archives, environments apart, decisions still open.
+fn practice(t: &TargetArchitecture, out: &mut Vec<Finding>) {
+    use Pillar::*;
+    use Severity::*;
     let moving = t.components.iter().any(|c| matches!(c.kind, Kind::Ec2 | Kind::Rds | Kind::EcsFargate | Kind::Lambda));
     if moving {
         out.push(Finding::new(CostOptimisation, Low, "measure_then_commit", t.application.clone()));
@@ -298,8 +329,6 @@ pub fn target(t: &TargetArchitecture) -> Vec<Finding> {
     if !undecided.is_empty() {
         out.push(Finding::new(OperationalExcellence, Medium, "undecided", undecided.join(", ")));
     }
-    sort(&mut out);
-    out
 }
 
 fn sort(out: &mut [Finding]) {

@@ -373,6 +373,33 @@ pub fn plan_sharing(
         return None;
     }
     let region = cat.region(&estate.region).0.to_string();
+    let any_hosts = footprints.iter().any(|f| f.hosts && f.in_vpc);
+    let networks = networks(&settings, footprints, any_hosts, cat);
+    let global = global_parts(&settings, &networks, cat);
+    let rules = admin_rules(&settings, estate, any_hosts);
+
+    let currency = if cat.knows_currency(&estate.currency) { estate.currency.to_ascii_uppercase() } else { "USD".into() };
+    let mut lz = LandingZone {
+        settings,
+        region,
+        networks,
+        global,
+        rules,
+        lines: Vec::new(),
+        shares: Vec::new(),
+        share_index: HashMap::new(),
+        monthly: Vec::new(),
+        currency,
+        mixed: footprints.iter().filter(|f| f.mixed).map(|f| f.application.clone()).collect(),
+    };
+    lz.lines = super::costing::landing_zone_lines(&lz, footprints, cat);
+    allocate(&mut lz, footprints, cat.pricing_models.len(), only);
+    Some(lz)
+}
+
+/// A VPC per environment with applications in a VPC, and the hub VPC when
+/// its bastion serves hosts.
+fn networks(settings: &LandingSettings, footprints: &[Footprint], any_hosts: bool, cat: &Catalogue) -> Vec<Network> {
     let hub_bastion = settings.topology == Topology::HubSpoke && settings.management == Management::Bastion;
     let mut networks = Vec::new();
     for env in Env::ALL {
@@ -385,12 +412,11 @@ pub fn plan_sharing(
         networks.push(Network {
             env: Some(env),
             cidr: env.cidr(),
-            components: network_parts(env.short(), private, hosts, &settings, hub_bastion, cat),
+            components: network_parts(env.short(), private, hosts, settings, hub_bastion, cat),
             applications: here.iter().map(|f| f.application.clone()).collect(),
             workloads: here.iter().map(|f| f.moving).collect(),
         });
     }
-    let any_hosts = footprints.iter().any(|f| f.hosts && f.in_vpc);
     if hub_bastion && any_hosts {
         let mut hub =
             vec![shared(Component::generic(Kind::InternetGateway, "Hub-igw", "internet_gateway", Tier::Network, Subnet::None, Az::None))];
@@ -398,6 +424,12 @@ pub fn plan_sharing(
         hub.push(bastion("Hub-bastion", cat));
         networks.push(Network { env: None, cidr: HUB_CIDR, components: hub, applications: Vec::new(), workloads: Vec::new() });
     }
+    networks
+}
+
+/// What the networks share: the Transit Gateway, the link, logging and
+/// notifications.
+fn global_parts(settings: &LandingSettings, networks: &[Network], cat: &Catalogue) -> Vec<Component> {
     let mut global = Vec::new();
     if settings.topology == Topology::HubSpoke && !networks.is_empty() {
         let mut tgw = shared(Component::generic(Kind::TransitGateway, "tgw", "transit_gateway", Tier::Network, Subnet::None, Az::None));
@@ -424,7 +456,12 @@ pub fn plan_sharing(
     let mut logs = shared(Component::generic(Kind::S3, "log-archive", "log_archive", Tier::Operations, Subnet::None, Az::None));
     logs.storage_gb = cat.assumptions.log_archive_gb;
     global.push(logs);
+    global
+}
 
+/// The rule admitting administrators from the customer's network to the
+/// bastion (SSH, or RDP where any server runs Windows).
+fn admin_rules(settings: &LandingSettings, estate: &Estate, any_hosts: bool) -> Vec<SgRule> {
     let mut rules = Vec::new();
     if settings.management == Management::Bastion && any_hosts {
         let admin = if estate.workloads.iter().any(|w| w.os.to_lowercase().contains("windows")) { 3389 } else { 22 };
@@ -437,24 +474,7 @@ pub fn plan_sharing(
             why,
         });
     }
-
-    let currency = if cat.knows_currency(&estate.currency) { estate.currency.to_ascii_uppercase() } else { "USD".into() };
-    let mut lz = LandingZone {
-        settings,
-        region,
-        networks,
-        global,
-        rules,
-        lines: Vec::new(),
-        shares: Vec::new(),
-        share_index: HashMap::new(),
-        monthly: Vec::new(),
-        currency,
-        mixed: footprints.iter().filter(|f| f.mixed).map(|f| f.application.clone()).collect(),
-    };
-    lz.lines = super::costing::landing_zone_lines(&lz, footprints, cat);
-    allocate(&mut lz, footprints, cat.pricing_models.len(), only);
-    Some(lz)
+    rules
 }
 
 /// Each application's share of each line: a network's lines among the

@@ -230,16 +230,8 @@ impl Router {
     /// they are walled in.
     pub fn route(&mut self, from: usize, to: usize) -> Option<Vec<(f64, f64)>> {
         let nx = self.xs.len();
-        let index = |v: &[f64], x: f64| {
-            let i = v.partition_point(|c| *c < x - 1e-6);
-            (i < v.len() && (v[i] - x).abs() < 1e-6).then_some(i)
-        };
-        let on_grid = |p: &Port| -> Option<(usize, usize, Port)> {
-            let (i, j) = (index(&self.xs, p.out.0)?, index(&self.ys, p.out.1)?);
-            (!self.blocked[j * nx + i]).then_some((i, j, *p))
-        };
-        let starts: Vec<(usize, usize, Port)> = ports(self.boxes.get(from)?).iter().filter_map(on_grid).collect();
-        let goals: Vec<(usize, usize, Port)> = ports(self.boxes.get(to)?).iter().filter_map(on_grid).collect();
+        let starts = self.ports_on_grid(self.boxes.get(from)?);
+        let goals = self.ports_on_grid(self.boxes.get(to)?);
         if starts.is_empty() || goals.is_empty() {
             return None;
         }
@@ -267,6 +259,20 @@ impl Router {
         let points = points?;
         self.mark(&points);
         Some(points)
+    }
+
+    /// A box's ports that sit on a free point of the grid, with that point.
+    fn ports_on_grid(&self, b: &Area) -> Vec<(usize, usize, Port)> {
+        let nx = self.xs.len();
+        let index = |v: &[f64], x: f64| {
+            let i = v.partition_point(|c| *c < x - 1e-6);
+            (i < v.len() && (v[i] - x).abs() < 1e-6).then_some(i)
+        };
+        let on_grid = |p: &Port| -> Option<(usize, usize, Port)> {
+            let (i, j) = (index(&self.xs, p.out.0)?, index(&self.ys, p.out.1)?);
+            (!self.blocked[j * nx + i]).then_some((i, j, *p))
+        };
+        ports(b).iter().filter_map(on_grid).collect()
     }
 
     /// A* over (grid point, heading) from `starts` to the first of `goals`

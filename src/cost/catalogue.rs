@@ -240,7 +240,18 @@ impl Catalogue {
     /// Checks what serde cannot: every region priced everywhere, no zero or
     /// negative prices, known categories, sane discounts and defaults.
     pub fn validate(&self) -> Result<(), String> {
-        let regions: Vec<&str> = self.regions.keys().map(String::as_str).collect();
+        self.validate_regions_and_models()?;
+        self.validate_instances()?;
+        self.validate_sizing()?;
+        if self.fx.per_usd.values().any(|r| *r <= 0.0) {
+            return Err("price catalogue: an exchange rate must be positive".into());
+        }
+        Ok(())
+    }
+
+    /// Every region priced, the hours of a month, On-Demand first and the
+    /// discounts between 0 and 100%.
+    fn validate_regions_and_models(&self) -> Result<(), String> {
         for r in crate::inventory::REGIONS {
             if !self.regions.contains_key(*r) {
                 return Err(format!("price catalogue: region {r} has no prices"));
@@ -264,6 +275,13 @@ impl Catalogue {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Every EC2 type and RDS class: a known shape, a price in every region,
+    /// listed once, and (RDS) engines with a factor.
+    fn validate_instances(&self) -> Result<(), String> {
+        let regions: Vec<&str> = self.regions.keys().map(String::as_str).collect();
         let check_hourly = |name: &str, hourly: &BTreeMap<String, f64>| -> Result<(), String> {
             for r in &regions {
                 match hourly.get(*r) {
@@ -306,6 +324,12 @@ impl Catalogue {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The sizing defaults name types and families the catalogue has, and
+    /// their percentages are in range.
+    fn validate_sizing(&self) -> Result<(), String> {
         if self.ec2(&self.sizing.bastion).is_none() {
             return Err(format!("price catalogue: sizing.bastion = {} is not an EC2 type in the catalogue", self.sizing.bastion));
         }
@@ -331,9 +355,6 @@ impl Catalogue {
         }
         if !(0.0..=100.0).contains(&self.sizing.web_tier_share_pct) || self.sizing.headroom_pct < 0.0 {
             return Err("price catalogue: sizing percentages are out of range".into());
-        }
-        if self.fx.per_usd.values().any(|r| *r <= 0.0) {
-            return Err("price catalogue: an exchange rate must be positive".into());
         }
         Ok(())
     }

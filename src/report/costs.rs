@@ -101,11 +101,26 @@ pub fn cost_range_table(doc: &mut Doc, data: &ReportData, t: &Tr) {
 }
 
 /// The estate's TCO, the cost per application, and the sizing and cost
-/// lines of the applications with a page. Long because it draws the
-/// chapter top to bottom, in the order the reader sees it.
+/// lines of the applications with a page, in the order the reader sees them.
 pub(super) fn costs(doc: &mut Doc, n: &mut Numbering, data: &ReportData, apps: &[apps::App], featured: &[&AppArchitecture], t: &Tr) {
     let Some(tco) = EstateTco::of(&data.architectures) else { return };
     n.chapter(doc, t.t("report.costs"));
+    estate_tco(doc, data, &tco, t);
+    if data.architectures.len() > 1 {
+        cost_per_app(doc, apps, &tco, t);
+    }
+    for a in featured {
+        doc.heading(&app_title(t, a), 2);
+        if !a.target.sizing.is_empty() {
+            sizing_lines(doc, a, t);
+        }
+        cost_lines(doc, a, t);
+    }
+}
+
+/// The headline saving, the sizing assumptions, the TCO table, the range
+/// over the sizing bases and the 3-year bars.
+fn estate_tco(doc: &mut Doc, data: &ReportData, tco: &EstateTco, t: &Tr) {
     if let Some(best) = tco.models.iter().min_by(|a, b| a.three_year.total_cmp(&b.three_year)) {
         let mut s = t.fmt(
             "report.tco_headline",
@@ -149,106 +164,109 @@ pub(super) fn costs(doc: &mut Doc, n: &mut Numbering, data: &ReportData, apps: &
         GREY,
         0.0,
     );
+}
 
-    if data.architectures.len() > 1 {
-        doc.heading(t.t("report.cost_per_app"), 2);
-        let rows: Vec<Vec<String>> = apps
-            .iter()
-            .filter_map(|a| a.architecture.map(|x| (a, x)))
-            .map(|(a, x)| {
-                let c = &x.cost;
-                let best = c.best();
-                vec![
-                    a.label(t).to_string(),
-                    a.strategy.map_or(t.t("report.not_decided"), |s| s.label(t.lang)).to_string(),
-                    money(c.on_prem_annual, &c.currency),
-                    money(c.on_demand_monthly(), &c.currency),
-                    best.map(|m| money(m.monthly, &c.currency)).unwrap_or_default(),
-                    best.map(|m| format!("{:.0}%", m.saving_pct)).unwrap_or_default(),
-                ]
-            })
-            .collect();
-        let on_demand = tco.models.first().map(|m| m.label(t)).unwrap_or_default();
-        doc.table(
-            &[
-                Column::left(t.t("report.col_app"), 2.8),
-                Column::left(t.t("report.strategy"), 1.2),
-                Column::right(t.t("report.col_today"), 1.4),
-                Column::right(on_demand, 1.4),
-                Column::right(t.t("architecture.best_model"), 1.6),
-                Column::right("%", 0.6),
-            ],
-            &rows,
-            8.0,
-        );
+/// One row per application: today's cost, On-Demand and the best model.
+fn cost_per_app(doc: &mut Doc, apps: &[apps::App], tco: &EstateTco, t: &Tr) {
+    doc.heading(t.t("report.cost_per_app"), 2);
+    let rows: Vec<Vec<String>> = apps
+        .iter()
+        .filter_map(|a| a.architecture.map(|x| (a, x)))
+        .map(|(a, x)| {
+            let c = &x.cost;
+            let best = c.best();
+            vec![
+                a.label(t).to_string(),
+                a.strategy.map_or(t.t("report.not_decided"), |s| s.label(t.lang)).to_string(),
+                money(c.on_prem_annual, &c.currency),
+                money(c.on_demand_monthly(), &c.currency),
+                best.map(|m| money(m.monthly, &c.currency)).unwrap_or_default(),
+                best.map(|m| format!("{:.0}%", m.saving_pct)).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let on_demand = tco.models.first().map(|m| m.label(t)).unwrap_or_default();
+    doc.table(
+        &[
+            Column::left(t.t("report.col_app"), 2.8),
+            Column::left(t.t("report.strategy"), 1.2),
+            Column::right(t.t("report.col_today"), 1.4),
+            Column::right(on_demand, 1.4),
+            Column::right(t.t("architecture.best_model"), 1.6),
+            Column::right("%", 0.6),
+        ],
+        &rows,
+        8.0,
+    );
+}
+
+/// How each workload of a featured application was sized.
+fn sizing_lines(doc: &mut Doc, a: &AppArchitecture, t: &Tr) {
+    doc.heading(t.t("report.sizing"), 3);
+    let rows: Vec<Vec<String>> = a
+        .target
+        .sizing
+        .iter()
+        .map(|l| {
+            let chosen = l
+                .choice
+                .as_ref()
+                .map_or_else(|| "—".to_string(), |c| format!("{} ({} vCPU / {} GiB)", c.name, c.vcpu, amount(c.memory_gib)));
+            vec![
+                format!("{} → {}", l.workload, l.component),
+                l.service.to_string(),
+                l.on_prem_text(t),
+                l.utilisation_text(),
+                l.need_text(),
+                chosen,
+            ]
+        })
+        .collect();
+    doc.table(
+        &[
+            Column::left(t.t("architecture.workload"), 2.2),
+            Column::left(t.t("architecture.service"), 0.9),
+            Column::left(t.t("architecture.on_prem"), 1.4),
+            Column::left(t.t("architecture.utilisation"), 1.2),
+            Column::left(t.t("architecture.need"), 1.5),
+            Column::left(t.t("architecture.chosen"), 2.1),
+        ],
+        &rows,
+        8.0,
+    );
+}
+
+/// A featured application's monthly cost per component and pricing model.
+fn cost_lines(doc: &mut Doc, a: &AppArchitecture, t: &Tr) {
+    let cur = &a.cost.currency;
+    // Monthly cost per component under each pricing model, as on the web
+    // page; identical lines (the two NAT gateways of a pair, a database's
+    // standby) are one line with their count, so a reader sees each thing once.
+    let mut grouped: Vec<(String, String, Vec<f64>, usize)> = Vec::new();
+    for l in a.cost.lines.iter().filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed) {
+        let c = a.target.components.iter().find(|c| c.key == l.component);
+        let (title, basis) = (l.title(c, t), l.basis.text(t));
+        match grouped.iter_mut().find(|g| g.0 == title && g.1 == basis && g.2 == l.monthly) {
+            Some(g) => g.3 += 1,
+            None => grouped.push((title, basis, l.monthly.clone(), 1)),
+        }
     }
-
-    for a in featured {
-        doc.heading(&app_title(t, a), 2);
-        let cur = &a.cost.currency;
-        if !a.target.sizing.is_empty() {
-            doc.heading(t.t("report.sizing"), 3);
-            let rows: Vec<Vec<String>> = a
-                .target
-                .sizing
-                .iter()
-                .map(|l| {
-                    let chosen = l
-                        .choice
-                        .as_ref()
-                        .map_or_else(|| "—".to_string(), |c| format!("{} ({} vCPU / {} GiB)", c.name, c.vcpu, amount(c.memory_gib)));
-                    vec![
-                        format!("{} → {}", l.workload, l.component),
-                        l.service.to_string(),
-                        l.on_prem_text(t),
-                        l.utilisation_text(),
-                        l.need_text(),
-                        chosen,
-                    ]
-                })
-                .collect();
-            doc.table(
-                &[
-                    Column::left(t.t("architecture.workload"), 2.2),
-                    Column::left(t.t("architecture.service"), 0.9),
-                    Column::left(t.t("architecture.on_prem"), 1.4),
-                    Column::left(t.t("architecture.utilisation"), 1.2),
-                    Column::left(t.t("architecture.need"), 1.5),
-                    Column::left(t.t("architecture.chosen"), 2.1),
-                ],
-                &rows,
-                8.0,
-            );
-        }
-        // Monthly cost per component under each pricing model, as on the web
-        // page; identical lines (the two NAT gateways of a pair, a database's
-        // standby) are one line with their count, so a reader sees each thing once.
-        let mut grouped: Vec<(String, String, Vec<f64>, usize)> = Vec::new();
-        for l in a.cost.lines.iter().filter(|l| l.monthly.iter().any(|v| *v > 0.0) || l.quote_needed) {
-            let c = a.target.components.iter().find(|c| c.key == l.component);
-            let (title, basis) = (l.title(c, t), l.basis.text(t));
-            match grouped.iter_mut().find(|g| g.0 == title && g.1 == basis && g.2 == l.monthly) {
-                Some(g) => g.3 += 1,
-                None => grouped.push((title, basis, l.monthly.clone(), 1)),
-            }
-        }
-        let mut lines: Vec<Vec<String>> = grouped
-            .into_iter()
-            .map(|(title, basis, monthly, count)| {
-                let title = if count > 1 { format!("{title} × {count}") } else { title };
-                let mut row = vec![title, basis];
-                row.extend(monthly.iter().map(|v| money(*v * count as f64, cur)));
-                row
-            })
-            .collect();
-        if !lines.is_empty() {
-            let mut total = vec![t.t("architecture.monthly_total").to_string(), String::new()];
-            total.extend(a.cost.models.iter().map(|m| money(m.monthly, cur)));
-            lines.push(total);
-            let mut columns = vec![Column::left(t.t("architecture.component"), 2.6), Column::left(t.t("architecture.basis"), 2.4)];
-            columns.extend(a.cost.models.iter().map(|m| Column::right(m.label(t), 1.3)));
-            doc.heading(t.t("architecture.cost"), 3);
-            doc.table(&columns, &lines, 7.5);
-        }
+    let mut lines: Vec<Vec<String>> = grouped
+        .into_iter()
+        .map(|(title, basis, monthly, count)| {
+            let title = if count > 1 { format!("{title} × {count}") } else { title };
+            let mut row = vec![title, basis];
+            row.extend(monthly.iter().map(|v| money(*v * count as f64, cur)));
+            row
+        })
+        .collect();
+    if !lines.is_empty() {
+        let mut total = vec![t.t("architecture.monthly_total").to_string(), String::new()];
+        total.extend(a.cost.models.iter().map(|m| money(m.monthly, cur)));
+        lines.push(total);
+        let mut columns = vec![Column::left(t.t("architecture.component"), 2.6), Column::left(t.t("architecture.basis"), 2.4)];
+        columns.extend(a.cost.models.iter().map(|m| Column::right(m.label(t), 1.3)));
+        doc.heading(t.t("architecture.cost"), 3);
+        doc.table(&columns, &lines, 7.5);
     }
 }

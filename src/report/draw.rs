@@ -3,7 +3,7 @@
 //! frames and arrows for the diagram.
 
 use super::layout::{BLACK, CONTENT_W, Doc, Face, GREY, MARGIN_X, RULE, Rgb8};
-use crate::architecture::diagram::{BoxKind, Diagram};
+use crate::architecture::diagram::{Arrow, BoxKind, Diagram, Rect};
 
 /// One bar of a horizontal bar chart.
 pub struct Bar {
@@ -55,88 +55,120 @@ fn hex(s: &str) -> Option<Rgb8> {
 /// the layout placed. The boxes come containers first, so painting in order
 /// puts inner boxes on top.
 pub fn diagram(doc: &mut Doc, d: &Diagram, max_h: f32) {
-    let finite = |v: f64| v.is_finite();
-    let sane = d.width > 0.0
-        && d.height > 0.0
-        && finite(d.width)
-        && finite(d.height)
-        && d.boxes.iter().all(|b| [b.x, b.y, b.w, b.h].into_iter().all(finite))
-        && d.arrows.iter().all(|a| a.points.iter().all(|(x, y)| finite(*x) && finite(*y)));
-    if !sane || d.boxes.is_empty() {
+    if !sane(d) || d.boxes.is_empty() {
         return;
     }
     let scale = (CONTENT_W / d.width as f32).min(max_h / d.height as f32);
     let height = d.height as f32 * scale;
     doc.ensure(height + 8.0);
     let (ox, oy) = (MARGIN_X, doc.y + 4.0);
-    let map = |x: f64, y: f64| (ox + x as f32 * scale, oy + y as f32 * scale);
+    let place = Place { ox, oy, scale };
     // The SVG's 11 px text, scaled with the drawing.
     let label_size = (11.0 * scale).clamp(4.5, 9.0);
-    let ink = Rgb8(0x1b, 0x24, 0x30);
     for b in &d.boxes {
-        let (stroke, fill) = b.kind.colours();
-        let (stroke, fill) = (hex(stroke), hex(fill));
-        let (x, y) = map(b.x, b.y);
-        let (w, h) = (b.w as f32 * scale, b.h as f32 * scale);
-        // Dashed as on the page: shared parts and the AZ frames.
-        if b.shared || b.kind == BoxKind::Az {
-            doc.rect(x, y, w, h, fill, None);
-            if let Some(s) = stroke {
-                doc.dashed_rect(x, y, w, h, s);
-            }
-        } else {
-            doc.rect(x, y, w, h, fill, stroke);
-        }
-        if b.kind.is_container() {
-            let label = fit(doc, &b.label, Face::Bold, label_size, w - 6.0);
-            doc.text_at(x + 8.0 * scale, y + label_size + 3.0 * scale, &label, Face::Bold, label_size, stroke.unwrap_or(GREY));
-        } else {
-            let lines = [(b.label.as_str(), Face::Bold, ink), (b.detail.as_str(), Face::Regular, GREY)];
-            for (k, (text, face, colour)) in lines.into_iter().enumerate() {
-                if text.is_empty() {
-                    continue;
-                }
-                let shown = fit(doc, text, face, label_size, w - 4.0);
-                let lw = doc.text_width(&shown, face, label_size);
-                // Baselines at 18 and 34 px as on the web page.
-                let baseline = y + (18.0 + 16.0 * k as f32) * scale;
-                doc.text_at(x + (w - lw) / 2.0, baseline, &shown, face, label_size, colour);
-            }
-        }
+        diagram_box(doc, b, place, label_size);
     }
-    let arrow_ink = Rgb8(0x23, 0x2f, 0x3e);
     for a in &d.arrows {
-        let points: Vec<(f32, f32)> = a.points.iter().map(|(x, y)| map(*x, *y)).collect();
-        for w in points.windows(2) {
-            doc.line(w[0].0, w[0].1, w[1].0, w[1].1, arrow_ink, 0.7);
-        }
-        if let [.., start, end] = points.as_slice() {
-            let (dx, dy) = (end.0 - start.0, end.1 - start.1);
-            let len = (dx * dx + dy * dy).sqrt();
-            if len > 0.001 {
-                let (ux, uy) = (dx / len, dy / len);
-                let head = 4.0;
-                doc.triangle(
-                    [
-                        *end,
-                        (end.0 - ux * head - uy * head * 0.5, end.1 - uy * head + ux * head * 0.5),
-                        (end.0 - ux * head + uy * head * 0.5, end.1 - uy * head - ux * head * 0.5),
-                    ],
-                    arrow_ink,
-                );
-            }
-        }
-        if let Some((x, y, w, h)) = a.label_box {
-            let (x, y) = map(x, y);
-            let (w, h) = (w as f32 * scale, h as f32 * scale);
-            doc.rect(x, y, w, h, Some(Rgb8(0xff, 0xff, 0xff)), Some(RULE));
-            let size = (10.0 * scale).clamp(4.0, 8.0);
-            let shown = fit(doc, &a.label, Face::Regular, size, w);
-            let lw = doc.text_width(&shown, Face::Regular, size);
-            doc.text_at(x + (w - lw) / 2.0, y + h / 2.0 + size * 0.35, &shown, Face::Regular, size, arrow_ink);
-        }
+        diagram_arrow(doc, a, place);
     }
     doc.y = oy + height + 10.0;
+}
+
+/// Whether a diagram has a size and finite coordinates to draw.
+fn sane(d: &Diagram) -> bool {
+    let finite = |v: f64| v.is_finite();
+    d.width > 0.0
+        && d.height > 0.0
+        && finite(d.width)
+        && finite(d.height)
+        && d.boxes.iter().all(|b| [b.x, b.y, b.w, b.h].into_iter().all(finite))
+        && d.arrows.iter().all(|a| a.points.iter().all(|(x, y)| finite(*x) && finite(*y)))
+}
+
+/// Where a diagram sits on the page: its top-left corner and its scale.
+#[derive(Clone, Copy)]
+struct Place {
+    ox: f32,
+    oy: f32,
+    scale: f32,
+}
+
+impl Place {
+    /// A diagram point on the page.
+    fn map(self, x: f64, y: f64) -> (f32, f32) {
+        (self.ox + x as f32 * self.scale, self.oy + y as f32 * self.scale)
+    }
+}
+
+/// One box: its frame (dashed for shared parts and AZs) and its title, or
+/// its label and detail centred.
+fn diagram_box(doc: &mut Doc, b: &Rect, place: Place, label_size: f32) {
+    let (map, scale) = (|x: f64, y: f64| place.map(x, y), place.scale);
+    let ink = Rgb8(0x1b, 0x24, 0x30);
+    let (stroke, fill) = b.kind.colours();
+    let (stroke, fill) = (hex(stroke), hex(fill));
+    let (x, y) = map(b.x, b.y);
+    let (w, h) = (b.w as f32 * scale, b.h as f32 * scale);
+    // Dashed as on the page: shared parts and the AZ frames.
+    if b.shared || b.kind == BoxKind::Az {
+        doc.rect(x, y, w, h, fill, None);
+        if let Some(s) = stroke {
+            doc.dashed_rect(x, y, w, h, s);
+        }
+    } else {
+        doc.rect(x, y, w, h, fill, stroke);
+    }
+    if b.kind.is_container() {
+        let label = fit(doc, &b.label, Face::Bold, label_size, w - 6.0);
+        doc.text_at(x + 8.0 * scale, y + label_size + 3.0 * scale, &label, Face::Bold, label_size, stroke.unwrap_or(GREY));
+    } else {
+        let lines = [(b.label.as_str(), Face::Bold, ink), (b.detail.as_str(), Face::Regular, GREY)];
+        for (k, (text, face, colour)) in lines.into_iter().enumerate() {
+            if text.is_empty() {
+                continue;
+            }
+            let shown = fit(doc, text, face, label_size, w - 4.0);
+            let lw = doc.text_width(&shown, face, label_size);
+            // Baselines at 18 and 34 px as on the web page.
+            let baseline = y + (18.0 + 16.0 * k as f32) * scale;
+            doc.text_at(x + (w - lw) / 2.0, baseline, &shown, face, label_size, colour);
+        }
+    }
+}
+
+/// One arrow: its segments, its head and its label box.
+fn diagram_arrow(doc: &mut Doc, a: &Arrow, place: Place) {
+    let (map, scale) = (|x: f64, y: f64| place.map(x, y), place.scale);
+    let arrow_ink = Rgb8(0x23, 0x2f, 0x3e);
+    let points: Vec<(f32, f32)> = a.points.iter().map(|(x, y)| map(*x, *y)).collect();
+    for w in points.windows(2) {
+        doc.line(w[0].0, w[0].1, w[1].0, w[1].1, arrow_ink, 0.7);
+    }
+    if let [.., start, end] = points.as_slice() {
+        let (dx, dy) = (end.0 - start.0, end.1 - start.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len > 0.001 {
+            let (ux, uy) = (dx / len, dy / len);
+            let head = 4.0;
+            doc.triangle(
+                [
+                    *end,
+                    (end.0 - ux * head - uy * head * 0.5, end.1 - uy * head + ux * head * 0.5),
+                    (end.0 - ux * head + uy * head * 0.5, end.1 - uy * head - ux * head * 0.5),
+                ],
+                arrow_ink,
+            );
+        }
+    }
+    if let Some((x, y, w, h)) = a.label_box {
+        let (x, y) = map(x, y);
+        let (w, h) = (w as f32 * scale, h as f32 * scale);
+        doc.rect(x, y, w, h, Some(Rgb8(0xff, 0xff, 0xff)), Some(RULE));
+        let size = (10.0 * scale).clamp(4.0, 8.0);
+        let shown = fit(doc, &a.label, Face::Regular, size, w);
+        let lw = doc.text_width(&shown, Face::Regular, size);
+        doc.text_at(x + (w - lw) / 2.0, y + h / 2.0 + size * 0.35, &shown, Face::Regular, size, arrow_ink);
+    }
 }
 
 /// `s` shortened with an ellipsis to fit `width`.

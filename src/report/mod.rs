@@ -8,8 +8,9 @@
 //!
 //! Read `build` here (the chapters in the order the PDF has them) and the
 //! helpers they share, then each chapter's file: `summary.rs`, `apps.rs`,
-//! `target.rs`, `costs.rs`, `waves.rs`, `details.rs`. `layout.rs` is the
-//! page engine under them all, `draw.rs` and `charts.rs` its figures.
+//! `target.rs`, `costs.rs`, `waves.rs`, `details.rs`. `layout/` is the
+//! page engine under them all (its `mod.rs` says which file does what),
+//! `draw.rs` and `charts.rs` its figures.
 
 pub mod apps;
 mod charts;

@@ -5,7 +5,7 @@ use super::layout::{Column, Doc, Face, GREY};
 use super::model::ReportData;
 use super::{Numbering, more_note, some_names};
 use crate::i18n::{Tr, thousands};
-use crate::plan::{PlanApp, warning_text};
+use crate::plan::{Plan, PlanApp, warning_text};
 
 /// Applications named per wave in the waves table, and per group of steps.
 const WAVE_NAMES: usize = 6;
@@ -13,11 +13,19 @@ const STEP_NAMES: usize = 12;
 /// Plan warnings listed; the plan page and the JSON API have them all.
 const WARNINGS: usize = 15;
 
-/// The plan chapter, drawn top to bottom in the order the reader sees it
-/// (hence its length): phases, waves, steps per strategy, warnings.
+/// The plan chapter, drawn top to bottom in the order the reader sees it:
+/// phases, waves, steps per strategy, what does not migrate.
 pub(super) fn plan(doc: &mut Doc, n: &mut Numbering, data: &ReportData, t: &Tr) {
     let plan = &data.plan;
     n.chapter(doc, t.t("report.plan"));
+    phases(doc, plan, t);
+    waves(doc, plan, t);
+    steps(doc, plan, t);
+    not_migrated(doc, plan, t);
+}
+
+/// Each phase with its weeks and activities.
+fn phases(doc: &mut Doc, plan: &Plan, t: &Tr) {
     doc.heading(t.t("report.phases"), 2);
     for p in &plan.phases {
         let (name, activities) = (p.name(t.lang), p.activities(t.lang));
@@ -32,7 +40,10 @@ pub(super) fn plan(doc: &mut Doc, n: &mut Numbering, data: &ReportData, t: &Tr) 
         doc.heading(&format!("{name}{weeks}"), 3);
         doc.bullets(activities);
     }
+}
 
+/// The waves table and the plan's warnings.
+fn waves(doc: &mut Doc, plan: &Plan, t: &Tr) {
     doc.heading(t.t("report.waves"), 2);
     let rows: Vec<Vec<String>> = plan
         .waves
@@ -69,7 +80,10 @@ pub(super) fn plan(doc: &mut Doc, n: &mut Numbering, data: &ReportData, t: &Tr) 
         doc.bullets(&items);
         more_note(doc, plan.warnings.len(), WARNINGS, "plan.more_warnings", 0.0, t);
     }
+}
 
+/// The steps per group of applications that share them.
+fn steps(doc: &mut Doc, plan: &Plan, t: &Tr) {
     // Applications with the same steps share one list of them.
     let mut groups: Vec<Vec<&PlanApp>> = Vec::new();
     for a in plan.waves.iter().flat_map(|w| &w.apps) {
@@ -115,7 +129,10 @@ pub(super) fn plan(doc: &mut Doc, n: &mut Numbering, data: &ReportData, t: &Tr) 
             .collect();
         doc.numbered(&items);
     }
+}
 
+/// The steps of the workloads that do not migrate, per strategy.
+fn not_migrated(doc: &mut Doc, plan: &Plan, t: &Tr) {
     if !plan.not_migrated.is_empty() {
         doc.heading(t.t("report.not_migrated"), 2);
         for (s, steps) in &plan.not_migrated_steps {

@@ -132,9 +132,8 @@ impl Stack<'_> {
         self.a.target.rules.iter().find(|r| r.source.key == "web_alb").map(|r| r.port).unwrap_or(80)
     }
 
-    /// A load balancer with its listener, target group and alarm. Long
-    /// because it is one resource's properties written out in the order
-    /// CloudFormation documents them.
+    /// A load balancer with its target group and listener; the web one also
+    /// listens on HTTPS and raises an alarm.
     pub(super) fn load_balancer(&mut self, c: &Component) {
         let internal = c.key == "app-alb";
         let id = if internal { "AppAlb" } else { "WebAlb" };
@@ -184,52 +183,63 @@ impl Stack<'_> {
             ),
         );
         if !internal {
-            self.t.parameter(
-                "CertificateArn",
-                "String",
-                "ACM certificate for HTTPS on the web load balancer (empty: HTTP only until one is issued)",
-                Some(""),
-            );
-            self.t.conditions.set(
-                "HasCertificate",
-                Node::map().with("Fn::Not", vec![Node::map().with("Fn::Equals", vec![r("CertificateArn"), "".into()])]),
-            );
-            self.t.add(
-                &format!("{id}HttpsListener"),
-                resource(
-                    "AWS::ElasticLoadBalancingV2::Listener",
-                    Node::map()
-                        .with("LoadBalancerArn", r(id))
-                        .with("Protocol", "HTTPS")
-                        .with("Port", 443i64)
-                        .with("SslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
-                        .with("Certificates", vec![Node::map().with("CertificateArn", r("CertificateArn"))])
-                        .with("DefaultActions", forward),
-                )
-                .with("Condition", "HasCertificate"),
-            );
-            self.t.add(
-                "WebAlb5xxAlarm",
-                alarm(
-                    &self.topic,
-                    "AWS/ApplicationELB",
-                    "HTTPCode_ELB_5XX_Count",
-                    ("LoadBalancer", att(id, "LoadBalancerFullName")),
-                    "Sum",
-                    10,
-                    true,
-                ),
-            );
-            self.t.output("WebAddress", att(id, "DNSName"), None);
+            self.https_listener_and_alarm(id, forward);
         }
     }
 
-    /// A tier's launch template and Auto Scaling group over both AZs. Long
-    /// for the same reason as `load_balancer`: the resources' properties.
+    /// The web load balancer's HTTPS listener (once a certificate is given),
+    /// its 5xx alarm and its address.
+    fn https_listener_and_alarm(&mut self, id: &str, forward: Vec<Node>) {
+        self.t.parameter(
+            "CertificateArn",
+            "String",
+            "ACM certificate for HTTPS on the web load balancer (empty: HTTP only until one is issued)",
+            Some(""),
+        );
+        self.t
+            .conditions
+            .set("HasCertificate", Node::map().with("Fn::Not", vec![Node::map().with("Fn::Equals", vec![r("CertificateArn"), "".into()])]));
+        self.t.add(
+            &format!("{id}HttpsListener"),
+            resource(
+                "AWS::ElasticLoadBalancingV2::Listener",
+                Node::map()
+                    .with("LoadBalancerArn", r(id))
+                    .with("Protocol", "HTTPS")
+                    .with("Port", 443i64)
+                    .with("SslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+                    .with("Certificates", vec![Node::map().with("CertificateArn", r("CertificateArn"))])
+                    .with("DefaultActions", forward),
+            )
+            .with("Condition", "HasCertificate"),
+        );
+        self.t.add(
+            "WebAlb5xxAlarm",
+            alarm(
+                &self.topic,
+                "AWS/ApplicationELB",
+                "HTTPCode_ELB_5XX_Count",
+                ("LoadBalancer", att(id, "LoadBalancerFullName")),
+                "Sum",
+                10,
+                true,
+            ),
+        );
+        self.t.output("WebAddress", att(id, "DNSName"), None);
+    }
+
+    /// A tier's launch template and Auto Scaling group over both AZs.
     pub(super) fn tier(&mut self, c: &Component, total: u32) {
         let id = if c.tier == Tier::Web { "Web" } else { "App" };
         let sg = format!("{id}Sg");
         self.group(&sg, &c.label);
+        self.launch_template(c, id, &sg);
+        self.auto_scaling_group(c, id, total);
+    }
+
+    /// The tier's image parameter, instance profile and launch template
+    /// (IMDSv2, encrypted gp3 disk).
+    fn launch_template(&mut self, c: &Component, id: &str, sg: &str) {
         let ami = format!("{id}Ami");
         let path = if graviton(&c.size) { AL2023_ARM } else { AL2023_X86 };
         self.t.parameter(
@@ -261,15 +271,20 @@ impl Stack<'_> {
             // Web hosts in public subnets reach out through the internet gateway.
             data.set(
                 "NetworkInterfaces",
-                vec![Node::map().with("DeviceIndex", 0i64).with("AssociatePublicIpAddress", true).with("Groups", vec![r(&sg)])],
+                vec![Node::map().with("DeviceIndex", 0i64).with("AssociatePublicIpAddress", true).with("Groups", vec![r(sg)])],
             );
         } else {
-            data.set("SecurityGroupIds", vec![r(&sg)]);
+            data.set("SecurityGroupIds", vec![r(sg)]);
         }
         if let Some(k) = self.key_pair() {
             data.set("KeyName", k);
         }
         self.t.add(&format!("{id}LaunchTemplate"), resource("AWS::EC2::LaunchTemplate", Node::map().with("LaunchTemplateData", data)));
+    }
+
+    /// The Auto Scaling group behind the tier's target group, its CPU
+    /// target tracking and alarm.
+    fn auto_scaling_group(&mut self, c: &Component, id: &str, total: u32) {
         let scaling = c.scaling.unwrap_or(crate::architecture::Scaling { min: total, max: total * 2 });
         let alb = if id == "Web" { "WebAlbTg" } else { "AppAlbTg" };
         let mut asg = Node::map()

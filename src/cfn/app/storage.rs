@@ -129,6 +129,8 @@ impl Stack<'_> {
         self.t.output(&format!("{id}Endpoint"), att(&id, "Endpoint.Address"), None);
     }
 
+    /// Static content: a private bucket CloudFront alone reads (origin access
+    /// control), behind a distribution.
     pub(super) fn static_content(&mut self) {
         self.t.add("StaticContentBucket", bucket(None));
         self.t.add(
@@ -145,6 +147,13 @@ impl Stack<'_> {
                 ),
             ),
         );
+        self.static_distribution();
+        self.static_bucket_policy();
+        self.t.output("StaticContentUrl", sub("https://${StaticDistribution.DomainName}"), None);
+    }
+
+    /// The distribution serving the bucket over HTTPS.
+    fn static_distribution(&mut self) {
         self.t.add(
             "StaticDistribution",
             resource(
@@ -177,6 +186,10 @@ impl Stack<'_> {
                 ),
             ),
         );
+    }
+
+    /// The bucket admits reads from that distribution only, over TLS.
+    fn static_bucket_policy(&mut self) {
         self.t.add(
             "StaticContentBucketPolicy",
             resource(
@@ -208,6 +221,5 @@ impl Stack<'_> {
                 ),
             ),
         );
-        self.t.output("StaticContentUrl", sub("https://${StaticDistribution.DomainName}"), None);
     }
 }
