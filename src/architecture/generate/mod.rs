@@ -11,7 +11,7 @@ mod foundation;
 mod strategies;
 mod tiers;
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::{Component, Estate, Pattern, Peer, SgRule, SizingLine, TargetArchitecture, Tier, WorkloadStrategy, findings};
 use crate::cost::catalogue::Catalogue;
@@ -44,11 +44,14 @@ fn is_app(w: &Workload) -> bool {
 }
 
 /// Who a workload's traffic comes from (outbound side) and where its
-/// clients connect (inbound side, with the port) in the target.
+/// clients connect (inbound side, with the port) in the target, by workload
+/// name. Ordered maps: rules are made by walking them (the bastion's rule to
+/// each database), and a hash map's order changed the security groups, the
+/// CloudFormation and the diagram from one run to the next.
 #[derive(Default)]
 struct Endpoints {
-    outbound: HashMap<String, Peer>,
-    inbound: HashMap<String, (Peer, u16)>,
+    outbound: BTreeMap<String, Peer>,
+    inbound: BTreeMap<String, (Peer, u16)>,
 }
 
 struct Builder<'a> {
