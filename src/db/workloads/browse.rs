@@ -1,0 +1,304 @@
+//! Browsing the workloads table: the query a consultant builds (search,
+//! filters, sort, page), the page of rows it finds through the indexes, and
+//! the values the filters offer.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{SELECT_WORKLOAD, from_row};
+use crate::error::AppError;
+use crate::inventory::Workload;
+/// Page sizes the workloads table offers; anything else falls back to the first.
+pub const PAGE_SIZES: &[i64] = &[50, 100, 200];
+
+/// The application filter value that means "workloads in no application".
+pub const NO_APPLICATION: &str = "-";
+
+/// What the consultant asked the workloads table for. Built from the query
+/// string; every value is used as a bound parameter or checked against a
+/// whitelist, never spliced into SQL.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct WorkloadQuery {
+    /// Free text matched against name, hostname and notes.
+    pub q: String,
+    pub application: String,
+    pub environment: String,
+    pub role: String,
+    pub os: String,
+    /// Only workloads with discovery suggestions waiting for a decision.
+    pub pending: bool,
+    /// A workload field name (see `inventory::WORKLOAD_FIELDS`).
+    pub sort: String,
+    /// "asc" or "desc".
+    pub dir: String,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+    /// Where the page starts, when the pager's links say (keyset paging):
+    /// right after, or right before, this workload in the sort order, or
+    /// at the end. A deep page is then found through the index, not by
+    /// counting every row before it; `page` only labels it.
+    pub after: Option<i64>,
+    pub before: Option<i64>,
+    pub end: bool,
+}
+
+impl Default for WorkloadQuery {
+    fn default() -> Self {
+        WorkloadQuery {
+            q: String::new(),
+            application: String::new(),
+            environment: String::new(),
+            role: String::new(),
+            os: String::new(),
+            pending: false,
+            sort: "name".into(),
+            dir: "asc".into(),
+            page: 1,
+            per_page: PAGE_SIZES[0],
+            after: None,
+            before: None,
+            end: false,
+        }
+    }
+}
+
+impl WorkloadQuery {
+    /// The same query with out-of-range values replaced by defaults, so a
+    /// hand-edited URL still shows a sensible page.
+    pub fn normalised(mut self) -> WorkloadQuery {
+        if sort_column(&self.sort).is_none() {
+            self.sort = "name".into();
+        }
+        if self.dir != "desc" {
+            self.dir = "asc".into();
+        }
+        if !PAGE_SIZES.contains(&self.per_page) {
+            self.per_page = PAGE_SIZES[0];
+        }
+        self.page = self.page.max(1);
+        self.q = self.q.trim().to_string();
+        self
+    }
+
+    pub fn descending(&self) -> bool {
+        self.dir == "desc"
+    }
+
+    /// True when a search or filter narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        !(self.q.is_empty()
+            && self.application.is_empty()
+            && self.environment.is_empty()
+            && self.role.is_empty()
+            && self.os.is_empty()
+            && !self.pending)
+    }
+}
+
+/// The SQL expression a sortable field orders by. The returned text comes
+/// from this whitelist, never from the request.
+fn sort_column(field: &str) -> Option<&'static str> {
+    let f = crate::inventory::field(field)?;
+    Some(match f.name {
+        "application" => "a.name",
+        "name" => "w.name",
+        "hostname" => "w.hostname",
+        "environment" => "w.environment",
+        "role" => "w.role",
+        "os" => "w.os",
+        "os_version" => "w.os_version",
+        "cpu_cores" => "w.cpu_cores",
+        "ram_gb" => "w.ram_gb",
+        "storage_gb" => "w.storage_gb",
+        "cpu_util_peak_pct" => "w.cpu_util_peak_pct",
+        "ram_util_peak_pct" => "w.ram_util_peak_pct",
+        "cpu_util_p95_pct" => "w.cpu_util_p95_pct",
+        "ram_util_p95_pct" => "w.ram_util_p95_pct",
+        "cpu_util_avg_pct" => "w.cpu_util_avg_pct",
+        "ram_util_avg_pct" => "w.ram_util_avg_pct",
+        "db_engine" => "w.db_engine",
+        "db_version" => "w.db_version",
+        "middleware" => "w.middleware",
+        "runtime" => "w.runtime",
+        "license" => "w.license",
+        "annual_cost" => "w.annual_cost",
+        "criticality" => "w.criticality",
+        "data_classification" => "w.data_classification",
+        "users" => "w.users",
+        "notes" => "w.notes",
+        "powered_off" => "w.powered_off",
+        _ => return None,
+    })
+}
+
+/// One page of the workloads table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WorkloadPage {
+    pub items: Vec<Workload>,
+    /// The sort order can be paged by key (`WorkloadQuery::after`...).
+    pub by_key: bool,
+    /// Rows matching the search and filters, over all pages.
+    pub total: i64,
+    /// The page actually shown (clamped to the last page).
+    pub page: i64,
+    pub per_page: i64,
+    pub pages: i64,
+}
+
+/// The WHERE clause (over `workloads w`) and its parameters for a query.
+///
+/// With `scan`, the engagement test is written `+w.engagement_id` so SQLite
+/// reads the table in order instead of looking every row up through an
+/// index: when each row must be read anyway (a text search, a sort on a
+/// column without an index) one pass is several times cheaper at 100,000.
+pub(crate) fn query_filter(
+    conn: &Connection,
+    engagement_id: i64,
+    q: &WorkloadQuery,
+    scan: bool,
+) -> Result<(String, Vec<rusqlite::types::Value>), AppError> {
+    use rusqlite::types::Value;
+    let mut sql = String::from(if scan { "+w.engagement_id = ?" } else { "w.engagement_id = ?" });
+    let mut args = vec![Value::Integer(engagement_id)];
+    if !q.q.is_empty() && crate::db::search::indexable(&q.q) && crate::db::search::is_complete(conn, engagement_id)? {
+        // Through the trigram index: the same substrings LIKE finds.
+        sql.push_str(" AND w.id IN (SELECT rowid FROM workload_text WHERE workload_text MATCH ?)");
+        args.push(Value::Text(crate::db::search::phrase(&q.q)));
+    } else if !q.q.is_empty() {
+        sql.push_str(" AND (w.name LIKE ? ESCAPE '\\' OR w.hostname LIKE ? ESCAPE '\\' OR w.notes LIKE ? ESCAPE '\\')");
+        let pattern = crate::db::like_pattern(&q.q);
+        args.extend([Value::Text(pattern.clone()), Value::Text(pattern.clone()), Value::Text(pattern)]);
+    }
+    if q.application == NO_APPLICATION {
+        sql.push_str(" AND w.application_id IS NULL");
+    } else if !q.application.is_empty() {
+        let id: Option<i64> = conn
+            .prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name = ?2")?
+            .query_row(params![engagement_id, q.application], |r| r.get(0))
+            .optional()?;
+        sql.push_str(" AND w.application_id = ?");
+        args.push(Value::Integer(id.unwrap_or(-1)));
+    }
+    for (column, value) in [("w.environment", &q.environment), ("w.role", &q.role), ("w.os", &q.os)] {
+        if !value.is_empty() {
+            sql.push_str(&format!(" AND {column} = ?"));
+            args.push(Value::Text(value.clone()));
+        }
+    }
+    if q.pending {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM suggestions s WHERE s.workload_id = w.id AND s.status = 'pending')");
+    }
+    Ok((sql, args))
+}
+
+/// One page of workloads matching `q`, with the total count.
+///
+/// Two steps keep deep pages cheap at 100,000 workloads: the page's ids are
+/// found first (an index-only walk when the sort column is indexed), then
+/// only those rows are read in full.
+pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<WorkloadPage, AppError> {
+    let q = q.clone().normalised();
+    // Columns with an (engagement_id, column, name) index (migrations 12 and
+    // 15); the application's name is walked through the applications' index.
+    // Keys never NULL page by key; a NULL would drop out of the comparison.
+    let by_key = matches!(q.sort.as_str(), "name" | "hostname" | "environment" | "role" | "os" | "criticality");
+    let indexed_sort = by_key || matches!(q.sort.as_str(), "cpu_cores" | "ram_gb" | "storage_gb" | "application");
+    let narrowed_by_index = !(q.application.is_empty() && q.environment.is_empty() && q.role.is_empty() && q.os.is_empty());
+    let count_scan = !q.q.is_empty() && !narrowed_by_index;
+    let (filter, args) = query_filter(conn, engagement_id, &q, count_scan)?;
+    // Unfiltered, the count the triggers keep saves counting every row.
+    let total: i64 = if q.q.is_empty() && !narrowed_by_index && !q.pending {
+        crate::db::engagements::counts(conn, engagement_id)?.0
+    } else {
+        conn.prepare_cached(&format!("SELECT COUNT(*) FROM workloads w WHERE {filter}"))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+    };
+    let page_scan = !indexed_sort && !narrowed_by_index;
+    let (filter, args) = if page_scan == count_scan { (filter, args) } else { query_filter(conn, engagement_id, &q, page_scan)? };
+    let pages = ((total + q.per_page - 1) / q.per_page).max(1);
+    let page = q.page.min(pages);
+    let order = sort_column(&q.sort).unwrap_or("w.name");
+    // Ties go by name (unique in an engagement), as the indexes hold them.
+    let key = if order == "w.name" { "w.name".to_string() } else { format!("{order}, w.name") };
+    let ascending = !q.descending();
+    let run = |cursor: Option<(&str, i64)>, ascending: bool, limit: i64, offset: i64| -> Result<Vec<i64>, AppError> {
+        let dir = if ascending { "ASC" } else { "DESC" };
+        let mut all = args.clone();
+        let sql = if order == "a.name" {
+            // The workloads without an application (a NULL name sorts
+            // first), then each application's in name order: two index walks
+            // SQLite merges, where a join sorted 100,000 rows per page. Not
+            // paged by key (`by_key` is false).
+            all.push(rusqlite::types::Value::Integer(engagement_id));
+            all.extend(args.iter().cloned());
+            format!(
+                "SELECT w.id, NULL, w.name FROM workloads w WHERE {filter} AND w.application_id IS NULL
+                 UNION ALL SELECT w.id, a.name, w.name FROM applications a JOIN workloads w ON w.application_id = a.id
+                 WHERE a.engagement_id = ? AND {filter} ORDER BY 2 {dir}, 3 {dir} LIMIT ? OFFSET ?"
+            )
+        } else {
+            let mut from_key = String::new();
+            if let Some((cmp, id)) = cursor {
+                let of_row = key.replace("w.", "c.");
+                from_key = format!(" AND ({key}) {cmp} (SELECT {of_row} FROM workloads c WHERE c.engagement_id = ? AND c.id = ?)");
+                all.extend([rusqlite::types::Value::Integer(engagement_id), rusqlite::types::Value::Integer(id)]);
+            }
+            let order_by = key.split(", ").map(|k| format!("{k} {dir}")).collect::<Vec<_>>().join(", ");
+            format!("SELECT w.id FROM workloads w WHERE {filter}{from_key} ORDER BY {order_by} LIMIT ? OFFSET ?")
+        };
+        all.extend([rusqlite::types::Value::Integer(limit), rusqlite::types::Value::Integer(offset)]);
+        Ok(conn.prepare_cached(&sql)?.query_map(rusqlite::params_from_iter(all.iter()), |r| r.get(0))?.collect::<Result<_, _>>()?)
+    };
+    let forward = if ascending { ">" } else { "<" };
+    let backward = if ascending { "<" } else { ">" };
+    let keyed = match (by_key, q.after, q.before, q.end) {
+        (true, Some(id), _, _) => Some(run(Some((forward, id)), ascending, q.per_page, 0)?),
+        (true, None, Some(id), _) => Some(run(Some((backward, id)), !ascending, q.per_page, 0)?.into_iter().rev().collect()),
+        (true, None, None, true) => {
+            let on_last = total - (pages - 1) * q.per_page;
+            Some(run(None, !ascending, on_last.max(0), 0)?.into_iter().rev().collect())
+        }
+        _ => None,
+    };
+    // A cursor that names no row (deleted since) falls back to the page number.
+    let ids = match keyed {
+        Some(ids) if !ids.is_empty() || total == 0 => ids,
+        _ => run(None, ascending, q.per_page, (page - 1) * q.per_page)?,
+    };
+    let mut by_id = conn.prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.id = ?1 AND w.engagement_id = ?2"))?;
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        items.push(by_id.query_row([id, engagement_id], from_row)?);
+    }
+    Ok(WorkloadPage { items, by_key, total, page, per_page: q.per_page, pages })
+}
+
+/// A column the workloads table can be filtered by exact value.
+#[derive(Debug, Clone, Copy)]
+pub enum FilterColumn {
+    Environment,
+    Role,
+    Os,
+}
+
+/// The distinct non-empty values of a column, sorted. Walks the column's
+/// index one distinct value at a time (a "skip scan"), so it costs one seek
+/// per value rather than a pass over every workload.
+pub fn distinct_values(conn: &Connection, engagement_id: i64, column: FilterColumn) -> Result<Vec<String>, AppError> {
+    let col = match column {
+        FilterColumn::Environment => "environment",
+        FilterColumn::Role => "role",
+        FilterColumn::Os => "os",
+    };
+    let sql = format!(
+        "WITH RECURSIVE v(x) AS (
+            SELECT MIN({col}) FROM workloads WHERE engagement_id = ?1 AND {col} > ''
+            UNION ALL
+            SELECT (SELECT MIN({col}) FROM workloads WHERE engagement_id = ?1 AND {col} > v.x) FROM v WHERE v.x IS NOT NULL
+         ) SELECT x FROM v WHERE x IS NOT NULL"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([engagement_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
