@@ -25,6 +25,11 @@
 //! server's background worker (or the command line, before it reads) carries
 //! out a step at a time, while the pages show how far it got. Reading never
 //! derives and never writes.
+//!
+//! Read this file for the entry points (`Touched`, `refresh`, `rederive`,
+//! the background `step`), then `run.rs` for what one derivation does,
+//! `figures.rs` for the sums, and `tests.rs` for the property that holds it
+//! all: the kept data equals a computation from scratch.
 
 pub mod figures;
 mod run;
