@@ -177,10 +177,47 @@ fn upsert_by_id(conn: &Connection, engagement_id: i64, w: &Workload) -> Result<(
     update_row(conn, engagement_id, w.id, application_id, w)
 }
 
+/// The workload's fields in the order `insert_row` and `update_row` bind
+/// them, as ?3 to ?30 (?1 is the engagement, ?2 the application).
+fn field_params(w: &Workload) -> [&dyn rusqlite::ToSql; 28] {
+    [
+        &w.name,
+        &w.hostname,
+        &w.environment,
+        &w.role,
+        &w.os,
+        &w.os_version,
+        &w.cpu_cores,
+        &w.ram_gb,
+        &w.storage_gb,
+        &w.cpu_util_peak_pct,
+        &w.ram_util_peak_pct,
+        &w.db_engine,
+        &w.db_version,
+        &w.middleware,
+        &w.runtime,
+        &w.license,
+        &w.annual_cost,
+        &w.criticality,
+        &w.data_classification,
+        &w.users,
+        &w.notes,
+        &w.powered_off,
+        &w.source,
+        &w.source_id,
+        &w.cpu_util_p95_pct,
+        &w.ram_util_p95_pct,
+        &w.cpu_util_avg_pct,
+        &w.ram_util_avg_pct,
+    ]
+}
+
 /// Inserts `w` as a new row and returns its id (the bulk import calls this
 /// per row; the statement is prepared once per connection). A building
 /// block: the caller indexes the text (`db::search`) and derives.
 pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<i64>, w: &Workload) -> Result<i64, AppError> {
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&engagement_id, &application_id];
+    values.extend(field_params(w));
     conn.prepare_cached(
         "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
             os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
@@ -190,88 +227,28 @@ pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
             ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )?
-    .execute(params![
-        engagement_id,
-        application_id,
-        w.name,
-        w.hostname,
-        w.environment,
-        w.role,
-        w.os,
-        w.os_version,
-        w.cpu_cores,
-        w.ram_gb,
-        w.storage_gb,
-        w.cpu_util_peak_pct,
-        w.ram_util_peak_pct,
-        w.db_engine,
-        w.db_version,
-        w.middleware,
-        w.runtime,
-        w.license,
-        w.annual_cost,
-        w.criticality,
-        w.data_classification,
-        w.users,
-        w.notes,
-        w.powered_off,
-        w.source,
-        w.source_id,
-        w.cpu_util_p95_pct,
-        w.ram_util_p95_pct,
-        w.cpu_util_avg_pct,
-        w.ram_util_avg_pct,
-    ])?;
+    .execute(values.as_slice())?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Writes every field of `w` into the row `id` (addressed by id so renames
 /// work); an empty source id keeps the one the row has.
 pub fn update_row(conn: &Connection, engagement_id: i64, id: i64, application_id: Option<i64>, w: &Workload) -> Result<(), AppError> {
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&engagement_id, &application_id];
+    values.extend(field_params(w));
+    values.push(&id);
     conn.prepare_cached(
         "UPDATE workloads SET application_id = ?2, name = ?3, hostname = ?4, environment = ?5, role = ?6,
             os = ?7, os_version = ?8, cpu_cores = ?9, ram_gb = ?10, storage_gb = ?11,
             cpu_util_peak_pct = ?12, ram_util_peak_pct = ?13, db_engine = ?14, db_version = ?15,
             middleware = ?16, runtime = ?17, license = ?18, annual_cost = ?19, criticality = ?20,
             data_classification = ?21, users = ?22, notes = ?23, powered_off = ?24, source = ?25,
-            source_id = CASE WHEN ?27 = '' THEN source_id ELSE ?27 END,
-            cpu_util_p95_pct = ?28, ram_util_p95_pct = ?29, cpu_util_avg_pct = ?30, ram_util_avg_pct = ?31,
+            source_id = CASE WHEN ?26 = '' THEN source_id ELSE ?26 END,
+            cpu_util_p95_pct = ?27, ram_util_p95_pct = ?28, cpu_util_avg_pct = ?29, ram_util_avg_pct = ?30,
             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE engagement_id = ?1 AND id = ?26",
+         WHERE engagement_id = ?1 AND id = ?31",
     )?
-    .execute(params![
-        engagement_id,
-        application_id,
-        w.name,
-        w.hostname,
-        w.environment,
-        w.role,
-        w.os,
-        w.os_version,
-        w.cpu_cores,
-        w.ram_gb,
-        w.storage_gb,
-        w.cpu_util_peak_pct,
-        w.ram_util_peak_pct,
-        w.db_engine,
-        w.db_version,
-        w.middleware,
-        w.runtime,
-        w.license,
-        w.annual_cost,
-        w.criticality,
-        w.data_classification,
-        w.users,
-        w.notes,
-        w.powered_off,
-        w.source,
-        id,
-        w.source_id,
-        w.cpu_util_p95_pct,
-        w.ram_util_p95_pct,
-        w.cpu_util_avg_pct,
-        w.ram_util_avg_pct,
-    ])?;
+    .execute(values.as_slice())?;
     Ok(())
 }
 
