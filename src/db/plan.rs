@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::db::derived::Group;
+use crate::db::derived::{Figures, Group};
 use crate::db::engagements;
 use crate::error::AppError;
 use crate::plan::{self, AppFacts, DecisionFacts, Effort, GroupInput, Link, PREFERENCES_KEY, Plan, PlanSettings, PlanWorkload};
@@ -376,117 +376,15 @@ fn limit(n: usize) -> i64 {
 pub fn view(conn: &Connection, engagement_id: i64, read: PlanRead) -> Result<PlanView, AppError> {
     use crate::db::derived::figures::{self, TOTALS};
     let settings = settings(conn, engagement_id)?;
-    let (migrate_weeks, wave_count, warning_count): (u32, i64, i64) = conn
-        .prepare_cached("SELECT migrate_weeks, waves, warnings FROM plans WHERE engagement_id = ?1")?
-        .query_row([engagement_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?
-        .unwrap_or((0, 0, 0));
+    let (migrate_weeks, wave_count, warning_count) = kept_sizes(conn, engagement_id)?;
     let (phases, total_weeks) = plan::phases(migrate_weeks);
-
-    const SELECT_WAVE: &str = "SELECT number, pilot, apps, workloads, start_week, weeks FROM plan_waves WHERE engagement_id = ?1";
-    let wave = |r: &rusqlite::Row| -> rusqlite::Result<plan::Wave> {
-        Ok(plan::Wave {
-            number: r.get(0)?,
-            pilot: r.get(1)?,
-            apps: Vec::new(),
-            app_count: r.get::<_, i64>(2)? as usize,
-            workload_count: r.get::<_, i64>(3)? as usize,
-            start_week: r.get(4)?,
-            weeks: r.get(5)?,
-        })
-    };
-    let (mut waves, app_from, app_count): (Vec<plan::Wave>, usize, usize) = match read.waves {
-        WavesRead::Page { from, count, apps } => {
-            let rows = conn
-                .prepare_cached(&format!("{SELECT_WAVE} AND position >= ?2 ORDER BY position LIMIT ?3"))?
-                .query_map(params![engagement_id, limit(from), limit(count)], wave)?
-                .collect::<Result<_, _>>()?;
-            (rows, 0, apps)
-        }
-        WavesRead::One { number, from, count } => {
-            let rows = conn
-                .prepare_cached(&format!("{SELECT_WAVE} AND number = ?2"))?
-                .query_map(params![engagement_id, number], wave)?
-                .collect::<Result<_, _>>()?;
-            (rows, from, count)
-        }
-    };
-    let mut apps = conn.prepare_cached(
-        "SELECT p.name, p.group_key, p.strategy, p.workloads, p.effort, p.criticality, p.weeks, p.moved, p.cycle_with,
-            g.db_engines, g.has_file_data, g.storage_gb
-         FROM plan_apps p LEFT JOIN plan_groups g ON g.engagement_id = p.engagement_id AND g.group_key = p.group_key
-         WHERE p.engagement_id = ?1 AND p.wave = ?2 AND p.position >= ?3 ORDER BY p.position LIMIT ?4",
-    )?;
-    for w in &mut waves {
-        let rows = apps.query_map(params![engagement_id, w.number, limit(app_from), limit(app_count)], |r| {
-            let key: i64 = r.get(1)?;
-            let strategy = Strategy::parse(&r.get::<_, String>(2)?).unwrap_or(Strategy::Rehost);
-            let facts = AppFacts {
-                db_engines: r.get::<_, Option<String>>(9)?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
-                has_file_data: r.get::<_, Option<bool>>(10)?.unwrap_or(false),
-                storage_gb: r.get::<_, Option<f64>>(11)?.unwrap_or(0.0),
-            };
-            Ok((
-                key,
-                plan::PlanApp {
-                    name: r.get(0)?,
-                    is_application: key > 0,
-                    strategy,
-                    workloads: Vec::new(),
-                    workload_count: r.get::<_, i64>(3)? as usize,
-                    effort: r.get::<_, Option<String>>(4)?.and_then(|e| Effort::parse(&e)),
-                    criticality: r.get(5)?,
-                    weeks: r.get(6)?,
-                    wave: w.number,
-                    moved: r.get(7)?,
-                    cycle_with: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
-                    steps: plan::steps::steps_for(strategy, &facts),
-                },
-            ))
-        })?;
-        for row in rows {
-            let (key, mut app) = row?;
-            app.workloads = moving_names(conn, engagement_id, key, read.names)?;
-            w.apps.push(app);
-        }
-    }
-
-    let warnings = conn
-        .prepare_cached("SELECT warning FROM plan_warnings WHERE engagement_id = ?1 ORDER BY position LIMIT ?2")?
-        .query_map(params![engagement_id, limit(read.warnings)], |r| r.get::<_, String>(0))?
-        .map(|json| serde_json::from_str(&json?).map_err(|e| AppError::Internal(format!("plan warning: {e}"))))
-        .collect::<Result<Vec<_>, AppError>>()?;
-
+    let waves = read_waves(conn, engagement_id, read)?;
+    let warnings = read_warnings(conn, engagement_id, read.warnings)?;
     let totals = figures::get(conn, engagement_id, TOTALS)?;
     let not_migrated: Vec<(Strategy, usize)> =
         [Strategy::Retire, Strategy::Retain].into_iter().map(|s| (s, totals.effective(s) as usize)).filter(|(_, n)| *n > 0).collect();
-    let mut unmoved = Vec::new();
-    let mut by_strategy = conn.prepare_cached(
-        "SELECT a.name, COALESCE(p.name, '') FROM assessments a LEFT JOIN applications p ON p.id = a.application_id
-         WHERE a.engagement_id = ?1 AND a.effective = ?2 ORDER BY a.name LIMIT ?3",
-    )?;
-    for (s, _) in &not_migrated {
-        for row in by_strategy.query_map(params![engagement_id, s.code(), limit(read.names)], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (workload, application) = row?;
-            unmoved.push(plan::Unmoved { workload, application, strategy: Some(*s) });
-        }
-    }
-    // In name order, as the plan lists them.
-    unmoved.sort_by(|a, b| a.workload.cmp(&b.workload));
-    let workloads = super::engagements::counts(conn, engagement_id)?.0;
-    let undecided_count = (workloads - totals.workloads()).max(0) as usize;
-    let undecided = if undecided_count == 0 {
-        Vec::new()
-    } else {
-        conn.prepare_cached(
-            "SELECT w.name, COALESCE(p.name, '') FROM workloads w LEFT JOIN applications p ON p.id = w.application_id
-             WHERE w.engagement_id = ?1 AND NOT EXISTS (SELECT 1 FROM assessments a WHERE a.workload_id = w.id) ORDER BY w.name LIMIT ?2",
-        )?
-        .query_map(params![engagement_id, limit(read.names)], |r| {
-            Ok(plan::Unmoved { workload: r.get(0)?, application: r.get(1)?, strategy: None })
-        })?
-        .collect::<Result<_, _>>()?
-    };
+    let unmoved = not_migrated_workloads(conn, engagement_id, &not_migrated, read.names)?;
+    let (undecided_count, undecided) = undecided(conn, engagement_id, &totals, read.names)?;
     Ok(PlanView {
         plan: Plan {
             settings,
@@ -503,6 +401,148 @@ pub fn view(conn: &Connection, engagement_id: i64, read: PlanRead) -> Result<Pla
         not_migrated,
         undecided: undecided_count,
     })
+}
+
+/// The kept plan's migrate weeks and how many waves and warnings it keeps; zeros when none is kept.
+fn kept_sizes(conn: &Connection, engagement_id: i64) -> Result<(u32, i64, i64), AppError> {
+    Ok(conn
+        .prepare_cached("SELECT migrate_weeks, waves, warnings FROM plans WHERE engagement_id = ?1")?
+        .query_row([engagement_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+        .unwrap_or((0, 0, 0)))
+}
+
+/// The waves `read` picks, each with the applications it picks and their moving workloads' names.
+fn read_waves(conn: &Connection, engagement_id: i64, read: PlanRead) -> Result<Vec<plan::Wave>, AppError> {
+    let (mut waves, app_from, app_count) = pick_waves(conn, engagement_id, read.waves)?;
+    let mut apps = conn.prepare_cached(
+        "SELECT p.name, p.group_key, p.strategy, p.workloads, p.effort, p.criticality, p.weeks, p.moved, p.cycle_with,
+            g.db_engines, g.has_file_data, g.storage_gb
+         FROM plan_apps p LEFT JOIN plan_groups g ON g.engagement_id = p.engagement_id AND g.group_key = p.group_key
+         WHERE p.engagement_id = ?1 AND p.wave = ?2 AND p.position >= ?3 ORDER BY p.position LIMIT ?4",
+    )?;
+    for w in &mut waves {
+        let number = w.number;
+        let rows = apps.query_map(params![engagement_id, number, limit(app_from), limit(app_count)], |r| plan_app(r, number))?;
+        for row in rows {
+            let (key, mut app) = row?;
+            app.workloads = moving_names(conn, engagement_id, key, read.names)?;
+            w.apps.push(app);
+        }
+    }
+    Ok(waves)
+}
+
+/// The kept waves `read` picks, without their applications, and which of
+/// each wave's applications to read (from which, how many).
+fn pick_waves(conn: &Connection, engagement_id: i64, read: WavesRead) -> Result<(Vec<plan::Wave>, usize, usize), AppError> {
+    const SELECT_WAVE: &str = "SELECT number, pilot, apps, workloads, start_week, weeks FROM plan_waves WHERE engagement_id = ?1";
+    let wave = |r: &rusqlite::Row| -> rusqlite::Result<plan::Wave> {
+        Ok(plan::Wave {
+            number: r.get(0)?,
+            pilot: r.get(1)?,
+            apps: Vec::new(),
+            app_count: r.get::<_, i64>(2)? as usize,
+            workload_count: r.get::<_, i64>(3)? as usize,
+            start_week: r.get(4)?,
+            weeks: r.get(5)?,
+        })
+    };
+    Ok(match read {
+        WavesRead::Page { from, count, apps } => {
+            let rows = conn
+                .prepare_cached(&format!("{SELECT_WAVE} AND position >= ?2 ORDER BY position LIMIT ?3"))?
+                .query_map(params![engagement_id, limit(from), limit(count)], wave)?
+                .collect::<Result<_, _>>()?;
+            (rows, 0, apps)
+        }
+        WavesRead::One { number, from, count } => {
+            let rows = conn
+                .prepare_cached(&format!("{SELECT_WAVE} AND number = ?2"))?
+                .query_map(params![engagement_id, number], wave)?
+                .collect::<Result<_, _>>()?;
+            (rows, from, count)
+        }
+    })
+}
+
+/// One kept application row of wave `wave` (its group key, and the application without its workloads' names).
+fn plan_app(r: &rusqlite::Row, wave: u32) -> rusqlite::Result<(i64, plan::PlanApp)> {
+    let key: i64 = r.get(1)?;
+    let strategy = Strategy::parse(&r.get::<_, String>(2)?).unwrap_or(Strategy::Rehost);
+    let facts = AppFacts {
+        db_engines: r.get::<_, Option<String>>(9)?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default(),
+        has_file_data: r.get::<_, Option<bool>>(10)?.unwrap_or(false),
+        storage_gb: r.get::<_, Option<f64>>(11)?.unwrap_or(0.0),
+    };
+    Ok((
+        key,
+        plan::PlanApp {
+            name: r.get(0)?,
+            is_application: key > 0,
+            strategy,
+            workloads: Vec::new(),
+            workload_count: r.get::<_, i64>(3)? as usize,
+            effort: r.get::<_, Option<String>>(4)?.and_then(|e| Effort::parse(&e)),
+            criticality: r.get(5)?,
+            weeks: r.get(6)?,
+            wave,
+            moved: r.get(7)?,
+            cycle_with: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
+            steps: plan::steps::steps_for(strategy, &facts),
+        },
+    ))
+}
+
+/// The first `limit_to` kept warnings.
+fn read_warnings(conn: &Connection, engagement_id: i64, limit_to: usize) -> Result<Vec<plan::PlanWarning>, AppError> {
+    conn.prepare_cached("SELECT warning FROM plan_warnings WHERE engagement_id = ?1 ORDER BY position LIMIT ?2")?
+        .query_map(params![engagement_id, limit(limit_to)], |r| r.get::<_, String>(0))?
+        .map(|json| serde_json::from_str(&json?).map_err(|e| AppError::Internal(format!("plan warning: {e}"))))
+        .collect::<Result<Vec<_>, AppError>>()
+}
+
+/// The workloads of each strategy in `not_migrated` (at most `names` per
+/// strategy), in name order.
+fn not_migrated_workloads(
+    conn: &Connection,
+    engagement_id: i64,
+    not_migrated: &[(Strategy, usize)],
+    names: usize,
+) -> Result<Vec<plan::Unmoved>, AppError> {
+    let mut unmoved = Vec::new();
+    let mut by_strategy = conn.prepare_cached(
+        "SELECT a.name, COALESCE(p.name, '') FROM assessments a LEFT JOIN applications p ON p.id = a.application_id
+         WHERE a.engagement_id = ?1 AND a.effective = ?2 ORDER BY a.name LIMIT ?3",
+    )?;
+    for (s, _) in not_migrated {
+        for row in by_strategy.query_map(params![engagement_id, s.code(), limit(names)], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (workload, application) = row?;
+            unmoved.push(plan::Unmoved { workload, application, strategy: Some(*s) });
+        }
+    }
+    // In name order, as the plan lists them.
+    unmoved.sort_by(|a, b| a.workload.cmp(&b.workload));
+    Ok(unmoved)
+}
+
+/// How many workloads are undecided, and the first `names` of them by name.
+fn undecided(conn: &Connection, engagement_id: i64, totals: &Figures, names: usize) -> Result<(usize, Vec<plan::Unmoved>), AppError> {
+    let workloads = super::engagements::counts(conn, engagement_id)?.0;
+    let undecided_count = (workloads - totals.workloads()).max(0) as usize;
+    if undecided_count == 0 {
+        return Ok((0, Vec::new()));
+    }
+    let undecided = conn
+        .prepare_cached(
+            "SELECT w.name, COALESCE(p.name, '') FROM workloads w LEFT JOIN applications p ON p.id = w.application_id
+             WHERE w.engagement_id = ?1 AND NOT EXISTS (SELECT 1 FROM assessments a WHERE a.workload_id = w.id) ORDER BY w.name LIMIT ?2",
+        )?
+        .query_map(params![engagement_id, limit(names)], |r| {
+            Ok(plan::Unmoved { workload: r.get(0)?, application: r.get(1)?, strategy: None })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok((undecided_count, undecided))
 }
 
 /// The names of a group's moving workloads, by name, at most `limit`.
