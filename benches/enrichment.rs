@@ -29,6 +29,8 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// The benchmark's steps in the order it prints their figures: a script,
+/// kept in one piece so that it reads as its output does.
 fn main() {
     let n: usize = std::env::var("WORKLOADS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let root = env!("CARGO_MANIFEST_DIR");

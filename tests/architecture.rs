@@ -41,6 +41,8 @@ fn build(db: &Db, eid: i64, app: i64) -> architecture::AppArchitecture {
     architecture::build_one(&estate, app, cost::catalogue()).unwrap()
 }
 
+/// One assertion per element of the seed's AnyCompany design (M3): as long
+/// as the design is, and read against it line by line, so kept in one piece.
 #[test]
 fn anycompany_replatform_has_every_element_of_the_seed_design() {
     let dir = tempfile::tempdir().unwrap();
@@ -221,6 +223,8 @@ fn cost_arithmetic_matches_hand_computed_figures() {
     assert!((k.models[0].monthly - on_demand * cat.rate("KRW")).abs() < 1e-6);
 }
 
+/// The architecture pages read top to bottom as a consultant sees them;
+/// one walk, so long, because the order of what they show is what it checks.
 #[tokio::test]
 async fn the_architecture_pages_show_the_diagram_tables_and_costs() {
     let app = TestApp::new();
