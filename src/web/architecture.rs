@@ -1,9 +1,9 @@
 //! Target architecture per application and decided strategy: components,
-//! security-group rules, Well-Architected findings, the diagram (issue 4);
-//! the landing zone the applications share and the CloudFormation export
-//! (issue 14). Right-sizing against the price catalogue on the engagement's
-//! sizing basis, and monthly / 3-year cost per pricing model against today's
-//! on-premises cost, with the range over the other bases.
+//! security-group rules, Well-Architected findings, the diagram; the landing
+//! zone the applications share and the CloudFormation export. Right-sizing
+//! against the price catalogue on the engagement's sizing basis, and
+//! monthly / 3-year cost per pricing model against today's on-premises
+//! cost, with the range over the other bases.
 //! Pages under /engagements/{id}/architecture, JSON under
 //! /api/engagements/{id}/architecture.
 //!

@@ -80,7 +80,7 @@ fn a_stored_assessment_is_compact_and_reads_as_it_was_scored() {
     let stored: Assessment = serde_json::from_str(&json).unwrap();
     assert_eq!(&stored, db);
     assert!(stored.reasons_line(Lang::Ko).contains("Amazon RDS for MySQL를 사용할 수 있습니다"));
-    // Issue 11 adds dated end-of-support reasons (the 22.04 deadline rule and
-    // its risk) and the dates the timeline reads: under 1.9 KB.
+    // With the dated end-of-support reasons (the 22.04 deadline rule and its
+    // risk) and the dates the timeline reads: under 1.9 KB.
     assert!(json.len() < 1900, "{} bytes: {json}", json.len());
 }
