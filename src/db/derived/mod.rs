@@ -50,8 +50,6 @@ use crate::strategy::Strategy;
 pub use figures::Figures;
 use figures::{Counted, Deltas, TOTALS};
 use run::Run;
-#[cfg(test)]
-use run::earliest_end_of_support;
 
 /// Up to this many workloads an engagement is derived whole inside the
 /// write that asks for it; above, in the background, a step at a time.

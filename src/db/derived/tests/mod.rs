@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::run::earliest_end_of_support;
 use super::*;
 use crate::db::suggestions::{Decision, Selection};
 use crate::db::{Db, applications, assessment, decisions, dependencies, engagements, imports, suggestions, workloads};
