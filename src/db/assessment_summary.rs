@@ -9,6 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
 use crate::db::derived::figures::{self, Figures, LOW_CONFIDENCE_BELOW, TOTALS};
+use crate::db::workloads::marks;
 use crate::error::AppError;
 use crate::knowledge::Date;
 use crate::scoring::{Reason, Severity};
@@ -142,6 +143,8 @@ pub enum Start {
     /// (previous) link, found through the index however deep.
     After(i64),
     Before(i64),
+    /// From the workload with this id (included), skipping this many rows.
+    From(i64, i64),
     /// The last rows.
     End,
 }
@@ -153,13 +156,23 @@ pub fn rows(conn: &Connection, engagement_id: i64, filter: &RowFilter, start: St
     // the order; else the workloads' by name.
     let (join, order) = if filter.strategy.is_empty() { ("LEFT JOIN", "w.name") } else { ("JOIN", "a.name") };
     let key = |cmp: &str| format!(" AND {order} {cmp} (SELECT name FROM workloads WHERE engagement_id = ? AND id = ?)");
+    // Unfiltered, a deep page starts from the nearest page mark of the name
+    // order (db::workloads::marks) instead of counting every row before it.
+    let start = match start {
+        Start::Offset(n) if filter.is_empty() && n > 0 => match marks::start(conn, engagement_id, "name", true, n, limit, 0)? {
+            Some(mark) => Start::From(mark.from, mark.skip),
+            None => start,
+        },
+        _ => start,
+    };
     let (cursor, dir, offset) = match start {
         Start::Offset(n) => (String::new(), "ASC", n),
+        Start::From(_, skip) => (key(">="), "ASC", skip),
         Start::After(_) => (key(">"), "ASC", 0),
         Start::Before(_) => (key("<"), "DESC", 0),
         Start::End => (String::new(), "DESC", 0),
     };
-    if let Start::After(id) | Start::Before(id) = start {
+    if let Start::After(id) | Start::Before(id) | Start::From(id, _) = start {
         args.extend([Value::Integer(engagement_id), Value::Integer(id)]);
     }
     // The page's rows are picked first, reading only what the filter and

@@ -120,6 +120,10 @@ impl Db {
                     if let Err(e) = self.call(|c| derived::check_day(c)).await {
                         tracing::error!("background derivation: {e}");
                     }
+                    // The page marks a write removed (db::workloads::marks).
+                    if let Err(e) = self.call(workloads::marks::build_missing).await {
+                        tracing::error!("page marks: {e}");
+                    }
                 }
                 Err(e) => {
                     tracing::error!("background derivation: {e}");

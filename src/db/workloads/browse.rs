@@ -96,40 +96,59 @@ impl WorkloadQuery {
     }
 }
 
-/// The SQL expression a sortable field orders by. The returned text comes
-/// from this whitelist, never from the request.
-fn sort_column(field: &str) -> Option<&'static str> {
+/// How the table orders by a sortable field.
+struct SortColumn {
+    /// The SQL expression, from this whitelist, never from the request.
+    expr: &'static str,
+    /// An (engagement_id, column, name) index holds the order (migrations
+    /// 12, 15 and 16), so a page is a walk of index entries, not a sort.
+    indexed: bool,
+    /// The column is never NULL, so a page can start from a row's key
+    /// (keyset paging): a NULL would drop out of the comparison.
+    keyed: bool,
+}
+
+/// The sort of a field, if the table sorts by it.
+fn sort_column(field: &str) -> Option<SortColumn> {
     let f = crate::inventory::field(field)?;
-    Some(match f.name {
-        "application" => "a.name",
-        "name" => "w.name",
-        "hostname" => "w.hostname",
-        "environment" => "w.environment",
-        "role" => "w.role",
-        "os" => "w.os",
-        "os_version" => "w.os_version",
-        "cpu_cores" => "w.cpu_cores",
-        "ram_gb" => "w.ram_gb",
-        "storage_gb" => "w.storage_gb",
-        "cpu_util_peak_pct" => "w.cpu_util_peak_pct",
-        "ram_util_peak_pct" => "w.ram_util_peak_pct",
-        "cpu_util_p95_pct" => "w.cpu_util_p95_pct",
-        "ram_util_p95_pct" => "w.ram_util_p95_pct",
-        "cpu_util_avg_pct" => "w.cpu_util_avg_pct",
-        "ram_util_avg_pct" => "w.ram_util_avg_pct",
-        "db_engine" => "w.db_engine",
-        "db_version" => "w.db_version",
-        "middleware" => "w.middleware",
-        "runtime" => "w.runtime",
-        "license" => "w.license",
-        "annual_cost" => "w.annual_cost",
-        "criticality" => "w.criticality",
-        "data_classification" => "w.data_classification",
-        "users" => "w.users",
-        "notes" => "w.notes",
-        "powered_off" => "w.powered_off",
+    let (expr, indexed, keyed) = match f.name {
+        "application" => ("w.application_name", true, true),
+        "name" => ("w.name", true, true),
+        "hostname" => ("w.hostname", true, true),
+        "environment" => ("w.environment", true, true),
+        "role" => ("w.role", true, true),
+        "os" => ("w.os", true, true),
+        "criticality" => ("w.criticality", true, true),
+        "cpu_cores" => ("w.cpu_cores", true, false),
+        "ram_gb" => ("w.ram_gb", true, false),
+        "storage_gb" => ("w.storage_gb", true, false),
+        "os_version" => ("w.os_version", false, false),
+        "cpu_util_peak_pct" => ("w.cpu_util_peak_pct", false, false),
+        "ram_util_peak_pct" => ("w.ram_util_peak_pct", false, false),
+        "cpu_util_p95_pct" => ("w.cpu_util_p95_pct", false, false),
+        "ram_util_p95_pct" => ("w.ram_util_p95_pct", false, false),
+        "cpu_util_avg_pct" => ("w.cpu_util_avg_pct", false, false),
+        "ram_util_avg_pct" => ("w.ram_util_avg_pct", false, false),
+        "db_engine" => ("w.db_engine", false, false),
+        "db_version" => ("w.db_version", false, false),
+        "middleware" => ("w.middleware", false, false),
+        "runtime" => ("w.runtime", false, false),
+        "license" => ("w.license", false, false),
+        "annual_cost" => ("w.annual_cost", false, false),
+        "data_classification" => ("w.data_classification", false, false),
+        "users" => ("w.users", false, false),
+        "notes" => ("w.notes", false, false),
+        "powered_off" => ("w.powered_off", false, false),
         _ => return None,
-    })
+    };
+    Some(SortColumn { expr, indexed, keyed })
+}
+
+/// The order a field sorts by, as the SQL after ORDER BY: ties go by name
+/// (unique in an engagement), as the indexes hold them.
+pub(super) fn order_key(field: &str) -> String {
+    let expr = sort_column(field).map_or("w.name", |s| s.expr);
+    if expr == "w.name" { expr.to_string() } else { format!("{expr}, w.name") }
 }
 
 /// One page of the workloads table.
@@ -199,11 +218,7 @@ pub(crate) fn query_filter(
 /// only those rows are read in full.
 pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<WorkloadPage, AppError> {
     let q = q.clone().normalised();
-    // Columns with an (engagement_id, column, name) index (migrations 12 and
-    // 15); the application's name is walked through the applications' index.
-    // Keys never NULL page by key; a NULL would drop out of the comparison.
-    let by_key = matches!(q.sort.as_str(), "name" | "hostname" | "environment" | "role" | "os" | "criticality");
-    let indexed_sort = by_key || matches!(q.sort.as_str(), "cpu_cores" | "ram_gb" | "storage_gb" | "application");
+    let (by_key, indexed_sort) = sort_column(&q.sort).map_or((true, true), |s| (s.keyed, s.indexed));
     let narrowed_by_index = !(q.application.is_empty() && q.environment.is_empty() && q.role.is_empty() && q.os.is_empty());
     let count_scan = !q.q.is_empty() && !narrowed_by_index;
     let (filter, args) = query_filter(conn, engagement_id, &q, count_scan)?;
@@ -218,35 +233,29 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
     let (filter, args) = if page_scan == count_scan { (filter, args) } else { query_filter(conn, engagement_id, &q, page_scan)? };
     let pages = ((total + q.per_page - 1) / q.per_page).max(1);
     let page = q.page.min(pages);
-    let order = sort_column(&q.sort).unwrap_or("w.name");
-    // Ties go by name (unique in an engagement), as the indexes hold them.
-    let key = if order == "w.name" { "w.name".to_string() } else { format!("{order}, w.name") };
+    let key = order_key(&q.sort);
     let ascending = !q.descending();
     let run = |cursor: Option<(&str, i64)>, ascending: bool, limit: i64, offset: i64| -> Result<Vec<i64>, AppError> {
         let dir = if ascending { "ASC" } else { "DESC" };
         let mut all = args.clone();
-        let sql = if order == "a.name" {
-            // The workloads without an application (a NULL name sorts
-            // first), then each application's in name order: two index walks
-            // SQLite merges, where a join sorted 100,000 rows per page. Not
-            // paged by key (`by_key` is false).
-            all.push(rusqlite::types::Value::Integer(engagement_id));
-            all.extend(args.iter().cloned());
-            format!(
-                "SELECT w.id, NULL, w.name FROM workloads w WHERE {filter} AND w.application_id IS NULL
-                 UNION ALL SELECT w.id, a.name, w.name FROM applications a JOIN workloads w ON w.application_id = a.id
-                 WHERE a.engagement_id = ? AND {filter} ORDER BY 2 {dir}, 3 {dir} LIMIT ? OFFSET ?"
-            )
-        } else {
-            let mut from_key = String::new();
-            if let Some((cmp, id)) = cursor {
-                let of_row = key.replace("w.", "c.");
-                from_key = format!(" AND ({key}) {cmp} (SELECT {of_row} FROM workloads c WHERE c.engagement_id = ? AND c.id = ?)");
-                all.extend([rusqlite::types::Value::Integer(engagement_id), rusqlite::types::Value::Integer(id)]);
-            }
-            let order_by = key.split(", ").map(|k| format!("{k} {dir}")).collect::<Vec<_>>().join(", ");
-            format!("SELECT w.id FROM workloads w WHERE {filter}{from_key} ORDER BY {order_by} LIMIT ? OFFSET ?")
-        };
+        let mut from_key = String::new();
+        if let Some((cmp, id)) = cursor {
+            // The row's key is read first and bound as values: SQLite seeks
+            // the index on a whole row value only when it is bound, and on
+            // its first column alone when it comes from a subquery (a walk
+            // through every workload with the same number of cores).
+            let columns = key.split(", ").count();
+            let of_row: Option<Vec<rusqlite::types::Value>> = conn
+                .prepare_cached(&format!("SELECT {key} FROM workloads w WHERE w.engagement_id = ?1 AND w.id = ?2"))?
+                .query_row([engagement_id, id], |r| (0..columns).map(|i| r.get(i)).collect())
+                .optional()?;
+            let Some(of_row) = of_row else { return Ok(Vec::new()) };
+            let marks = vec!["?"; columns].join(", ");
+            from_key = format!(" AND ({key}) {cmp} ({marks})");
+            all.extend(of_row);
+        }
+        let order_by = key.split(", ").map(|k| format!("{k} {dir}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT w.id FROM workloads w WHERE {filter}{from_key} ORDER BY {order_by} LIMIT ? OFFSET ?");
         all.extend([rusqlite::types::Value::Integer(limit), rusqlite::types::Value::Integer(offset)]);
         Ok(conn.prepare_cached(&sql)?.query_map(rusqlite::params_from_iter(all.iter()), |r| r.get(0))?.collect::<Result<_, _>>()?)
     };
@@ -261,10 +270,19 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
         }
         _ => None,
     };
-    // A cursor that names no row (deleted since) falls back to the page number.
+    // A cursor that names no row (deleted since) falls back to the page
+    // number: from the nearest page mark when the table is unfiltered.
+    let offset = (page - 1) * q.per_page;
+    let marked = !q.is_filtered() && offset > 0 && super::marks::MARKED.contains(&q.sort.as_str());
     let ids = match keyed {
         Some(ids) if !ids.is_empty() || total == 0 => ids,
-        _ => run(None, ascending, q.per_page, (page - 1) * q.per_page)?,
+        _ => match marked.then(|| super::marks::start(conn, engagement_id, &q.sort, ascending, offset, q.per_page, total)).transpose()? {
+            Some(Some(mark)) => {
+                let ids = run(Some((">=", mark.from)), true, mark.take, mark.skip)?;
+                if ascending { ids } else { ids.into_iter().rev().collect() }
+            }
+            _ => run(None, ascending, q.per_page, offset)?,
+        },
     };
     let mut by_id = conn.prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.id = ?1 AND w.engagement_id = ?2"))?;
     let mut items = Vec::with_capacity(ids.len());

@@ -3,6 +3,7 @@
 //! `db::applications`, dependencies `db::dependencies`.
 
 mod browse;
+pub mod marks;
 
 pub(crate) use browse::query_filter;
 pub use browse::{FilterColumn, NO_APPLICATION, PAGE_SIZES, WorkloadPage, WorkloadQuery, distinct_values, search};
@@ -223,9 +224,10 @@ pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<
             os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
             db_version, middleware, runtime, license, annual_cost, criticality, data_classification,
             users, notes, powered_off, source, source_id, cpu_util_p95_pct, ram_util_p95_pct,
-            cpu_util_avg_pct, ram_util_avg_pct)
+            cpu_util_avg_pct, ram_util_avg_pct, application_name)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30,
+            COALESCE((SELECT name FROM applications WHERE id = ?2), ''))",
     )?
     .execute(values.as_slice())?;
     Ok(conn.last_insert_rowid())

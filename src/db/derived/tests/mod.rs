@@ -113,6 +113,9 @@ fn plan_from_scratch(conn: &Connection, engagement_id: i64) -> Result<crate::pla
     }))
 }
 
+/// Page marks every few rows, so that a small engagement has many.
+const MARKS_EVERY: i64 = 3;
+
 fn assert_fresh(c: &Connection, eid: i64, after: &str) {
     let (kept, scratch) = (kept(c, eid), from_scratch(c, eid));
     assert_eq!(kept.assessments, scratch.assessments, "assessments after {after}");
@@ -149,8 +152,20 @@ fn assert_fresh(c: &Connection, eid: i64, after: &str) {
     assert_eq!(kept.plan.undecided, scratch.plan.undecided, "undecided after {after}");
     assert_eq!(kept.plan.not_migrated_steps, scratch.plan.not_migrated_steps, "steps of the unmoved after {after}");
     assert_eq!(kept.plan, scratch.plan, "plan after {after}");
-    let (workloads, apps) = engagements::counts(c, eid).unwrap();
     let count = |sql: &str| c.query_row(sql, [eid], |r| r.get::<_, i64>(0)).unwrap();
+    let misnamed = count(
+        "SELECT COUNT(*) FROM workloads w LEFT JOIN applications a ON a.id = w.application_id
+         WHERE w.engagement_id = ?1 AND w.application_name IS NOT COALESCE(a.name, '')",
+    );
+    assert_eq!(misnamed, 0, "workloads carrying another application's name after {after}");
+    // Page marks are exact or absent: the ones kept equal the ones taken now.
+    let marks = || ids(c, "SELECT workload_id FROM sort_marks WHERE engagement_id = ?1 ORDER BY sort, position", eid);
+    let kept_marks = marks();
+    if !kept_marks.is_empty() {
+        workloads::marks::build_every(c, eid, MARKS_EVERY).unwrap();
+        assert_eq!(kept_marks, marks(), "page marks after {after}");
+    }
+    let (workloads, apps) = engagements::counts(c, eid).unwrap();
     assert_eq!(workloads, count("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1"), "workload count after {after}");
     assert_eq!(apps, count("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1"), "application count after {after}");
 }
@@ -173,6 +188,10 @@ fn after_any_sequence_of_writes_the_kept_data_equals_a_computation_from_scratch(
                     Err(e) => panic!("{what}: {e}"),
                 }
                 assert_fresh(c, eid, &what);
+                // As the server's background worker does after a write.
+                if step % 5 == 0 {
+                    workloads::marks::build_every(c, eid, MARKS_EVERY)?;
+                }
             }
             Ok(())
         })
