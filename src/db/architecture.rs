@@ -336,22 +336,22 @@ pub fn overview(conn: &Connection, engagement_id: i64) -> Result<EstateOverview,
 /// A page of the list: `limit` kept summaries from `offset` on, in the
 /// list's order, each with its kept share of the landing zone.
 pub fn list_page(conn: &Connection, engagement_id: i64, offset: usize, limit: usize) -> Result<Vec<AppSummary>, AppError> {
-    let mut stmt = conn.prepare_cached(
-        // The page's ids by a walk of the name index first: OFFSET over the
-        // full rows would read every skipped summary.
-        "WITH page(application_id) AS (
-           SELECT application_id FROM architecture_summaries WHERE engagement_id = ?1
-           ORDER BY sort_name, application_id LIMIT ?2 OFFSET ?3)
-         SELECT s.summary, s.shared_monthly FROM page JOIN architecture_summaries s
-           ON s.engagement_id = ?1 AND s.application_id = page.application_id
-         ORDER BY s.sort_name, s.application_id",
-    )?;
-    let rows = stmt.query_map(rusqlite::params![engagement_id, limit as i64, offset as i64], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-    })?;
-    let mut out = Vec::with_capacity(limit.min(1_000));
-    for row in rows {
-        let (summary, shared) = row?;
+    // The page's ids by a walk of the name index first, then each summary by
+    // its key: OFFSET over the full rows would read every skipped summary,
+    // and as one join the planner, not knowing the page is 50 rows, walked
+    // all 5,000 summaries in order to look each up in the page.
+    let ids: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT application_id FROM architecture_summaries WHERE engagement_id = ?1
+             ORDER BY sort_name, application_id LIMIT ?2 OFFSET ?3",
+        )?
+        .query_map(rusqlite::params![engagement_id, limit as i64, offset as i64], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut by_id =
+        conn.prepare_cached("SELECT summary, shared_monthly FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2")?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let (summary, shared) = by_id.query_row([engagement_id, id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
         let mut summary: AppSummary = serde_json::from_str(&summary).map_err(json_error)?;
         if let Some(shared) = shared {
             summary.shared_monthly = serde_json::from_str(&shared).map_err(json_error)?;
