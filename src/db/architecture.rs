@@ -244,8 +244,23 @@ pub fn one_application_in(
     if estate.workloads_of(&app).next().is_none() {
         return Err(AppError::NotFound(format!("application {app_id}")));
     }
-    let built = architecture::build(&estate, &app, cat, lz);
+    // The own cost on the other sizing bases as kept with its summary, unless
+    // a derivation is under way (kept summaries may be older than the rest).
+    let range = match super::derived::progress(conn, engagement_id)? {
+        None => kept_range(conn, engagement_id, app_id)?,
+        Some(_) => None,
+    };
+    let built = architecture::build_with_range(&estate, &app, cat, lz, range);
     Ok((settings, built))
+}
+
+/// The own cost on every sizing basis kept in the application's summary.
+fn kept_range(conn: &Connection, engagement_id: i64, app_id: i64) -> Result<Option<Vec<crate::cost::BasisCost>>, AppError> {
+    let kept: Option<String> = conn
+        .prepare_cached("SELECT summary FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2")?
+        .query_row([engagement_id, app_id], |r| r.get(0))
+        .optional()?;
+    kept.map(|s| serde_json::from_str::<AppSummary>(&s).map(|s| s.range)).transpose().map_err(json_error)
 }
 
 /// Every application's target and cost in the list's order, handed to
