@@ -8,7 +8,7 @@ mod estates;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use sixr::architecture::landing_zone::{Allocation, Env, LandingSettings, LandingZone, Management, Topology};
+use sixr::architecture::landing_zone::{self, Allocation, Env, Footprint, LandingSettings, LandingZone, Management, Topology, Totals};
 use sixr::architecture::{AppArchitecture, Kind};
 use sixr::db::{self, Db};
 
@@ -120,6 +120,41 @@ fn the_anycompany_case_keeps_the_seed_design_and_pays_the_whole_landing_zone() {
     assert_eq!(a.environment(), Some(Env::Production));
 }
 
+/// A page about one application plans its share from the totals kept with
+/// the overview and its own footprint: the same lines, parts and share as
+/// planning from every footprint, whatever the choices.
+#[test]
+fn one_share_planned_from_the_kept_totals_is_the_one_planned_from_every_footprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("t.db")).unwrap();
+    let id = db.with_conn(|c| Ok(estates::three_apps(c))).unwrap();
+    let cat = sixr::cost::catalogue();
+    for &topology in Topology::ALL {
+        for &management in Management::ALL {
+            for &allocation in Allocation::ALL {
+                let settings = LandingSettings { topology, management, allocation, ..LandingSettings::default() };
+                db.with_conn(|c| db::architecture::set_landing_settings(c, id, &settings, "test")).unwrap();
+                let (archs, _) = all(&db, id);
+                let footprints: Vec<Footprint> = archs.iter().filter_map(|a| a.footprint.clone()).collect();
+                let estate = db.with_conn(|c| db::architecture::settings(c, id)).unwrap();
+                let totals = Totals::of(&footprints);
+                let kept = db.with_conn(|c| db::architecture::overview(c, id)).unwrap();
+                assert_eq!(kept.landing.and_then(|l| l.totals).as_ref(), Some(&totals), "{settings:?}");
+                let whole = landing_zone::plan(settings, &estate, &footprints, cat).unwrap();
+                for f in &footprints {
+                    let one = landing_zone::plan_share(settings, &estate, &totals, Some(f), cat).unwrap();
+                    assert_eq!(one.lines, whole.lines, "{settings:?}");
+                    assert_eq!(one.monthly, whole.monthly);
+                    assert_eq!(one.components().collect::<Vec<_>>(), whole.components().collect::<Vec<_>>());
+                    assert_eq!(one.rules, whole.rules);
+                    assert_eq!(one.share_of(f.application_id), whole.share_of(f.application_id), "{settings:?} {}", f.application);
+                    assert_eq!(one.shares.len(), 1);
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn hub_and_spoke_with_session_manager_opens_no_admin_port() {
     let dir = tempfile::tempdir().unwrap();
@@ -189,4 +224,31 @@ async fn the_landing_zone_page_shows_it_once_and_takes_the_choices() {
         .await
         .text();
     assert!(ko.contains("랜딩 존") && ko.contains("운영 VPC") && ko.contains("공유 비용 배분"));
+}
+
+/// At estate scale the page stays small: the allocation table a page at a
+/// time, the diagram counting the applications of a VPC instead of naming
+/// each; a small estate keeps its names.
+#[tokio::test]
+async fn the_landing_zone_page_pages_its_shares_and_counts_the_applications_of_a_large_vpc() {
+    let app = TestApp::new();
+    let id = app.db.with_conn(|c| Ok(estates::many_apps(c, 60))).unwrap();
+    let html = app.get(&format!("/engagements/{id}/architecture/landing-zone")).await.text();
+    assert!(html.contains("data-key=\"apps:Prod\"") && html.contains(">60 applications<"), "the VPC's applications counted");
+    assert!(!html.contains("data-key=\"app:App 001\""), "not named one by one");
+    assert!(html.contains("Applications 1–50 of 60") && html.contains(">App 050<") && !html.contains(">App 051<"));
+    assert!(html.contains("landing-zone?page=2"), "a link to the next page");
+    let second = app.get(&format!("/engagements/{id}/architecture/landing-zone?page=2")).await.text();
+    assert!(second.contains("Applications 51–60 of 60") && second.contains(">App 060<") && !second.contains(">App 050<"));
+    // The shares on the page are those planned from every footprint.
+    let (_, lz) = all(&app.db, id);
+    let cat = sixr::cost::catalogue();
+    let paged = app.db.with_conn(|c| db::architecture::landing_zone_page(c, id, cat, |n| n - 10..n)).unwrap().unwrap();
+    assert_eq!(paged.shares, lz.shares[50..]);
+    assert_eq!(paged.lines, lz.lines);
+
+    let small = app.db.with_conn(|c| Ok(estates::many_apps(c, 3))).unwrap();
+    let html = app.get(&format!("/engagements/{small}/architecture/landing-zone")).await.text();
+    assert!(html.contains("data-key=\"app:App 001\"") && !html.contains("data-key=\"apps:Prod\""), "a few are named");
+    assert!(!html.contains("Applications 1–3"), "one page, no pager");
 }

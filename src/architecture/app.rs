@@ -66,9 +66,38 @@ pub fn build_one(estate: &Estate, app_id: i64, cat: &crate::cost::catalogue::Cat
 /// the dependencies touching them and the workloads at their other ends,
 /// with its share of the landing zone when there is one.
 pub fn build(estate: &Estate, app: &Application, cat: &crate::cost::catalogue::Catalogue, lz: Option<&LandingZone>) -> AppArchitecture {
+    build_with_range(estate, app, cat, lz, None)
+}
+
+/// `build` with its own cost on every sizing basis given (`range`: the one
+/// its kept summary holds) instead of worked out again, three more targets
+/// generated and priced: a page about one application takes it from there.
+pub fn build_with_range(
+    estate: &Estate,
+    app: &Application,
+    cat: &crate::cost::catalogue::Catalogue,
+    lz: Option<&LandingZone>,
+    range: Option<Vec<crate::cost::BasisCost>>,
+) -> AppArchitecture {
     let target = generate(estate, app, cat);
     let cost = costing::estimate(&target, estate, cat);
     let footprint = Footprint::of(&target);
+    let range = range.unwrap_or_else(|| other_bases(estate, app, cat, &cost));
+    let shared_monthly = vec![0.0; cost.models.len()];
+    let mut a = AppArchitecture { target, cost, sizing: estate.sizing, range, shared_monthly, footprint };
+    if let Some(lz) = lz {
+        a.share(lz, cat);
+    }
+    a
+}
+
+/// The own monthly cost on every sizing basis, `cost` on the estate's own.
+fn other_bases(
+    estate: &Estate,
+    app: &Application,
+    cat: &crate::cost::catalogue::Catalogue,
+    cost: &costing::CostEstimate,
+) -> Vec<crate::cost::BasisCost> {
     // The same estimate on the other bases: only the sizing differs.
     let mut range = Vec::new();
     for (mode, basis) in
@@ -83,12 +112,7 @@ pub fn build(estate: &Estate, app: &Application, cat: &crate::cost::catalogue::C
         };
         range.push(crate::cost::BasisCost { mode, basis, monthly: own });
     }
-    let shared_monthly = vec![0.0; cost.models.len()];
-    let mut a = AppArchitecture { target, cost, sizing: estate.sizing, range, shared_monthly, footprint };
-    if let Some(lz) = lz {
-        a.share(lz, cat);
-    }
-    a
+    range
 }
 
 impl AppArchitecture {

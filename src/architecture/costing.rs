@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::landing_zone::{Allocation, Footprint, LandingZone, SharedLine};
+use super::landing_zone::{Allocation, LandingZone, SharedLine};
 use super::{Component, Estate, Kind, TargetArchitecture, is_db};
 use crate::cost::catalogue::{Assumptions, Catalogue, PricingModel, RegionPrices};
 use crate::cost::{ModelCost, money};
@@ -512,13 +512,13 @@ pub fn estimate(t: &TargetArchitecture, estate: &Estate, cat: &Catalogue) -> Cos
 /// The landing zone's cost lines, each with whom it is shared among. NAT
 /// gateways process the NAT traffic of the applications in their VPC;
 /// Transit Gateway and Direct Connect traffic grows with the applications.
-pub fn landing_zone_lines(lz: &LandingZone, footprints: &[Footprint], cat: &Catalogue) -> Vec<SharedLine> {
+pub fn landing_zone_lines(lz: &LandingZone, cat: &Catalogue) -> Vec<SharedLine> {
     let (_, rate) = currency(&lz.currency, cat);
     let a = &cat.assumptions;
-    let moving = footprints.len() as f64;
+    let moving = lz.totals.applications as f64;
     let mut out = Vec::new();
     for net in &lz.networks {
-        let private_apps = footprints.iter().filter(|f| Some(f.env) == net.env && f.private).count() as f64;
+        let private_apps = net.env.and_then(|e| lz.totals.env(e)).map_or(0, |t| t.private) as f64;
         let nats = net.components.iter().filter(|c| c.kind == Kind::NatGateway).count().max(1) as f64;
         for c in net.components.iter().filter(|c| !matches!(c.kind, Kind::InternetGateway | Kind::Nacl)) {
             let mut l = price(c, &lz.region, a.nat_processed_gb_month * private_apps / nats, cat);

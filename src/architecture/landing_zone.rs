@@ -198,6 +198,96 @@ impl Footprint {
     }
 }
 
+/// Up to this many applications are named where a page lists them (in a VPC
+/// of the landing-zone diagram, among the mixed ones); beyond, a page says
+/// how many: 4,500 names made the landing-zone page 2 MB.
+pub const NAMED: usize = 24;
+
+/// What planning the landing zone reads of the applications' footprints
+/// besides their names: kept with the engagement's overview, so that a page
+/// about one application plans its share from these and its own footprint
+/// instead of reading thousands (`plan_share`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Applications that move something.
+    pub applications: usize,
+    /// Those that move workloads of both environments.
+    #[serde(default)]
+    pub mixed: usize,
+    /// Per allocation (`Allocation::ALL` order): the sum of every
+    /// application's key.
+    pub keys: Vec<f64>,
+    /// Per environment (`Env::ALL` order).
+    pub envs: Vec<EnvTotals>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvTotals {
+    /// Applications of the environment in a VPC.
+    pub in_vpc: usize,
+    /// Whether any of those has private subnets, EC2 hosts.
+    pub private_in_vpc: bool,
+    pub hosts_in_vpc: bool,
+    /// Applications of the environment with private subnets (the NAT
+    /// gateways' traffic).
+    pub private: usize,
+    /// Per allocation: the sum of the keys of those in a VPC.
+    pub keys_in_vpc: Vec<f64>,
+    /// The workloads those in a VPC move.
+    #[serde(default)]
+    pub moving_in_vpc: u64,
+}
+
+impl Totals {
+    /// Sums in the footprints' order, as planning from them did, so that a
+    /// share planned from the totals is the same to the last bit.
+    pub fn of(footprints: &[Footprint]) -> Totals {
+        let keys = |filter: &dyn Fn(&Footprint) -> bool| -> Vec<f64> {
+            Allocation::ALL.iter().map(|a| footprints.iter().filter(|f| filter(f)).map(|f| f.key(*a)).sum()).collect()
+        };
+        Totals {
+            applications: footprints.len(),
+            mixed: footprints.iter().filter(|f| f.mixed).count(),
+            keys: keys(&|_| true),
+            envs: Env::ALL
+                .iter()
+                .map(|&e| {
+                    let here = || footprints.iter().filter(move |f| f.env == e && f.in_vpc);
+                    EnvTotals {
+                        in_vpc: here().count(),
+                        private_in_vpc: here().any(|f| f.private),
+                        hosts_in_vpc: here().any(|f| f.hosts),
+                        private: footprints.iter().filter(|f| f.env == e && f.private).count(),
+                        keys_in_vpc: keys(&|f| f.env == e && f.in_vpc),
+                        moving_in_vpc: here().map(|f| u64::from(f.moving)).sum(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether a page shows the applications' names: in a VPC of the
+    /// diagram or among those placed in production though mixed, up to
+    /// `NAMED` are named, more are counted.
+    pub fn names_shown(&self) -> bool {
+        self.envs.iter().any(|e| e.in_vpc > 0 && e.in_vpc <= NAMED) || (self.mixed > 0 && self.mixed <= NAMED)
+    }
+
+    pub fn env(&self, env: Env) -> Option<&EnvTotals> {
+        self.envs.get(Env::ALL.iter().position(|e| *e == env)?)
+    }
+
+    /// The sum of the keys of the applications a line is shared among.
+    fn key_total(&self, scope: Option<Env>, allocation: Allocation) -> f64 {
+        let i = Allocation::ALL.iter().position(|a| *a == allocation).unwrap_or(0);
+        let keys = match scope {
+            None => Some(&self.keys),
+            Some(e) => self.env(e).map(|t| &t.keys_in_vpc),
+        };
+        keys.and_then(|k| k.get(i)).copied().unwrap_or(0.0)
+    }
+}
+
 /// One VPC of the landing zone and the shared parts in it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Network {
@@ -205,9 +295,16 @@ pub struct Network {
     pub env: Option<Env>,
     pub cidr: &'static str,
     pub components: Vec<Component>,
-    /// The applications placed in it, by name, and the workloads each moves.
+    /// The applications placed in it, by name, and the workloads each moves
+    /// (empty when planned without names: `plan_with`).
     pub applications: Vec<String>,
     pub workloads: Vec<u32>,
+    /// How many applications are placed in it, and the workloads they move,
+    /// named or not.
+    #[serde(skip)]
+    pub placed: usize,
+    #[serde(skip)]
+    pub placed_workloads: u64,
 }
 
 impl Network {
@@ -259,6 +356,9 @@ pub struct LandingZone {
     pub currency: String,
     /// Applications that move workloads of both environments.
     pub mixed: Vec<String>,
+    /// What it was planned from (kept with the overview).
+    #[serde(skip)]
+    pub totals: Totals,
 }
 
 impl LandingZone {
@@ -372,9 +472,54 @@ pub fn plan_sharing(
     if footprints.is_empty() {
         return None;
     }
+    let sharing: Vec<&Footprint> = footprints.iter().filter(|f| only.is_none_or(|id| f.application_id == id)).collect();
+    Some(plan_from(settings, estate, Totals::of(footprints), footprints, &sharing, cat))
+}
+
+/// The landing zone planned from the kept `totals` with the share of
+/// `footprint` alone (none without one): what `plan_sharing` makes of every
+/// footprint for that application, except that its networks name no
+/// applications and `mixed` is empty (those need every name).
+pub fn plan_share(
+    settings: LandingSettings,
+    estate: &Estate,
+    totals: &Totals,
+    footprint: Option<&Footprint>,
+    cat: &Catalogue,
+) -> Option<LandingZone> {
+    plan_with(settings, estate, totals, &[], footprint.map_or(&[], std::slice::from_ref), cat)
+}
+
+/// The landing zone planned from the kept `totals`, naming the applications
+/// of `named` (every footprint, in the list's order, or none) with the
+/// shares of `sharing` (a page of the allocation table).
+pub fn plan_with(
+    settings: LandingSettings,
+    estate: &Estate,
+    totals: &Totals,
+    named: &[Footprint],
+    sharing: &[Footprint],
+    cat: &Catalogue,
+) -> Option<LandingZone> {
+    if totals.applications == 0 {
+        return None;
+    }
+    Some(plan_from(settings, estate, totals.clone(), named, &sharing.iter().collect::<Vec<_>>(), cat))
+}
+
+/// The landing zone from the `totals` of the footprints, naming the
+/// applications of `named`, with the shares of `sharing`.
+fn plan_from(
+    settings: LandingSettings,
+    estate: &Estate,
+    totals: Totals,
+    named: &[Footprint],
+    sharing: &[&Footprint],
+    cat: &Catalogue,
+) -> LandingZone {
     let region = cat.region(&estate.region).0.to_string();
-    let any_hosts = footprints.iter().any(|f| f.hosts && f.in_vpc);
-    let networks = networks(&settings, footprints, any_hosts, cat);
+    let any_hosts = totals.envs.iter().any(|e| e.hosts_in_vpc);
+    let networks = networks(&settings, &totals, named, any_hosts, cat);
     let global = global_parts(&settings, &networks, cat);
     let rules = admin_rules(&settings, estate, any_hosts);
 
@@ -390,31 +535,31 @@ pub fn plan_sharing(
         share_index: HashMap::new(),
         monthly: Vec::new(),
         currency,
-        mixed: footprints.iter().filter(|f| f.mixed).map(|f| f.application.clone()).collect(),
+        mixed: named.iter().filter(|f| f.mixed).map(|f| f.application.clone()).collect(),
+        totals,
     };
-    lz.lines = super::costing::landing_zone_lines(&lz, footprints, cat);
-    allocate(&mut lz, footprints, cat.pricing_models.len(), only);
-    Some(lz)
+    lz.lines = super::costing::landing_zone_lines(&lz, cat);
+    allocate(&mut lz, sharing, cat.pricing_models.len());
+    lz
 }
 
 /// A VPC per environment with applications in a VPC, and the hub VPC when
-/// its bastion serves hosts.
-fn networks(settings: &LandingSettings, footprints: &[Footprint], any_hosts: bool, cat: &Catalogue) -> Vec<Network> {
+/// its bastion serves hosts; the applications placed in each named from
+/// `named`.
+fn networks(settings: &LandingSettings, totals: &Totals, named: &[Footprint], any_hosts: bool, cat: &Catalogue) -> Vec<Network> {
     let hub_bastion = settings.topology == Topology::HubSpoke && settings.management == Management::Bastion;
     let mut networks = Vec::new();
     for env in Env::ALL {
-        let here: Vec<&Footprint> = footprints.iter().filter(|f| f.env == env && f.in_vpc).collect();
-        if here.is_empty() {
-            continue;
-        }
-        let private = here.iter().any(|f| f.private);
-        let hosts = here.iter().any(|f| f.hosts);
+        let Some(t) = totals.env(env).filter(|t| t.in_vpc > 0) else { continue };
+        let here: Vec<&Footprint> = named.iter().filter(|f| f.env == env && f.in_vpc).collect();
         networks.push(Network {
             env: Some(env),
             cidr: env.cidr(),
-            components: network_parts(env.short(), private, hosts, settings, hub_bastion, cat),
+            components: network_parts(env.short(), t.private_in_vpc, t.hosts_in_vpc, settings, hub_bastion, cat),
             applications: here.iter().map(|f| f.application.clone()).collect(),
             workloads: here.iter().map(|f| f.moving).collect(),
+            placed: t.in_vpc,
+            placed_workloads: t.moving_in_vpc,
         });
     }
     if hub_bastion && any_hosts {
@@ -422,7 +567,15 @@ fn networks(settings: &LandingSettings, footprints: &[Footprint], any_hosts: boo
             vec![shared(Component::generic(Kind::InternetGateway, "Hub-igw", "internet_gateway", Tier::Network, Subnet::None, Az::None))];
         hub.push(shared(Component::generic(Kind::Nacl, "Hub-nacl-public", "public_subnets", Tier::Network, Subnet::Public, Az::Both)));
         hub.push(bastion("Hub-bastion", cat));
-        networks.push(Network { env: None, cidr: HUB_CIDR, components: hub, applications: Vec::new(), workloads: Vec::new() });
+        networks.push(Network {
+            env: None,
+            cidr: HUB_CIDR,
+            components: hub,
+            applications: Vec::new(),
+            workloads: Vec::new(),
+            placed: 0,
+            placed_workloads: 0,
+        });
     }
     networks
 }
@@ -479,18 +632,17 @@ fn admin_rules(settings: &LandingSettings, estate: &Estate, any_hosts: bool) -> 
 
 /// Each application's share of each line: a network's lines among the
 /// applications placed in it, the others among every moving application;
-/// the shares of every application, or of `only`.
-fn allocate(lz: &mut LandingZone, footprints: &[Footprint], models: usize, only: Option<i64>) {
+/// the shares of `sharing`.
+fn allocate(lz: &mut LandingZone, sharing: &[&Footprint], models: usize) {
     let allocation = lz.settings.allocation;
     lz.monthly = (0..models).map(|i| lz.lines.iter().map(|l| l.line.monthly[i]).sum()).collect();
     // Each line's total key over the applications it is shared by, once:
     // summed per application it made the list quadratic (5,000 applications,
     // 0.8 s a page).
     let in_scope = |l: &SharedLine, o: &Footprint| l.scope.is_none_or(|e| o.env == e && o.in_vpc);
-    let totals: Vec<f64> = lz.lines.iter().map(|l| footprints.iter().filter(|o| in_scope(l, o)).map(|o| o.key(allocation)).sum()).collect();
-    lz.shares = footprints
+    let totals: Vec<f64> = lz.lines.iter().map(|l| lz.totals.key_total(l.scope, allocation)).collect();
+    lz.shares = sharing
         .iter()
-        .filter(|f| only.is_none_or(|id| f.application_id == id))
         .map(|f| {
             let fractions: Vec<f64> = lz
                 .lines

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ArchitectureList;
-use super::landing_zone::{Env, LandingSettings, LandingZone};
+use super::landing_zone::{Env, LandingSettings, LandingZone, Totals};
 use crate::cost::BasisCost;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +34,10 @@ pub struct LandingOverview {
     pub monthly: Vec<f64>,
     pub currency: String,
     pub networks: Vec<NetworkOverview>,
+    /// What it was planned from: one application's share is planned from
+    /// these (`landing_zone::plan_share`). Absent in what was kept before.
+    #[serde(default)]
+    pub totals: Option<Totals>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +73,7 @@ impl LandingOverview {
                 .iter()
                 .map(|n| NetworkOverview { env: n.env, cidr: n.cidr.to_string(), applications: n.applications.len() })
                 .collect(),
+            totals: Some(lz.totals.clone()),
         }
     }
 }

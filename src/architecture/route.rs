@@ -6,7 +6,7 @@
 //! container title and no other label.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// An axis-aligned rectangle, origin top-left.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,8 +94,12 @@ pub struct Router {
     /// Grid edge from (i, j) to (i + 1, j) / (i, j + 1) runs through a box.
     h_blocked: Vec<bool>,
     v_blocked: Vec<bool>,
-    used_h: HashMap<i64, Vec<(f64, f64)>>,
-    used_v: HashMap<i64, Vec<(f64, f64)>>,
+    /// Per grid edge from (i, j) to (i + 1, j) / (i, j + 1): how much of it
+    /// runs on lines edges already use, summed over their segments in the
+    /// order they were marked (a lookup per step of the search was a fifth
+    /// of an application's page).
+    h_used: Vec<f64>,
+    v_used: Vec<f64>,
     /// The search's table, kept between edges: hashing every state cost
     /// most of an application's page.
     search: Search,
@@ -110,6 +114,9 @@ struct Search {
     prev: Vec<usize>,
     seen: Vec<u32>,
     stamp: u32,
+    /// Per grid point the heuristic, valid where `h_seen` holds the stamp.
+    h: Vec<f64>,
+    h_seen: Vec<u32>,
 }
 
 /// `Search::prev` of a start.
@@ -117,11 +124,27 @@ const NO_STATE: usize = usize::MAX;
 
 impl Search {
     /// Starts a search over `states` states.
-    fn begin(&mut self, states: usize) {
-        if self.seen.len() != states || self.stamp == u32::MAX {
-            *self = Search { cost: vec![0.0; states], prev: vec![NO_STATE; states], seen: vec![0; states], stamp: 0 };
+    fn begin(&mut self, states: usize, points: usize) {
+        if self.seen.len() != states || self.h.len() != points || self.stamp == u32::MAX {
+            *self = Search {
+                cost: vec![0.0; states],
+                prev: vec![NO_STATE; states],
+                seen: vec![0; states],
+                stamp: 0,
+                h: vec![0.0; points],
+                h_seen: vec![0; points],
+            };
         }
         self.stamp += 1;
+    }
+
+    /// The heuristic of grid point `p`, worked out once per search.
+    fn heuristic(&mut self, p: usize, h: impl FnOnce() -> f64) -> f64 {
+        if self.h_seen[p] != self.stamp {
+            self.h_seen[p] = self.stamp;
+            self.h[p] = h();
+        }
+        self.h[p]
     }
 
     fn cost(&self, s: usize) -> f64 {
@@ -221,8 +244,8 @@ impl Router {
                 }
             }
         }
-        let (used_h, used_v, search) = (HashMap::new(), HashMap::new(), Search::default());
-        Router { boxes, bounds, xs, ys, blocked, h_blocked, v_blocked, used_h, used_v, search }
+        let (h_used, v_used, search) = (vec![0.0; nx * ny], vec![0.0; nx * ny], Search::default());
+        Router { boxes, bounds, xs, ys, blocked, h_blocked, v_blocked, h_used, v_used, search }
     }
 
     /// An orthogonal path from the border of box `from` to the border of box
@@ -286,13 +309,14 @@ impl Router {
             goals.iter().map(|(gi, gj, _)| (xs[i] - xs[*gi]).abs() + (ys[j] - ys[*gj]).abs()).fold(f64::INFINITY, f64::min)
         };
         let state = |i: usize, j: usize, d: usize| (j * nx + i) * 5 + d;
-        search.begin(nx * ny * 5);
+        search.begin(nx * ny * 5, nx * ny);
         let mut heap = BinaryHeap::new();
         let score = |c: f64| Reverse((c * 100.0) as i64);
         for (i, j, _) in starts {
             let s = state(*i, *j, 4);
             search.set(s, 0.0, NO_STATE);
-            heap.push((score(heuristic(*i, *j)), s));
+            let h = search.heuristic(j * nx + i, || heuristic(*i, *j));
+            heap.push((score(h), s));
         }
         while let Some((_, s)) = heap.pop() {
             let cost = search.cost(s);
@@ -320,11 +344,18 @@ impl Router {
                 let (a, b) = (at(i, j), at(ni, nj));
                 let len = (a.0 - b.0).abs() + (a.1 - b.1).abs();
                 let bend = if d != 4 && d != nd { BEND } else { 0.0 };
-                let next = cost + len + bend + self.overlap(a, b) * SHARED;
+                let used = match nd {
+                    0 => self.h_used[j * nx + i],
+                    1 => self.h_used[j * nx + ni],
+                    2 => self.v_used[j * nx + i],
+                    _ => self.v_used[nj * nx + i],
+                };
+                let next = cost + len + bend + used * SHARED;
                 let ns = state(ni, nj, nd);
                 if next + 1e-6 < search.cost(ns) {
                     search.set(ns, next, s);
-                    heap.push((score(next + heuristic(ni, nj)), ns));
+                    let h = search.heuristic(nj * nx + ni, || heuristic(ni, nj));
+                    heap.push((score(next + h), ns));
                 }
             }
         }
@@ -335,23 +366,27 @@ impl Router {
         self.bounds
     }
 
-    /// How much of the segment runs on lines other edges use.
-    fn overlap(&self, a: (f64, f64), b: (f64, f64)) -> f64 {
-        let (line, lo, hi, used) = if (a.1 - b.1).abs() < 1e-9 {
-            (key(a.1), a.0.min(b.0), a.0.max(b.0), &self.used_h)
-        } else {
-            (key(a.0), a.1.min(b.1), a.1.max(b.1), &self.used_v)
-        };
-        used.get(&line).map_or(0.0, |spans| spans.iter().map(|(s, e)| (hi.min(*e) - lo.max(*s)).max(0.0)).sum())
-    }
-
+    /// Adds an edge's segments to the lines in use: each grid edge on the
+    /// same line (to a tenth of a pixel) gains the length it shares with
+    /// the segment.
     fn mark(&mut self, points: &[(f64, f64)]) {
+        let (nx, ny) = (self.xs.len(), self.ys.len());
         for w in points.windows(2) {
             let (a, b) = (w[0], w[1]);
             if (a.1 - b.1).abs() < 1e-9 {
-                self.used_h.entry(key(a.1)).or_default().push((a.0.min(b.0), a.0.max(b.0)));
+                let (s, e) = (a.0.min(b.0), a.0.max(b.0));
+                for j in (0..ny).filter(|j| key(self.ys[*j]) == key(a.1)) {
+                    for i in 0..nx.saturating_sub(1) {
+                        self.h_used[j * nx + i] += (self.xs[i + 1].min(e) - self.xs[i].max(s)).max(0.0);
+                    }
+                }
             } else {
-                self.used_v.entry(key(a.0)).or_default().push((a.1.min(b.1), a.1.max(b.1)));
+                let (s, e) = (a.1.min(b.1), a.1.max(b.1));
+                for i in (0..nx).filter(|i| key(self.xs[*i]) == key(a.0)) {
+                    for j in 0..ny.saturating_sub(1) {
+                        self.v_used[j * nx + i] += (self.ys[j + 1].min(e) - self.ys[j].max(s)).max(0.0);
+                    }
+                }
             }
         }
     }

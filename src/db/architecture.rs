@@ -225,7 +225,7 @@ pub fn one_application(
     jump_host: bool,
     cat: &Catalogue,
 ) -> Result<(Estate, AppArchitecture), AppError> {
-    let lz = planned_landing_zone(conn, engagement_id, cat, Some(app_id))?;
+    let lz = landing_zone_share(conn, engagement_id, cat, app_id)?;
     one_application_in(conn, engagement_id, app_id, jump_host, cat, lz.as_ref())
 }
 
@@ -244,8 +244,23 @@ pub fn one_application_in(
     if estate.workloads_of(&app).next().is_none() {
         return Err(AppError::NotFound(format!("application {app_id}")));
     }
-    let built = architecture::build(&estate, &app, cat, lz);
+    // The own cost on the other sizing bases as kept with its summary, unless
+    // a derivation is under way (kept summaries may be older than the rest).
+    let range = match super::derived::progress(conn, engagement_id)? {
+        None => kept_range(conn, engagement_id, app_id)?,
+        Some(_) => None,
+    };
+    let built = architecture::build_with_range(&estate, &app, cat, lz, range);
     Ok((settings, built))
+}
+
+/// The own cost on every sizing basis kept in the application's summary.
+fn kept_range(conn: &Connection, engagement_id: i64, app_id: i64) -> Result<Option<Vec<crate::cost::BasisCost>>, AppError> {
+    let kept: Option<String> = conn
+        .prepare_cached("SELECT summary FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2")?
+        .query_row([engagement_id, app_id], |r| r.get(0))
+        .optional()?;
+    kept.map(|s| serde_json::from_str::<AppSummary>(&s).map(|s| s.range)).transpose().map_err(json_error)
 }
 
 /// Every application's target and cost in the list's order, handed to
@@ -431,6 +446,71 @@ pub fn landing_zone(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> R
     planned_landing_zone(conn, engagement_id, cat, None)
 }
 
+/// The engagement's landing zone with application `app_id`'s share alone,
+/// planned from the totals kept with the overview and its own kept
+/// footprint (`landing_zone::plan_share`): two rows instead of every
+/// application's footprint. Before the overview keeps totals, from every
+/// footprint.
+fn landing_zone_share(conn: &Connection, engagement_id: i64, cat: &Catalogue, app_id: i64) -> Result<Option<LandingZone>, AppError> {
+    let Some(totals) = overview(conn, engagement_id)?.landing.and_then(|l| l.totals) else {
+        return planned_landing_zone(conn, engagement_id, cat, Some(app_id));
+    };
+    let settings = settings(conn, engagement_id)?;
+    let footprint: Option<Footprint> = conn
+        .prepare_cached("SELECT footprint FROM landing_footprints WHERE engagement_id = ?1 AND application_id = ?2")?
+        .query_row([engagement_id, app_id], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(|f| serde_json::from_str(&f))
+        .transpose()
+        .map_err(json_error)?;
+    Ok(landing_zone::plan_share(settings.landing, &settings, &totals, footprint.as_ref(), cat))
+}
+
+/// The engagement's landing zone as its page shows it: the shares of the
+/// applications in the range `page` gives for the number of shares (in the
+/// list's order) and, where the page names them (`Totals::names_shown`),
+/// every application's name; otherwise planned from the totals kept with
+/// the overview, reading only the page's footprints.
+pub fn landing_zone_page(
+    conn: &Connection,
+    engagement_id: i64,
+    cat: &Catalogue,
+    page: impl FnOnce(usize) -> std::ops::Range<usize>,
+) -> Result<Option<LandingZone>, AppError> {
+    let settings = settings(conn, engagement_id)?;
+    let kept = overview(conn, engagement_id)?.landing.and_then(|l| l.totals);
+    let (totals, named, page) = match kept {
+        Some(totals) if !totals.names_shown() => {
+            let range = page(totals.applications);
+            let (offset, limit) = (range.start, range.len());
+            let page = conn
+                .prepare_cached(
+                    "SELECT footprint FROM landing_footprints WHERE engagement_id = ?1
+                     ORDER BY sort_name, application_id LIMIT ?2 OFFSET ?3",
+                )?
+                .query_map(rusqlite::params![engagement_id, limit as i64, offset as i64], |r| r.get::<_, String>(0))?
+                .map(|f| serde_json::from_str::<Footprint>(&f?).map_err(json_error))
+                .collect::<Result<Vec<_>, _>>()?;
+            (totals, Vec::new(), page)
+        }
+        _ => {
+            let all = footprints(conn, engagement_id)?;
+            let page = all.get(page(all.len())).unwrap_or_default().to_vec();
+            (landing_zone::Totals::of(&all), all, page)
+        }
+    };
+    Ok(landing_zone::plan_with(settings.landing, &settings, &totals, &named, &page, cat))
+}
+
+/// Every application's kept footprint, in the list's order.
+fn footprints(conn: &Connection, engagement_id: i64) -> Result<Vec<Footprint>, AppError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT footprint FROM landing_footprints WHERE engagement_id = ?1 ORDER BY sort_name, application_id")?;
+    stmt.query_map([engagement_id], |r| r.get::<_, String>(0))?
+        .map(|f| serde_json::from_str::<Footprint>(&f?).map_err(json_error))
+        .collect()
+}
+
 /// `landing_zone` with the share of application `only` alone, or every
 /// application's (`landing_zone::plan_sharing`).
 fn planned_landing_zone(
@@ -440,12 +520,7 @@ fn planned_landing_zone(
     only: Option<i64>,
 ) -> Result<Option<LandingZone>, AppError> {
     let settings = settings(conn, engagement_id)?;
-    let mut stmt =
-        conn.prepare_cached("SELECT footprint FROM landing_footprints WHERE engagement_id = ?1 ORDER BY sort_name, application_id")?;
-    let footprints = stmt
-        .query_map([engagement_id], |r| r.get::<_, String>(0))?
-        .map(|f| serde_json::from_str::<Footprint>(&f?).map_err(json_error))
-        .collect::<Result<Vec<_>, _>>()?;
+    let footprints = footprints(conn, engagement_id)?;
     Ok(landing_zone::plan_sharing(settings.landing, &settings, &footprints, cat, only))
 }
 

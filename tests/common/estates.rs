@@ -80,6 +80,21 @@ pub fn three_apps(conn: &Connection) -> i64 {
     id
 }
 
+/// `n` production applications of one rehosted server each, "App 001"...,
+/// derived (each one's summary and footprint kept).
+pub fn many_apps(conn: &Connection, n: usize) -> i64 {
+    let e = Engagement { name: format!("{n} applications"), region: "us-east-1".into(), ..Engagement::default_new() };
+    let id = db::engagements::create(conn, &e, "test").unwrap().id;
+    for i in 1..=n {
+        let w =
+            db::workloads::create(conn, id, &server(&format!("app-{i:03}"), &format!("App {i:03}"), "production", "app"), "test").unwrap();
+        conn.execute("INSERT INTO decisions (workload_id, engagement_id, strategy) VALUES (?1, ?2, 'rehost')", params![w.id, id]).unwrap();
+    }
+    // The decisions went in behind the repositories' back: derive again.
+    db::architecture::set_landing_settings(conn, id, &Default::default(), "test").unwrap();
+    id
+}
+
 /// The three applications and one per other target design: serverless and
 /// container refactors, a retained ledger the shop calls, a retired
 /// reporting server, a CRM replaced by SaaS.

@@ -4,9 +4,9 @@
 //! shared operations, each drawn once.
 
 use super::{BOX_H, BOX_W, BoxKind, DC_W, Diagram, Flow, GAP, PAD, Rect, TITLE, WIDTH, component_box, drawn, flow, route_all, say};
-use crate::architecture::landing_zone::{Env, LandingZone, Network, Topology};
+use crate::architecture::landing_zone::{Env, LandingZone, NAMED, Network, Topology};
 use crate::architecture::{Az, Component, Kind, Subnet};
-use crate::i18n::Tr;
+use crate::i18n::{Tr, thousands};
 
 /// The landing zone: a VPC per environment (and the shared-services hub)
 /// with its gateways, management path and the applications placed in it,
@@ -175,7 +175,7 @@ fn public_row(net: &Network, f: &Frame, yy: f64, tr: &Tr, inner: &mut Vec<Rect>)
 /// where the next row starts.
 fn private_row(net: &Network, f: &Frame, yy: f64, tr: &Tr, inner: &mut Vec<Rect>) -> f64 {
     let endpoints: Vec<&Component> = net.components.iter().filter(|c| c.kind == Kind::SessionManager).collect();
-    if net.applications.is_empty() && endpoints.is_empty() {
+    if net.placed == 0 && endpoints.is_empty() {
         return yy;
     }
     let x = f.vpc_x + PAD;
@@ -188,7 +188,23 @@ fn private_row(net: &Network, f: &Frame, yy: f64, tr: &Tr, inner: &mut Vec<Rect>
     }
     let per_line = (((w - 2.0 * PAD + GAP) / (BOX_W + GAP)).floor() as usize).max(1);
     let app_y = yy + TITLE + PAD + used;
-    for (i, name) in net.applications.iter().enumerate() {
+    // More than a reader can take in, or not named: one box says how many.
+    let counted = net.placed > NAMED || net.applications.len() != net.placed;
+    if counted {
+        placed.push(Rect {
+            x: x + PAD,
+            y: app_y,
+            w: BOX_W,
+            h: BOX_H,
+            label: tr.fmt("landing_zone.applications", &[("n", &thousands(net.placed))]),
+            kind: BoxKind::Application,
+            detail: tr.fmt("architecture.diagram.application_detail", &[("n", &thousands(net.placed_workloads))]),
+            key: format!("apps:{}", net.short()),
+            shared: false,
+        });
+    }
+    let names: &[String] = if counted { &[] } else { &net.applications };
+    for (i, name) in names.iter().enumerate() {
         let (row, col) = (i / per_line, i % per_line);
         placed.push(Rect {
             x: x + PAD + col as f64 * (BOX_W + GAP),
@@ -202,8 +218,8 @@ fn private_row(net: &Network, f: &Frame, yy: f64, tr: &Tr, inner: &mut Vec<Rect>
             shared: false,
         });
     }
-    let rows = net.applications.len().div_ceil(per_line) as f64;
-    let apps_h = if net.applications.is_empty() { 0.0 } else { rows * (BOX_H + GAP) - GAP };
+    let rows = if counted { 1 } else { names.len().div_ceil(per_line) } as f64;
+    let apps_h = if net.placed == 0 { 0.0 } else { rows * (BOX_H + GAP) - GAP };
     let cell_h = TITLE + used + apps_h + 2.0 * PAD;
     inner.push(Rect::container(say(tr, "private_subnets"), BoxKind::SubnetPrivate, x, yy, w, cell_h));
     inner.extend(placed);

@@ -4,20 +4,20 @@
 //! an SVG file.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{ModeOption, back_to, options};
+use super::{ListQuery, ModeOption, PAGE_SIZE, back_to, options};
 use crate::architecture::landing_zone::{Allocation, LandingSettings, LandingZone, Link, Management, Topology};
 use crate::architecture::{self};
 use crate::cost::{self, money};
 use crate::db;
 use crate::error::{AppError, quoted};
-use crate::i18n::{Tr, amount};
+use crate::i18n::{Tr, amount, thousands};
 use crate::inventory::Engagement;
-use crate::web::{AppState, PageCtx, render};
+use crate::web::{AppState, PageCtx, Pager, page_number, render};
 
 pub(super) fn settings_sentence(t: &Tr, s: &LandingSettings) -> String {
     let choice = |group: &str, code: &str| t.t(&format!("landing_zone.{group}.{code}")).to_string();
@@ -109,6 +109,9 @@ struct LandingPage {
     totals: Vec<String>,
     key_label: String,
     shares: Vec<ShareRow>,
+    /// "Applications 51–100 of 4,500" when there are several pages.
+    shares_summary: String,
+    pager: Pager,
     mixed: String,
     notice: String,
     has_zone: bool,
@@ -116,16 +119,30 @@ struct LandingPage {
 
 /// The landing zone page: the choices, the diagram with every shared part
 /// drawn once, the shared cost and how it is allocated.
-pub(super) async fn landing_zone_page(State(st): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Html<String>, AppError> {
-    let (engagement, settings, lz) = st
+/// The allocation table a page at a time, as the architecture list; the
+/// diagram counts the applications of a VPC beyond `landing_zone::NAMED`.
+pub(super) async fn landing_zone_page(
+    State(st): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(query): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let t = ctx.t;
+    let asked = page_number(&query.page);
+    let (engagement, settings, lz, pager) = st
         .db
         .call(move |c| {
             let engagement = db::engagements::get(c, id)?;
-            Ok((engagement, db::architecture::landing_settings(c, id)?, db::architecture::landing_zone(c, id, cost::catalogue())?))
+            let settings = db::architecture::landing_settings(c, id)?;
+            let mut pager = Pager::new(&t, 0, PAGE_SIZE, 1, "allocation-table", |p| page_url(id, p));
+            let lz = db::architecture::landing_zone_page(c, id, cost::catalogue(), |shares| {
+                pager = Pager::new(&t, shares, PAGE_SIZE, asked, "allocation-table", |p| page_url(id, p));
+                pager.range(shares, PAGE_SIZE)
+            })?;
+            Ok((engagement, settings, lz, pager))
         })
         .await?;
     let cat = cost::catalogue();
-    let t = ctx.t;
     let lz = lz.as_ref();
     let unassigned = |name: &str| if name.is_empty() { t.t("architecture.unassigned").to_string() } else { name.to_string() };
     render(&LandingPage {
@@ -167,12 +184,33 @@ pub(super) async fn landing_zone_page(State(st): State<AppState>, ctx: PageCtx, 
                     .collect()
             })
             .unwrap_or_default(),
-        mixed: lz.map(|lz| lz.mixed.iter().map(|n| unassigned(n)).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+        mixed: lz
+            .map(|lz| match lz.totals.mixed {
+                n if n > 0 && lz.mixed.len() != n => t.fmt("landing_zone.applications", &[("n", &thousands(n))]),
+                _ => lz.mixed.iter().map(|n| unassigned(n)).collect::<Vec<_>>().join(", "),
+            })
+            .unwrap_or_default(),
+        shares_summary: lz
+            .filter(|lz| lz.totals.applications > PAGE_SIZE)
+            .map(|lz| {
+                let (total, from) = (lz.totals.applications, (pager.page - 1) * PAGE_SIZE + 1);
+                t.fmt(
+                    "architecture.list_summary",
+                    &[("from", &thousands(from)), ("to", &thousands(from + lz.shares.len() - 1)), ("total", &thousands(total))],
+                )
+            })
+            .unwrap_or_default(),
+        pager,
         notice: t.fmt("cost.prices_notice", &[("date", &cat.date())]),
         has_zone: lz.is_some(),
         engagement,
         ctx,
     })
+}
+
+fn page_url(id: i64, page: usize) -> String {
+    let path = format!("/engagements/{id}/architecture/landing-zone");
+    if page <= 1 { path } else { format!("{path}?page={page}") }
 }
 
 /// The engagement's landing zone, planned from its applications' kept
