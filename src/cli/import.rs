@@ -95,6 +95,9 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         outcome.answers,
         outcome.warnings.len(),
     );
+    // The process ends here and gives the parsed file's memory back at
+    // once; freed string by string, 100,000 rows took 0.2 s.
+    std::mem::forget(parsed);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -41,6 +41,33 @@ pub fn insert_row(conn: &Connection, engagement_id: i64, from_id: i64, to_id: i6
     Ok(())
 }
 
+/// `insert_row` for the edges of an import, many to a statement: one
+/// statement per edge spent as long opening and closing its cursors as
+/// writing. A statement's later rows see its earlier ones, so an edge the
+/// list repeats updates the first, as `insert_row` one by one would.
+pub fn insert_rows(conn: &Connection, engagement_id: i64, edges: &[(i64, i64, &Dependency)]) -> Result<(), AppError> {
+    // Six parameters a row: far below SQLite's limit of 32,766.
+    const ROWS: usize = 100;
+    if edges.iter().any(|(from, to, _)| from == to) {
+        return Err(AppError::Invalid("a workload cannot depend on itself".into()));
+    }
+    for chunk in edges.chunks(ROWS) {
+        let sql = format!(
+            "INSERT INTO dependencies (engagement_id, from_workload_id, to_workload_id, port, protocol, description)
+             VALUES {}
+             ON CONFLICT (from_workload_id, to_workload_id) DO UPDATE SET
+                port = COALESCE(excluded.port, port), protocol = excluded.protocol, description = excluded.description",
+            vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 6);
+        for (from, to, d) in chunk {
+            values.extend([&engagement_id as &dyn rusqlite::ToSql, from, to, &d.port, &d.protocol, &d.description]);
+        }
+        conn.prepare_cached(&sql)?.execute(values.as_slice())?;
+    }
+    Ok(())
+}
+
 /// One edge as the workload page shows it: the workload at the other end,
 /// and the connection details.
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]

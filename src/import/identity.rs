@@ -124,9 +124,12 @@ pub fn plan(existing: &[Known], rows: &[Workload]) -> Plan {
     for (i, k) in existing.iter().enumerate() {
         by_host.entry(host_key(&k.hostname)).or_default().push(i);
     }
+    // Into an empty engagement nothing matches: no hostname is looked at.
     let mut in_file: HashMap<String, usize> = HashMap::new();
-    for w in rows {
-        *in_file.entry(host_key(&w.hostname)).or_default() += 1;
+    if !existing.is_empty() {
+        for w in rows {
+            *in_file.entry(host_key(&w.hostname)).or_default() += 1;
+        }
     }
     let mut claimed: HashSet<usize> = HashSet::new();
     let mut fates = Vec::with_capacity(rows.len());
@@ -136,6 +139,9 @@ pub fn plan(existing: &[Known], rows: &[Workload]) -> Plan {
         let by_own_name =
             || by_name.get(w.name.as_str()).copied().filter(free).filter(|i| !conflicting(&existing[*i].source_id, &w.source_id));
         let by_hostname = || {
+            if existing.is_empty() {
+                return None;
+            }
             let key = host_key(&w.hostname);
             if is_generic_hostname(&key) || in_file.get(&key).copied().unwrap_or(0) != 1 {
                 return None;

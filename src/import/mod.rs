@@ -294,36 +294,69 @@ pub fn lift_shared_answers(mut parsed: Parsed) -> Parsed {
     use std::collections::HashMap;
     let application_of: HashMap<&str, &str> =
         parsed.workloads.iter().filter(|w| !w.application.is_empty()).map(|w| (w.name.as_str(), w.application.as_str())).collect();
-    let mut members: HashMap<&str, usize> = HashMap::new();
+    // Applications and questions by number, so that the 600,000 answers of
+    // 100,000 rows are tallied in a table instead of a map of string pairs.
+    let mut apps: Vec<&str> = Vec::new();
+    let mut app_number: HashMap<&str, usize> = HashMap::new();
+    let mut members: Vec<usize> = Vec::new();
     for app in application_of.values() {
-        *members.entry(app).or_default() += 1;
+        let n = *app_number.entry(app).or_insert_with(|| {
+            apps.push(app);
+            members.push(0);
+            apps.len() - 1
+        });
+        members[n] += 1;
     }
-    // (application, question) -> the values its workloads gave.
-    let mut given: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
-    for a in parsed.answers.iter().filter(|a| a.subject_kind == "workload") {
-        if let Some(app) = application_of.get(a.subject.as_str()) {
-            given.entry((app, a.question.as_str())).or_default().push(a.value.as_str());
+    let mut questions: Vec<&str> = Vec::new();
+    // Per answer, its (application, question) when its subject is a workload
+    // of an application; the rows of a file give their answers one after
+    // the other, so the last subject's application is asked first.
+    let mut last: Option<(&str, Option<usize>)> = None;
+    let keys: Vec<Option<(usize, usize)>> = parsed
+        .answers
+        .iter()
+        .map(|a| {
+            if a.subject_kind != "workload" {
+                return None;
+            }
+            let app = match last {
+                Some((subject, app)) if subject == a.subject => app,
+                _ => {
+                    let app = application_of.get(a.subject.as_str()).map(|app| app_number[app]);
+                    last = Some((a.subject.as_str(), app));
+                    app
+                }
+            }?;
+            let q = questions.iter().position(|q| *q == a.question).unwrap_or_else(|| {
+                questions.push(a.question.as_str());
+                questions.len() - 1
+            });
+            Some((app, q))
+        })
+        .collect();
+    // (application, question) -> how many of its workloads answered, and
+    // the value when they all gave the same.
+    let mut given: Vec<(usize, Option<&str>)> = vec![(0, None); apps.len() * questions.len()];
+    for (a, key) in parsed.answers.iter().zip(&keys) {
+        if let Some((app, q)) = key {
+            let (count, value) = &mut given[app * questions.len() + q];
+            *value = if *count == 0 { Some(a.value.as_str()) } else { value.filter(|v| *v == a.value) };
+            *count += 1;
         }
     }
-    let shared: Vec<(String, String, String)> = given
-        .into_iter()
-        .filter(|((app, _), values)| values.len() == members[app] && values.iter().all(|v| *v == values[0]))
-        .map(|((app, q), values)| (app.to_string(), q.to_string(), values[0].to_string()))
+    let lifted = |(app, q): (usize, usize)| match given[app * questions.len() + q] {
+        (count, Some(value)) if count == members[app] => Some(value),
+        _ => None,
+    };
+    let mut shared: Vec<(String, String, String)> = (0..apps.len())
+        .flat_map(|app| (0..questions.len()).map(move |q| (app, q)))
+        .filter_map(|(app, q)| lifted((app, q)).map(|value| (apps[app].to_string(), questions[q].to_string(), value.to_string())))
         .collect();
     if shared.is_empty() {
         return parsed;
     }
-    let lifted: std::collections::HashSet<(&str, &str)> = shared.iter().map(|(a, q, _)| (a.as_str(), q.as_str())).collect();
-    let mut answers: Vec<Answer> = parsed
-        .answers
-        .iter()
-        .filter(|a| {
-            a.subject_kind != "workload"
-                || !application_of.get(a.subject.as_str()).is_some_and(|app| lifted.contains(&(*app, a.question.as_str())))
-        })
-        .cloned()
-        .collect();
-    let mut shared = shared;
+    let mut answers: Vec<Answer> =
+        parsed.answers.iter().zip(&keys).filter(|(_, key)| !key.is_some_and(|k| lifted(k).is_some())).map(|(a, _)| a.clone()).collect();
     shared.sort();
     answers.extend(shared.into_iter().map(|(subject, question, value)| Answer {
         subject_kind: "application".into(),

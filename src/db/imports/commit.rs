@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::import::Parsed;
 use crate::import::backup::BackupExtras;
 use crate::import::identity::{Fate, Known, Plan};
-use crate::inventory::Workload;
+use crate::inventory::{Dependency, Workload};
 
 /// Whether writing `incoming` over `before` would change nothing a user sees
 /// (its id, version and raw source attributes are the database's own; an
@@ -46,6 +46,25 @@ pub fn commit(
     if !parsed.errors.is_empty() && !valid_only {
         return Err(AppError::Invalid(errors_message(&parsed.errors)));
     }
+    // 100,000 rows and their dozen indexes outgrow SQLite's default page
+    // cache (2 MB), which then writes pages into the log before the commit
+    // and reads them back; the connection gets its own cache size back after.
+    let cache_size: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    let outcome = write(conn, target, parsed, file_name, actor);
+    conn.pragma_update(None, "cache_size", cache_size)?;
+    let outcome = outcome?;
+    // A large import changes the row counts the query planner relies on
+    // (e.g. filtering by application).
+    crate::db::refresh_statistics(conn)?;
+    Ok(outcome)
+}
+
+/// The page cache of an import, in KiB (SQLite takes it as it fills).
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
+/// `commit`'s transaction.
+fn write(conn: &mut Connection, target: Target, parsed: &Parsed, file_name: &str, actor: &str) -> Result<Outcome, AppError> {
     let tx = conn.transaction()?;
     let engagement = match &target {
         Target::Id(id) => engagements::get(&tx, *id)?,
@@ -95,9 +114,6 @@ pub fn commit(
         None => crate::db::derived::index_later(&tx, eid, first_new)?,
     }
     tx.commit()?;
-    // A large import changes the row counts the query planner relies on
-    // (e.g. filtering by application).
-    crate::db::refresh_statistics(conn)?;
     Ok(Outcome { import_id, ..outcome })
 }
 
@@ -116,16 +132,17 @@ fn land_applications(tx: &Connection, eid: i64, parsed: &Parsed) -> Result<HashM
 }
 
 /// The workloads as they landed: their ids by name and by hostname, and
-/// how many were created, updated or left as they were.
-struct Landed {
-    by_name: HashMap<String, i64>,
-    by_host: HashMap<String, i64>,
+/// how many were created, updated or left as they were. The names are the
+/// plan's and the file's, borrowed: 100,000 copies took 0.1 s.
+struct Landed<'a> {
+    by_name: HashMap<&'a str, i64>,
+    by_host: HashMap<&'a str, i64>,
     created: usize,
     updated: usize,
     unchanged: usize,
 }
 
-impl Landed {
+impl Landed<'_> {
     /// A workload by the name or hostname a dependency or an answer gives.
     fn lookup(&self, name: &str) -> Option<i64> {
         self.by_name.get(name).or_else(|| self.by_host.get(name)).copied()
@@ -133,28 +150,30 @@ impl Landed {
 }
 
 /// Creates or updates the file's workloads as the plan says.
-fn land_workloads(
+fn land_workloads<'a>(
     tx: &Connection,
     eid: i64,
-    parsed: &Parsed,
-    plan: &Plan,
-    existing: &[Known],
+    parsed: &'a Parsed,
+    plan: &'a Plan,
+    existing: &'a [Known],
     apps: &mut HashMap<String, i64>,
-) -> Result<Landed, AppError> {
+) -> Result<Landed<'a>, AppError> {
     // Workload ids by name (and hostname, which files also use to name a
     // dependency's end), as the file's rows land.
-    let mut by_name: HashMap<String, i64> = existing.iter().map(|k| (k.name.clone(), k.id)).collect();
-    let mut by_host: HashMap<String, i64> = HashMap::new();
+    let mut by_name: HashMap<&str, i64> = existing.iter().map(|k| (k.name.as_str(), k.id)).collect();
+    let mut by_host: HashMap<&str, i64> = HashMap::new();
     for k in existing.iter().filter(|k| !k.hostname.is_empty()) {
-        by_host.entry(k.hostname.clone()).or_insert(k.id);
+        by_host.entry(k.hostname.as_str()).or_insert(k.id);
     }
+    // The rows' creation time, read once.
+    let now: String = tx.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", [], |r| r.get(0))?;
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-    for ((w, fate), name) in parsed.workloads.iter().zip(&plan.fates).zip(&plan.names) {
+    for ((row, fate), name) in parsed.workloads.iter().zip(&plan.fates).zip(&plan.names) {
         let renamed;
-        let w = if *name == w.name {
-            w
+        let w = if *name == row.name {
+            row
         } else {
-            renamed = Workload { name: name.clone(), ..w.clone() };
+            renamed = Workload { name: name.clone(), ..row.clone() };
             &renamed
         };
         let id = match fate {
@@ -177,13 +196,13 @@ fn land_workloads(
             Fate::Create => {
                 let app = application_id(tx, eid, apps, &w.application)?;
                 created += 1;
-                workloads::insert_row(tx, eid, app, w)?
+                workloads::insert_row_at(tx, eid, app, w, &now)?
             }
         };
         suggestions::store_discovered(tx, eid, id, &w.discovered)?;
-        by_name.insert(w.name.clone(), id);
-        if !w.hostname.is_empty() {
-            by_host.entry(w.hostname.clone()).or_insert(id);
+        by_name.insert(name.as_str(), id);
+        if !row.hostname.is_empty() {
+            by_host.entry(row.hostname.as_str()).or_insert(id);
         }
     }
     Ok(Landed { by_name, by_host, created, updated, unchanged })
@@ -191,16 +210,16 @@ fn land_workloads(
 
 /// The dependencies whose two ends are known and differ; how many.
 fn land_dependencies(tx: &Connection, eid: i64, parsed: &Parsed, lookup: &dyn Fn(&str) -> Option<i64>) -> Result<usize, AppError> {
-    let mut dependencies = 0;
-    for d in &parsed.dependencies {
-        if let (Some(from), Some(to)) = (lookup(&d.from), lookup(&d.to))
-            && from != to
-        {
-            dependencies::insert_row(tx, eid, from, to, d)?;
-            dependencies += 1;
-        }
-    }
-    Ok(dependencies)
+    let edges: Vec<(i64, i64, &Dependency)> = parsed
+        .dependencies
+        .iter()
+        .filter_map(|d| match (lookup(&d.from), lookup(&d.to)) {
+            (Some(from), Some(to)) if from != to => Some((from, to, d)),
+            _ => None,
+        })
+        .collect();
+    dependencies::insert_rows(tx, eid, &edges)?;
+    Ok(edges.len())
 }
 
 /// The answers whose subject is known, replacing earlier ones; how many.

@@ -220,11 +220,28 @@ fn write_difference(
     Ok(out)
 }
 
+/// The engagement's workloads with the fields a refresh reads (the four it
+/// suggests, and the name, hostname and OS it suggests from); the others
+/// stay empty. Reading every column of 100,000 rows was half its time.
 fn load_rows(conn: &Connection, engagement_id: i64) -> Result<Vec<Row>, AppError> {
-    let sql = format!("{} WHERE w.engagement_id = ?1 ORDER BY w.id", crate::db::workloads::SELECT_WORKLOAD_AND_APPLICATION_ID);
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.id, w.name, w.hostname, w.os, w.role, COALESCE(a.name, ''), w.db_engine, w.os_version, w.application_id
+         FROM workloads w LEFT JOIN applications a ON a.id = w.application_id
+         WHERE w.engagement_id = ?1 ORDER BY w.id",
+    )?;
     let rows = stmt.query_map([engagement_id], |r| {
-        Ok(Row { w: crate::db::workloads::from_row(r)?, application_id: r.get(crate::db::workloads::APPLICATION_ID_COLUMN)? })
+        let w = Workload {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            hostname: r.get(2)?,
+            os: r.get(3)?,
+            role: r.get(4)?,
+            application: r.get(5)?,
+            db_engine: r.get(6)?,
+            os_version: r.get(7)?,
+            ..Workload::default()
+        };
+        Ok(Row { w, application_id: r.get(8)? })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -213,23 +213,44 @@ fn field_params(w: &Workload) -> [&dyn rusqlite::ToSql; 28] {
     ]
 }
 
-/// Inserts `w` as a new row and returns its id (the bulk import calls this
-/// per row; the statement is prepared once per connection). A building
-/// block: the caller indexes the text (`db::search`) and derives.
+/// The INSERT of a workload's fields (`field_params`, after the
+/// engagement and the application), with the extra columns given.
+macro_rules! insert_workload {
+    ($columns:literal, $values:literal) => {
+        concat!(
+            "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
+                os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
+                db_version, middleware, runtime, license, annual_cost, criticality, data_classification,
+                users, notes, powered_off, source, source_id, cpu_util_p95_pct, ram_util_p95_pct,
+                cpu_util_avg_pct, ram_util_avg_pct, application_name",
+            $columns,
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30,
+                COALESCE((SELECT name FROM applications WHERE id = ?2), '')",
+            $values,
+            ")"
+        )
+    };
+}
+
+/// Inserts `w` as a new row and returns its id (the statement is prepared
+/// once per connection). A building block: the caller indexes the text
+/// (`db::search`) and derives.
 pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<i64>, w: &Workload) -> Result<i64, AppError> {
     let mut values: Vec<&dyn rusqlite::ToSql> = vec![&engagement_id, &application_id];
     values.extend(field_params(w));
-    conn.prepare_cached(
-        "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os,
-            os_version, cpu_cores, ram_gb, storage_gb, cpu_util_peak_pct, ram_util_peak_pct, db_engine,
-            db_version, middleware, runtime, license, annual_cost, criticality, data_classification,
-            users, notes, powered_off, source, source_id, cpu_util_p95_pct, ram_util_p95_pct,
-            cpu_util_avg_pct, ram_util_avg_pct, application_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-            ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30,
-            COALESCE((SELECT name FROM applications WHERE id = ?2), ''))",
-    )?
-    .execute(values.as_slice())?;
+    conn.prepare_cached(insert_workload!("", ""))?.execute(values.as_slice())?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// `insert_row` with the row's creation time given (`%Y-%m-%dT%H:%M:%SZ`,
+/// read once by the caller): the bulk import, where reading the clock
+/// twice per row was 0.3 s of 100,000 rows.
+pub fn insert_row_at(conn: &Connection, engagement_id: i64, application_id: Option<i64>, w: &Workload, at: &str) -> Result<i64, AppError> {
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&engagement_id, &application_id];
+    values.extend(field_params(w));
+    values.push(&at);
+    conn.prepare_cached(insert_workload!(", created_at, updated_at", ", ?31, ?31"))?.execute(values.as_slice())?;
     Ok(conn.last_insert_rowid())
 }
 
