@@ -37,9 +37,9 @@ END;
 -- Page marks (db::workloads::marks): every 1,000th workload of each
 -- indexed order, so a deep page of the unfiltered table starts from a
 -- nearby mark instead of stepping through every row before it. A write
--- that could move a row in an order removes the engagement's marks in its
--- own transaction; the server builds them again in the background. Marks
--- are therefore exact or absent, never stale.
+-- that could move a row in an order removes that order's marks in its own
+-- transaction; the server builds them again in the background. Marks are
+-- therefore exact or absent, never stale.
 CREATE TABLE sort_marks (
     engagement_id  INTEGER NOT NULL REFERENCES engagements(id) ON DELETE CASCADE,
     -- The field sorted by (name, cpu_cores, application...).
@@ -62,6 +62,8 @@ BEGIN
     DELETE FROM sort_marks WHERE engagement_id = OLD.engagement_id;
 END;
 
+-- A changed key moves the row in its own order; a changed name (every
+-- order's tie-break) in all of them.
 CREATE TRIGGER sort_marks_workload_moved
     AFTER UPDATE OF name, hostname, application_name, environment, role, os, criticality, cpu_cores, ram_gb, storage_gb
     ON workloads
@@ -71,5 +73,15 @@ CREATE TRIGGER sort_marks_workload_moved
           NEW.cpu_cores, NEW.ram_gb, NEW.storage_gb)
       AND EXISTS (SELECT 1 FROM sort_marks WHERE engagement_id = NEW.engagement_id)
 BEGIN
-    DELETE FROM sort_marks WHERE engagement_id = NEW.engagement_id;
+    DELETE FROM sort_marks WHERE engagement_id = NEW.engagement_id AND (
+        OLD.name IS NOT NEW.name
+        OR (sort = 'hostname' AND OLD.hostname IS NOT NEW.hostname)
+        OR (sort = 'application' AND OLD.application_name IS NOT NEW.application_name)
+        OR (sort = 'environment' AND OLD.environment IS NOT NEW.environment)
+        OR (sort = 'role' AND OLD.role IS NOT NEW.role)
+        OR (sort = 'os' AND OLD.os IS NOT NEW.os)
+        OR (sort = 'criticality' AND OLD.criticality IS NOT NEW.criticality)
+        OR (sort = 'cpu_cores' AND OLD.cpu_cores IS NOT NEW.cpu_cores)
+        OR (sort = 'ram_gb' AND OLD.ram_gb IS NOT NEW.ram_gb)
+        OR (sort = 'storage_gb' AND OLD.storage_gb IS NOT NEW.storage_gb));
 END;

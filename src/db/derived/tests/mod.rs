@@ -158,13 +158,21 @@ fn assert_fresh(c: &Connection, eid: i64, after: &str) {
          WHERE w.engagement_id = ?1 AND w.application_name IS NOT COALESCE(a.name, '')",
     );
     assert_eq!(misnamed, 0, "workloads carrying another application's name after {after}");
-    // Page marks are exact or absent: the ones kept equal the ones taken now.
-    let marks = || ids(c, "SELECT workload_id FROM sort_marks WHERE engagement_id = ?1 ORDER BY sort, position", eid);
+    // Page marks are exact or absent: the orders kept equal the same orders
+    // taken now.
+    let marks = || -> BTreeMap<String, Vec<i64>> {
+        let mut by_sort: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        let mut stmt = c.prepare("SELECT sort, workload_id FROM sort_marks WHERE engagement_id = ?1 ORDER BY sort, position").unwrap();
+        for row in stmt.query_map([eid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).unwrap() {
+            let (sort, id) = row.unwrap();
+            by_sort.entry(sort).or_default().push(id);
+        }
+        by_sort
+    };
     let kept_marks = marks();
-    if !kept_marks.is_empty() {
-        workloads::marks::build_every(c, eid, MARKS_EVERY).unwrap();
-        assert_eq!(kept_marks, marks(), "page marks after {after}");
-    }
+    let sorts: Vec<&str> = kept_marks.keys().map(String::as_str).collect();
+    assert!(workloads::marks::build_every(c, eid, &sorts, MARKS_EVERY).unwrap());
+    assert_eq!(kept_marks, marks(), "page marks after {after}");
     let (workloads, apps) = engagements::counts(c, eid).unwrap();
     assert_eq!(workloads, count("SELECT COUNT(*) FROM workloads WHERE engagement_id = ?1"), "workload count after {after}");
     assert_eq!(apps, count("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1"), "application count after {after}");
@@ -190,7 +198,7 @@ fn after_any_sequence_of_writes_the_kept_data_equals_a_computation_from_scratch(
                 assert_fresh(c, eid, &what);
                 // As the server's background worker does after a write.
                 if step % 5 == 0 {
-                    workloads::marks::build_every(c, eid, MARKS_EVERY)?;
+                    workloads::marks::build_every(c, eid, workloads::marks::MARKED, MARKS_EVERY)?;
                 }
             }
             Ok(())
