@@ -118,9 +118,9 @@ struct LandingPage {
 }
 
 /// The landing zone page: the choices, the diagram with every shared part
-/// drawn once, the shared cost and how it is allocated.
-/// The allocation table a page at a time, as the architecture list; the
-/// diagram counts the applications of a VPC beyond `landing_zone::NAMED`.
+/// drawn once, the shared cost and how it is allocated. The allocation
+/// table comes a page at a time, as the architecture list; the diagram
+/// counts the applications of a VPC beyond `landing_zone::NAMED`.
 pub(super) async fn landing_zone_page(
     State(st): State<AppState>,
     ctx: PageCtx,
