@@ -165,8 +165,7 @@ fn land_workloads<'a>(
     for k in existing.iter().filter(|k| !k.hostname.is_empty()) {
         by_host.entry(k.hostname.as_str()).or_insert(k.id);
     }
-    // The rows' creation time, read once.
-    let now: String = tx.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", [], |r| r.get(0))?;
+    let mut new_rows = workloads::NewRows::new(tx, eid)?;
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     for ((row, fate), name) in parsed.workloads.iter().zip(&plan.fates).zip(&plan.names) {
         let renamed;
@@ -196,7 +195,7 @@ fn land_workloads<'a>(
             Fate::Create => {
                 let app = application_id(tx, eid, apps, &w.application)?;
                 created += 1;
-                workloads::insert_row_at(tx, eid, app, w, &now)?
+                new_rows.insert(app, w)?
             }
         };
         suggestions::store_discovered(tx, eid, id, &w.discovered)?;

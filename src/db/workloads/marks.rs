@@ -5,10 +5,11 @@
 //! index entries (2–3 ms a request at 100,000 workloads, most of a deep
 //! page). From the mark at or before the page the walk is under `EVERY`.
 //!
-//! Marks are exact or absent, never stale: the triggers of migration 16
-//! delete an engagement's marks in the transaction of any write that could
-//! move a row in an order (a workload added, removed, renamed, re-sorted),
-//! and the server's background worker builds them again (`build_missing`).
+//! Marks are exact or absent, never stale: any write that could move a row
+//! in an order deletes the engagement's marks in its own transaction (the
+//! triggers of migration 16 for a workload removed, renamed or re-sorted;
+//! `forget`, called by the insert itself, for one added), and the server's
+//! background worker builds them again (`build_missing`).
 //! Without marks a page is found by OFFSET, as before: slower, same rows.
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -68,6 +69,14 @@ pub fn start(
         .query_row(params![engagement_id, sort, low], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     Ok(mark.map(|(position, from)| FromMark { from, skip: low - position, take }))
+}
+
+/// Removes an engagement's marks: a workload is added (every order moves).
+/// The other writes that move rows remove them by trigger (migration 16);
+/// an insert has none (migration 17), so `workloads::insert_row` calls this.
+pub fn forget(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
+    conn.prepare_cached("DELETE FROM sort_marks WHERE engagement_id = ?1")?.execute([engagement_id])?;
+    Ok(())
 }
 
 /// Takes the marks of `sorts` (of `MARKED`) of an engagement. False when a
@@ -145,7 +154,8 @@ pub fn build_missing(conn: &mut Connection) -> Result<(), AppError> {
 mod tests {
     use super::*;
     use crate::db::Db;
-    use crate::db::workloads::{WorkloadQuery, search};
+    use crate::db::workloads::{NewRows, WorkloadQuery, insert_row, search};
+    use crate::inventory::Workload;
 
     fn setup(rows: usize) -> (tempfile::TempDir, Db, i64) {
         let dir = tempfile::tempdir().unwrap();
@@ -164,8 +174,9 @@ mod tests {
                     let cores: Option<i64> = (i % 5 != 0).then_some((i % 4) as i64);
                     let ram: Option<f64> = (i % 3 != 0).then_some((i % 6) as f64);
                     c.execute(
-                        "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os, criticality, cpu_cores, ram_gb, storage_gb)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        "INSERT INTO workloads (engagement_id, application_id, name, hostname, environment, role, os, criticality, cpu_cores, ram_gb, storage_gb,
+                            application_name)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, COALESCE((SELECT name FROM applications WHERE id = ?2), ''))",
                         params![
                             eid,
                             app,
@@ -267,22 +278,26 @@ mod tests {
             all.sort();
             all
         };
-        let writes: [(&str, &[&str]); 8] = [
-            ("UPDATE workloads SET notes = 'seen' WHERE name = 'w0001'", &[]),
-            ("UPDATE workloads SET cpu_cores = 64 WHERE name = 'w0001'", &["cpu_cores"]),
-            ("UPDATE workloads SET role = 'cache', os = 'bsd' WHERE name = 'w0001'", &["os", "role"]),
-            ("UPDATE workloads SET name = 'zz' WHERE name = 'w0002'", MARKED),
-            ("UPDATE applications SET name = 'renamed' WHERE name = 'app 3'", &["application"]),
-            ("DELETE FROM applications WHERE name = 'app 4'", &["application"]),
-            ("INSERT INTO workloads (engagement_id, name) VALUES (1, 'new')", MARKED),
-            ("DELETE FROM workloads WHERE name = 'w0003'", MARKED),
+        type Write = Box<dyn Fn(&Connection) -> Result<(), AppError>>;
+        let sql = |sql: &'static str| -> Write { Box::new(move |c: &Connection| Ok(c.execute(sql, []).map(|_| ())?)) };
+        let new = |name: &str| Workload { name: name.into(), ..Workload::default() };
+        let writes: [(&str, Write, &[&str]); 9] = [
+            ("notes", sql("UPDATE workloads SET notes = 'seen' WHERE name = 'w0001'"), &[]),
+            ("cores", sql("UPDATE workloads SET cpu_cores = 64 WHERE name = 'w0001'"), &["cpu_cores"]),
+            ("role and os", sql("UPDATE workloads SET role = 'cache', os = 'bsd' WHERE name = 'w0001'"), &["os", "role"]),
+            ("rename", sql("UPDATE workloads SET name = 'zz' WHERE name = 'w0002'"), MARKED),
+            ("application renamed", sql("UPDATE applications SET name = 'renamed' WHERE name = 'app 3'"), &["application"]),
+            ("application deleted", sql("DELETE FROM applications WHERE name = 'app 4'"), &["application"]),
+            ("insert_row", Box::new(move |c: &Connection| insert_row(c, eid, None, &new("new")).map(|_| ())), MARKED),
+            ("an import's new rows", Box::new(move |c: &Connection| NewRows::new(c, eid)?.insert(None, &new("newer")).map(|_| ())), MARKED),
+            ("delete", sql("DELETE FROM workloads WHERE name = 'w0003'"), MARKED),
         ];
-        for (sql, removed) in writes {
+        for (what, write, removed) in writes {
             db.with_conn(|c| build_every(c, eid, MARKED, 7)).unwrap();
             assert_eq!(kept(&db), all);
-            db.with_conn(|c| Ok(c.execute(sql, [])?)).unwrap();
+            db.with_conn(|c| write(c)).unwrap();
             let left: Vec<String> = all.iter().filter(|s| !removed.contains(&s.as_str())).cloned().collect();
-            assert_eq!(kept(&db), left, "after {sql}");
+            assert_eq!(kept(&db), left, "after {what}");
         }
         db.with_conn(build_missing).unwrap();
         assert_eq!(kept(&db), all, "built again");
