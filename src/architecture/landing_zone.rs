@@ -165,6 +165,9 @@ pub struct Footprint {
     pub private: bool,
     /// Has EC2 hosts to administer.
     pub hosts: bool,
+    /// Some of those run Windows (administered over RDP, not SSH).
+    #[serde(default)]
+    pub windows_hosts: bool,
 }
 
 impl Footprint {
@@ -186,6 +189,9 @@ impl Footprint {
             in_vpc: own().any(|c| c.subnet != Subnet::None),
             private: own().any(|c| c.subnet == Subnet::Private),
             hosts: own().any(|c| c.kind == Kind::Ec2),
+            // The generator admits the bastion to each host on its own
+            // administration port (architecture::admin_port).
+            windows_hosts: t.rules.iter().any(|r| r.why == "admin_from_bastion" && r.port == 3389),
         })
     }
 
@@ -219,6 +225,9 @@ pub struct Totals {
     pub keys: Vec<f64>,
     /// Per environment (`Env::ALL` order).
     pub envs: Vec<EnvTotals>,
+    /// Whether any application has EC2 hosts running Windows.
+    #[serde(default)]
+    pub windows_hosts: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -263,6 +272,7 @@ impl Totals {
                     }
                 })
                 .collect(),
+            windows_hosts: footprints.iter().any(|f| f.windows_hosts),
         }
     }
 
@@ -521,7 +531,7 @@ fn plan_from(
     let any_hosts = totals.envs.iter().any(|e| e.hosts_in_vpc);
     let networks = networks(&settings, &totals, named, any_hosts, cat);
     let global = global_parts(&settings, &networks, cat);
-    let rules = admin_rules(&settings, estate, any_hosts);
+    let rules = admin_rules(&settings, &totals, any_hosts);
 
     let currency = if cat.knows_currency(&estate.currency) { estate.currency.to_ascii_uppercase() } else { "USD".into() };
     let mut lz = LandingZone {
@@ -613,11 +623,13 @@ fn global_parts(settings: &LandingSettings, networks: &[Network], cat: &Catalogu
 }
 
 /// The rule admitting administrators from the customer's network to the
-/// bastion (SSH, or RDP where any server runs Windows).
-fn admin_rules(settings: &LandingSettings, estate: &Estate, any_hosts: bool) -> Vec<SgRule> {
+/// bastion (SSH, or RDP where any host moving to EC2 runs Windows). Read off
+/// the footprints' totals: a page planning from the kept totals has no
+/// workloads to look at (it said SSH for Windows estates).
+fn admin_rules(settings: &LandingSettings, totals: &Totals, any_hosts: bool) -> Vec<SgRule> {
     let mut rules = Vec::new();
     if settings.management == Management::Bastion && any_hosts {
-        let admin = if estate.workloads.iter().any(|w| w.os.to_lowercase().contains("windows")) { 3389 } else { 22 };
+        let admin = if totals.windows_hosts { 3389 } else { 22 };
         let why = "bastion_from_customer";
         rules.push(SgRule {
             source: Peer::customer_network(),

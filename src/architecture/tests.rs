@@ -308,3 +308,27 @@ fn the_same_estate_gives_the_same_rules_in_the_same_order_every_time() {
         assert_eq!(first(&e).rules, once.rules);
     }
 }
+
+/// The landing zone admits administrators to the bastion over RDP when a
+/// host moving to EC2 runs Windows, over SSH otherwise; planned from the
+/// footprints or from the totals kept of them (a page about one application
+/// plans with no workloads at hand, and said SSH for Windows estates).
+#[test]
+fn the_landing_zone_admits_administrators_on_the_port_of_the_hosts_os_from_kept_totals_too() {
+    let admin_port = |os: &str| -> Vec<u16> {
+        let mut db = wl(3, "db1", "db");
+        db.os = os.into();
+        let e = estate(vec![wl(1, "web1", "web"), db], &[(1, Strategy::Rehost), (3, Strategy::Rehost)], vec![]);
+        let footprints: Vec<landing_zone::Footprint> = landing_zone::Footprint::of(&first(&e)).into_iter().collect();
+        let from_footprints = landing_zone::plan(e.landing, &e, &footprints, &cat()).unwrap();
+        let without_workloads = Estate { workloads: Vec::new(), ..e.clone() };
+        let totals = landing_zone::Totals::of(&footprints);
+        let from_totals = landing_zone::plan_share(e.landing, &without_workloads, &totals, None, &cat()).unwrap();
+        let port = |lz: &landing_zone::LandingZone| {
+            lz.rules.iter().find(|r| r.source.key == "customer_network" && r.destination.key == "bastion").map(|r| r.port)
+        };
+        vec![port(&from_footprints).unwrap(), port(&from_totals).unwrap()]
+    };
+    assert_eq!(admin_port("Windows Server 2019"), [3389, 3389]);
+    assert_eq!(admin_port("Ubuntu Linux"), [22, 22]);
+}
