@@ -116,18 +116,20 @@ impl Db {
             match self.call(|c| derived::step_any(c)).await {
                 Ok(true) => tokio::task::yield_now().await,
                 Ok(false) => {
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                    if let Err(e) = self.call(|c| derived::check_day(c)).await {
-                        tracing::error!("background derivation: {e}");
-                    }
-                    // The page marks a write removed (db::workloads::marks).
-                    if let Err(e) = self.call(workloads::marks::build_missing).await {
-                        tracing::error!("page marks: {e}");
+                    tokio::time::sleep(IDLE_STEP).await;
+                    let idle = async {
+                        self.call(|c| derived::check_day(c)).await?;
+                        // The page marks a write removed (db::workloads::marks).
+                        self.call(workloads::marks::build_missing).await
+                    };
+                    if let Err(e) = idle.await {
+                        tracing::error!("background work: {e}");
+                        tokio::time::sleep(AFTER_ERROR).await;
                     }
                 }
                 Err(e) => {
                     tracing::error!("background derivation: {e}");
-                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    tokio::time::sleep(AFTER_ERROR).await;
                 }
             }
         }
@@ -138,6 +140,11 @@ impl Db {
         self.with_conn(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).is_ok()
     }
 }
+
+/// How often the idle background worker looks for work, and how long it
+/// waits after an error (a damaged file logged one every step otherwise).
+const IDLE_STEP: std::time::Duration = std::time::Duration::from_millis(100);
+const AFTER_ERROR: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn connect(path: &Path) -> Result<Connection, AppError> {
     let conn = Connection::open(path)?;
