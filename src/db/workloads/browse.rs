@@ -144,6 +144,11 @@ fn sort_column(field: &str) -> Option<SortColumn> {
     Some(SortColumn { expr, indexed, keyed })
 }
 
+/// The fields whose order an index holds, in the inventory's field order.
+pub(super) fn indexed_sorts() -> Vec<&'static str> {
+    crate::inventory::WORKLOAD_FIELDS.iter().map(|f| f.name).filter(|f| sort_column(f).is_some_and(|s| s.indexed)).collect()
+}
+
 /// The order a field sorts by, as the SQL after ORDER BY: ties go by name
 /// (unique in an engagement), as the indexes hold them.
 pub(super) fn order_key(field: &str) -> String {

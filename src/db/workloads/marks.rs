@@ -12,6 +12,8 @@
 //! background worker builds them again (`build_missing`).
 //! Without marks a page is found by OFFSET, as before: slower, same rows.
 
+use std::sync::LazyLock;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::AppError;
@@ -20,9 +22,8 @@ use crate::error::AppError;
 pub const EVERY: i64 = 1000;
 
 /// The orders marks are kept for: those with an (engagement_id, column,
-/// name) index, which a walk from a mark follows.
-pub const MARKED: &[&str] =
-    &["name", "hostname", "application", "environment", "role", "os", "criticality", "cpu_cores", "ram_gb", "storage_gb"];
+/// name) index, which a walk from a mark follows (`browse::sort_column`).
+pub static MARKED: LazyLock<Vec<&'static str>> = LazyLock::new(super::browse::indexed_sorts);
 
 /// Where a page's rows are in ascending order: from the workload `from`
 /// (included), skip `skip` rows and take `take`. A descending page is the
@@ -218,13 +219,13 @@ mod tests {
     #[test]
     fn every_page_from_a_mark_holds_the_rows_offset_finds() {
         let (_dir, db, eid) = setup(563);
-        for sort in MARKED {
+        for sort in MARKED.iter() {
             for dir in ["asc", "desc"] {
                 db.with_conn(|c| Ok(c.execute("DELETE FROM sort_marks", [])?)).unwrap();
                 let by_offset = pages(&db, eid, sort, dir);
                 // Marks every 7 rows: every page starts from one, and pages
                 // cross marks, NULLs and ties.
-                db.with_conn(|c| build_every(c, eid, MARKED, 7)).unwrap();
+                db.with_conn(|c| build_every(c, eid, &MARKED, 7)).unwrap();
                 let marked: i64 =
                     db.with_conn(|c| Ok(c.query_row("SELECT COUNT(*) FROM sort_marks WHERE sort = ?1", [sort], |r| r.get(0))?)).unwrap();
                 assert!(marked > 40, "{sort}: {marked} marks");
@@ -255,7 +256,7 @@ mod tests {
             .unwrap()
         };
         let by_offset = names(&db);
-        db.with_conn(|c| build_every(c, eid, MARKED, 7)).unwrap();
+        db.with_conn(|c| build_every(c, eid, &MARKED, 7)).unwrap();
         assert_eq!(names(&db), by_offset);
         db.with_conn(|c| Ok(c.execute("UPDATE sort_marks SET workload_id = (SELECT MAX(id) FROM workloads) WHERE position > 300", [])?))
             .unwrap();
@@ -285,15 +286,19 @@ mod tests {
             ("notes", sql("UPDATE workloads SET notes = 'seen' WHERE name = 'w0001'"), &[]),
             ("cores", sql("UPDATE workloads SET cpu_cores = 64 WHERE name = 'w0001'"), &["cpu_cores"]),
             ("role and os", sql("UPDATE workloads SET role = 'cache', os = 'bsd' WHERE name = 'w0001'"), &["os", "role"]),
-            ("rename", sql("UPDATE workloads SET name = 'zz' WHERE name = 'w0002'"), MARKED),
+            ("rename", sql("UPDATE workloads SET name = 'zz' WHERE name = 'w0002'"), &MARKED),
             ("application renamed", sql("UPDATE applications SET name = 'renamed' WHERE name = 'app 3'"), &["application"]),
             ("application deleted", sql("DELETE FROM applications WHERE name = 'app 4'"), &["application"]),
-            ("insert_row", Box::new(move |c: &Connection| insert_row(c, eid, None, &new("new")).map(|_| ())), MARKED),
-            ("an import's new rows", Box::new(move |c: &Connection| NewRows::new(c, eid)?.insert(None, &new("newer")).map(|_| ())), MARKED),
-            ("delete", sql("DELETE FROM workloads WHERE name = 'w0003'"), MARKED),
+            ("insert_row", Box::new(move |c: &Connection| insert_row(c, eid, None, &new("new")).map(|_| ())), &MARKED),
+            (
+                "an import's new rows",
+                Box::new(move |c: &Connection| NewRows::new(c, eid)?.insert(None, &new("newer")).map(|_| ())),
+                &MARKED,
+            ),
+            ("delete", sql("DELETE FROM workloads WHERE name = 'w0003'"), &MARKED),
         ];
         for (what, write, removed) in writes {
-            db.with_conn(|c| build_every(c, eid, MARKED, 7)).unwrap();
+            db.with_conn(|c| build_every(c, eid, &MARKED, 7)).unwrap();
             assert_eq!(kept(&db), all);
             db.with_conn(|c| write(c)).unwrap();
             let left: Vec<String> = all.iter().filter(|s| !removed.contains(&s.as_str())).cloned().collect();
@@ -301,5 +306,35 @@ mod tests {
         }
         db.with_conn(build_missing).unwrap();
         assert_eq!(kept(&db), all, "built again");
+    }
+
+    /// A walk from a mark follows an index: each marked order has one on
+    /// (engagement_id, its column, name), as `browse::sort_column` says.
+    #[test]
+    fn every_marked_order_has_its_index() {
+        let (_dir, db, _) = setup(1);
+        let indexes: Vec<Vec<String>> = db
+            .with_conn(|c| {
+                let names: Vec<String> = c
+                    .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'workloads'")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                let mut out = Vec::new();
+                for name in names {
+                    out.push(c.prepare(&format!("PRAGMA index_info('{name}')"))?.query_map([], |r| r.get(2))?.collect::<Result<_, _>>()?);
+                }
+                Ok(out)
+            })
+            .unwrap();
+        assert!(MARKED.len() >= 10, "{:?}", *MARKED);
+        for sort in MARKED.iter() {
+            let column = super::super::browse::order_key(sort).split(',').next().unwrap().trim().trim_start_matches("w.").to_string();
+            let wanted: Vec<String> = if column == "name" {
+                vec!["engagement_id".into(), "name".into()]
+            } else {
+                vec!["engagement_id".into(), column, "name".into()]
+            };
+            assert!(indexes.iter().any(|i| i == &wanted), "{sort}: no index on {wanted:?}");
+        }
     }
 }

@@ -198,7 +198,7 @@ fn after_any_sequence_of_writes_the_kept_data_equals_a_computation_from_scratch(
                 assert_fresh(c, eid, &what);
                 // As the server's background worker does after a write.
                 if step % 5 == 0 {
-                    workloads::marks::build_every(c, eid, workloads::marks::MARKED, MARKS_EVERY)?;
+                    workloads::marks::build_every(c, eid, &workloads::marks::MARKED, MARKS_EVERY)?;
                 }
             }
             Ok(())
