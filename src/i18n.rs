@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+pub mod particle;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
@@ -98,13 +100,10 @@ impl Tr {
         catalogue(self.lang).get(key).map(String::as_str).unwrap_or(key)
     }
 
-    /// The message with `{name}` placeholders filled in.
+    /// The message with `{name}` placeholders filled in (and Korean
+    /// particles after them agreeing with the values: `particle`).
     pub fn fmt(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-        let mut s = self.t(key).to_string();
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), &value.to_string());
-        }
-        s
+        particle::fill(self.t(key), self.lang, |name| args.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
     }
 
     pub fn code(&self) -> &'static str {

@@ -3,7 +3,7 @@
 //! reason kept, and the sentences of the reasons the scoring itself gives
 //! (a tie, the application's decision, a workload differing from it).
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, particle};
 use crate::strategy::Strategy;
 
 use super::rules::{Piece, RuleBook, Section};
@@ -46,14 +46,30 @@ pub(super) fn sentence(section: Section, id: &str, named: &Named, lang: Lang) ->
 /// Puts a sentence's pieces into words, `fact(i)` giving the value of fact i.
 fn render<'v>(book: &RuleBook, pieces: &[Piece], fact: impl Fn(usize) -> &'v Value, lang: Lang) -> String {
     let mut out = String::new();
+    // Where the last fact's value begins in `out`: a Korean particle right
+    // after it agrees with it (i18n::particle).
+    let mut fact_at: Option<usize> = None;
     for p in pieces {
         match p {
-            Piece::Text(t) => out.push_str(t),
-            Piece::Fact(i) => match (fact(*i), i.checked_sub(book.first_answer).map(|q| &book.questions[q])) {
-                // A choice answer reads as its label ("low" → "낮음").
-                (Value::Text(_, low), Some(q)) => out.push_str(q.option_label(low, lang)),
-                (v, _) => out.push_str(&v.display(lang)),
-            },
+            Piece::Text(t) => {
+                let agreeing = fact_at.filter(|_| lang == Lang::Ko).and_then(|at| particle::agreeing(&out[at..], t));
+                match agreeing {
+                    Some((form, written)) => {
+                        out.push_str(form);
+                        out.push_str(&t[written..]);
+                    }
+                    None => out.push_str(t),
+                }
+                fact_at = None;
+            }
+            Piece::Fact(i) => {
+                fact_at = Some(out.len());
+                match (fact(*i), i.checked_sub(book.first_answer).map(|q| &book.questions[q])) {
+                    // A choice answer reads as its label ("low" → "낮음").
+                    (Value::Text(_, low), Some(q)) => out.push_str(q.option_label(low, lang)),
+                    (v, _) => out.push_str(&v.display(lang)),
+                }
+            }
         }
     }
     out
@@ -86,18 +102,29 @@ fn decision_sentence(id: &str, named: &Named, lang: Lang) -> Option<String> {
             let names = labels("tied");
             let (a, b) = names.split_first().map(|(a, b)| (*a, b.join(", "))).unwrap_or_default();
             let points = named.get("points").map(|v| v.display(lang)).unwrap_or_default();
-            pick(&m.tie_en, &m.tie_ko).replace("{a}", a).replace("{b}", &b).replace("{points}", &points)
+            particle::fill(pick(&m.tie_en, &m.tie_ko).as_str(), lang, |n| match n {
+                "a" => Some(a.to_string()),
+                "b" => Some(b.clone()),
+                "points" => Some(points.clone()),
+                _ => None,
+            })
         }
-        APPLICATION_DECISION => {
-            pick(&m.application_en, &m.application_ko).replace("{strategy}", first("strategy")).replace("{own}", first("own"))
-        }
+        APPLICATION_DECISION => particle::fill(pick(&m.application_en, &m.application_ko).as_str(), lang, |n| match n {
+            "strategy" => Some(first("strategy").to_string()),
+            "own" => Some(first("own").to_string()),
+            _ => None,
+        }),
         DIFFERS => {
             let section = if named.get("reason_gate") == Some(&Value::Bool(true)) { Section::Gate } else { Section::Rule };
             let why = match named.get("reason") {
                 Some(Value::Text(rule, _)) => sentence(section, rule, named, lang),
                 _ => String::new(),
             };
-            pick(&m.differs_en, &m.differs_ko).replace("{strategy}", first("strategy")).replace("{reason}", &why)
+            particle::fill(pick(&m.differs_en, &m.differs_ko).as_str(), lang, |n| match n {
+                "strategy" => Some(first("strategy").to_string()),
+                "reason" => Some(why.clone()),
+                _ => None,
+            })
         }
         _ => return None,
     })

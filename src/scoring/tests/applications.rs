@@ -76,10 +76,10 @@ fn a_stored_assessment_is_compact_and_reads_as_it_was_scored() {
     let result = score(&anycompany(), &anycompany_answers(), &Profile::default());
     let db = &result[2];
     let json = serde_json::to_string(db).unwrap();
-    assert!(!json.contains("Amazon RDS for MySQL를"), "no sentence is stored, only the facts they name: {json}");
+    assert!(!json.contains("Amazon RDS for MySQL을"), "no sentence is stored, only the facts they name: {json}");
     let stored: Assessment = serde_json::from_str(&json).unwrap();
     assert_eq!(&stored, db);
-    assert!(stored.reasons_line(Lang::Ko).contains("Amazon RDS for MySQL를 사용할 수 있습니다"));
+    assert!(stored.reasons_line(Lang::Ko).contains("Amazon RDS for MySQL을 사용할 수 있습니다"));
     // With the dated end-of-support reasons (the 22.04 deadline rule and its
     // risk) and the dates the timeline reads: under 1.9 KB.
     assert!(json.len() < 1900, "{} bytes: {json}", json.len());

@@ -21,7 +21,7 @@ fn anycompany_comes_out_replatform_for_the_seeds_reasons() {
     assert!(db_text.contains("Multi-AZ"), "{db_text}");
     assert!(db_text.contains("tape"), "{db_text}");
     assert!(db.risks.iter().any(|r| r.rule == "single_point_of_failure" && r.severity == Severity::High));
-    assert!(db.reasons_line(Lang::Ko).contains("Amazon RDS for MySQL를 사용할 수 있습니다"));
+    assert!(db.reasons_line(Lang::Ko).contains("Amazon RDS for MySQL을 사용할 수 있습니다"));
     // Every question the sample answers is evidence that is known.
     assert!(!db.missing.iter().any(|m| m == "answer.still_used"), "{:?}", db.missing);
     assert!(db.confidence >= 0.75, "{}", db.confidence);
