@@ -157,7 +157,7 @@ fn connect(path: &Path) -> Result<Connection, AppError> {
     // A statement that fires a trigger first copies every page it changes
     // into a statement journal (to undo that statement alone), and beyond
     // 64 KB SQLite moves the journal into a temporary file: a system call
-    // per page (see migration 17). In memory it stays a copy.
+    // per page (see migration 18). In memory it stays a copy.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // The bundled SQLite keeps histogram statistics (STAT4), and with them a
     // statement whose plan could depend on a bound value is compiled again

@@ -74,7 +74,7 @@ pub fn start(
 
 /// Removes an engagement's marks: a workload is added (every order moves).
 /// The other writes that move rows remove them by trigger (migration 16);
-/// an insert has none (migration 17), so `workloads::insert_row` calls this.
+/// an insert has none (migration 18), so `workloads::insert_row` calls this.
 pub fn forget(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
     conn.prepare_cached("DELETE FROM sort_marks WHERE engagement_id = ?1")?.execute([engagement_id])?;
     Ok(())

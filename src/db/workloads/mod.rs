@@ -237,7 +237,7 @@ macro_rules! insert_workload {
 /// once per connection). A building block: the caller indexes the text
 /// (`db::search`) and derives.
 pub fn insert_row(conn: &Connection, engagement_id: i64, application_id: Option<i64>, w: &Workload) -> Result<i64, AppError> {
-    // What the insert triggers did before migration 17 (see there why).
+    // What the insert triggers did before migration 18 (see there why).
     marks::forget(conn, engagement_id)?;
     let mut values: Vec<&dyn rusqlite::ToSql> = vec![&engagement_id, &application_id];
     values.extend(field_params(w));
