@@ -134,11 +134,11 @@ fn the_kept_arrows_are_the_routed_ones_and_serve_only_the_same_boxes() {
             let routed = layout_in(&a.target, &tr);
             assert!(!routed.arrows.is_empty());
             assert_eq!(kept.arrows, routed.arrows, "{} {lang:?}", a.target.application);
-            assert_eq!(layout_kept(&a.target, &tr, Some(&kept)).0, routed);
+            assert_eq!(layout_kept(&a.target, &tr, Some(kept.clone())).0, routed);
             let other = KeptArrows { fingerprint: kept.fingerprint ^ 1, arrows: Vec::new() };
-            assert_eq!(layout_kept(&a.target, &tr, Some(&other)).0, routed, "routed anew for other boxes");
+            assert_eq!(layout_kept(&a.target, &tr, Some(other)).0, routed, "routed anew for other boxes");
             let same = KeptArrows { fingerprint: kept.fingerprint, arrows: Vec::new() };
-            assert!(layout_kept(&a.target, &tr, Some(&same)).0.arrows.is_empty(), "the kept ones drawn");
+            assert!(layout_kept(&a.target, &tr, Some(same)).0.arrows.is_empty(), "the kept ones drawn");
         }
     }
 }
@@ -164,6 +164,6 @@ fn a_changed_application_gets_fresh_arrows() {
     let new_billing = kept(billing.application_id);
     assert_ne!(new_billing.fingerprint, old_billing.fingerprint, "Billing's diagram changed");
     assert_eq!(new_billing.arrows, routed.arrows, "Billing's arrows routed again when it was derived");
-    assert_eq!(layout_kept(&billing, &tr, Some(&old_billing)).0, routed, "the old arrows are not drawn on the new diagram");
+    assert_eq!(layout_kept(&billing, &tr, Some(old_billing)).0, routed, "the old arrows are not drawn on the new diagram");
     assert_eq!(kept(shop.application_id), old_shop, "Shop's arrows stay");
 }

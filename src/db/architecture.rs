@@ -449,13 +449,13 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
 /// flows differ from those they were routed for.
 fn store_diagrams(conn: &Connection, engagement_id: i64, app_id: i64, target: &TargetArchitecture) -> Result<(), AppError> {
     for lang in [Lang::En, Lang::Ko] {
-        let (_, kept) = architecture::layout_kept(target, &Tr::new(lang), None);
-        let arrows = serde_json::to_string(&kept.arrows).map_err(json_error)?;
+        let (diagram, fingerprint) = architecture::layout_kept(target, &Tr::new(lang), None);
+        let arrows = serde_json::to_string(&diagram.arrows).map_err(json_error)?;
         conn.prepare_cached(
             "INSERT OR REPLACE INTO architecture_diagrams (engagement_id, application_id, lang, fingerprint, arrows)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(rusqlite::params![engagement_id, app_id, lang.code(), kept.fingerprint as i64, arrows])?;
+        .execute(rusqlite::params![engagement_id, app_id, lang.code(), fingerprint as i64, arrows])?;
     }
     Ok(())
 }

@@ -282,14 +282,14 @@ async fn list(
 
 async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
     let (engagement, estate, a, kept) = load_one(&st, id, app_id, ctx.t.lang).await?;
-    render(&views::DetailPage::new(ctx, engagement, &estate, &a, app_id, kept.as_ref()))
+    render(&views::DetailPage::new(ctx, engagement, &estate, &a, app_id, kept))
 }
 
 /// The diagram alone, as an SVG file.
 async fn diagram_svg(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
     let (_, _, a, kept) = load_one(&st, id, app_id, ctx.t.lang).await?;
     let title = format!("{}: {}", ctx.t.t("architecture.diagram_title"), app_name(&ctx.t, &a.target.application));
-    let body = architecture::svg(&architecture::layout_kept(&a.target, &ctx.t, kept.as_ref()).0, &title);
+    let body = architecture::svg(&architecture::layout_kept(&a.target, &ctx.t, kept).0, &title);
     Ok(([(CONTENT_TYPE, "image/svg+xml; charset=utf-8")], body).into_response())
 }
 

@@ -249,19 +249,36 @@ pub struct KeptArrows {
 /// so arrows kept by an older build are routed afresh, not drawn.
 const ROUTING_VERSION: u32 = 1;
 
-/// What routing reads, hashed (FNV-1a over its JSON: the same in every
-/// build), with the router's version: the size, every box and the flows.
+/// FNV-1a over the bytes written to it.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 = buf.iter().fold(self.0, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What routing reads, hashed (FNV-1a over its JSON, written straight into
+/// the hash: the same in every build), with the router's version: the
+/// size, every box and the flows.
 fn fingerprint(d: &Diagram, flows: &[Flow]) -> u64 {
-    let text = serde_json::to_string(&(ROUTING_VERSION, d.width, d.height, &d.boxes, flows)).unwrap_or_default();
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    // Writing to a hash cannot fail, nor can serialising these types.
+    let _ = serde_json::to_writer(&mut h, &(ROUTING_VERSION, d.width, d.height, &d.boxes, flows));
+    h.0
 }
 
 /// `route_all`, or the `kept` arrows when they were routed for the same
 /// boxes and flows; with the fingerprint to keep them by.
-fn route_or_kept(d: &Diagram, flows: &[Flow], kept: Option<&KeptArrows>) -> (Vec<Arrow>, u64) {
+fn route_or_kept(d: &Diagram, flows: &[Flow], kept: Option<KeptArrows>) -> (Vec<Arrow>, u64) {
     let fingerprint = fingerprint(d, flows);
     match kept {
-        Some(k) if k.fingerprint == fingerprint => (k.arrows.clone(), fingerprint),
+        Some(k) if k.fingerprint == fingerprint => (k.arrows, fingerprint),
         _ => (route_all(d, flows), fingerprint),
     }
 }

@@ -32,9 +32,9 @@ pub fn layout_in(t: &TargetArchitecture, tr: &Tr) -> Diagram {
 }
 
 /// `layout_in` with the arrows `kept` when they were routed for the same
-/// boxes and flows, and the arrows to keep (db::architecture keeps them
-/// when it derives the application's summary).
-pub fn layout_kept(t: &TargetArchitecture, tr: &Tr, kept: Option<&KeptArrows>) -> (Diagram, KeptArrows) {
+/// boxes and flows, and the fingerprint to keep its arrows by
+/// (db::architecture keeps them when it derives the application's summary).
+pub fn layout_kept(t: &TargetArchitecture, tr: &Tr, kept: Option<KeptArrows>) -> (Diagram, u64) {
     let parts = Parts::of(t);
     let f = Frame::new(parts.needs_customer, !parts.vpc_items.is_empty());
     let (users, edge_boxes) = top_band(&f, &parts.edge, tr);
@@ -60,8 +60,7 @@ pub fn layout_kept(t: &TargetArchitecture, tr: &Tr, kept: Option<&KeptArrows>) -
     let flows = flows(t, &d.boxes, tr);
     let (arrows, fingerprint) = route_or_kept(&d, &flows, kept);
     d.arrows = arrows;
-    let keep = KeptArrows { fingerprint, arrows: d.arrows.clone() };
-    (d, keep)
+    (d, fingerprint)
 }
 
 /// A target's drawn components by where they go in the diagram.

@@ -6,8 +6,8 @@
 //! by), per application and for the engagement the sums the dashboard shows
 //! (`figures`), per application the summary of its target architecture
 //! (`architecture_summaries`, its landing-zone footprint in
-//! `landing_footprints`, its diagram's arrows in `architecture_diagrams`) and for the engagement the list's overview with
-//! each application's share of the landing zone (`architecture_overviews`,
+//! `landing_footprints`, its diagram's arrows in `architecture_diagrams`)
+//! and for the engagement the list's overview with each application's share of the landing zone (`architecture_overviews`,
 //! `store_overview`, after any summary changed), and the wave plan (built from `plan_groups`
 //! and `plan_links`, kept in `plans`, `plan_waves`, `plan_apps`,
 //! `plan_warnings`).

@@ -129,7 +129,7 @@ impl DetailPage {
         estate: &Estate,
         a: &AppArchitecture,
         app_id: i64,
-        kept: Option<&KeptArrows>,
+        kept: Option<KeptArrows>,
     ) -> DetailPage {
         let cat = cost::catalogue();
         let t = ctx.t;
