@@ -10,7 +10,7 @@ mod estates;
 use sixr::architecture::diagram::{Diagram, landing_zone_layout};
 use sixr::architecture::landing_zone::{LandingSettings, Topology};
 use sixr::architecture::route::Area;
-use sixr::architecture::{AppArchitecture, layout_in};
+use sixr::architecture::{AppArchitecture, KeptArrows, layout_in, layout_kept};
 use sixr::db::{self, Db};
 use sixr::i18n::{Lang, Tr};
 
@@ -106,4 +106,64 @@ fn edges_go_around_boxes_and_labels_cover_nothing() {
     let start = std::time::Instant::now();
     check_engagement(&db, mpa, "MPA");
     eprintln!("MPA diagrams laid out and checked in {:?}", start.elapsed());
+}
+
+/// The three applications in a database of their own, derived.
+fn three_apps_derived() -> (tempfile::TempDir, Db, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("t.db")).unwrap();
+    let id = db.with_conn(|c| Ok(estates::three_apps(c))).unwrap();
+    // Its decisions went in behind the repositories' back: derive again.
+    db.with_conn(|c| db::architecture::set_landing_settings(c, id, &LandingSettings::default(), "test")).unwrap();
+    (dir, db, id)
+}
+
+/// The arrows kept when an application is derived are those routing draws,
+/// in each language, and a page uses them only for the boxes and flows they
+/// were routed for.
+#[test]
+fn the_kept_arrows_are_the_routed_ones_and_serve_only_the_same_boxes() {
+    let (_dir, db, id) = three_apps_derived();
+    let (archs, _) = db.with_conn(|c| db::architecture::all(c, id, sixr::cost::catalogue())).unwrap();
+    assert_eq!(archs.len(), 3);
+    for a in &archs {
+        for lang in [Lang::En, Lang::Ko] {
+            let tr = Tr::new(lang);
+            let app_id = a.target.application_id;
+            let kept = db.with_conn(|c| db::architecture::kept_arrows(c, id, app_id, lang)).unwrap().expect("kept arrows");
+            let routed = layout_in(&a.target, &tr);
+            assert!(!routed.arrows.is_empty());
+            assert_eq!(kept.arrows, routed.arrows, "{} {lang:?}", a.target.application);
+            assert_eq!(layout_kept(&a.target, &tr, Some(kept.clone())).0, routed);
+            let other = KeptArrows { fingerprint: kept.fingerprint ^ 1, arrows: Vec::new() };
+            assert_eq!(layout_kept(&a.target, &tr, Some(other)).0, routed, "routed anew for other boxes");
+            let same = KeptArrows { fingerprint: kept.fingerprint, arrows: Vec::new() };
+            assert!(layout_kept(&a.target, &tr, Some(same)).0.arrows.is_empty(), "the kept ones drawn");
+        }
+    }
+}
+
+/// A changed application's arrows are routed again when it is derived
+/// again, and the arrows kept for its old diagram are not drawn on the new
+/// one; the other applications keep theirs.
+#[test]
+fn a_changed_application_gets_fresh_arrows() {
+    let (_dir, db, id) = three_apps_derived();
+    let target = |name: &str| {
+        let (archs, _) = db.with_conn(|c| db::architecture::all(c, id, sixr::cost::catalogue())).unwrap();
+        archs.into_iter().find(|a| a.target.application == name).unwrap().target
+    };
+    let kept = |app_id: i64| db.with_conn(|c| db::architecture::kept_arrows(c, id, app_id, Lang::En)).unwrap().expect("kept arrows");
+    let (billing, shop) = (target("Billing"), target("Shop"));
+    let (old_billing, old_shop) = (kept(billing.application_id), kept(shop.application_id));
+    // Billing gains a web server: new boxes, new flows.
+    db.with_conn(|c| db::workloads::create(c, id, &estates::server("billing-web", "Billing", "production", "web"), "test")).unwrap();
+    let tr = Tr::new(Lang::En);
+    let billing = target("Billing");
+    let routed = layout_in(&billing, &tr);
+    let new_billing = kept(billing.application_id);
+    assert_ne!(new_billing.fingerprint, old_billing.fingerprint, "Billing's diagram changed");
+    assert_eq!(new_billing.arrows, routed.arrows, "Billing's arrows routed again when it was derived");
+    assert_eq!(layout_kept(&billing, &tr, Some(old_billing)).0, routed, "the old arrows are not drawn on the new diagram");
+    assert_eq!(kept(shop.application_id), old_shop, "Shop's arrows stay");
 }

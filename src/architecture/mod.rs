@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 pub use app::{AppArchitecture, build, build_all, build_one, build_with_range, landing_zone_of};
-pub use diagram::{Arrow, BoxKind, Diagram, Rect, layout, layout_in, svg};
+pub use diagram::{Arrow, BoxKind, Diagram, KeptArrows, Rect, layout, layout_in, layout_kept, svg};
 pub use findings::{Finding, Pillar, Severity};
 pub use generate::{generate, is_db, is_web};
 pub use list::{AppSummary, ArchitectureList, cost_range};

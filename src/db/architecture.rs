@@ -16,10 +16,11 @@ use serde_json::json;
 
 use crate::architecture::landing_zone::{self, Footprint, LandingSettings, LandingZone};
 use crate::architecture::overview::EstateOverview;
-use crate::architecture::{self, AppArchitecture, AppSummary, ArchitectureList, Estate};
+use crate::architecture::{self, AppArchitecture, AppSummary, ArchitectureList, Estate, KeptArrows, TargetArchitecture};
 use crate::cost::catalogue::Catalogue;
 use crate::cost::{Basis, Generation, Sizing, SizingMode};
 use crate::error::AppError;
+use crate::i18n::{Lang, Tr};
 use crate::inventory::Application;
 
 /// The engagement preferences key holding `{"mode": "performance" |
@@ -409,6 +410,8 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
         None => {
             conn.prepare_cached("DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2")?
                 .execute([engagement_id, app_id])?;
+            conn.prepare_cached("DELETE FROM architecture_diagrams WHERE engagement_id = ?1 AND application_id = ?2")?
+                .execute([engagement_id, app_id])?;
             None
         }
         Some(built) => {
@@ -420,6 +423,7 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
                  VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(rusqlite::params![engagement_id, app_id, sort_name, summary_json])?;
+            store_diagrams(conn, engagement_id, app_id, &built.target)?;
             built.footprint.map(|f| (sort_name, f))
         }
     };
@@ -438,6 +442,36 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
         }
     }
     Ok(())
+}
+
+/// Keeps the application's diagram arrows in each language
+/// (`architecture::KeptArrows`): a page routes them only when its boxes or
+/// flows differ from those they were routed for.
+fn store_diagrams(conn: &Connection, engagement_id: i64, app_id: i64, target: &TargetArchitecture) -> Result<(), AppError> {
+    for lang in [Lang::En, Lang::Ko] {
+        let (diagram, fingerprint) = architecture::layout_kept(target, &Tr::new(lang), None);
+        let arrows = serde_json::to_string(&diagram.arrows).map_err(json_error)?;
+        conn.prepare_cached(
+            "INSERT OR REPLACE INTO architecture_diagrams (engagement_id, application_id, lang, fingerprint, arrows)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(rusqlite::params![engagement_id, app_id, lang.code(), fingerprint as i64, arrows])?;
+    }
+    Ok(())
+}
+
+/// The application's diagram arrows kept in `lang`, if any.
+pub fn kept_arrows(conn: &Connection, engagement_id: i64, app_id: i64, lang: Lang) -> Result<Option<KeptArrows>, AppError> {
+    let kept: Option<(i64, String)> = conn
+        .prepare_cached(
+            "SELECT fingerprint, arrows FROM architecture_diagrams WHERE engagement_id = ?1 AND application_id = ?2 AND lang = ?3",
+        )?
+        .query_row(rusqlite::params![engagement_id, app_id, lang.code()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    kept.map(|(fingerprint, arrows)| {
+        Ok(KeptArrows { fingerprint: fingerprint as u64, arrows: serde_json::from_str(&arrows).map_err(json_error)? })
+    })
+    .transpose()
 }
 
 /// The engagement's landing zone, planned from every application's kept

@@ -49,7 +49,9 @@ pub fn list(conn: &Connection) -> Result<Vec<EngagementSummary>, AppError> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Engagement, AppError> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM engagements WHERE id = ?1"), [id], from_row)
+    // Cached: every page reads its engagement (the architecture page three times).
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM engagements WHERE id = ?1"))?
+        .query_row([id], from_row)
         .optional()?
         .ok_or_else(|| AppError::NotFound(format!("engagement {id}")))
 }
@@ -119,7 +121,8 @@ pub fn delete(conn: &Connection, id: i64, actor: &str) -> Result<(), AppError> {
 /// The engagement's settings document (preference profile, sizing mode...).
 pub fn preferences(conn: &Connection, id: i64) -> Result<serde_json::Value, AppError> {
     let raw: String = conn
-        .query_row("SELECT preferences FROM engagements WHERE id = ?1", [id], |r| r.get(0))
+        .prepare_cached("SELECT preferences FROM engagements WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
         .optional()?
         .ok_or_else(|| AppError::NotFound(format!("engagement {id}")))?;
     serde_json::from_str(&raw).map_err(|e| AppError::Internal(format!("engagement {id} preferences: {e}")))

@@ -26,11 +26,11 @@ use serde_json::json;
 
 use super::{AppState, PageCtx, Pager, page_number, redirect, render, safe_local_path};
 use crate::architecture::overview::LandingOverview;
-use crate::architecture::{self, AppArchitecture, Estate, Pattern, findings};
+use crate::architecture::{self, AppArchitecture, Estate, KeptArrows, Pattern, findings};
 use crate::cost::{self, Basis, BasisCost, Generation, Sizing, SizingMode, money};
 use crate::db;
 use crate::error::{AppError, quoted};
-use crate::i18n::{Tr, thousands};
+use crate::i18n::{Lang, Tr, thousands};
 use crate::inventory::Engagement;
 use crate::strategy::Strategy;
 use landing_zone::{kept_landing_zone, landing_zone_page, landing_zone_svg, set_landing_zone, settings_sentence};
@@ -53,13 +53,20 @@ pub const PAGE_SIZE: usize = 50;
 /// The engagement and one application's target, built from what that
 /// application needs, the engagement's figures (a jump host anywhere) and
 /// the landing zone planned from the applications' kept footprints.
-async fn load_one(st: &AppState, id: i64, app_id: i64) -> Result<(Engagement, Estate, AppArchitecture), AppError> {
+/// With its diagram's arrows kept in `lang`.
+async fn load_one(
+    st: &AppState,
+    id: i64,
+    app_id: i64,
+    lang: Lang,
+) -> Result<(Engagement, Estate, AppArchitecture, Option<KeptArrows>), AppError> {
     st.db
         .call(move |c| {
             let engagement = db::engagements::get(c, id)?;
             let jump_host = db::architecture::jump_host(c, id)?;
             let (settings, a) = db::architecture::one_application(c, id, app_id, jump_host, cost::catalogue())?;
-            Ok((engagement, settings, a))
+            let kept = db::architecture::kept_arrows(c, id, app_id, lang)?;
+            Ok((engagement, settings, a, kept))
         })
         .await
 }
@@ -274,15 +281,15 @@ async fn list(
 }
 
 async fn detail(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Path<(i64, i64)>) -> Result<Html<String>, AppError> {
-    let (engagement, estate, a) = load_one(&st, id, app_id).await?;
-    render(&views::DetailPage::new(ctx, engagement, &estate, &a, app_id))
+    let (engagement, estate, a, kept) = load_one(&st, id, app_id, ctx.t.lang).await?;
+    render(&views::DetailPage::new(ctx, engagement, &estate, &a, app_id, kept))
 }
 
 /// The diagram alone, as an SVG file.
 async fn diagram_svg(State(st): State<AppState>, ctx: PageCtx, Path((id, app_id)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    let (_, _, a) = load_one(&st, id, app_id).await?;
+    let (_, _, a, kept) = load_one(&st, id, app_id, ctx.t.lang).await?;
     let title = format!("{}: {}", ctx.t.t("architecture.diagram_title"), app_name(&ctx.t, &a.target.application));
-    let body = architecture::svg(&architecture::layout_in(&a.target, &ctx.t), &title);
+    let body = architecture::svg(&architecture::layout_kept(&a.target, &ctx.t, kept).0, &title);
     Ok(([(CONTENT_TYPE, "image/svg+xml; charset=utf-8")], body).into_response())
 }
 

@@ -23,7 +23,7 @@ pub fn mpa(conn: &mut Connection, region: &str) -> i64 {
     id
 }
 
-fn server(name: &str, app: &str, env: &str, role: &str) -> Workload {
+pub fn server(name: &str, app: &str, env: &str, role: &str) -> Workload {
     Workload {
         name: name.into(),
         application: app.into(),

@@ -18,9 +18,9 @@ mod target;
 
 pub use landing::landing_zone_layout;
 pub use svg::svg;
-pub use target::{layout, layout_in};
+pub use target::{layout, layout_in, layout_kept};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::route::{Area, Router, label_width, place_label};
 use super::{Az, Component, Kind};
@@ -133,7 +133,7 @@ impl Rect {
 
 /// An allowed flow drawn as an arrow along `points` (horizontal and vertical
 /// segments, the head at the last point) with its port(s) in a label box.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Arrow {
     pub points: Vec<(f64, f64)>,
     pub label: String,
@@ -233,6 +233,55 @@ fn say(tr: &Tr, key: &str) -> String {
 
 /// One arrow to draw: from box, to box (indices), label.
 type Flow = (usize, usize, String);
+
+/// A diagram's routed arrows kept with the application's summary
+/// (db::architecture::store_summary) and the fingerprint of the boxes and
+/// flows they were routed for: a page uses them for the same boxes and flows
+/// only, so it draws what routing would.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptArrows {
+    pub fingerprint: u64,
+    pub arrows: Vec<Arrow>,
+}
+
+/// Which router drew kept arrows: change it with anything that moves an
+/// arrow for the same boxes and flows (`route`, `route_all`, `place_label`),
+/// so arrows kept by an older build are routed afresh, not drawn.
+const ROUTING_VERSION: u32 = 1;
+
+/// FNV-1a over the bytes written to it.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 = buf.iter().fold(self.0, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What routing reads, hashed (FNV-1a over its JSON, written straight into
+/// the hash: the same in every build), with the router's version: the
+/// size, every box and the flows.
+fn fingerprint(d: &Diagram, flows: &[Flow]) -> u64 {
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    // Writing to a hash cannot fail, nor can serialising these types.
+    let _ = serde_json::to_writer(&mut h, &(ROUTING_VERSION, d.width, d.height, &d.boxes, flows));
+    h.0
+}
+
+/// `route_all`, or the `kept` arrows when they were routed for the same
+/// boxes and flows; with the fingerprint to keep them by.
+fn route_or_kept(d: &Diagram, flows: &[Flow], kept: Option<KeptArrows>) -> (Vec<Arrow>, u64) {
+    let fingerprint = fingerprint(d, flows);
+    match kept {
+        Some(k) if k.fingerprint == fingerprint => (k.arrows, fingerprint),
+        _ => (route_all(d, flows), fingerprint),
+    }
+}
 
 /// Routes the flows around the diagram's boxes and places their labels.
 fn route_all(d: &Diagram, flows: &[Flow]) -> Vec<Arrow> {

@@ -2,7 +2,10 @@
 //! subnet rows, regional services, the customer's data centre, and the
 //! flows its security-group rules allow.
 
-use super::{BOX_H, BOX_W, BoxKind, DC_W, Diagram, Flow, GAP, PAD, Rect, SIDE_W, TITLE, WIDTH, component_box, drawn, flow, route_all, say};
+use super::{
+    BOX_H, BOX_W, BoxKind, DC_W, Diagram, Flow, GAP, KeptArrows, PAD, Rect, SIDE_W, TITLE, WIDTH, component_box, drawn, flow,
+    route_or_kept, say,
+};
 use crate::architecture::{Az, Component, Kind, Subnet, TargetArchitecture, Tier};
 use crate::i18n::{Lang, Tr};
 
@@ -25,6 +28,13 @@ pub fn layout(t: &TargetArchitecture) -> Diagram {
 
 /// The layout with its labels in the translator's language.
 pub fn layout_in(t: &TargetArchitecture, tr: &Tr) -> Diagram {
+    layout_kept(t, tr, None).0
+}
+
+/// `layout_in` with the arrows `kept` when they were routed for the same
+/// boxes and flows, and the fingerprint to keep its arrows by
+/// (db::architecture keeps them when it derives the application's summary).
+pub fn layout_kept(t: &TargetArchitecture, tr: &Tr, kept: Option<KeptArrows>) -> (Diagram, u64) {
     let parts = Parts::of(t);
     let f = Frame::new(parts.needs_customer, !parts.vpc_items.is_empty());
     let (users, edge_boxes) = top_band(&f, &parts.edge, tr);
@@ -48,8 +58,9 @@ pub fn layout_in(t: &TargetArchitecture, tr: &Tr) -> Diagram {
     let height = boxes.iter().map(|b| b.y + b.h).fold(0.0, f64::max) + PAD;
     let mut d = Diagram { width: WIDTH, height, boxes, arrows: Vec::new() };
     let flows = flows(t, &d.boxes, tr);
-    d.arrows = route_all(&d, &flows);
-    d
+    let (arrows, fingerprint) = route_or_kept(&d, &flows, kept);
+    d.arrows = arrows;
+    (d, fingerprint)
 }
 
 /// A target's drawn components by where they go in the diagram.

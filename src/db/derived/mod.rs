@@ -6,8 +6,8 @@
 //! by), per application and for the engagement the sums the dashboard shows
 //! (`figures`), per application the summary of its target architecture
 //! (`architecture_summaries`, its landing-zone footprint in
-//! `landing_footprints`) and for the engagement the list's overview with
-//! each application's share of the landing zone (`architecture_overviews`,
+//! `landing_footprints`, its diagram's arrows in `architecture_diagrams`)
+//! and for the engagement the list's overview with each application's share of the landing zone (`architecture_overviews`,
 //! `store_overview`, after any summary changed), and the wave plan (built from `plan_groups`
 //! and `plan_links`, kept in `plans`, `plan_waves`, `plan_apps`,
 //! `plan_warnings`).
@@ -431,6 +431,8 @@ fn complete(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
         "DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id <> 0
             AND application_id NOT IN (SELECT id FROM applications WHERE engagement_id = ?1)",
         "DELETE FROM landing_footprints WHERE engagement_id = ?1 AND application_id <> 0
+            AND application_id NOT IN (SELECT id FROM applications WHERE engagement_id = ?1)",
+        "DELETE FROM architecture_diagrams WHERE engagement_id = ?1 AND application_id <> 0
             AND application_id NOT IN (SELECT id FROM applications WHERE engagement_id = ?1)",
     ] {
         conn.prepare_cached(sql)?.execute([engagement_id])?;

@@ -6,7 +6,7 @@
 use askama::Template;
 
 use super::{RangeRow, SizingForm, app_name, patterns, range_rows, sizing_form, strategy_label};
-use crate::architecture::{self, AppArchitecture, Estate, findings};
+use crate::architecture::{self, AppArchitecture, Estate, KeptArrows, findings};
 use crate::cost::{self, money};
 use crate::i18n::{Tr, amount};
 use crate::inventory::Engagement;
@@ -122,13 +122,21 @@ fn groups(t: &Tr, fs: &[findings::Finding]) -> Vec<PillarGroup> {
 
 impl DetailPage {
     /// The page of one application's architecture and cost.
-    pub(super) fn new(ctx: PageCtx, engagement: Engagement, estate: &Estate, a: &AppArchitecture, app_id: i64) -> DetailPage {
+    /// `kept`: the diagram's arrows kept in the reader's language.
+    pub(super) fn new(
+        ctx: PageCtx,
+        engagement: Engagement,
+        estate: &Estate,
+        a: &AppArchitecture,
+        app_id: i64,
+        kept: Option<KeptArrows>,
+    ) -> DetailPage {
         let cat = cost::catalogue();
         let t = ctx.t;
         let (strategy_code, strategy) = strategy_label(&t, a.target.strategy);
         let cur = a.cost.currency.clone();
         let title = format!("{}: {}", t.t("architecture.diagram_title"), app_name(&t, &a.target.application));
-        let diagram = architecture::svg(&architecture::layout_in(&a.target, &t), &title);
+        let diagram = architecture::svg(&architecture::layout_kept(&a.target, &t, kept).0, &title);
         DetailPage {
             app_id,
             name: app_name(&t, &a.target.application),
