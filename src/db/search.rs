@@ -63,6 +63,17 @@ pub fn indexable(text: &str) -> bool {
     text.chars().count() >= 3
 }
 
+/// The workloads (of any engagement) whose text holds `text`, as a JSON
+/// array of ids: asked of the index once, then bound to each statement
+/// that needs them (`w.id IN (SELECT value FROM json_each(?))`).
+pub fn matching(conn: &Connection, text: &str) -> Result<String, AppError> {
+    let ids: Vec<i64> = conn
+        .prepare_cached("SELECT rowid FROM workload_text WHERE workload_text MATCH ?1")?
+        .query_map([phrase(text)], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(crate::db::id_list(ids))
+}
+
 /// The FTS5 query that finds `text` as typed, anywhere: one quoted string
 /// (a quote inside is doubled), so nothing in it is read as query syntax.
 pub fn phrase(text: &str) -> String {
@@ -126,6 +137,25 @@ mod tests {
             assert_eq!(found(c, eid, "incheon"), ["web-incheon-01"]);
             workloads::delete(c, eid, seoul.id, "t")?;
             assert!(found(c, eid, "incheon").is_empty() && found(c, eid, "결제").is_empty(), "a deleted workload is not found");
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn matching_lists_the_ids_the_index_finds_as_a_json_array() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("t.db")).unwrap();
+        db.with_conn(|c| {
+            let eid = crate::db::engagements::create(c, &Engagement { name: "Ids".into(), ..Engagement::default_new() }, "t")?.id;
+            let w = |name: &str| Workload { name: name.into(), ..Workload::default() };
+            let a = workloads::create(c, eid, &w("app-\"one\""), "t")?.id;
+            let b = workloads::create(c, eid, &w("app-two"), "t")?.id;
+            assert_eq!(matching(c, "app-")?, format!("[{a},{b}]"));
+            assert_eq!(matching(c, "\"one\"")?, format!("[{a}]"), "a quote is text, not query syntax");
+            assert_eq!(matching(c, "three")?, "[]");
+            let parsed: Vec<i64> = serde_json::from_str(&matching(c, "app")?).unwrap();
+            assert_eq!(parsed, [a, b]);
             Ok(())
         })
         .unwrap();

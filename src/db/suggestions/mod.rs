@@ -28,6 +28,7 @@ pub use recompute::{Refreshed, recompute, refresh};
 /// The counts from scratch, which `db::derived::tests` compares with those kept.
 #[cfg(test)]
 pub(crate) use waiting::counted;
+pub(crate) use waiting::waiting_in;
 pub use waiting::{Waiting, waiting};
 
 /// Where a field's value comes from.

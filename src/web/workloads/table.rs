@@ -96,13 +96,16 @@ pub struct TablePage {
 
 /// Reads a page of the table with its rows' suggestion states and the
 /// suggestions waiting in the whole filter.
+/// The filter is made once for both (a text search asks its index once).
 pub fn load_table(conn: &Connection, id: i64, query: &WorkloadQuery) -> Result<TablePage, AppError> {
-    let page = db::workloads::search(conn, id, query)?;
+    let query = query.clone().normalised();
+    let filter = db::workloads::Filter::new(conn, id, &query)?;
+    let page = db::workloads::search_in(conn, id, &query, &filter)?;
     let mut states = HashMap::new();
     for w in &page.items {
         states.insert(w.id, db::suggestions::states(conn, w)?);
     }
-    let waiting = db::suggestions::waiting(conn, id, query)?;
+    let waiting = db::suggestions::waiting_in(conn, id, &query, &filter)?;
     Ok(TablePage { page, states, waiting })
 }
 
