@@ -2,6 +2,8 @@
 //! filters, sort, page), the page of rows it finds through the indexes, and
 //! the values the filters offer.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{SELECT_WORKLOAD, from_row};
@@ -243,14 +245,14 @@ pub(crate) fn query_filter(
 /// only those rows are read in full.
 pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<WorkloadPage, AppError> {
     let q = q.clone().normalised();
-    let (by_key, indexed_sort) = sort_column(&q.sort).map_or((true, true), |s| (s.keyed, s.indexed));
-    let q = q.clone().normalised();
     search_in(conn, engagement_id, &q, &Filter::new(conn, engagement_id, &q)?)
 }
 
 /// `search` with the query's filter made already (`Filter::new` of the
 /// normalised query): the page's other statements share it.
 pub(crate) fn search_in(conn: &Connection, engagement_id: i64, q: &WorkloadQuery, filter: &Filter) -> Result<WorkloadPage, AppError> {
+    let q = q.clone().normalised();
+    let (by_key, indexed_sort) = sort_column(&q.sort).map_or((true, true), |s| (s.keyed, s.indexed));
     let narrowed_by_index = !(q.application.is_empty() && q.environment.is_empty() && q.role.is_empty() && q.os.is_empty());
     let count_scan = !q.q.is_empty() && !narrowed_by_index;
     let clause = filter;
@@ -317,12 +319,20 @@ pub(crate) fn search_in(conn: &Connection, engagement_id: i64, q: &WorkloadQuery
             _ => run(None, ascending, q.per_page, offset)?,
         },
     };
-    let mut by_id = conn.prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.id = ?1 AND w.engagement_id = ?2"))?;
-    let mut items = Vec::with_capacity(ids.len());
-    for id in ids {
-        items.push(by_id.query_row([id, engagement_id], from_row)?);
-    }
+    let items = in_order(conn, engagement_id, &ids)?;
     Ok(WorkloadPage { items, by_key, total, page, per_page: q.per_page, pages })
+}
+
+/// The workloads `ids` of the engagement in full, in the order given: one
+/// statement for the page's rows, not one per row.
+fn in_order(conn: &Connection, engagement_id: i64, ids: &[i64]) -> Result<Vec<Workload>, AppError> {
+    let list = crate::db::id_list(ids.iter().copied());
+    let mut found: HashMap<i64, Workload> = conn
+        .prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.engagement_id = ?1 AND w.id IN (SELECT value FROM json_each(?2))"))?
+        .query_map(params![engagement_id, list], from_row)?
+        .map(|w| w.map(|w| (w.id, w)))
+        .collect::<Result<_, _>>()?;
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// A column the workloads table can be filtered by exact value.

@@ -101,10 +101,7 @@ pub fn load_table(conn: &Connection, id: i64, query: &WorkloadQuery) -> Result<T
     let query = query.clone().normalised();
     let filter = db::workloads::Filter::new(conn, id, &query)?;
     let page = db::workloads::search_in(conn, id, &query, &filter)?;
-    let mut states = HashMap::new();
-    for w in &page.items {
-        states.insert(w.id, db::suggestions::states(conn, w)?);
-    }
+    let states = db::suggestions::states_of(conn, &page.items)?;
     let waiting = db::suggestions::waiting_in(conn, id, &query, &filter)?;
     Ok(TablePage { page, states, waiting })
 }
