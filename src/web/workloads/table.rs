@@ -203,11 +203,9 @@ pub struct Suggestions {
 
 impl Suggestions {
     pub(super) fn load(conn: &Connection, id: i64) -> Result<Suggestions, AppError> {
-        let mut applications = db::applications::application_names(conn, id, MANY_APPLICATIONS as i64 + 1)?;
-        let many_applications = applications.len() > MANY_APPLICATIONS;
-        if many_applications {
-            applications.clear();
-        }
+        let many_applications = db::applications::more_than(conn, id, MANY_APPLICATIONS as i64)?;
+        let applications =
+            if many_applications { Vec::new() } else { db::applications::application_names(conn, id, MANY_APPLICATIONS as i64)? };
         Ok(Suggestions {
             applications,
             many_applications,
