@@ -100,10 +100,13 @@ impl Tr {
         catalogue(self.lang).get(key).map(String::as_str).unwrap_or(key)
     }
 
-    /// The message with `{name}` placeholders filled in (and Korean
-    /// particles after them agreeing with the values: `particle`).
+    /// The message with `{name}` placeholders filled in, in one pass (a
+    /// table page formats a hundred labels): a placeholder in a value (a
+    /// workload named "{field}") is the value's text, and a brace that names
+    /// no argument stays as written. Korean particles after a placeholder
+    /// agree with its value (`particle`).
     pub fn fmt(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-        particle::fill(self.t(key), self.lang, |name| args.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+        particle::fill(self.t(key), self.lang, |name| args.iter().find(|(n, _)| *n == name).map(|(_, v)| *v))
     }
 
     pub fn code(&self) -> &'static str {
@@ -173,6 +176,21 @@ pub fn amount(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fmt_fills_each_placeholder_once_and_leaves_the_rest_as_written() {
+        let t = Tr::new(Lang::En);
+        let message = t.t("workloads.edit_cell");
+        assert!(message.contains("{field}") && message.contains("{name}"), "{message}");
+        let filled = t.fmt("workloads.edit_cell", &[("field", &"Role"), ("name", &"web-{field}-01")]);
+        assert_eq!(filled, message.replace("{field}", "Role").replace("{name}", "web-{field}-01"), "a value's braces are its text");
+        assert_eq!(t.fmt("workloads.edit_cell", &[]), message, "no arguments: the message as written");
+        let ko = Tr::new(Lang::Ko);
+        assert_eq!(ko.fmt("workloads.summary", &[("from", &1), ("to", &50), ("total", &"100,000")]), {
+            ko.t("workloads.summary").replace("{from}", "1").replace("{to}", "50").replace("{total}", "100,000")
+        });
+        assert_eq!(t.fmt("{ unclosed {name", &[("name", &"x")]), "{ unclosed {name", "a key missing from the catalogue shows itself");
+    }
 
     #[test]
     fn amounts_are_grouped_with_at_most_two_decimals() {

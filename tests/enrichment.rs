@@ -177,14 +177,20 @@ fn one_pick_settles_a_conflict_and_one_reject_clears_a_field() {
     .unwrap();
 }
 
+/// The fixture imported, App01's role then typed over its suggestion.
+fn with_app01_typed(c: &mut Connection) -> i64 {
+    let eid = import(c, "Fixture", "vInfo.csv", &file(&format!("fixtures/{FIXTURE}")));
+    let mut app01 = workload(c, eid, "App01");
+    app01.role = "web-app".into();
+    sixr::db::workloads::save(c, eid, &app01, "c").unwrap();
+    eid
+}
+
 #[test]
 fn typing_over_a_suggestion_rejects_it_and_the_typed_value_survives_a_reimport() {
     let (db, _dir) = fresh();
     db.with_conn(|c| {
-        let eid = import(c, "Fixture", "vInfo.csv", &file(&format!("fixtures/{FIXTURE}")));
-        let mut app01 = workload(c, eid, "App01");
-        app01.role = "web-app".into();
-        sixr::db::workloads::save(c, eid, &app01, "c")?;
+        let eid = with_app01_typed(c);
         assert_eq!(state(c, eid, "App01", Field::Role).unwrap().0, Provenance::Edited);
         let mut db01 = workload(c, eid, "DB01");
         db01.notes = "primary".into();
@@ -193,6 +199,27 @@ fn typing_over_a_suggestion_rejects_it_and_the_typed_value_survives_a_reimport()
         assert_eq!(workload(c, eid, "App01").role, "web-app", "the file leaves role empty: the typed value stays");
         assert_eq!(state(c, eid, "App01", Field::Role).unwrap().0, Provenance::Edited);
         assert_eq!(workload(c, eid, "DB01").notes, "SQL Server 2014 - finance", "the file's annotation is the file's");
+        Ok(())
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_page_of_workloads_reads_the_states_each_reads_alone() {
+    let (db, _dir) = fresh();
+    db.with_conn(|c| {
+        let eid = with_app01_typed(c);
+        let all = sixr::db::workloads::list_all(c, eid)?;
+        let page = suggestions::states_of(c, &all)?;
+        assert_eq!(page.len(), all.len());
+        let (mut suggested, mut edited) = (0, 0);
+        for w in &all {
+            let alone = suggestions::states(c, w)?;
+            assert_eq!(page[&w.id], alone, "{}", w.name);
+            suggested += alone.iter().filter(|s| s.source == Provenance::Suggested).count();
+            edited += alone.iter().filter(|s| s.source == Provenance::Edited).count();
+        }
+        assert!(suggested > 1 && edited == 1, "the page holds suggestions and the one typed field ({suggested}, {edited})");
         Ok(())
     })
     .unwrap();

@@ -36,6 +36,15 @@ pub fn application_names(conn: &Connection, engagement_id: i64, limit: i64) -> R
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// True when the engagement has more than `n` applications: counts no
+/// further than `n + 1`, through the index, reading no name.
+pub fn more_than(conn: &Connection, engagement_id: i64, n: i64) -> Result<bool, AppError> {
+    let counted: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM (SELECT 1 FROM applications WHERE engagement_id = ?1 LIMIT ?2)")?
+        .query_row(params![engagement_id, n + 1], |r| r.get(0))?;
+    Ok(counted > n)
+}
+
 /// An application with how many workloads it groups.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ApplicationSummary {
@@ -236,4 +245,33 @@ pub fn attributes(conn: &Connection, engagement_id: i64) -> Result<std::collecti
 /// The same by application name (the JSON backup).
 pub fn attributes_by_name(conn: &Connection, engagement_id: i64) -> Result<std::collections::BTreeMap<String, AppAttributes>, AppError> {
     Ok(attributes_rows(conn, engagement_id)?.into_iter().map(|(_, name, a)| (name, a)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use crate::inventory::Engagement;
+
+    #[test]
+    fn more_than_counts_up_to_one_past_its_bound_in_one_engagement() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("t.db")).unwrap();
+        db.with_conn(|c| {
+            let eid = crate::db::engagements::create(c, &Engagement { name: "Apps".into(), ..Engagement::default_new() }, "t")?.id;
+            let other = crate::db::engagements::create(c, &Engagement { name: "Other".into(), ..Engagement::default_new() }, "t")?.id;
+            for i in 0..3 {
+                create(c, eid, &format!("app-{i}"), "", "t")?;
+                create(c, other, &format!("app-{i}"), "", "t")?;
+            }
+            create(c, other, "app-3", "", "t")?;
+            assert!(more_than(c, eid, 2)?);
+            assert!(!more_than(c, eid, 3)?, "three is not more than three");
+            assert!(!more_than(c, eid, 4)?);
+            assert!(more_than(c, other, 3)?, "each engagement counts its own");
+            assert!(!more_than(c, eid + other + 1, 0)?, "none");
+            Ok(())
+        })
+        .unwrap();
+    }
 }

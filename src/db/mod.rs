@@ -16,6 +16,7 @@ pub mod search;
 pub mod suggestions;
 pub mod workloads;
 
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -264,6 +265,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_id_list_is_read_back_by_json_each_in_its_order() {
+        assert_eq!(id_list([]), "[]");
+        assert_eq!(id_list([7]), "[7]");
+        let conn = Connection::open_in_memory().unwrap();
+        let back: Vec<i64> = conn
+            .prepare("SELECT value FROM json_each(?1)")
+            .unwrap()
+            .query_map([id_list([3, -1, 9_007_199_254_740_993])], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(back, [3, -1, 9_007_199_254_740_993], "large ids are read back exactly");
+    }
+
+    #[test]
     fn opens_with_wal_foreign_keys_and_schema() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(dir.path().join("t.db")).unwrap();
@@ -279,6 +295,21 @@ mod tests {
         .unwrap();
         assert!(db.is_healthy());
     }
+}
+
+/// Ids as one JSON array ("[3,17]"), bound as a single parameter and read
+/// back by `w.id IN (SELECT value FROM json_each(?))`: a list of any length
+/// in one statement, never spliced into the SQL.
+pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    let mut out = String::from("[");
+    for (i, id) in ids.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write!(out, "{id}").expect("writing to a String");
+    }
+    out.push(']');
+    out
 }
 
 /// Escapes `%`, `_` and `\` so typed text matches literally in LIKE.

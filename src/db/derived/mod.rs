@@ -297,6 +297,7 @@ pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
                         .execute([engagement_id, last + 1])?;
                     return Ok(false);
                 }
+                crate::db::search::optimize(tx)?;
                 tx.prepare_cached("DELETE FROM derivations WHERE engagement_id = ?1")?.execute([engagement_id])?;
                 // The derived tables were empty or stale when the import
                 // refreshed the statistics.

@@ -33,26 +33,44 @@ fn provenance(value: &str, rows: &[Stored], edited: bool) -> Option<(Provenance,
 /// The fields of `w` that suggestions filled, confirmed or wait on, and
 /// those the consultant typed (any field); imported values are left out.
 pub fn states(conn: &Connection, w: &Workload) -> Result<Vec<FieldState>, AppError> {
-    let mut rows: HashMap<Field, Vec<Stored>> = HashMap::new();
-    let mut stmt = conn.prepare_cached("SELECT field, value, status, evidence FROM suggestions WHERE workload_id = ?1 AND status != ?2")?;
-    for row in stmt.query_map(params![w.id, REJECTED], |r| {
-        Ok((r.get::<_, String>(0)?, Stored { value: r.get(1)?, status: r.get(2)?, evidence: r.get(3)? }))
+    Ok(states_of(conn, std::slice::from_ref(w))?.remove(&w.id).unwrap_or_default())
+}
+
+/// `states` of each workload (a page of the table), by id: two statements
+/// for them all, not two per workload.
+pub fn states_of(conn: &Connection, workloads: &[Workload]) -> Result<HashMap<i64, Vec<FieldState>>, AppError> {
+    let ids = crate::db::id_list(workloads.iter().map(|w| w.id));
+    let mut rows: HashMap<(i64, Field), Vec<Stored>> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT workload_id, field, value, status, evidence FROM suggestions
+         WHERE workload_id IN (SELECT value FROM json_each(?1)) AND status != ?2",
+    )?;
+    for row in stmt.query_map(params![ids, REJECTED], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, Stored { value: r.get(2)?, status: r.get(3)?, evidence: r.get(4)? }))
     })? {
-        let (field, stored) = row?;
+        let (id, field, stored) = row?;
         if let Some(f) = Field::parse(&field) {
-            rows.entry(f).or_default().push(stored);
+            rows.entry((id, f)).or_default().push(stored);
         }
     }
-    let edited: HashSet<String> = conn
-        .prepare_cached("SELECT field FROM edited_fields WHERE workload_id = ?1")?
-        .query_map([w.id], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    let mut out = Vec::new();
-    for field in Field::ALL {
-        let list = rows.get(&field).map(Vec::as_slice).unwrap_or(&[]);
-        if let Some((source, candidates)) = provenance(current(w, field), list, edited.contains(field.code())) {
-            out.push(FieldState { field, source, candidates });
+    let mut edited: HashMap<i64, HashSet<String>> = HashMap::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT workload_id, field FROM edited_fields WHERE workload_id IN (SELECT value FROM json_each(?1))")?;
+    for row in stmt.query_map([&ids], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, field) = row?;
+        edited.entry(id).or_default().insert(field);
+    }
+    let mut out = HashMap::new();
+    for w in workloads {
+        let mut states = Vec::new();
+        for field in Field::ALL {
+            let list = rows.get(&(w.id, field)).map(Vec::as_slice).unwrap_or(&[]);
+            let typed = edited.get(&w.id).is_some_and(|typed| typed.contains(field.code()));
+            if let Some((source, candidates)) = provenance(current(w, field), list, typed) {
+                states.push(FieldState { field, source, candidates });
+            }
         }
+        out.insert(w.id, states);
     }
     Ok(out)
 }

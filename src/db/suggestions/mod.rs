@@ -23,11 +23,12 @@ mod waiting;
 
 pub use decide::{Decided, Decision, Selection, decide_bulk, decide_one};
 pub use discovery::{discovered, keep_curated, store_discovered};
-pub use fields::{InEffect, edited, in_effect, in_effect_for, scoring_facts, scoring_facts_by_workload, states, unconfirmed};
+pub use fields::{InEffect, edited, in_effect, in_effect_for, scoring_facts, scoring_facts_by_workload, states, states_of, unconfirmed};
 pub use recompute::{Refreshed, recompute, refresh};
 /// The counts from scratch, which `db::derived::tests` compares with those kept.
 #[cfg(test)]
 pub(crate) use waiting::counted;
+pub(crate) use waiting::waiting_in;
 pub use waiting::{Waiting, waiting};
 
 /// Where a field's value comes from.

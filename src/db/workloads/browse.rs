@@ -2,6 +2,8 @@
 //! filters, sort, page), the page of rows it finds through the indexes, and
 //! the values the filters offer.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{SELECT_WORKLOAD, from_row};
@@ -170,50 +172,75 @@ pub struct WorkloadPage {
     pub pages: i64,
 }
 
-/// The WHERE clause (over `workloads w`) and its parameters for a query.
+/// The WHERE clause (over `workloads w`) of a query, with its parameters.
 ///
-/// With `scan`, the engagement test is written `+w.engagement_id` so SQLite
-/// reads the table in order instead of looking every row up through an
-/// index: when each row must be read anyway (a text search, a sort on a
-/// column without an index) one pass is several times cheaper at 100,000.
+/// Made once per request and used by every statement of the page (the
+/// count, the page, the suggestions waiting): a text search asks the index
+/// once, and the workloads it finds are bound to each statement as a list.
+pub(crate) struct Filter {
+    /// The conditions after the engagement's (each begins " AND ").
+    rest: String,
+    /// The engagement's id, then the parameters of `rest`.
+    args: Vec<rusqlite::types::Value>,
+}
+
+impl Filter {
+    pub(crate) fn new(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<Filter, AppError> {
+        use rusqlite::types::Value;
+        let mut sql = String::new();
+        let mut args = vec![Value::Integer(engagement_id)];
+        if !q.q.is_empty() && crate::db::search::indexable(&q.q) && crate::db::search::is_complete(conn, engagement_id)? {
+            // Through the trigram index: the same substrings LIKE finds.
+            sql.push_str(" AND w.id IN (SELECT value FROM json_each(?))");
+            args.push(Value::Text(crate::db::search::matching(conn, &q.q)?));
+        } else if !q.q.is_empty() {
+            sql.push_str(" AND (w.name LIKE ? ESCAPE '\\' OR w.hostname LIKE ? ESCAPE '\\' OR w.notes LIKE ? ESCAPE '\\')");
+            let pattern = crate::db::like_pattern(&q.q);
+            args.extend([Value::Text(pattern.clone()), Value::Text(pattern.clone()), Value::Text(pattern)]);
+        }
+        if q.application == NO_APPLICATION {
+            sql.push_str(" AND w.application_id IS NULL");
+        } else if !q.application.is_empty() {
+            let id: Option<i64> = conn
+                .prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name = ?2")?
+                .query_row(params![engagement_id, q.application], |r| r.get(0))
+                .optional()?;
+            sql.push_str(" AND w.application_id = ?");
+            args.push(Value::Integer(id.unwrap_or(-1)));
+        }
+        for (column, value) in [("w.environment", &q.environment), ("w.role", &q.role), ("w.os", &q.os)] {
+            if !value.is_empty() {
+                sql.push_str(&format!(" AND {column} = ?"));
+                args.push(Value::Text(value.clone()));
+            }
+        }
+        if q.pending {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM suggestions s WHERE s.workload_id = w.id AND s.status = 'pending')");
+        }
+        Ok(Filter { rest: sql, args })
+    }
+
+    /// The clause and its parameters.
+    ///
+    /// With `scan`, the engagement test is written `+w.engagement_id` so SQLite
+    /// reads the table in order instead of looking every row up through an
+    /// index: when each row must be read anyway (a text search, a sort on a
+    /// column without an index) one pass is several times cheaper at 100,000.
+    pub(crate) fn clause(&self, scan: bool) -> (String, Vec<rusqlite::types::Value>) {
+        let engagement = if scan { "+w.engagement_id = ?" } else { "w.engagement_id = ?" };
+        (format!("{engagement}{}", self.rest), self.args.clone())
+    }
+}
+
+/// The WHERE clause (over `workloads w`) and its parameters for a query
+/// (`Filter::clause`), for a statement that runs once.
 pub(crate) fn query_filter(
     conn: &Connection,
     engagement_id: i64,
     q: &WorkloadQuery,
     scan: bool,
 ) -> Result<(String, Vec<rusqlite::types::Value>), AppError> {
-    use rusqlite::types::Value;
-    let mut sql = String::from(if scan { "+w.engagement_id = ?" } else { "w.engagement_id = ?" });
-    let mut args = vec![Value::Integer(engagement_id)];
-    if !q.q.is_empty() && crate::db::search::indexable(&q.q) && crate::db::search::is_complete(conn, engagement_id)? {
-        // Through the trigram index: the same substrings LIKE finds.
-        sql.push_str(" AND w.id IN (SELECT rowid FROM workload_text WHERE workload_text MATCH ?)");
-        args.push(Value::Text(crate::db::search::phrase(&q.q)));
-    } else if !q.q.is_empty() {
-        sql.push_str(" AND (w.name LIKE ? ESCAPE '\\' OR w.hostname LIKE ? ESCAPE '\\' OR w.notes LIKE ? ESCAPE '\\')");
-        let pattern = crate::db::like_pattern(&q.q);
-        args.extend([Value::Text(pattern.clone()), Value::Text(pattern.clone()), Value::Text(pattern)]);
-    }
-    if q.application == NO_APPLICATION {
-        sql.push_str(" AND w.application_id IS NULL");
-    } else if !q.application.is_empty() {
-        let id: Option<i64> = conn
-            .prepare_cached("SELECT id FROM applications WHERE engagement_id = ?1 AND name = ?2")?
-            .query_row(params![engagement_id, q.application], |r| r.get(0))
-            .optional()?;
-        sql.push_str(" AND w.application_id = ?");
-        args.push(Value::Integer(id.unwrap_or(-1)));
-    }
-    for (column, value) in [("w.environment", &q.environment), ("w.role", &q.role), ("w.os", &q.os)] {
-        if !value.is_empty() {
-            sql.push_str(&format!(" AND {column} = ?"));
-            args.push(Value::Text(value.clone()));
-        }
-    }
-    if q.pending {
-        sql.push_str(" AND EXISTS (SELECT 1 FROM suggestions s WHERE s.workload_id = w.id AND s.status = 'pending')");
-    }
-    Ok((sql, args))
+    Ok(Filter::new(conn, engagement_id, q)?.clause(scan))
 }
 
 /// One page of workloads matching `q`, with the total count.
@@ -223,10 +250,18 @@ pub(crate) fn query_filter(
 /// only those rows are read in full.
 pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<WorkloadPage, AppError> {
     let q = q.clone().normalised();
+    search_in(conn, engagement_id, &q, &Filter::new(conn, engagement_id, &q)?)
+}
+
+/// `search` with the query's filter made already (`Filter::new` of the
+/// normalised query): the page's other statements share it.
+pub(crate) fn search_in(conn: &Connection, engagement_id: i64, q: &WorkloadQuery, filter: &Filter) -> Result<WorkloadPage, AppError> {
+    let q = q.clone().normalised();
     let (by_key, indexed_sort) = sort_column(&q.sort).map_or((true, true), |s| (s.keyed, s.indexed));
     let narrowed_by_index = !(q.application.is_empty() && q.environment.is_empty() && q.role.is_empty() && q.os.is_empty());
     let count_scan = !q.q.is_empty() && !narrowed_by_index;
-    let (filter, args) = query_filter(conn, engagement_id, &q, count_scan)?;
+    let clause = filter;
+    let (filter, args) = clause.clause(count_scan);
     // Unfiltered, the count the triggers keep saves counting every row.
     let total: i64 = if q.q.is_empty() && !narrowed_by_index && !q.pending {
         crate::db::engagements::counts(conn, engagement_id)?.0
@@ -235,7 +270,7 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
             .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
     };
     let page_scan = !indexed_sort && !narrowed_by_index;
-    let (filter, args) = if page_scan == count_scan { (filter, args) } else { query_filter(conn, engagement_id, &q, page_scan)? };
+    let (filter, args) = if page_scan == count_scan { (filter, args) } else { clause.clause(page_scan) };
     let pages = ((total + q.per_page - 1) / q.per_page).max(1);
     let page = q.page.min(pages);
     let key = order_key(&q.sort);
@@ -289,12 +324,20 @@ pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Resul
             _ => run(None, ascending, q.per_page, offset)?,
         },
     };
-    let mut by_id = conn.prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.id = ?1 AND w.engagement_id = ?2"))?;
-    let mut items = Vec::with_capacity(ids.len());
-    for id in ids {
-        items.push(by_id.query_row([id, engagement_id], from_row)?);
-    }
+    let items = in_order(conn, engagement_id, &ids)?;
     Ok(WorkloadPage { items, by_key, total, page, per_page: q.per_page, pages })
+}
+
+/// The workloads `ids` of the engagement in full, in the order given: one
+/// statement for the page's rows, not one per row.
+fn in_order(conn: &Connection, engagement_id: i64, ids: &[i64]) -> Result<Vec<Workload>, AppError> {
+    let list = crate::db::id_list(ids.iter().copied());
+    let mut found: HashMap<i64, Workload> = conn
+        .prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.engagement_id = ?1 AND w.id IN (SELECT value FROM json_each(?2))"))?
+        .query_map(params![engagement_id, list], from_row)?
+        .map(|w| w.map(|w| (w.id, w)))
+        .collect::<Result<_, _>>()?;
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// A column the workloads table can be filtered by exact value.

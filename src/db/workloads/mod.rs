@@ -5,7 +5,7 @@
 mod browse;
 pub mod marks;
 
-pub(crate) use browse::query_filter;
+pub(crate) use browse::{Filter, query_filter, search_in};
 pub use browse::{FilterColumn, NO_APPLICATION, PAGE_SIZES, WorkloadPage, WorkloadQuery, distinct_values, search};
 
 use rusqlite::{Connection, OptionalExtension, Row, params};

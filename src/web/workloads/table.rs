@@ -96,13 +96,13 @@ pub struct TablePage {
 
 /// Reads a page of the table with its rows' suggestion states and the
 /// suggestions waiting in the whole filter.
+/// The filter is made once for both (a text search asks its index once).
 pub fn load_table(conn: &Connection, id: i64, query: &WorkloadQuery) -> Result<TablePage, AppError> {
-    let page = db::workloads::search(conn, id, query)?;
-    let mut states = HashMap::new();
-    for w in &page.items {
-        states.insert(w.id, db::suggestions::states(conn, w)?);
-    }
-    let waiting = db::suggestions::waiting(conn, id, query)?;
+    let query = query.clone().normalised();
+    let filter = db::workloads::Filter::new(conn, id, &query)?;
+    let page = db::workloads::search_in(conn, id, &query, &filter)?;
+    let states = db::suggestions::states_of(conn, &page.items)?;
+    let waiting = db::suggestions::waiting_in(conn, id, &query, &filter)?;
     Ok(TablePage { page, states, waiting })
 }
 
@@ -203,11 +203,9 @@ pub struct Suggestions {
 
 impl Suggestions {
     pub(super) fn load(conn: &Connection, id: i64) -> Result<Suggestions, AppError> {
-        let mut applications = db::applications::application_names(conn, id, MANY_APPLICATIONS as i64 + 1)?;
-        let many_applications = applications.len() > MANY_APPLICATIONS;
-        if many_applications {
-            applications.clear();
-        }
+        let many_applications = db::applications::more_than(conn, id, MANY_APPLICATIONS as i64)?;
+        let applications =
+            if many_applications { Vec::new() } else { db::applications::application_names(conn, id, MANY_APPLICATIONS as i64)? };
         Ok(Suggestions {
             applications,
             many_applications,
