@@ -158,6 +158,6 @@ mod tests {
         // readable at its end keeps the sentence's form.
         assert_eq!(fill("{x}는 {v}는", |n| (n == "v").then(|| "—".to_string())), "{x}는 —는");
         // English is filled as written.
-        assert_eq!(super::fill("{v}는", Lang::En, |_| Some("MySQL".into())), "MySQL는");
+        assert_eq!(super::fill("{v}는", Lang::En, |_| Some("MySQL")), "MySQL는");
     }
 }
