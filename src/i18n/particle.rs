@@ -50,6 +50,11 @@ fn is_hangul(c: char) -> bool {
 /// English word by how loanwords usually end (…n: 썬, …l: 를, …ng, …c/…k:
 /// 익). Unknown (`None`) for anything else; the sentence keeps its form.
 fn ending(value: &str) -> Option<Ending> {
+    // "$36,000.00" reads "36,000달러": the currency's name ends the word,
+    // and the sentence is written for it.
+    if value.trim_start().starts_with(['$', '€', '£', '¥', '₩']) {
+        return None;
+    }
     let word = value.trim_end_matches(|c: char| !c.is_alphanumeric());
     let mut chars = word.chars().rev();
     let last = chars.next()?;
@@ -157,6 +162,8 @@ mod tests {
         // An unknown placeholder stays as written, and a value with nothing
         // readable at its end keeps the sentence's form.
         assert_eq!(fill("{x}는 {v}는", |n| (n == "v").then(|| "—".to_string())), "{x}는 —는");
+        // An amount reads with its currency's name: the sentence's form.
+        assert_eq!(fill("{v}와 비교됩니다", |_| Some("$36,000.00".into())), "$36,000.00와 비교됩니다");
         // English is filled as written.
         assert_eq!(super::fill("{v}는", Lang::En, |_| Some("MySQL")), "MySQL는");
     }
