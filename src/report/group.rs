@@ -15,8 +15,8 @@ use super::os;
 use crate::i18n::Lang;
 use crate::inventory::Workload;
 use crate::scoring::facts::format_number;
-use crate::scoring::rules::{Piece, RuleBook, Section, WORKLOAD_FACTS};
-use crate::scoring::{Assessment, Named, Reason, Severity, Value, rulebook};
+use crate::scoring::rules::{Section, WORKLOAD_FACTS};
+use crate::scoring::{Assessment, Named, Reason, Severity, Value, render_sentence as render, rulebook};
 use crate::strategy::Strategy;
 
 /// What a finding says, whatever the wording.
@@ -108,28 +108,6 @@ fn shown(named: &Named) -> HashMap<&str, Option<Value>> {
         .collect()
 }
 
-/// A sentence's pieces in words; a value left out takes the space before it along.
-fn render(book: &RuleBook, pieces: &[Piece], values: &HashMap<&str, Option<Value>>, lang: Lang) -> String {
-    let mut out = String::new();
-    for p in pieces {
-        match p {
-            Piece::Text(t) => out.push_str(t),
-            Piece::Fact(i) => match (values.get(book.facts[*i].as_str()), i.checked_sub(book.first_answer)) {
-                // A choice answer reads as its label ("low" → "낮음").
-                (Some(Some(Value::Text(_, low))), Some(q)) => out.push_str(book.questions[q].option_label(low, lang)),
-                (Some(Some(v)), _) => out.push_str(&v.display(lang)),
-                (Some(None), _) => {
-                    if out.ends_with(' ') {
-                        out.pop();
-                    }
-                }
-                (None, _) => out.push_str(&Value::Unknown.display(lang)),
-            },
-        }
-    }
-    out
-}
-
 /// The key of a value: its English words, case-folded ("" for one left out).
 fn param(v: &Option<Value>) -> String {
     match v {
@@ -164,10 +142,16 @@ pub fn group<'a>(workloads: impl IntoIterator<Item = &'a Workload>, assessments:
             // A sentence not in the rule book (the scoring's own, about a tie
             // or a workload that differs from its application) reads as the
             // scoring words it.
+            // A value left out (None) takes the space before it along.
+            let fact = |i: usize| match values.get(book.facts[i].as_str()) {
+                Some(Some(v)) => Some(v),
+                Some(None) => None,
+                None => Some(&Value::Unknown),
+            };
             let (en, ko, order) = match (book.rule(section, rule), reason, risk) {
                 (Some(r), _, _) => (
-                    render(book, &r.en, &values, Lang::En),
-                    render(book, &r.ko, &values, Lang::Ko),
+                    render(book, &r.en, fact, Lang::En),
+                    render(book, &r.ko, fact, Lang::Ko),
                     book.rules.iter().position(|x| std::ptr::eq(x, r)).unwrap_or(usize::MAX),
                 ),
                 (None, Some(r), _) => (r.text(Lang::En), r.text(Lang::Ko), usize::MAX),

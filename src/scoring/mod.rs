@@ -32,6 +32,7 @@ pub use facts::{EndOfSupport, Value};
 pub use profile::{Hosting, Profile};
 use rules::Section;
 pub use rules::{Severity, rulebook};
+pub(crate) use sentence::render as render_sentence;
 use sentence::{sentence, with_suggestions};
 pub use workload::{Context, Item, score_portfolio, score_portfolio_with, score_workload};
 

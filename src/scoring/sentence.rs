@@ -37,14 +37,16 @@ pub(super) fn sentence(section: Section, id: &str, named: &Named, lang: Lang) ->
                 Lang::En => &rule.en,
                 Lang::Ko => &rule.ko,
             };
-            render(book, pieces, |i| named.get(&book.facts[i]).unwrap_or(&Value::Unknown), lang)
+            render(book, pieces, |i| Some(named.get(&book.facts[i]).unwrap_or(&Value::Unknown)), lang)
         }
         None => id.to_string(),
     }
 }
 
-/// Puts a sentence's pieces into words, `fact(i)` giving the value of fact i.
-fn render<'v>(book: &RuleBook, pieces: &[Piece], fact: impl Fn(usize) -> &'v Value, lang: Lang) -> String {
+/// Puts a sentence's pieces into words, `fact(i)` giving the value of fact i
+/// or `None` for a value left out, which takes the space before it along
+/// (the report's grouped sentences leave out what differs between rows).
+pub(crate) fn render<'v>(book: &RuleBook, pieces: &[Piece], fact: impl Fn(usize) -> Option<&'v Value>, lang: Lang) -> String {
     let mut out = String::new();
     // Where the last fact's value begins in `out`: a Korean particle right
     // after it agrees with it (i18n::particle).
@@ -62,14 +64,22 @@ fn render<'v>(book: &RuleBook, pieces: &[Piece], fact: impl Fn(usize) -> &'v Val
                 }
                 fact_at = None;
             }
-            Piece::Fact(i) => {
-                fact_at = Some(out.len());
-                match (fact(*i), i.checked_sub(book.first_answer).map(|q| &book.questions[q])) {
-                    // A choice answer reads as its label ("low" → "낮음").
-                    (Value::Text(_, low), Some(q)) => out.push_str(q.option_label(low, lang)),
-                    (v, _) => out.push_str(&v.display(lang)),
+            Piece::Fact(i) => match (fact(*i), i.checked_sub(book.first_answer).map(|q| &book.questions[q])) {
+                (None, _) => {
+                    if out.ends_with(' ') {
+                        out.pop();
+                    }
+                    fact_at = None;
                 }
-            }
+                (Some(v), question) => {
+                    fact_at = Some(out.len());
+                    match (v, question) {
+                        // A choice answer reads as its label ("low" → "낮음").
+                        (Value::Text(_, low), Some(q)) => out.push_str(q.option_label(low, lang)),
+                        (v, _) => out.push_str(&v.display(lang)),
+                    }
+                }
+            },
         }
     }
     out
