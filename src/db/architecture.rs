@@ -446,10 +446,17 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
 
 /// Keeps the application's diagram arrows in each language
 /// (`architecture::KeptArrows`): a page routes them only when its boxes or
-/// flows differ from those they were routed for.
+/// flows differ from those they were routed for. Arrows kept for the same
+/// boxes and flows stay as they are: a derivation that changes nothing of
+/// the diagram (a new rule book, an edited note) routes nothing.
 fn store_diagrams(conn: &Connection, engagement_id: i64, app_id: i64, target: &TargetArchitecture) -> Result<(), AppError> {
     for lang in [Lang::En, Lang::Ko] {
-        let (diagram, fingerprint) = architecture::layout_kept(target, &Tr::new(lang), None);
+        let kept = kept_arrows(conn, engagement_id, app_id, lang)?;
+        let kept_for = kept.as_ref().map(|k| k.fingerprint);
+        let (diagram, fingerprint) = architecture::layout_kept(target, &Tr::new(lang), kept);
+        if kept_for == Some(fingerprint) {
+            continue;
+        }
         let arrows = serde_json::to_string(&diagram.arrows).map_err(json_error)?;
         conn.prepare_cached(
             "INSERT OR REPLACE INTO architecture_diagrams (engagement_id, application_id, lang, fingerprint, arrows)
