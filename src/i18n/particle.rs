@@ -47,8 +47,8 @@ fn is_hangul(c: char) -> bool {
 /// The ending of the last word of `value` as read aloud in Korean: a Hangul
 /// syllable by its final consonant, a digit by its Korean name (일, 삼, 칠 …),
 /// a capital after a capital or digit by its letter name (SQL: 엘), an
-/// English word by how loanwords usually end (…n: 썬, …l: 를, …ng, …c/…k:
-/// 익). Unknown (`None`) for anything else; the sentence keeps its form.
+/// English word by how loanwords usually end (…n: 썬, …l: 엘, …ng: 엥,
+/// …c/…k: 익). Unknown (`None`) for anything else; the sentence keeps its form.
 fn ending(value: &str) -> Option<Ending> {
     // "$36,000.00" reads "36,000달러": the currency's name ends the word,
     // and the sentence is written for it.
@@ -104,7 +104,7 @@ pub fn fill<V: std::fmt::Display>(text: &str, lang: Lang, value_of: impl Fn(&str
         let at = out.len();
         write!(out, "{value}").expect("writing to a String");
         let after = &inside[close + 1..];
-        rest = match agreeing(&out[at..], after).filter(|_| lang == Lang::Ko) {
+        rest = match (lang == Lang::Ko).then(|| agreeing(&out[at..], after)).flatten() {
             Some((form, written)) => {
                 out.push_str(form);
                 &after[written..]
