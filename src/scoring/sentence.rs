@@ -113,15 +113,15 @@ fn decision_sentence(id: &str, named: &Named, lang: Lang) -> Option<String> {
             let (a, b) = names.split_first().map(|(a, b)| (*a, b.join(", "))).unwrap_or_default();
             let points = named.get("points").map(|v| v.display(lang)).unwrap_or_default();
             particle::fill(pick(&m.tie_en, &m.tie_ko).as_str(), lang, |n| match n {
-                "a" => Some(a.to_string()),
-                "b" => Some(b.clone()),
-                "points" => Some(points.clone()),
+                "a" => Some(a),
+                "b" => Some(b.as_str()),
+                "points" => Some(points.as_str()),
                 _ => None,
             })
         }
         APPLICATION_DECISION => particle::fill(pick(&m.application_en, &m.application_ko).as_str(), lang, |n| match n {
-            "strategy" => Some(first("strategy").to_string()),
-            "own" => Some(first("own").to_string()),
+            "strategy" => Some(first("strategy")),
+            "own" => Some(first("own")),
             _ => None,
         }),
         DIFFERS => {
@@ -131,8 +131,8 @@ fn decision_sentence(id: &str, named: &Named, lang: Lang) -> Option<String> {
                 _ => String::new(),
             };
             particle::fill(pick(&m.differs_en, &m.differs_ko).as_str(), lang, |n| match n {
-                "strategy" => Some(first("strategy").to_string()),
-                "reason" => Some(why.clone()),
+                "strategy" => Some(first("strategy")),
+                "reason" => Some(why.as_str()),
                 _ => None,
             })
         }
