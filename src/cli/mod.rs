@@ -156,10 +156,12 @@ fn serve(db_path: PathBuf, addr: SocketAddr, trusted_proxies: Vec<std::net::IpAd
     Ok(ExitCode::SUCCESS)
 }
 
-/// glibc gives each thread that allocates at once an arena of its own, up
-/// to eight per core, and memory freed in one stays resident there: under
-/// 16 concurrent requests the server's peak RSS was 168 MB, with two arenas
-/// 87 MB (benches/README.md §5). Set before the runtime starts its threads.
+/// SQLite allocates with glibc's malloc (Rust's allocations go to mimalloc,
+/// main.rs). glibc gives each thread that allocates at once an arena of its
+/// own, up to eight per core, and memory freed in one stays resident there:
+/// under 16 concurrent requests the server's peak RSS was 168 MB, with two
+/// arenas 87 MB (benches/README.md §5). Set before the runtime starts its
+/// threads.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
     // SAFETY: mallopt only sets an allocator parameter; called before any
