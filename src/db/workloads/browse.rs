@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{SELECT_WORKLOAD, from_row};
+use super::{SELECT_TABLE_ROW, SELECT_WORKLOAD, from_row, table_row};
 use crate::error::AppError;
 use crate::inventory::Workload;
 /// Page sizes the workloads table offers; anything else falls back to the first.
@@ -250,12 +250,27 @@ pub(crate) fn query_filter(
 /// only those rows are read in full.
 pub fn search(conn: &Connection, engagement_id: i64, q: &WorkloadQuery) -> Result<WorkloadPage, AppError> {
     let q = q.clone().normalised();
-    search_in(conn, engagement_id, &q, &Filter::new(conn, engagement_id, &q)?)
+    search_in(conn, engagement_id, &q, &Filter::new(conn, engagement_id, &q)?, Fields::All)
+}
+
+/// Which of each workload's fields a page reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fields {
+    All,
+    /// Only those the workloads table shows (`SELECT_TABLE_ROW`), the
+    /// others left empty: less than half the columns, and no join.
+    Table,
 }
 
 /// `search` with the query's filter made already (`Filter::new` of the
 /// normalised query): the page's other statements share it.
-pub(crate) fn search_in(conn: &Connection, engagement_id: i64, q: &WorkloadQuery, filter: &Filter) -> Result<WorkloadPage, AppError> {
+pub(crate) fn search_in(
+    conn: &Connection,
+    engagement_id: i64,
+    q: &WorkloadQuery,
+    filter: &Filter,
+    fields: Fields,
+) -> Result<WorkloadPage, AppError> {
     let q = q.clone().normalised();
     let (by_key, indexed_sort) = sort_column(&q.sort).map_or((true, true), |s| (s.keyed, s.indexed));
     let narrowed_by_index = !(q.application.is_empty() && q.environment.is_empty() && q.role.is_empty() && q.os.is_empty());
@@ -324,17 +339,21 @@ pub(crate) fn search_in(conn: &Connection, engagement_id: i64, q: &WorkloadQuery
             _ => run(None, ascending, q.per_page, offset)?,
         },
     };
-    let items = in_order(conn, engagement_id, &ids)?;
+    let items = in_order(conn, engagement_id, &ids, fields)?;
     Ok(WorkloadPage { items, by_key, total, page, per_page: q.per_page, pages })
 }
 
-/// The workloads `ids` of the engagement in full, in the order given: one
+/// The workloads `ids` of the engagement, in the order given: one
 /// statement for the page's rows, not one per row.
-fn in_order(conn: &Connection, engagement_id: i64, ids: &[i64]) -> Result<Vec<Workload>, AppError> {
+fn in_order(conn: &Connection, engagement_id: i64, ids: &[i64], fields: Fields) -> Result<Vec<Workload>, AppError> {
     let list = crate::db::id_list(ids.iter().copied());
+    let (select, read): (&str, fn(&rusqlite::Row) -> rusqlite::Result<Workload>) = match fields {
+        Fields::All => (SELECT_WORKLOAD, from_row),
+        Fields::Table => (SELECT_TABLE_ROW, table_row),
+    };
     let mut found: HashMap<i64, Workload> = conn
-        .prepare_cached(&format!("{SELECT_WORKLOAD} WHERE w.engagement_id = ?1 AND w.id IN (SELECT value FROM json_each(?2))"))?
-        .query_map(params![engagement_id, list], from_row)?
+        .prepare_cached(&format!("{select} WHERE w.engagement_id = ?1 AND w.id IN (SELECT value FROM json_each(?2))"))?
+        .query_map(params![engagement_id, list], read)?
         .map(|w| w.map(|w| (w.id, w)))
         .collect::<Result<_, _>>()?;
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())

@@ -5,7 +5,7 @@
 mod browse;
 pub mod marks;
 
-pub(crate) use browse::{Filter, query_filter, search_in};
+pub(crate) use browse::{Fields, Filter, query_filter, search_in};
 pub use browse::{FilterColumn, NO_APPLICATION, PAGE_SIZES, WorkloadPage, WorkloadQuery, distinct_values, search};
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -69,6 +69,38 @@ pub fn from_row(r: &Row) -> rusqlite::Result<Workload> {
         cpu_util_avg_pct: r.get(29)?,
         ram_util_avg_pct: r.get(30)?,
         discovered: Default::default(),
+    })
+}
+
+/// The fields the workloads table shows (`web::workloads::TABLE_FIELDS`)
+/// and those discovery suggests (`enrich::Field`, whose state each row
+/// shows), with the id, version and power state of each row, read by
+/// `table_row`. The application's name is the one kept on the workload
+/// (migration 16).
+pub const SELECT_TABLE_ROW: &str = "SELECT w.id, w.name, w.hostname, w.application_name, w.environment, w.role, w.os,
+    w.cpu_cores, w.ram_gb, w.storage_gb, w.criticality, w.notes, w.powered_off, w.version, w.os_version, w.db_engine
+    FROM workloads w";
+
+/// A row of `SELECT_TABLE_ROW`: the other fields are left empty.
+pub fn table_row(r: &Row) -> rusqlite::Result<Workload> {
+    Ok(Workload {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        hostname: r.get(2)?,
+        application: r.get(3)?,
+        environment: r.get(4)?,
+        role: r.get(5)?,
+        os: r.get(6)?,
+        cpu_cores: r.get(7)?,
+        ram_gb: r.get(8)?,
+        storage_gb: r.get(9)?,
+        criticality: r.get(10)?,
+        notes: r.get(11)?,
+        powered_off: r.get(12)?,
+        version: r.get(13)?,
+        os_version: r.get(14)?,
+        db_engine: r.get(15)?,
+        ..Workload::default()
     })
 }
 

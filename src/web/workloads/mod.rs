@@ -184,6 +184,41 @@ mod tests {
         assert_eq!(q.per_page, 50);
     }
 
+    /// The table reads fewer columns than a workload has: every field it
+    /// shows must read the same as the whole row.
+    #[test]
+    fn the_table_reads_every_field_it_shows() {
+        use crate::inventory::{Engagement, WORKLOAD_FIELDS, Workload};
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::Db::open(dir.path().join("t.db")).unwrap();
+        db.with_conn(|c| {
+            let eid = crate::db::engagements::create(c, &Engagement { name: "Table".into(), ..Engagement::default_new() }, "t")?.id;
+            let mut w = Workload::default();
+            for f in WORKLOAD_FIELDS {
+                let sample = match f.kind {
+                    FieldKind::Text => format!("{} text", f.name),
+                    FieldKind::Count => "4".into(),
+                    FieldKind::Amount => "12.5".into(),
+                    FieldKind::Percent => "55".into(),
+                    FieldKind::Flag => "yes".into(),
+                };
+                w.set_field(f.name, &sample).unwrap();
+            }
+            let created = crate::db::workloads::create(c, eid, &w, "t")?;
+            let whole = crate::db::workloads::get(c, eid, created.id)?;
+            let table = load_table(c, eid, &WorkloadQuery::default())?;
+            let shown = &table.page.items[0];
+            let suggested = crate::enrich::Field::ALL.map(|f| f.code());
+            for f in TABLE_FIELDS.iter().chain(suggested.iter()) {
+                assert!(!whole.field_text(f).is_empty(), "{f} has a sample");
+                assert_eq!(shown.field_text(f), whole.field_text(f), "{f}");
+            }
+            assert_eq!((shown.id, shown.version, shown.powered_off), (whole.id, whole.version, whole.powered_off));
+            Ok(())
+        })
+        .unwrap();
+    }
+
     #[test]
     fn thousands_are_grouped() {
         assert_eq!(thousands(0), "0");
