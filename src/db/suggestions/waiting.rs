@@ -25,19 +25,27 @@ impl Waiting {
 }
 
 pub fn waiting(conn: &Connection, engagement_id: i64, query: &WorkloadQuery) -> Result<Waiting, AppError> {
-    if narrowed(query) {
-        return counted(conn, engagement_id, query);
+    match kept_if_they_answer(conn, engagement_id, query)? {
+        Some(kept) => Ok(kept),
+        None => counted(conn, engagement_id, query),
     }
-    waiting_in_engagement(conn, engagement_id)
 }
 
 /// `waiting` with the query's filter made already (the table page shares
 /// it with its other statements).
 pub(crate) fn waiting_in(conn: &Connection, engagement_id: i64, query: &WorkloadQuery, filter: &Filter) -> Result<Waiting, AppError> {
-    if narrowed(query) {
-        return counted_in(conn, filter);
+    match kept_if_they_answer(conn, engagement_id, query)? {
+        Some(kept) => Ok(kept),
+        None => counted_in(conn, filter),
     }
-    waiting_in_engagement(conn, engagement_id)
+}
+
+/// The engagement's kept counts, when they are the answer: the query
+/// narrows nothing, or nothing waits in the whole engagement (then a
+/// search need not count its workloads' suggestions).
+fn kept_if_they_answer(conn: &Connection, engagement_id: i64, query: &WorkloadQuery) -> Result<Option<Waiting>, AppError> {
+    let kept = waiting_in_engagement(conn, engagement_id)?;
+    Ok((kept.total() == 0 || !narrowed(query)).then_some(kept))
 }
 
 /// Only pending suggestions count, so "with suggestions waiting" narrows

@@ -90,6 +90,8 @@ impl WaitingView {
 /// A page of the table with what it shows of discovery suggestions.
 pub struct TablePage {
     pub page: WorkloadPage,
+    /// The rows' suggestion states, by workload; none when no suggestion
+    /// waits in the filter (the table marks only those waiting).
     pub states: HashMap<i64, Vec<FieldState>>,
     pub waiting: Waiting,
 }
@@ -100,9 +102,11 @@ pub struct TablePage {
 pub fn load_table(conn: &Connection, id: i64, query: &WorkloadQuery) -> Result<TablePage, AppError> {
     let query = query.clone().normalised();
     let filter = db::workloads::Filter::new(conn, id, &query)?;
-    let page = db::workloads::search_in(conn, id, &query, &filter)?;
-    let states = db::suggestions::states_of(conn, &page.items)?;
+    let page = db::workloads::search_in(conn, id, &query, &filter, db::workloads::Fields::Table)?;
     let waiting = db::suggestions::waiting_in(conn, id, &query, &filter)?;
+    // The page's rows are in the filter: when nothing waits there, no cell
+    // has a suggestion to mark.
+    let states = if waiting.total() == 0 { HashMap::new() } else { db::suggestions::states_of(conn, &page.items)? };
     Ok(TablePage { page, states, waiting })
 }
 
