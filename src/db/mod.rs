@@ -85,6 +85,23 @@ impl Db {
         .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?
     }
 
+    /// `call` for a page's reads, in one read transaction: its statements
+    /// see one snapshot (a count and the rows it counts agree while a write
+    /// lands), and the WAL's read lock is taken once, not per statement.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, AppError> + Send + 'static,
+    {
+        self.call(move |c| {
+            c.prepare_cached("BEGIN")?.execute([])?;
+            let out = f(c);
+            c.prepare_cached(if out.is_ok() { "COMMIT" } else { "ROLLBACK" })?.execute([])?;
+            out
+        })
+        .await
+    }
+
     /// Runs `f` with a connection on the current thread (CLI, tests, benches).
     pub fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, AppError>) -> Result<T, AppError> {
         let pooled = self.idle.lock().map_err(|_| AppError::Internal("pool poisoned".into()))?.pop();

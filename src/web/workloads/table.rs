@@ -297,7 +297,7 @@ async fn render_list(
         return results_with_notice(st, ctx, id, query, None).await;
     }
     let q = query.clone();
-    let (engagement, page, lists) = st.db.call(move |c| load_list(c, id, &q)).await?;
+    let (engagement, page, lists) = st.db.read(move |c| load_list(c, id, &q)).await?;
     let results = ResultsView::build(&ctx.t, id, query, page);
     let status = if add.1.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = ListPage {
@@ -410,7 +410,7 @@ pub(in crate::web) async fn results_with_notice(
     let q = query.clone();
     let table = st
         .db
-        .call(move |c| {
+        .read(move |c| {
             db::engagements::get(c, id)?;
             load_table(c, id, &q)
         })
