@@ -180,7 +180,7 @@ pub fn rows(conn: &Connection, engagement_id: i64, filter: &RowFilter, start: St
     // full: joined for every row skipped, a deep page cost 0.1 s at 100,000.
     let sql = format!(
         "SELECT w.id, w.name, COALESCE(p.name, ''), w.application_id, w.environment, a.recommended, a.decided, a.confidence,
-            a.top_risk, json_extract(a.detail, '$.reasons[' || a.main_reason || ']')
+            a.top_risk, a.main_reason_detail
          FROM workloads w {join} assessments a ON a.workload_id = w.id LEFT JOIN applications p ON p.id = w.application_id
          WHERE w.id IN (SELECT w.id FROM workloads w {join} assessments a ON a.workload_id = w.id
                         WHERE {condition}{cursor} ORDER BY {order} {dir} LIMIT ? OFFSET ?)

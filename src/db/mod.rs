@@ -281,6 +281,34 @@ pub fn refresh_statistics(conn: &Connection) -> Result<(), AppError> {
 mod tests {
     use super::*;
 
+    /// Migration 19 keeps each assessment's main reason apart from its
+    /// detail: what was read out of the detail before is what it holds.
+    #[test]
+    fn the_main_reason_moves_out_of_the_detail_as_it_was_read() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let migrations = Migrations::from_directory(&MIGRATIONS_DIR).unwrap();
+        migrations.to_version(&mut conn, 18).unwrap();
+        // The rows alone, without an engagement and workloads to refer to.
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        let detail = r#"{"reasons":[{"rule":"a","points":{}},{"rule":"b","gate":"retire"}]}"#;
+        conn.execute(
+            "INSERT INTO assessments (workload_id, engagement_id, application_id, name, recommended, effective, confidence,
+                risks_high, risks_medium, risks_low, jump_host, main_reason, detail)
+             VALUES (1, 1, 0, 'w1', 'retire', 'retire', 0.5, 0, 0, 0, 0, 1, ?1), (2, 1, 0, 'w2', 'rehost', 'rehost', 0.5, 0, 0, 0, 0, NULL, ?1)",
+            [detail],
+        )
+        .unwrap();
+        migrations.to_latest(&mut conn).unwrap();
+        let kept: Vec<Option<String>> = conn
+            .prepare("SELECT main_reason_detail FROM assessments ORDER BY workload_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(kept, [Some(r#"{"rule":"b","gate":"retire"}"#.to_string()), None]);
+    }
+
     #[test]
     fn an_id_list_is_read_back_by_json_each_in_its_order() {
         assert_eq!(id_list([]), "[]");

@@ -187,6 +187,12 @@ impl Assessment {
         self.marks.get(&s).copied().unwrap_or(Mark::NotRecommended)
     }
 
+    /// The reason that sums the recommendation up (a list's one line): the
+    /// gate that decided it, else the first that scored its strategy.
+    pub fn main_reason(&self) -> Option<&Reason> {
+        self.reasons.iter().find(|r| r.gate.is_some() || r.points.contains_key(&self.recommended))
+    }
+
     /// The assessment as readers outside sixr get it (the JSON API): as
     /// stored, each reason and risk with its sentence in both languages.
     pub fn with_sentences(&self) -> serde_json::Value {

@@ -276,19 +276,20 @@ fn store_assessment(
 ) -> Result<(), AppError> {
     let detail = serde_json::to_string(a).map_err(|e| AppError::Internal(format!("assessment detail: {e}")))?;
     let top_risk = a.risks.iter().map(|r| r.severity).min();
-    let main_reason = a.reasons.iter().position(|r| r.gate.is_some() || r.points.contains_key(&a.recommended));
+    let main_reason =
+        a.main_reason().map(serde_json::to_string).transpose().map_err(|e| AppError::Internal(format!("assessment reason: {e}")))?;
     conn.prepare_cached(
         // An upsert, not INSERT OR REPLACE: a replaced row is deleted
         // without its delete trigger firing, and the end-of-support
         // counts (migration 15) would count it twice.
         "INSERT INTO assessments (workload_id, engagement_id, application_id, name, recommended, decided, effective,
-            confidence, top_risk, risks_high, risks_medium, risks_low, jump_host, main_reason, end_of_support, detail)
+            confidence, top_risk, risks_high, risks_medium, risks_low, jump_host, main_reason_detail, end_of_support, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT (workload_id) DO UPDATE SET engagement_id = excluded.engagement_id,
             application_id = excluded.application_id, name = excluded.name, recommended = excluded.recommended,
             decided = excluded.decided, effective = excluded.effective, confidence = excluded.confidence,
             top_risk = excluded.top_risk, risks_high = excluded.risks_high, risks_medium = excluded.risks_medium,
-            risks_low = excluded.risks_low, jump_host = excluded.jump_host, main_reason = excluded.main_reason,
+            risks_low = excluded.risks_low, jump_host = excluded.jump_host, main_reason_detail = excluded.main_reason_detail,
             end_of_support = excluded.end_of_support, detail = excluded.detail",
     )?
     .execute(params![
@@ -305,7 +306,7 @@ fn store_assessment(
         new.risks[1],
         new.risks[2],
         new.jump_host,
-        main_reason.map(|i| i as i64),
+        main_reason,
         earliest_end_of_support(a).map(|d| d.to_string()),
         detail,
     ])?;

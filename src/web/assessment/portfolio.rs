@@ -59,7 +59,7 @@ impl Portfolio {
             decided: self.decisions.get(&w.id).map(|d| d.decision.strategy),
             confidence: a.map_or(0.0, |a| a.confidence),
             top_risk: a.and_then(|a| a.risks.iter().map(|r| r.severity).min()),
-            main_reason: a.and_then(|a| a.reasons.iter().find(|r| r.gate.is_some() || r.points.contains_key(&a.recommended))).cloned(),
+            main_reason: a.and_then(|a| a.main_reason()).cloned(),
         };
         Row::new(row, tr)
     }
