@@ -67,16 +67,22 @@ pub fn find_with_counts(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<ApplicationSummary>, i64), AppError> {
+    // Without a search, the kept count answers and no name is matched: a
+    // LIKE '%' over 5,000 names was most of the applications page.
     let pattern = crate::db::like_pattern(search);
-    let total = conn
-        .prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1 AND name LIKE ?2 ESCAPE '\\'")?
-        .query_row(params![engagement_id, pattern], |r| r.get(0))?;
-    let mut stmt = conn.prepare_cached(
+    let named = if search.is_empty() { "" } else { " AND a.name LIKE ?2 ESCAPE '\\'" };
+    let total = if search.is_empty() {
+        crate::db::engagements::counts(conn, engagement_id)?.1
+    } else {
+        conn.prepare_cached(&format!("SELECT COUNT(*) FROM applications a WHERE a.engagement_id = ?1{named}"))?
+            .query_row(params![engagement_id, pattern], |r| r.get(0))?
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.id, a.name, a.notes,
             (SELECT COUNT(*) FROM workloads w WHERE w.engagement_id = a.engagement_id AND w.application_id = a.id)
-         FROM applications a WHERE a.engagement_id = ?1 AND a.name LIKE ?2 ESCAPE '\\'
-         ORDER BY a.name LIMIT ?3 OFFSET ?4",
-    )?;
+         FROM applications a WHERE a.engagement_id = ?1{named}
+         ORDER BY a.name LIMIT ?3 OFFSET ?4"
+    ))?;
     let rows = stmt.query_map(params![engagement_id, pattern, limit, offset], |r| {
         Ok(ApplicationSummary { application: Application { id: r.get(0)?, name: r.get(1)?, notes: r.get(2)? }, workloads: r.get(3)? })
     })?;

@@ -103,8 +103,7 @@ fn listing(c: &rusqlite::Connection, id: i64, needle: &str, page: i64) -> Result
         // Past the last page: show the last one.
         found = db::assessment_summary::applications(c, id, needle, (found.1 - 1) / per_page * per_page, per_page)?;
     }
-    let applications: i64 =
-        c.prepare_cached("SELECT COUNT(*) FROM applications WHERE engagement_id = ?1")?.query_row([id], |r| r.get(0))?;
+    let applications = db::engagements::counts(c, id)?.1;
     let apps = if needle.is_empty() { Vec::new() } else { db::assessment_summary::application_ids(c, id, needle)? };
     let choices = db::assessment_summary::workload_choices(c, id, needle, &apps, WORKLOAD_CHOICES + 1)?;
     Ok(Listing {
