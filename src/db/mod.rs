@@ -281,13 +281,13 @@ pub fn refresh_statistics(conn: &Connection) -> Result<(), AppError> {
 mod tests {
     use super::*;
 
-    /// Migration 19 keeps each assessment's main reason apart from its
+    /// Migration 20 keeps each assessment's main reason apart from its
     /// detail: what was read out of the detail before is what it holds.
     #[test]
     fn the_main_reason_moves_out_of_the_detail_as_it_was_read() {
         let mut conn = Connection::open_in_memory().unwrap();
         let migrations = Migrations::from_directory(&MIGRATIONS_DIR).unwrap();
-        migrations.to_version(&mut conn, 18).unwrap();
+        migrations.to_version(&mut conn, 19).unwrap();
         // The rows alone, without an engagement and workloads to refer to.
         conn.pragma_update(None, "foreign_keys", false).unwrap();
         let detail = r#"{"reasons":[{"rule":"a","points":{}},{"rule":"b","gate":"retire"}]}"#;
