@@ -129,6 +129,10 @@ impl Env {
         }
     }
 
+    pub fn parse(code: &str) -> Option<Env> {
+        Env::ALL.into_iter().find(|e| e.code() == code)
+    }
+
     /// The name used in keys and CloudFormation logical ids.
     pub fn short(self) -> &'static str {
         match self {
@@ -204,6 +208,34 @@ impl Footprint {
     }
 }
 
+/// Footprints alike but for their workloads and cores, counted and summed
+/// (a store adds them up by a GROUP BY instead of reading every footprint).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FootprintGroup {
+    pub env: Env,
+    pub mixed: bool,
+    pub in_vpc: bool,
+    pub private: bool,
+    pub hosts: bool,
+    pub windows_hosts: bool,
+    /// How many footprints (at least one), and the sums of their `moving`
+    /// and `cores`.
+    pub applications: usize,
+    pub moving: u64,
+    pub cores: f64,
+}
+
+impl FootprintGroup {
+    /// The sum of its footprints' `Footprint::key`.
+    fn key(&self, allocation: Allocation) -> f64 {
+        match allocation {
+            Allocation::Workloads => self.moving as f64,
+            Allocation::Cores => self.cores,
+            Allocation::Equal => self.applications as f64,
+        }
+    }
+}
+
 /// Up to this many applications are named where a page lists them (in a VPC
 /// of the landing-zone diagram, among the mixed ones); beyond, a page says
 /// how many: 4,500 names made the landing-zone page 2 MB.
@@ -273,6 +305,37 @@ impl Totals {
                 })
                 .collect(),
             windows_hosts: footprints.iter().any(|f| f.windows_hosts),
+        }
+    }
+
+    /// The totals of the footprints counted by `FootprintGroup`: what `of`
+    /// makes of them, to the last bit, as every key is a whole number
+    /// (workloads, cores, 1), which add up exactly in any order.
+    pub fn of_groups(groups: &[FootprintGroup]) -> Totals {
+        let keys = |filter: &dyn Fn(&FootprintGroup) -> bool| -> Vec<f64> {
+            Allocation::ALL.iter().map(|a| groups.iter().filter(|g| filter(g)).map(|g| g.key(*a)).sum()).collect()
+        };
+        let count =
+            |filter: &dyn Fn(&FootprintGroup) -> bool| -> usize { groups.iter().filter(|g| filter(g)).map(|g| g.applications).sum() };
+        Totals {
+            applications: count(&|_| true),
+            mixed: count(&|g| g.mixed),
+            keys: keys(&|_| true),
+            envs: Env::ALL
+                .iter()
+                .map(|&e| {
+                    let here = || groups.iter().filter(move |g| g.env == e && g.in_vpc);
+                    EnvTotals {
+                        in_vpc: count(&|g| g.env == e && g.in_vpc),
+                        private_in_vpc: here().any(|g| g.private),
+                        hosts_in_vpc: here().any(|g| g.hosts),
+                        private: count(&|g| g.env == e && g.private),
+                        keys_in_vpc: keys(&|g| g.env == e && g.in_vpc),
+                        moving_in_vpc: here().map(|g| g.moving).sum(),
+                    }
+                })
+                .collect(),
+            windows_hosts: groups.iter().any(|g| g.windows_hosts),
         }
     }
 

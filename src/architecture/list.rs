@@ -57,6 +57,15 @@ impl AppSummary {
         }
     }
 
+    /// What the engagement's overview adds up of it.
+    pub fn addends(&self) -> Addends {
+        Addends {
+            on_prem_annual: self.on_prem_annual,
+            on_demand_monthly: self.monthly.first().copied().unwrap_or(0.0),
+            range: self.range.iter().map(|b| b.monthly.clone()).collect(),
+        }
+    }
+
     pub fn on_demand_monthly(&self) -> f64 {
         self.monthly.first().copied().unwrap_or(0.0) + self.shared_monthly.first().copied().unwrap_or(0.0)
     }
@@ -71,6 +80,19 @@ impl AppSummary {
             .enumerate()
             .min_by(|(_, x), (_, y)| (x * 36.0).total_cmp(&(y * 36.0)))
     }
+}
+
+/// What the engagement's overview adds up of one application's summary
+/// (`overview::EstateOverview::summed`): kept beside the summary, so that
+/// the overview is summed without reading every summary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Addends {
+    pub on_prem_annual: f64,
+    /// Its own components on demand per month.
+    pub on_demand_monthly: f64,
+    /// Per sizing basis, as `AppSummary::range`: its own components per
+    /// pricing model.
+    pub range: Vec<Vec<f64>>,
 }
 
 /// The architecture list of an engagement: one summary per application, the
@@ -134,7 +156,7 @@ impl ArchitectureList {
 
 /// Adds up per-application ranges and the landing zone. `own` gives each
 /// application's range without its share.
-fn estate_range<'a, T: 'a>(
+pub(super) fn estate_range<'a, T: 'a>(
     apps: impl Iterator<Item = T>,
     lz: Option<&LandingZone>,
     own: impl Fn(&T) -> Vec<&Vec<f64>>,

@@ -31,7 +31,7 @@ pub use app::{AppArchitecture, build, build_all, build_one, build_with_range, la
 pub use diagram::{Arrow, BoxKind, Diagram, KeptArrows, Rect, layout, layout_in, layout_kept, svg};
 pub use findings::{Finding, Pillar, Severity};
 pub use generate::{generate, is_db, is_web};
-pub use list::{AppSummary, ArchitectureList, cost_range};
+pub use list::{Addends, AppSummary, ArchitectureList, cost_range};
 pub use model::{Az, Component, Engine, Kind, Pattern, Peer, Scaling, SgRule, Subnet, Tier};
 
 use crate::cost::sizing::{Choice, Demand, Sizing, SizingMode};

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ArchitectureList;
 use super::landing_zone::{Env, LandingSettings, LandingZone, Totals};
+use super::list::{Addends, AppSummary, estate_range};
 use crate::cost::BasisCost;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,13 +52,22 @@ pub struct NetworkOverview {
 
 impl EstateOverview {
     pub fn of(list: &ArchitectureList) -> EstateOverview {
+        let apps: Vec<Addends> = list.rows.iter().map(AppSummary::addends).collect();
+        EstateOverview::summed(&list.currency, &apps, list.landing_zone.as_ref())
+    }
+
+    /// The overview from every application's addends, in the list's order
+    /// (a sum in another order may differ in its last bits), and their
+    /// landing zone.
+    pub fn summed(currency: &str, apps: &[Addends], lz: Option<&LandingZone>) -> EstateOverview {
         EstateOverview {
-            currency: list.currency.clone(),
-            applications: list.rows.len(),
-            total_on_prem_annual: list.total_on_prem_annual,
-            total_on_demand_monthly: list.total_on_demand_monthly(),
-            range: list.range(),
-            landing: list.landing_zone.as_ref().map(LandingOverview::of),
+            currency: currency.to_string(),
+            applications: apps.len(),
+            total_on_prem_annual: apps.iter().fold(0.0, |sum, a| sum + a.on_prem_annual),
+            total_on_demand_monthly: apps.iter().map(|a| a.on_demand_monthly).sum::<f64>()
+                + lz.and_then(|lz| lz.monthly.first().copied()).unwrap_or(0.0),
+            range: estate_range(apps.iter(), lz, |a| a.range.iter().collect()),
+            landing: lz.map(LandingOverview::of),
         }
     }
 }
@@ -71,7 +81,7 @@ impl LandingOverview {
             networks: lz
                 .networks
                 .iter()
-                .map(|n| NetworkOverview { env: n.env, cidr: n.cidr.to_string(), applications: n.applications.len() })
+                .map(|n| NetworkOverview { env: n.env, cidr: n.cidr.to_string(), applications: n.placed })
                 .collect(),
             totals: Some(lz.totals.clone()),
         }

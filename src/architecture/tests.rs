@@ -332,3 +332,52 @@ fn the_landing_zone_admits_administrators_on_the_port_of_the_hosts_os_from_kept_
     assert_eq!(admin_port("Windows Server 2019"), [3389, 3389]);
     assert_eq!(admin_port("Ubuntu Linux"), [22, 22]);
 }
+
+/// The totals summed by groups of alike footprints (what a store's GROUP BY
+/// hands over) are those of the footprints one by one, to the last bit.
+#[test]
+fn totals_of_footprint_groups_are_the_totals_of_the_footprints() {
+    use landing_zone::{Env, Footprint, FootprintGroup, Totals};
+    let footprints: Vec<Footprint> = (0..60u32)
+        .map(|i| Footprint {
+            application_id: i64::from(i),
+            application: format!("app {i}"),
+            env: if i % 3 == 0 { Env::Production } else { Env::NonProduction },
+            mixed: i % 7 == 0,
+            moving: 1 + i % 5,
+            cores: f64::from(1 + i * 37 % 101),
+            in_vpc: i % 4 != 0,
+            private: i % 5 != 0,
+            hosts: i % 6 != 0,
+            windows_hosts: i == 31,
+        })
+        .collect();
+    let mut groups: Vec<FootprintGroup> = Vec::new();
+    for f in &footprints {
+        let alike = |g: &FootprintGroup| {
+            (g.env, g.mixed, g.in_vpc, g.private, g.hosts, g.windows_hosts)
+                == (f.env, f.mixed, f.in_vpc, f.private, f.hosts, f.windows_hosts)
+        };
+        match groups.iter_mut().find(|g| alike(g)) {
+            Some(g) => {
+                g.applications += 1;
+                g.moving += u64::from(f.moving);
+                g.cores += f.cores;
+            }
+            None => groups.push(FootprintGroup {
+                env: f.env,
+                mixed: f.mixed,
+                in_vpc: f.in_vpc,
+                private: f.private,
+                hosts: f.hosts,
+                windows_hosts: f.windows_hosts,
+                applications: 1,
+                moving: u64::from(f.moving),
+                cores: f.cores,
+            }),
+        }
+    }
+    assert!(groups.len() > 4);
+    assert_eq!(Totals::of_groups(&groups), Totals::of(&footprints));
+    assert_eq!(Totals::of_groups(&[]), Totals::of(&[]));
+}

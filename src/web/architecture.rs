@@ -232,7 +232,7 @@ async fn list(
     let total = overview.applications;
     let pager = Pager::new(&t, total, PAGE_SIZE, page_number(&query.page), "architecture-list", |p| list_url(id, p));
     let range = pager.range(total, PAGE_SIZE);
-    let shown = st.db.call(move |c| db::architecture::list_page(c, id, range.start, range.len())).await?;
+    let shown = st.db.call(move |c| db::architecture::list_page(c, id, cost::catalogue(), range.start, range.len())).await?;
     let cur = &overview.currency;
     let rows = shown
         .iter()

@@ -7,7 +7,7 @@
 //! (`figures`), per application the summary of its target architecture
 //! (`architecture_summaries`, its landing-zone footprint in
 //! `landing_footprints`, its diagram's arrows in `architecture_diagrams`)
-//! and for the engagement the list's overview with each application's share of the landing zone (`architecture_overviews`,
+//! and for the engagement the list's overview and the landing zone's totals (`architecture_overviews`,
 //! `store_overview`, after any summary changed), and the wave plan (built from `plan_groups`
 //! and `plan_links`, kept in `plans`, `plan_waves`, `plan_apps`,
 //! `plan_warnings`).

@@ -62,7 +62,7 @@ fn kept(c: &Connection, eid: i64) -> Derived {
         figures: figures.filter(|(_, f)| *f != Figures::default()).collect(),
         architectures,
         overview: crate::db::architecture::overview(c, eid).unwrap(),
-        rows: crate::db::architecture::list_page(c, eid, 0, usize::MAX >> 1).unwrap(),
+        rows: crate::db::architecture::list_page(c, eid, crate::cost::catalogue(), 0, usize::MAX >> 1).unwrap(),
         waiting: suggestions::waiting(c, eid, &Default::default()).unwrap(),
         end_of_support: crate::db::assessment_summary::end_of_support(c, eid).unwrap(),
         plan: crate::db::plan::full(c, eid).unwrap(),
@@ -231,6 +231,31 @@ fn a_derivation_in_steps_ends_where_one_at_once_does() {
         }
         assert_eq!(progress(c, eid)?, None, "done");
         assert_fresh(c, eid, "a derivation in steps");
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// Summaries kept before their addends were (migration 19) get them from
+/// the next overview kept, which is the one computed from scratch.
+#[test]
+fn summaries_kept_without_addends_get_them_with_the_next_overview() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(dir.path().join("t.db")).unwrap();
+    let eid = engagement(&db);
+    let mut rng = Rng(5);
+    let mut n = 0;
+    db.with_conn(|c| {
+        for _ in 0..40 {
+            let _ = random_write(c, eid, &mut rng, &mut n);
+        }
+        c.execute("UPDATE architecture_summaries SET addends = NULL WHERE engagement_id = ?1", [eid])?;
+        c.execute("DELETE FROM architecture_overviews WHERE engagement_id = ?1", [eid])?;
+        crate::db::architecture::store_overview(c, eid, crate::cost::catalogue())?;
+        let without: i64 =
+            c.query_row("SELECT COUNT(*) FROM architecture_summaries WHERE engagement_id = ?1 AND addends IS NULL", [eid], |r| r.get(0))?;
+        assert_eq!(without, 0);
+        assert_fresh(c, eid, "an overview kept from summaries without addends");
         Ok(())
     })
     .unwrap();
