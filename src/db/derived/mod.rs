@@ -265,7 +265,7 @@ pub fn pending(conn: &Connection) -> Result<Vec<i64>, AppError> {
 /// then build every application's architecture (2: it reads the strategies
 /// of its neighbours and whether a jump host exists anywhere), then the
 /// figures, the overview and the plan (3): the pages' data is whole. Then
-/// each application's diagram arrows are routed (4: about ten times an
+/// each application's diagram arrows are routed (4: about five times an
 /// architecture's build; until then a page routes what it shows) and the
 /// text of new rows is indexed (5).
 pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
