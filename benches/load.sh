@@ -121,7 +121,11 @@ for path in "/engagements/$id/assessment" "/engagements/$id/architecture" "/enga
 done
 ready_s=""
 for i in $(seq 600); do
-  if ! web "$base/engagements/$id/assessment" | grep -q "$progress_text"; then
+  # The whole page first: piped, grep -q stops reading at the notice (line
+  # 53 of 72 KB), curl fails writing the rest, and with pipefail the `!`
+  # took that failure for a page without the notice (the 0.7-2.7 s figures).
+  page="$(web "$base/engagements/$id/assessment" || true)"
+  if [ -n "$page" ] && ! grep -q "$progress_text" <<<"$page"; then
     ready_s="$(awk -v s="$server_started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')"
     break
   fi

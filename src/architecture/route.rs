@@ -318,9 +318,15 @@ impl Router {
             let h = search.heuristic(j * nx + i, || heuristic(*i, *j));
             heap.push((score(h), s));
         }
-        while let Some((_, s)) = heap.pop() {
+        while let Some((key, s)) = heap.pop() {
             let cost = search.cost(s);
             let (cell, d) = (s / 5, s % 5);
+            // An entry pushed before the state's cost fell: the state went
+            // out with its best cost already (that entry's key is smaller),
+            // and going out again improves no neighbour.
+            if score(cost + search.h[cell]).0 < key.0 {
+                continue;
+            }
             let (i, j) = (cell % nx, cell / nx);
             if let Some((_, _, g)) = goals.iter().find(|(gi, gj, _)| *gi == i && *gj == j) {
                 return Some((s, *g));

@@ -509,20 +509,31 @@ pub fn list(conn: &Connection, engagement_id: i64, cat: &Catalogue) -> Result<Ar
 /// Where the workloads without an application sort in the list: last.
 const UNASSIGNED_SORT_NAME: &str = "\u{10FFFF}";
 
-/// Builds the application's target (0: the workloads without one) from
-/// what is stored now and keeps its summary and landing-zone footprint for
-/// the list; they go when the application has no workloads (or no longer
+/// The application (0: the workloads without one) and what its target is
+/// built from, as stored now; `None` when it has no workloads (or no longer
 /// exists).
-pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_host: bool) -> Result<(), AppError> {
-    let built = match application(conn, engagement_id, app_id) {
+fn stored_estate(conn: &Connection, engagement_id: i64, app_id: i64, jump_host: bool) -> Result<Option<(Application, Estate)>, AppError> {
+    match application(conn, engagement_id, app_id) {
         Ok(app) => {
             let settings = settings(conn, engagement_id)?;
             let estate = application_estate(conn, engagement_id, &settings, &app, jump_host)?;
-            estate.workloads_of(&app).next().is_some().then(|| architecture::build(&estate, &app, crate::cost::catalogue(), None))
+            let has_workloads = estate.workloads_of(&app).next().is_some();
+            Ok(has_workloads.then_some((app, estate)))
         }
-        Err(AppError::NotFound(_)) => None,
-        Err(e) => return Err(e),
-    };
+        Err(AppError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Builds the application's target (0: the workloads without one) from
+/// what is stored now and keeps its summary and landing-zone footprint for
+/// the list, and with `diagrams` its diagram's arrows; they go when the
+/// application has no workloads (or no longer exists). A whole derivation
+/// routes the arrows last (`store_diagrams_of`): routing is most of an
+/// application's time, and the pages route what is not kept yet.
+pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_host: bool, diagrams: bool) -> Result<(), AppError> {
+    let built = stored_estate(conn, engagement_id, app_id, jump_host)?
+        .map(|(app, estate)| architecture::build(&estate, &app, crate::cost::catalogue(), None));
     let footprint = match built {
         None => {
             conn.prepare_cached("DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2")?
@@ -541,7 +552,9 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(rusqlite::params![engagement_id, app_id, sort_name, summary_json, addends])?;
-            store_diagrams(conn, engagement_id, app_id, &built.target)?;
+            if diagrams {
+                store_diagrams(conn, engagement_id, app_id, &built.target)?;
+            }
             built.footprint.map(|f| (sort_name, f))
         }
     };
@@ -574,6 +587,20 @@ pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_ho
         }
     }
     Ok(())
+}
+
+/// Keeps the diagram arrows of the application's target as it stands (see
+/// `store_summary`); nothing when it has no workloads (`store_summary`
+/// removed its arrows then).
+pub fn store_diagrams_of(conn: &Connection, engagement_id: i64, app_id: i64, jump_host: bool) -> Result<(), AppError> {
+    // The target alone: `build` also prices it and three more on the other
+    // sizing bases.
+    match stored_estate(conn, engagement_id, app_id, jump_host)? {
+        Some((app, estate)) => {
+            store_diagrams(conn, engagement_id, app_id, &architecture::generate(&estate, &app, crate::cost::catalogue()))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Keeps the application's diagram arrows in each language

@@ -261,9 +261,13 @@ pub fn pending(conn: &Connection) -> Result<Vec<i64>, AppError> {
 
 /// One step of the engagement's derivation, in a transaction of its own;
 /// true when the derivation is complete (or there was none). The steps
-/// score the applications, then the workloads without one, then build
-/// every application's architecture (which reads the strategies of its
-/// neighbours and whether a jump host exists anywhere), then the plan.
+/// score the applications (stage 0), then the workloads without one (1),
+/// then build every application's architecture (2: it reads the strategies
+/// of its neighbours and whether a jump host exists anywhere), then the
+/// figures, the overview and the plan (3): the pages' data is whole. Then
+/// each application's diagram arrows are routed (4: about five times an
+/// architecture's build; until then a page routes what it shows) and the
+/// text of new rows is indexed (5).
 pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
     in_transaction(conn, |tx| {
         let Some((stage, last_id)) = tx
@@ -276,7 +280,7 @@ pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
         const APPLICATIONS: &str = "SELECT id FROM applications WHERE engagement_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
         const LONE: &str = "SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id IS NULL AND id > ?2 ORDER BY id LIMIT ?3";
         let (sql, per_step) = match stage {
-            0 | 2 => (APPLICATIONS, APPLICATIONS_PER_STEP),
+            0 | 2 | 4 => (APPLICATIONS, APPLICATIONS_PER_STEP),
             1 => (LONE, LONE_WORKLOADS_PER_STEP),
             3 => {
                 complete(tx, engagement_id)?;
@@ -311,10 +315,14 @@ pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
             Some(last) if ids.len() as i64 == per_step => (stage, *last),
             _ => (stage + 1, 0),
         };
-        if stage == 2 {
+        if stage == 2 || stage == 4 {
             let jump_host = figures::get(tx, engagement_id, TOTALS)?.jump_hosts() > 0;
-            for app in ids.iter().copied().chain((next.0 == 3).then_some(0)) {
-                crate::db::architecture::store_summary(tx, engagement_id, app, jump_host)?;
+            for app in ids.iter().copied().chain((next.0 == stage + 1).then_some(0)) {
+                if stage == 2 {
+                    crate::db::architecture::store_summary(tx, engagement_id, app, jump_host, false)?;
+                } else {
+                    crate::db::architecture::store_diagrams_of(tx, engagement_id, app, jump_host)?;
+                }
             }
         } else {
             let group = if stage == 0 { Group::Application } else { Group::Lone };
@@ -460,7 +468,7 @@ pub fn rederive_architectures(conn: &Connection, engagement_id: i64) -> Result<(
         .collect::<Result<_, _>>()?;
     apps.push(0);
     for app in apps {
-        crate::db::architecture::store_summary(conn, engagement_id, app, jump_host)?;
+        crate::db::architecture::store_summary(conn, engagement_id, app, jump_host, true)?;
     }
     crate::db::architecture::store_overview(conn, engagement_id, crate::cost::catalogue())
 }

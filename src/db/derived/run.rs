@@ -233,7 +233,7 @@ impl<'c> Run<'c> {
             }
         } else if !self.architecture.is_empty() {
             for app in &self.architecture {
-                crate::db::architecture::store_summary(conn, eid, *app, jump_hosts > 0)?;
+                crate::db::architecture::store_summary(conn, eid, *app, jump_hosts > 0, true)?;
             }
             // A whole derivation under way keeps it once, at its end.
             if !whole_pending {

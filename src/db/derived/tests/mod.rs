@@ -207,6 +207,21 @@ fn after_any_sequence_of_writes_the_kept_data_equals_a_computation_from_scratch(
     }
 }
 
+/// Every application's kept diagram arrows, in each language, are those
+/// routing its target draws.
+fn assert_arrows_routed(c: &Connection, eid: i64) {
+    use crate::i18n::{Lang, Tr};
+    let (archs, _) = crate::db::architecture::all(c, eid, crate::cost::catalogue()).unwrap();
+    assert!(!archs.is_empty());
+    for a in &archs {
+        for lang in [Lang::En, Lang::Ko] {
+            let kept = crate::db::architecture::kept_arrows(c, eid, a.target.application_id, lang).unwrap();
+            let routed = crate::architecture::layout_in(&a.target, &Tr::new(lang)).arrows;
+            assert_eq!(kept.map(|k| k.arrows), Some(routed), "{} {lang:?}", a.target.application);
+        }
+    }
+}
+
 #[test]
 fn a_derivation_in_steps_ends_where_one_at_once_does() {
     let dir = tempfile::tempdir().unwrap();
@@ -221,6 +236,8 @@ fn a_derivation_in_steps_ends_where_one_at_once_does() {
         // As a large import or a new profile leaves it: everything to do again.
         c.execute("DELETE FROM assessments WHERE engagement_id = ?1", [eid])?;
         c.execute("DELETE FROM figures WHERE engagement_id = ?1", [eid])?;
+        // As new applications have none: the arrows are routed at the end.
+        c.execute("DELETE FROM architecture_diagrams WHERE engagement_id = ?1", [eid])?;
         record_derivation(c, eid)?;
         assert_eq!(progress(c, eid)?, Some(0));
         let mut steps = 0;
@@ -231,6 +248,7 @@ fn a_derivation_in_steps_ends_where_one_at_once_does() {
         }
         assert_eq!(progress(c, eid)?, None, "done");
         assert_fresh(c, eid, "a derivation in steps");
+        assert_arrows_routed(c, eid);
         Ok(())
     })
     .unwrap();
