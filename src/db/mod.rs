@@ -96,8 +96,12 @@ impl Db {
         self.call(move |c| {
             c.prepare_cached("BEGIN")?.execute([])?;
             let out = f(c);
-            c.prepare_cached(if out.is_ok() { "COMMIT" } else { "ROLLBACK" })?.execute([])?;
-            out
+            let end = c.prepare_cached(if out.is_ok() { "COMMIT" } else { "ROLLBACK" }).and_then(|mut s| s.execute([]));
+            // The reads' own error says more than a failed rollback (the
+            // connection, still in its transaction, is then not pooled again).
+            let out = out?;
+            end?;
+            Ok(out)
         })
         .await
     }
