@@ -453,9 +453,19 @@ pub fn overview(conn: &Connection, engagement_id: i64) -> Result<EstateOverview,
 }
 
 /// A page of the list: `limit` kept summaries from `offset` on, in the
-/// list's order, each with its share of the landing zone, planned from the
-/// totals kept with the overview and the page's footprints.
-pub fn list_page(conn: &Connection, engagement_id: i64, cat: &Catalogue, offset: usize, limit: usize) -> Result<Vec<AppSummary>, AppError> {
+/// list's order, each with its share of the landing zone, planned with the
+/// engagement's `settings` from `totals` (those kept with the overview the
+/// page shows; summed from the footprints when it has none) and the page's
+/// footprints.
+pub fn list_page(
+    conn: &Connection,
+    engagement_id: i64,
+    settings: &Estate,
+    totals: Option<&landing_zone::Totals>,
+    cat: &Catalogue,
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<AppSummary>, AppError> {
     // The page's ids by a walk of the name index first, then each summary by
     // its key: OFFSET over the full rows would read every skipped summary,
     // and as one join the planner, not knowing the page is 50 rows, walked
@@ -480,13 +490,16 @@ pub fn list_page(conn: &Connection, engagement_id: i64, cat: &Catalogue, offset:
         out.push(serde_json::from_str::<AppSummary>(&summary).map_err(json_error)?);
         footprints.extend(footprint.map(|f| serde_json::from_str::<Footprint>(&f)).transpose().map_err(json_error)?);
     }
-    let totals = match overview(conn, engagement_id)?.landing.and_then(|l| l.totals) {
+    let summed;
+    let totals = match totals {
         Some(totals) => totals,
-        None => kept_totals(conn, engagement_id)?,
+        None => {
+            summed = kept_totals(conn, engagement_id)?;
+            &summed
+        }
     };
-    let settings = settings(conn, engagement_id)?;
     // Without a landing zone a summary's share is as built: none.
-    if let Some(lz) = landing_zone::plan_with(settings.landing, &settings, &totals, &[], &footprints, cat) {
+    if let Some(lz) = landing_zone::plan_with(settings.landing, settings, totals, &[], &footprints, cat) {
         for summary in &mut out {
             summary.shared_monthly = lz.shared_monthly(summary.application_id, summary.monthly.len());
         }

@@ -232,7 +232,10 @@ async fn list(
     let total = overview.applications;
     let pager = Pager::new(&t, total, PAGE_SIZE, page_number(&query.page), "architecture-list", |p| list_url(id, p));
     let range = pager.range(total, PAGE_SIZE);
-    let shown = st.db.call(move |c| db::architecture::list_page(c, id, cost::catalogue(), range.start, range.len())).await?;
+    // The page's shares are planned with the settings and totals read above.
+    let (page_settings, totals) = (settings.clone(), overview.landing.as_ref().and_then(|l| l.totals.clone()));
+    let shown =
+        st.db.call(move |c| db::architecture::list_page(c, id, &page_settings, totals.as_ref(), cat, range.start, range.len())).await?;
     let cur = &overview.currency;
     let rows = shown
         .iter()

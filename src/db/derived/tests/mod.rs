@@ -57,12 +57,17 @@ fn kept(c: &Connection, eid: i64) -> Derived {
     }
     let figures = figures::all(c, eid).unwrap().into_iter().chain([(TOTALS, figures::get(c, eid, TOTALS).unwrap())]);
     let architectures = crate::db::architecture::kept_list(c, eid, crate::cost::catalogue()).unwrap();
+    let overview = crate::db::architecture::overview(c, eid).unwrap();
+    // As the list page reads its rows: with the totals kept in the overview.
+    let settings = crate::db::architecture::settings(c, eid).unwrap();
+    let totals = overview.landing.as_ref().and_then(|l| l.totals.as_ref());
+    let rows = crate::db::architecture::list_page(c, eid, &settings, totals, crate::cost::catalogue(), 0, usize::MAX >> 1).unwrap();
     Derived {
         assessments,
         figures: figures.filter(|(_, f)| *f != Figures::default()).collect(),
         architectures,
-        overview: crate::db::architecture::overview(c, eid).unwrap(),
-        rows: crate::db::architecture::list_page(c, eid, crate::cost::catalogue(), 0, usize::MAX >> 1).unwrap(),
+        overview,
+        rows,
         waiting: suggestions::waiting(c, eid, &Default::default()).unwrap(),
         end_of_support: crate::db::assessment_summary::end_of_support(c, eid).unwrap(),
         plan: crate::db::plan::full(c, eid).unwrap(),
