@@ -262,20 +262,18 @@ pub enum Fields {
     Table,
 }
 
-/// `search` with the query's filter made already (`Filter::new` of the
-/// normalised query): the page's other statements share it.
+/// `search` of a normalised query with its filter made already
+/// (`Filter::new`): the page's other statements share it.
 pub(crate) fn search_in(
     conn: &Connection,
     engagement_id: i64,
     q: &WorkloadQuery,
-    filter: &Filter,
+    clause: &Filter,
     fields: Fields,
 ) -> Result<WorkloadPage, AppError> {
-    let q = q.clone().normalised();
     let (by_key, indexed_sort) = sort_column(&q.sort).map_or((true, true), |s| (s.keyed, s.indexed));
     let narrowed_by_index = !(q.application.is_empty() && q.environment.is_empty() && q.role.is_empty() && q.os.is_empty());
     let count_scan = !q.q.is_empty() && !narrowed_by_index;
-    let clause = filter;
     let (filter, args) = clause.clause(count_scan);
     // Unfiltered, the count the triggers keep saves counting every row.
     let total: i64 = if q.q.is_empty() && !narrowed_by_index && !q.pending {
