@@ -157,3 +157,28 @@ fn backup_and_restore_bring_the_data_back() {
     let missing = sixr(&["restore", "--db", db_arg, "--from", dir.path().join("nope.db").to_str().unwrap()]);
     assert!(!missing.status.success() && stderr(&missing).contains("does not exist"), "{}", stderr(&missing));
 }
+
+/// A large import derives in steps; `sixr import` carries them on until
+/// the pages are whole, so the consultant opens them ready: every workload
+/// assessed, every application's architecture and the plan kept. Only the
+/// diagrams' arrows and the search index are left to the server.
+#[test]
+fn a_large_import_ends_with_its_pages_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("large.db");
+    let csv = dir.path().join("large.csv");
+    let mut text = String::from("name,application,environment,role,os,os_version,cpu_cores,ram_gb\n");
+    for i in 0..2_500 {
+        text += &format!("srv-{i:05},app-{:03},production,app,Ubuntu Linux,22.04,4,16\n", i / 25);
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = sixr(&["import", "--db", db.to_str().unwrap(), "--engagement", "Large", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("2500 created"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("scored, planned and priced in"), "{}", stdout(&out));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM assessments"), 2_500);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM architecture_summaries WHERE application_id <> 0"), 100);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM plans"), 1);
+    // What is left (if anything) is past the pages' stages.
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM derivations WHERE stage < 4"), 0);
+}

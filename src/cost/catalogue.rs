@@ -61,6 +61,17 @@ pub struct SizingRules {
 pub struct GenerationRule {
     pub families: Vec<String>,
     pub when_unknown: String,
+    /// The positions in `instances.ec2` of the types of these families,
+    /// found once at parse: sizing reads them for every server.
+    #[serde(skip)]
+    types: Vec<usize>,
+}
+
+impl GenerationRule {
+    /// The EC2 types of the generation's families.
+    pub fn types<'c>(&'c self, cat: &'c Catalogue) -> impl Iterator<Item = &'c Ec2Type> + Clone + 'c {
+        self.types.iter().map(|i| &cat.instances.ec2[*i])
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -232,8 +243,12 @@ const ARCHES: &[&str] = &["x86_64", "arm64"];
 impl Catalogue {
     /// Parses and validates a catalogue; the error names what is wrong.
     pub fn parse(source: &str) -> Result<Catalogue, String> {
-        let c: Catalogue = toml::from_str(source).map_err(|e| format!("price catalogue: {e}"))?;
+        let mut c: Catalogue = toml::from_str(source).map_err(|e| format!("price catalogue: {e}"))?;
         c.validate()?;
+        let ec2 = &c.instances.ec2;
+        for rule in c.sizing.generations.values_mut() {
+            rule.types = (0..ec2.len()).filter(|i| rule.families.iter().any(|f| ec2[*i].family() == f)).collect();
+        }
         Ok(c)
     }
 

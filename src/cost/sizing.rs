@@ -232,10 +232,10 @@ pub struct Choice {
 }
 
 /// Picks the cheapest candidate that fits; when none does, the largest one
-/// (flagged). `fixed` names the type to use for an unknown demand.
+/// (flagged). `fixed` names the type to use for an unknown demand; `price`
+/// is a candidate's price in the region (`None`: not sold there).
 fn pick<'a, T: Priced + 'a>(
     candidates: impl Iterator<Item = &'a T> + Clone,
-    region: &str,
     demand: &Demand,
     extra: Option<SizingFlag>,
     burstable_max_pct: f64,
@@ -244,8 +244,7 @@ fn pick<'a, T: Priced + 'a>(
 ) -> Option<Choice> {
     let mut flags = demand.flags.clone();
     flags.extend(extra);
-    let choice = |t: &T, flags: Vec<SizingFlag>| {
-        let hourly = price(t);
+    let choice = |t: &T, hourly: Option<f64>, flags: Vec<SizingFlag>| {
         let mut flags = flags;
         if hourly.is_none() {
             flags.push(SizingFlag::NotPriced);
@@ -255,21 +254,23 @@ fn pick<'a, T: Priced + 'a>(
     if demand.unknown()
         && let Some(t) = candidates.clone().find(|t| t.name() == fixed)
     {
-        return Some(choice(t, flags));
+        return Some(choice(t, price(t), flags));
     }
     let burstable_ok = demand.cpu_pct.is_some_and(|p| p <= burstable_max_pct);
-    let priced = candidates.filter(|t| t.hourly_in(region).is_some() && (burstable_ok || !t.is_burstable()));
-    let fits =
-        priced.clone().filter(|t| t.vcpu() as f64 >= demand.vcpu - 1e-9 && t.memory_gib() >= demand.memory_gib - 1e-9).min_by(|a, b| {
-            let (pa, pb) = (price(a).unwrap_or(f64::MAX), price(b).unwrap_or(f64::MAX));
-            pa.total_cmp(&pb).then(a.vcpu().cmp(&b.vcpu())).then(a.name().cmp(b.name()))
-        });
-    if let Some(t) = fits {
-        return Some(choice(t, flags));
+    // Each price looked up once: sizing runs for every server of an estate.
+    let priced: Vec<(&T, f64)> = candidates.filter(|t| burstable_ok || !t.is_burstable()).filter_map(|t| Some((t, price(t)?))).collect();
+    let fits = priced
+        .iter()
+        .filter(|(t, _)| t.vcpu() as f64 >= demand.vcpu - 1e-9 && t.memory_gib() >= demand.memory_gib - 1e-9)
+        .min_by(|(a, pa), (b, pb)| pa.total_cmp(pb).then(a.vcpu().cmp(&b.vcpu())).then(a.name().cmp(b.name())));
+    if let Some((t, hourly)) = fits {
+        return Some(choice(t, Some(*hourly), flags));
     }
-    let largest = priced.max_by(|a, b| (a.vcpu() as f64 * 1e6 + a.memory_gib()).total_cmp(&(b.vcpu() as f64 * 1e6 + b.memory_gib())))?;
+    let (largest, hourly) = priced
+        .iter()
+        .max_by(|(a, _), (b, _)| (a.vcpu() as f64 * 1e6 + a.memory_gib()).total_cmp(&(b.vcpu() as f64 * 1e6 + b.memory_gib())))?;
     flags.push(SizingFlag::BeyondLargest);
-    Some(choice(largest, flags))
+    Some(choice(largest, Some(*hourly), flags))
 }
 
 /// The EC2 type for a demand in `region`, from the families of `generation`
@@ -280,8 +281,7 @@ pub fn size_ec2(cat: &Catalogue, region: &str, demand: &Demand, generation: Gene
         g => (g, None),
     };
     let rule = cat.generation(generation);
-    let candidates = cat.instances.ec2.iter().filter(|t| rule.families.iter().any(|f| t.family() == f));
-    pick(candidates, region, demand, extra, cat.sizing.burstable_max_peak_cpu_pct, &rule.when_unknown, |t| t.hourly_in(region))
+    pick(rule.types(cat), demand, extra, cat.sizing.burstable_max_peak_cpu_pct, &rule.when_unknown, |t| t.hourly_in(region))
 }
 
 /// The RDS class for a demand in `region` running `engine` (an engine code
@@ -290,9 +290,7 @@ pub fn size_rds(cat: &Catalogue, region: &str, engine: &str, demand: &Demand) ->
     let rules = &cat.sizing;
     let factor = *cat.rds.engine_factor.get(engine)?;
     let candidates = cat.instances.rds.iter().filter(|c| (rules.rds_allow_arm || !c.is_arm()) && c.engines.iter().any(|e| e == engine));
-    pick(candidates, region, demand, None, rules.burstable_max_peak_cpu_pct, &rules.rds_when_unknown, |c| {
-        c.hourly_in(region).map(|h| h * factor)
-    })
+    pick(candidates, demand, None, rules.burstable_max_peak_cpu_pct, &rules.rds_when_unknown, |c| c.hourly_in(region).map(|h| h * factor))
 }
 
 #[cfg(test)]

@@ -131,6 +131,12 @@ impl Db {
         self.with_conn(|c| derived::complete_pending(c))
     }
 
+    /// Carries the engagement's derivation on until its pages are whole
+    /// (`derived::complete_pages`): `sixr import` does before it ends.
+    pub fn complete_pages(&self, engagement_id: i64) -> Result<(), AppError> {
+        self.with_conn(|c| derived::complete_pages(c, engagement_id))
+    }
+
     /// Carries out recorded derivations a step at a time, for as long as the
     /// server runs: the background worker of `db::derived`.
     pub async fn derive_in_background(self) {

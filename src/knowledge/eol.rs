@@ -46,6 +46,11 @@ pub struct EolRelease {
     pub eoes: Option<Value>,
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,
+    /// `cycle` and `release_label` as `normalise` gives them, worked out
+    /// once at parse: matching a version compares every release of a
+    /// product, for each of 100,000 workloads a derivation scores.
+    #[serde(skip)]
+    normalised: (String, String),
 }
 
 /// When a release leaves (or left) support.
@@ -111,7 +116,7 @@ impl EolData {
     /// Reads and checks a file in the shape endoflife.date's front matter
     /// gives; the error names the product and release that is wrong.
     pub fn parse(text: &str) -> Result<EolData, String> {
-        let data: EolData = serde_json::from_str(text).map_err(|e| format!("not an endoflife.date products file: {e}"))?;
+        let mut data: EolData = serde_json::from_str(text).map_err(|e| format!("not an endoflife.date products file: {e}"))?;
         if data.products.is_empty() {
             return Err("the file lists no products".into());
         }
@@ -128,6 +133,9 @@ impl EolData {
                 }
             }
         }
+        for r in data.products.values_mut().flat_map(|p| p.releases.iter_mut()) {
+            r.normalised = (normalise(&r.cycle), r.release_label.as_deref().map(normalise).unwrap_or_default());
+        }
         Ok(data)
     }
 
@@ -143,19 +151,18 @@ impl EolData {
         }
         let alt = v.replace("-sp", ".");
         let fits = |r: &&EolRelease| {
-            let cycle = normalise(&r.cycle);
-            let label = r.release_label.as_deref().map(normalise).unwrap_or_default();
+            let (cycle, label) = &r.normalised;
             [v.as_str(), alt.as_str()].iter().any(|v| {
-                cycle == *v
-                    || starts_at_boundary(v, &cycle)
-                    || starts_at_boundary(&cycle, v)
-                    || (!label.is_empty() && (label == *v || starts_at_boundary(&label, v)))
+                cycle == v
+                    || starts_at_boundary(v, cycle)
+                    || starts_at_boundary(cycle, v)
+                    || (!label.is_empty() && (label == v || starts_at_boundary(label, v)))
             })
         };
-        let exact: Vec<&EolRelease> = p.releases.iter().filter(|r| normalise(&r.cycle) == v || normalise(&r.cycle) == alt).collect();
+        let exact: Vec<&EolRelease> = p.releases.iter().filter(|r| r.normalised.0 == v || r.normalised.0 == alt).collect();
         let candidates: Vec<&EolRelease> = if exact.is_empty() { p.releases.iter().filter(fits).collect() } else { exact };
         // The most specific cycle a longer version names ("8.0.32" → 8.0, not 8).
-        let longest = candidates.iter().filter(|r| starts_at_boundary(&v, &normalise(&r.cycle))).max_by_key(|r| r.cycle.len()).copied();
+        let longest = candidates.iter().filter(|r| starts_at_boundary(&v, &r.normalised.0)).max_by_key(|r| r.cycle.len()).copied();
         let chosen = match longest {
             Some(r) => r,
             None => candidates.into_iter().filter_map(|r| Until::read(&r.eol).map(|u| (u.rank(), r))).max_by_key(|(k, _)| *k)?.1,

@@ -415,6 +415,17 @@ pub fn complete_pending(conn: &Connection) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Carries the engagement's derivation on until its pages are whole
+/// (stages 0–3), leaving the diagram arrows and the text index to the
+/// server's background worker: pages route what is not kept yet, and search
+/// reads the rows not indexed yet. `sixr import` ends with its pages ready.
+pub fn complete_pages(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
+    while progress(conn, engagement_id)?.is_some() {
+        step(conn, engagement_id)?;
+    }
+    Ok(())
+}
+
 /// Every group of the engagement.
 fn all_groups(conn: &Connection, engagement_id: i64) -> Result<BTreeSet<Group>, AppError> {
     let mut groups = BTreeSet::new();
