@@ -2,6 +2,9 @@
 # Import speed: `sixr import` of a generated 100,000-workload template CSV
 # against `sqlite3 .import` of the same file into a bare table, same run,
 # same disk. Prints the median of RUNS runs of each and the ratio (goal <= 2.0).
+# `sixr import` ends with the pages ready (scores, architectures, figures and
+# plan derived): the ratio is given for the whole command and for the rows
+# alone (the whole less the derivation time the command prints).
 #
 #   benches/import.sh            # 100000 rows, 3 runs
 #   ROWS=20000 RUNS=5 benches/import.sh
@@ -35,11 +38,13 @@ echo "file: $ROWS rows, $(du -h "$CSV" | cut -f1)"
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 now() { date +%s.%N; }
 
-sixr_times=(); sqlite_times=()
+sixr_times=(); rows_times=(); sqlite_times=()
 for run in $(seq "$RUNS"); do
   rm -f "$WORK"/s.db*
-  t0=$(now); "$BIN" import --db "$WORK/s.db" --engagement Bench "$CSV" > /dev/null; t1=$(now)
+  t0=$(now); "$BIN" import --db "$WORK/s.db" --engagement Bench "$CSV" > "$WORK/out.txt"; t1=$(now)
   sixr_times+=("$(echo "$t1 - $t0" | bc -l)")
+  derived=$(sed -n 's/^scored, planned and priced in \([0-9.]*\) s$/\1/p' "$WORK/out.txt")
+  rows_times+=("$(echo "$t1 - $t0 - ${derived:-0}" | bc -l)")
   rm -f "$WORK"/q.db*
   t0=$(now); sqlite3 "$WORK/q.db" ".import --csv $CSV bare"; t1=$(now)
   sqlite_times+=("$(echo "$t1 - $t0" | bc -l)")
@@ -47,7 +52,9 @@ done
 check=$(sqlite3 "$WORK/s.db" "SELECT COUNT(*) FROM workloads")
 [ "$check" = "$ROWS" ] || { echo "sixr imported $check rows, expected $ROWS"; exit 1; }
 s=$(printf '%s\n' "${sixr_times[@]}" | median)
+r=$(printf '%s\n' "${rows_times[@]}" | median)
 q=$(printf '%s\n' "${sqlite_times[@]}" | median)
-printf 'sixr import      median %.3f s  (runs: %s)\n' "$s" "${sixr_times[*]}"
+printf 'sixr import      median %.3f s  (runs: %s): rows and derivation, pages ready\n' "$s" "${sixr_times[*]}"
+printf '  the rows alone median %.3f s  (runs: %s)\n' "$r" "${rows_times[*]}"
 printf 'sqlite3 .import  median %.3f s  (runs: %s)\n' "$q" "${sqlite_times[*]}"
-printf 'ratio %.2f (goal <= 2.0)\n' "$(echo "$s / $q" | bc -l)"
+printf 'ratio %.2f, the rows alone %.2f (goal <= 2.0)\n' "$(echo "$s / $q" | bc -l)" "$(echo "$r / $q" | bc -l)"

@@ -545,8 +545,34 @@ fn stored_estate(conn: &Connection, engagement_id: i64, app_id: i64, jump_host: 
 /// routes the arrows last (`store_diagrams_of`): routing is most of an
 /// application's time, and the pages route what is not kept yet.
 pub fn store_summary(conn: &Connection, engagement_id: i64, app_id: i64, jump_host: bool, diagrams: bool) -> Result<(), AppError> {
-    let built = stored_estate(conn, engagement_id, app_id, jump_host)?
-        .map(|(app, estate)| architecture::build(&estate, &app, crate::cost::catalogue(), None));
+    store_summaries(conn, engagement_id, &[app_id], jump_host, diagrams)
+}
+
+/// `store_summary` of each of `apps`: their targets are built on every
+/// core while the next ones are read, and kept in order.
+pub fn store_summaries(conn: &Connection, engagement_id: i64, apps: &[i64], jump_host: bool, diagrams: bool) -> Result<(), AppError> {
+    let cat = crate::cost::catalogue();
+    let build = |e: &Option<(Application, Estate)>| e.as_ref().map(|(app, estate)| architecture::build(estate, app, cat, None));
+    crate::db::derived::pipeline(apps.len(), build, |targets| {
+        for app in apps {
+            targets.give(stored_estate(conn, engagement_id, *app, jump_host)?);
+        }
+        for (app, (_, built)) in apps.iter().zip(std::iter::from_fn(|| targets.take())) {
+            keep_summary(conn, engagement_id, *app, built, diagrams)?;
+        }
+        Ok(())
+    })
+}
+
+/// Keeps what `store_summary` keeps of an application's target as built
+/// (`None`: it has no workloads).
+fn keep_summary(
+    conn: &Connection,
+    engagement_id: i64,
+    app_id: i64,
+    built: Option<AppArchitecture>,
+    diagrams: bool,
+) -> Result<(), AppError> {
     let footprint = match built {
         None => {
             conn.prepare_cached("DELETE FROM architecture_summaries WHERE engagement_id = ?1 AND application_id = ?2")?

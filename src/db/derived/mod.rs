@@ -31,6 +31,7 @@
 //! `figures.rs` for the sums, and `tests.rs` for the property that holds it
 //! all: the kept data equals a computation from scratch.
 
+mod cores;
 pub mod figures;
 mod run;
 #[cfg(test)]
@@ -47,6 +48,7 @@ use crate::inventory::{AppAttributes, Workload};
 use crate::knowledge::Date;
 use crate::scoring::{Assessment, Context, Item, Profile, Severity, SuggestedFact, score_portfolio_with};
 use crate::strategy::Strategy;
+pub(crate) use cores::pipeline;
 pub use figures::Figures;
 use figures::{Counted, Deltas, TOTALS};
 use run::Run;
@@ -269,6 +271,12 @@ pub fn pending(conn: &Connection) -> Result<Vec<i64>, AppError> {
 /// architecture's build; until then a page routes what it shows) and the
 /// text of new rows is indexed (5).
 pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
+    step_by(conn, engagement_id, 1)
+}
+
+/// `step` over `scale` times as many rows: fewer, longer transactions,
+/// for the command line, where no page waits for the write lock.
+fn step_by(conn: &Connection, engagement_id: i64, scale: i64) -> Result<bool, AppError> {
     in_transaction(conn, |tx| {
         let Some((stage, last_id)) = tx
             .prepare_cached("SELECT stage, last_id FROM derivations WHERE engagement_id = ?1")?
@@ -280,8 +288,8 @@ pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
         const APPLICATIONS: &str = "SELECT id FROM applications WHERE engagement_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
         const LONE: &str = "SELECT id FROM workloads WHERE engagement_id = ?1 AND application_id IS NULL AND id > ?2 ORDER BY id LIMIT ?3";
         let (sql, per_step) = match stage {
-            0 | 2 | 4 => (APPLICATIONS, APPLICATIONS_PER_STEP),
-            1 => (LONE, LONE_WORKLOADS_PER_STEP),
+            0 | 2 | 4 => (APPLICATIONS, APPLICATIONS_PER_STEP * scale),
+            1 => (LONE, LONE_WORKLOADS_PER_STEP * scale),
             3 => {
                 complete(tx, engagement_id)?;
                 crate::db::architecture::store_overview(tx, engagement_id, crate::cost::catalogue())?;
@@ -295,7 +303,7 @@ pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
                     .prepare_cached("SELECT index_from FROM derivations WHERE engagement_id = ?1")?
                     .query_row([engagement_id], |r| r.get(0))?;
                 if let Some(last) =
-                    from.map(|from| crate::db::search::index_from(tx, engagement_id, from, INDEXED_PER_STEP)).transpose()?.flatten()
+                    from.map(|from| crate::db::search::index_from(tx, engagement_id, from, INDEXED_PER_STEP * scale)).transpose()?.flatten()
                 {
                     tx.prepare_cached("UPDATE derivations SET index_from = ?2 WHERE engagement_id = ?1")?
                         .execute([engagement_id, last + 1])?;
@@ -317,10 +325,11 @@ pub fn step(conn: &Connection, engagement_id: i64) -> Result<bool, AppError> {
         };
         if stage == 2 || stage == 4 {
             let jump_host = figures::get(tx, engagement_id, TOTALS)?.jump_hosts() > 0;
-            for app in ids.iter().copied().chain((next.0 == stage + 1).then_some(0)) {
-                if stage == 2 {
-                    crate::db::architecture::store_summary(tx, engagement_id, app, jump_host, false)?;
-                } else {
+            let apps: Vec<i64> = ids.iter().copied().chain((next.0 == stage + 1).then_some(0)).collect();
+            if stage == 2 {
+                crate::db::architecture::store_summaries(tx, engagement_id, &apps, jump_host, false)?;
+            } else {
+                for app in apps {
                     crate::db::architecture::store_diagrams_of(tx, engagement_id, app, jump_host)?;
                 }
             }
@@ -420,8 +429,10 @@ pub fn complete_pending(conn: &Connection) -> Result<(), AppError> {
 /// server's background worker: pages route what is not kept yet, and search
 /// reads the rows not indexed yet. `sixr import` ends with its pages ready.
 pub fn complete_pages(conn: &Connection, engagement_id: i64) -> Result<(), AppError> {
+    // Steps of a tenth of a second or so at 100,000 workloads: a server
+    // running beside it waits that long at most to write.
     while progress(conn, engagement_id)?.is_some() {
-        step(conn, engagement_id)?;
+        step_by(conn, engagement_id, 4)?;
     }
     Ok(())
 }
@@ -478,9 +489,7 @@ pub fn rederive_architectures(conn: &Connection, engagement_id: i64) -> Result<(
         .query_map([engagement_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     apps.push(0);
-    for app in apps {
-        crate::db::architecture::store_summary(conn, engagement_id, app, jump_host, true)?;
-    }
+    crate::db::architecture::store_summaries(conn, engagement_id, &apps, jump_host, true)?;
     crate::db::architecture::store_overview(conn, engagement_id, crate::cost::catalogue())
 }
 

@@ -68,11 +68,31 @@ impl<'c> Run<'c> {
     pub(super) fn groups(&mut self, groups: BTreeSet<Group>, neighbours: bool) -> Result<(), AppError> {
         let mut queue: VecDeque<Group> = groups.into_iter().collect();
         let mut derived = Vec::new();
-        while let Some(g) = queue.pop_front() {
-            if self.done.insert(g) {
-                self.group(g, &mut queue)?;
-                derived.push(g);
-            }
+        while !queue.is_empty() {
+            // What is queued is scored together, on every core; storing it
+            // queues the groups workloads moved from or to, derived next.
+            // A group's inputs are what the write changed, never what a
+            // derivation stores, so reading them all first changes nothing.
+            let batch: Vec<Group> = queue.drain(..).filter(|g| self.done.insert(*g)).collect();
+            let (profile, applications) = (self.profile, std::mem::take(&mut self.applications));
+            let ctx = Context { today: self.today, applications: Some(&applications) };
+            let stored = pipeline(
+                batch.len(),
+                |i: &Inputs| i.assess(&profile, &ctx),
+                |scoring| {
+                    for g in &batch {
+                        scoring.give(self.inputs(*g, &mut queue)?);
+                    }
+                    for (g, (input, assessed)) in batch.iter().zip(std::iter::from_fn(|| scoring.take())) {
+                        let scored = self.store(&input, assessed?, &mut queue)?;
+                        self.left_behind(*g, &scored, &mut queue)?;
+                        derived.push(*g);
+                    }
+                    Ok::<_, AppError>(())
+                },
+            );
+            self.applications = applications;
+            stored?;
         }
         for g in &derived {
             self.architecture.insert(g.architecture());
@@ -86,48 +106,42 @@ impl<'c> Run<'c> {
         Ok(())
     }
 
-    /// Scores a group's workloads and stores them, counting the changes.
-    fn group(&mut self, g: Group, queue: &mut VecDeque<Group>) -> Result<(), AppError> {
-        let members = self.members(g, queue)?;
-        let scored = self.score(g, &members, queue)?;
-        self.left_behind(g, &scored, queue)
-    }
-
-    /// The workloads a group scores; a lone workload that joined an
-    /// application is scored with it instead (queued).
-    fn members(&self, g: Group, queue: &mut VecDeque<Group>) -> Result<Vec<(Workload, Option<i64>)>, AppError> {
-        let items = crate::db::assessment::items_in(self.conn, self.engagement_id, g.scope())?;
-        Ok(match (g, items.first()) {
+    /// What a group is scored from. A lone workload that joined an
+    /// application is scored with it instead (queued): it has no members.
+    fn inputs(&self, g: Group, queue: &mut VecDeque<Group>) -> Result<Inputs, AppError> {
+        let (conn, eid) = (self.conn, self.engagement_id);
+        let items = crate::db::assessment::items_in(conn, eid, g.scope())?;
+        let members = match (g, items.first()) {
             (Group::Lone(_), Some((_, Some(app)))) => {
                 queue.push_back(Group::Application(*app));
                 Vec::new()
             }
             _ => items,
-        })
-    }
-
-    /// Scores `members` and stores each assessment, moving its counts from
-    /// where it was counted to where it is; queues the group a workload left.
-    /// Returns the ids scored.
-    fn score(&mut self, g: Group, members: &[(Workload, Option<i64>)], queue: &mut VecDeque<Group>) -> Result<HashSet<i64>, AppError> {
-        let (conn, eid) = (self.conn, self.engagement_id);
-        let answers = crate::db::assessment::answers_in(conn, eid, g.scope())?;
-        let decisions = crate::db::decisions::list_in(conn, eid, g.scope())?;
+        };
         // Suggestions in effect weigh less than confirmed facts.
-        let suggested: Vec<Vec<SuggestedFact>> = members
+        let suggested = members
             .iter()
             .map(|(w, _)| Ok(crate::db::suggestions::scoring_facts(&crate::db::suggestions::in_effect_for(conn, w)?)))
             .collect::<Result<_, AppError>>()?;
-        let items: Vec<Item> =
-            members.iter().zip(&suggested).map(|((w, a), s)| Item { workload: w, application_id: *a, suggested: s }).collect();
-        let ctx = Context { today: self.today, applications: Some(&self.applications) };
+        Ok(Inputs {
+            answers: crate::db::assessment::answers_in(conn, eid, g.scope())?,
+            decisions: crate::db::decisions::list_in(conn, eid, g.scope())?,
+            members,
+            suggested,
+        })
+    }
+
+    /// Stores each member's assessment, moving its counts from where it was
+    /// counted to where it is; queues the group a workload left. Returns the
+    /// ids scored.
+    fn store(&mut self, input: &Inputs, assessed: Vec<Assessed>, queue: &mut VecDeque<Group>) -> Result<HashSet<i64>, AppError> {
+        let (conn, eid) = (self.conn, self.engagement_id);
         let mut old_row = conn.prepare_cached(&format!("{SELECT_COUNTED} WHERE workload_id = ?1"))?;
         let mut scored = HashSet::new();
-        // score_portfolio answers in the order of `items`.
-        for (a, (w, app)) in score_portfolio_with(&items, &answers, &self.profile, &ctx).into_iter().zip(members) {
+        for (a, (w, app)) in assessed.iter().zip(&input.members) {
             scored.insert(w.id);
-            let decided = decisions.get(&w.id).map(|d| d.decision.strategy);
-            let new = counted(&a, app.unwrap_or(0), decided, w);
+            let decided = input.decisions.get(&w.id).map(|d| d.decision.strategy);
+            let new = counted(&a.assessment, app.unwrap_or(0), decided, w);
             let old = old_row.query_row([w.id], counted_of).optional()?.flatten();
             if let Some(old) = &old {
                 self.deltas.change(old.application_id, &old.figures(), -1);
@@ -141,11 +155,12 @@ impl<'c> Run<'c> {
                 }
             }
             self.deltas.change(new.application_id, &new.figures(), 1);
-            if old.as_ref().map(|o| o.recommended) != Some(a.recommended) {
-                *self.moves.entry((old.map(|o| o.recommended), a.recommended)).or_default() += 1;
+            let recommended = a.assessment.recommended;
+            if old.as_ref().map(|o| o.recommended) != Some(recommended) {
+                *self.moves.entry((old.map(|o| o.recommended), recommended)).or_default() += 1;
             }
             self.scored += 1;
-            store_assessment(conn, eid, w, &a, &new, decided)?;
+            store_assessment(conn, eid, w, a, &new, decided)?;
         }
         Ok(scored)
     }
@@ -232,9 +247,8 @@ impl<'c> Run<'c> {
                 rederive_architectures(conn, eid)?;
             }
         } else if !self.architecture.is_empty() {
-            for app in &self.architecture {
-                crate::db::architecture::store_summary(conn, eid, *app, jump_hosts > 0, true)?;
-            }
+            let apps: Vec<i64> = self.architecture.iter().copied().collect();
+            crate::db::architecture::store_summaries(conn, eid, &apps, jump_hosts > 0, true)?;
             // A whole derivation under way keeps it once, at its end.
             if !whole_pending {
                 crate::db::architecture::store_overview(conn, eid, crate::cost::catalogue())?;
@@ -245,6 +259,42 @@ impl<'c> Run<'c> {
             crate::db::plan::store_plan(conn, eid)?;
         }
         Ok(Rescore { scored: self.scored, moves: self.moves.into_iter().map(|((from, to), count)| Move { from, to, count }).collect() })
+    }
+}
+
+/// What a group's workloads are scored from, read before scoring.
+struct Inputs {
+    members: Vec<(Workload, Option<i64>)>,
+    answers: crate::scoring::AnswerBook,
+    decisions: HashMap<i64, crate::db::decisions::StoredDecision>,
+    suggested: Vec<Vec<SuggestedFact>>,
+}
+
+/// A workload's assessment, with the text of it that is stored.
+struct Assessed {
+    assessment: Assessment,
+    detail: String,
+    main_reason: Option<String>,
+}
+
+impl Inputs {
+    /// Scores the members, in their order, and writes out what is stored
+    /// of each (no database: this runs on every core).
+    fn assess(&self, profile: &Profile, ctx: &Context) -> Result<Vec<Assessed>, AppError> {
+        let items: Vec<Item> =
+            self.members.iter().zip(&self.suggested).map(|((w, a), s)| Item { workload: w, application_id: *a, suggested: s }).collect();
+        // score_portfolio_with answers in the order of `items`.
+        score_portfolio_with(&items, &self.answers, profile, ctx)
+            .into_iter()
+            .map(|a| {
+                let json = |e: serde_json::Error| AppError::Internal(format!("assessment detail: {e}"));
+                Ok(Assessed {
+                    detail: serde_json::to_string(&a).map_err(json)?,
+                    main_reason: a.main_reason().map(serde_json::to_string).transpose().map_err(json)?,
+                    assessment: a,
+                })
+            })
+            .collect()
     }
 }
 
@@ -270,14 +320,12 @@ fn store_assessment(
     conn: &Connection,
     eid: i64,
     w: &Workload,
-    a: &Assessment,
+    assessed: &Assessed,
     new: &Counted,
     decided: Option<Strategy>,
 ) -> Result<(), AppError> {
-    let detail = serde_json::to_string(a).map_err(|e| AppError::Internal(format!("assessment detail: {e}")))?;
+    let a = &assessed.assessment;
     let top_risk = a.risks.iter().map(|r| r.severity).min();
-    let main_reason =
-        a.main_reason().map(serde_json::to_string).transpose().map_err(|e| AppError::Internal(format!("assessment reason: {e}")))?;
     conn.prepare_cached(
         // An upsert, not INSERT OR REPLACE: a replaced row is deleted
         // without its delete trigger firing, and the end-of-support
@@ -306,9 +354,9 @@ fn store_assessment(
         new.risks[1],
         new.risks[2],
         new.jump_host,
-        main_reason,
+        assessed.main_reason,
         earliest_end_of_support(a).map(|d| d.to_string()),
-        detail,
+        assessed.detail,
     ])?;
     Ok(())
 }
