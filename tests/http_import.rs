@@ -353,3 +353,27 @@ async fn an_application_portfolio_mapped_once_is_assessed_per_application() {
     assert_eq!(attributes["Fax Server"].current_state, "end_of_life");
     assert_eq!(attributes["Order Service"].compliance, "PCI DSS; 개인정보보호법");
 }
+
+/// Above the size derived inside the import's transaction, the derivation
+/// runs in steps; the commit carries them on before it answers, so the
+/// summary and every page after it show the derived data whole (the
+/// dashboard says nothing of being brought up to date).
+#[tokio::test]
+async fn a_large_import_answers_with_its_pages_ready() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Large").await;
+    let mut csv = String::from("name,application,environment,role,os,os_version,cpu_cores,ram_gb\n");
+    for i in 0..2_500 {
+        csv += &format!("srv-{i:05},app-{:03},production,app,Windows Server,2012 R2,4,16\n", i / 25);
+    }
+    let preview = app.post_file(&format!("/engagements/{id}/import"), "large.csv", csv.as_bytes()).await;
+    assert_eq!(preview.status, 200, "{}", preview.text());
+    let done = app.post_form(&commit_action(&preview.text()), &[]).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    let pending: i64 =
+        app.db.with_conn(|c| Ok(c.query_row("SELECT COUNT(*) FROM derivations WHERE stage < 4", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(pending, 0);
+    let dashboard = app.get(&format!("/engagements/{id}/assessment")).await.text();
+    assert!(!dashboard.contains("being brought up to date"), "{dashboard}");
+    assert!(dashboard.contains("2,500") || dashboard.contains("2500"), "{dashboard}");
+}

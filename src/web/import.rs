@@ -291,6 +291,12 @@ async fn commit(
             };
             let outcome = db::imports::commit(c, Target::Id(id), &parsed, &file_name, &actor, valid_only)?;
             db::imports::drop_upload(c, &token)?;
+            // A large import's pages are whole when its summary shows, as
+            // after `sixr import`. The import itself is in: should this
+            // fail, the background worker carries the derivation on.
+            if let Err(e) = db::derived::complete_pages(c, id) {
+                tracing::error!(engagement = id, error = %e, "deriving after an import; left to the background");
+            }
             Ok(outcome)
         })
         .await;
