@@ -174,7 +174,21 @@ impl Db {
 const IDLE_STEP: std::time::Duration = std::time::Duration::from_millis(100);
 const AFTER_ERROR: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// SQLite counts every allocation under one global mutex for
+/// `sqlite3_status`, which sixr never reads: a tenth of a derivation's
+/// inserts went to it. Off before the library starts (after, SQLite refuses
+/// the setting and keeps counting: slower, not wrong).
+fn without_memory_statistics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int, as passed; the Once
+    // runs it before this program opens its first connection.
+    ONCE.call_once(|| unsafe {
+        rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
+    });
+}
+
 fn connect(path: &Path) -> Result<Connection, AppError> {
+    without_memory_statistics();
     let conn = Connection::open(path)?;
     // WAL: readers never block the writer and a killed process leaves the
     // database whole; foreign keys are off by default in SQLite.

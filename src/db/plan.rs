@@ -95,30 +95,42 @@ fn members(conn: &Connection, engagement_id: i64, group: Group) -> Result<Vec<Pl
     Ok(out)
 }
 
-/// Effort, criticality and priority of the decided workloads among `ids`.
-fn decision_facts_of(conn: &Connection, engagement_id: i64, ids: &[i64]) -> Result<HashMap<i64, DecisionFacts>, AppError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT effort, criticality, priority FROM decisions WHERE engagement_id = ?1 AND workload_id = ?2")?;
-    let mut out = HashMap::new();
-    for id in ids {
-        let found = stmt
-            .query_row([engagement_id, *id], |r| {
-                Ok(DecisionFacts { effort: Effort::parse(&r.get::<_, String>(0)?), criticality: r.get(1)?, priority: r.get(2)? })
-            })
-            .optional()?;
-        if let Some(d) = found {
-            out.insert(*id, d);
-        }
-    }
-    Ok(out)
+/// What `select` (the workload's id first) reads of each workload of the
+/// group, by workload id.
+fn by_workload<T>(
+    conn: &Connection,
+    engagement_id: i64,
+    group: Group,
+    select: &str,
+    read: impl Fn(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<HashMap<i64, T>, AppError> {
+    let (sql, params) = group.scope().sql(engagement_id, select, "");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| Ok((r.get::<_, i64>(0)?, read(r)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The group's inputs to the plan as they stand, `None` when nothing of it moves.
 fn group_input(conn: &Connection, engagement_id: i64, group: Group) -> Result<Option<GroupInput>, AppError> {
     let members = members(conn, engagement_id, group)?;
-    let ids: Vec<i64> = members.iter().map(|w| w.id).collect();
-    let strategies = crate::db::derived::effective(conn, engagement_id, &ids)?;
-    let decisions = decision_facts_of(conn, engagement_id, &ids)?;
+    // One query each for the group, not one per member: a derivation
+    // stores the groups of 100,000 workloads.
+    let strategies: HashMap<i64, Strategy> = by_workload(
+        conn,
+        engagement_id,
+        group,
+        "SELECT w.id, s.effective FROM workloads w JOIN assessments s ON s.workload_id = w.id",
+        |r| Ok(Strategy::parse(&r.get::<_, String>(1)?)),
+    )?
+    .into_iter()
+    .filter_map(|(id, s)| Some((id, s?)))
+    .collect();
+    let decisions = by_workload(
+        conn,
+        engagement_id,
+        group,
+        "SELECT w.id, d.effort, d.criticality, d.priority FROM workloads w JOIN decisions d ON d.workload_id = w.id",
+        |r| Ok(DecisionFacts { effort: Effort::parse(&r.get::<_, String>(1)?), criticality: r.get(2)?, priority: r.get(3)? }),
+    )?;
     let (name, is_application) = match (group, members.first()) {
         (_, None) => return Ok(None),
         (Group::Application(_), Some(w)) => (w.application.clone(), true),

@@ -492,15 +492,3 @@ pub fn rederive_architectures(conn: &Connection, engagement_id: i64) -> Result<(
     crate::db::architecture::store_summaries(conn, engagement_id, &apps, jump_host, true)?;
     crate::db::architecture::store_overview(conn, engagement_id, crate::cost::catalogue())
 }
-
-/// The strategy each workload of `ids` goes with, from the stored assessments.
-pub fn effective(conn: &Connection, engagement_id: i64, ids: &[i64]) -> Result<HashMap<i64, Strategy>, AppError> {
-    let mut stmt = conn.prepare_cached("SELECT effective FROM assessments WHERE engagement_id = ?1 AND workload_id = ?2")?;
-    let mut out = HashMap::new();
-    for id in ids {
-        if let Some(s) = stmt.query_row([engagement_id, *id], |r| r.get::<_, String>(0)).optional()?.and_then(|c| Strategy::parse(&c)) {
-            out.insert(*id, s);
-        }
-    }
-    Ok(out)
-}

@@ -141,7 +141,7 @@ impl<'c> Run<'c> {
         for (a, (w, app)) in assessed.iter().zip(&input.members) {
             scored.insert(w.id);
             let decided = input.decisions.get(&w.id).map(|d| d.decision.strategy);
-            let new = counted(&a.assessment, app.unwrap_or(0), decided, w);
+            let new = counted(a, app.unwrap_or(0), decided, w);
             let old = old_row.query_row([w.id], counted_of).optional()?.flatten();
             if let Some(old) = &old {
                 self.deltas.change(old.application_id, &old.figures(), -1);
@@ -155,9 +155,8 @@ impl<'c> Run<'c> {
                 }
             }
             self.deltas.change(new.application_id, &new.figures(), 1);
-            let recommended = a.assessment.recommended;
-            if old.as_ref().map(|o| o.recommended) != Some(recommended) {
-                *self.moves.entry((old.map(|o| o.recommended), recommended)).or_default() += 1;
+            if old.as_ref().map(|o| o.recommended) != Some(a.recommended) {
+                *self.moves.entry((old.map(|o| o.recommended), a.recommended)).or_default() += 1;
             }
             self.scored += 1;
             store_assessment(conn, eid, w, a, &new, decided)?;
@@ -270,11 +269,37 @@ struct Inputs {
     suggested: Vec<Vec<SuggestedFact>>,
 }
 
-/// A workload's assessment, with the text of it that is stored.
+/// What is stored of a workload's assessment, written out where it was
+/// scored (the whole assessment is dropped there too: freeing its reasons
+/// was a sixth of the storing thread's time).
 struct Assessed {
-    assessment: Assessment,
+    recommended: Strategy,
+    confidence: f64,
+    top_risk: Option<Severity>,
+    /// High, medium, low.
+    risks: [i64; 3],
+    end_of_support: Option<Date>,
     detail: String,
     main_reason: Option<String>,
+}
+
+impl Assessed {
+    fn of(a: Assessment) -> Result<Assessed, AppError> {
+        let json = |e: serde_json::Error| AppError::Internal(format!("assessment detail: {e}"));
+        let mut risks = [0i64; 3];
+        for r in &a.risks {
+            risks[Severity::ALL.iter().position(|s| *s == r.severity).unwrap_or(0)] += 1;
+        }
+        Ok(Assessed {
+            recommended: a.recommended,
+            confidence: a.confidence,
+            top_risk: a.risks.iter().map(|r| r.severity).min(),
+            risks,
+            end_of_support: earliest_end_of_support(&a),
+            detail: serde_json::to_string(&a).map_err(json)?,
+            main_reason: a.main_reason().map(serde_json::to_string).transpose().map_err(json)?,
+        })
+    }
 }
 
 impl Inputs {
@@ -284,17 +309,7 @@ impl Inputs {
         let items: Vec<Item> =
             self.members.iter().zip(&self.suggested).map(|((w, a), s)| Item { workload: w, application_id: *a, suggested: s }).collect();
         // score_portfolio_with answers in the order of `items`.
-        score_portfolio_with(&items, &self.answers, profile, ctx)
-            .into_iter()
-            .map(|a| {
-                let json = |e: serde_json::Error| AppError::Internal(format!("assessment detail: {e}"));
-                Ok(Assessed {
-                    detail: serde_json::to_string(&a).map_err(json)?,
-                    main_reason: a.main_reason().map(serde_json::to_string).transpose().map_err(json)?,
-                    assessment: a,
-                })
-            })
-            .collect()
+        score_portfolio_with(&items, &self.answers, profile, ctx).into_iter().map(Assessed::of).collect()
     }
 }
 
@@ -320,12 +335,10 @@ fn store_assessment(
     conn: &Connection,
     eid: i64,
     w: &Workload,
-    assessed: &Assessed,
+    a: &Assessed,
     new: &Counted,
     decided: Option<Strategy>,
 ) -> Result<(), AppError> {
-    let a = &assessed.assessment;
-    let top_risk = a.risks.iter().map(|r| r.severity).min();
     conn.prepare_cached(
         // An upsert, not INSERT OR REPLACE: a replaced row is deleted
         // without its delete trigger firing, and the end-of-support
@@ -349,14 +362,14 @@ fn store_assessment(
         decided.map(Strategy::code),
         new.effective.code(),
         a.confidence,
-        top_risk.map(Severity::code),
+        a.top_risk.map(Severity::code),
         new.risks[0],
         new.risks[1],
         new.risks[2],
         new.jump_host,
-        assessed.main_reason,
-        earliest_end_of_support(a).map(|d| d.to_string()),
-        assessed.detail,
+        a.main_reason,
+        a.end_of_support.map(|d| d.to_string()),
+        a.detail,
     ])?;
     Ok(())
 }
@@ -368,18 +381,14 @@ pub(super) fn earliest_end_of_support(a: &Assessment) -> Option<Date> {
 }
 
 /// What an assessed workload counts.
-fn counted(a: &Assessment, application_id: i64, decided: Option<Strategy>, w: &Workload) -> Counted {
-    let mut risks = [0i64; 3];
-    for r in &a.risks {
-        risks[Severity::ALL.iter().position(|s| *s == r.severity).unwrap_or(0)] += 1;
-    }
+fn counted(a: &Assessed, application_id: i64, decided: Option<Strategy>, w: &Workload) -> Counted {
     Counted {
         application_id,
         recommended: a.recommended,
         decided,
         effective: decided.unwrap_or(a.recommended),
         confidence: a.confidence,
-        risks,
+        risks: a.risks,
         jump_host: crate::architecture::findings::is_jump_host(&w.name, &w.role, &w.notes),
     }
 }
