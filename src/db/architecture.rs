@@ -628,34 +628,57 @@ fn keep_summary(
     Ok(())
 }
 
-/// Keeps the diagram arrows of the application's target as it stands (see
-/// `store_summary`); nothing when it has no workloads (`store_summary`
-/// removed its arrows then).
-pub fn store_diagrams_of(conn: &Connection, engagement_id: i64, app_id: i64, jump_host: bool) -> Result<(), AppError> {
+/// Keeps the diagram arrows of each of `apps`' targets as they stand (see
+/// `store_summary`), routed on every core; nothing for an application
+/// without workloads (`store_summary` removed its arrows then).
+pub fn store_diagrams_of(conn: &Connection, engagement_id: i64, apps: &[i64], jump_host: bool) -> Result<(), AppError> {
+    type Routing = (i64, Option<(Application, Estate)>, [Option<KeptArrows>; 2]);
+    let cat = crate::cost::catalogue();
     // The target alone: `build` also prices it and three more on the other
     // sizing bases.
-    match stored_estate(conn, engagement_id, app_id, jump_host)? {
-        Some((app, estate)) => {
-            store_diagrams(conn, engagement_id, app_id, &architecture::generate(&estate, &app, crate::cost::catalogue()))
+    let route = |(_, estate, kept): &Routing| match estate {
+        Some((app, estate)) => routed(&architecture::generate(estate, app, cat), kept),
+        None => Ok(Vec::new()),
+    };
+    crate::db::derived::pipeline(apps.len(), route, |routing| {
+        for app in apps {
+            let kept = [kept_arrows(conn, engagement_id, *app, Lang::En)?, kept_arrows(conn, engagement_id, *app, Lang::Ko)?];
+            routing.give((*app, stored_estate(conn, engagement_id, *app, jump_host)?, kept));
         }
-        None => Ok(()),
-    }
+        while let Some(((app, _, _), arrows)) = routing.take() {
+            keep_arrows(conn, engagement_id, app, arrows?)?;
+        }
+        Ok(())
+    })
 }
 
 /// Keeps the application's diagram arrows in each language
 /// (`architecture::KeptArrows`): a page routes them only when its boxes or
-/// flows differ from those they were routed for. Arrows kept for the same
-/// boxes and flows stay as they are: a derivation that changes nothing of
-/// the diagram (a new rule book, an edited note) routes nothing.
+/// flows differ from those they were routed for.
 fn store_diagrams(conn: &Connection, engagement_id: i64, app_id: i64, target: &TargetArchitecture) -> Result<(), AppError> {
-    for lang in [Lang::En, Lang::Ko] {
-        let kept = kept_arrows(conn, engagement_id, app_id, lang)?;
+    let kept = [kept_arrows(conn, engagement_id, app_id, Lang::En)?, kept_arrows(conn, engagement_id, app_id, Lang::Ko)?];
+    keep_arrows(conn, engagement_id, app_id, routed(target, &kept)?)
+}
+
+/// The target's arrows in each language (`kept`: English, Korean) whose
+/// boxes or flows differ from those the kept ones were routed for, with
+/// their fingerprint. Arrows kept for the same boxes and flows stay as they
+/// are: a derivation that changes nothing of the diagram (a new rule book,
+/// an edited note) routes nothing.
+fn routed(target: &TargetArchitecture, kept: &[Option<KeptArrows>; 2]) -> Result<Vec<(Lang, u64, String)>, AppError> {
+    let mut out = Vec::new();
+    for (lang, kept) in [Lang::En, Lang::Ko].into_iter().zip(kept) {
         let kept_for = kept.as_ref().map(|k| k.fingerprint);
-        let (diagram, fingerprint) = architecture::layout_kept(target, &Tr::new(lang), kept);
-        if kept_for == Some(fingerprint) {
-            continue;
+        let (diagram, fingerprint) = architecture::layout_kept(target, &Tr::new(lang), kept.clone());
+        if kept_for != Some(fingerprint) {
+            out.push((lang, fingerprint, serde_json::to_string(&diagram.arrows).map_err(json_error)?));
         }
-        let arrows = serde_json::to_string(&diagram.arrows).map_err(json_error)?;
+    }
+    Ok(out)
+}
+
+fn keep_arrows(conn: &Connection, engagement_id: i64, app_id: i64, arrows: Vec<(Lang, u64, String)>) -> Result<(), AppError> {
+    for (lang, fingerprint, arrows) in arrows {
         conn.prepare_cached(
             "INSERT OR REPLACE INTO architecture_diagrams (engagement_id, application_id, lang, fingerprint, arrows)
              VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -21,10 +21,12 @@
 //! end of support is judged against today) re-derives the whole engagement
 //! (`rederive`; sizing and landing-zone settings re-derive the architectures
 //! only): in the same transaction when
-//! the engagement is small, otherwise by recording a derivation that the
-//! server's background worker (or the command line, before it reads) carries
-//! out a step at a time, while the pages show how far it got. Reading never
-//! derives and never writes.
+//! the engagement is small, otherwise by recording a derivation carried out
+//! a step at a time, while the pages show how far it got: an import carries
+//! it on until the pages are whole (`complete_pages`), the server's
+//! background worker (or the command line, before it reads) does the rest
+//! and any other. A step's scoring and building run on every core
+//! (`cores`). Reading never derives and never writes.
 //!
 //! Read this file for the entry points (`Touched`, `refresh`, `rederive`,
 //! the background `step`), then `run.rs` for what one derivation does,
@@ -329,9 +331,7 @@ fn step_by(conn: &Connection, engagement_id: i64, scale: i64) -> Result<bool, Ap
             if stage == 2 {
                 crate::db::architecture::store_summaries(tx, engagement_id, &apps, jump_host, false)?;
             } else {
-                for app in apps {
-                    crate::db::architecture::store_diagrams_of(tx, engagement_id, app, jump_host)?;
-                }
+                crate::db::architecture::store_diagrams_of(tx, engagement_id, &apps, jump_host)?;
             }
         } else {
             let group = if stage == 0 { Group::Application } else { Group::Lone };

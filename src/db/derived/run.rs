@@ -74,6 +74,7 @@ impl<'c> Run<'c> {
             // A group's inputs are what the write changed, never what a
             // derivation stores, so reading them all first changes nothing.
             let batch: Vec<Group> = queue.drain(..).filter(|g| self.done.insert(*g)).collect();
+            // Lent to the scoring threads while `self` reads and stores.
             let (profile, applications) = (self.profile, std::mem::take(&mut self.applications));
             let ctx = Context { today: self.today, applications: Some(&applications) };
             let stored = pipeline(
