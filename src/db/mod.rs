@@ -142,7 +142,7 @@ impl Db {
     pub async fn derive_in_background(self) {
         loop {
             match self.call(|c| derived::step_any(c)).await {
-                Ok(true) => tokio::task::yield_now().await,
+                Ok(true) => tokio::time::sleep(derived::BETWEEN_STEPS).await,
                 Ok(false) => {
                     tokio::time::sleep(IDLE_STEP).await;
                     let idle = async {
@@ -187,6 +187,22 @@ fn without_memory_statistics() {
     });
 }
 
+/// While another connection writes, a write tries again every millisecond,
+/// for ten seconds at most. SQLite's own wait backs off to 100 ms between
+/// tries, and a derivation's steps, one transaction after another, left it
+/// gaps of microseconds: a login behind the background worker failed with
+/// "database is locked" after ten seconds. The worker leaves a gap of
+/// `derived::BETWEEN_STEPS` after each step, longer than this wait's.
+fn wait_for_the_writer(tries: i32) -> bool {
+    const TRY_EVERY: std::time::Duration = std::time::Duration::from_millis(1);
+    const TRIES: i32 = 10_000;
+    if tries >= TRIES {
+        return false;
+    }
+    std::thread::sleep(TRY_EVERY);
+    true
+}
+
 fn connect(path: &Path) -> Result<Connection, AppError> {
     without_memory_statistics();
     let conn = Connection::open(path)?;
@@ -195,7 +211,7 @@ fn connect(path: &Path) -> Result<Connection, AppError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.busy_handler(Some(wait_for_the_writer))?;
     // A statement that fires a trigger first copies every page it changes
     // into a statement journal (to undo that statement alone), and beyond
     // 64 KB SQLite moves the journal into a temporary file: a system call

@@ -64,6 +64,10 @@ const APPLICATIONS_PER_STEP: i64 = 25;
 const LONE_WORKLOADS_PER_STEP: i64 = 1_000;
 /// Workloads whose text is indexed per background step.
 const INDEXED_PER_STEP: i64 = 5_000;
+/// The pause after each step of a derivation carried on step after step:
+/// another connection waiting to write (a login, an edit) takes the lock
+/// then (`db::wait_for_the_writer` tries every millisecond).
+pub const BETWEEN_STEPS: std::time::Duration = std::time::Duration::from_millis(3);
 
 /// Workloads scored together: an application's, or one without an
 /// application.
@@ -419,7 +423,9 @@ pub fn check_day(conn: &Connection) -> Result<(), AppError> {
 /// before it reads or exports).
 pub fn complete_pending(conn: &Connection) -> Result<(), AppError> {
     for id in pending(conn)? {
-        while !step(conn, id)? {}
+        while !step(conn, id)? {
+            std::thread::sleep(BETWEEN_STEPS);
+        }
     }
     Ok(())
 }
@@ -433,6 +439,7 @@ pub fn complete_pages(conn: &Connection, engagement_id: i64) -> Result<(), AppEr
     // running beside it waits that long at most to write.
     while progress(conn, engagement_id)?.is_some() {
         step_by(conn, engagement_id, 4)?;
+        std::thread::sleep(BETWEEN_STEPS);
     }
     Ok(())
 }
