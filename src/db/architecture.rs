@@ -642,8 +642,7 @@ pub fn store_diagrams_of(conn: &Connection, engagement_id: i64, apps: &[i64], ju
     };
     crate::db::derived::pipeline(apps.len(), route, |routing| {
         for app in apps {
-            let kept = [kept_arrows(conn, engagement_id, *app, Lang::En)?, kept_arrows(conn, engagement_id, *app, Lang::Ko)?];
-            routing.give((*app, stored_estate(conn, engagement_id, *app, jump_host)?, kept));
+            routing.give((*app, stored_estate(conn, engagement_id, *app, jump_host)?, kept_in_both(conn, engagement_id, *app)?));
         }
         while let Some(((app, _, _), arrows)) = routing.take() {
             keep_arrows(conn, engagement_id, app, arrows?)?;
@@ -656,8 +655,12 @@ pub fn store_diagrams_of(conn: &Connection, engagement_id: i64, apps: &[i64], ju
 /// (`architecture::KeptArrows`): a page routes them only when its boxes or
 /// flows differ from those they were routed for.
 fn store_diagrams(conn: &Connection, engagement_id: i64, app_id: i64, target: &TargetArchitecture) -> Result<(), AppError> {
-    let kept = [kept_arrows(conn, engagement_id, app_id, Lang::En)?, kept_arrows(conn, engagement_id, app_id, Lang::Ko)?];
-    keep_arrows(conn, engagement_id, app_id, routed(target, &kept)?)
+    keep_arrows(conn, engagement_id, app_id, routed(target, &kept_in_both(conn, engagement_id, app_id)?)?)
+}
+
+/// The application's kept arrows in English and in Korean, as `routed` takes them.
+fn kept_in_both(conn: &Connection, engagement_id: i64, app_id: i64) -> Result<[Option<KeptArrows>; 2], AppError> {
+    Ok([kept_arrows(conn, engagement_id, app_id, Lang::En)?, kept_arrows(conn, engagement_id, app_id, Lang::Ko)?])
 }
 
 /// The target's arrows in each language (`kept`: English, Korean) whose

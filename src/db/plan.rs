@@ -110,6 +110,7 @@ fn by_workload<T>(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The group's inputs to the plan as they stand, `None` when nothing of it moves.
 fn group_input(conn: &Connection, engagement_id: i64, group: Group) -> Result<Option<GroupInput>, AppError> {
     let members = members(conn, engagement_id, group)?;
     // One query each for the group, not one per member: a derivation
