@@ -345,8 +345,10 @@ fn step_by(conn: &Connection, engagement_id: i64, scale: i64) -> Result<bool, Ap
             run.architecture.clear();
             run.finish(false, true)?;
         }
+        // `total` counts the rows of stages 0 to 2, the ones the progress shows.
+        let counted = if stage < 3 { ids.len() as i64 } else { 0 };
         tx.prepare_cached("UPDATE derivations SET stage = ?2, last_id = ?3, done = done + ?4 WHERE engagement_id = ?1")?
-            .execute(params![engagement_id, next.0, next.1, ids.len() as i64])?;
+            .execute(params![engagement_id, next.0, next.1, counted])?;
         Ok(false)
     })
 }
