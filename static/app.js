@@ -12,3 +12,23 @@ document.addEventListener("htmx:beforeSwap", function (e) {
     e.detail.isError = false;
   }
 });
+
+// A form that takes a while (an import is read, or committed and then
+// scored, planned and priced, before the answer comes) says so while it
+// waits, and its buttons stop taking clicks: a second click would send the
+// same import again.
+document.addEventListener("submit", function (e) {
+  var form = e.target;
+  var note = form.getAttribute("data-busy");
+  if (!note || e.defaultPrevented) return;
+  form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+  var status = form.closest(".card").querySelector(".busy");
+  if (status) status.textContent = note;
+});
+
+// Back to a page kept by the browser: its forms take clicks again.
+window.addEventListener("pageshow", function (e) {
+  if (!e.persisted) return;
+  document.querySelectorAll("form[data-busy] button").forEach(function (b) { b.disabled = false; });
+  document.querySelectorAll(".busy").forEach(function (s) { s.textContent = ""; });
+});

@@ -78,6 +78,9 @@ pub struct PreviewView {
     pub more_errors: String,
     pub more_warnings: String,
     pub commit_valid_label: String,
+    /// What the page says while the import is committed (a large one is
+    /// scored, planned and priced before the answer comes).
+    pub committing: String,
     /// The engagement's saved column mapping the file was read through, shown for confirmation.
     pub mapping: Option<UsedMapping>,
 }
@@ -231,6 +234,7 @@ fn stage(conn: &rusqlite::Connection, id: i64, token: &str, file_name: &str, byt
                 more_errors: more(&page.ctx, parsed.errors.len()),
                 more_warnings: more(&page.ctx, o.warnings.len()),
                 commit_valid_label: page.ctx.t.fmt("import.commit_valid", &[("n", &thousands(parsed.workloads.len()))]),
+                committing: page.ctx.t.fmt("import.committing", &[("n", &thousands(parsed.workloads.len()))]),
                 mapping,
             });
         }

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SAMPLE_CSV, skipIfMissing, steps, suiteFixture } from './harness.js';
-import { createEngagement, openPage, overviewCounts, settle, uploadInventory } from './sixr.js';
+import { createEngagement, openPage, overviewCounts, settle, tr, uploadInventory } from './sixr.js';
 
 const fx = suiteFixture({ before, after });
 
@@ -51,6 +51,50 @@ describe('inventory', () => {
     });
     await step('nothing was imported', async () => {
       assert.deepEqual(await overviewCounts(page, base, 'en', id), { workloads: 0, applications: 0 });
+    });
+    await page.context().close();
+  });
+
+  test('while an import is committed, the page says so and takes no second click', async (t) => {
+    const page = await openPage(fx, 'en');
+    const base = fx.server.url;
+    const id = await createEngagement(page, base, 'en', { name: 'Patient import' });
+    const step = steps(t, () => page);
+    await step('upload the sample: a preview with an Import button', async () => {
+      await uploadInventory(page, base, id, SAMPLE_CSV, { commit: false });
+    });
+    // A large import is scored, planned and priced before its answer comes.
+    // The page's first submission is kept from leaving (by a listener after
+    // the app's own) to look at the page while it would wait.
+    let commits = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/commit')) commits += 1;
+    });
+    const state = () =>
+      page.evaluate(() => ({
+        status: document.querySelector('.import-preview [role=status]')?.textContent ?? '',
+        disabled: document.querySelector('form[action$="/commit"] button')?.disabled ?? false,
+      }));
+    await step('click Import: the button is disabled and the wait is explained', async () => {
+      await page.evaluate(() => {
+        window.holdSubmit = (e) => e.preventDefault();
+        window.addEventListener('submit', window.holdSubmit);
+      });
+      await page.locator('form[action$="/commit"]').getByRole('button', { name: tr('en', 'import.commit'), exact: true }).click();
+      const now = await state();
+      assert.equal(now.status, tr('en', 'import.committing').replace('{n}', '3'));
+      assert.ok(now.disabled, 'the Import button still takes clicks while the import runs');
+    });
+    await step('a second click sends nothing; the import ends once, with its summary', async () => {
+      await page.evaluate(() => document.querySelector('form[action$="/commit"] button').click());
+      assert.equal(commits, 0, 'a click on the disabled button sent the import');
+      await page.evaluate(() => {
+        window.removeEventListener('submit', window.holdSubmit);
+        document.querySelector('form[action$="/commit"]').requestSubmit();
+      });
+      await page.getByRole('heading', { name: tr('en', 'import.done_title') }).waitFor();
+      assert.equal(commits, 1, 'the import was sent more than once');
+      assert.equal((await overviewCounts(page, base, 'en', id)).workloads, 3);
     });
     await page.context().close();
   });
