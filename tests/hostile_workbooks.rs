@@ -3,7 +3,7 @@
 //! space limited: each is refused with a message naming the limit it
 //! passed, and the process ends by itself (an allocation failure would be an
 //! abort, not a refusal). The real RVTools and MPA exports import under the
-//! same limit.
+//! same limit; a CSV built to multiply its memory is refused under it.
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -52,6 +52,24 @@ fn hostile_workbooks_are_refused_by_name_under_a_memory_limit() {
         assert!(stderr.contains(says), "{name}: the refusal should say \"{says}\", it said: {stderr}");
         assert!(stderr.len() < 2_000, "{name}: the refusal is {} bytes long", stderr.len());
     }
+}
+
+/// A CSV whose first row holds one 1 MB cell and then 1,000 short rows
+/// (1 MB in all): each row read after it kept a copy of the reader's 1 MB
+/// buffer, a gigabyte. It is refused for its long cell, under the limit.
+#[test]
+fn a_long_cell_before_many_short_rows_is_refused_under_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long-cell-then-rows.csv");
+    let mut csv = format!("name,hostname,notes\nbig,big.local,\"{}\"\n", "x".repeat(1_000_000));
+    for i in 0..1_000 {
+        csv.push_str(&format!("srv-{i},srv-{i}.local,short\n"));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let out = import_limited(&file);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "the import must end with a refusal, it ended with {:?}: {stderr}", out.status);
+    assert!(stderr.contains("line 2, notes: the text is longer than 10,000 characters"), "the refusal said: {stderr}");
 }
 
 #[test]
