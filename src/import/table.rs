@@ -1,6 +1,7 @@
 //! Turning file bytes into rows of text: encoding, delimiter, CSV quoting and
 //! spreadsheets. Nothing here knows what the columns mean.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use calamine::{Data, Reader};
@@ -87,17 +88,18 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 /// Decodes text: UTF-8 (BOM dropped) when valid, else Korean Excel's
-/// CP949/EUC-KR. Returns the text and the encoding used.
-pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), Problem> {
+/// CP949/EUC-KR. Returns the text (UTF-8 is read in place, not copied: a
+/// 50 MB upload is held once) and the encoding used.
+pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), Problem> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(body) {
-        return Ok((s.to_string(), "UTF-8"));
+        return Ok((Cow::Borrowed(s), "UTF-8"));
     }
     let (text, _, had_errors) = encoding_rs::EUC_KR.decode(body);
     if had_errors {
         return Err(Problem::file("the file is neither UTF-8 nor CP949/EUC-KR text; save it from Excel as \"CSV UTF-8\" and try again"));
     }
-    Ok((text.into_owned(), "CP949"))
+    Ok((Cow::Owned(text.into_owned()), "CP949"))
 }
 
 /// Picks the delimiter from the header line: the most frequent of comma,
