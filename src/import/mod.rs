@@ -152,6 +152,8 @@ pub struct Parsed {
     pub app_attributes: Vec<(String, crate::inventory::AppAttributes)>,
     /// The rest of an engagement backup (settings, assessments, decisions).
     pub backup: Option<backup::BackupExtras>,
+    /// Answers given row by row, until `lift_shared_answers` adds them to `answers`.
+    pub(crate) row_answers: RowAnswers,
 }
 
 impl Parsed {
@@ -286,84 +288,111 @@ pub fn note_unrecognised_os(mut parsed: Parsed) -> Parsed {
     parsed
 }
 
+/// A file's answers given row by row (the template's questionnaire
+/// columns), kept small until [`lift_shared_answers`] makes `Answer`s of
+/// them: 100,000 rows answer 600,000 questions, and most become 30,000
+/// applications' answers. A row's workload is its place in
+/// `Parsed::workloads`; questions and values are numbered.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowAnswers {
+    questions: Vec<&'static str>,
+    values: Vec<String>,
+    value_numbers: std::collections::HashMap<String, u32>,
+    /// (workload, question, value), in file order.
+    given: Vec<(u32, u16, u32)>,
+}
+
+impl RowAnswers {
+    pub(crate) fn reserve(&mut self, answers: usize) {
+        self.given.reserve_exact(answers);
+    }
+
+    /// The answer of the workload at `workload` in `Parsed::workloads`.
+    pub(crate) fn push(&mut self, workload: usize, question: &'static str, value: String) {
+        let q = self.questions.iter().position(|q| *q == question).unwrap_or_else(|| {
+            self.questions.push(question);
+            self.questions.len() - 1
+        });
+        let v = match self.value_numbers.get(&value) {
+            Some(v) => *v,
+            None => {
+                let v = self.values.len() as u32;
+                self.value_numbers.insert(value.clone(), v);
+                self.values.push(value);
+                v
+            }
+        };
+        self.given.push((workload as u32, q as u16, v));
+    }
+}
+
 /// Answers are asked per application and inherited by its workloads (the
 /// questionnaire's model), but a template file answers them per row. Where
 /// every workload of an application gives the same answer, it becomes the
-/// application's answer; rows that differ keep their own.
+/// application's answer; rows that differ keep their own. The answers
+/// follow those the file gave otherwise: the rows' own in file order, then
+/// the applications' in order of name and question.
 pub fn lift_shared_answers(mut parsed: Parsed) -> Parsed {
     use std::collections::HashMap;
-    let application_of: HashMap<&str, &str> =
-        parsed.workloads.iter().filter(|w| !w.application.is_empty()).map(|w| (w.name.as_str(), w.application.as_str())).collect();
-    // Applications and questions by number, so that the 600,000 answers of
-    // 100,000 rows are tallied in a table instead of a map of string pairs.
+    let rows = std::mem::take(&mut parsed.row_answers);
+    if rows.given.is_empty() {
+        return parsed;
+    }
+    // Applications by number, and each workload's; an application's members
+    // are all its workloads, answering or not.
     let mut apps: Vec<&str> = Vec::new();
     let mut app_number: HashMap<&str, usize> = HashMap::new();
     let mut members: Vec<usize> = Vec::new();
-    for app in application_of.values() {
-        let n = *app_number.entry(app).or_insert_with(|| {
-            apps.push(app);
-            members.push(0);
-            apps.len() - 1
-        });
-        members[n] += 1;
-    }
-    let mut questions: Vec<&str> = Vec::new();
-    // Per answer, its (application, question) when its subject is a workload
-    // of an application; the rows of a file give their answers one after
-    // the other, so the last subject's application is asked first.
-    let mut last: Option<(&str, Option<usize>)> = None;
-    let keys: Vec<Option<(usize, usize)>> = parsed
-        .answers
+    let app_of: Vec<Option<usize>> = parsed
+        .workloads
         .iter()
-        .map(|a| {
-            if a.subject_kind != "workload" {
-                return None;
-            }
-            let app = match last {
-                Some((subject, app)) if subject == a.subject => app,
-                _ => {
-                    let app = application_of.get(a.subject.as_str()).map(|app| app_number[app]);
-                    last = Some((a.subject.as_str(), app));
-                    app
-                }
-            }?;
-            let q = questions.iter().position(|q| *q == a.question).unwrap_or_else(|| {
-                questions.push(a.question.as_str());
-                questions.len() - 1
-            });
-            Some((app, q))
+        .map(|w| {
+            (!w.application.is_empty()).then(|| {
+                let n = *app_number.entry(w.application.as_str()).or_insert_with(|| {
+                    apps.push(w.application.as_str());
+                    members.push(0);
+                    apps.len() - 1
+                });
+                members[n] += 1;
+                n
+            })
         })
         .collect();
     // (application, question) -> how many of its workloads answered, and
     // the value when they all gave the same.
-    let mut given: Vec<(usize, Option<&str>)> = vec![(0, None); apps.len() * questions.len()];
-    for (a, key) in parsed.answers.iter().zip(&keys) {
-        if let Some((app, q)) = key {
-            let (count, value) = &mut given[app * questions.len() + q];
-            *value = if *count == 0 { Some(a.value.as_str()) } else { value.filter(|v| *v == a.value) };
+    let questions = rows.questions.len();
+    let mut tally: Vec<(usize, Option<u32>)> = vec![(0, None); apps.len() * questions];
+    for &(w, q, v) in &rows.given {
+        if let Some(app) = app_of[w as usize] {
+            let (count, value) = &mut tally[app * questions + q as usize];
+            *value = if *count == 0 { Some(v) } else { value.filter(|x| *x == v) };
             *count += 1;
         }
     }
-    let lifted = |(app, q): (usize, usize)| match given[app * questions.len() + q] {
+    let shared = |app: usize, q: usize| match tally[app * questions + q] {
         (count, Some(value)) if count == members[app] => Some(value),
         _ => None,
     };
-    let mut shared: Vec<(String, String, String)> = (0..apps.len())
-        .flat_map(|app| (0..questions.len()).map(move |q| (app, q)))
-        .filter_map(|(app, q)| lifted((app, q)).map(|value| (apps[app].to_string(), questions[q].to_string(), value.to_string())))
+    let own = rows.given.iter().filter(|(w, q, _)| !app_of[*w as usize].is_some_and(|app| shared(app, *q as usize).is_some()));
+    let mut answers: Vec<Answer> = own
+        .map(|&(w, q, v)| Answer {
+            subject_kind: "workload".into(),
+            subject: parsed.workloads[w as usize].name.clone(),
+            question: rows.questions[q as usize].to_string(),
+            value: rows.values[v as usize].clone(),
+        })
         .collect();
-    if shared.is_empty() {
-        return parsed;
-    }
-    let mut answers: Vec<Answer> =
-        parsed.answers.iter().zip(&keys).filter(|(_, key)| !key.is_some_and(|k| lifted(k).is_some())).map(|(a, _)| a.clone()).collect();
-    shared.sort();
-    answers.extend(shared.into_iter().map(|(subject, question, value)| Answer {
+    let mut lifted: Vec<(&str, &str, &str)> = (0..apps.len())
+        .flat_map(|app| (0..questions).map(move |q| (app, q)))
+        .filter_map(|(app, q)| shared(app, q).map(|v| (apps[app], rows.questions[q], rows.values[v as usize].as_str())))
+        .collect();
+    lifted.sort_unstable();
+    answers.extend(lifted.into_iter().map(|(subject, question, value)| Answer {
         subject_kind: "application".into(),
-        subject,
-        question,
-        value,
+        subject: subject.to_string(),
+        question: question.to_string(),
+        value: value.to_string(),
     }));
-    parsed.answers = answers;
+    parsed.answers.extend(answers);
     parsed
 }

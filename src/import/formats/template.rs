@@ -5,7 +5,7 @@ use super::{Collector, finish_row, number_text, ragged, set};
 use crate::error::quoted;
 use crate::import::mapping::Target;
 use crate::import::table::{Row, Table, header_key};
-use crate::import::{Answer, Format, Parsed, Problem};
+use crate::import::{Format, Parsed, Problem};
 use crate::inventory::{Dependency, Workload};
 
 /// Questionnaire values as the scoring rules read them: `yes`/`no`, a
@@ -82,7 +82,7 @@ pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: For
     // allocator (100,000 rows answer 600,000 questions).
     let questions = targets.iter().filter(|t| matches!(t, Some(Target::Question(_)))).count();
     out.parsed.workloads.reserve_exact(table.rows.len());
-    out.parsed.answers.reserve_exact(table.rows.len() * questions);
+    out.parsed.row_answers.reserve(table.rows.len() * questions);
     for row in &table.rows {
         if let Some(p) = ragged(table, row) {
             out.parsed.rows_read += 1;
@@ -93,7 +93,8 @@ pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: For
         let application = w.application.clone();
         if finish_row(&mut out, table, row, w, errors) {
             // The collector may have renamed a repeated name.
-            let name = out.parsed.workloads.last().map(|w| w.name.clone()).unwrap_or_default();
+            let at = out.parsed.workloads.len() - 1;
+            let name = &out.parsed.workloads[at].name;
             if !attributes.is_empty() {
                 out.parsed.app_attributes.push((application, attributes));
             }
@@ -101,7 +102,7 @@ pub fn parse_with_targets(table: &Table, targets: &[Option<Target>], format: For
                 out.parsed.dependencies.push(Dependency { from: name.clone(), to, ..Dependency::default() });
             }
             for (question, value) in answers {
-                out.parsed.answers.push(Answer { subject_kind: "workload".into(), subject: name.clone(), question, value });
+                out.parsed.row_answers.push(at, question, value);
             }
         }
     }
@@ -130,7 +131,7 @@ struct Read {
     w: Workload,
     errors: Vec<Problem>,
     depends_on: Vec<String>,
-    answers: Vec<(String, String)>,
+    answers: Vec<(&'static str, String)>,
     attributes: crate::inventory::AppAttributes,
 }
 
@@ -168,7 +169,7 @@ fn read_row(
                 depends_on.extend(raw.split([';', '|', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(String::from))
             }
             Some(Target::Question(q)) => match answer_value(q, raw) {
-                Ok(Some(v)) => answers.push((q.to_string(), v)),
+                Ok(Some(v)) => answers.push((*q, v)),
                 Ok(None) => {}
                 Err(message) => errors.push(table.problem(row.line, &table.headers[col], message)),
             },
