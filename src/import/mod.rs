@@ -373,7 +373,7 @@ pub fn lift_shared_answers(mut parsed: Parsed) -> Parsed {
         (count, Some(value)) if count == members[app] => Some(value),
         _ => None,
     };
-    let own = rows.given.iter().filter(|(w, q, _)| !app_of[*w as usize].is_some_and(|app| shared(app, *q as usize).is_some()));
+    let own = rows.given.iter().filter(|(w, q, _)| app_of[*w as usize].is_none_or(|app| shared(app, *q as usize).is_none()));
     let mut answers: Vec<Answer> = own
         .map(|&(w, q, v)| Answer {
             subject_kind: "workload".into(),
