@@ -22,7 +22,8 @@ document.addEventListener("submit", function (e) {
   var note = form.getAttribute("data-busy");
   if (!note || e.defaultPrevented) return;
   form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-  var status = form.closest(".card").querySelector(".busy");
+  var place = form.closest(".card") || form;
+  var status = place.querySelector(".busy");
   if (status) status.textContent = note;
 });
 
