@@ -54,6 +54,31 @@ async fn upload_preview_then_commit() {
     assert_eq!(workload_count(&app), 3);
 }
 
+/// The cells of the newest row of the import history, as text.
+fn newest_import(html: &str) -> Vec<String> {
+    let history = &html[html.find("import-history").expect("an import history")..];
+    let body = &history[history.find("<tbody>").unwrap()..];
+    let row = &body[..body.find("</tr>").unwrap()];
+    row.split("<td").skip(1).map(|cell| cell[cell.find('>').unwrap() + 1..cell.find("</td>").unwrap()].to_string()).collect()
+}
+
+/// The history says what an import did to every row it read: the same
+/// file again is three unchanged rows, not "3 read, 0 created, 0 updated".
+#[tokio::test]
+async fn the_import_history_counts_the_rows_left_unchanged() {
+    let app = TestApp::new();
+    let id = engagement(&app, "Twice").await;
+    for _ in 0..2 {
+        let preview = app.post_file(&format!("/engagements/{id}/import"), "anycompany.csv", &sample("anycompany.csv")).await;
+        let done = app.post_form(&commit_action(&preview.text()), &[]).await;
+        assert_eq!(done.status, 200, "{}", done.text());
+    }
+    let page = app.get(&format!("/engagements/{id}/import")).await.text();
+    assert!(page.contains("<th scope=\"col\" class=\"num\">unchanged</th>"), "{page}");
+    // When, file, format, read, templates, created, updated, unchanged, refused, warnings.
+    assert_eq!(newest_import(&page)[3..9], ["3", "0", "0", "0", "3", "0"], "{page}");
+}
+
 #[tokio::test]
 async fn errors_are_listed_with_line_and_column_and_valid_rows_can_be_imported() {
     let app = TestApp::new();

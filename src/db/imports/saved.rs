@@ -94,6 +94,14 @@ pub struct ImportRecord {
     pub at: String,
 }
 
+impl ImportRecord {
+    /// Rows that matched a workload already as the file says: every row
+    /// read is a template, created, updated, unchanged or refused.
+    pub fn unchanged(&self) -> i64 {
+        (self.rows_read - self.templates_skipped - self.created - self.updated - self.refused).max(0)
+    }
+}
+
 pub fn recent(conn: &Connection, eid: i64) -> Result<Vec<ImportRecord>, AppError> {
     let mut stmt = conn.prepare_cached(
         "SELECT file_name, format, created, updated, warnings, at, rows_read, templates_skipped, refused
