@@ -199,8 +199,8 @@ pub fn read_csv(text: &str) -> Result<Table, Problem> {
                 return Err(Problem::at_line(line, format!("the file cannot be read as CSV here ({})", shown(&e.to_string()))));
             }
         }
-        let used = (record.as_byte_record().as_slice().len(), record.len());
-        let row = Row { line: line_at, cells: std::mem::replace(&mut record, csv::StringRecord::with_capacity(used.0, used.1)) };
+        let (text_bytes, fields) = (record.as_byte_record().as_slice().len(), record.len());
+        let row = Row { line: line_at, cells: std::mem::replace(&mut record, csv::StringRecord::with_capacity(text_bytes, fields)) };
         if row.is_blank() {
             continue;
         }
